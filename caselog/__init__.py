@@ -1,0 +1,1 @@
+"""Case logs (to come: issue 4)."""

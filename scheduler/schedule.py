@@ -1,0 +1,151 @@
+"""Schedule files: the solver's answer for one program file (JSON, format 1).
+
+Also writes the two other views a chief asks for: a CSV of one row per resident and block,
+and a plain-text grid for the terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .calendar import WEEKS_PER_YEAR
+from .program import Program
+from .validation import FileError, _pydantic_errors
+
+STATUSES = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "INVALID")
+
+
+@dataclass
+class Assignment:
+    """One resident's year: a rotation code per block and the vacation weeks."""
+
+    rotations: list[str]
+    vacation_weeks: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Schedule:
+    """A schedule file's content."""
+
+    program: str
+    status: str
+    objective: int | None = None
+    best_bound: int | None = None
+    wall_time_s: float = 0.0
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    residents: dict[str, Assignment] = field(default_factory=dict)
+    unmet_requests: list[int] = field(default_factory=list)
+    conflicts: list[dict[str, str]] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    penalties: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": 1,
+            "program": self.program,
+            "status": self.status,
+            "objective": self.objective,
+            "best_bound": self.best_bound,
+            "wall_time_s": round(self.wall_time_s, 3),
+            "blocks": self.blocks,
+            "residents": {
+                rid: {"rotations": a.rotations, "vacation_weeks": a.vacation_weeks}
+                for rid, a in self.residents.items()
+            },
+            "unmet_requests": self.unmet_requests,
+            "conflicts": self.conflicts,
+            "errors": self.errors,
+            "penalties": self.penalties,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2)
+
+
+def block_dicts(program: Program) -> list[dict[str, Any]]:
+    """The schedule file's `blocks` list for a program's calendar."""
+    return [
+        {"index": b.index, "start": b.start.isoformat(), "end": b.end.isoformat()}
+        for b in program.blocks
+    ]
+
+
+class _ResidentEntry(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+    rotations: list[str]
+    vacation_weeks: list[Annotated[int, Field(ge=1, le=WEEKS_PER_YEAR)]] = []
+
+
+class _ScheduleFile(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+    format: int = 1
+    program: str = ""
+    status: str = "FEASIBLE"
+    residents: dict[str, _ResidentEntry] = {}
+
+
+def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
+    """Read a schedule file's parsed JSON; only `residents` matters for checking."""
+    try:
+        parsed = _ScheduleFile.model_validate(raw)
+    except ValidationError as exc:
+        return None, _pydantic_errors((), exc)
+    residents = {
+        rid: Assignment(list(entry.rotations), sorted(set(entry.vacation_weeks)))
+        for rid, entry in parsed.residents.items()
+    }
+    return Schedule(program=parsed.program, status=parsed.status, residents=residents), []
+
+
+def load_schedule_file(path: str | Path) -> tuple[Schedule | None, list[FileError]]:
+    """Read a schedule file from disk, with errors instead of exceptions."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        return None, [FileError("", f"cannot read {path}: {exc.strerror}")]
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, [FileError("", f"not a JSON file: {exc}")]
+    return parse_schedule(raw)
+
+
+def to_csv(program: Program, schedule: Schedule) -> str:
+    """One row per resident and block: resident, block, start, end, rotation, vacation weeks."""
+    weeks_of = program.calendar.weeks_of_block()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["resident", "block", "start", "end", "rotation", "vacation_weeks"])
+    for rid, assignment in schedule.residents.items():
+        for block, code in zip(program.blocks, assignment.rotations, strict=False):
+            weeks = [w for w in assignment.vacation_weeks if w in weeks_of[block.index]]
+            writer.writerow([rid, block.index, block.start.isoformat(), block.end.isoformat(),
+                             code, " ".join(str(w) for w in weeks)])
+    return out.getvalue()
+
+
+def to_grid(program: Program, schedule: Schedule) -> str:
+    """A terminal grid: residents down, blocks across; '*' marks a block with vacation."""
+    weeks_of = program.calendar.weeks_of_block()
+    width = max([len(c) for c in program.rotation_by_code] + [6]) + 1
+    name_width = max([len(r) for r in schedule.residents] + [8])
+    header = " " * (name_width + 5) + "".join(
+        b.start.strftime("%b %d").ljust(width + 1) for b in program.blocks
+    )
+    lines = [header.rstrip()]
+    for resident in program.residents:
+        assignment = schedule.residents.get(resident.id)
+        if assignment is None:
+            continue
+        cells = []
+        for block, code in zip(program.blocks, assignment.rotations, strict=False):
+            away = any(w in weeks_of[block.index] for w in assignment.vacation_weeks)
+            cells.append((code + ("*" if away else "")).ljust(width + 1))
+        lines.append(f"{resident.id:<{name_width}} {resident.level:<4}" + "".join(cells).rstrip())
+    lines.append("(* = vacation week in that block)")
+    return "\n".join(lines)

@@ -1,0 +1,153 @@
+"""The program file's shape, as pydantic models (format 1 of the program-file contract).
+
+These models check each entry on its own: key names, types, ranges. Checks that need the whole
+file (unknown codes, duplicate ids, blocks outside the year) live in `validation.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
+Name = Annotated[str, StringConstraints(min_length=1)]
+Count = Annotated[int, Field(ge=0)]
+Weight = Annotated[int, Field(ge=0)]
+
+
+class Entry(BaseModel):
+    """Common settings: unknown keys are errors (a typo must not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ProgramInfo(Entry):
+    name: Name
+    year_start: date
+    calendar: Literal["months", "4-week"] = "months"
+    levels: Annotated[list[Name], Field(min_length=1)]
+    tracks: Annotated[list[Name], Field(min_length=1)]
+    vacation_weeks: Count = 0
+    max_vacation_weeks_per_block: Count = 1
+    change_weight: Weight = 1
+
+
+class Rotation(Entry):
+    code: Code
+    name: str = ""
+    groups: list[Code] = []
+    site: str = ""
+    min: Count = 0
+    max: Count | None = None
+    min_present: Count = 0
+    levels: list[Name] | None = None
+    tracks: list[Name] | None = None
+    vacation: bool = True
+
+
+class Resident(Entry):
+    id: Name
+    name: str = ""
+    level: Name
+    track: Name
+    vacation_weeks: Count | None = None
+    history: dict[str, Count] = {}
+
+
+class Targeted(Entry):
+    """An entry aimed at a rotation or a group, binding the residents its filters match."""
+
+    rotation: str | None = None
+    group: str | None = None
+    levels: list[Name] | None = None
+    tracks: list[Name] | None = None
+    hard: bool = True
+    weight: Weight | None = None
+    name: str | None = None
+
+    @property
+    def target(self) -> str | None:
+        return self.rotation if self.rotation is not None else self.group
+
+
+class Requirement(Targeted):
+    exactly: Count | None = None
+    min: Count | None = None
+    max: Count | None = None
+    scope: Literal["year", "residency"] = "year"
+
+
+class CoverageRule(Targeted):
+    kind: Literal["coverage"]
+    min: Count | None = None
+    max: Count | None = None
+    blocks: list[int] | None = None
+
+
+class MaxConsecutiveRule(Targeted):
+    kind: Literal["max_consecutive"]
+    blocks: Annotated[int, Field(ge=1)]
+
+
+class MinConsecutiveRule(Targeted):
+    kind: Literal["min_consecutive"]
+    blocks: Annotated[int, Field(ge=1)]
+
+
+class PrerequisiteRule(Targeted):
+    kind: Literal["prerequisite"]
+    requires: Name
+
+
+Rule = CoverageRule | MaxConsecutiveRule | MinConsecutiveRule | PrerequisiteRule
+RULE_KINDS: dict[str, type[Targeted]] = {
+    "coverage": CoverageRule,
+    "max_consecutive": MaxConsecutiveRule,
+    "min_consecutive": MinConsecutiveRule,
+    "prerequisite": PrerequisiteRule,
+}
+
+
+class Request(Entry):
+    resident: Name
+    hard: bool = False
+    weight: Weight = 1
+
+
+class VacationRequest(Request):
+    kind: Literal["vacation"]
+    weeks: Annotated[list[date], Field(min_length=1)]
+
+
+class AssignRequest(Request):
+    kind: Literal["assign"]
+    rotation: str | None = None
+    group: str | None = None
+    blocks: Annotated[list[int], Field(min_length=1)]
+
+    @property
+    def target(self) -> str | None:
+        return self.rotation if self.rotation is not None else self.group
+
+
+class AvoidRequest(Request):
+    kind: Literal["avoid"]
+    rotation: str | None = None
+    group: str | None = None
+    blocks: list[int] | None = None
+
+    @property
+    def target(self) -> str | None:
+        return self.rotation if self.rotation is not None else self.group
+
+
+AnyRequest = VacationRequest | AssignRequest | AvoidRequest
+REQUEST_KINDS: dict[str, type[Request]] = {
+    "vacation": VacationRequest,
+    "assign": AssignRequest,
+    "avoid": AvoidRequest,
+}
+
+TOP_LEVEL_KEYS = ("format", "program", "rotation", "resident", "requirement", "rule", "request")

@@ -1,0 +1,337 @@
+"""Reading and validating program files.
+
+`load_program` never raises on a bad file: it returns every error it finds, each with the
+path of the offending key (`requirement[2].rotation`) and a plain message. Entry shapes are
+checked by the pydantic models in `schema.py`; this module adds the checks that need the whole
+file: unknown codes, duplicate ids, crossed bounds, blocks and weeks outside the year.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .calendar import WEEKS_PER_YEAR, Calendar
+from .program import Program
+from .schema import (
+    REQUEST_KINDS,
+    RULE_KINDS,
+    TOP_LEVEL_KEYS,
+    CoverageRule,
+    PrerequisiteRule,
+    ProgramInfo,
+    Requirement,
+    Resident,
+    Rotation,
+    VacationRequest,
+)
+
+
+@dataclass(frozen=True)
+class FileError:
+    """One problem in a file: where it is and what is wrong, in words."""
+
+    path: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+@dataclass
+class LoadResult:
+    """A program, or the errors that stopped it from being read."""
+
+    program: Program | None = None
+    errors: list[FileError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.program is not None
+
+
+def format_path(loc: tuple[Any, ...]) -> str:
+    """('rotation', 2, 'min') -> 'rotation[2].min'."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _pydantic_errors(prefix: tuple[Any, ...], error: ValidationError) -> list[FileError]:
+    found = []
+    for item in error.errors():
+        loc = prefix + tuple(item["loc"])
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            message = f"unknown key '{loc[-1]}'"
+        elif kind == "missing":
+            message = f"missing required key '{loc[-1]}'"
+        else:
+            message = item["msg"][0].lower() + item["msg"][1:]
+        found.append(FileError(format_path(loc), message))
+    return found
+
+
+def load_program_file(path: str | Path) -> LoadResult:
+    """Read and validate a program file from disk."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except OSError as exc:
+        return LoadResult(errors=[FileError("", f"cannot read {path}: {exc.strerror}")])
+    except UnicodeDecodeError:
+        return LoadResult(errors=[FileError("", "the file is not UTF-8 text")])
+    return load_program_text(text)
+
+
+def load_program_text(text: str) -> LoadResult:
+    """Parse TOML text and validate it as a program file."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return LoadResult(errors=[FileError("", f"not valid TOML: {exc}")])
+    return load_program(raw)
+
+
+def load_program(raw: Any) -> LoadResult:
+    """Validate an already-parsed program file (a dict as tomllib returns it)."""
+    if not isinstance(raw, dict):
+        return LoadResult(errors=[FileError("", "a program file is a table of keys")])
+    reader = _Reader(raw)
+    program = reader.read()
+    return LoadResult(program=program if not reader.errors else None, errors=reader.errors)
+
+
+class _Reader:
+    """Walks one raw program file, collecting every error."""
+
+    def __init__(self, raw: dict[str, Any]):
+        self.raw = raw
+        self.errors: list[FileError] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(FileError(path, message))
+
+    def entry(self, model: type[BaseModel], value: Any, loc: tuple[Any, ...]) -> Any:
+        try:
+            return model.model_validate(value)
+        except ValidationError as exc:
+            self.errors.extend(_pydantic_errors(loc, exc))
+            return None
+
+    def section(self, name: str) -> list[Any]:
+        value = self.raw.get(name, [])
+        if not isinstance(value, list):
+            self.error(name, f"'{name}' must be a list of tables ([[{name}]])")
+            return []
+        return value
+
+    def entries(self, name: str, pick) -> list[tuple[int, Any]]:
+        """Validate each item of a list section; keep (index, entry) for the valid ones."""
+        valid = []
+        for i, item in enumerate(self.section(name)):
+            model = pick(i, item)
+            if model is None:
+                continue
+            parsed = self.entry(model, item, (name, i))
+            if parsed is not None:
+                valid.append((i, parsed))
+        return valid
+
+    def by_kind(self, name: str, kinds: dict[str, type[BaseModel]]):
+        def pick(i: int, item: Any):
+            if not isinstance(item, dict):
+                self.error(f"{name}[{i}]", "must be a table")
+                return None
+            kind = item.get("kind")
+            if kind not in kinds:
+                allowed = ", ".join(kinds)
+                self.error(f"{name}[{i}].kind", f"kind must be one of {allowed} (got {kind!r})")
+                return None
+            return kinds[kind]
+
+        return pick
+
+    def read(self) -> Program | None:
+        for key in self.raw:
+            if key not in TOP_LEVEL_KEYS:
+                self.error(key, f"unknown key '{key}'")
+        if self.raw.get("format") != 1:
+            self.error("format", f"format must be 1 (got {self.raw.get('format')!r})")
+        if "program" not in self.raw:
+            self.error("program", "missing required table [program]")
+        info = self.entry(ProgramInfo, self.raw.get("program"), ("program",))
+        rotations = self.entries("rotation", lambda i, item: Rotation)
+        residents = self.entries("resident", lambda i, item: Resident)
+        requirements = self.entries("requirement", lambda i, item: Requirement)
+        rules = self.entries("rule", self.by_kind("rule", RULE_KINDS))
+        requests = self.entries("request", self.by_kind("request", REQUEST_KINDS))
+        if info is None:
+            return None
+        draft = Program(
+            info=info,
+            rotations=[r for _, r in rotations],
+            residents=[r for _, r in residents],
+            requirements=[r for _, r in requirements],
+            rules=[r for _, r in rules],
+            requests=[r for _, r in requests],
+        )
+        _CrossCheck(self, draft).run(rotations, residents, requirements, rules, requests)
+        return draft
+
+
+class _CrossCheck:
+    """Checks that need the whole file: references, duplicates, bounds, the calendar."""
+
+    def __init__(self, reader: _Reader, program: Program):
+        self.reader = reader
+        self.program = program
+        self.info = program.info
+        self.calendar = Calendar(self.info.year_start, self.info.calendar)
+
+    def error(self, path: str, message: str) -> None:
+        self.reader.error(path, message)
+
+    def run(self, rotations, residents, requirements, rules, requests) -> None:
+        self.check_program()
+        self.check_rotations(rotations)
+        self.check_residents(residents)
+        for i, requirement in requirements:
+            self.check_requirement(f"requirement[{i}]", requirement)
+        for i, rule in rules:
+            self.check_rule(f"rule[{i}]", rule)
+        for i, request in requests:
+            self.check_request(f"request[{i}]", request)
+
+    def check_program(self) -> None:
+        info = self.info
+        if info.calendar == "months" and info.year_start.day != 1:
+            self.error("program.year_start", "a 'months' calendar must start on the 1st of a month")
+        for key in ("levels", "tracks"):
+            self.duplicates(f"program.{key}", getattr(info, key), key[:-1])
+        if info.vacation_weeks > WEEKS_PER_YEAR:
+            self.error("program.vacation_weeks", f"at most {WEEKS_PER_YEAR} weeks in a year")
+
+    def duplicates(self, path: str, values: list[str], what: str) -> None:
+        seen: set[str] = set()
+        for j, value in enumerate(values):
+            if value in seen:
+                self.error(f"{path}[{j}]", f"duplicate {what} '{value}'")
+            seen.add(value)
+
+    def filters(self, path: str, entry: Any) -> None:
+        for key, known in (("levels", self.info.levels), ("tracks", self.info.tracks)):
+            for j, value in enumerate(getattr(entry, key, None) or []):
+                if value not in known:
+                    listed = ", ".join(known)
+                    self.error(f"{path}.{key}[{j}]", f"unknown {key[:-1]} '{value}' ({listed})")
+
+    def check_rotations(self, rotations) -> None:
+        if not self.program.rotations and self.program.residents:
+            self.error("rotation", "residents need at least one rotation to be scheduled on")
+        first: dict[str, int] = {}
+        codes = {r.code for _, r in rotations}
+        for i, rotation in rotations:
+            path = f"rotation[{i}]"
+            if rotation.code in first:
+                self.error(f"{path}.code", f"duplicate rotation code '{rotation.code}' "
+                           f"(also rotation[{first[rotation.code]}])")
+            first.setdefault(rotation.code, i)
+            for j, group in enumerate(rotation.groups):
+                if group in codes:
+                    self.error(f"{path}.groups[{j}]",
+                               f"group '{group}' has the same name as a rotation code")
+            self.filters(path, rotation)
+            if rotation.max is not None and rotation.max < rotation.min:
+                self.error(f"{path}.max", f"max {rotation.max} is below min {rotation.min}")
+            if rotation.max is not None and rotation.max < rotation.min_present:
+                self.error(f"{path}.min_present",
+                           f"min_present {rotation.min_present} is above max {rotation.max}")
+
+    def check_residents(self, residents) -> None:
+        first: dict[str, int] = {}
+        for i, resident in residents:
+            path = f"resident[{i}]"
+            if resident.id in first:
+                also = first[resident.id]
+                self.error(f"{path}.id",
+                           f"duplicate resident id '{resident.id}' (also resident[{also}])")
+            first.setdefault(resident.id, i)
+            if resident.level not in self.info.levels:
+                self.error(f"{path}.level", f"unknown level '{resident.level}'")
+            if resident.track not in self.info.tracks:
+                self.error(f"{path}.track", f"unknown track '{resident.track}'")
+            if resident.vacation_weeks is not None and resident.vacation_weeks > WEEKS_PER_YEAR:
+                self.error(f"{path}.vacation_weeks", f"at most {WEEKS_PER_YEAR} weeks in a year")
+            for key in resident.history:
+                if not self.program.is_target(key):
+                    self.error(f"{path}.history.{key}", f"unknown rotation or group '{key}'")
+
+    def target(self, path: str, entry: Any, required: bool = True) -> None:
+        if entry.rotation is not None and entry.group is not None:
+            self.error(path, "give either rotation or group, not both")
+        elif entry.rotation is None and entry.group is None:
+            if required:
+                self.error(path, "missing target: give rotation or group")
+        else:
+            key = "rotation" if entry.rotation is not None else "group"
+            name = entry.rotation if entry.rotation is not None else entry.group
+            if not self.program.is_target(name):
+                self.error(f"{path}.{key}", f"unknown rotation or group '{name}'")
+
+    def soft_weight(self, path: str, entry: Any) -> None:
+        if not entry.hard and entry.weight is None:
+            self.error(f"{path}.weight", "a soft entry (hard = false) needs a weight")
+
+    def bounds(self, path: str, low: int | None, high: int | None) -> None:
+        if low is not None and high is not None and high < low:
+            self.error(f"{path}.max", f"max {high} is below min {low}")
+
+    def blocks(self, path: str, blocks: list[int] | None) -> None:
+        for j, block in enumerate(blocks or []):
+            if not 1 <= block <= self.calendar.num_blocks:
+                self.error(f"{path}.blocks[{j}]",
+                           f"block {block} is outside the year (1-{self.calendar.num_blocks})")
+
+    def check_requirement(self, path: str, requirement: Requirement) -> None:
+        self.target(path, requirement)
+        self.filters(path, requirement)
+        self.soft_weight(path, requirement)
+        if requirement.exactly is not None:
+            if requirement.min is not None or requirement.max is not None:
+                self.error(f"{path}.exactly", "exactly cannot be combined with min or max")
+        elif requirement.min is None and requirement.max is None:
+            self.error(path, "give exactly, or min and/or max")
+        self.bounds(path, requirement.min, requirement.max)
+
+    def check_rule(self, path: str, rule: Any) -> None:
+        self.target(path, rule)
+        self.filters(path, rule)
+        self.soft_weight(path, rule)
+        if isinstance(rule, CoverageRule):
+            if rule.min is None and rule.max is None:
+                self.error(path, "a coverage rule needs min and/or max")
+            self.bounds(path, rule.min, rule.max)
+            self.blocks(path, rule.blocks)
+        if isinstance(rule, PrerequisiteRule) and not self.program.is_target(rule.requires):
+            self.error(f"{path}.requires", f"unknown rotation or group '{rule.requires}'")
+
+    def check_request(self, path: str, request: Any) -> None:
+        if request.resident not in self.program.resident_by_id:
+            self.error(f"{path}.resident", f"unknown resident '{request.resident}'")
+        if isinstance(request, VacationRequest):
+            first, last = self.calendar.year_start, self.calendar.year_end
+            for j, day in enumerate(request.weeks):
+                if self.calendar.week_of(day) is None:
+                    self.error(f"{path}.weeks[{j}]",
+                               f"{day} is outside the year ({first} to {last})")
+            return
+        self.target(path, request)
+        self.blocks(path, request.blocks)

@@ -1,0 +1,1 @@
+"""Scheduling model: CP-SAT solver, explanations, and the independent checker."""

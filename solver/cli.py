@@ -1,0 +1,148 @@
+"""The `residency` command line: solve a program file, check a schedule file.
+
+Exit status of `solve`: 0 for OPTIMAL or FEASIBLE, 1 for INFEASIBLE or UNKNOWN, 2 for INVALID.
+The schedule goes to standard output (or `-o`); progress and a summary go to standard error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from scheduler import FileError, Program, Schedule, load_program_file, load_schedule_file
+from scheduler.schedule import to_csv, to_grid
+
+from . import checker
+from .engine import Progress, SolveOptions, solve
+
+EXIT = {"OPTIMAL": 0, "FEASIBLE": 0, "INFEASIBLE": 1, "UNKNOWN": 1, "INVALID": 2}
+
+
+def say(text: str = "") -> None:
+    click.echo(text, err=True)
+
+
+def _invalid(name: str, errors: list[FileError]) -> Schedule:
+    return Schedule(program=name, status="INVALID", errors=[e.as_dict() for e in errors])
+
+
+def _load_previous(path: str | None, freeze_through: int, program: Program | None):
+    """The previous schedule for a re-solve, or the errors that make the request invalid."""
+    errors: list[FileError] = []
+    previous = None
+    if path is not None:
+        previous, found = load_schedule_file(path)
+        errors += [FileError(f"previous.{e.path}".rstrip("."), e.message) for e in found]
+    elif freeze_through:
+        errors.append(FileError("freeze_through", "--freeze-through needs --previous"))
+    if program is not None and not 0 <= freeze_through <= program.num_blocks:
+        errors.append(FileError("freeze_through",
+                                f"block {freeze_through} is outside the year "
+                                f"(0-{program.num_blocks})"))
+    return previous, errors
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _progress(point: Progress) -> None:
+    if point.objective is not None:
+        say(f"  {point.wall_time_s:7.2f}s  schedule with penalty {point.objective:g}"
+            f"  (bound {point.bound:g})")
+
+
+def _summary(program: Program, schedule: Schedule) -> None:
+    say(f"{schedule.status}: {program.info.name}, {len(program.residents)} residents, "
+        f"{program.num_blocks} blocks, {schedule.wall_time_s:.2f}s")
+    if schedule.residents:
+        say(to_grid(program, schedule))
+        say(f"penalty {schedule.objective} (proven lower bound {schedule.best_bound}); "
+            f"{len(schedule.unmet_requests)} request(s) not granted")
+        for finding in schedule.penalties:
+            say(f"  - cost {finding['cost']}: {finding['message']}")
+    if schedule.conflicts:
+        say("No schedule can satisfy these rules together (drop or relax any one of them):")
+        for conflict in schedule.conflicts:
+            say(f"  - {conflict['source']}: {conflict['message']}")
+
+
+@click.group()
+def main() -> None:
+    """Rotation scheduling for residency programs."""
+
+
+@main.command("solve")
+@click.argument("program_file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds to search.")
+@click.option("--workers", type=click.IntRange(min=0), default=0,
+              help="Search workers (0: CP-SAT's choice).")
+@click.option("--previous", type=click.Path(dir_okay=False), help="Schedule to re-solve from.")
+@click.option("--freeze-through", type=int, default=0, help="Keep blocks 1..K as in --previous.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True)
+@click.option("--quiet", is_flag=True, help="No progress or grid on stderr.")
+def solve_command(program_file, output, time_limit, workers, previous, freeze_through, fmt,
+                  quiet) -> None:
+    """Solve PROGRAM_FILE and print the schedule file."""
+    loaded = load_program_file(program_file)
+    old, errors = _load_previous(previous, freeze_through, loaded.program)
+    name = loaded.program.info.name if loaded.program else ""
+    if not loaded.ok or errors:
+        schedule = _invalid(name, loaded.errors + errors)
+        _write(schedule.to_json(), output)
+        if not quiet:
+            say(f"INVALID: {len(schedule.errors)} error(s) in the input")
+            for error in schedule.errors:
+                say(f"  - {error['path'] or '(file)'}: {error['message']}")
+        sys.exit(EXIT["INVALID"])
+    options = SolveOptions(time_limit=time_limit, workers=workers, previous=old,
+                           freeze_through=freeze_through)
+    schedule = solve(loaded.program, options, on_progress=None if quiet else _progress)
+    if fmt == "csv" and schedule.residents:
+        _write(to_csv(loaded.program, schedule), output)
+    else:
+        _write(schedule.to_json(), output)
+    if not quiet:
+        _summary(loaded.program, schedule)
+    sys.exit(EXIT[schedule.status])
+
+
+@main.command("check")
+@click.argument("program_file", type=click.Path(dir_okay=False))
+@click.argument("schedule_file", type=click.Path(dir_okay=False))
+@click.option("--previous", type=click.Path(dir_okay=False), help="Schedule it was re-solved from.")
+@click.option("--freeze-through", type=int, default=0, help="Blocks 1..K must match --previous.")
+def check_command(program_file, schedule_file, previous, freeze_through) -> None:
+    """Check SCHEDULE_FILE against every rule of PROGRAM_FILE.
+
+    Exit status 0 when every hard rule holds, 1 when one is broken, 2 when a file is invalid.
+    """
+    loaded = load_program_file(program_file)
+    schedule, errors = load_schedule_file(schedule_file)
+    old, more = _load_previous(previous, freeze_through, loaded.program)
+    problems = loaded.errors + errors + more
+    if problems:
+        for error in problems:
+            say(f"invalid: {error.path or '(file)'}: {error.message}")
+        sys.exit(2)
+    report = checker.check(loaded.program, schedule, old, freeze_through)
+    for finding in report.errors + report.violations:
+        click.echo(f"BROKEN  {finding.source}: {finding.message}")
+    for finding in report.penalties:
+        click.echo(f"COST {finding.cost:>3} {finding.source}: {finding.message}")
+    verdict = "valid" if report.ok else "NOT valid"
+    click.echo(f"{verdict}: {len(report.errors) + len(report.violations)} hard rule(s) broken, "
+               f"penalty {report.total_penalty}, {len(report.unmet_requests)} request(s) unmet")
+    sys.exit(0 if report.ok else 1)
+
+
+if __name__ == "__main__":
+    main()

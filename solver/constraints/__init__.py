@@ -1,0 +1,35 @@
+"""One module per constraint family; each `add(ctx)` adds its rule to the model.
+
+Hard entries become constraints (gated by the entry's literal in explanation mode); soft
+entries become penalty terms of the objective.
+"""
+
+from . import (
+    assignment,
+    capacity,
+    continuity,
+    coverage,
+    max_consecutive,
+    min_consecutive,
+    prerequisite,
+    presence,
+    requests,
+    requirements,
+    vacation,
+)
+
+FAMILIES = (
+    assignment,
+    capacity,
+    presence,
+    vacation,
+    requirements,
+    coverage,
+    max_consecutive,
+    min_consecutive,
+    prerequisite,
+    requests,
+    continuity,
+)
+
+__all__ = ["FAMILIES"]

@@ -1,0 +1,33 @@
+"""Mid-year re-solving: frozen blocks stay as published, later changes cost `change_weight`."""
+
+from __future__ import annotations
+
+from ..context import ModelContext
+
+
+def add(ctx: ModelContext) -> None:
+    """Blocks 1..K keep the previous schedule's rotation and vacation weeks for every resident
+    it lists; each later (resident, block) cell whose rotation differs costs `change_weight`.
+    Residents absent from the previous schedule are free."""
+    previous = ctx.previous
+    if previous is None:
+        return
+    p = ctx.program
+    frozen_weeks = [w for w in ctx.weeks if ctx.block_of_week[w] <= ctx.freeze_through]
+    for r, resident in enumerate(p.residents):
+        old = previous.residents.get(resident.id)
+        if old is None:
+            continue
+        source = f"previous.residents.{resident.id}"
+        for b in ctx.blocks:
+            code = old.rotations[b - 1] if b <= len(old.rotations) else None
+            cell = ctx.x.get((r, b, code)) if code is not None else None
+            if b <= ctx.freeze_through:
+                ctx.clause([cell] if cell is not None else [], source)
+            elif cell is None:
+                ctx.penalize(p.info.change_weight, 1)
+            else:
+                ctx.penalize(p.info.change_weight, 1 - cell)
+        for w in frozen_weeks:
+            lit = ctx.vacation[r, w]
+            ctx.clause([lit] if w in old.vacation_weeks else [lit.Not()], source)

@@ -1,0 +1,33 @@
+"""Residents' requests: vacation weeks, rotations wanted (assign) and unwanted (avoid)."""
+
+from __future__ import annotations
+
+from scheduler.schema import AssignRequest, VacationRequest
+
+from ..context import ModelContext
+
+
+def add(ctx: ModelContext) -> None:
+    """A hard request must hold; a soft one costs its weight when not granted in full.
+
+    vacation: every named week is a vacation week. assign: the resident is on the target in
+    every listed block. avoid: on the target in none of the listed blocks (default: any).
+    """
+    p = ctx.program
+    index = {resident.id: r for r, resident in enumerate(p.residents)}
+    for i, request in enumerate(p.requests):
+        r = index[request.resident]
+        if isinstance(request, VacationRequest):
+            wanted = [ctx.vacation[r, w] for w in p.request_weeks(request)]
+        elif isinstance(request, AssignRequest):
+            wanted = [ctx.on(r, b, request.target) for b in p.request_blocks(request)]
+        else:
+            wanted = [ctx.on(r, b, request.target).Not() for b in p.request_blocks(request)]
+        if request.hard:
+            for lit in wanted:
+                ctx.clause([lit], f"request[{i}]")
+        elif request.weight:
+            unmet = ctx.model.new_bool_var(f"unmet[{i}]")
+            for lit in wanted:
+                ctx.model.add_bool_or([lit, unmet])
+            ctx.penalize(request.weight, unmet)

@@ -1,0 +1,32 @@
+"""Requirements: blocks each bound resident must spend on a rotation or group."""
+
+from __future__ import annotations
+
+from scheduler.program import requirement_bounds
+
+from ..context import ModelContext
+
+
+def add(ctx: ModelContext) -> None:
+    """For every resident the requirement binds, blocks on the target this year (plus earlier
+    years' history when `scope = "residency"`) lie within [min, max]. A soft requirement
+    costs `weight` per block short of min or over max."""
+    p = ctx.program
+    for i, requirement in enumerate(p.requirements):
+        low, high = requirement_bounds(requirement)
+        for r, resident in enumerate(p.residents):
+            if not p.binds(requirement, resident):
+                continue
+            done = 0
+            if requirement.scope == "residency":
+                done = p.history_count(resident, requirement.target)
+            count = sum(ctx.on(r, b, requirement.target) for b in ctx.blocks) + done
+            if requirement.hard:
+                if low > done:
+                    ctx.require(ctx.model.add(count >= low), f"requirement[{i}]")
+                if high is not None:
+                    ctx.require(ctx.model.add(count <= high), f"requirement[{i}]")
+            else:
+                miss = ctx.shortfall(count, low if low > done else None, high,
+                                     done + len(ctx.blocks), f"requirement[{i}],{r}")
+                ctx.penalize(requirement.weight or 0, miss)

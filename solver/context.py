@@ -1,0 +1,114 @@
+"""The CP-SAT model's variables, shared by every constraint family.
+
+`x[r, b, code]` is true when resident `r` (index into `program.residents`) is on rotation `code`
+in block `b` (1-based); it exists only where the rotation admits the resident, except in
+explanation mode, where eligibility itself is a rule that may be dropped. `vacation[r, w]` is
+true when week `w` is one of the resident's vacation weeks.
+
+In explanation mode every hard entry of the program file is *gated*: its constraints hold only
+when the entry's own literal is true, so the solver can say which entries conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler import Program, Schedule
+from scheduler.calendar import WEEKS_PER_YEAR
+
+
+@dataclass
+class ModelContext:
+    """A program's CP-SAT model under construction."""
+
+    program: Program
+    explain: bool = False
+    previous: Schedule | None = None
+    freeze_through: int = 0
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    x: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
+    vacation: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    gates: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    objective: list[tuple[int, cp_model.LinearExprT]] = field(default_factory=list)
+    _on_cache: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        p = self.program
+        self.blocks = range(1, p.num_blocks + 1)
+        self.weeks = range(1, WEEKS_PER_YEAR + 1)
+        self.block_of_week = {w: p.calendar.block_of_week(w) for w in self.weeks}
+        self.weeks_of_block = p.calendar.weeks_of_block()
+        self.false = self.model.new_constant(0)
+        for r, resident in enumerate(p.residents):
+            for rotation in p.rotations:
+                if self.explain or p.eligible(resident, rotation):
+                    for b in self.blocks:
+                        self.x[r, b, rotation.code] = self.model.new_bool_var(
+                            f"x[{resident.id},{b},{rotation.code}]"
+                        )
+            for w in self.weeks:
+                self.vacation[r, w] = self.model.new_bool_var(f"vac[{resident.id},{w}]")
+
+    # -- gates -----------------------------------------------------------------------------
+
+    def gate(self, source: str) -> cp_model.IntVar | None:
+        """The literal that switches entry `source` on (explanation mode), else None."""
+        if not self.explain:
+            return None
+        if source not in self.gates:
+            self.gates[source] = self.model.new_bool_var(f"gate[{source}]")
+        return self.gates[source]
+
+    def require(self, constraint: cp_model.Constraint, source: str) -> None:
+        """Make a constraint hold only while its entry is switched on."""
+        lit = self.gate(source)
+        if lit is not None:
+            constraint.only_enforce_if(lit)
+
+    def clause(self, literals: list, source: str | None) -> None:
+        """At least one literal holds (while the entry is switched on)."""
+        lit = self.gate(source) if source else None
+        self.model.add_bool_or(literals + ([lit.Not()] if lit is not None else []))
+
+    # -- reading the assignment ------------------------------------------------------------
+
+    def cells(self, r: int, b: int, codes: Iterable[str]) -> list[cp_model.IntVar]:
+        """The assignment variables of resident r in block b for the given rotations."""
+        return [self.x[r, b, c] for c in codes if (r, b, c) in self.x]
+
+    def on(self, r: int, b: int, target: str) -> cp_model.IntVar:
+        """A literal: resident r is on `target` (a rotation or group) in block b."""
+        key = (r, b, target)
+        if key not in self._on_cache:
+            cells = self.cells(r, b, self.program.resolve(target))
+            if not cells:
+                lit = self.false
+            elif len(cells) == 1:
+                lit = cells[0]
+            else:
+                lit = self.model.new_bool_var(f"on[{r},{b},{target}]")
+                self.model.add(lit == sum(cells))
+            self._on_cache[key] = lit
+        return self._on_cache[key]
+
+    def penalize(self, weight: int, expr: cp_model.LinearExprT) -> None:
+        """Add `weight x expr` to the total penalty."""
+        if weight:
+            self.objective.append((weight, expr))
+
+    def shortfall(self, count: cp_model.LinearExprT, low: int | None, high: int | None,
+                  upper: int, name: str) -> cp_model.LinearExprT:
+        """An expression equal (at the optimum) to how far `count` falls outside [low, high]."""
+        terms = []
+        if low is not None and low > 0:
+            short = self.model.new_int_var(0, low, f"short[{name}]")
+            self.model.add(short >= low - count)
+            terms.append(short)
+        if high is not None:
+            over = self.model.new_int_var(0, max(upper - high, 0), f"over[{name}]")
+            self.model.add(over >= count - high)
+            terms.append(over)
+        return sum(terms)

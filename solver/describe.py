@@ -1,0 +1,171 @@
+"""Words for the things a chief reads: residents, targets, block and week ranges, entries."""
+
+from __future__ import annotations
+
+from scheduler import Program
+from scheduler.program import requirement_bounds
+from scheduler.schema import (
+    AssignRequest,
+    CoverageRule,
+    MaxConsecutiveRule,
+    MinConsecutiveRule,
+    PrerequisiteRule,
+    VacationRequest,
+)
+
+
+def ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> '1-3, 5'."""
+    numbers = sorted(set(numbers))
+    parts: list[str] = []
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        parts.append(str(numbers[i]) if i == j else f"{numbers[i]}-{numbers[j]}")
+        i = j + 1
+    return ", ".join(parts)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def target(program: Program, name: str) -> str:
+    """'SICU' or 'group IR (IR-U, IR-VA)'."""
+    if name in program.rotation_by_code:
+        return name
+    return f"group {name} ({', '.join(program.resolve(name))})"
+
+
+def who(entry: object) -> str:
+    """The residents an entry's filters bind, e.g. 'R4 IR residents'."""
+    levels = getattr(entry, "levels", None)
+    tracks = getattr(entry, "tracks", None)
+    parts = []
+    if levels is not None:
+        parts.append("/".join(levels) if levels else "no level")
+    if tracks is not None:
+        parts.append("/".join(tracks) if tracks else "no track")
+    return (" ".join(parts) + " residents") if parts else "all residents"
+
+
+def resident(program: Program, rid: str) -> str:
+    person = program.resident_by_id.get(rid)
+    if person is None or not person.name:
+        return rid
+    return f"{person.name} ({rid})"
+
+
+def bounds(low: int | None, high: int | None, unit: str) -> str:
+    if low is not None and high is not None and low == high:
+        return f"exactly {plural(low, unit)}"
+    if high is None:
+        return f"at least {plural(low or 0, unit)}"
+    if not low:
+        return f"at most {plural(high, unit)}"
+    return f"{low} to {plural(high, unit)}"
+
+
+def blocks_phrase(program: Program, blocks: list[int]) -> str:
+    if len(set(blocks)) == program.num_blocks:
+        return "every block"
+    return ("block " if len(set(blocks)) == 1 else "blocks ") + ranges(blocks)
+
+
+def entry(program: Program, source: str) -> str:
+    """A plain sentence saying what the program-file entry `source` demands."""
+    kind, _, rest = source.partition("[")
+    if source.startswith("program."):
+        return _program_entry(program, source)
+    if source.startswith("previous.residents."):
+        rid = source.removeprefix("previous.residents.")
+        return f"{resident(program, rid)} keeps the previous schedule in the frozen blocks"
+    index = int(rest.split("]")[0])
+    field = rest.split("]", 1)[1].lstrip(".")
+    if kind == "rotation":
+        return _rotation_entry(program, index, field)
+    if kind == "resident":
+        person = program.residents[index]
+        return (f"{resident(program, person.id)} must get "
+                f"{plural(program.vacation_weeks_of(person), 'vacation week')}")
+    if kind == "requirement":
+        return _requirement_entry(program, index)
+    if kind == "rule":
+        return _rule_entry(program, index)
+    return _request_entry(program, index)
+
+
+def _program_entry(program: Program, source: str) -> str:
+    info = program.info
+    if source == "program.vacation_weeks":
+        weeks = plural(info.vacation_weeks, "vacation week")
+        return f"every resident without an own allowance gets {weeks}"
+    weeks = plural(info.max_vacation_weeks_per_block, "vacation week")
+    return f"a resident takes at most {weeks} per block"
+
+
+def _rotation_entry(program: Program, index: int, field: str) -> str:
+    rotation = program.rotations[index]
+    code = rotation.code
+    eligible = [r.id for r in program.residents if program.eligible(r, rotation)]
+    if field == "min":
+        return f"{code} needs at least {plural(rotation.min, 'resident')} in every block"
+    if field == "max":
+        return f"{code} takes at most {plural(rotation.max or 0, 'resident')} per block"
+    if field == "min_present":
+        return (f"{code} needs {plural(rotation.min_present, 'resident')} present "
+                f"(not on vacation) in every week")
+    if field == "vacation":
+        return f"no vacation may be taken in a block spent on {code}"
+    allowed = getattr(rotation, field)
+    return (f"{code} is open only to {field[:-1]} {'/'.join(allowed)} "
+            f"({plural(len(eligible), 'eligible resident')})")
+
+
+def _requirement_entry(program: Program, index: int) -> str:
+    requirement = program.requirements[index]
+    low, high = requirement_bounds(requirement)
+    bound = program.bound_residents(requirement)
+    scope = " over the residency (history included)" if requirement.scope == "residency" else ""
+    text = (f"{who(requirement)} need {bounds(low, high, 'block')} of "
+            f"{target(program, requirement.target)} each{scope}")
+    if requirement.scope == "year" and low and bound:
+        text += f" ({plural(len(bound), 'resident')}, {low * len(bound)} blocks in all)"
+    name = f"'{requirement.name}': " if requirement.name else ""
+    return name + text
+
+
+def _rule_entry(program: Program, index: int) -> str:
+    rule = program.rules[index]
+    name = f"'{rule.name}': " if rule.name else ""
+    goal = target(program, rule.target)
+    if isinstance(rule, CoverageRule):
+        text = (f"{bounds(rule.min, rule.max, 'resident')} of the {who(rule)} on {goal} in "
+                f"{blocks_phrase(program, program.rule_blocks(rule))}")
+    elif isinstance(rule, MaxConsecutiveRule):
+        text = f"{who(rule)} spend no more than {plural(rule.blocks, 'block')} in a row on {goal}"
+    elif isinstance(rule, MinConsecutiveRule):
+        text = f"{who(rule)} spend at least {plural(rule.blocks, 'block')} in a row on {goal}"
+    else:
+        assert isinstance(rule, PrerequisiteRule)
+        text = (f"{who(rule)} go on {goal} only after "
+                f"{target(program, rule.requires)} (earlier this year or in their history)")
+    return name + text
+
+
+def _request_entry(program: Program, index: int) -> str:
+    request = program.requests[index]
+    person = resident(program, request.resident)
+    how = "must" if request.hard else "asked to"
+    if isinstance(request, VacationRequest):
+        weeks = program.request_weeks(request)
+        first = program.calendar.week_start(weeks[0]).isoformat()
+        return (f"{person} {how} have vacation in week{'s' if len(weeks) > 1 else ''} "
+                f"{ranges(weeks)} (from {first})")
+    blocks = blocks_phrase(program, program.request_blocks(request))
+    goal = target(program, request.target)
+    if isinstance(request, AssignRequest):
+        return f"{person} {how} be on {goal} in {blocks}"
+    return f"{person} {how} stay off {goal} in {blocks}"

@@ -1,0 +1,158 @@
+"""Solving a program: build the CP-SAT model, run it, and turn the answer into a schedule file.
+
+`solve(program, options)` is the one entry point the CLI and the web app use. It reports
+progress (objective and bound over time) through a callback, explains infeasibility with a
+minimal conflict set, and scores the schedule it returns with the independent checker.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler import Assignment, Program, Schedule
+from scheduler.schedule import block_dicts
+
+from . import checker, symmetry
+from .constraints import FAMILIES
+from .context import ModelContext
+
+STATUS_NAMES = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.UNKNOWN: "UNKNOWN",
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One point of the solve's progress: best schedule's penalty and proven lower bound."""
+
+    wall_time_s: float
+    objective: float | None
+    bound: float | None
+
+
+@dataclass
+class SolveOptions:
+    """How long to search, with how many workers, and what to keep from a previous schedule."""
+
+    time_limit: float = 60.0
+    workers: int = 0  # 0: let CP-SAT choose
+    previous: Schedule | None = None
+    freeze_through: int = 0
+    explain: bool = True
+    explain_time_limit: float = 30.0
+    log: bool = False
+    stop: threading.Event | None = field(default=None, repr=False)
+
+
+def build_model(program: Program, options: SolveOptions, explain: bool = False) -> ModelContext:
+    """The CP-SAT model of a program: every constraint family, and the objective."""
+    ctx = ModelContext(program, explain=explain, previous=options.previous,
+                       freeze_through=options.freeze_through)
+    for family in FAMILIES:
+        family.add(ctx)
+    if not explain:
+        symmetry.add(ctx)
+        if ctx.objective:
+            ctx.model.minimize(sum(w * e for w, e in ctx.objective))
+    return ctx
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Relays every new schedule and bound to the caller's progress callback."""
+
+    def __init__(self, on_progress: Callable[[Progress], None] | None, start: float):
+        super().__init__()
+        self.on_progress = on_progress
+        self.start = start
+        self.bound: float | None = None
+
+    def on_solution_callback(self) -> None:
+        if self.on_progress:
+            self.on_progress(Progress(time.perf_counter() - self.start, self.objective_value,
+                                      self.best_objective_bound))
+
+    def on_bound(self, bound: float) -> None:
+        self.bound = bound
+        if self.on_progress:
+            self.on_progress(Progress(time.perf_counter() - self.start, None, bound))
+
+
+@contextmanager
+def _cancellation(solver: cp_model.CpSolver, stop: threading.Event | None):
+    """Stop the search as soon as `stop` is set (a chief pressed Cancel)."""
+    if stop is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if stop.wait(0.1):
+                solver.stop_search()
+                return
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+def solve(program: Program, options: SolveOptions | None = None,
+          on_progress: Callable[[Progress], None] | None = None) -> Schedule:
+    """Solve a validated program; the answer is a schedule file (any status but INVALID)."""
+    options = options or SolveOptions()
+    start = time.perf_counter()
+    ctx = build_model(program, options)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = options.time_limit
+    if options.workers:
+        solver.parameters.num_workers = options.workers
+    solver.parameters.log_search_progress = options.log
+    watcher = _Watcher(on_progress, start)
+    solver.best_bound_callback = watcher.on_bound
+    with _cancellation(solver, options.stop):
+        status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
+    schedule = Schedule(program=program.info.name, status=status, blocks=block_dicts(program))
+    if status in ("OPTIMAL", "FEASIBLE"):
+        schedule.residents = _extract(ctx, solver)
+        report = checker.check(program, schedule, options.previous, options.freeze_through)
+        schedule.objective = report.total_penalty
+        schedule.unmet_requests = report.unmet_requests
+        schedule.penalties = [f.as_dict() for f in report.penalties]
+        bound = math.ceil(solver.best_objective_bound - 1e-6) if ctx.objective else 0
+        schedule.best_bound = min(bound, report.total_penalty)
+        if status == "OPTIMAL":
+            schedule.best_bound = schedule.objective
+    elif status == "INFEASIBLE" and options.explain:
+        from .explain import explain
+
+        schedule.conflicts = [c.as_dict() for c in explain(program, options)]
+    schedule.wall_time_s = time.perf_counter() - start
+    return schedule
+
+
+def _extract(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[str, Assignment]:
+    p = ctx.program
+    residents = {}
+    for r, resident in enumerate(p.residents):
+        rotations = []
+        for b in ctx.blocks:
+            code = next(c for c in p.rotation_by_code
+                        if (r, b, c) in ctx.x and solver.boolean_value(ctx.x[r, b, c]))
+            rotations.append(code)
+        weeks = [w for w in ctx.weeks if solver.boolean_value(ctx.vacation[r, w])]
+        residents[resident.id] = Assignment(rotations, weeks)
+    return residents

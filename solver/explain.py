@@ -1,0 +1,96 @@
+"""Explaining infeasibility: which entries of the program file cannot hold together.
+
+Every hard entry gets a switch (see `ModelContext.gate`). CP-SAT, asked to solve with all
+switches assumed on, answers with a subset of them that is already infeasible. That subset is
+then shrunk one entry at a time: an entry is dropped whenever the rest stay infeasible without
+it. What remains is *real* (those entries alone admit no schedule: each test is a full solve)
+and *minimal* (dropping any one of them leaves a schedule: each was tested).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler import Program
+
+from . import describe
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One entry of a conflict set, with the rule it states in words."""
+
+    source: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"source": self.source, "message": self.message}
+
+
+def _source_order(source: str) -> tuple:
+    """File order: program settings, rotations, residents, requirements, rules, requests."""
+    order = ["program", "rotation", "resident", "requirement", "rule", "request", "previous"]
+    kind = source.split("[")[0].split(".")[0]
+    index = int(source.split("[")[1].split("]")[0]) if "[" in source else -1
+    return (order.index(kind) if kind in order else len(order), index, source)
+
+
+class _Tester:
+    """Solves the gated model with a chosen set of entries switched on."""
+
+    def __init__(self, program: Program, options, deadline: float):
+        from .engine import build_model
+
+        self.ctx = build_model(program, options, explain=True)
+        self.deadline = deadline
+        self.workers = options.workers
+
+    def infeasible_core(self, sources: list[str]) -> list[str] | None:
+        """A subset of `sources` that admits no schedule, or None if `sources` do admit one
+        (or time ran out before it was proven)."""
+        model = self.ctx.model
+        model.clear_assumptions()
+        model.add_assumptions([self.ctx.gates[s] for s in sources])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(self.deadline - time.perf_counter(), 0.05)
+        status = solver.solve(model)
+        if status != cp_model.INFEASIBLE:
+            return None
+        by_index = {self.ctx.gates[s].index: s for s in sources}
+        core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()
+                if i in by_index]
+        return core or list(sources)
+
+
+def conflict_sources(program: Program, options) -> list[str]:
+    """A real, minimal set of hard entries that admit no schedule together ([] if none found)."""
+    deadline = time.perf_counter() + options.explain_time_limit
+    tester = _Tester(program, options, deadline)
+    everything = sorted(tester.ctx.gates, key=_source_order)
+    core = tester.infeasible_core(everything)
+    if core is None:
+        return []
+    # The core CP-SAT returns is not trusted blindly: the deletion loop re-proves it.
+    confirmed = tester.infeasible_core(core)
+    core = confirmed if confirmed is not None else everything
+    needed: set[str] = set()
+    while True:
+        candidates = [s for s in sorted(core, key=_source_order) if s not in needed]
+        if not candidates:
+            break
+        rest = [s for s in core if s != candidates[0]]
+        smaller = tester.infeasible_core(rest) if rest else None
+        if smaller is None:
+            needed.add(candidates[0])  # without it a schedule exists (or time ran out)
+        else:
+            core = smaller
+    return sorted(core, key=_source_order)
+
+
+def explain(program: Program, options) -> list[Conflict]:
+    """The conflict set of an infeasible program, each entry with a message a chief reads."""
+    return [Conflict(s, describe.entry(program, s)) for s in conflict_sources(program, options)]

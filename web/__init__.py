@@ -1,0 +1,1 @@
+"""Web app (to come: issue 3)."""
