@@ -142,8 +142,13 @@ def _rule_entry(program: Program, index: int) -> str:
     name = f"'{rule.name}': " if rule.name else ""
     goal = target(program, rule.target)
     if isinstance(rule, CoverageRule):
-        text = (f"{bounds(rule.min, rule.max, 'resident')} of the {who(rule)} on {goal} in "
-                f"{blocks_phrase(program, program.rule_blocks(rule))}")
+        blocks = blocks_phrase(program, program.rule_blocks(rule))
+        whom = "" if who(rule) == "all residents" else f" to {who(rule)}"
+        if rule.max == 0 and not rule.min:
+            text = f"{goal} is closed{whom} in {blocks}"
+        else:
+            counted = "" if not whom else f" (counting {who(rule)})"
+            text = f"{goal} needs {bounds(rule.min, rule.max, 'resident')} in {blocks}{counted}"
     elif isinstance(rule, MaxConsecutiveRule):
         text = f"{who(rule)} spend no more than {plural(rule.blocks, 'block')} in a row on {goal}"
     elif isinstance(rule, MinConsecutiveRule):

@@ -8,6 +8,7 @@ minimal conflict set, and scores the schedule it returns with the independent ch
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -52,6 +53,18 @@ class SolveOptions:
     explain_time_limit: float = 30.0
     log: bool = False
     stop: threading.Event | None = field(default=None, repr=False)
+
+
+def tune(parameters, options: SolveOptions) -> None:
+    """Search settings measured on the benchmark programs (see docs/benchmarks.md).
+
+    Our own symmetry breaking (symmetry.py) replaces CP-SAT's costly symmetry detection, one
+    presolve pass suffices for these models, and three workers beat two on a 2-core machine.
+    """
+    parameters.max_time_in_seconds = options.time_limit
+    parameters.num_workers = options.workers or max(3, os.cpu_count() or 1)
+    parameters.symmetry_level = 0
+    parameters.max_presolve_iterations = 1
 
 
 def build_model(program: Program, options: SolveOptions, explain: bool = False) -> ModelContext:
@@ -117,9 +130,7 @@ def solve(program: Program, options: SolveOptions | None = None,
     start = time.perf_counter()
     ctx = build_model(program, options)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = options.time_limit
-    if options.workers:
-        solver.parameters.num_workers = options.workers
+    tune(solver.parameters, options)
     solver.parameters.log_search_progress = options.log
     watcher = _Watcher(on_progress, start)
     solver.best_bound_callback = watcher.on_bound
