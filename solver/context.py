@@ -2,8 +2,17 @@
 
 `x[r, b, code]` is true when resident `r` (index into `program.residents`) is on rotation `code`
 in block `b` (1-based); it exists only where the rotation admits the resident, except in
-explanation mode, where eligibility itself is a rule that may be dropped. `vacation[r, w]` is
-true when week `w` is one of the resident's vacation weeks.
+explanation mode, where eligibility itself is a rule that may be dropped.
+
+Vacation has two encodings:
+
+- *weekly*: `vacation[r, w]` for every week: exact for any `max_vacation_weeks_per_block`;
+  used in explanation mode and when a resident may take 2 or more weeks in a block.
+- *by block* (the common case, at most one week per block): `away[r, b]` says the resident
+  takes a vacation week in block b; week variables `vacation[r, w]` exist only for *pinned*
+  weeks: weeks named by vacation requests, and weeks of frozen blocks. The remaining ("free")
+  vacation weeks are placed after solving (`vacation_weeks.place`); with one week per block
+  per resident this loses nothing (see `constraints/presence.py`), and the model is 4x smaller.
 
 In explanation mode every hard entry of the program file is *gated*: its constraints hold only
 when the entry's own literal is true, so the solver can say which entries conflict.
@@ -11,6 +20,7 @@ when the entry's own literal is true, so the solver can say which entries confli
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -18,6 +28,7 @@ from ortools.sat.python import cp_model
 
 from scheduler import Program, Schedule
 from scheduler.calendar import WEEKS_PER_YEAR
+from scheduler.schema import VacationRequest
 
 
 @dataclass
@@ -31,6 +42,7 @@ class ModelContext:
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
     vacation: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    away: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     gates: dict[str, cp_model.IntVar] = field(default_factory=dict)
     objective: list[tuple[int, cp_model.LinearExprT]] = field(default_factory=list)
     _on_cache: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
@@ -49,8 +61,41 @@ class ModelContext:
                         self.x[r, b, rotation.code] = self.model.new_bool_var(
                             f"x[{resident.id},{b},{rotation.code}]"
                         )
-            for w in self.weeks:
-                self.vacation[r, w] = self.model.new_bool_var(f"vac[{resident.id},{w}]")
+        self.weekly = self.explain or p.info.max_vacation_weeks_per_block > 1
+        if self.weekly:
+            for r, w in itertools.product(range(len(p.residents)), self.weeks):
+                self.vacation[r, w] = self.model.new_bool_var(f"vac[{r},{w}]")
+        else:
+            self._add_blockwise_vacation()
+
+    def pinned_weeks(self) -> dict[int, set[int]]:
+        """Resident index -> weeks whose vacation status the model must decide itself:
+        weeks named by vacation requests and every week of a frozen block."""
+        p = self.program
+        index = {resident.id: r for r, resident in enumerate(p.residents)}
+        pinned: dict[int, set[int]] = {r: set() for r in range(len(p.residents))}
+        for request in p.requests:
+            if isinstance(request, VacationRequest):
+                pinned[index[request.resident]].update(p.request_weeks(request))
+        if self.previous is not None:
+            frozen = {w for w in self.weeks if self.block_of_week[w] <= self.freeze_through}
+            for rid in self.previous.residents:
+                if rid in index:
+                    pinned[index[rid]] |= frozen
+        return pinned
+
+    def _add_blockwise_vacation(self) -> None:
+        cap = self.program.info.max_vacation_weeks_per_block
+        for r, weeks in self.pinned_weeks().items():
+            for b in self.blocks:
+                self.away[r, b] = self.model.new_bool_var(f"away[{r},{b}]")
+                if cap == 0:
+                    self.model.add(self.away[r, b] == 0)
+                pinned = [w for w in self.weeks_of_block[b] if w in weeks]
+                for w in pinned:
+                    self.vacation[r, w] = self.model.new_bool_var(f"vac[{r},{w}]")
+                if pinned:
+                    self.model.add(sum(self.vacation[r, w] for w in pinned) <= self.away[r, b])
 
     # -- gates -----------------------------------------------------------------------------
 

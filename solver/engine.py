@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from scheduler import Assignment, Program, Schedule
 from scheduler.schedule import block_dicts
 
-from . import checker, symmetry
+from . import checker, symmetry, vacation_weeks
 from .constraints import FAMILIES
 from .context import ModelContext
 
@@ -58,13 +58,18 @@ class SolveOptions:
 def tune(parameters, options: SolveOptions) -> None:
     """Search settings measured on the benchmark programs (see docs/benchmarks.md).
 
-    Our own symmetry breaking (symmetry.py) replaces CP-SAT's costly symmetry detection, one
-    presolve pass suffices for these models, and three workers beat two on a 2-core machine.
+    Our own symmetry breaking (symmetry.py) replaces CP-SAT's costly symmetry detection, and
+    one presolve pass suffices for these models. The objective is a sum of many small 0/1
+    penalties, which CP-SAT's core-based search proves fastest; on small machines its default
+    portfolio leaves that worker out, so it is named explicitly.
     """
     parameters.max_time_in_seconds = options.time_limit
-    parameters.num_workers = options.workers or max(3, os.cpu_count() or 1)
     parameters.symmetry_level = 0
     parameters.max_presolve_iterations = 1
+    workers = options.workers or max(2, os.cpu_count() or 1)
+    parameters.num_workers = workers
+    if workers < 8:
+        parameters.subsolvers.extend(["core", "default_lp", "max_lp", "quick_restart"][:workers])
 
 
 def build_model(program: Program, options: SolveOptions, explain: bool = False) -> ModelContext:
@@ -131,6 +136,9 @@ def solve(program: Program, options: SolveOptions | None = None,
     ctx = build_model(program, options)
     solver = cp_model.CpSolver()
     tune(solver.parameters, options)
+    # The time limit covers the whole call, model building included.
+    spent = time.perf_counter() - start
+    solver.parameters.max_time_in_seconds = max(options.time_limit - spent, 0.05)
     solver.parameters.log_search_progress = options.log
     watcher = _Watcher(on_progress, start)
     solver.best_bound_callback = watcher.on_bound
@@ -156,14 +164,17 @@ def solve(program: Program, options: SolveOptions | None = None,
 
 
 def _extract(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[str, Assignment]:
+    """The schedule in a solution: each resident's rotation per block and vacation weeks."""
     p = ctx.program
-    residents = {}
-    for r, resident in enumerate(p.residents):
-        rotations = []
-        for b in ctx.blocks:
-            code = next(c for c in p.rotation_by_code
-                        if (r, b, c) in ctx.x and solver.boolean_value(ctx.x[r, b, c]))
-            rotations.append(code)
-        weeks = [w for w in ctx.weeks if solver.boolean_value(ctx.vacation[r, w])]
-        residents[resident.id] = Assignment(rotations, weeks)
-    return residents
+    rotation_of = {(r, b): code for (r, b, code), var in ctx.x.items()
+                   if solver.boolean_value(var)}
+    granted = {key for key, var in ctx.vacation.items() if solver.boolean_value(var)}
+    if ctx.weekly:
+        weeks = {r: sorted(w for (r2, w) in granted if r2 == r) for r in range(len(p.residents))}
+    else:
+        taken = {key: solver.boolean_value(var) for key, var in ctx.away.items()}
+        weeks = vacation_weeks.place(ctx, taken, granted, rotation_of)
+    return {
+        resident.id: Assignment([rotation_of[r, b] for b in ctx.blocks], weeks.get(r, []))
+        for r, resident in enumerate(p.residents)
+    }

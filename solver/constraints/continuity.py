@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..context import ModelContext
+from .vacation import away_in_block
 
 
 def add(ctx: ModelContext) -> None:
@@ -31,3 +32,6 @@ def add(ctx: ModelContext) -> None:
         for w in frozen_weeks:
             lit = ctx.vacation[r, w]
             ctx.clause([lit] if w in old.vacation_weeks else [lit.Not()], source)
+        for b in range(1, ctx.freeze_through + 1):
+            taken = sum(ctx.block_of_week[w] == b for w in old.vacation_weeks)
+            ctx.require(ctx.model.add(away_in_block(ctx, r, b) == taken), source)

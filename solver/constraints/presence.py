@@ -8,23 +8,62 @@ from ..context import ModelContext
 def add(ctx: ModelContext) -> None:
     """In every week, residents on the rotation minus those on vacation >= rotation[i].min_present.
 
-    A resident counts as present in week w when on the rotation in w's block and not on
-    vacation in w; `present` may only be true when both hold, and the sum must reach the bound.
+    Weekly encoding: a resident counts as present in week w when on the rotation in w's block
+    and not on vacation in w.
+
+    By-block encoding (at most one vacation week per resident per block): let n be the residents
+    on the rotation in block b, P_w those of them on a *pinned* vacation week w, and F those
+    taking a *free* week somewhere in b. Free weeks can be placed so that every week keeps m
+    present exactly when n - P_w >= m for each week w and the spare places add up:
+    sum over w of (n - m - P_w) >= F; since each resident takes at most one week in b, that is
+    weeks(b) x (n - m) >= residents on the rotation who are away in b. Placing each free week
+    in the week with the most spare places then never fails.
     """
     p = ctx.program
     for i, rotation in enumerate(p.rotations):
         if rotation.min_present <= 0:
             continue
-        for w in ctx.weeks:
-            b = ctx.block_of_week[w]
-            present = []
-            for r in range(len(p.residents)):
-                cell = ctx.x.get((r, b, rotation.code))
-                if cell is None:
-                    continue
-                here = ctx.model.new_bool_var(f"present[{r},{w},{rotation.code}]")
-                ctx.model.add_implication(here, cell)
-                ctx.model.add_implication(here, ctx.vacation[r, w].Not())
-                present.append(here)
-            ctx.require(ctx.model.add(sum(present) >= rotation.min_present),
-                        f"rotation[{i}].min_present")
+        source = f"rotation[{i}].min_present"
+        for b in ctx.blocks:
+            cells = {r: ctx.x[r, b, rotation.code] for r in range(len(p.residents))
+                     if (r, b, rotation.code) in ctx.x}
+            if ctx.weekly:
+                _weekly(ctx, b, cells, rotation, source)
+            else:
+                _by_block(ctx, b, cells, rotation, source)
+
+
+def _on_and(ctx: ModelContext, cell, lit, name: str):
+    """A literal implied true when both `cell` and `lit` are; only ever used where the solver
+    wants it false, so the one clause suffices."""
+    both = ctx.model.new_bool_var(name)
+    ctx.model.add_bool_or([cell.Not(), lit.Not(), both])
+    return both
+
+
+def _weekly(ctx: ModelContext, b: int, cells: dict, rotation, source: str) -> None:
+    for w in ctx.weeks_of_block[b]:
+        gone = [_on_and(ctx, cell, ctx.vacation[r, w], f"gone[{r},{w},{rotation.code}]")
+                for r, cell in cells.items()]
+        ctx.require(ctx.model.add(sum(cells.values()) - sum(gone) >= rotation.min_present),
+                    source)
+
+
+def _by_block(ctx: ModelContext, b: int, cells: dict, rotation, source: str) -> None:
+    m = rotation.min_present
+    on = sum(cells.values())
+    weeks = ctx.weeks_of_block[b]
+    pinned: dict[int, list] = {w: [] for w in weeks}
+    for r, cell in cells.items():
+        for w in weeks:
+            if (r, w) in ctx.vacation:
+                pinned[w].append(_on_and(ctx, cell, ctx.vacation[r, w],
+                                         f"gone[{r},{w},{rotation.code}]"))
+    ctx.require(ctx.model.add(on >= m), source)
+    for gone in pinned.values():
+        if gone:
+            ctx.require(ctx.model.add(on - sum(gone) >= m), source)
+    away = [_on_and(ctx, cell, ctx.away[r, b], f"away_on[{r},{b},{rotation.code}]")
+            for r, cell in cells.items()]
+    ctx.require(ctx.model.add(len(weeks) * (on - m) >= sum(away)), source)
+

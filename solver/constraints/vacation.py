@@ -12,23 +12,36 @@ def add(ctx: ModelContext) -> None:
     p = ctx.program
     cap = p.info.max_vacation_weeks_per_block
     for r, resident in enumerate(p.residents):
-        weeks = [ctx.vacation[r, w] for w in ctx.weeks]
         if resident.vacation_weeks is None:
             source = "program.vacation_weeks"
         else:
             source = f"resident[{r}].vacation_weeks"
-        ctx.require(ctx.model.add(sum(weeks) == p.vacation_weeks_of(resident)), source)
-        for b in ctx.blocks:
-            in_block = [ctx.vacation[r, w] for w in ctx.weeks_of_block[b]]
-            if cap < len(in_block):
-                ctx.require(ctx.model.add(sum(in_block) <= cap),
-                            "program.max_vacation_weeks_per_block")
+        per_block = {b: away_in_block(ctx, r, b) for b in ctx.blocks}
+        ctx.require(ctx.model.add(sum(per_block.values()) == p.vacation_weeks_of(resident)),
+                    source)
+        if ctx.weekly:
+            for b, away in per_block.items():
+                if cap < len(ctx.weeks_of_block[b]):
+                    ctx.require(ctx.model.add(away <= cap), "program.max_vacation_weeks_per_block")
         for i, rotation in enumerate(p.rotations):
-            if rotation.vacation:
-                continue
-            for b in ctx.blocks:
-                cell = ctx.x.get((r, b, rotation.code))
-                if cell is None:
-                    continue
-                for w in ctx.weeks_of_block[b]:
-                    ctx.clause([cell.Not(), ctx.vacation[r, w].Not()], f"rotation[{i}].vacation")
+            if not rotation.vacation:
+                for b in ctx.blocks:
+                    _no_vacation_on(ctx, r, b, rotation.code, f"rotation[{i}].vacation")
+
+
+def away_in_block(ctx: ModelContext, r: int, b: int):
+    """The number of vacation weeks resident r takes in block b, as a linear expression."""
+    if ctx.weekly:
+        return sum(ctx.vacation[r, w] for w in ctx.weeks_of_block[b])
+    return ctx.away[r, b]
+
+
+def _no_vacation_on(ctx: ModelContext, r: int, b: int, code: str, source: str) -> None:
+    cell = ctx.x.get((r, b, code))
+    if cell is None:
+        return
+    if ctx.weekly:
+        for w in ctx.weeks_of_block[b]:
+            ctx.clause([cell.Not(), ctx.vacation[r, w].Not()], source)
+    else:
+        ctx.model.add(ctx.away[r, b] == 0).only_enforce_if(cell)
