@@ -29,6 +29,7 @@ def add(ctx: ModelContext) -> None:
                 ctx.penalize(p.info.change_weight, 1)
             else:
                 ctx.penalize(p.info.change_weight, 1 - cell)
+                ctx.model.add_hint(cell, 1)  # start the search from the published schedule
         for w in frozen_weeks:
             lit = ctx.vacation[r, w]
             ctx.clause([lit] if w in old.vacation_weeks else [lit.Not()], source)
