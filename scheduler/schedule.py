@@ -45,6 +45,7 @@ class Schedule:
     conflicts: list[dict[str, str]] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     penalties: list[dict[str, Any]] = field(default_factory=list)
+    explanation: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +64,7 @@ class Schedule:
             "conflicts": self.conflicts,
             "errors": self.errors,
             "penalties": self.penalties,
+            "explanation": self.explanation,
         }
 
     def to_json(self) -> str:

@@ -67,7 +67,8 @@ def _summary(program: Program, schedule: Schedule) -> None:
         for finding in schedule.penalties:
             say(f"  - cost {finding['cost']}: {finding['message']}")
     if schedule.conflicts:
-        say("No schedule can satisfy these rules together (drop or relax any one of them):")
+        say(f"No schedule exists. {schedule.explanation}")
+        say("The rules involved:")
         for conflict in schedule.conflicts:
             say(f"  - {conflict['source']}: {conflict['message']}")
 

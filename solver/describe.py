@@ -174,3 +174,29 @@ def _request_entry(program: Program, index: int) -> str:
     if isinstance(request, AssignRequest):
         return f"{person} {how} be on {goal} in {blocks}"
     return f"{person} {how} stay off {goal} in {blocks}"
+
+
+def _is_limit(program: Program, source: str) -> bool:
+    """Whether an entry limits what is possible (rather than demanding something)."""
+    if source.startswith("rotation["):
+        return source.rsplit(".", 1)[1] in ("max", "levels", "tracks", "vacation")
+    if source.startswith("rule["):
+        rule = program.rules[int(source[5:].split("]")[0])]
+        return isinstance(rule, MaxConsecutiveRule) or (
+            isinstance(rule, CoverageRule) and not rule.min
+        )
+    if source.startswith("request["):
+        request = program.requests[int(source[8:].split("]")[0])]
+        return request.kind == "avoid"
+    return source in ("program.max_vacation_weeks_per_block", "previous") or source.startswith(
+        "previous."
+    )
+
+
+def summary(program: Program, sources: list[str]) -> str:
+    """One sentence for a conflict: what is demanded, 'but', what limits it."""
+    demands = [entry(program, s) for s in sources if not _is_limit(program, s)]
+    limits = [entry(program, s) for s in sources if _is_limit(program, s)]
+    if demands and limits:
+        return f"{'; '.join(demands)}, but {' and '.join(limits)}."
+    return f"These cannot all hold: {'; '.join(demands or limits)}."

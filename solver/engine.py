@@ -158,7 +158,8 @@ def solve(program: Program, options: SolveOptions | None = None,
     elif status == "INFEASIBLE" and options.explain:
         from .explain import explain
 
-        schedule.conflicts = [c.as_dict() for c in explain(program, options)]
+        conflicts, schedule.explanation = explain(program, options)
+        schedule.conflicts = [c.as_dict() for c in conflicts]
     schedule.wall_time_s = time.perf_counter() - start
     return schedule
 

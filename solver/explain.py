@@ -46,7 +46,7 @@ class _Tester:
 
         self.ctx = build_model(program, options, explain=True)
         self.deadline = deadline
-        self.workers = options.workers
+        self.unsure = False  # a test ran out of time: the set may not be minimal
 
     def infeasible_core(self, sources: list[str]) -> list[str] | None:
         """A subset of `sources` that admits no schedule, or None if `sources` do admit one
@@ -58,6 +58,8 @@ class _Tester:
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(self.deadline - time.perf_counter(), 0.05)
         status = solver.solve(model)
+        if status == cp_model.UNKNOWN:
+            self.unsure = True
         if status != cp_model.INFEASIBLE:
             return None
         by_index = {self.ctx.gates[s].index: s for s in sources}
@@ -66,14 +68,15 @@ class _Tester:
         return core or list(sources)
 
 
-def conflict_sources(program: Program, options) -> list[str]:
-    """A real, minimal set of hard entries that admit no schedule together ([] if none found)."""
+def conflict_sources(program: Program, options) -> tuple[list[str], bool]:
+    """A real set of hard entries that admit no schedule together ([] if none was found in
+    time), and whether it is proven minimal."""
     deadline = time.perf_counter() + options.explain_time_limit
     tester = _Tester(program, options, deadline)
     everything = sorted(tester.ctx.gates, key=_source_order)
     core = tester.infeasible_core(everything)
     if core is None:
-        return []
+        return [], False
     # The core CP-SAT returns is not trusted blindly: the deletion loop re-proves it.
     confirmed = tester.infeasible_core(core)
     core = confirmed if confirmed is not None else everything
@@ -88,9 +91,16 @@ def conflict_sources(program: Program, options) -> list[str]:
             needed.add(candidates[0])  # without it a schedule exists (or time ran out)
         else:
             core = smaller
-    return sorted(core, key=_source_order)
+    return sorted(core, key=_source_order), not tester.unsure
 
 
-def explain(program: Program, options) -> list[Conflict]:
-    """The conflict set of an infeasible program, each entry with a message a chief reads."""
-    return [Conflict(s, describe.entry(program, s)) for s in conflict_sources(program, options)]
+def explain(program: Program, options) -> tuple[list[Conflict], str]:
+    """The conflict set of an infeasible program, each entry with a message a chief reads,
+    and the whole conflict in a sentence."""
+    sources, minimal = conflict_sources(program, options)
+    if not sources:
+        return [], "No schedule exists, and no smaller conflict was found in the time allowed."
+    text = describe.summary(program, sources)
+    if not minimal:
+        text += " (Time ran out before this list was proven minimal.)"
+    return [Conflict(s, describe.entry(program, s)) for s in sources], text
