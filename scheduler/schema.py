@@ -13,8 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
 Name = Annotated[str, StringConstraints(min_length=1)]
-Count = Annotated[int, Field(ge=0)]
-Weight = Annotated[int, Field(ge=0)]
+# Upper bounds keep every number far inside the solver's 64-bit arithmetic.
+Count = Annotated[int, Field(ge=0, le=100_000)]
+Weight = Annotated[int, Field(ge=0, le=1_000_000)]
+RunLength = Annotated[int, Field(ge=1, le=1_000)]
 
 
 class Entry(BaseModel):
@@ -88,12 +90,12 @@ class CoverageRule(Targeted):
 
 class MaxConsecutiveRule(Targeted):
     kind: Literal["max_consecutive"]
-    blocks: Annotated[int, Field(ge=1)]
+    blocks: RunLength
 
 
 class MinConsecutiveRule(Targeted):
     kind: Literal["min_consecutive"]
-    blocks: Annotated[int, Field(ge=1)]
+    blocks: RunLength
 
 
 class PrerequisiteRule(Targeted):

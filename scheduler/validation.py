@@ -234,7 +234,7 @@ class _CrossCheck:
                     self.error(f"{path}.{key}[{j}]", f"unknown {key[:-1]} '{value}' ({listed})")
 
     def check_rotations(self, rotations) -> None:
-        if not self.program.rotations and self.program.residents:
+        if not self.reader.raw.get("rotation") and self.program.residents:
             self.error("rotation", "residents need at least one rotation to be scheduled on")
         first: dict[str, int] = {}
         codes = {r.code for _, r in rotations}
