@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
 Name = Annotated[str, StringConstraints(min_length=1)]
@@ -17,6 +17,16 @@ Name = Annotated[str, StringConstraints(min_length=1)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
 Weight = Annotated[int, Field(ge=0, le=1_000_000)]
 RunLength = Annotated[int, Field(ge=1, le=1_000)]
+
+
+def _plain_date_in_range(day: date) -> date:
+    """A year start whose academic year ends before the calendar runs out (year 9999)."""
+    if not 1900 <= day.year <= 9998:
+        raise ValueError("the year must be between 1900 and 9998")
+    return day
+
+
+YearStart = Annotated[date, AfterValidator(_plain_date_in_range)]
 
 
 class Entry(BaseModel):
@@ -27,7 +37,7 @@ class Entry(BaseModel):
 
 class ProgramInfo(Entry):
     name: Name
-    year_start: date
+    year_start: YearStart
     calendar: Literal["months", "4-week"] = "months"
     levels: Annotated[list[Name], Field(min_length=1)]
     tracks: Annotated[list[Name], Field(min_length=1)]

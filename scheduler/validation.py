@@ -75,7 +75,8 @@ def _pydantic_errors(prefix: tuple[Any, ...], error: ValidationError) -> list[Fi
         elif kind == "missing":
             message = f"missing required key '{loc[-1]}'"
         else:
-            message = item["msg"][0].lower() + item["msg"][1:]
+            message = item["msg"].removeprefix("Value error, ")
+            message = message[0].lower() + message[1:]
         found.append(FileError(format_path(loc), message))
     return found
 
@@ -151,7 +152,7 @@ class _Reader:
                 self.error(f"{name}[{i}]", "must be a table")
                 return None
             kind = item.get("kind")
-            if kind not in kinds:
+            if not isinstance(kind, str) or kind not in kinds:
                 allowed = ", ".join(kinds)
                 self.error(f"{name}[{i}].kind", f"kind must be one of {allowed} (got {kind!r})")
                 return None
@@ -163,20 +164,23 @@ class _Reader:
         for key in self.raw:
             if key not in TOP_LEVEL_KEYS:
                 self.error(key, f"unknown key '{key}'")
-        if self.raw.get("format") != 1:
+        fmt = self.raw.get("format")
+        if type(fmt) is not int or fmt != 1:
             self.error("format", f"format must be 1 (got {self.raw.get('format')!r})")
         if "program" not in self.raw:
             self.error("program", "missing required table [program]")
-        info = self.entry(ProgramInfo, self.raw.get("program"), ("program",))
+            info = None
+        else:
+            info = self.entry(ProgramInfo, self.raw["program"], ("program",))
         rotations = self.entries("rotation", lambda i, item: Rotation)
         residents = self.entries("resident", lambda i, item: Resident)
         requirements = self.entries("requirement", lambda i, item: Requirement)
         rules = self.entries("rule", self.by_kind("rule", RULE_KINDS))
         requests = self.entries("request", self.by_kind("request", REQUEST_KINDS))
-        if info is None:
-            return None
+        # Without a valid [program] table the entries are still cross-checked, so one
+        # mistake in the header does not hide the others; checks needing it are skipped.
         draft = Program(
-            info=info,
+            info=info,  # type: ignore[arg-type]
             rotations=[r for _, r in rotations],
             residents=[r for _, r in residents],
             requirements=[r for _, r in requirements],
@@ -184,7 +188,7 @@ class _Reader:
             requests=[r for _, r in requests],
         )
         _CrossCheck(self, draft).run(rotations, residents, requirements, rules, requests)
-        return draft
+        return draft if info is not None else None
 
 
 class _CrossCheck:
@@ -193,14 +197,15 @@ class _CrossCheck:
     def __init__(self, reader: _Reader, program: Program):
         self.reader = reader
         self.program = program
-        self.info = program.info
-        self.calendar = Calendar(self.info.year_start, self.info.calendar)
+        self.info = program.info  # None when the [program] table itself is invalid
+        self.calendar = Calendar(self.info.year_start, self.info.calendar) if self.info else None
 
     def error(self, path: str, message: str) -> None:
         self.reader.error(path, message)
 
     def run(self, rotations, residents, requirements, rules, requests) -> None:
-        self.check_program()
+        if self.info is not None:
+            self.check_program()
         self.check_rotations(rotations)
         self.check_residents(residents)
         for i, requirement in requirements:
@@ -227,6 +232,8 @@ class _CrossCheck:
             seen.add(value)
 
     def filters(self, path: str, entry: Any) -> None:
+        if self.info is None:
+            return
         for key, known in (("levels", self.info.levels), ("tracks", self.info.tracks)):
             for j, value in enumerate(getattr(entry, key, None) or []):
                 if value not in known:
@@ -264,9 +271,9 @@ class _CrossCheck:
                 self.error(f"{path}.id",
                            f"duplicate resident id '{resident.id}' (also resident[{also}])")
             first.setdefault(resident.id, i)
-            if resident.level not in self.info.levels:
+            if self.info is not None and resident.level not in self.info.levels:
                 self.error(f"{path}.level", f"unknown level '{resident.level}'")
-            if resident.track not in self.info.tracks:
+            if self.info is not None and resident.track not in self.info.tracks:
                 self.error(f"{path}.track", f"unknown track '{resident.track}'")
             if resident.vacation_weeks is not None and resident.vacation_weeks > WEEKS_PER_YEAR:
                 self.error(f"{path}.vacation_weeks", f"at most {WEEKS_PER_YEAR} weeks in a year")
@@ -295,6 +302,8 @@ class _CrossCheck:
             self.error(f"{path}.max", f"max {high} is below min {low}")
 
     def blocks(self, path: str, blocks: list[int] | None) -> None:
+        if self.calendar is None:
+            return
         for j, block in enumerate(blocks or []):
             if not 1 <= block <= self.calendar.num_blocks:
                 self.error(f"{path}.blocks[{j}]",
@@ -327,6 +336,8 @@ class _CrossCheck:
         if request.resident not in self.program.resident_by_id:
             self.error(f"{path}.resident", f"unknown resident '{request.resident}'")
         if isinstance(request, VacationRequest):
+            if self.calendar is None:
+                return
             first, last = self.calendar.year_start, self.calendar.year_end
             for j, day in enumerate(request.weeks):
                 if self.calendar.week_of(day) is None:

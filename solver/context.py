@@ -8,6 +8,7 @@ Vacation has two encodings:
 
 - *weekly*: `vacation[r, w]` for every week: exact for any `max_vacation_weeks_per_block`;
   used in explanation mode and when a resident may take 2 or more weeks in a block.
+  `away[r, b]` is then the number of weeks taken in block b.
 - *by block* (the common case, at most one week per block): `away[r, b]` says the resident
   takes a vacation week in block b; week variables `vacation[r, w]` exist only for *pinned*
   weeks: weeks named by vacation requests, and weeks of frozen blocks. The remaining ("free")
@@ -65,6 +66,13 @@ class ModelContext:
         if self.weekly:
             for r, w in itertools.product(range(len(p.residents)), self.weeks):
                 self.vacation[r, w] = self.model.new_bool_var(f"vac[{r},{w}]")
+            # The weeks taken per block, as an integer of its own: bounds on it (the cap per
+            # block, none on a rotation without vacation) then reach the yearly total by plain
+            # propagation, so "13 weeks in 12 months" is refuted at once, not by search.
+            for r, b in itertools.product(range(len(p.residents)), self.blocks):
+                weeks = self.weeks_of_block[b]
+                self.away[r, b] = self.model.new_int_var(0, len(weeks), f"away[{r},{b}]")
+                self.model.add(self.away[r, b] == sum(self.vacation[r, w] for w in weeks))
         else:
             self._add_blockwise_vacation()
 

@@ -39,7 +39,15 @@ def _source_order(source: str) -> tuple:
 
 
 class _Tester:
-    """Solves the gated model with a chosen set of entries switched on."""
+    """Solves the gated model with a chosen set of entries switched on.
+
+    Two ways to test a set: *with assumptions* (the set's switches assumed on), which also
+    yields a smaller infeasible subset, and *fixed* (the switches set to true), which lets
+    presolve and the linear relaxation see the constraints as plain ones. Assumptions come
+    first; counting arguments (13 weeks of vacation in 12 months, residents covering each
+    other) can be slow to refute that way, so a test that runs out of its share of time is
+    repeated fixed, and after that every test goes fixed first.
+    """
 
     def __init__(self, program: Program, options, deadline: float):
         from .engine import build_model
@@ -47,31 +55,47 @@ class _Tester:
         self.ctx = build_model(program, options, explain=True)
         self.deadline = deadline
         self.unsure = False  # a test ran out of time: the set may not be minimal
+        self.assumptions_slow = False
 
-    def infeasible_core(self, sources: list[str]) -> list[str] | None:
-        """A subset of `sources` that admits no schedule, or None if `sources` do admit one
-        (or time ran out before it was proven)."""
+    def _solve(self, sources: list[str], assume: bool, limit: float):
         # Dropped entries are switched off outright (not merely left unassumed), so presolve
         # removes their constraints and each test is a small problem.
         model = self.ctx.model.clone()
         kept = set(sources)
         for source, gate in self.ctx.gates.items():
+            var = model.get_bool_var_from_proto_index(gate.index)
             if source not in kept:
-                model.add(model.get_bool_var_from_proto_index(gate.index) == 0)
-        model.add_assumptions([model.get_bool_var_from_proto_index(self.ctx.gates[s].index)
-                               for s in sources])
+                model.add(var == 0)
+            elif not assume:
+                model.add(var == 1)
+        if assume:
+            model.add_assumptions([model.get_bool_var_from_proto_index(self.ctx.gates[s].index)
+                                   for s in sources])
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = max(self.deadline - time.perf_counter(), 0.05)
+        solver.parameters.max_time_in_seconds = max(limit, 0.05)
         status = solver.solve(model)
-        if status == cp_model.UNKNOWN:
-            self.unsure = True
-        if status != cp_model.INFEASIBLE:
-            return None
+        if status != cp_model.INFEASIBLE or not assume:
+            return status, list(sources)
         by_index = {self.ctx.gates[s].index: s for s in sources}
         core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()
                 if i in by_index]
-        return core or list(sources)
+        return status, core or list(sources)
+
+    def infeasible_core(self, sources: list[str]) -> list[str] | None:
+        """A subset of `sources` that admits no schedule, or None if `sources` do admit one
+        (or time ran out before it was proven)."""
+        remaining = self.deadline - time.perf_counter()
+        if not self.assumptions_slow:
+            status, core = self._solve(sources, True, max(1.0, remaining / 3))
+            if status != cp_model.UNKNOWN:
+                return core if status == cp_model.INFEASIBLE else None
+            self.assumptions_slow = True
+            remaining = self.deadline - time.perf_counter()
+        status, core = self._solve(sources, False, remaining)
+        if status == cp_model.UNKNOWN:
+            self.unsure = True
+        return core if status == cp_model.INFEASIBLE else None
 
 
 def conflict_sources(program: Program, options) -> tuple[list[str], bool]:
@@ -84,20 +108,31 @@ def conflict_sources(program: Program, options) -> tuple[list[str], bool]:
     if core is None:
         return [], False
     # The core CP-SAT returns is not trusted blindly: the deletion loop re-proves it.
-    confirmed = tester.infeasible_core(core)
-    core = confirmed if confirmed is not None else everything
-    needed: set[str] = set()
-    while True:
-        candidates = [s for s in sorted(core, key=_source_order) if s not in needed]
-        if not candidates:
-            break
-        rest = [s for s in core if s != candidates[0]]
+    if len(core) < len(everything):
+        confirmed = tester.infeasible_core(core)
+        core = confirmed if confirmed is not None else everything
+    return _minimize(tester, core), not tester.unsure
+
+
+def _minimize(tester: _Tester, core: list[str]) -> list[str]:
+    """Drop entries while the rest stay infeasible: chunks first (halving on failure), so a
+    large set that assumptions could not shrink needs far fewer tests than one per entry."""
+    needed: list[str] = []
+    candidates = sorted(core, key=_source_order)
+    chunk = max(1, len(candidates) // 2)
+    while candidates:
+        chunk = min(chunk, len(candidates))
+        rest = needed + candidates[chunk:]
         smaller = tester.infeasible_core(rest) if rest else None
-        if smaller is None:
-            needed.add(candidates[0])  # without it a schedule exists (or time ran out)
+        if smaller is not None:
+            kept = set(smaller)
+            needed = [s for s in needed if s in kept]
+            candidates = [s for s in candidates[chunk:] if s in kept]
+        elif chunk > 1:
+            chunk //= 2
         else:
-            core = smaller
-    return sorted(core, key=_source_order), not tester.unsure
+            needed.append(candidates.pop(0))  # without it a schedule exists (or time ran out)
+    return sorted(needed, key=_source_order)
 
 
 def explain(program: Program, options) -> tuple[list[Conflict], str]:

@@ -42,11 +42,21 @@ def _on_and(ctx: ModelContext, cell, lit, name: str):
 
 
 def _weekly(ctx: ModelContext, b: int, cells: dict, rotation, source: str) -> None:
-    for w in ctx.weeks_of_block[b]:
+    on = sum(cells.values())
+    weeks = ctx.weeks_of_block[b]
+    for w in weeks:
         gone = [_on_and(ctx, cell, ctx.vacation[r, w], f"gone[{r},{w},{rotation.code}]")
                 for r, cell in cells.items()]
-        ctx.require(ctx.model.add(sum(cells.values()) - sum(gone) >= rotation.min_present),
-                    source)
+        ctx.require(ctx.model.add(on - sum(gone) >= rotation.min_present), source)
+    # The weeks' sum, stated once more through the per-block vacation counts: the linear
+    # relaxation then sees that residents covering each other cannot share out more vacation
+    # than the block has spare places (a pigeonhole that clause learning alone finds slowly).
+    counted = []
+    for r, cell in cells.items():
+        away_on = ctx.model.new_int_var(0, len(weeks), f"away_on[{r},{b},{rotation.code}]")
+        ctx.model.add(away_on >= ctx.away[r, b] - len(weeks) * (1 - cell))
+        counted.append(away_on)
+    ctx.require(ctx.model.add(len(weeks) * (on - rotation.min_present) >= sum(counted)), source)
 
 
 def _by_block(ctx: ModelContext, b: int, cells: dict, rotation, source: str) -> None:

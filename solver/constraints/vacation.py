@@ -30,9 +30,7 @@ def add(ctx: ModelContext) -> None:
 
 
 def away_in_block(ctx: ModelContext, r: int, b: int):
-    """The number of vacation weeks resident r takes in block b, as a linear expression."""
-    if ctx.weekly:
-        return sum(ctx.vacation[r, w] for w in ctx.weeks_of_block[b])
+    """The number of vacation weeks resident r takes in block b (0/1 in the by-block encoding)."""
     return ctx.away[r, b]
 
 
@@ -43,5 +41,4 @@ def _no_vacation_on(ctx: ModelContext, r: int, b: int, code: str, source: str) -
     if ctx.weekly:
         for w in ctx.weeks_of_block[b]:
             ctx.clause([cell.Not(), ctx.vacation[r, w].Not()], source)
-    else:
-        ctx.model.add(ctx.away[r, b] == 0).only_enforce_if(cell)
+    ctx.require(ctx.model.add(ctx.away[r, b] == 0).only_enforce_if(cell), source)

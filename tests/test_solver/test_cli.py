@@ -1,0 +1,420 @@
+"""The `residency` command line: solve and check, exit codes, outputs, re-solving."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from solver.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROGRAM = """\
+format = 1
+
+[program]
+name = "CLI program"
+year_start = 2027-07-01
+calendar = "{calendar}"
+levels = ["R1", "R2"]
+tracks = ["IR"]
+vacation_weeks = 2
+
+[[rotation]]
+code = "A"
+min = 1
+[[rotation]]
+code = "B"
+
+[[resident]]
+id = "ann"
+level = "R1"
+track = "IR"
+[[resident]]
+id = "bob"
+level = "R2"
+track = "IR"
+
+[[request]]
+resident = "ann"
+kind = "vacation"
+weeks = [2027-12-20]
+hard = true
+
+[[request]]
+resident = "bob"
+kind = "assign"
+rotation = "A"
+blocks = [1, 2]
+weight = 3
+
+[[request]]
+resident = "bob"
+kind = "avoid"
+rotation = "A"
+blocks = [2]
+weight = 5
+"""
+
+INFEASIBLE = """\
+format = 1
+[program]
+name = "Too small"
+year_start = 2027-07-01
+levels = ["R1"]
+tracks = ["IR"]
+[[rotation]]
+code = "A"
+max = 1
+[[rotation]]
+code = "B"
+max = 1
+[[resident]]
+id = "a"
+level = "R1"
+track = "IR"
+[[resident]]
+id = "b"
+level = "R1"
+track = "IR"
+[[resident]]
+id = "c"
+level = "R1"
+track = "IR"
+"""
+
+INVALID = """\
+format = 1
+[program]
+name = "Broken"
+year_start = 2027-07-03
+levels = ["R1"]
+tracks = ["IR"]
+[[rotation]]
+code = "A"
+mim = 1
+[[resident]]
+id = "a"
+level = "R9"
+track = "IR"
+[[requirement]]
+rotation = "SICUU"
+min = 1
+"""
+
+FIELDS = {"format", "program", "status", "objective", "best_bound", "wall_time_s", "blocks",
+          "residents", "unmet_requests", "conflicts", "errors"}
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text: str, name: str = "program.toml") -> str:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return write
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def solve_json(*args: str) -> tuple[int, dict, str]:
+    result = run("solve", *args)
+    return result.exit_code, json.loads(result.stdout), result.stderr
+
+
+# -- solve -----------------------------------------------------------------------------------------
+
+
+def test_solve_prints_a_schedule_file_and_exits_0(write):
+    code, data, err = solve_json(write(PROGRAM.format(calendar="months")), "--time-limit", "20")
+    assert code == 0
+    assert FIELDS <= set(data)
+    assert data["format"] == 1
+    assert data["program"] == "CLI program"
+    assert data["status"] == "OPTIMAL"
+    assert data["objective"] == 3  # bob cannot be on A in block 2 and avoid it: weight 3 lost
+    assert data["best_bound"] == 3
+    assert isinstance(data["wall_time_s"], (int, float)) and data["wall_time_s"] >= 0
+    assert data["blocks"][0] == {"index": 1, "start": "2027-07-01", "end": "2027-07-31"}
+    assert len(data["blocks"]) == 12
+    assert set(data["residents"]) == {"ann", "bob"}
+    ann = data["residents"]["ann"]
+    assert len(ann["rotations"]) == 12
+    assert 25 in ann["vacation_weeks"] and len(ann["vacation_weeks"]) == 2
+    assert data["unmet_requests"] == [1]
+    assert data["conflicts"] == []
+    assert data["errors"] == []
+    assert "OPTIMAL" in err
+
+
+def test_solve_writes_the_schedule_to_a_file_with_o(write, tmp_path):
+    out = tmp_path / "schedule.json"
+    result = run("solve", write(PROGRAM.format(calendar="4-week")), "-o", str(out))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["status"] == "OPTIMAL"
+    assert len(data["blocks"]) == 13
+    assert len(data["residents"]["bob"]["rotations"]) == 13
+    assert "OPTIMAL" in result.stderr
+
+
+def test_quiet_solve_says_nothing_on_stderr(write):
+    result = run("solve", "--quiet", write(PROGRAM.format(calendar="months")))
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert json.loads(result.stdout)["status"] == "OPTIMAL"
+
+
+def test_solve_csv_has_one_row_per_resident_and_block(write):
+    result = run("solve", "--format", "csv", "--quiet", write(PROGRAM.format(calendar="months")))
+    assert result.exit_code == 0
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["resident", "block", "start", "end", "rotation", "vacation_weeks"]
+    body = rows[1:]
+    assert len(body) == 24
+    ann = [r for r in body if r[0] == "ann"]
+    assert [r[1] for r in ann] == [str(b) for b in range(1, 13)]
+    assert ann[0][2:4] == ["2027-07-01", "2027-07-31"]
+    assert ann[5][2:4] == ["2027-12-01", "2027-12-31"]
+    assert all(r[4] in ("A", "B") for r in body)
+    # ann's two vacation weeks are listed in their blocks, week 25 in December.
+    assert "25" in ann[5][5].split()
+    assert sum(len(r[5].split()) for r in ann) == 2
+
+
+def test_solve_csv_to_a_file(write, tmp_path):
+    out = tmp_path / "schedule.csv"
+    program = write(PROGRAM.format(calendar="4-week"))
+    result = run("solve", "--format", "csv", "-o", str(out), program)
+    assert result.exit_code == 0
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == 1 + 2 * 13
+    assert rows[-1][1:4] == ["13", "2028-06-01", "2028-06-30"]
+
+
+def test_infeasible_exits_1_with_conflicts(write):
+    code, data, err = solve_json(write(INFEASIBLE))
+    assert code == 1
+    assert FIELDS <= set(data)
+    assert data["status"] == "INFEASIBLE"
+    assert data["residents"] == {}
+    assert data["objective"] is None
+    assert {c["source"] for c in data["conflicts"]} == {"rotation[0].max", "rotation[1].max"}
+    assert all(c["message"] for c in data["conflicts"])
+    assert data["errors"] == []
+    assert "rotation[0].max" in err
+
+
+def test_infeasible_with_csv_format_still_exits_1(write):
+    result = run("solve", "--format", "csv", "--quiet", write(INFEASIBLE))
+    assert result.exit_code == 1
+
+
+def test_invalid_program_exits_2_and_lists_every_error(write):
+    code, data, err = solve_json(write(INVALID))
+    assert code == 2
+    assert FIELDS <= set(data)
+    assert data["status"] == "INVALID"
+    assert data["residents"] == {}
+    assert data["conflicts"] == []
+    paths = {e["path"] for e in data["errors"]}
+    assert paths == {"program.year_start", "rotation[0].mim", "resident[0].level",
+                     "requirement[0].rotation"}
+    assert all(e["message"] for e in data["errors"])
+    assert "INVALID" in err
+    assert "requirement[0].rotation" in err
+
+
+def test_invalid_program_written_with_o(write, tmp_path):
+    out = tmp_path / "schedule.json"
+    result = run("solve", "-o", str(out), write(INVALID))
+    assert result.exit_code == 2
+    assert json.loads(out.read_text(encoding="utf-8"))["status"] == "INVALID"
+
+
+def test_not_toml_is_invalid(write):
+    code, data, _ = solve_json(write("this is [not toml"))
+    assert code == 2
+    assert data["status"] == "INVALID"
+    assert data["errors"][0]["path"] == ""
+    assert "TOML" in data["errors"][0]["message"]
+
+
+def test_missing_program_file_is_invalid(tmp_path):
+    code, data, _ = solve_json(str(tmp_path / "absent.toml"))
+    assert code == 2
+    assert data["status"] == "INVALID"
+    assert data["errors"]
+
+
+def test_wrong_format_number_is_invalid(write):
+    code, data, _ = solve_json(write(PROGRAM.format(calendar="months").replace("format = 1",
+                                                                               "format = 2")))
+    assert code == 2
+    assert [e["path"] for e in data["errors"]] == ["format"]
+
+
+def test_real_command_in_a_subprocess(write):
+    path = write(PROGRAM.format(calendar="months"))
+    done = subprocess.run([sys.executable, "-m", "solver.cli", "solve", path, "--workers", "2"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["status"] == "OPTIMAL"
+    assert data["objective"] == 3
+    assert "penalty 3" in done.stderr
+    done = subprocess.run([sys.executable, "-m", "solver.cli", "solve", write(INVALID, "bad.toml")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["status"] == "INVALID"
+
+
+# -- re-solving --------------------------------------------------------------------------------
+
+
+def test_resolve_with_previous_keeps_frozen_blocks(write, tmp_path):
+    first = tmp_path / "first.json"
+    assert run("solve", "-o", str(first), write(PROGRAM.format(calendar="months"))).exit_code == 0
+    old = json.loads(first.read_text(encoding="utf-8"))
+    # The program changes: bob now must be on B all year from block 4.
+    changed = PROGRAM.format(calendar="months") + """
+[[request]]
+resident = "bob"
+kind = "avoid"
+rotation = "A"
+blocks = [4, 5, 6, 7, 8, 9, 10, 11, 12]
+hard = true
+"""
+    code, data, _ = solve_json(write(changed, "changed.toml"), "--previous", str(first),
+                               "--freeze-through", "3")
+    assert code == 0
+    for rid in ("ann", "bob"):
+        assert data["residents"][rid]["rotations"][:3] == old["residents"][rid]["rotations"][:3]
+        frozen_old = [w for w in old["residents"][rid]["vacation_weeks"] if w <= 13]
+        frozen_new = [w for w in data["residents"][rid]["vacation_weeks"] if w <= 13]
+        assert frozen_new == frozen_old  # weeks 1-13 start in July-September
+    assert data["residents"]["bob"]["rotations"][3:] == ["B"] * 9
+    assert data["residents"]["ann"]["rotations"][3:] == ["A"] * 9
+    moved = sum(a != b for rid in ("ann", "bob") for a, b in zip(
+        data["residents"][rid]["rotations"], old["residents"][rid]["rotations"], strict=True))
+    assert data["objective"] == 3 + moved
+
+
+@pytest.mark.parametrize("value", ["-1", "13"])
+def test_freeze_through_outside_the_year_is_invalid(write, tmp_path, value):
+    first = tmp_path / "first.json"
+    program = write(PROGRAM.format(calendar="months"))
+    assert run("solve", "-o", str(first), program).exit_code == 0
+    code, data, _ = solve_json(program, "--previous", str(first), "--freeze-through", value)
+    assert code == 2
+    assert data["status"] == "INVALID"
+    assert [e["path"] for e in data["errors"]] == ["freeze_through"]
+
+
+def test_freeze_through_13_is_fine_in_a_four_week_calendar(write, tmp_path):
+    first = tmp_path / "first.json"
+    program = write(PROGRAM.format(calendar="4-week"))
+    assert run("solve", "-o", str(first), program).exit_code == 0
+    code, data, _ = solve_json(program, "--previous", str(first), "--freeze-through", "13")
+    assert code == 0
+    old = json.loads(first.read_text(encoding="utf-8"))
+    assert data["residents"] == old["residents"]
+
+
+def test_freeze_through_without_previous_is_invalid(write):
+    code, data, _ = solve_json(write(PROGRAM.format(calendar="months")), "--freeze-through", "2")
+    assert code == 2
+    assert data["status"] == "INVALID"
+    assert [e["path"] for e in data["errors"]] == ["freeze_through"]
+
+
+def test_freeze_through_not_a_number_is_a_usage_error(write):
+    result = run("solve", write(PROGRAM.format(calendar="months")), "--freeze-through", "three")
+    assert result.exit_code == 2
+
+
+def test_previous_that_is_not_json_is_invalid(write):
+    code, data, _ = solve_json(write(PROGRAM.format(calendar="months")),
+                               "--previous", write("{oops", "old.json"), "--freeze-through", "1")
+    assert code == 2
+    assert data["status"] == "INVALID"
+    assert data["errors"][0]["path"].startswith("previous")
+
+
+# -- check ---------------------------------------------------------------------------------------
+
+
+def test_check_a_solved_schedule_exits_0(write, tmp_path):
+    program = write(PROGRAM.format(calendar="months"))
+    out = tmp_path / "schedule.json"
+    assert run("solve", "-o", str(out), program).exit_code == 0
+    result = run("check", program, str(out))
+    assert result.exit_code == 0
+    assert "valid" in result.stdout
+    assert "penalty 3" in result.stdout
+    assert "1 request(s) unmet" in result.stdout
+
+
+def test_check_a_hand_edited_schedule_exits_1(write, tmp_path):
+    program = write(PROGRAM.format(calendar="months"))
+    out = tmp_path / "schedule.json"
+    assert run("solve", "-o", str(out), program).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["residents"]["ann"]["rotations"] = ["B"] * 12
+    data["residents"]["bob"]["rotations"] = ["B"] * 12
+    data["residents"]["ann"]["vacation_weeks"] = [1, 2]
+    out.write_text(json.dumps(data), encoding="utf-8")
+    result = run("check", program, str(out))
+    assert result.exit_code == 1
+    assert "NOT valid" in result.stdout
+    assert "BROKEN  rotation[0].min" in result.stdout
+    assert "BROKEN  program.max_vacation_weeks_per_block" in result.stdout
+    assert "BROKEN  request[0]" in result.stdout
+
+
+def test_check_a_schedule_with_unknown_residents_is_not_valid(write, tmp_path):
+    program = write(PROGRAM.format(calendar="months"))
+    out = tmp_path / "schedule.json"
+    assert run("solve", "-o", str(out), program).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["residents"]["zoe"] = {"rotations": ["A"] * 12, "vacation_weeks": []}
+    out.write_text(json.dumps(data), encoding="utf-8")
+    result = run("check", program, str(out))
+    assert result.exit_code == 1
+    assert "residents.zoe" in result.stdout
+
+
+def test_check_with_invalid_files_exits_2(write):
+    program = write(PROGRAM.format(calendar="months"))
+    assert run("check", program, write("not json", "s.json")).exit_code == 2
+    schedule = write(json.dumps({"residents": {}}), "empty.json")
+    assert run("check", write(INVALID, "bad.toml"), schedule).exit_code == 2
+
+
+def test_check_against_a_previous_schedule(write, tmp_path):
+    program = write(PROGRAM.format(calendar="months"))
+    first = tmp_path / "first.json"
+    assert run("solve", "-o", str(first), program).exit_code == 0
+    data = json.loads(first.read_text(encoding="utf-8"))
+    swapped = "B" if data["residents"]["bob"]["rotations"][0] == "A" else "A"
+    data["residents"]["bob"]["rotations"][0] = swapped
+    edited = write(json.dumps(data), "edited.json")
+    frozen = run("check", program, edited, "--previous", str(first), "--freeze-through", "1")
+    assert frozen.exit_code == 1
+    assert "previous.residents.bob" in frozen.stdout
+    free = run("check", program, edited, "--previous", str(first))
+    assert "previous.residents.bob" in free.stdout
+    assert "frozen" not in free.stdout
+    bad = run("check", program, edited, "--previous", str(first), "--freeze-through", "99")
+    assert bad.exit_code == 2
