@@ -17,7 +17,9 @@ def add(ctx: ModelContext) -> None:
     present exactly when n - P_w >= m for each week w and the spare places add up:
     sum over w of (n - m - P_w) >= F; since each resident takes at most one week in b, that is
     weeks(b) x (n - m) >= residents on the rotation who are away in b. Placing each free week
-    in the week with the most spare places then never fails.
+    in the week with the most spare places then never fails. The spare-places sum is left out
+    where the rotation's own minimum already keeps enough residents on it to cover one absence
+    each.
     """
     p = ctx.program
     for i, rotation in enumerate(p.rotations):
@@ -73,6 +75,12 @@ def _by_block(ctx: ModelContext, b: int, cells: dict, rotation, source: str) -> 
     for gone in pinned.values():
         if gone:
             ctx.require(ctx.model.add(on - sum(gone) >= m), source)
+    if not rotation.vacation:
+        return  # no one on it is away: on >= m is the whole rule
+    if max(rotation.min, m) * (len(weeks) - 1) >= len(weeks) * m:
+        # With at least that many on the rotation, weeks x (on - m) >= on >= those away:
+        # the spare places can never run out, and the sum needs no variables.
+        return
     away = [_on_and(ctx, cell, ctx.away[r, b], f"away_on[{r},{b},{rotation.code}]")
             for r, cell in cells.items()]
     ctx.require(ctx.model.add(len(weeks) * (on - m) >= sum(away)), source)
