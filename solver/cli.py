@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from scheduler import FileError, Program, Schedule, load_program_file, load_schedule_file
+from scheduler.config import ConfigError, load_settings
 from scheduler.schedule import to_csv, to_grid
 
 from . import checker
@@ -81,10 +82,10 @@ def main() -> None:
 @main.command("solve")
 @click.argument("program_file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds to search.")
-@click.option("--workers", type=click.IntRange(min=0), default=0,
-              help="Search workers (0: CP-SAT's choice).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1),
+              help="Seconds to search (default: config.toml's solver.time_limit, 60).")
+@click.option("--workers", type=click.IntRange(min=0),
+              help="Search workers (0: one per CPU; default from config.toml).")
 @click.option("--previous", type=click.Path(dir_okay=False), help="Schedule to re-solve from.")
 @click.option("--freeze-through", type=int, default=0, help="Keep blocks 1..K as in --previous.")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
@@ -104,8 +105,16 @@ def solve_command(program_file, output, time_limit, workers, previous, freeze_th
             for error in schedule.errors:
                 say(f"  - {error['path'] or '(file)'}: {error['message']}")
         sys.exit(EXIT["INVALID"])
-    options = SolveOptions(time_limit=time_limit, workers=workers, previous=old,
-                           freeze_through=freeze_through)
+    try:
+        settings = load_settings().solver
+    except ConfigError as exc:
+        say(f"error: {exc}")
+        sys.exit(EXIT["INVALID"])
+    options = SolveOptions(
+        time_limit=time_limit if time_limit is not None else settings.time_limit,
+        workers=workers if workers is not None else settings.workers,
+        explain_time_limit=settings.explain_time_limit,
+        previous=old, freeze_through=freeze_through)
     schedule = solve(loaded.program, options, on_progress=None if quiet else _progress)
     if fmt == "csv" and schedule.residents:
         _write(to_csv(loaded.program, schedule), output)

@@ -1,0 +1,69 @@
+"""Installation settings: defaults, overrides, and clear errors for wrong keys."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scheduler.config import ConfigError, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_shipped_config_file_is_valid_and_states_the_defaults():
+    settings = load_settings(ROOT / "config.toml")
+    assert settings.solver.time_limit == 60.0
+    assert settings.solver.workers == 0
+    assert settings.solver.explain_time_limit == 30.0
+
+
+def test_a_missing_default_file_means_defaults(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RESIDENCY_CONFIG", raising=False)
+    assert load_settings().solver.time_limit == 60.0
+
+
+def test_environment_variable_names_the_file(tmp_path, monkeypatch):
+    path = tmp_path / "site.toml"
+    path.write_text("[solver]\ntime_limit = 5\n")
+    monkeypatch.setenv("RESIDENCY_CONFIG", str(path))
+    assert load_settings().solver.time_limit == 5.0
+
+
+def test_a_named_file_that_does_not_exist_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("RESIDENCY_CONFIG", str(tmp_path / "nowhere.toml"))
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings()
+
+
+@pytest.mark.parametrize("text, where", [
+    ("[solver]\ntime_limt = 5\n", "solver.time_limt"),
+    ("[solver]\nworkers = -1\n", "solver.workers"),
+    ("[solver]\nexplain_time_limit = 0\n", "solver.explain_time_limit"),
+    ("[solvr]\n", "solvr"),
+])
+def test_wrong_keys_and_values_name_the_key(tmp_path, text, where):
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=where.replace(".", r"\.")):
+        load_settings(path)
+
+
+def test_broken_toml_is_an_error_not_a_traceback(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[solver\n")
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_settings(path)
+
+
+def test_the_command_line_takes_its_time_limit_from_the_settings(tmp_path):
+    (tmp_path / "config.toml").write_text("[solver]\ntime_limit = -3\n")
+    program = ROOT / "samples" / "duke.toml"
+    done = subprocess.run([sys.executable, "-m", "solver.cli", "solve", str(program)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 2
+    assert "solver.time_limit" in done.stderr
