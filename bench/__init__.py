@@ -1,0 +1,1 @@
+"""Benchmark programs (generate.py) and the solver benchmark that runs on them (run.py)."""
