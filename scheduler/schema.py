@@ -19,14 +19,14 @@ Weight = Annotated[int, Field(ge=0, le=1_000_000)]
 RunLength = Annotated[int, Field(ge=1, le=1_000)]
 
 
-def _plain_date_in_range(day: date) -> date:
+def _year_start_in_range(day: date) -> date:
     """A year start whose academic year ends before the calendar runs out (year 9999)."""
     if not 1900 <= day.year <= 9998:
         raise ValueError("the year must be between 1900 and 9998")
     return day
 
 
-YearStart = Annotated[date, AfterValidator(_plain_date_in_range)]
+YearStart = Annotated[date, AfterValidator(_year_start_in_range)]
 
 
 class Entry(BaseModel):

@@ -29,6 +29,7 @@ from ortools.sat.python import cp_model
 
 from scheduler import Program, Schedule
 from scheduler.calendar import WEEKS_PER_YEAR
+from scheduler.program import requirement_bounds
 from scheduler.schema import VacationRequest
 
 
@@ -146,6 +147,27 @@ class ModelContext:
                 self.model.add(lit == sum(cells))
             self._on_cache[key] = lit
         return self._on_cache[key]
+
+    def year_cap(self, r: int, target: str) -> int:
+        """The most blocks resident r can spend on `target` this year under the hard
+        requirements that cap a target containing it (history counted for residency scope).
+        Rules use it to skip patterns that can never occur. In explanation mode requirements
+        may be switched off, so there it is simply the number of blocks."""
+        p = self.program
+        cap = len(self.blocks)
+        if self.explain:
+            return cap
+        resident = p.residents[r]
+        codes = set(p.resolve(target))
+        for requirement in p.requirements:
+            high = requirement_bounds(requirement)[1]
+            if high is None or not requirement.hard or not p.binds(requirement, resident):
+                continue
+            if not codes <= set(p.resolve(requirement.target)):
+                continue
+            done = p.history_count(resident, requirement.target)
+            cap = min(cap, max(high - (done if requirement.scope == "residency" else 0), 0))
+        return cap
 
     def penalize(self, weight: int, expr: cp_model.LinearExprT) -> None:
         """Add `weight x expr` to the total penalty."""

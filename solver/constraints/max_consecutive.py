@@ -12,7 +12,9 @@ def add(ctx: ModelContext) -> None:
 
     Every window of N+1 consecutive blocks holds at most N blocks on the target. When soft, a
     run of length L costs weight x (L - N): exactly the number of its (N+1)-block windows that
-    are all on the target, so one penalty literal per window suffices.
+    are all on the target, so one penalty literal per window suffices. Windows that can never
+    be all on the target (a block where the resident may not take it, or a yearly cap of N
+    blocks or fewer) are left out.
     """
     p = ctx.program
     for i, rule in enumerate(p.rules):
@@ -20,11 +22,13 @@ def add(ctx: ModelContext) -> None:
             continue
         n = rule.blocks
         for r, resident in enumerate(p.residents):
-            if not p.binds(rule, resident):
-                continue
+            if not p.binds(rule, resident) or ctx.year_cap(r, rule.target) <= n:
+                continue  # a resident capped at N blocks a year can never run longer
             on = [ctx.on(r, b, rule.target) for b in ctx.blocks]
             for start in range(len(on) - n):
                 window = on[start:start + n + 1]
+                if any(lit is ctx.false for lit in window):
+                    continue  # a block the resident cannot spend on the target breaks the run
                 if rule.hard:
                     ctx.clause([lit.Not() for lit in window], f"rule[{i}]")
                 else:

@@ -21,7 +21,7 @@ def add(ctx: ModelContext) -> None:
             continue
         n = rule.blocks
         for r, resident in enumerate(p.residents):
-            if not p.binds(rule, resident):
+            if not p.binds(rule, resident) or ctx.year_cap(r, rule.target) == 0:
                 continue
             on = [ctx.on(r, b, rule.target) for b in ctx.blocks]
             last = len(on) - 1
@@ -30,6 +30,8 @@ def add(ctx: ModelContext) -> None:
                     end = start + k  # first block after the run (0-based)
                     if end > last:
                         break
+                    if any(lit is ctx.false for lit in on[start:end]):
+                        break  # the run cannot cover a block the resident may not take
                     pattern = [on[start - 1]] + [lit.Not() for lit in on[start:end]] + [on[end]]
                     if rule.hard:
                         ctx.clause(pattern, f"rule[{i}]")
