@@ -1,48 +1,10 @@
-"""Shared helpers: build tiny programs from TOML snippets, solve them, check the answers."""
+"""Shared fixtures. Helpers live in program_helpers.py (engine tests) and
+test_web/web_support.py (web tests): conftest modules are not meant to be imported."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-
-from scheduler import Program, Schedule, load_program_text
-from solver import checker
-from solver.engine import SolveOptions, solve
-
-HEADER = """
-format = 1
-[program]
-name = "Test program"
-year_start = 2027-07-01
-calendar = "{calendar}"
-levels = ["R1", "R2", "R3", "R4", "R5"]
-tracks = ["IR", "DR", "ESIR"]
-vacation_weeks = {vacation_weeks}
-"""
-
-
-def make_program(body: str, calendar: str = "months", vacation_weeks: int = 0,
-                 header: str | None = None) -> Program:
-    """A validated program from a TOML body (rotations, residents, ...) under a test header."""
-    text = (header or HEADER.format(calendar=calendar, vacation_weeks=vacation_weeks))
-    loaded = load_program_text(textwrap.dedent(text) + textwrap.dedent(body))
-    assert loaded.ok, loaded.errors
-    return loaded.program
-
-
-def solve_checked(program: Program, **options) -> Schedule:
-    """Solve, and insist that every schedule returned passes the independent checker with the
-    same penalty as the solver reports."""
-    options.setdefault("time_limit", 20)
-    options.setdefault("explain_time_limit", 20)
-    schedule = solve(program, SolveOptions(**options))
-    if schedule.residents:
-        report = checker.check(program, schedule, options.get("previous"),
-                               options.get("freeze_through", 0))
-        assert report.ok, report.errors + report.violations
-        assert report.total_penalty == schedule.objective
-    return schedule
+from program_helpers import make_program
 
 
 @pytest.fixture

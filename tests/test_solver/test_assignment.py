@@ -3,7 +3,7 @@ them."""
 
 from __future__ import annotations
 
-from conftest import make_program, solve_checked
+from program_helpers import make_program, solve_checked
 
 
 def conflict_sources(schedule) -> set[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_program, solve_checked
+from program_helpers import make_program, solve_checked
 
 BODY = """
 [[rotation]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import HEADER, make_program
+from program_helpers import HEADER, make_program
 
 from scheduler import Assignment, Schedule, load_schedule_file
 from scheduler.schedule import parse_schedule

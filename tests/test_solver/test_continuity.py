@@ -3,7 +3,7 @@ changed cell costs `change_weight`, and residents absent from the previous sched
 
 from __future__ import annotations
 
-from conftest import HEADER, make_program, solve_checked
+from program_helpers import HEADER, make_program, solve_checked
 
 from scheduler import Assignment, Schedule
 

@@ -3,7 +3,7 @@ cost weight x (run length - N) per run."""
 
 from __future__ import annotations
 
-from conftest import make_program, solve_checked
+from program_helpers import make_program, solve_checked
 
 from solver.checker import runs
 

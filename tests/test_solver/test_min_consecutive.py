@@ -3,7 +3,7 @@ block 1 or the last block; soft ones cost weight x (N - run length) per run."""
 
 from __future__ import annotations
 
-from conftest import make_program, solve_checked
+from program_helpers import make_program, solve_checked
 
 from solver.checker import runs
 

@@ -3,7 +3,7 @@ or with `requires` in the resident's history; soft ones cost weight per target b
 
 from __future__ import annotations
 
-from conftest import make_program, solve_checked
+from program_helpers import make_program, solve_checked
 
 ROTATIONS = """
 [[rotation]]

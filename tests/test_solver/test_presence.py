@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import HEADER, make_program, solve_checked
+from program_helpers import HEADER, make_program, solve_checked
 
 
 def conflict_sources(schedule) -> set[str]:

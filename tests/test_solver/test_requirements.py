@@ -3,7 +3,7 @@ residency (history included); soft ones cost weight x blocks short or over."""
 
 from __future__ import annotations
 
-from conftest import make_program, solve_checked
+from program_helpers import make_program, solve_checked
 
 ROTATIONS = """
 [[rotation]]

@@ -1,4 +1,4 @@
-from conftest import make_program, solve_checked
+from program_helpers import make_program, solve_checked
 
 BODY = """
 [[rotation]]

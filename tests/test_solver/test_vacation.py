@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from conftest import HEADER, make_program, solve_checked
+from program_helpers import HEADER, make_program, solve_checked
 
 ONE = """
 [[resident]]
