@@ -1,7 +1,8 @@
 """Installation settings from `config.toml` (or the file named by RESIDENCY_CONFIG).
 
 Every key is optional and has a default; a wrong key or value is an error naming the key, so
-a typo never silently falls back to a default.
+a typo never silently falls back to a default. Upper-case top-level keys belong to the web
+app (Flask reads them) and are left to it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raw = tomllib.loads(target.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read settings file {target}: {exc}") from exc
+    # Upper-case keys are the web app's Flask settings (SECRET_KEY, ...): not ours to check.
+    raw = {key: value for key, value in raw.items() if not key.isupper()}
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:

@@ -1,1 +1,80 @@
-"""Web app (to come: issue 3)."""
+"""The web app: `create_app()` builds a Flask app from config.toml and the environment.
+
+Settings come, in order, from the defaults below, the upper-case keys of `config.toml` (or the
+file named by RESIDENCY_CONFIG), environment variables prefixed `RESIDENCY_` (for example
+RESIDENCY_SECRET_KEY, RESIDENCY_SQLALCHEMY_DATABASE_URI), and finally a test's overrides.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI="sqlite:///residency.db",  # relative to instance/
+        MAX_CONTENT_LENGTH=5 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    config_file = Path(os.environ.get("RESIDENCY_CONFIG", ROOT / "config.toml"))
+    if config_file.exists():
+        app.config.from_file(str(config_file), load=tomllib.load, text=False)
+    app.config.from_prefixed_env("RESIDENCY")
+    if test_config:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see this page."
+    csrf.init_app(app)
+
+    from . import auth, health
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret key kept in instance/ so sessions survive restarts of a set-up without one
+    configured (production sets RESIDENCY_SECRET_KEY)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    """SQLite checks foreign keys only when asked, per connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from .models import User
+
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None

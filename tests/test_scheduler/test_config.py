@@ -67,3 +67,9 @@ def test_the_command_line_takes_its_time_limit_from_the_settings(tmp_path):
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 2
     assert "solver.time_limit" in done.stderr
+
+
+def test_upper_case_keys_are_the_web_apps_and_left_to_it(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('SQLALCHEMY_DATABASE_URI = "sqlite:///x.db"\n[solver]\nworkers = 2\n')
+    assert load_settings(path).solver.workers == 2

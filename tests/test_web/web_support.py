@@ -1,0 +1,25 @@
+"""Helpers for web tests: the test password, and signing in as a browser would."""
+
+from __future__ import annotations
+
+import os
+import re
+
+PASSWORD = "correct horse battery"
+# The PostgreSQL server web tests create their databases on.
+POSTGRES = os.environ.get("RESIDENCY_TEST_POSTGRES",
+                          "postgresql+psycopg://postgres@127.0.0.1:5432")
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token of the form on `path`, as a browser would send it back."""
+    page = client.get(path).get_data(as_text=True)
+    for tag in re.findall(r"<input[^>]*>", page):
+        if 'name="csrf_token"' in tag:
+            return re.search(r'value="([^"]+)"', tag).group(1)
+    raise AssertionError(f"no form with a CSRF token on {path}")
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": csrf_token(client, "/login")})

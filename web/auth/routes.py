@@ -1,0 +1,49 @@
+"""Views: sign in, sign out, and the signed-in home page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import accounts
+from . import bp
+from .forms import LoginForm
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect within this site after signing in."""
+    if target and not urlsplit(target).netloc and target.startswith("/") \
+            and not target.startswith("//"):
+        return target
+    return url_for("auth.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        flash("Wrong e-mail or password.", "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("Signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/")
+@login_required
+def home():
+    memberships = sorted(current_user.memberships, key=lambda m: (m.program.name, m.role))
+    return render_template("auth/home.html", memberships=memberships)

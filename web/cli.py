@@ -1,0 +1,72 @@
+"""The `residency` command: the engine's `solve` and `check`, plus the web app's set-up
+commands (`init-db`, `create-user`, `serve`)."""
+
+from __future__ import annotations
+
+import click
+
+from solver.cli import check_command, solve_command
+
+
+@click.group()
+def main() -> None:
+    """Rotation scheduling for residency programs."""
+
+
+main.add_command(solve_command)
+main.add_command(check_command)
+
+
+def _app():
+    from . import create_app
+
+    return create_app()
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Create or migrate the database to the latest schema."""
+    from flask_migrate import upgrade
+
+    app = _app()
+    with app.app_context():
+        upgrade()
+    click.echo(f"database ready: {app.config['SQLALCHEMY_DATABASE_URI']}")
+
+
+@main.command("create-user")
+@click.argument("email")
+@click.option("--program", "program_name", required=True, help="Program name (created if new).")
+@click.option("--role", required=True, help="admin, program_director, coordinator, chief, "
+              "faculty or resident.")
+@click.option("--name", default="", help="The person's name, as shown in the app.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for when not given (needed only for a new account).")
+def create_user_command(email, program_name, role, name, password) -> None:
+    """Give EMAIL a role in a program, creating the account and the program if needed."""
+    from . import accounts
+    from .extensions import db
+
+    app = _app()
+    with app.app_context():
+        try:
+            created = accounts.create_user(email, password, program_name, role, name)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"{'created' if created.new_user else 'updated'} {created.user.email}: "
+                   f"{role} in {created.program.name}"
+                   f"{' (new program)' if created.new_program else ''}")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+def serve(host, port) -> None:
+    """Run the web app with Flask's development server."""
+    _app().run(host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()
