@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,6 +29,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        # Failed sign-ins allowed per client address and per account before a pause.
+        LOGIN_LIMIT_PER_ADDRESS="30 per minute",
+        LOGIN_LIMIT_PER_ACCOUNT="10 per 15 minutes",
     )
     config_file = Path(os.environ.get("RESIDENCY_CONFIG", ROOT / "config.toml"))
     if config_file.exists():
@@ -46,11 +51,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see this page."
     csrf.init_app(app)
+    limiter.init_app(app)
 
-    from . import auth, health
+    from . import access, auth, health, programs, setup
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(auth.bp)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
+                                 STAFF=access.STAFF)
+    for blueprint in (health.bp, auth.bp, programs.bp, setup.bp):
+        app.register_blueprint(blueprint)
     return app
 
 

@@ -27,7 +27,7 @@ def test_resident_signs_in_and_sees_their_program_and_role(client, make_user):
     response = sign_in(client, "Ada.Quill@Example.org")  # e-mails are case-insensitive
     assert response.status_code == 302
     page = client.get("/").get_data(as_text=True)
-    assert "Duke IR — resident" in page
+    assert ">Duke IR</a> — resident" in page
     assert "ada.quill@example.org" in page
 
 
@@ -90,3 +90,24 @@ def test_health_check_says_when_the_database_is_down(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"
+
+
+def test_repeated_failed_sign_ins_are_throttled_per_account(client, make_user):
+    make_user("ada.quill@example.org")
+    make_user("bo.trent@example.org")
+    for _ in range(10):
+        assert sign_in(client, "ada.quill@example.org", "guessing wrong").status_code == 200
+    # The 11th try is refused, even with the right password: guessing gains nothing.
+    response = sign_in(client, "ada.quill@example.org")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    # Another account, from the same browser, is not locked out.
+    assert sign_in(client, "bo.trent@example.org").status_code == 302
+
+
+def test_successful_sign_ins_do_not_count_towards_the_limit(client, make_user):
+    make_user("ada.quill@example.org")
+    for _ in range(12):
+        assert sign_in(client, "ada.quill@example.org").status_code == 302
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/")})

@@ -23,3 +23,26 @@ def csrf_token(client, path: str) -> str:
 def sign_in(client, email: str, password: str = PASSWORD):
     return client.post("/login", data={"email": email, "password": password,
                                        "csrf_token": csrf_token(client, "/login")})
+
+
+def upload(client, path: str, field: str, filename: str, content: str | bytes,
+           form_page: str | None = None):
+    """Post a file as a browser's file input would, with the page's CSRF token."""
+    import io
+
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return client.post(path, data={
+        field: (io.BytesIO(data), filename),
+        "csrf_token": csrf_token(client, form_page or path),
+    }, content_type="multipart/form-data")
+
+
+def program_id(app, name: str) -> int:
+    """The id of the program called `name`."""
+    from sqlalchemy import select
+
+    from web.extensions import db
+    from web.models import Program
+
+    with app.app_context():
+        return db.session.scalar(select(Program.id).where(Program.name == name))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
+from ..extensions import limiter
 from . import bp
 from .forms import LoginForm
 
@@ -20,7 +21,20 @@ def _safe_next(target: str | None) -> str:
     return url_for("auth.home")
 
 
+def _failed(response) -> bool:
+    """Only failed sign-ins count towards the limits (a success redirects)."""
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    return "account:" + accounts.normal_email(request.form.get("email", ""))
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
@@ -47,3 +61,8 @@ def logout():
 def home():
     memberships = sorted(current_user.memberships, key=lambda m: (m.program.name, m.role))
     return render_template("auth/home.html", memberships=memberships)
+
+
+@bp.app_errorhandler(429)
+def too_many_attempts(error):
+    return render_template("auth/throttled.html", limit=error.description), 429

@@ -1,37 +1,21 @@
-"""Database models: programs, people and their roles in each program.
-
-Integrity lives in the schema as well as in code: unique e-mails and program names, a check
-constraint on roles, foreign keys that SQLite enforces too (see `create_app`).
-"""
+"""People who sign in, and their roles in each program."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from ..extensions import db
+from .columns import in_list, now
+
+if TYPE_CHECKING:
+    from .program import Program
 
 ROLES = ("admin", "program_director", "coordinator", "chief", "faculty", "resident")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class Program(db.Model):
-    """A residency program (one instance can host several, as a GME office does)."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-
-    memberships: Mapped[list[Membership]] = relationship(back_populates="program",
-                                                         cascade="all, delete-orphan")
-
-    __table_args__ = (CheckConstraint("length(name) > 0", name="name_not_empty"),)
 
 
 class User(UserMixin, db.Model):
@@ -42,7 +26,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user",
                                                          cascade="all, delete-orphan")
@@ -71,6 +55,5 @@ class Membership(db.Model):
 
     __table_args__ = (
         UniqueConstraint("user_id", "program_id", "role"),
-        CheckConstraint("role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")",
-                        name="known_role"),
+        CheckConstraint(in_list("role", ROLES), name="known_role"),
     )

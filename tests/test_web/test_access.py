@@ -1,0 +1,131 @@
+"""Every program page, for every role: allowed or forbidden, and never across programs.
+
+The table below names the roles allowed on each route; the test fails when a route under
+/programs/ is missing from it, so a new page cannot ship without its access rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from web_support import csrf_token, program_id, sign_in, upload
+
+from web.access import EVERYONE, MANAGERS, STAFF
+from web.extensions import db
+from web.models import ROLES, Program, Resident, Rotation
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "duke.toml"
+
+# endpoint -> roles allowed
+ALLOWED = {
+    "programs.overview": EVERYONE,
+    "programs.export": STAFF,
+    "programs.edit_settings": MANAGERS,
+    "programs.import_file": MANAGERS,
+    "setup.rotations": STAFF,
+    "setup.edit_rotation": MANAGERS,
+    "setup.delete_rotation": MANAGERS,
+    "setup.residents": STAFF,
+    "setup.edit_resident": MANAGERS,
+    "setup.delete_resident": MANAGERS,
+    "setup.import_residents": MANAGERS,
+}
+
+
+def _program_rules(app):
+    return [rule for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/programs/<int:program_id>")]
+
+
+def test_every_program_route_has_an_access_rule(app):
+    assert {rule.endpoint for rule in _program_rules(app)} == set(ALLOWED)
+
+
+@pytest.fixture
+def department(app, client, make_user):
+    """Two programs: the sample program with one user per role, and 'Other IR' with its own
+    chief."""
+    make_user("setup.chief@example.org", "Duke IR", "chief")
+    sign_in(client, "setup.chief@example.org")
+    duke = program_id(app, "Duke IR")
+    upload(client, f"/programs/{duke}/import", "file", "duke.toml", SAMPLE.read_text())
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    with app.app_context():  # the import named the program as its file does
+        name = db.session.get(Program, duke).name
+    for role in ROLES:
+        make_user(f"{role}@example.org", name, role)
+    make_user("other.chief@example.org", "Other IR", "chief")
+    with app.app_context():
+        rotation = db.session.scalar(select(Rotation.id).where(
+            Rotation.program_id == duke, Rotation.code == "SICU"))
+        residents = db.session.scalars(select(Resident.id).where(
+            Resident.program_id == duke).order_by(Resident.position)).all()
+    return {"program": duke, "other": program_id(app, "Other IR"), "rotation": rotation,
+            "residents": list(residents)}
+
+
+def _requests(app, ids: dict, role_index: int):
+    """(method, url, endpoint) for every program route, ids filled from the department."""
+    found = []
+    for rule in _program_rules(app):
+        values = {"program_id": ids["program"]}
+        if "rotation_id" in rule.arguments:
+            values["rotation_id"] = ids["rotation"]
+        if "resident_id" in rule.arguments:
+            # each role deletes a different resident, so every allowed delete really runs
+            values["resident_id"] = ids["residents"][role_index]
+        url = rule.build(values)[1]
+        method = "GET" if "GET" in rule.methods else "POST"
+        found.append((method, url, rule.endpoint))
+    return found
+
+
+def _call(client, method: str, url: str, token: str):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={"csrf_token": token})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_its_pages(app, client, department, role):
+    sign_in(client, f"{role}@example.org")
+    token = csrf_token(client, "/")
+    for method, url, endpoint in _requests(app, department, ROLES.index(role)):
+        status = _call(client, method, url, token).status_code
+        if role in ALLOWED[endpoint]:
+            assert status in (200, 302), f"{role} {method} {url}: {status}"
+        else:
+            assert status == 403, f"{role} {method} {url}: {status}"
+
+
+def test_another_programs_chief_sees_nothing_of_this_program(app, client, department):
+    sign_in(client, "other.chief@example.org")
+    token = csrf_token(client, "/")
+    for method, url, _endpoint in _requests(app, department, 0):
+        assert _call(client, method, url, token).status_code == 404, url
+    # Nor through their own program's address with this program's row ids.
+    other = department["other"]
+    for url in (f"/programs/{other}/rotations/{department['rotation']}",
+                f"/programs/{other}/residents/{department['residents'][0]}"):
+        assert client.get(url).status_code == 404, url
+    with app.app_context():  # and nothing was deleted by trying
+        assert db.session.get(Rotation, department["rotation"]) is not None
+        assert db.session.get(Resident, department["residents"][0]) is not None
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(app, client, department):
+    for method, url, _endpoint in _requests(app, department, 0):
+        response = client.get(url) if method == "GET" else client.post(url)
+        if method == "GET":
+            assert response.status_code == 302, url
+            assert response.headers["Location"].startswith("/login"), url
+        else:  # a POST without a session has no CSRF token either
+            assert response.status_code in (302, 400), url
+
+
+def test_a_program_that_does_not_exist_looks_like_one_you_cannot_see(client, make_user):
+    make_user("chief@example.org", "Duke IR", "chief")
+    sign_in(client, "chief@example.org")
+    assert client.get("/programs/999999/").status_code == 404

@@ -1,0 +1,185 @@
+"""Program set-up in the browser: settings, rotations and residents, checked as a program
+file is, with each message on the field at fault; CSV import all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from web_support import csrf_token, program_id, sign_in, upload
+
+from web.extensions import db
+from web.models import Program, Resident, Rotation
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "duke.toml"
+
+
+def _signed_in_chief(app, client, make_user, sample: bool = True) -> int:
+    make_user("chief@example.org", "Duke IR", "chief")
+    sign_in(client, "chief@example.org")
+    pid = program_id(app, "Duke IR")
+    if sample:
+        upload(client, f"/programs/{pid}/import", "file", "duke.toml", SAMPLE.read_text())
+    return pid
+
+
+def _post(client, path: str, form_page: str | None = None, **fields):
+    token = csrf_token(client, form_page or path)
+    return client.post(path, data={**fields, "csrf_token": token})
+
+
+SETTINGS = {"name": "Duke IR", "year_start": "2027-07-01", "calendar": "months",
+            "levels": "R1, R2, R3, R4, R5", "tracks": "IR, DR, ESIR", "vacation_weeks": "4",
+            "max_vacation_weeks_per_block": "1", "change_weight": "1"}
+
+
+def test_a_new_program_is_set_up_from_its_settings_page(app, client, make_user):
+    pid = _signed_in_chief(app, client, make_user, sample=False)
+    overview = client.get(f"/programs/{pid}/").get_data(as_text=True)
+    assert "The academic year is not set up yet" in overview
+    response = _post(client, f"/programs/{pid}/settings", **SETTINGS)
+    assert response.status_code == 302
+    with app.app_context():
+        program = db.session.get(Program, pid)
+        assert program.year_start.isoformat() == "2027-07-01"
+        assert program.tracks == ["IR", "DR", "ESIR"]
+
+
+def test_settings_that_break_the_program_are_refused_on_the_field(app, client, make_user):
+    pid = _signed_in_chief(app, client, make_user)
+    page = _post(client, f"/programs/{pid}/settings",
+                 **{**SETTINGS, "year_start": "2027-07-15"}).get_data(as_text=True)
+    assert "must be the 1st of a month" in page or "1st" in page
+    # Dropping a level that residents still have is refused too, naming them.
+    page = _post(client, f"/programs/{pid}/settings",
+                 **{**SETTINGS, "levels": "R1, R2, R3, R4"}).get_data(as_text=True)
+    assert "unknown level &#39;R5&#39;" in page
+    with app.app_context():
+        program = db.session.get(Program, pid)
+        assert program.levels == ["R1", "R2", "R3", "R4", "R5"]
+        assert program.year_start.isoformat() == "2027-07-01"
+
+
+def test_chief_adds_a_rotation_and_sees_it_listed(app, client, make_user):
+    pid = _signed_in_chief(app, client, make_user)
+    response = _post(client, f"/programs/{pid}/rotations/new", code="IR-COMM",
+                     name="IR - Community Hospital", site="Community Hospital",
+                     groups="IR, IR-CLIN", min="0", max="2", min_present="0",
+                     levels=["R4", "R5"], vacation="y")
+    assert response.status_code == 302
+    listing = client.get(f"/programs/{pid}/rotations").get_data(as_text=True)
+    assert "IR-COMM" in listing and "Community Hospital" in listing
+    with app.app_context():
+        row = db.session.scalar(select(Rotation).where(Rotation.code == "IR-COMM"))
+        assert (row.groups, row.levels, row.tracks, row.max) == (
+            ["IR", "IR-CLIN"], ["R4", "R5"], None, 2)
+
+
+def test_rotation_mistakes_are_shown_on_their_fields(app, client, make_user):
+    pid = _signed_in_chief(app, client, make_user)
+    page = _post(client, f"/programs/{pid}/rotations/new", code="SICU", min="3", max="1",
+                 min_present="0").get_data(as_text=True)
+    assert "duplicate rotation code &#39;SICU&#39;" in page
+    assert "aria-invalid" in page
+    page = _post(client, f"/programs/{pid}/rotations/new", code="BAD CODE", min="-1",
+                 min_present="0").get_data(as_text=True)
+    assert "Letters, digits" in page
+    assert "Number must be between 0 and 100000" in page
+    with app.app_context():
+        assert db.session.scalar(select(Rotation).where(Rotation.code == "BAD CODE")) is None
+
+
+def test_a_rotation_still_named_elsewhere_cannot_be_deleted(app, client, make_user):
+    pid = _signed_in_chief(app, client, make_user)
+    with app.app_context():
+        sicu = db.session.scalar(select(Rotation).where(Rotation.code == "SICU",
+                                                        Rotation.program_id == pid))
+        sicu_id = sicu.id
+    response = _post(client, f"/programs/{pid}/rotations/{sicu_id}/delete",
+                     form_page=f"/programs/{pid}/rotations")
+    assert response.status_code == 302
+    page = client.get(f"/programs/{pid}/rotations").get_data(as_text=True)
+    assert "Rotation SICU is still needed" in page
+    assert "requirement “R4 IR surgical ICU” (requirement[" in page
+    assert "unknown rotation or group &#39;SICU&#39;" in page
+    with app.app_context():
+        assert db.session.get(Rotation, sicu_id) is not None
+
+
+def test_editing_a_resident_keeps_their_row_and_checks_history(app, client, make_user):
+    pid = _signed_in_chief(app, client, make_user)
+    with app.app_context():
+        resident = db.session.scalars(select(Resident).where(Resident.program_id == pid)
+                                      ).first()
+        rid, key, level, track = resident.id, resident.key, resident.level, resident.track
+    form_page = client.get(f"/programs/{pid}/residents/{rid}").get_data(as_text=True)
+    assert f'value="{key}"' in form_page
+    page = _post(client, f"/programs/{pid}/residents/{rid}", key=key, name="Renamed Person",
+                 level=level, track=track, history="NM = two").get_data(as_text=True)
+    assert "is not CODE = number of blocks" in page
+    response = _post(client, f"/programs/{pid}/residents/{rid}", key=key,
+                     name="Renamed Person", level=level, track=track, vacation_weeks="3",
+                     history="NM = 2, BREAST = 1")
+    assert response.status_code == 302
+    with app.app_context():
+        row = db.session.get(Resident, rid)
+        assert (row.name, row.vacation_weeks, row.history) == (
+            "Renamed Person", 3, {"NM": 2, "BREAST": 1})
+
+
+def test_csv_import_adds_and_updates_residents(app, client, make_user):
+    pid = _signed_in_chief(app, client, make_user)
+    with app.app_context():
+        first = db.session.scalars(select(Resident).where(Resident.program_id == pid)).first()
+        key, count = first.key, len(db.session.get(Program, pid).residents)
+    csv_text = ("id,name,level,track,vacation_weeks,history\n"
+                f"{key},Updated Name,R2,DR,,\n"
+                "newperson,Nova Vexley,R1,DR,3,NM=1; BREAST=0\n")
+    response = upload(client, f"/programs/{pid}/residents/import", "file", "roster.csv",
+                      csv_text, form_page=f"/programs/{pid}/residents")
+    assert response.status_code == 302
+    page = client.get(f"/programs/{pid}/residents").get_data(as_text=True)
+    assert "1 added, 1 updated" in page and "Nova Vexley" in page
+    with app.app_context():
+        assert len(db.session.get(Program, pid).residents) == count + 1
+        row = db.session.scalar(select(Resident).where(Resident.key == key,
+                                                       Resident.program_id == pid))
+        assert (row.name, row.level) == ("Updated Name", "R2")
+
+
+def test_csv_import_with_bad_rows_changes_nothing_and_names_each(app, client, make_user):
+    pid = _signed_in_chief(app, client, make_user)
+    with app.app_context():
+        before = [(r.key, r.level) for r in db.session.get(Program, pid).residents]
+    csv_text = ("id,name,level,track\n"
+                "fine1,Fine One,R1,DR\n"
+                "badlevel,Bad Level,R9,DR\n"
+                ",No Id,R1,DR\n"
+                "fine1,Twice,R1,DR\n"
+                "weeks,Weeks,R1,DR\n")
+    csv_text = csv_text.replace("weeks,Weeks,R1,DR", "weeks,Weeks,R1,XX")
+    response = upload(client, f"/programs/{pid}/residents/import", "file", "roster.csv",
+                      csv_text, form_page=f"/programs/{pid}/residents")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "row 4: id is empty" in page
+    assert "row 5: id &#39;fine1&#39; is also on row 2" in page
+    assert "nothing was changed" in page
+    with app.app_context():
+        assert [(r.key, r.level) for r in db.session.get(Program, pid).residents] == before
+    # With the duplicate and empty ids fixed, the engine's checks name the remaining rows.
+    csv_text = "id,level,track\nfine1,R1,DR\nbadlevel,R9,DR\nbadtrack,R1,XX\n"
+    page = upload(client, f"/programs/{pid}/residents/import", "file", "roster.csv",
+                  csv_text, form_page=f"/programs/{pid}/residents").get_data(as_text=True)
+    assert "row 3: level: unknown level &#39;R9&#39;" in page
+    assert "row 4: track: unknown track &#39;XX&#39;" in page
+    with app.app_context():
+        assert [(r.key, r.level) for r in db.session.get(Program, pid).residents] == before
+
+
+def test_csv_without_the_required_columns_is_explained(app, client, make_user):
+    pid = _signed_in_chief(app, client, make_user)
+    page = upload(client, f"/programs/{pid}/residents/import", "file", "roster.csv",
+                  "name,year\nSome One,2\n", form_page=f"/programs/{pid}/residents"
+                  ).get_data(as_text=True)
+    assert "missing: id, level, track" in page

@@ -1,0 +1,143 @@
+"""Saving program entries (rotations, residents, settings), checked as a program file is.
+
+Every change is checked the way a program file is: the whole program, changed, goes through
+the engine's validator (`scheduler.validation`), so a form says exactly what an imported file
+would ("unknown rotation 'SICUU'", "max is below min"), on the field at fault. A change that
+breaks the program is not kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from scheduler import FileError
+
+from .extensions import db
+from .models import Program
+from .program_file import solved_requests, validate
+
+
+@dataclass
+class Outcome:
+    """The result of a set-up change: `field_errors` by form field for the entry that was
+    edited, and `errors` elsewhere in the program that the change would cause."""
+
+    field_errors: dict[str, list[str]] = field(default_factory=dict)
+    errors: list[FileError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.field_errors and not self.errors
+
+
+def save_entry(program: Program, section: str, row: Any, collection: list[Any],
+               change: Callable[[Any], None], field_names: dict[str, str] | None = None
+               ) -> Outcome:
+    """Apply `change` to `row` (added to `collection`, the program's list of `section`
+    entries, when new), validate the whole program, and keep the change only if it is
+    valid. Errors of the entry itself come back by form field (`field_names` maps file keys
+    to form fields when they differ). Flushes on success, rolls back otherwise."""
+    with db.session.no_autoflush:
+        change(row)
+        if row not in collection:
+            collection.append(row)
+        index = collection.index(row)
+        result = validate(program)
+    prefix = section if section == "program" else f"{section}[{index}]"
+    outcome = _outcome(result.errors, prefix, field_names or {})
+    outcome.errors = labelled(program, outcome.errors)
+    if outcome.ok:
+        db.session.flush()
+    else:
+        db.session.rollback()
+    return outcome
+
+
+def delete_entry(program: Program, row: Any, collection: list[Any]) -> Outcome:
+    """Remove an entry unless the program would then be invalid (a rotation still named by a
+    requirement, say); then say which entries still need it."""
+    with db.session.no_autoflush:
+        collection.remove(row)
+        result = validate(program)
+    if result.errors:
+        errors = labelled(program, result.errors)
+        db.session.rollback()
+        return Outcome(errors=errors)
+    db.session.delete(row)
+    db.session.flush()
+    return Outcome()
+
+
+def _outcome(errors: list[FileError], prefix: str, field_names: dict[str, str]) -> Outcome:
+    outcome = Outcome()
+    for error in errors:
+        match = re.fullmatch(re.escape(prefix) + r"\.(\w+)(.*)", error.path)
+        if match:
+            name = field_names.get(match.group(1), match.group(1))
+            outcome.field_errors.setdefault(name, []).append(error.message)
+        elif error.path == prefix:
+            outcome.field_errors.setdefault("", []).append(error.message)
+        else:
+            outcome.errors.append(error)
+    return outcome
+
+
+def parse_counts(text: str) -> dict[str, int]:
+    """'NM = 2, BREAST = 1' -> {'NM': 2, 'BREAST': 1}; raises ValueError saying what is wrong."""
+    counts: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in re.split(r"[,;\n]", text))):
+        key, sep, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value.isdigit():
+            raise ValueError(f"'{part}' is not CODE = number of blocks")
+        counts[key] = int(value)
+    return counts
+
+
+def format_counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{key} = {value}" for key, value in counts.items())
+
+
+def split_list(text: str) -> list[str]:
+    """'IR, CLINICAL' -> ['IR', 'CLINICAL'] (blank entries dropped)."""
+    return [p.strip() for p in re.split(r"[,\s]+", text) if p.strip()]
+
+
+def text(data: dict, key: str) -> str:
+    """A text field's value, trimmed ('' when the field was not sent)."""
+    return (data.get(key) or "").strip()
+
+
+def labelled(program: Program, errors: list[FileError]) -> list[FileError]:
+    """Errors with their path in words: 'requirement[19].rotation' becomes
+    'requirement “R4 surgical ICU” (requirement[19].rotation)'."""
+    return [FileError(f"{entry_label(program, e.path)} ({e.path})", e.message)
+            if entry_label(program, e.path) else e for e in errors]
+
+
+def entry_label(program: Program, path: str) -> str:
+    """The entry a file path points into, as a chief would name it ('' if unknown)."""
+    match = re.match(r"^(rotation|resident|requirement|rule|request)\[(\d+)\]", path)
+    if not match:
+        return "program settings" if path.startswith("program") else ""
+    section, index = match.group(1), int(match.group(2))
+    rows = {"rotation": program.rotations, "resident": program.residents,
+            "requirement": program.requirements, "rule": program.rules,
+            "request": solved_requests(program)}[section]
+    if index >= len(rows):
+        return ""
+    row = rows[index]
+    if section == "rotation":
+        return f"rotation {row.code}"
+    if section == "resident":
+        return f"resident {row.label}"
+    if section == "requirement":
+        name = row.entry.get("name")
+        return f"requirement “{name}”" if name else f"requirement {index + 1}"
+    if section == "rule":
+        target = row.entry.get("rotation") or row.entry.get("group")
+        return f"{row.kind.replace('_', ' ')} rule on {target}"
+    return f"{row.kind} request of {row.resident.label}"

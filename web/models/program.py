@@ -1,0 +1,159 @@
+"""A program and its set-up, entry for entry as the program file has it.
+
+The program's settings and its rotations and residents are columns (they are what the rest of
+the app joins on); requirements and rules keep their entry as the file has it, as JSON, since
+the program-file validator (`scheduler.validation`) is the one authority on their shape.
+`position` keeps the file's order, which the solver's conflict sources (`rule[3]`) refer to.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .columns import in_list, now
+
+if TYPE_CHECKING:
+    from .accounts import Membership, User
+    from .requests import Request
+
+CALENDARS = ("months", "4-week")
+RULE_KINDS = ("coverage", "max_consecutive", "min_consecutive", "prerequisite")
+DEFAULT_LEVELS = ["R1", "R2", "R3", "R4", "R5"]
+DEFAULT_TRACKS = ["IR", "DR", "ESIR"]
+
+
+class Program(db.Model):
+    """A residency program and its academic year's settings (the file's [program] table).
+    One instance hosts several programs, as a GME office does."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    year_start: Mapped[date | None] = mapped_column(Date)
+    calendar: Mapped[str] = mapped_column(String(16), default="months",
+                                          server_default="months")
+    levels: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_LEVELS),
+                                              server_default=json.dumps(DEFAULT_LEVELS))
+    tracks: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_TRACKS),
+                                              server_default=json.dumps(DEFAULT_TRACKS))
+    vacation_weeks: Mapped[int] = mapped_column(default=0, server_default="0")
+    max_vacation_weeks_per_block: Mapped[int] = mapped_column(default=1, server_default="1")
+    change_weight: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="program",
+                                                         cascade="all, delete-orphan")
+    rotations: Mapped[list[Rotation]] = relationship(
+        back_populates="program", cascade="all, delete-orphan",
+        order_by="(Rotation.position, Rotation.id)")
+    residents: Mapped[list[Resident]] = relationship(
+        back_populates="program", cascade="all, delete-orphan",
+        order_by="(Resident.position, Resident.id)")
+    requirements: Mapped[list[Requirement]] = relationship(
+        cascade="all, delete-orphan", order_by="(Requirement.position, Requirement.id)")
+    rules: Mapped[list[Rule]] = relationship(
+        cascade="all, delete-orphan", order_by="(Rule.position, Rule.id)")
+    requests: Mapped[list[Request]] = relationship(
+        back_populates="program", cascade="all, delete-orphan",
+        order_by="(Request.position, Request.id)")
+
+    __table_args__ = (
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+        CheckConstraint(in_list("calendar", CALENDARS), name="known_calendar"),
+        CheckConstraint("vacation_weeks >= 0 AND max_vacation_weeks_per_block >= 0 "
+                        "AND change_weight >= 0", name="counts_not_negative"),
+    )
+
+
+class Rotation(db.Model):
+    """A service residents rotate through (the file's [[rotation]])."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    site: Mapped[str] = mapped_column(String(200), default="")
+    min: Mapped[int] = mapped_column(default=0)
+    max: Mapped[int | None]
+    min_present: Mapped[int] = mapped_column(default=0)
+    levels: Mapped[list[str] | None] = mapped_column(JSON)
+    tracks: Mapped[list[str] | None] = mapped_column(JSON)
+    vacation: Mapped[bool] = mapped_column(default=True)
+
+    program: Mapped[Program] = relationship(back_populates="rotations")
+
+    __table_args__ = (
+        UniqueConstraint("program_id", "code", name="uq_rotation_code"),
+        CheckConstraint("length(code) > 0", name="code_not_empty"),
+        CheckConstraint("min >= 0 AND min_present >= 0", name="bounds_not_negative"),
+        CheckConstraint("max IS NULL OR max >= min", name="bounds_not_crossed"),
+    )
+
+
+class Resident(db.Model):
+    """A resident in this year's program (the file's [[resident]]); `key` is the file's id.
+    `user` links the resident to the account they sign in with."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    level: Mapped[str] = mapped_column(String(50))
+    track: Mapped[str] = mapped_column(String(50))
+    vacation_weeks: Mapped[int | None]
+    history: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    program: Mapped[Program] = relationship(back_populates="residents")
+    user: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("program_id", "key", name="uq_resident_key"),
+        UniqueConstraint("program_id", "user_id", name="uq_resident_user"),
+        CheckConstraint("length(key) > 0", name="key_not_empty"),
+        CheckConstraint("vacation_weeks IS NULL OR vacation_weeks >= 0",
+                        name="vacation_not_negative"),
+    )
+
+    @property
+    def label(self) -> str:
+        return self.name or self.key
+
+
+class Requirement(db.Model):
+    """Blocks residents must spend on a rotation or group (the file's [[requirement]]),
+    kept as the file's entry."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    entry: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Rule(db.Model):
+    """A coverage, consecutive-blocks or prerequisite rule (the file's [[rule]]), kept as the
+    file's entry; `kind` is repeated as a column for the check constraint and for filtering."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(32))
+    entry: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (CheckConstraint(in_list("kind", RULE_KINDS), name="known_kind"),)

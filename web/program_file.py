@@ -1,0 +1,196 @@
+"""The program file (format 1) of a program in the database: export and import.
+
+`document(program)` is the program as the file contract describes it, the same dict
+`tomllib` would read; `export_toml` writes it. `import_text` validates a file with the engine's
+validator (`scheduler.validation`: every error, with its path) and, when it is valid, makes the
+program's set-up exactly the file's. Export after import gives back the same entries: the
+round trip is exact. Requests that are still pending or were declined are not part of the file
+(the solver must not see them); an import keeps them when their resident is still there.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import tomli_w
+from sqlalchemy import func, select
+
+from scheduler import FileError, LoadResult, load_program, load_program_text
+from scheduler import Program as ProgramYear
+from scheduler.schema import ProgramInfo
+from scheduler.schema import Resident as ResidentEntry
+from scheduler.schema import Rotation as RotationEntry
+
+from .extensions import db
+from .models import Program, Request, Requirement, Resident, Rotation, Rule
+
+SOLVED_STATUSES = ("approved", "wish")
+
+
+def info_entry(program: Program) -> dict[str, Any]:
+    """The [program] table; raises ValueError when the year has not been set up."""
+    if program.year_start is None:
+        raise ValueError("the academic year's start date is not set (Settings)")
+    return ProgramInfo(
+        name=program.name, year_start=program.year_start, calendar=program.calendar,
+        levels=list(program.levels), tracks=list(program.tracks),
+        vacation_weeks=program.vacation_weeks,
+        max_vacation_weeks_per_block=program.max_vacation_weeks_per_block,
+        change_weight=program.change_weight,
+    ).model_dump(exclude_defaults=True)
+
+
+def rotation_entry(rotation: Rotation) -> dict[str, Any]:
+    return RotationEntry.model_construct(
+        code=rotation.code, name=rotation.name, groups=list(rotation.groups),
+        site=rotation.site, min=rotation.min, max=rotation.max,
+        min_present=rotation.min_present, levels=rotation.levels, tracks=rotation.tracks,
+        vacation=rotation.vacation,
+    ).model_dump(exclude_defaults=True)
+
+
+def resident_entry(resident: Resident) -> dict[str, Any]:
+    return ResidentEntry.model_construct(
+        id=resident.key, name=resident.name, level=resident.level, track=resident.track,
+        vacation_weeks=resident.vacation_weeks, history=dict(resident.history),
+    ).model_dump(exclude_defaults=True)
+
+
+def request_entry(request: Request) -> dict[str, Any]:
+    entry: dict[str, Any] = {"resident": request.resident.key, "kind": request.kind}
+    for key, value in request.details.items():
+        entry[key] = [date.fromisoformat(day) for day in value] if key == "weeks" else value
+    if request.status == "approved":
+        entry["hard"] = True
+    if request.weight != 1:
+        entry["weight"] = request.weight
+    return entry
+
+
+def solved_requests(program: Program) -> list[Request]:
+    """The requests the solver sees, in file order: approved ones and wishes."""
+    return [r for r in program.requests if r.status in SOLVED_STATUSES]
+
+
+def document(program: Program) -> dict[str, Any]:
+    """The program as a program-file dict (format 1)."""
+    doc: dict[str, Any] = {"format": 1, "program": info_entry(program)}
+    sections = {
+        "rotation": [rotation_entry(r) for r in program.rotations],
+        "resident": [resident_entry(r) for r in program.residents],
+        "requirement": [dict(r.entry) for r in program.requirements],
+        "rule": [dict(r.entry) for r in program.rules],
+        "request": [request_entry(r) for r in solved_requests(program)],
+    }
+    doc.update({name: entries for name, entries in sections.items() if entries})
+    return doc
+
+
+def export_toml(program: Program) -> str:
+    """The program file, as TOML text."""
+    return tomli_w.dumps(document(program))
+
+
+def validate(program: Program) -> LoadResult:
+    """The program as the engine reads it, or every error in it (with file paths)."""
+    try:
+        doc = document(program)
+    except ValueError as exc:
+        return LoadResult(errors=[FileError("program.year_start", str(exc))])
+    return load_program(doc)
+
+
+def import_text(program: Program, text: str) -> LoadResult:
+    """Replace the program's set-up with the file's, when the file is valid; otherwise change
+    nothing and return its errors. Flushes, does not commit."""
+    loaded = load_program_text(text)
+    if loaded.program is None:
+        return loaded
+    year = loaded.program
+    taken = db.session.scalar(select(Program.id).where(Program.name == year.info.name,
+                                                      Program.id != program.id))
+    if taken is not None:
+        return LoadResult(errors=[FileError(
+            "program.name", f"another program on this site is already called "
+                            f"'{year.info.name}'")])
+    _apply_info(program, year)
+    _apply_rotations(program, year)
+    residents = _apply_residents(program, year)
+    program.requirements = [
+        Requirement(position=i, entry=r.model_dump(mode="json", exclude_defaults=True))
+        for i, r in enumerate(year.requirements)]
+    program.rules = [
+        Rule(position=i, kind=r.kind, entry=r.model_dump(mode="json", exclude_defaults=True))
+        for i, r in enumerate(year.rules)]
+    _apply_requests(program, year, residents)
+    db.session.flush()
+    return loaded
+
+
+def _apply_info(program: Program, year: ProgramYear) -> None:
+    info = year.info
+    program.name = info.name
+    program.year_start = info.year_start
+    program.calendar = info.calendar
+    program.levels = list(info.levels)
+    program.tracks = list(info.tracks)
+    program.vacation_weeks = info.vacation_weeks
+    program.max_vacation_weeks_per_block = info.max_vacation_weeks_per_block
+    program.change_weight = info.change_weight
+
+
+def _apply_rotations(program: Program, year: ProgramYear) -> None:
+    """Rotations keep their rows (and ids) when their code stays."""
+    existing = {r.code: r for r in program.rotations}
+    rows = []
+    for i, entry in enumerate(year.rotations):
+        row = existing.pop(entry.code, None) or Rotation(code=entry.code)
+        values = entry.model_dump()
+        for key in ("name", "groups", "site", "min", "max", "min_present", "levels",
+                    "tracks", "vacation"):
+            setattr(row, key, values[key])
+        row.position = i
+        rows.append(row)
+    program.rotations = rows
+
+
+def _apply_residents(program: Program, year: ProgramYear) -> dict[str, Resident]:
+    """Residents keep their rows (ids and linked accounts) when their id stays."""
+    existing = {r.key: r for r in program.residents}
+    rows = []
+    for i, entry in enumerate(year.residents):
+        row = existing.pop(entry.id, None) or Resident(key=entry.id)
+        row.name, row.level, row.track = entry.name, entry.level, entry.track
+        row.vacation_weeks = entry.vacation_weeks
+        row.history = dict(entry.history)
+        row.position = i
+        rows.append(row)
+    program.residents = rows
+    return {r.key: r for r in rows}
+
+
+def _apply_requests(program: Program, year: ProgramYear,
+                    residents: dict[str, Resident]) -> None:
+    """The file's requests become approved (hard) or wishes (soft); pending and declined
+    requests of residents still in the program stay, after them."""
+    kept = [r for r in program.requests
+            if r.status not in SOLVED_STATUSES and r.resident.key in residents]
+    rows = []
+    for i, entry in enumerate(year.requests):
+        details = entry.model_dump(mode="json", exclude_defaults=True,
+                                   exclude={"resident", "kind", "hard", "weight"})
+        rows.append(Request(
+            program=program, resident=residents[entry.resident], position=i, kind=entry.kind,
+            details=details, weight=entry.weight,
+            status="approved" if entry.hard else "wish"))
+    for j, request in enumerate(kept, start=len(rows)):
+        request.position = j
+    program.requests = rows + kept
+
+
+def next_position(model, program: Program) -> int:
+    """The position after the last entry of this kind (new entries go last, as in a file)."""
+    last = db.session.scalar(select(func.max(model.position))
+                             .where(model.program_id == program.id))
+    return 0 if last is None else last + 1

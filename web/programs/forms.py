@@ -1,0 +1,35 @@
+"""Forms for a program's year settings and for importing a program file."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+
+class SettingsForm(FlaskForm):
+    name = StringField("Program name", validators=[DataRequired(), Length(max=200)])
+    year_start = DateField("Academic year starts", validators=[InputRequired()])
+    calendar = SelectField("Blocks", choices=[
+        SelectChoice("months", "Calendar months (12 blocks)"),
+        SelectChoice("4-week", "4-week blocks (13 blocks)")])
+    levels = StringField("Levels, lowest first", validators=[DataRequired()],
+                         description="Comma-separated, e.g. R1, R2, R3, R4, R5")
+    tracks = StringField("Tracks", validators=[DataRequired()],
+                         description="Comma-separated, e.g. IR, DR, ESIR")
+    vacation_weeks = IntegerField("Vacation weeks per resident",
+                                  validators=[InputRequired(), NumberRange(0, 52)])
+    max_vacation_weeks_per_block = IntegerField(
+        "Most vacation weeks in one block", validators=[InputRequired(), NumberRange(0, 5)])
+    change_weight = IntegerField("Cost of one changed block when re-solving",
+                                 validators=[InputRequired(), NumberRange(0, 1_000_000)])
+    submit = SubmitField("Save settings")
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Program file (.toml)", validators=[
+        FileRequired("Choose a program file."),
+        FileAllowed(["toml"], "A program file ends in .toml.")])
+    submit = SubmitField("Import")

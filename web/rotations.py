@@ -1,0 +1,33 @@
+"""Rotation services: add or change a rotation, delete one no entry needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .entries import Outcome, delete_entry, save_entry, split_list, text
+from .models import Program, Rotation
+from .program_file import next_position
+
+
+def save_rotation(program: Program, rotation: Rotation | None, data: dict[str, Any]
+                  ) -> Outcome:
+    """Create (`rotation` None) or change a rotation from form data, if the program stays
+    valid. Levels or tracks left empty mean every level or track."""
+    row = rotation or Rotation(position=next_position(Rotation, program))
+
+    def change(row: Rotation) -> None:
+        row.code = text(data, "code")
+        row.name = text(data, "name")
+        row.site = text(data, "site")
+        row.groups = split_list(text(data, "groups"))
+        row.min, row.max, row.min_present = data["min"], data["max"], data["min_present"]
+        row.levels = list(data.get("levels") or []) or None
+        row.tracks = list(data.get("tracks") or []) or None
+        row.vacation = bool(data["vacation"])
+
+    return save_entry(program, "rotation", row, program.rotations, change)
+
+
+def delete_rotation(program: Program, rotation: Rotation) -> Outcome:
+    """Delete a rotation unless a requirement, rule or request still names it."""
+    return delete_entry(program, rotation, program.rotations)

@@ -1,0 +1,7 @@
+"""Program set-up pages: rotations and residents (with CSV import)."""
+
+from flask import Blueprint
+
+bp = Blueprint("setup", __name__, url_prefix="/programs/<int:program_id>")
+
+from . import routes  # noqa: E402,F401  (registers the views on bp)

@@ -1,0 +1,78 @@
+"""Set-up forms. WTForms checks each field's type and range; the engine's validator then
+checks the entry against the whole program (see `web.setup`)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+CODE = Regexp(r"^[A-Za-z0-9_-]+$", message="Letters, digits, '-' and '_' only.")
+
+
+class CheckboxList(SelectMultipleField):
+    """Several choices as checkboxes; none ticked means 'everyone'."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _choices(values: list[str]) -> list[SelectChoice]:
+    return [SelectChoice(v, v) for v in values]
+
+
+class RotationForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(), Length(max=64), CODE])
+    name = StringField("Name", validators=[Length(max=200)])
+    site = StringField("Site", validators=[Length(max=200)])
+    groups = StringField("Groups", validators=[Length(max=500)],
+                         description="Comma-separated group names, e.g. IR, CLINICAL")
+    min = IntegerField("At least (residents per block)", default=0,
+                       validators=[InputRequired(), NumberRange(0, 100_000)])
+    max = IntegerField("At most (blank: no limit)",
+                       validators=[Optional(), NumberRange(0, 100_000)])
+    min_present = IntegerField("Present every week, at least", default=0,
+                               validators=[InputRequired(), NumberRange(0, 100_000)])
+    levels = CheckboxList("Levels (none ticked: every level)")
+    tracks = CheckboxList("Tracks (none ticked: every track)")
+    vacation = BooleanField("Vacation weeks may fall on it", default=True)
+    submit = SubmitField("Save rotation")
+
+    def for_program(self, program) -> RotationForm:
+        self.levels.choices = _choices(program.levels)
+        self.tracks.choices = _choices(program.tracks)
+        return self
+
+
+class ResidentForm(FlaskForm):
+    key = StringField("Id", validators=[DataRequired(), Length(max=100)],
+                      description="Short and unique, e.g. a surname; used in files")
+    name = StringField("Name", validators=[Length(max=200)])
+    level = SelectField("Level")
+    track = SelectField("Track")
+    vacation_weeks = IntegerField("Vacation weeks (blank: the program's)",
+                                  validators=[Optional(), NumberRange(0, 52)])
+    history = StringField("Blocks done in earlier years", validators=[Length(max=1000)],
+                          description="e.g. NM = 2, BREAST = 1 (rotation codes or groups)")
+    submit = SubmitField("Save resident")
+
+    def for_program(self, program) -> ResidentForm:
+        self.level.choices = _choices(program.levels)
+        self.track.choices = _choices(program.tracks)
+        return self
+
+
+class CsvImportForm(FlaskForm):
+    file = FileField("Residents (.csv)", validators=[
+        FileRequired("Choose a CSV file."), FileAllowed(["csv"], "A CSV file ends in .csv.")])
+    submit = SubmitField("Import residents")
