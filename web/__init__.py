@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Failed sign-ins allowed per client address and per account before a pause.
         LOGIN_LIMIT_PER_ADDRESS="30 per minute",
         LOGIN_LIMIT_PER_ACCOUNT="10 per 15 minutes",
+        REQUEST_WEIGHT_BUDGET=10,  # weight points a resident may spend on requests a year
     )
     config_file = Path(os.environ.get("RESIDENCY_CONFIG", ROOT / "config.toml"))
     if config_file.exists():
@@ -53,12 +54,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import access, auth, health, programs, setup
+    from . import access, auth, health, programs, requests, setup
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
                                  STAFF=access.STAFF)
-    for blueprint in (health.bp, auth.bp, programs.bp, setup.bp):
+    for blueprint in (health.bp, auth.bp, programs.bp, setup.bp, requests.bp):
         app.register_blueprint(blueprint)
     return app
 

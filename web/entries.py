@@ -34,19 +34,24 @@ class Outcome:
 
 
 def save_entry(program: Program, section: str, row: Any, collection: list[Any],
-               change: Callable[[Any], None], field_names: dict[str, str] | None = None
-               ) -> Outcome:
+               change: Callable[[Any], None], field_names: dict[str, str] | None = None,
+               locate: Callable[[Any], str] | None = None) -> Outcome:
     """Apply `change` to `row` (added to `collection`, the program's list of `section`
     entries, when new), validate the whole program, and keep the change only if it is
     valid. Errors of the entry itself come back by form field (`field_names` maps file keys
-    to form fields when they differ). Flushes on success, rolls back otherwise."""
+    to form fields when they differ). `locate` gives the entry's path in the file when it is
+    not its place in `collection`. Flushes on success, rolls back otherwise."""
     with db.session.no_autoflush:
         change(row)
         if row not in collection:
             collection.append(row)
-        index = collection.index(row)
+        if locate is not None:
+            prefix = locate(row)
+        elif section == "program":
+            prefix = section
+        else:
+            prefix = f"{section}[{collection.index(row)}]"
         result = validate(program)
-    prefix = section if section == "program" else f"{section}[{index}]"
     outcome = _outcome(result.errors, prefix, field_names or {})
     outcome.errors = labelled(program, outcome.errors)
     if outcome.ok:

@@ -7,11 +7,14 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+
 from scheduler import FileError
 
+from .accounts import normal_email
 from .entries import Outcome, delete_entry, parse_counts, save_entry, text
 from .extensions import db
-from .models import Program, Resident
+from .models import Program, Resident, User
 from .program_file import next_position, validate
 
 CSV_COLUMNS = ("id", "name", "level", "track", "vacation_weeks", "history")
@@ -27,6 +30,19 @@ def save_resident(program: Program, resident: Resident | None, data: dict[str, A
         history = parse_counts(data.get("history") or "")
     except ValueError as exc:
         return Outcome(field_errors={"history": [str(exc)]})
+    email = normal_email(text(data, "account"))
+    user = None
+    if email:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None or "resident" not in user.roles_in(program):
+            return Outcome(field_errors={"account": [
+                f"no account {email} with the resident role in this program "
+                f"(create it first: residency create-user {email} --role resident)"]})
+        other = db.session.scalar(select(Resident).where(
+            Resident.program_id == program.id, Resident.user_id == user.id))
+        if other is not None and other is not resident:
+            return Outcome(field_errors={"account": [
+                f"{email} is already linked to resident {other.key}"]})
     row = resident or Resident(position=next_position(Resident, program))
 
     def change(row: Resident) -> None:
@@ -35,6 +51,7 @@ def save_resident(program: Program, resident: Resident | None, data: dict[str, A
         row.level, row.track = data["level"], data["track"]
         row.vacation_weeks = data["vacation_weeks"]
         row.history = history
+        row.user = user
 
     return save_entry(program, "resident", row, program.residents, change,
                       field_names={"id": "key"})

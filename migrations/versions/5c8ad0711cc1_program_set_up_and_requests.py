@@ -87,6 +87,7 @@ def upgrade():
     sa.Column('details', sa.JSON(), nullable=False),
     sa.Column('weight', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('from_resident', sa.Boolean(), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

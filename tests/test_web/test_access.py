@@ -14,7 +14,7 @@ from web_support import csrf_token, program_id, sign_in, upload
 
 from web.access import EVERYONE, MANAGERS, STAFF
 from web.extensions import db
-from web.models import ROLES, Program, Resident, Rotation
+from web.models import ROLES, Program, Resident, Rotation, User
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "duke.toml"
 
@@ -31,6 +31,10 @@ ALLOWED = {
     "setup.edit_resident": MANAGERS,
     "setup.delete_resident": MANAGERS,
     "setup.import_residents": MANAGERS,
+    "requests.my_requests": ("resident",),
+    "requests.withdraw": ("resident",),
+    "requests.all_requests": STAFF,
+    "requests.decide": MANAGERS,
 }
 
 
@@ -62,8 +66,15 @@ def department(app, client, make_user):
             Rotation.program_id == duke, Rotation.code == "SICU"))
         residents = db.session.scalars(select(Resident.id).where(
             Resident.program_id == duke).order_by(Resident.position)).all()
+        # The resident account is linked to the resident who made the first request.
+        request = db.session.get(Program, duke).requests[0]
+        request.resident.user = db.session.scalar(select(User).where(
+            User.email == "resident@example.org"))
+        request_id = request.id
+        residents = [r for r in residents if r != request.resident_id]
+        db.session.commit()
     return {"program": duke, "other": program_id(app, "Other IR"), "rotation": rotation,
-            "residents": list(residents)}
+            "residents": list(residents), "request": request_id}
 
 
 def _requests(app, ids: dict, role_index: int):
@@ -73,6 +84,8 @@ def _requests(app, ids: dict, role_index: int):
         values = {"program_id": ids["program"]}
         if "rotation_id" in rule.arguments:
             values["rotation_id"] = ids["rotation"]
+        if "request_id" in rule.arguments:
+            values["request_id"] = ids["request"]
         if "resident_id" in rule.arguments:
             # each role deletes a different resident, so every allowed delete really runs
             values["resident_id"] = ids["residents"][role_index]

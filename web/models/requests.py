@@ -34,6 +34,8 @@ class Request(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     weight: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    # sent by the resident (counts against their weight budget), not entered by the chief
+    from_resident: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str] = mapped_column(Text, default="")      # the resident's words
     reason: Mapped[str] = mapped_column(Text, default="")    # the chief's, when declining
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)

@@ -64,6 +64,9 @@ class ResidentForm(FlaskForm):
                                   validators=[Optional(), NumberRange(0, 52)])
     history = StringField("Blocks done in earlier years", validators=[Length(max=1000)],
                           description="e.g. NM = 2, BREAST = 1 (rotation codes or groups)")
+    account = StringField("Account e-mail (optional)", validators=[Length(max=254)],
+                          description="The resident signs in with it to see their schedule "
+                                      "and send requests; it needs the resident role here")
     submit = SubmitField("Save resident")
 
     def for_program(self, program) -> ResidentForm:

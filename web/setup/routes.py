@@ -75,6 +75,7 @@ def edit_resident(program, resident_id: int | None = None):
     form = ResidentForm(obj=resident).for_program(program)
     if resident is not None and not form.is_submitted():
         form.history.data = format_counts(resident.history)
+        form.account.data = resident.user.email if resident.user else ""
     if form.validate_on_submit():
         outcome = roster.save_resident(program, resident, form.data)
         if outcome.ok:

@@ -1,0 +1,184 @@
+"""Requests: a resident asks, within a weight budget; the chief approves (hard), keeps as a
+wish (soft) or declines with a reason; only approved requests and wishes reach the solver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from web_support import csrf_token, program_id, sign_in, upload
+
+from scheduler import load_program_text
+from web import program_file
+from web.extensions import db
+from web.models import Program, Request, Resident
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "duke.toml"
+
+
+@pytest.fixture
+def program(app, client, make_user):
+    """The sample program, a chief, and two resident accounts linked to two residents."""
+    make_user("chief@example.org", "Duke IR", "chief")
+    sign_in(client, "chief@example.org")
+    pid = program_id(app, "Duke IR")
+    upload(client, f"/programs/{pid}/import", "file", "duke.toml", SAMPLE.read_text())
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    with app.app_context():
+        name = db.session.get(Program, pid).name
+    make_user("ana.res@example.org", name, "resident")
+    make_user("ben.res@example.org", name, "resident")
+    sign_in(client, "chief@example.org")
+    residents = []
+    with app.app_context():
+        rows = db.session.get(Program, pid).residents
+        residents = [(r.id, r.key, r.level, r.track) for r in rows[:2]]
+    for (rid, key, level, track), email in zip(residents, ["ana.res@example.org",
+                                                           "ben.res@example.org"], strict=True):
+        response = _post(client, f"/programs/{pid}/residents/{rid}", key=key, level=level,
+                         track=track, account=email)
+        assert response.status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    return {"id": pid, "ana": residents[0][0], "ben": residents[1][0]}
+
+
+def _post(client, path: str, form_page: str | None = None, **fields):
+    token = csrf_token(client, form_page or path)
+    return client.post(path, data={**fields, "csrf_token": token})
+
+
+def _mine(program) -> str:
+    return f"/programs/{program['id']}/my/requests"
+
+
+def test_vacation_request_goes_from_resident_to_chief_and_into_the_file(app, client, program):
+    sign_in(client, "ana.res@example.org")
+    response = _post(client, _mine(program), kind="vacation", weeks=["25", "26"], weight="3",
+                     note="Family wedding")
+    assert response.status_code == 302
+    page = client.get(_mine(program)).get_data(as_text=True)
+    assert "Waiting for the chief" in page and "7 of 10 weight points left" in page.replace(
+        "<strong>", "").replace("</strong>", "")
+    with app.app_context():
+        request = db.session.scalars(select(Request).where(Request.note == "Family wedding")
+                                     ).one()
+        request_id = request.id
+        assert request.details == {"weeks": ["2027-12-16", "2027-12-23"]}
+        # Pending: not in the file the solver sees.
+        assert len(load_program_text(program_file.export_toml(request.program)
+                                     ).program.requests) == len(
+            program_file.solved_requests(request.program))
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+    sign_in(client, "chief@example.org")
+    listing = client.get(f"/programs/{program['id']}/requests?status=pending"
+                         ).get_data(as_text=True)
+    assert "Family wedding" in listing
+    response = _post(client, f"/programs/{program['id']}/requests/{request_id}/decision",
+                     form_page=f"/programs/{program['id']}/requests", decision="approved")
+    assert response.status_code == 302
+    exported = client.get(f"/programs/{program['id']}/program.toml").get_data(as_text=True)
+    entries = load_program_text(exported).program.requests
+    approved = [r for r in entries if r.kind == "vacation" and r.weight == 3 and r.hard
+                and [d.isoformat() for d in r.weeks] == ["2027-12-16", "2027-12-23"]]
+    assert len(approved) == 1
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+    sign_in(client, "ana.res@example.org")
+    assert "Approved" in client.get(_mine(program)).get_data(as_text=True)
+
+
+def test_a_declined_request_needs_a_reason_and_the_resident_sees_it(app, client, program):
+    sign_in(client, "ana.res@example.org")
+    _post(client, _mine(program), kind="avoid", target="SICU", weight="1")
+    with app.app_context():
+        request_id = db.session.scalar(select(Request.id).where(Request.status == "pending"))
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "chief@example.org")
+    path = f"/programs/{program['id']}/requests/{request_id}/decision"
+    listing = f"/programs/{program['id']}/requests"
+    _post(client, path, form_page=listing, decision="declined", reason="")
+    assert "say why the request is declined" in client.get(listing).get_data(as_text=True)
+    _post(client, path, form_page=listing, decision="declined",
+          reason="SICU is required in the R4 year")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ana.res@example.org")
+    page = client.get(_mine(program)).get_data(as_text=True)
+    assert "Declined" in page and "SICU is required in the R4 year" in page
+
+
+def test_requests_beyond_the_weight_budget_are_refused(app, client, program):
+    sign_in(client, "ana.res@example.org")
+    for week in ("3", "4"):
+        assert _post(client, _mine(program), kind="vacation", weeks=[week],
+                     weight="5").status_code == 302
+    page = _post(client, _mine(program), kind="vacation", weeks=["5"], weight="1"
+                 ).get_data(as_text=True)
+    assert "you have 0 of 10 weight points left this year" in page
+    with app.app_context():
+        assert len(db.session.scalars(select(Request).where(
+            Request.resident_id == program["ana"], Request.status == "pending")).all()) == 2
+
+
+def test_incomplete_requests_say_what_is_missing(client, program):
+    sign_in(client, "ana.res@example.org")
+    page = _post(client, _mine(program), kind="assign", target="IR-U", weight="1"
+                 ).get_data(as_text=True)
+    assert "choose the block(s) you ask for" in page
+    page = _post(client, _mine(program), kind="vacation", weight="1").get_data(as_text=True)
+    assert "choose at least one week" in page
+    page = _post(client, _mine(program), kind="avoid", weight="1").get_data(as_text=True)
+    assert "choose a rotation or group" in page
+
+
+def test_residents_withdraw_only_their_own_pending_requests(app, client, program):
+    sign_in(client, "ana.res@example.org")
+    _post(client, _mine(program), kind="vacation", weeks=["30"], weight="1")
+    with app.app_context():
+        anas = db.session.scalar(select(Request.id).where(
+            Request.resident_id == program["ana"], Request.status == "pending"))
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ben.res@example.org")
+    withdraw = f"/programs/{program['id']}/my/requests/{anas}/withdraw"
+    assert _post(client, withdraw, form_page=_mine(program)).status_code == 404
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ana.res@example.org")
+    assert _post(client, withdraw, form_page=_mine(program)).status_code == 302
+    with app.app_context():
+        assert db.session.get(Request, anas) is None
+
+
+def test_a_resident_sees_only_their_own_requests(app, client, program):
+    sign_in(client, "ana.res@example.org")
+    _post(client, _mine(program), kind="vacation", weeks=["30"], weight="2",
+          note="Ana's own note")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ben.res@example.org")
+    assert "Ana&#39;s own note" not in client.get(_mine(program)).get_data(as_text=True)
+    assert client.get(f"/programs/{program['id']}/requests").status_code == 403
+
+
+def test_linking_an_account_needs_the_resident_role(app, client, program, make_user):
+    make_user("faculty.member@example.org", "Other program", "faculty")
+    sign_in(client, "chief@example.org")
+    with app.app_context():
+        third = db.session.get(Program, program["id"]).residents[2]
+        rid, key, level, track = third.id, third.key, third.level, third.track
+    page = _post(client, f"/programs/{program['id']}/residents/{rid}", key=key, level=level,
+                 track=track, account="faculty.member@example.org").get_data(as_text=True)
+    assert "no account faculty.member@example.org with the resident role" in page
+    page = _post(client, f"/programs/{program['id']}/residents/{rid}", key=key, level=level,
+                 track=track, account="ana.res@example.org").get_data(as_text=True)
+    assert "already linked to resident" in page
+    with app.app_context():
+        assert db.session.get(Resident, rid).user_id is None
+
+
+def test_a_resident_without_a_linked_record_is_told_so(client, program, make_user, app):
+    with app.app_context():
+        name = db.session.get(Program, program["id"]).name
+    make_user("new.res@example.org", name, "resident")
+    sign_in(client, "new.res@example.org")
+    page = client.get(_mine(program)).get_data(as_text=True)
+    assert "not linked to a resident" in page

@@ -1,0 +1,42 @@
+"""Forms: a resident's request, and the chief's decision on one."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from .services import WEIGHTS, block_choices, target_choices, week_choices
+
+KINDS = [SelectChoice("vacation", "Vacation weeks"),
+         SelectChoice("assign", "A rotation in given blocks"),
+         SelectChoice("avoid", "Not a rotation (in given blocks, or all year)")]
+
+
+class RequestForm(FlaskForm):
+    kind = SelectField("I ask for", choices=KINDS, validators=[InputRequired()])
+    weeks = SelectMultipleField("Weeks (vacation)", coerce=int, validators=[Optional()])
+    target = SelectField("Rotation or group", validators=[Optional()])
+    blocks = SelectMultipleField("Blocks", coerce=int, validators=[Optional()])
+    weight = SelectField("How much it matters", coerce=int,
+                         choices=[SelectChoice(w, f"{w} point{'s' if w > 1 else ''}")
+                                  for w in WEIGHTS])
+    note = TextAreaField("Note for the chief (optional)", validators=[Length(max=500)])
+    submit = SubmitField("Send request")
+
+    def for_program(self, program) -> RequestForm:
+        self.weeks.choices = [SelectChoice(w, label) for w, label in week_choices(program)]
+        self.target.choices = [SelectChoice("", "—")] + [
+            SelectChoice(code, label) for code, label in target_choices(program)]
+        self.blocks.choices = [SelectChoice(b, label) for b, label in block_choices(program)]
+        return self
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField("Decision", choices=[
+        SelectChoice("approved", "Approve (must hold)"),
+        SelectChoice("wish", "Keep as a wish (soft)"),
+        SelectChoice("declined", "Decline")], validators=[InputRequired()])
+    reason = StringField("Reason (needed to decline)", validators=[Length(max=500)])
+    submit = SubmitField("Decide")

@@ -1,0 +1,88 @@
+"""Views: a resident's own requests; the chief's list of every request and decisions."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..access import MANAGERS, STAFF, can, program_page
+from ..extensions import db
+from ..models import REQUEST_STATUSES
+from ..models import Request as ResidentRequest
+from ..views import owned, show_errors
+from . import bp, services
+from .forms import DecisionForm, RequestForm
+
+DECIDED = {"approved": "approved", "wish": "kept as a wish", "declined": "declined"}
+
+
+def _budget() -> int:
+    return int(current_app.config.get("REQUEST_WEIGHT_BUDGET", services.DEFAULT_BUDGET))
+
+
+@bp.route("/my/requests", methods=["GET", "POST"])
+@program_page("resident")
+def my_requests(program):
+    resident = services.resident_of(current_user, program)
+    if resident is None or program.year_start is None:
+        return render_template("requests/mine.html", program=program, resident=None), 200
+    form = RequestForm().for_program(program)
+    if form.validate_on_submit():
+        outcome = services.submit(program, resident, form.data, _budget())
+        if outcome.ok:
+            db.session.commit()
+            flash("Request sent to the chief residents.", "info")
+            return redirect(url_for("requests.my_requests", program_id=program.id))
+        show_errors(form, outcome)
+    mine = [r for r in program.requests if r.resident_id == resident.id]
+    return render_template("requests/mine.html", program=program, resident=resident,
+                           form=form, requests=mine, describe=services.describe,
+                           used=services.weight_used(resident), budget=_budget())
+
+
+@bp.post("/my/requests/<int:request_id>/withdraw")
+@program_page("resident")
+def withdraw(program, request_id: int):
+    row = owned(ResidentRequest, program, request_id)
+    resident = services.resident_of(current_user, program)
+    if resident is None or row.resident_id != resident.id:
+        abort(404)  # someone else's request: as if it did not exist
+    try:
+        services.withdraw(row)
+    except ValueError as exc:
+        flash(str(exc).capitalize() + ".", "error")
+    else:
+        db.session.commit()
+        flash("Request withdrawn.", "info")
+    return redirect(url_for("requests.my_requests", program_id=program.id))
+
+
+@bp.get("/requests")
+@program_page(*STAFF)
+def all_requests(program):
+    status = request.args.get("status", "")
+    rows = [r for r in program.requests if not status or r.status == status]
+    if status and status not in REQUEST_STATUSES:
+        abort(404)
+    counts = {s: sum(r.status == s for r in program.requests) for s in REQUEST_STATUSES}
+    return render_template("requests/all.html", program=program, rows=rows, status=status,
+                           counts=counts, describe=services.describe,
+                           form=DecisionForm(), editable=can(*MANAGERS))
+
+
+@bp.post("/requests/<int:request_id>/decision")
+@program_page(*MANAGERS)
+def decide(program, request_id: int):
+    row = owned(ResidentRequest, program, request_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash("Choose a decision.", "error")
+    else:
+        outcome = services.decide(program, row, form.decision.data, form.reason.data or "")
+        if outcome.ok:
+            db.session.commit()
+            flash(f"Request {DECIDED[form.decision.data]}.", "info")
+        else:
+            show_errors(None, outcome)
+    return redirect(url_for("requests.all_requests", program_id=program.id,
+                            status=request.args.get("status", "")))

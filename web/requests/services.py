@@ -1,0 +1,168 @@
+"""Request services: a resident's requests within their weight budget, and the chief's
+decisions.
+
+A request is pending until the chief decides: **approved** makes it hard (the schedule must
+grant it), **wish** keeps it soft (the solver grants it unless that costs more than its
+weight), **declined** leaves it out, with a reason the resident sees. Every request is checked
+the way the program file would check it (weeks inside the year, known rotations, blocks that
+exist), so an approved request can never make the program unsolvable by being malformed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..entries import Outcome, save_entry
+from ..extensions import db
+from ..models import Program, Request, Resident
+from ..models.columns import now
+from ..program_file import next_position, solved_requests
+
+DEFAULT_BUDGET = 10
+WEIGHTS = (1, 2, 3, 4, 5)
+
+
+def resident_of(user, program: Program) -> Resident | None:
+    """The program's resident whose account is `user`, if linked."""
+    return db.session.scalar(select(Resident).where(Resident.program_id == program.id,
+                                                    Resident.user_id == user.id))
+
+
+def weight_used(resident: Resident) -> int:
+    """Weight the resident has spent: every request they sent that was not declined
+    (requests the chief entered or imported do not count)."""
+    return sum(r.weight for r in resident.program.requests
+               if r.resident_id == resident.id and r.from_resident
+               and r.status != "declined")
+
+
+def _request_path(request: Request) -> str:
+    """The request's place in the program file, counting it as solved while it is checked."""
+    return f"request[{solved_requests(request.program).index(request)}]"
+
+
+def submit(program: Program, resident: Resident, data: dict[str, Any], budget: int
+           ) -> Outcome:
+    """A new pending request from form data: kind, weeks (vacation), target and blocks
+    (assign, avoid), weight, note. Refused beyond the resident's weight budget, or when the
+    program file would not accept it."""
+    weight = int(data.get("weight") or 1)
+    left = budget - weight_used(resident)
+    if weight > left:
+        return Outcome(field_errors={"weight": [
+            f"you have {max(left, 0)} of {budget} weight points left this year"]})
+    kind = data["kind"]
+    details: dict[str, Any] = {}
+    if kind == "vacation":
+        weeks = sorted({int(w) for w in data.get("weeks") or []})
+        if not weeks:
+            return Outcome(field_errors={"weeks": ["choose at least one week"]})
+        calendar = _calendar(program)
+        details["weeks"] = [calendar.week_start(w).isoformat() for w in weeks]
+    else:
+        target = data.get("target") or ""
+        if not target:
+            return Outcome(field_errors={"target": ["choose a rotation or group"]})
+        is_group = target not in {r.code for r in program.rotations}
+        details["group" if is_group else "rotation"] = target
+        blocks = sorted({int(b) for b in data.get("blocks") or []})
+        if blocks:
+            details["blocks"] = blocks
+        elif kind == "assign":
+            return Outcome(field_errors={"blocks": ["choose the block(s) you ask for"]})
+    row = Request(resident=resident, kind=kind, details=details, from_resident=True,
+                  weight=weight, note=(data.get("note") or "").strip(),
+                  position=next_position(Request, program))
+
+    def change(row: Request) -> None:
+        row.status = "wish"  # checked as the solver would see it
+
+    outcome = save_entry(program, "request", row, program.requests, change,
+                         field_names={"rotation": "target", "group": "target"},
+                         locate=_request_path)
+    if outcome.ok:
+        row.status = "pending"
+        db.session.flush()
+    return outcome
+
+
+def withdraw(request: Request) -> None:
+    """The resident takes back a request the chief has not decided yet."""
+    if request.status != "pending":
+        raise ValueError("only a pending request can be withdrawn")
+    db.session.delete(request)
+    db.session.flush()
+
+
+def decide(program: Program, request: Request, decision: str, reason: str = "") -> Outcome:
+    """The chief's decision: 'approved' (hard), 'wish' (soft) or 'declined' (with a reason)."""
+    if decision not in ("approved", "wish", "declined"):
+        return Outcome(field_errors={"decision": [f"unknown decision '{decision}'"]})
+    reason = reason.strip()
+    if decision == "declined" and not reason:
+        return Outcome(field_errors={"reason": ["say why the request is declined"]})
+
+    def change(row: Request) -> None:
+        row.status = decision
+        row.reason = reason if decision == "declined" else ""
+        row.decided_at = now()
+        row.decided_by_id = current_user.id
+
+    if decision == "declined":  # leaves the file: nothing to check
+        change(request)
+        db.session.flush()
+        return Outcome()
+    return save_entry(program, "request", request, program.requests, change,
+                      locate=_request_path)
+
+
+def week_choices(program: Program) -> list[tuple[int, str]]:
+    """(week number, 'Week 25 · 16 Dec – 22 Dec 2027') for the whole year."""
+    calendar = _calendar(program)
+    return [(w, f"Week {w} · {_day(calendar.week_start(w))} – {_day(calendar.week_end(w))}")
+            for w in range(1, 53)]
+
+
+def block_choices(program: Program) -> list[tuple[int, str]]:
+    calendar = _calendar(program)
+    return [(b.index, f"Block {b.index} · {_day(b.start)} – {_day(b.end)}")
+            for b in calendar.blocks]
+
+
+def target_choices(program: Program) -> list[tuple[str, str]]:
+    """Rotations, then groups, as a request can name either."""
+    rotations = [(r.code, f"{r.code} — {r.name}" if r.name else r.code)
+                 for r in program.rotations]
+    groups = sorted({g for r in program.rotations for g in r.groups})
+    return rotations + [(g, f"{g} (any rotation in the group)") for g in groups
+                        if g not in {code for code, _ in rotations}]
+
+
+def describe(request: Request) -> str:
+    """'Vacation: weeks of 20 Dec 2027, 27 Dec 2027' / 'Assign IR-U in blocks 3, 4'."""
+    details = request.details
+    if request.kind == "vacation":
+        days = [_day(date.fromisoformat(d)) for d in details.get("weeks", [])]
+        return "Vacation: week" + ("s" if len(days) > 1 else "") + " of " + ", ".join(days)
+    target = details.get("rotation") or details.get("group")
+    blocks = details.get("blocks")
+    where = (" in block" + ("s " if len(blocks) > 1 else " ")
+             + ", ".join(map(str, blocks))) if blocks else " all year"
+    verb = "On" if request.kind == "assign" else "Not on"
+    return f"{verb} {target}{where}"
+
+
+def _calendar(program: Program):
+    from scheduler.calendar import Calendar
+
+    if program.year_start is None:
+        raise ValueError("the academic year is not set up yet")
+    return Calendar(program.year_start, program.calendar)
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
