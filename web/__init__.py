@@ -17,6 +17,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from scheduler.config import load_settings
+
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +37,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         LOGIN_LIMIT_PER_ADDRESS="30 per minute",
         LOGIN_LIMIT_PER_ACCOUNT="10 per 15 minutes",
         REQUEST_WEIGHT_BUDGET=10,  # weight points a resident may spend on requests a year
+        SOLVE_QUEUE="process",     # "process": a process per solve; "rq": Redis + workers
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        SOLVE_STALE_AFTER=20,      # seconds without a worker heartbeat before a job is lost
     )
     config_file = Path(os.environ.get("RESIDENCY_CONFIG", ROOT / "config.toml"))
     if config_file.exists():
@@ -42,6 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("RESIDENCY")
     if test_config:
         app.config.from_mapping(test_config)
+    app.config.setdefault("SOLVER_SETTINGS",
+                          load_settings(config_file if config_file.exists() else None))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
@@ -54,12 +61,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import access, auth, health, programs, requests, setup
+    from . import access, assets, auth, health, programs, requests, schedules, setup
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
                                  STAFF=access.STAFF)
-    for blueprint in (health.bp, auth.bp, programs.bp, setup.bp, requests.bp):
+    for blueprint in (health.bp, assets.bp, auth.bp, programs.bp, setup.bp, requests.bp,
+                      schedules.bp):
         app.register_blueprint(blueprint)
     return app
 
@@ -75,11 +83,13 @@ def _instance_secret(instance: Path) -> str:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite checks foreign keys only when asked, per connection."""
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite checks foreign keys only when asked, per connection; write-ahead logging lets
+    the solve worker write progress while pages read."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 

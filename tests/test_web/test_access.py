@@ -14,7 +14,7 @@ from web_support import csrf_token, program_id, sign_in, upload
 
 from web.access import EVERYONE, MANAGERS, STAFF
 from web.extensions import db
-from web.models import ROLES, Program, Resident, Rotation, User
+from web.models import ROLES, Program, Resident, Rotation, Schedule, SolveJob, User
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "duke.toml"
 
@@ -35,6 +35,11 @@ ALLOWED = {
     "requests.withdraw": ("resident",),
     "requests.all_requests": STAFF,
     "requests.decide": MANAGERS,
+    "schedules.generate": MANAGERS,
+    "schedules.job": MANAGERS,
+    "schedules.job_status": MANAGERS,
+    "schedules.cancel": MANAGERS,
+    "schedules.grid": MANAGERS,
 }
 
 
@@ -72,9 +77,15 @@ def department(app, client, make_user):
             User.email == "resident@example.org"))
         request_id = request.id
         residents = [r for r in residents if r != request.resident_id]
+        # A finished solve and its draft.
+        draft = Schedule(program_id=duke, data={"status": "OPTIMAL", "residents": {}})
+        job = SolveJob(program_id=duke, state="done", program_toml="", schedule=draft)
+        db.session.add_all([draft, job])
         db.session.commit()
+        schedule_id, job_id = draft.id, job.id
     return {"program": duke, "other": program_id(app, "Other IR"), "rotation": rotation,
-            "residents": list(residents), "request": request_id}
+            "residents": list(residents), "request": request_id, "schedule": schedule_id,
+            "job": job_id}
 
 
 def _requests(app, ids: dict, role_index: int):
@@ -84,6 +95,9 @@ def _requests(app, ids: dict, role_index: int):
         values = {"program_id": ids["program"]}
         if "rotation_id" in rule.arguments:
             values["rotation_id"] = ids["rotation"]
+        for name in ("schedule", "job"):
+            if f"{name}_id" in rule.arguments:
+                values[f"{name}_id"] = ids[name]
         if "request_id" in rule.arguments:
             values["request_id"] = ids["request"]
         if "resident_id" in rule.arguments:

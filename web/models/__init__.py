@@ -4,11 +4,13 @@ foreign-key constraints (SQLite enforces foreign keys too, see `create_app`).
 - `accounts`: people and their roles in each program.
 - `program`: a program and its set-up, entry for entry as the program file has it.
 - `requests`: residents' vacation and rotation requests and the chief's decisions.
+- `schedules`: draft and published schedules, and the solve jobs that make them.
 """
 
 from .accounts import ROLES, Membership, User
 from .program import Program, Requirement, Resident, Rotation, Rule
 from .requests import REQUEST_STATUSES, Request
+from .schedules import Schedule, SolveJob
 
 __all__ = ["ROLES", "REQUEST_STATUSES", "Membership", "Program", "Request", "Requirement",
-           "Resident", "Rotation", "Rule", "User"]
+           "Resident", "Rotation", "Rule", "Schedule", "SolveJob", "User"]

@@ -1,0 +1,213 @@
+"""Generating a schedule in the browser: the solve runs in a worker process, its progress
+and answer are in the database, and the published schedule survives anything a solve does."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+import tomli_w
+from sqlalchemy import select
+from web_support import csrf_token, program_id, sign_in, upload
+
+from bench.generate import generate
+from web import solving
+from web.extensions import db
+from web.models import Program, Schedule, SolveJob
+
+TINY = """
+format = 1
+[program]
+name = "Tiny IR"
+year_start = 2027-07-01
+levels = ["R1", "R2"]
+tracks = ["IR"]
+vacation_weeks = 1
+
+[[rotation]]
+code = "IR"
+min = 1
+[[rotation]]
+code = "DR"
+min = 1
+[[rotation]]
+code = "SICU"
+max = 1
+levels = ["R2"]
+
+[[resident]]
+id = "ash"
+name = "Ash Pellow"
+level = "R1"
+track = "IR"
+[[resident]]
+id = "bea"
+name = "Bea Moranti"
+level = "R2"
+track = "IR"
+[[resident]]
+id = "cal"
+name = "Cal Dunwich"
+level = "R2"
+track = "IR"
+
+[[requirement]]
+name = "R2 SICU"
+levels = ["R2"]
+rotation = "SICU"
+exactly = 1
+
+[[request]]
+resident = "ash"
+kind = "vacation"
+weeks = [2027-12-20]
+weight = 2
+"""
+
+# Two R2 residents each need a SICU block, but SICU is open to one resident in one block.
+CONFLICT = TINY + """
+[[rule]]
+kind = "coverage"
+rotation = "SICU"
+max = 0
+blocks = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+"""
+
+
+def _chief_with(app, client, make_user, text: str) -> int:
+    make_user("chief@example.org", "Tiny", "chief")
+    sign_in(client, "chief@example.org")
+    pid = program_id(app, "Tiny")
+    response = upload(client, f"/programs/{pid}/import", "file", "p.toml", text)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return pid
+
+
+def _generate(client, pid: int, **fields):
+    path = f"/programs/{pid}/generate"
+    return client.post(path, data={"time_limit": "20", **fields,
+                                   "csrf_token": csrf_token(client, path)})
+
+
+def _wait(app, job_id: int, timeout: float = 60) -> dict:
+    with app.app_context():
+        solving.wait(job_id, timeout)
+    deadline = time.monotonic() + timeout
+    with app.app_context():
+        job = db.session.get(SolveJob, job_id)
+        while job.active and time.monotonic() < deadline:
+            time.sleep(0.2)
+            db.session.expire_all()
+            job = db.session.get(SolveJob, job_id)
+        return {"state": job.state, "solver_status": job.solver_status,
+                "schedule_id": job.schedule_id, "message": job.message}
+
+
+def _job_id(response) -> int:
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    return int(response.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def test_generating_runs_in_a_worker_and_leaves_a_checked_draft(app, client, make_user):
+    pid = _chief_with(app, client, make_user, TINY)
+    job_id = _job_id(_generate(client, pid))
+    page = client.get(f"/programs/{pid}/jobs/{job_id}").get_data(as_text=True)
+    assert "Solve #" in page and "plotly" in page
+    done = _wait(app, job_id)
+    assert done["state"] == "done" and done["solver_status"] == "OPTIMAL", done
+    status = client.get(f"/programs/{pid}/jobs/{job_id}/status").get_json()
+    assert status["progress"], "progress points were recorded"
+    assert status["objective"] == 0 and status["best_bound"] == 0
+    assert status["schedule_url"].endswith(f"/schedules/{done['schedule_id']}")
+    with app.app_context():
+        draft = db.session.get(Schedule, done["schedule_id"])
+        assert draft.state == "draft" and draft.version is None
+        rotations = draft.data["residents"]
+        assert sorted(rotations) == ["ash", "bea", "cal"]
+        assert rotations["bea"]["rotations"].count("SICU") == 1
+        assert rotations["ash"]["vacation_weeks"] == [25]  # the week of 20 Dec 2027
+    assert client.get(status["schedule_url"]).status_code == 200
+
+
+def test_no_schedule_shows_the_conflict_in_words_with_links(app, client, make_user):
+    pid = _chief_with(app, client, make_user, CONFLICT)
+    job_id = _job_id(_generate(client, pid))
+    done = _wait(app, job_id)
+    assert done["solver_status"] == "INFEASIBLE" and done["schedule_id"] is None
+    status = client.get(f"/programs/{pid}/jobs/{job_id}/status").get_json()
+    sources = {c["source"] for c in status["conflicts"]}
+    assert "requirement[0]" in sources and "rule[0]" in sources
+    for conflict in status["conflicts"]:
+        assert conflict["message"] and conflict["link"], conflict
+    sicu = next(c for c in status["conflicts"] if c["source"].startswith("rotation[2]"))
+    assert client.get(sicu["link"]).status_code == 200  # the SICU edit form
+
+
+def test_a_program_with_errors_is_not_sent_to_the_solver(app, client, make_user):
+    pid = _chief_with(app, client, make_user, TINY)
+    with app.app_context():
+        db.session.get(Program, pid).year_start = None
+        db.session.commit()
+    page = _generate(client, pid).get_data(as_text=True)
+    assert "Cannot start: the program has errors" in page
+    with app.app_context():
+        assert db.session.scalar(select(SolveJob.id)) is None
+
+
+@pytest.fixture
+def big(app, client, make_user):
+    """A 250-resident department: its solve runs long enough to watch, cancel or kill."""
+    raw = generate(250, "months", 0)
+    raw["program"]["name"] = "Tiny"
+    return _chief_with(app, client, make_user, tomli_w.dumps(raw))
+
+
+def _running(app, job_id: int, timeout: float = 60) -> int:
+    """Wait until the worker has started solving; its process id."""
+    deadline = time.monotonic() + timeout
+    with app.app_context():
+        while time.monotonic() < deadline:
+            db.session.expire_all()
+            job = db.session.get(SolveJob, job_id)
+            if job.state == "running" and job.progress:
+                return job.worker_pid
+            assert job.state in ("queued", "running"), job.state
+            time.sleep(0.2)
+    raise AssertionError("the worker never started")
+
+
+def test_a_second_solve_is_refused_and_cancel_keeps_the_best_draft(app, client, big):
+    job_id = _job_id(_generate(client, big, time_limit="120"))
+    _running(app, job_id)
+    page = _generate(client, big).get_data(as_text=True)
+    assert "already running" in page
+    path = f"/programs/{big}/jobs/{job_id}"
+    client.post(f"{path}/cancel", data={"csrf_token": csrf_token(client, path)})
+    done = _wait(app, job_id, timeout=60)
+    assert done["state"] in ("cancelled", "done"), done
+    assert done["schedule_id"] is not None  # the best schedule found so far is kept
+
+
+def test_a_killed_worker_fails_the_job_and_leaves_the_published_schedule(app, client, big):
+    with app.app_context():
+        published = Schedule(program_id=big, state="published", version=1,
+                             data={"residents": {}, "status": "FEASIBLE"})
+        db.session.add(published)
+        db.session.commit()
+        published_id, before = published.id, dict(published.data)
+    app.config["SOLVE_STALE_AFTER"] = 2
+    job_id = _job_id(_generate(client, big, time_limit="120"))
+    os.kill(_running(app, job_id), signal.SIGKILL)
+    time.sleep(2.5)
+    status = client.get(f"/programs/{big}/jobs/{job_id}/status").get_json()
+    assert status["state"] == "failed"
+    assert "stopped unexpectedly" in status["message"]
+    with app.app_context():
+        kept = db.session.get(Schedule, published_id)
+        assert (kept.state, kept.version, kept.data) == ("published", 1, before)
+    # The program is free again: the next solve starts.
+    again = _job_id(_generate(client, big, time_limit="5"))
+    assert again != job_id
+    assert _wait(app, again, timeout=90)["state"] == "done"

@@ -1,0 +1,35 @@
+"""Links from a program-file path (a conflict's source, an error's path) to the page that
+edits that entry, so a chief can go straight from 'why not' to the fix."""
+
+from __future__ import annotations
+
+import re
+
+from flask import url_for
+
+from .models import Program
+from .program_file import solved_requests
+
+
+def edit_link(program: Program, source: str) -> str | None:
+    """The URL of the form that edits the entry `source` names, if there is one."""
+    match = re.match(r"^(rotation|resident|requirement|rule|request)\[(\d+)\]", source)
+    if match is None:
+        if source.startswith("program"):
+            return url_for("programs.edit_settings", program_id=program.id)
+        return None
+    section, index = match.group(1), int(match.group(2))
+    if section == "rotation" and index < len(program.rotations):
+        return url_for("setup.edit_rotation", program_id=program.id,
+                       rotation_id=program.rotations[index].id)
+    if section == "resident" and index < len(program.residents):
+        return url_for("setup.edit_resident", program_id=program.id,
+                       resident_id=program.residents[index].id)
+    if section == "request":
+        requests = solved_requests(program)
+        if index < len(requests):
+            return url_for("requests.all_requests", program_id=program.id) \
+                + f"#request-{requests[index].id}"
+    if section in ("requirement", "rule"):
+        return url_for("programs.import_file", program_id=program.id)
+    return None

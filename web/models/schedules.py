@@ -1,0 +1,117 @@
+"""Schedules (drafts and published versions) and the solve jobs that make them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .columns import in_list, now
+
+if TYPE_CHECKING:
+    from .accounts import User
+    from .program import Program
+
+SCHEDULE_STATES = ("draft", "published")
+JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
+ACTIVE_JOB_STATES = ("queued", "running")
+
+
+class Schedule(db.Model):
+    """A year's schedule for a program: a draft the chief may edit, or a published version
+    (numbered 1, 2, ... per program; the highest is the one residents see). `data` is the
+    schedule file (format 1). `revision` guards against lost updates: an edit made on an
+    older revision is refused."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    version: Mapped[int | None]
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                  ondelete="SET NULL"))
+    revision: Mapped[int] = mapped_column(default=1)
+
+    program: Mapped[Program] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+
+    __mapper_args__ = {"version_id_col": revision}
+    __table_args__ = (
+        UniqueConstraint("program_id", "version", name="uq_schedule_version"),
+        CheckConstraint(in_list("state", SCHEDULE_STATES), name="known_state"),
+        CheckConstraint("(state = 'published') = (version IS NOT NULL)",
+                        name="published_has_version"),
+    )
+
+    @property
+    def label(self) -> str:
+        return f"version {self.version}" if self.version else f"draft #{self.id}"
+
+
+class SolveJob(db.Model):
+    """One run of the solver for a program, done off the request thread by a worker.
+    It keeps the exact program file it solved, its progress (objective and bound over time)
+    and its answer: a new draft schedule, or the conflicting rules. At most one job per
+    program is queued or running (a partial unique index says so)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                ondelete="SET NULL"))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    worker_pid: Mapped[int | None]
+    program_toml: Mapped[str] = mapped_column(Text)
+    time_limit: Mapped[float] = mapped_column(default=60.0)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("schedule.id",
+                                                              ondelete="SET NULL"))
+    freeze_through: Mapped[int] = mapped_column(default=0)
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    progress: Mapped[list[list[float | None]]] = mapped_column(JSON, default=list)
+    solver_status: Mapped[str | None] = mapped_column(String(16))
+    objective: Mapped[int | None]
+    best_bound: Mapped[int | None]
+    conflicts: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    schedule_id: Mapped[int | None] = mapped_column(ForeignKey("schedule.id",
+                                                              ondelete="SET NULL"))
+
+    program: Mapped[Program] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    schedule: Mapped[Schedule | None] = relationship(foreign_keys=[schedule_id])
+    previous: Mapped[Schedule | None] = relationship(foreign_keys=[previous_id])
+
+    __table_args__ = (
+        CheckConstraint(in_list("state", JOB_STATES), name="known_state"),
+        CheckConstraint("time_limit > 0 AND freeze_through >= 0", name="sane_options"),
+        Index("ix_solve_job_one_active_per_program", "program_id", unique=True,
+              sqlite_where=text("state IN ('queued', 'running')"),
+              postgresql_where=text("state IN ('queued', 'running')")),
+    )
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_JOB_STATES
