@@ -1,5 +1,5 @@
 """The `residency` command: the engine's `solve` and `check`, plus the web app's set-up
-commands (`init-db`, `create-user`, `serve`)."""
+commands (`init-db`, `create-user`, `serve`, `worker`)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,20 @@ def create_user_command(email, program_name, role, name, password) -> None:
         click.echo(f"{'created' if created.new_user else 'updated'} {created.user.email}: "
                    f"{role} in {created.program.name}"
                    f"{' (new program)' if created.new_program else ''}")
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst) -> None:
+    """Run a solve worker taking jobs from Redis (with SOLVE_QUEUE = "rq")."""
+    from rq import Worker
+
+    from .jobs import rq_queue
+
+    app = _app()
+    queue = rq_queue(app.config["REDIS_URL"])
+    click.echo(f"solve worker on {app.config['REDIS_URL']}, queue '{queue.name}'")
+    Worker([queue], connection=queue.connection).work(burst=burst)
 
 
 @main.command("serve")

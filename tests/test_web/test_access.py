@@ -39,7 +39,12 @@ ALLOWED = {
     "schedules.job": MANAGERS,
     "schedules.job_status": MANAGERS,
     "schedules.cancel": MANAGERS,
-    "schedules.grid": MANAGERS,
+    "schedules.schedules": STAFF,
+    "schedules.grid": STAFF,
+    "schedules.change_cell": MANAGERS,
+    "schedules.publish": MANAGERS,
+    "schedules.new_draft": MANAGERS,
+    "schedules.diff": STAFF,
 }
 
 
@@ -77,8 +82,9 @@ def department(app, client, make_user):
             User.email == "resident@example.org"))
         request_id = request.id
         residents = [r for r in residents if r != request.resident_id]
-        # A finished solve and its draft.
-        draft = Schedule(program_id=duke, data={"status": "OPTIMAL", "residents": {}})
+        # A finished solve and its schedule, published (faculty may look at it).
+        draft = Schedule(program_id=duke, data={"status": "OPTIMAL", "residents": {}},
+                         state="published", version=1)
         job = SolveJob(program_id=duke, state="done", program_toml="", schedule=draft)
         db.session.add_all([draft, job])
         db.session.commit()

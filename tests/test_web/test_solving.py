@@ -211,3 +211,29 @@ def test_a_killed_worker_fails_the_job_and_leaves_the_published_schedule(app, cl
     again = _job_id(_generate(client, big, time_limit="5"))
     assert again != job_id
     assert _wait(app, again, timeout=90)["state"] == "done"
+
+
+def test_with_the_redis_queue_a_separate_worker_runs_the_solve(app, client, make_user,
+                                                                database_url):
+    """Production set-up: the web app only enqueues; `residency worker` (RQ) solves."""
+    import subprocess
+    import sys
+    import uuid
+
+    from redis import Redis
+
+    queue_db = "redis://127.0.0.1:6379/9"
+    Redis.from_url(queue_db).flushdb()
+    app.config.update(SOLVE_QUEUE="rq", REDIS_URL=queue_db)
+    pid = _chief_with(app, client, make_user, TINY)
+    job_id = _job_id(_generate(client, pid))
+    with app.app_context():
+        assert db.session.get(SolveJob, job_id).state == "queued"  # nobody took it yet
+    env = {**os.environ, "RESIDENCY_SQLALCHEMY_DATABASE_URI": database_url,
+           "RESIDENCY_SOLVE_QUEUE": "rq", "RESIDENCY_REDIS_URL": queue_db,
+           "RESIDENCY_SECRET_KEY": uuid.uuid4().hex}
+    worker = subprocess.run([sys.executable, "-m", "web.cli", "worker", "--burst"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    done = _wait(app, job_id)
+    assert done["state"] == "done" and done["solver_status"] == "OPTIMAL", done

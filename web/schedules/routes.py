@@ -1,32 +1,30 @@
-"""Views: generate (start, watch, cancel a solve)."""
+"""Views: generate (start, watch, cancel a solve); the schedule grid, cell edits,
+publishing, drafts from versions, and diffs."""
 
 from __future__ import annotations
 
 from flask import (
+    abort,
     current_app,
     flash,
     jsonify,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user
 from sqlalchemy import select
 
 from .. import solving
-from ..access import MANAGERS, program_page
+from ..access import MANAGERS, STAFF, can, program_page
 from ..extensions import db
 from ..links import edit_link
 from ..models import Schedule, SolveJob
 from ..views import owned
-from . import bp
+from . import bp, services
 from .forms import GenerateForm
-
-
-def latest_published(program) -> Schedule | None:
-    return db.session.scalar(select(Schedule).where(
-        Schedule.program_id == program.id, Schedule.state == "published"
-    ).order_by(Schedule.version.desc()).limit(1))
+from .grid import build
 
 
 @bp.route("/generate", methods=["GET", "POST"])
@@ -34,7 +32,7 @@ def latest_published(program) -> Schedule | None:
 def generate(program):
     settings = current_app.config["SOLVER_SETTINGS"]
     form = GenerateForm(time_limit=int(min(max(settings.solver.time_limit, 5), 600)))
-    published = latest_published(program)
+    published = services.latest_published(program)
     active = solving.active_job(program)
     if form.validate_on_submit():
         freeze = form.freeze_through.data or 0
@@ -88,8 +86,110 @@ def cancel(program, job_id: int):
     return redirect(url_for("schedules.job", program_id=program.id, job_id=row.id))
 
 
-@bp.get("/schedules/<int:schedule_id>")
-@program_page(*MANAGERS)
-def grid(program, schedule_id: int):
+@bp.get("/schedules")
+@program_page(*STAFF)
+def schedules(program):
+    """Published versions (everyone on staff) and drafts (those who can publish)."""
+    query = select(Schedule).where(Schedule.program_id == program.id)
+    if not can(*MANAGERS):
+        query = query.where(Schedule.state == "published")
+    rows = db.session.scalars(query.order_by(Schedule.version.desc().nulls_last(),
+                                             Schedule.id.desc())).all()
+    return render_template("schedules/list.html", program=program, rows=rows)
+
+
+def _visible(program, schedule_id: int) -> Schedule:
     row = owned(Schedule, program, schedule_id)
-    return render_template("schedules/grid.html", program=program, schedule=row)
+    if row.state == "draft" and not can(*MANAGERS):
+        abort(403)
+    return row
+
+
+@bp.get("/schedules/<int:schedule_id>")
+@program_page(*STAFF)
+def grid(program, schedule_id: int):
+    row = _visible(program, schedule_id)
+    try:
+        year = services.program_year(program)
+    except services.ScheduleError as exc:
+        flash(f"The grid cannot be shown: {exc}.", "error")
+        return redirect(url_for("programs.overview", program_id=program.id))
+    level, track = request.args.get("level", ""), request.args.get("track", "")
+    published = services.latest_published(program)
+    compare = published if published is not None and published.id != row.id else None
+    view = build(year, row.data, level, track, compare.data if compare else None)
+    return render_template("schedules/grid.html", program=program, schedule=row, grid=view,
+                           level=level, track=track, compare=compare,
+                           editable=row.state == "draft" and can(*MANAGERS),
+                           rotations=year.rotations)
+
+
+@bp.post("/schedules/<int:schedule_id>/cell")
+@program_page(*MANAGERS)
+def change_cell(program, schedule_id: int):
+    row = owned(Schedule, program, schedule_id)
+    back = url_for("schedules.grid", program_id=program.id, schedule_id=row.id,
+                   level=request.form.get("level", ""), track=request.form.get("track", ""))
+    try:
+        block = int(request.form.get("block", ""))
+        revision = int(request.form.get("revision", ""))
+    except ValueError:
+        flash("Choose a resident, a block and a rotation.", "error")
+        return redirect(back)
+    resident, code = request.form.get("resident", ""), request.form.get("rotation", "")
+    try:
+        change = services.change_cell(program, row, resident, block, code, revision)
+    except services.ScheduleError as exc:
+        db.session.rollback()
+        flash(f"Not changed: {exc}.", "error")
+        return redirect(back)
+    db.session.commit()
+    flash(f"{resident}, block {block}: now {code}. Penalty {change.penalty_before} → "
+          f"{change.penalty_after}.", "info")
+    for finding in change.broken:
+        flash(f"Breaks: {finding.message}", "error")
+    for finding in change.fixed:
+        flash(f"Fixed: {finding.message}", "info")
+    if not change.broken:
+        flash("No hard rule is broken by this change.", "info")
+    return redirect(back)
+
+
+@bp.post("/schedules/<int:schedule_id>/publish")
+@program_page(*MANAGERS)
+def publish(program, schedule_id: int):
+    row = owned(Schedule, program, schedule_id)
+    try:
+        services.publish(program, row, current_user)
+    except services.ScheduleError as exc:
+        db.session.rollback()
+        flash(f"Not published: {exc}.", "error")
+    else:
+        db.session.commit()
+        flash(f"Published as version {row.version}. Residents now see it.", "info")
+    return redirect(url_for("schedules.grid", program_id=program.id, schedule_id=row.id))
+
+
+@bp.post("/schedules/<int:schedule_id>/draft")
+@program_page(*MANAGERS)
+def new_draft(program, schedule_id: int):
+    row = owned(Schedule, program, schedule_id)
+    draft = services.draft_from(row, current_user)
+    db.session.commit()
+    flash(f"New draft from {row.label}: change cells, then publish it.", "info")
+    return redirect(url_for("schedules.grid", program_id=program.id, schedule_id=draft.id))
+
+
+@bp.get("/schedules/<int:schedule_id>/diff")
+@program_page(*STAFF)
+def diff(program, schedule_id: int):
+    row = _visible(program, schedule_id)
+    against_id = request.args.get("against", type=int)
+    other = _visible(program, against_id) if against_id else \
+        services.latest_published(program)
+    if other is None:
+        flash("There is no published version to compare with yet.", "info")
+        return redirect(url_for("schedules.grid", program_id=program.id, schedule_id=row.id))
+    cells, vacations = services.diff(other.data, row.data)
+    return render_template("schedules/diff.html", program=program, schedule=row,
+                           other=other, cells=cells, vacations=vacations)

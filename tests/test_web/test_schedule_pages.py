@@ -1,0 +1,148 @@
+"""The schedule grid: coverage and filters, a cell change answered at once by the checker,
+drafts and published versions, publishing, and the diff between them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from test_solving import TINY
+from web_support import csrf_token, program_id, sign_in, upload
+
+from scheduler import load_program_text
+from solver.engine import SolveOptions, solve
+from web.extensions import db
+from web.models import Program, Schedule
+
+
+@pytest.fixture
+def draft(app, client, make_user):
+    """TINY imported by a chief, with a solved draft; returns (program id, draft id)."""
+    make_user("chief@example.org", "Tiny", "chief")
+    sign_in(client, "chief@example.org")
+    pid = program_id(app, "Tiny")
+    upload(client, f"/programs/{pid}/import", "file", "tiny.toml", TINY)
+    answer = solve(load_program_text(TINY).program, SolveOptions(time_limit=10))
+    assert answer.status == "OPTIMAL"
+    with app.app_context():
+        row = Schedule(program_id=pid, data=answer.as_dict(), note="generated")
+        db.session.add(row)
+        db.session.commit()
+        return pid, row.id
+
+
+def _page(client, pid, sid, query=""):
+    return client.get(f"/programs/{pid}/schedules/{sid}{query}").get_data(as_text=True)
+
+
+def _block_of(app, sid, resident, code) -> int:
+    with app.app_context():
+        return db.session.get(Schedule, sid).data["residents"][resident]["rotations"].index(
+            code) + 1
+
+
+def _change(client, pid, sid, resident, block, code, revision=None):
+    grid = f"/programs/{pid}/schedules/{sid}"
+    page = client.get(grid).get_data(as_text=True)
+    if revision is None:
+        revision = re.search(r'name="revision" value="(\d+)"', page).group(1)
+    return client.post(f"{grid}/cell", data={
+        "resident": resident, "block": str(block), "rotation": code,
+        "revision": str(revision), "csrf_token": csrf_token(client, grid)},
+        follow_redirects=True).get_data(as_text=True)
+
+
+def test_the_grid_shows_every_resident_coverage_and_filters(client, draft):
+    pid, sid = draft
+    page = _page(client, pid, sid)
+    for name in ("Ash Pellow", "Bea Moranti", "Cal Dunwich"):
+        assert name in page
+    assert "no hard rule broken" in page
+    assert page.count('class="coverage"') == 3  # one row per rotation
+    assert 'class="out"' not in page
+    assert "✈1" in page  # Ash's vacation week
+    only_r1 = _page(client, pid, sid, "?level=R1")
+    assert "Ash Pellow" in only_r1 and "Bea Moranti" not in only_r1
+
+
+def test_changing_a_cell_says_at_once_what_it_breaks(app, client, draft):
+    pid, sid = draft
+    block = _block_of(app, sid, "bea", "SICU")
+    page = _change(client, pid, sid, "bea", block, "IR")
+    assert "Breaks:" in page and "SICU" in page
+    assert "hard rule(s) broken" in page
+    # Putting Cal on SICU in a block where Bea already is overfills it: the coverage row
+    # turns red.
+    page = _change(client, pid, sid, "bea", block, "SICU")
+    assert "Fixed:" in page
+    page = _change(client, pid, sid, "cal", block, "SICU")
+    assert 'class="out"' in page and "Breaks:" in page
+    with app.app_context():
+        row = db.session.get(Schedule, sid)
+        assert row.data["residents"]["cal"]["rotations"][block - 1] == "SICU"
+        assert row.data["edited"] is True
+
+
+def test_an_edit_made_on_an_old_revision_is_refused(app, client, draft):
+    pid, sid = draft
+    block = _block_of(app, sid, "ash", "IR") if "IR" in _page(client, pid, sid) else 1
+    _change(client, pid, sid, "ash", block, "DR")
+    page = _change(client, pid, sid, "ash", block, "IR", revision=1)  # the stale revision
+    assert "someone else changed this draft meanwhile" in page
+    with app.app_context():
+        assert db.session.get(Schedule, sid).data["residents"]["ash"]["rotations"][
+            block - 1] == "DR"
+
+
+def test_publish_refuses_broken_drafts_then_versions_and_diffs(app, client, draft):
+    pid, sid = draft
+    grid = f"/programs/{pid}/schedules/{sid}"
+    block = _block_of(app, sid, "bea", "SICU")
+    _change(client, pid, sid, "bea", block, "IR")
+    page = client.post(f"{grid}/publish", data={"csrf_token": csrf_token(client, grid)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Not published: it breaks" in page
+    _change(client, pid, sid, "bea", block, "SICU")
+    page = client.post(f"{grid}/publish", data={"csrf_token": csrf_token(client, grid)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Published as version 1" in page
+    assert 'id="cell-form"' not in page  # a published version is read-only
+    page = client.post(f"{grid}/draft", data={"csrf_token": csrf_token(client, grid)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "New draft from version 1" in page
+    with app.app_context():
+        new = db.session.scalar(select(Schedule).where(Schedule.state == "draft"))
+        new_id = new.id
+    other = 1 if block != 1 else 2
+    _change(client, pid, new_id, "ash", other, "SICU")
+    diff = client.get(f"/programs/{pid}/schedules/{new_id}/diff").get_data(as_text=True)
+    assert "1 cell(s) changed" in diff and "SICU" in diff
+    page = client.post(f"/programs/{pid}/schedules/{new_id}/publish",
+                       data={"csrf_token": csrf_token(client, f"/programs/{pid}/schedules/"
+                                                      f"{new_id}")},
+                       follow_redirects=True).get_data(as_text=True)
+    # Ash is an R1 and SICU takes R2s only: this draft cannot be published.
+    assert "Not published: it breaks" in page
+    with app.app_context():
+        versions = db.session.scalars(select(Schedule.version).where(
+            Schedule.program_id == pid, Schedule.state == "published")).all()
+        assert versions == [1]
+
+
+def test_faculty_see_published_versions_but_not_drafts(app, client, draft, make_user):
+    pid, sid = draft
+    with app.app_context():
+        name = db.session.get(Program, pid).name
+        published = Schedule(program_id=pid, state="published", version=1,
+                             data=dict(db.session.get(Schedule, sid).data))
+        db.session.add(published)
+        db.session.commit()
+        published_id = published.id
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    make_user("faculty@example.org", name, "faculty")
+    sign_in(client, "faculty@example.org")
+    assert client.get(f"/programs/{pid}/schedules/{published_id}").status_code == 200
+    assert client.get(f"/programs/{pid}/schedules/{sid}").status_code == 403
+    listing = client.get(f"/programs/{pid}/schedules").get_data(as_text=True)
+    assert "version 1" in listing and f"draft #{sid}" not in listing

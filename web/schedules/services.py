@@ -1,0 +1,142 @@
+"""Schedule services: change a cell of a draft (checked at once), start a draft from a
+version, publish a draft as the next version, and compare two schedules."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from scheduler import Program as ProgramYear
+from solver import checker
+from solver.checker import Finding
+
+from ..extensions import db
+from ..models import Program, Schedule
+from ..models.columns import now
+from ..program_file import validate
+from .grid import as_file
+
+
+class ScheduleError(ValueError):
+    """A change to a schedule that cannot be made; says why."""
+
+
+def program_year(program: Program) -> ProgramYear:
+    """The program as the engine reads it; ScheduleError when it has errors."""
+    loaded = validate(program)
+    if loaded.program is None:
+        raise ScheduleError("the program has errors; fix them first: " + "; ".join(
+            f"{e.path}: {e.message}" for e in loaded.errors[:3]))
+    return loaded.program
+
+
+@dataclass
+class CellChange:
+    """What changing one cell did: hard rules it broke and fixed, and the penalty."""
+
+    broken: list[Finding] = field(default_factory=list)
+    fixed: list[Finding] = field(default_factory=list)
+    penalty_before: int = 0
+    penalty_after: int = 0
+
+
+def change_cell(program: Program, schedule: Schedule, resident: str, block: int, code: str,
+                revision: int) -> CellChange:
+    """Put `resident` on rotation `code` in `block` of a draft. `revision` is the draft's
+    revision the chief was looking at: if someone changed the draft since, the change is
+    refused rather than silently overwriting theirs. Flushes."""
+    if schedule.state != "draft":
+        raise ScheduleError("a published version cannot be changed; start a draft from it")
+    if revision != schedule.revision:
+        raise ScheduleError("someone else changed this draft meanwhile; reload it and try "
+                            "again (your change was not saved)")
+    year = program_year(program)
+    if code not in year.rotation_by_code:
+        raise ScheduleError(f"unknown rotation '{code}'")
+    if not 1 <= block <= year.num_blocks:
+        raise ScheduleError(f"there is no block {block}")
+    data = copy.deepcopy(schedule.data)
+    row = data.get("residents", {}).get(resident)
+    if row is None:
+        raise ScheduleError(f"resident '{resident}' is not in this schedule")
+    before = checker.check(year, as_file(schedule.data))
+    row["rotations"][block - 1] = code
+    after = checker.check(year, as_file(data))
+    data["objective"] = after.total_penalty
+    data["unmet_requests"] = after.unmet_requests
+    data["penalties"] = [f.as_dict() for f in after.penalties]
+    data["edited"] = True
+    if data.get("status") == "OPTIMAL":
+        data["status"] = "FEASIBLE"  # edited by hand: no longer proven best
+    schedule.data = data
+    db.session.flush()
+    seen = {(f.source, f.message) for f in before.violations + before.errors}
+    now_broken = {(f.source, f.message) for f in after.violations + after.errors}
+    return CellChange(
+        broken=[f for f in after.violations + after.errors
+                if (f.source, f.message) not in seen],
+        fixed=[f for f in before.violations + before.errors
+               if (f.source, f.message) not in now_broken],
+        penalty_before=before.total_penalty, penalty_after=after.total_penalty)
+
+
+def draft_from(schedule: Schedule, user) -> Schedule:
+    """A new draft holding a copy of `schedule` (to adjust a published version). Flushes."""
+    draft = Schedule(program_id=schedule.program_id, data=copy.deepcopy(schedule.data),
+                     created_by=user, note=f"copy of {schedule.label}")
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def publish(program: Program, schedule: Schedule, user) -> Schedule:
+    """Publish a draft as the program's next version, if it breaks no hard rule. Residents
+    then see it. Flushes."""
+    if schedule.state != "draft":
+        raise ScheduleError(f"{schedule.label} is already published")
+    report = checker.check(program_year(program), as_file(schedule.data))
+    if not report.ok:
+        problems = report.errors + report.violations
+        raise ScheduleError(f"it breaks {len(problems)} hard rule(s), e.g. "
+                            + "; ".join(f.message for f in problems[:3]))
+    last = db.session.scalar(select(func.max(Schedule.version))
+                             .where(Schedule.program_id == program.id))
+    schedule.state, schedule.version = "published", (last or 0) + 1
+    schedule.published_at, schedule.published_by = now(), user
+    db.session.flush()
+    return schedule
+
+
+def latest_published(program: Program) -> Schedule | None:
+    return db.session.scalar(select(Schedule).where(
+        Schedule.program_id == program.id, Schedule.state == "published"
+    ).order_by(Schedule.version.desc()).limit(1))
+
+
+@dataclass
+class Difference:
+    resident: str
+    block: int
+    before: str
+    after: str
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Difference], list[str]]:
+    """Cells whose rotation differs, and residents whose vacation weeks differ."""
+    a, b = as_file(old).residents, as_file(new).residents
+    cells, vacations = [], []
+    for rid in sorted(set(a) | set(b)):
+        left = a[rid].rotations if rid in a else []
+        right = b[rid].rotations if rid in b else []
+        for block in range(1, max(len(left), len(right)) + 1):
+            was = left[block - 1] if block <= len(left) else "—"
+            now_ = right[block - 1] if block <= len(right) else "—"
+            if was != now_:
+                cells.append(Difference(rid, block, was, now_))
+        if (a[rid].vacation_weeks if rid in a else []) != \
+                (b[rid].vacation_weeks if rid in b else []):
+            vacations.append(rid)
+    return cells, vacations
