@@ -61,13 +61,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import access, assets, auth, health, programs, requests, schedules, setup
+    from . import access, assets, auth, health, me, programs, requests, schedules, setup
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
                                  STAFF=access.STAFF)
     for blueprint in (health.bp, assets.bp, auth.bp, programs.bp, setup.bp, requests.bp,
-                      schedules.bp):
+                      schedules.bp, me.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -45,6 +45,12 @@ ALLOWED = {
     "schedules.publish": MANAGERS,
     "schedules.new_draft": MANAGERS,
     "schedules.diff": STAFF,
+    "schedules.export_csv": STAFF,
+    "schedules.export_xlsx": STAFF,
+    "schedules.print_view": STAFF,
+    "me.my_schedule": ("resident",),
+    "me.my_calendar": ("resident",),
+    "me.new_feed": ("resident",),
 }
 
 

@@ -119,6 +119,8 @@ class Resident(db.Model):
     vacation_weeks: Mapped[int | None]
     history: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # The secret in the resident's private calendar-feed address (None: no feed yet).
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     program: Mapped[Program] = relationship(back_populates="residents")
     user: Mapped[User | None] = relationship()

@@ -4,6 +4,7 @@ publishing, drafts from versions, and diffs."""
 from __future__ import annotations
 
 from flask import (
+    Response,
     abort,
     current_app,
     flash,
@@ -22,9 +23,9 @@ from ..extensions import db
 from ..links import edit_link
 from ..models import Schedule, SolveJob
 from ..views import owned
-from . import bp, services
+from . import bp, exports, services
 from .forms import GenerateForm
-from .grid import build
+from .grid import as_file, build
 
 
 @bp.route("/generate", methods=["GET", "POST"])
@@ -193,3 +194,36 @@ def diff(program, schedule_id: int):
     cells, vacations = services.diff(other.data, row.data)
     return render_template("schedules/diff.html", program=program, schedule=row,
                            other=other, cells=cells, vacations=vacations)
+
+
+def _export_name(program, row, extension: str) -> str:
+    base = "".join(c if c.isalnum() or c in "-_" else "-" for c in program.name)
+    return f"{base}-{row.label.replace(' ', '-').replace('#', '')}.{extension}"
+
+
+@bp.get("/schedules/<int:schedule_id>/schedule.csv")
+@program_page(*STAFF)
+def export_csv(program, schedule_id: int):
+    row = _visible(program, schedule_id)
+    text = exports.csv_text(services.program_year(program), as_file(row.data))
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{_export_name(program, row, "csv")}"'})
+
+
+@bp.get("/schedules/<int:schedule_id>/schedule.xlsx")
+@program_page(*STAFF)
+def export_xlsx(program, schedule_id: int):
+    row = _visible(program, schedule_id)
+    body = exports.xlsx_bytes(services.program_year(program), as_file(row.data),
+                              f"{program.name}: {row.label}")
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
+                                    "spreadsheetml.sheet", headers={
+        "Content-Disposition": f'attachment; filename="{_export_name(program, row, "xlsx")}"'})
+
+
+@bp.get("/schedules/<int:schedule_id>/print")
+@program_page(*STAFF)
+def print_view(program, schedule_id: int):
+    row = _visible(program, schedule_id)
+    view = build(services.program_year(program), row.data)
+    return render_template("schedules/print.html", program=program, schedule=row, grid=view)

@@ -1,0 +1,138 @@
+"""What residents get: their published year on a phone-sized page, a calendar file and a
+private feed whose events keep their UIDs across versions; and the program's exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from icalendar import Calendar
+from openpyxl import load_workbook
+from sqlalchemy import select
+from test_solving import TINY
+from web_support import csrf_token, program_id, sign_in, upload
+
+from scheduler import load_program_text
+from solver.engine import SolveOptions, solve
+from web.extensions import db
+from web.models import Program, Resident, Schedule
+
+
+@pytest.fixture
+def published(app, client, make_user):
+    """TINY with version 1 published; Ash's account linked. Returns the program id."""
+    make_user("chief@example.org", "Tiny", "chief")
+    sign_in(client, "chief@example.org")
+    pid = program_id(app, "Tiny")
+    upload(client, f"/programs/{pid}/import", "file", "tiny.toml", TINY)
+    answer = solve(load_program_text(TINY).program, SolveOptions(time_limit=10))
+    make_user("ash@example.org", "Tiny IR", "resident")
+    with app.app_context():
+        db.session.add(Schedule(program_id=pid, data=answer.as_dict(), state="published",
+                                version=1))
+        ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
+        from web.models import User
+        ash.user = db.session.scalar(select(User).where(User.email == "ash@example.org"))
+        db.session.commit()
+    return pid
+
+
+def _events(body: bytes) -> dict[str, object]:
+    calendar = Calendar.from_ical(body)
+    return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_resident_sees_their_year_and_downloads_it(app, client, published):
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    page = client.get(f"/programs/{published}/my/schedule").get_data(as_text=True)
+    assert page.count("Block ") >= 12 and "Vacation" in page
+    response = client.get(f"/programs/{published}/my/schedule.ics")
+    assert response.mimetype == "text/calendar"
+    events = _events(response.data)
+    blocks = [e for uid, e in events.items() if uid.startswith("block-")]
+    vacations = [e for uid, e in events.items() if uid.startswith("vacation-week-")]
+    assert len(blocks) == 12 and len(vacations) == 1
+    assert str(vacations[0]["summary"]) == "Vacation"
+    assert vacations[0].decoded("dtstart").isoformat() == "2027-12-16"
+    with app.app_context():
+        rotations = db.session.scalars(select(Schedule)).one().data["residents"]["ash"][
+            "rotations"]
+    first = events[f"block-1.ash@program-{published}.residency"]
+    assert str(first["summary"]).startswith(rotations[0])
+    assert first.decoded("dtstart").isoformat() == "2027-07-01"
+    assert first.decoded("dtend").isoformat() == "2027-08-01"  # all day, end exclusive
+
+
+def test_a_new_version_updates_the_same_events(app, client, published):
+    with app.app_context():
+        v1 = db.session.scalars(select(Schedule)).one()
+        data = {**v1.data, "residents": {**v1.data["residents"]}}
+        ash = dict(data["residents"]["ash"])
+        ash["rotations"] = ["DR" if c == "IR" else "IR" for c in ash["rotations"]]
+        data["residents"]["ash"] = ash
+        db.session.add(Schedule(program_id=published, data=data, state="published",
+                                version=2))
+        db.session.commit()
+        first_code = ash["rotations"][0]
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    events = _events(client.get(f"/programs/{published}/my/schedule.ics").data)
+    first = events[f"block-1.ash@program-{published}.residency"]
+    assert str(first["summary"]).startswith(first_code)
+    assert int(first["sequence"]) == 2
+    assert len([u for u in events if u.startswith("block-")]) == 12
+
+
+def test_the_private_feed_works_without_signing_in_until_replaced(app, client, published):
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    mine = f"/programs/{published}/my/schedule"
+    client.post(f"/programs/{published}/my/calendar-feed",
+                data={"csrf_token": csrf_token(client, mine)})
+    with app.app_context():
+        token = db.session.scalar(select(Resident.calendar_token).where(
+            Resident.key == "ash"))
+    assert token and token in client.get(mine).get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    feed = client.get(f"/calendar/{token}.ics")
+    assert feed.status_code == 200 and len(_events(feed.data)) == 13
+    assert client.get(f"/calendar/{'x' * 43}.ics").status_code == 404
+    sign_in(client, "ash@example.org")
+    client.post(f"/programs/{published}/my/calendar-feed",
+                data={"csrf_token": csrf_token(client, mine)})
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_exports_csv_excel_and_print(app, client, published):
+    with app.app_context():
+        sid = db.session.scalar(select(Schedule.id))
+    base = f"/programs/{published}/schedules/{sid}"
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}/schedule.csv")
+                                           .get_data(as_text=True))))
+    assert len(rows) == 3 * 12
+    assert {r["resident"] for r in rows} == {"ash", "bea", "cal"}
+    book = load_workbook(io.BytesIO(client.get(f"{base}/schedule.xlsx").data))
+    assert book.sheetnames == ["Grid", "Rows"]
+    grid = book["Grid"]
+    assert [grid.cell(row=r, column=1).value for r in (3, 4, 5)] == [
+        "Ash Pellow", "Bea Moranti", "Cal Dunwich"]
+    assert book["Rows"].max_row == 1 + 3 * 12
+    page = client.get(f"{base}/print").get_data(as_text=True)
+    assert "window.print()" in page and "Cal Dunwich" in page
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    assert client.get(f"{base}/schedule.csv").status_code == 403
+
+
+def test_before_anything_is_published_the_resident_is_told(app, client, published):
+    with app.app_context():
+        db.session.delete(db.session.scalars(select(Schedule)).one())
+        db.session.commit()
+        assert db.session.get(Program, published) is not None
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    page = client.get(f"/programs/{published}/my/schedule").get_data(as_text=True)
+    assert "No schedule has been published yet" in page
+    assert len(_events(client.get(f"/programs/{published}/my/schedule.ics").data)) == 0

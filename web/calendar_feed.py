@@ -1,0 +1,56 @@
+"""A resident's year as an iCalendar file: one all-day event per block (the rotation, its
+site) and one per vacation week. UIDs are built from the program, the resident and the block
+or week, so a calendar subscribed to the feed updates those events in place when a new
+version is published instead of piling up copies."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from scheduler import Program as ProgramYear
+from scheduler.schedule import Assignment
+
+
+def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
+                      assignment: Assignment | None, version: int | None) -> bytes:
+    """The .ics file of one resident's published year (empty before anything is published)."""
+    cal = Calendar()
+    cal.add("prodid", "-//Residency scheduler//rotation schedule//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    resident = year.resident_by_id.get(resident_key)
+    who = (resident.name or resident.id) if resident else resident_key
+    cal.add("x-wr-calname", f"{year.info.name}: {who}")
+    if assignment is None:
+        return cal.to_ical()
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    domain = f"program-{program_id}.residency"
+    for block, code in zip(year.blocks, assignment.rotations, strict=False):
+        rotation = year.rotation_by_code.get(code)
+        event = Event()
+        event.add("uid", f"block-{block.index}.{resident_key}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("sequence", version or 0)
+        event.add("dtstart", block.start)
+        event.add("dtend", block.end + timedelta(days=1))  # all-day: end is exclusive
+        title = f"{code}: {rotation.name}" if rotation and rotation.name else code
+        event.add("summary", title)
+        if rotation and rotation.site:
+            event.add("location", rotation.site)
+        event.add("description", f"Block {block.index} of the {year.info.name} year"
+                                 f"{f' (version {version})' if version else ''}.")
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    for week in assignment.vacation_weeks:
+        event = Event()
+        event.add("uid", f"vacation-week-{week}.{resident_key}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("sequence", version or 0)
+        event.add("dtstart", year.calendar.week_start(week))
+        event.add("dtend", year.calendar.week_end(week) + timedelta(days=1))
+        event.add("summary", "Vacation")
+        event.add("transp", "OPAQUE")
+        cal.add_component(event)
+    return cal.to_ical()

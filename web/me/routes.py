@@ -1,0 +1,105 @@
+"""Views: my schedule, my calendar file, and the private calendar feed (by secret token)."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..access import program_page
+from ..calendar_feed import resident_calendar
+from ..extensions import csrf, db, limiter
+from ..models import Resident
+from ..requests.services import resident_of
+from ..schedules.grid import as_file
+from ..schedules.services import ScheduleError, latest_published, program_year
+from . import bp
+
+
+def _year_of(resident: Resident):
+    """(program year, the resident's assignment, published version) from the latest
+    published schedule; assignment None when nothing is published yet."""
+    program = resident.program
+    year = program_year(program)
+    published = latest_published(program)
+    if published is None:
+        return year, None, None
+    assignment = as_file(published.data).residents.get(resident.key)
+    return year, assignment, published.version
+
+
+@bp.get("/programs/<int:program_id>/my/schedule")
+@program_page("resident")
+def my_schedule(program):
+    resident = resident_of(current_user, program)
+    if resident is None:
+        return render_template("me/schedule.html", program=program, resident=None)
+    try:
+        year, assignment, version = _year_of(resident)
+    except ScheduleError as exc:
+        flash(f"The schedule cannot be shown: {exc}.", "error")
+        return render_template("me/schedule.html", program=program, resident=None)
+    blocks = []
+    if assignment is not None:
+        weeks = year.calendar.weeks_of_block()
+        away = set(assignment.vacation_weeks)
+        for block, code in zip(year.blocks, assignment.rotations, strict=False):
+            rotation = year.rotation_by_code.get(code)
+            blocks.append({"block": block, "code": code, "rotation": rotation,
+                           "vacation": [(w, year.calendar.week_start(w),
+                                         year.calendar.week_end(w))
+                                        for w in weeks.get(block.index, []) if w in away]})
+    feed = url_for("me.feed", token=resident.calendar_token, _external=True) \
+        if resident.calendar_token else None
+    return render_template("me/schedule.html", program=program, resident=resident,
+                           blocks=blocks, version=version, feed=feed)
+
+
+@bp.get("/programs/<int:program_id>/my/schedule.ics")
+@program_page("resident")
+def my_calendar(program):
+    resident = resident_of(current_user, program)
+    if resident is None:
+        abort(404)
+    return _ics(resident, download=True)
+
+
+@bp.post("/programs/<int:program_id>/my/calendar-feed")
+@program_page("resident")
+def new_feed(program):
+    """Create the private feed address, or replace it (the old one stops working)."""
+    resident = resident_of(current_user, program)
+    if resident is None:
+        abort(404)
+    renewed = resident.calendar_token is not None
+    resident.calendar_token = secrets.token_urlsafe(32)
+    db.session.commit()
+    flash("A new calendar address was made; the old one no longer works." if renewed else
+          "Your private calendar address is ready: add it to your calendar app.", "info")
+    return redirect(url_for("me.my_schedule", program_id=program.id))
+
+
+@bp.get("/calendar/<token>.ics")
+@csrf.exempt
+@limiter.limit("60 per minute")
+def feed(token: str):
+    """The private feed: no sign-in (calendar apps cannot), the secret address is the key."""
+    resident = db.session.scalar(select(Resident).where(Resident.calendar_token == token)) \
+        if len(token) >= 32 else None
+    if resident is None:
+        abort(404)
+    return _ics(resident, download=False)
+
+
+def _ics(resident: Resident, download: bool) -> Response:
+    try:
+        year, assignment, version = _year_of(resident)
+    except ScheduleError:
+        abort(503)
+    body = resident_calendar(resident.program_id, year, resident.key, assignment, version)
+    headers = {"Cache-Control": "private, max-age=300"}
+    if download:
+        headers["Content-Disposition"] = f'attachment; filename="{resident.key}-schedule.ics"'
+    return Response(body, mimetype="text/calendar", headers=headers)

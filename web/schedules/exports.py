@@ -1,0 +1,64 @@
+"""Schedule exports: CSV (one row per resident and block, as `residency solve --format csv`)
+and an Excel workbook (the grid, coloured by rotation group, plus the same rows)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from scheduler import Program as ProgramYear
+from scheduler.schedule import Schedule as ScheduleFile
+from scheduler.schedule import to_csv
+
+from .grid import _colours
+
+
+def csv_text(year: ProgramYear, schedule: ScheduleFile) -> str:
+    return to_csv(year, schedule)
+
+
+def xlsx_bytes(year: ProgramYear, schedule: ScheduleFile, title: str) -> bytes:
+    """A workbook with a 'Grid' sheet (residents x blocks, coloured) and a 'Rows' sheet."""
+    book = Workbook()
+    grid = book.active
+    grid.title = "Grid"
+    grid.append([title])
+    grid["A1"].font = Font(bold=True, size=13)
+    header = ["Resident", "Level", "Track"] + [
+        f"{b.index}: {b.start:%d %b}" for b in year.blocks]
+    grid.append(header)
+    for cell in grid[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    colours = _colours(year)
+    for resident in year.residents:
+        assignment = schedule.residents.get(resident.id)
+        if assignment is None:
+            continue
+        away = set(assignment.vacation_weeks)
+        weeks = year.calendar.weeks_of_block()
+        cells = []
+        for b, code in enumerate(assignment.rotations, start=1):
+            n = sum(1 for w in weeks.get(b, []) if w in away)
+            cells.append(f"{code} (vac {n})" if n else code)
+        grid.append([resident.name or resident.id, resident.level, resident.track, *cells])
+        row = grid.max_row
+        for b, code in enumerate(assignment.rotations, start=1):
+            colour = colours.get(code, "#ffffff").lstrip("#")
+            grid.cell(row=row, column=3 + b).fill = PatternFill("solid", fgColor=colour)
+    grid.freeze_panes = "D3"
+    grid.column_dimensions["A"].width = 24
+    for column in range(4, 4 + year.num_blocks):
+        grid.column_dimensions[get_column_letter(column)].width = 11
+    rows = book.create_sheet("Rows")
+    for record in csv.reader(io.StringIO(csv_text(year, schedule))):
+        rows.append(record)
+    for cell in rows[1]:
+        cell.font = Font(bold=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
