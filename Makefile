@@ -1,10 +1,11 @@
-# The two set-up commands: `make run` (solve the sample program) and `make test` (everything).
+# The two set-up commands: `make run` (the demo, served on http://127.0.0.1:5000) and
+# `make test` (everything). `make solve` solves the sample program on the command line.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run solve test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +14,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/residency demo
+	$(BIN)/residency serve
+
+solve: $(STAMP)
 	@mkdir -p out
 	$(BIN)/residency solve samples/duke.toml --time-limit 30 -o out/schedule.json; \
 	  status=$$?; echo "schedule file: out/schedule.json (exit status $$status)"; exit $$status

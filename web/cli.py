@@ -1,5 +1,5 @@
 """The `residency` command: the engine's `solve` and `check`, plus the web app's set-up
-commands (`init-db`, `create-user`, `serve`, `worker`)."""
+commands (`init-db`, `create-user`, `demo`, `serve`, `worker`)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,26 @@ def create_user_command(email, program_name, role, name, password) -> None:
         click.echo(f"{'created' if created.new_user else 'updated'} {created.user.email}: "
                    f"{role} in {created.program.name}"
                    f"{' (new program)' if created.new_program else ''}")
+
+
+@main.command("demo")
+@click.option("--time-limit", default=30.0, show_default=True,
+              help="Seconds to spend solving the demo's first schedule.")
+def demo(time_limit) -> None:
+    """Load the sample program with a few accounts per role, and print their logins."""
+    from flask_migrate import upgrade
+
+    from .demo import PASSWORD, load_demo
+
+    app = _app()
+    with app.app_context():
+        upgrade()
+        program, logins = load_demo(time_limit=time_limit)
+        click.echo(f"demo program: {program.name} (database "
+                   f"{app.config['SQLALCHEMY_DATABASE_URI']})")
+    click.echo(f"sign in at http://127.0.0.1:5000/login — every password: {PASSWORD}")
+    for login in logins:
+        click.echo(f"  {login.role:<17} {login.email:<28} {login.who}")
 
 
 @main.command("worker")

@@ -1,0 +1,80 @@
+"""In a real browser: a chief generates, edits a cell and sees the broken rule, publishes;
+a resident on a phone sees the schedule, asks for vacation and downloads the calendar."""
+
+from __future__ import annotations
+
+import re
+
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from web.demo import PASSWORD
+
+
+def _sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your programs")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Duke-style")).click()
+
+
+def test_chief_generates_edits_a_cell_sees_the_broken_rule_and_publishes(live, desktop):
+    base, _app = live
+    page = desktop
+    _sign_in(page, base, "chief@demo.example")
+    page.get_by_role("link", name="Generate").click()
+    page.get_by_label("Search for at most (seconds)").fill("20")
+    page.get_by_role("button", name="Generate schedule").click()
+    expect(page.locator("#job-state")).to_contain_text("Finished", timeout=90_000)
+    expect(page.locator("#job-chart .main-svg").first).to_be_visible()
+    page.locator("#open-draft").click()
+    expect(page.get_by_role("heading", name=re.compile("Draft #"))).to_be_visible()
+
+    # Victor Lindgren (R4 IR) must do exactly one SICU block: move him off it.
+    row = page.locator('tr[data-resident="lindgren"]')
+    sicu = row.locator('td.cell[data-code="SICU"]')
+    block = sicu.get_attribute("data-block")
+    sicu.click()
+    page.locator("#cell-rotation").select_option("IR-U")
+    page.get_by_role("button", name="Change and check").click()
+    expect(page.locator(".flash.error", has_text="Breaks:").first).to_be_visible()
+    expect(page.locator("#broken")).to_contain_text("SICU")
+
+    # Put him back: the rule is fixed, and the draft can be published.
+    row.locator(f'td.cell[data-block="{block}"]').click()
+    page.locator("#cell-rotation").select_option("SICU")
+    page.get_by_role("button", name="Change and check").click()
+    expect(page.locator(".flash.info", has_text="Fixed:").first).to_be_visible()
+    page.get_by_role("button", name="Publish as the next version").click()
+    expect(page.locator(".flash.info", has_text="Published as version 2")).to_be_visible()
+
+
+def test_resident_on_a_phone_sees_the_schedule_asks_and_downloads(live, phone, tmp_path):
+    base, _app = live
+    page = phone
+    _sign_in(page, base, "r4.ir@demo.example")
+    page.get_by_role("link", name="My schedule").click()
+    expect(page.locator("#my-year li")).to_have_count(12)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits the phone
+
+    page.get_by_role("link", name="My requests").click()
+    page.get_by_label("I ask for").select_option("vacation")
+    page.get_by_label("Weeks (vacation)").select_option(["25"])
+    page.get_by_label("How much it matters").select_option("3")
+    page.get_by_label("Note for the chief (optional)").fill("Family visit")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator(".flash.info", has_text="Request sent")).to_be_visible()
+    expect(page.get_by_text("Waiting for the chief").first).to_be_visible()
+
+    page.get_by_role("link", name="My schedule").click()
+    with page.expect_download() as info:
+        page.locator("#download-ics").click()
+    path = tmp_path / "mine.ics"
+    info.value.save_as(path)
+    events = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    blocks = [e for e in events if str(e["uid"]).startswith("block-")]
+    assert len(blocks) == 12
+    assert {str(e["summary"]).split(":")[0] for e in blocks} & {"IR-U", "IR-VA", "SICU"}
+    assert len([e for e in events if str(e["summary"]) == "Vacation"]) == 4

@@ -1,0 +1,87 @@
+"""The demo: the sample program with a few accounts per role, a published schedule and a
+pending request, so a new user can click through every page. Invented people only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from scheduler import load_program_text
+from solver.engine import SolveOptions, solve
+
+from . import program_file
+from .accounts import create_user
+from .extensions import db
+from .models import Program, Request, Resident, Schedule, User
+from .models.columns import now
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "duke.toml"
+PASSWORD = "demo-password-2027"
+
+# (e-mail, role, name); residents are linked to the program's residents by level and track.
+ACCOUNTS = [
+    ("admin@demo.example", "admin", "Gale Ostrander"),
+    ("director@demo.example", "program_director", "Dr. Imre Vasquez-Hale"),
+    ("coordinator@demo.example", "coordinator", "Pia Lindqvist"),
+    ("chief@demo.example", "chief", "Dr. Noor Castellane"),
+    ("faculty@demo.example", "faculty", "Dr. Rowan Achebe"),
+    ("r4.ir@demo.example", "resident", ("R4", "IR")),
+    ("r1.dr@demo.example", "resident", ("R1", "DR")),
+]
+
+
+@dataclass
+class Login:
+    email: str
+    role: str
+    who: str
+
+
+def load_demo(sample: Path = SAMPLE, time_limit: float = 30.0) -> tuple[Program, list[Login]]:
+    """Create (or reset) the demo program; returns it and the logins. Commits."""
+    text = sample.read_text(encoding="utf-8")
+    name = load_program_text(text).program.info.name
+    old = db.session.scalar(select(Program).where(Program.name == name))
+    if old is not None:
+        db.session.delete(old)
+        db.session.flush()
+    program = Program(name=name)
+    db.session.add(program)
+    db.session.flush()
+    result = program_file.import_text(program, text)
+    if not result.ok:
+        raise ValueError("the sample program is invalid: " + "; ".join(
+            f"{e.path}: {e.message}" for e in result.errors))
+    logins = []
+    taken: set[int] = set()
+    for email, role, who in ACCOUNTS:
+        label = who if isinstance(who, str) else ""
+        existing = db.session.scalar(select(User).where(User.email == email))
+        create_user(email, PASSWORD, name, role, name=label)
+        user = existing or db.session.scalar(select(User).where(User.email == email))
+        if role == "resident":
+            level, track = who
+            resident = next(r for r in program.residents
+                            if r.level == level and r.track == track and r.id not in taken)
+            taken.add(resident.id)
+            resident.user = user
+            user.name = resident.name
+            label = f"{resident.name} ({level} {track})"
+        logins.append(Login(email, role, label))
+    db.session.flush()
+    answer = solve(result.program, SolveOptions(time_limit=time_limit))
+    if answer.residents:
+        db.session.add(Schedule(program_id=program.id, data=answer.as_dict(),
+                                state="published", version=1, published_at=now(),
+                                note="demo: generated and published"))
+    resident = db.session.scalar(select(Resident).where(
+        Resident.program_id == program.id, Resident.user_id.is_not(None)))
+    db.session.add(Request(program=program, resident=resident, kind="vacation",
+                           details={"weeks": [program.year_start.replace(month=9, day=2)
+                                              .isoformat()]},
+                           weight=2, note="Sister's wedding", from_resident=True,
+                           position=len(program.requests)))
+    db.session.commit()
+    return program, logins
