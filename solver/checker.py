@@ -8,6 +8,7 @@ uses it to answer a chief's manual edit at once.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from scheduler import Program, Schedule
@@ -136,19 +137,36 @@ class _Checker:
 
     def rotations(self) -> None:
         p = self.p
+        n = p.num_blocks
+        # One pass over the schedule: who is on what in each block, and present each week.
+        on_code: dict[str, dict[str, list[int]]] = {}   # code -> resident -> blocks
+        counts: list[Counter[str]] = [Counter() for _ in range(n)]
+        for rid, row in self.rows.items():
+            for b, code in enumerate(row[:n]):
+                counts[b][code] += 1
+                on_code.setdefault(code, {}).setdefault(rid, []).append(b + 1)
+        present: dict[int, Counter[str]] = {}
+        if any(r.min_present for r in p.rotations):
+            for rid, row in self.rows.items():
+                away = self.away[rid]
+                for w, b in self.block_of_week.items():
+                    if w not in away and b <= len(row):
+                        present.setdefault(w, Counter())[row[b - 1]] += 1
         for i, rotation in enumerate(p.rotations):
+            on = on_code.get(rotation.code, {})
             for resident in p.residents:
+                blocks = on.get(resident.id)
+                if not blocks:
+                    continue
                 for key, value in (("levels", resident.level), ("tracks", resident.track)):
                     allowed = getattr(rotation, key)
-                    blocks = [b + 1 for b, c in enumerate(self.rows[resident.id])
-                              if c == rotation.code]
-                    if allowed is not None and value not in allowed and blocks:
+                    if allowed is not None and value not in allowed:
                         self.broken(f"rotation[{i}].{key}",
                                     f"{self.name(resident.id)} ({value}) is on {rotation.code} in "
                                     f"{describe.blocks_phrase(p, blocks)}, open only to "
                                     f"{'/'.join(allowed)}")
-            for b in range(p.num_blocks):
-                count = sum(row[b] == rotation.code for row in self.rows.values())
+            for b in range(n):
+                count = counts[b][rotation.code]
                 if count < rotation.min:
                     self.broken(f"rotation[{i}].min", f"{rotation.code} has {count} in block "
                                 f"{b + 1}, needs at least {rotation.min}")
@@ -156,12 +174,11 @@ class _Checker:
                     self.broken(f"rotation[{i}].max", f"{rotation.code} has {count} in block "
                                 f"{b + 1}, takes at most {rotation.max}")
             if rotation.min_present:
-                for w, b in self.block_of_week.items():
-                    present = sum(row[b - 1] == rotation.code and w not in self.away[rid]
-                                  for rid, row in self.rows.items())
-                    if present < rotation.min_present:
+                for w in self.block_of_week:
+                    here = present[w][rotation.code] if w in present else 0
+                    if here < rotation.min_present:
                         self.broken(f"rotation[{i}].min_present",
-                                    f"{rotation.code} has {present} present in week {w}, "
+                                    f"{rotation.code} has {here} present in week {w}, "
                                     f"needs {rotation.min_present}")
 
     def vacation(self) -> None:

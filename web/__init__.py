@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SOLVE_QUEUE="process",     # "process": a process per solve; "rq": Redis + workers
         REDIS_URL="redis://127.0.0.1:6379/0",
         SOLVE_STALE_AFTER=20,      # seconds without a worker heartbeat before a job is lost
+        SOLVE_START_TIMEOUT=60,    # seconds for a worker process to take up a queued job
     )
     config_file = Path(os.environ.get("RESIDENCY_CONFIG", ROOT / "config.toml"))
     if config_file.exists():
@@ -69,6 +70,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (health.bp, assets.bp, auth.bp, programs.bp, setup.bp, requests.bp,
                       schedules.bp, me.bp):
         app.register_blueprint(blueprint)
+    from . import api
+
+    api.init_app(app)
     return app
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from functools import cache
 
@@ -9,7 +11,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
-from .models import ROLES, Membership, Program, User
+from .models import ROLES, ApiToken, Membership, Program, User
 
 MIN_PASSWORD = 12
 
@@ -77,3 +79,25 @@ def authenticate(email: str, password: str) -> User | None:
 @cache
 def _dummy_hash() -> str:
     return generate_password_hash("not the password of anyone")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(user: User, name: str = "") -> str:
+    """A new API token for `user`; returns the token (only its hash is kept). Flushes."""
+    token = "rsd_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, name=name.strip()[:100], token_hash=token_hash(token)))
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user an API token belongs to, or None."""
+    if not token.startswith("rsd_") or len(token) > 200:
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    if row is None or not row.user.active:
+        return None
+    return row.user

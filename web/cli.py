@@ -1,5 +1,5 @@
 """The `residency` command: the engine's `solve` and `check`, plus the web app's set-up
-commands (`init-db`, `create-user`, `demo`, `serve`, `worker`)."""
+commands (`init-db`, `create-user`, `create-token`, `demo`, `serve`, `worker`)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,27 @@ def create_user_command(email, program_name, role, name, password) -> None:
         click.echo(f"{'created' if created.new_user else 'updated'} {created.user.email}: "
                    f"{role} in {created.program.name}"
                    f"{' (new program)' if created.new_program else ''}")
+
+
+@main.command("create-token")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for (shown in lists).")
+def create_token_command(email, name) -> None:
+    """Make an API token acting as EMAIL; it is printed once and only its hash is kept."""
+    from sqlalchemy import select
+
+    from .accounts import create_token, normal_email
+    from .extensions import db
+    from .models import User
+
+    app = _app()
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == normal_email(email)))
+        if user is None:
+            raise click.ClickException(f"no account {email}")
+        token = create_token(user, name)
+        db.session.commit()
+    click.echo(token)
 
 
 @main.command("demo")

@@ -87,19 +87,24 @@ def cancel(job: SolveJob) -> None:
 
 
 def reap(job: SolveJob) -> bool:
-    """Mark the job failed if its worker stopped beating (killed, machine restarted, ...).
-    Returns whether it did. Commits the change."""
-    stale = timedelta(seconds=current_app.config.get("SOLVE_STALE_AFTER", 20))
-    last = job.heartbeat_at or job.started_at or job.created_at
+    """Mark the job failed if its worker stopped beating (killed, machine restarted, ...),
+    or if no worker took it up in time (embedded queue only: with Redis a job may wait for
+    a free worker). Returns whether it did. Commits the change."""
+    if job.state == "running":
+        last, limit = job.heartbeat_at or job.started_at, current_app.config["SOLVE_STALE_AFTER"]
+    elif job.state == "queued" and current_app.config.get("SOLVE_QUEUE") != "rq":
+        last, limit = job.created_at, current_app.config["SOLVE_START_TIMEOUT"]
+    else:
+        return False
     if last.tzinfo is None:  # SQLite gives naive datetimes back
         last = last.replace(tzinfo=now().tzinfo)
-    if job.state not in ("queued", "running") or now() - last < stale:
+    if now() - last < timedelta(seconds=limit):
         return False
-    if job.state == "queued" and current_app.config.get("SOLVE_QUEUE") == "rq":
-        return False  # waiting for a free worker is not dying
     job.state, job.finished_at = "failed", now()
     job.message = ("the solver stopped unexpectedly (its worker was lost); the published "
-                   "schedule is unchanged — start the solve again")
+                   "schedule is unchanged — start the solve again" if job.started_at else
+                   "no solve worker started; the published schedule is unchanged — check "
+                   "the server's log and start the solve again")
     db.session.commit()
     return True
 

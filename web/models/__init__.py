@@ -7,10 +7,10 @@ foreign-key constraints (SQLite enforces foreign keys too, see `create_app`).
 - `schedules`: draft and published schedules, and the solve jobs that make them.
 """
 
-from .accounts import ROLES, Membership, User
+from .accounts import ROLES, ApiToken, Membership, User
 from .program import Program, Requirement, Resident, Rotation, Rule
 from .requests import REQUEST_STATUSES, Request
 from .schedules import Schedule, SolveJob
 
-__all__ = ["ROLES", "REQUEST_STATUSES", "Membership", "Program", "Request", "Requirement",
-           "Resident", "Rotation", "Rule", "Schedule", "SolveJob", "User"]
+__all__ = ["ROLES", "REQUEST_STATUSES", "ApiToken", "Membership", "Program", "Request",
+           "Requirement", "Resident", "Rotation", "Rule", "Schedule", "SolveJob", "User"]

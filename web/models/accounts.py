@@ -57,3 +57,17 @@ class Membership(db.Model):
         UniqueConstraint("user_id", "program_id", "role"),
         CheckConstraint(in_list("role", ROLES), name="known_role"),
     )
+
+
+class ApiToken(db.Model):
+    """A token for the JSON API, acting as its user. Only a SHA-256 hash is stored: the
+    token itself is shown once, when it is made."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

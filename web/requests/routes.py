@@ -78,7 +78,8 @@ def decide(program, request_id: int):
     if not form.validate_on_submit():
         flash("Choose a decision.", "error")
     else:
-        outcome = services.decide(program, row, form.decision.data, form.reason.data or "")
+        outcome = services.decide(program, row, form.decision.data, form.reason.data or "",
+                                  current_user)
         if outcome.ok:
             db.session.commit()
             flash(f"Request {DECIDED[form.decision.data]}.", "info")

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_login import current_user
 from sqlalchemy import select
 
 from ..entries import Outcome, save_entry
@@ -98,7 +97,7 @@ def withdraw(request: Request) -> None:
     db.session.flush()
 
 
-def decide(program: Program, request: Request, decision: str, reason: str = "") -> Outcome:
+def decide(program: Program, request: Request, decision: str, reason: str, user) -> Outcome:
     """The chief's decision: 'approved' (hard), 'wish' (soft) or 'declined' (with a reason)."""
     if decision not in ("approved", "wish", "declined"):
         return Outcome(field_errors={"decision": [f"unknown decision '{decision}'"]})
@@ -110,7 +109,7 @@ def decide(program: Program, request: Request, decision: str, reason: str = "") 
         row.status = decision
         row.reason = reason if decision == "declined" else ""
         row.decided_at = now()
-        row.decided_by_id = current_user.id
+        row.decided_by_id = user.id
 
     if decision == "declined":  # leaves the file: nothing to check
         change(request)

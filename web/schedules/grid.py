@@ -4,6 +4,7 @@ bounds, unmet requests flagged, and what the independent checker finds."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,14 +94,13 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
             cells.append(cell)
         rows.append(Row(resident.id, resident.name or resident.id, resident.level,
                         resident.track, cells))
-    coverage = []
-    for rotation in year.rotations:
-        counts = [0] * year.num_blocks
-        for assignment in schedule.residents.values():
-            for b, code in enumerate(assignment.rotations[:year.num_blocks]):
-                if code == rotation.code:
-                    counts[b] += 1
-        coverage.append(Coverage(rotation.code, rotation.min, rotation.max, counts))
+    per_block = [Counter() for _ in range(year.num_blocks)]
+    for assignment in schedule.residents.values():
+        for b, code in enumerate(assignment.rotations[:year.num_blocks]):
+            per_block[b][code] += 1
+    coverage = [Coverage(r.code, r.min, r.max, [per_block[b][r.code]
+                                                for b in range(year.num_blocks)])
+                for r in year.rotations]
     legend = [(group, colour) for group, colour in _group_colours(year).items()]
     return Grid(year.blocks, rows, coverage, legend, report, changes)
 

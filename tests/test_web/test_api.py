@@ -1,0 +1,112 @@
+"""The JSON API: token authentication, the same role rules as the pages, and an OpenAPI
+document generated from the code."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select
+from test_solving import TINY
+from web_support import program_id, sign_in, upload
+
+from web.accounts import create_token
+from web.extensions import db
+from web.models import Program, Resident, User
+
+
+@pytest.fixture
+def tokens(app, client, make_user):
+    """TINY with a chief, a linked resident (ash), and a chief of another program."""
+    make_user("chief@example.org", "Tiny", "chief")
+    sign_in(client, "chief@example.org")
+    pid = program_id(app, "Tiny")
+    upload(client, f"/programs/{pid}/import", "file", "tiny.toml", TINY)
+    make_user("ash@example.org", "Tiny IR", "resident")
+    make_user("other@example.org", "Other program", "chief")
+    found = {"program": pid}
+    with app.app_context():
+        users = {u.email: u for u in db.session.scalars(select(User))}
+        db.session.scalar(select(Resident).where(Resident.key == "ash")).user = \
+            users["ash@example.org"]
+        for email in ("chief@example.org", "ash@example.org", "other@example.org"):
+            found[email.split("@")[0]] = {"Authorization":
+                                          f"Bearer {create_token(users[email], 'test')}"}
+        db.session.commit()
+    return found
+
+
+def test_the_openapi_document_describes_every_area(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    paths = set(spec["paths"])
+    for path in ("/api/v1/programs", "/api/v1/programs/{program_id}/residents",
+                 "/api/v1/programs/{program_id}/requests",
+                 "/api/v1/programs/{program_id}/schedules/{schedule_id}",
+                 "/api/v1/programs/{program_id}/solve-jobs/{job_id}"):
+        assert path in paths, path
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_without_a_valid_token_nothing_is_answered(client, tokens):
+    for headers in ({}, {"Authorization": "Bearer rsd_not-a-token"},
+                    {"Authorization": "Basic abc"}):
+        response = client.get("/api/v1/programs", headers=headers)
+        assert response.status_code == 401
+        assert "API token" in response.get_json()["message"]
+
+
+def test_a_resident_token_sees_only_what_the_resident_may(client, tokens):
+    pid = tokens["program"]
+    listing = client.get("/api/v1/programs", headers=tokens["ash"]).get_json()
+    assert [(p["id"], p["roles"]) for p in listing] == [(pid, ["resident"])]
+    assert client.get(f"/api/v1/programs/{pid}/residents",
+                      headers=tokens["ash"]).status_code == 403
+    created = client.post(f"/api/v1/programs/{pid}/requests", headers=tokens["ash"],
+                          json={"kind": "vacation", "weeks": [30], "weight": 2,
+                                "note": "API request"})
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    assert (body["status"], body["resident"], body["details"]) == (
+        "pending", "ash", {"weeks": ["2028-01-20"]})
+    mine = client.get(f"/api/v1/programs/{pid}/requests", headers=tokens["ash"]).get_json()
+    assert {r["resident"] for r in mine} == {"ash"}
+    bad = client.post(f"/api/v1/programs/{pid}/requests", headers=tokens["ash"],
+                      json={"kind": "assign", "target": "IR", "weight": 1})
+    assert bad.status_code == 422
+    assert "choose the block(s)" in str(bad.get_json())
+
+
+def test_another_programs_token_gets_404(client, tokens):
+    pid = tokens["program"]
+    for path in (f"/api/v1/programs/{pid}", f"/api/v1/programs/{pid}/schedules",
+                 f"/api/v1/programs/{pid}/solve-jobs/1"):
+        assert client.get(path, headers=tokens["other"]).status_code == 404, path
+
+
+def test_chief_decides_and_solves_through_the_api(app, client, tokens):
+    pid = tokens["program"]
+    requests = client.get(f"/api/v1/programs/{pid}/requests", headers=tokens["chief"]
+                          ).get_json()
+    decided = client.post(f"/api/v1/programs/{pid}/requests/{requests[0]['id']}/decision",
+                          headers=tokens["chief"], json={"decision": "approved"})
+    assert decided.status_code == 200 and decided.get_json()["status"] == "approved"
+    started = client.post(f"/api/v1/programs/{pid}/solve-jobs", headers=tokens["chief"],
+                          json={"time_limit": 10})
+    assert started.status_code == 202, started.get_json()
+    job_url = started.headers["Location"]
+    deadline = time.monotonic() + 60
+    job = client.get(job_url, headers=tokens["chief"]).get_json()
+    while job["state"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.3)
+        job = client.get(job_url, headers=tokens["chief"]).get_json()
+    assert job["state"] == "done" and job["solver_status"] == "OPTIMAL", job
+    schedule = client.get(f"/api/v1/programs/{pid}/schedules/{job['schedule_id']}",
+                          headers=tokens["chief"]).get_json()
+    assert schedule["state"] == "draft"
+    assert sorted(schedule["schedule"]["residents"]) == ["ash", "bea", "cal"]
+    assert client.get(f"/api/v1/programs/{pid}/schedules/published",
+                      headers=tokens["chief"]).status_code == 404
+    with app.app_context():
+        assert db.session.get(Program, pid) is not None

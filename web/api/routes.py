@@ -1,0 +1,213 @@
+"""API views: thin, calling the same services as the pages."""
+
+from __future__ import annotations
+
+from flask import request, url_for
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from .. import solving
+from ..access import MANAGERS, STAFF
+from ..accounts import user_for_token
+from ..extensions import db
+from ..models import Program, Request, Schedule, SolveJob
+from ..requests import services as requests
+from ..schedules.services import latest_published
+from .schemas import (
+    DecisionSchema,
+    NewRequestSchema,
+    NewSolveSchema,
+    ProgramSchema,
+    RequestSchema,
+    ResidentSchema,
+    ScheduleSchema,
+    ScheduleSummarySchema,
+    SolveJobSchema,
+)
+
+blp = Blueprint("api", __name__, url_prefix="/api/v1",
+                description="Programs, residents, requests, schedules and solve jobs")
+
+
+def _user():
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        abort(401, message="an API token is needed: Authorization: Bearer rsd_...")
+    return user
+
+
+def _program(program_id: int, *roles: str):
+    """(user, program, roles held); 404 without a role in it, 403 without one of `roles`."""
+    user = _user()
+    program = db.session.get(Program, program_id)
+    held = user.roles_in(program) if program is not None else set()
+    if not held:
+        abort(404, message="no such program")
+    if roles and not held & set(roles):
+        abort(403, message="your role in this program does not allow this")
+    return user, program, held
+
+
+def _row(model, program, row_id: int):
+    row = db.session.get(model, row_id)
+    if row is None or row.program_id != program.id:
+        abort(404, message="not found")
+    return row
+
+
+def _outcome_errors(outcome) -> dict:
+    return {"errors": {**{k or "request": v for k, v in outcome.field_errors.items()},
+                       **({"program": [f"{e.path}: {e.message}" for e in outcome.errors]}
+                          if outcome.errors else {})}}
+
+
+@blp.get("/programs")
+@blp.response(200, ProgramSchema(many=True))
+def programs():
+    """The programs you have a role in."""
+    user = _user()
+    found = {m.program for m in user.memberships}
+    return [_program_view(p, user.roles_in(p)) for p in sorted(found, key=lambda p: p.name)]
+
+
+def _program_view(program, roles) -> dict:
+    return {"id": program.id, "name": program.name, "year_start": program.year_start,
+            "calendar": program.calendar, "levels": program.levels,
+            "tracks": program.tracks, "vacation_weeks": program.vacation_weeks,
+            "roles": sorted(roles)}
+
+
+@blp.get("/programs/<int:program_id>")
+@blp.response(200, ProgramSchema)
+def program(program_id: int):
+    """One program's year settings, and your roles in it."""
+    _user_, found, held = _program(program_id)
+    return _program_view(found, held)
+
+
+@blp.get("/programs/<int:program_id>/residents")
+@blp.response(200, ResidentSchema(many=True))
+def residents(program_id: int):
+    """The program's residents (staff only)."""
+    _u, found, _h = _program(program_id, *STAFF)
+    return found.residents
+
+
+@blp.get("/programs/<int:program_id>/requests")
+@blp.response(200, RequestSchema(many=True))
+def list_requests(program_id: int):
+    """Every request (staff), or your own (residents)."""
+    user, found, held = _program(program_id)
+    if held & set(STAFF):
+        return found.requests
+    mine = requests.resident_of(user, found)
+    return [r for r in found.requests if mine is not None and r.resident_id == mine.id]
+
+
+@blp.post("/programs/<int:program_id>/requests")
+@blp.arguments(NewRequestSchema)
+@blp.response(201, RequestSchema)
+@blp.alt_response(422, schema=None, description="the request is incomplete or not valid")
+def new_request(data, program_id: int):
+    """Send a request as the resident your account is linked to."""
+    user, found, _h = _program(program_id, "resident")
+    resident = requests.resident_of(user, found)
+    if resident is None or found.year_start is None:
+        abort(409, message="your account is not linked to a resident of this program")
+    from flask import current_app
+
+    outcome = requests.submit(found, resident, data,
+                              int(current_app.config["REQUEST_WEIGHT_BUDGET"]))
+    if not outcome.ok:
+        abort(422, **_outcome_errors(outcome))
+    db.session.commit()
+    return db.session.scalar(select(Request).where(Request.resident_id == resident.id)
+                             .order_by(Request.id.desc()).limit(1))
+
+
+@blp.post("/programs/<int:program_id>/requests/<int:request_id>/decision")
+@blp.arguments(DecisionSchema)
+@blp.response(200, RequestSchema)
+def decide(data, program_id: int, request_id: int):
+    """Approve (hard), keep as a wish (soft) or decline (with a reason) a request."""
+    user, found, _h = _program(program_id, *MANAGERS)
+    row = _row(Request, found, request_id)
+    outcome = requests.decide(found, row, data["decision"], data["reason"], user)
+    if not outcome.ok:
+        abort(422, **_outcome_errors(outcome))
+    db.session.commit()
+    return row
+
+
+@blp.get("/programs/<int:program_id>/schedules")
+@blp.response(200, ScheduleSummarySchema(many=True))
+def schedules(program_id: int):
+    """Published versions (staff) and drafts (those who can publish)."""
+    _u, found, held = _program(program_id, *STAFF)
+    query = select(Schedule).where(Schedule.program_id == found.id)
+    if not held & set(MANAGERS):
+        query = query.where(Schedule.state == "published")
+    return db.session.scalars(query.order_by(Schedule.id.desc())).all()
+
+
+@blp.get("/programs/<int:program_id>/schedules/<int:schedule_id>")
+@blp.response(200, ScheduleSchema)
+def schedule(program_id: int, schedule_id: int):
+    """One schedule, with its schedule file."""
+    _u, found, held = _program(program_id, *STAFF)
+    row = _row(Schedule, found, schedule_id)
+    if row.state == "draft" and not held & set(MANAGERS):
+        abort(403, message="drafts are visible to those who can publish")
+    return row
+
+
+@blp.get("/programs/<int:program_id>/schedules/published")
+@blp.response(200, ScheduleSchema)
+def published(program_id: int):
+    """The latest published version."""
+    _u, found, _h = _program(program_id, *STAFF)
+    row = latest_published(found)
+    if row is None:
+        abort(404, message="nothing is published yet")
+    return row
+
+
+@blp.post("/programs/<int:program_id>/solve-jobs")
+@blp.arguments(NewSolveSchema)
+@blp.response(202, SolveJobSchema)
+def start_solve(data, program_id: int):
+    """Start a solve (it runs in a worker); poll the job for progress and the answer."""
+    user, found, _h = _program(program_id, *MANAGERS)
+    previous = latest_published(found) if data["freeze_through"] else None
+    if data["freeze_through"] and previous is None:
+        abort(409, message="re-solving mid-year needs a published schedule")
+    try:
+        job = solving.start(found, user, float(data["time_limit"]), previous=previous,
+                            freeze_through=data["freeze_through"])
+    except solving.SolveError as exc:
+        db.session.rollback()
+        abort(409, message=str(exc))
+    return job, 202, {"Location": url_for("api.solve_job", program_id=found.id,
+                                          job_id=job.id)}
+
+
+@blp.get("/programs/<int:program_id>/solve-jobs/<int:job_id>")
+@blp.response(200, SolveJobSchema)
+def solve_job(program_id: int, job_id: int):
+    """A solve job: state, progress, and its draft or conflicts when finished."""
+    _u, found, _h = _program(program_id, *MANAGERS)
+    row = _row(SolveJob, found, job_id)
+    solving.reap(row)
+    return row
+
+
+@blp.post("/programs/<int:program_id>/solve-jobs/<int:job_id>/cancel")
+@blp.response(200, SolveJobSchema)
+def cancel_solve(program_id: int, job_id: int):
+    """Stop a solve; the best schedule found so far is kept as a draft."""
+    _u, found, _h = _program(program_id, *MANAGERS)
+    row = _row(SolveJob, found, job_id)
+    solving.cancel(row)
+    db.session.commit()
+    return row

@@ -1,0 +1,95 @@
+"""The API's shapes (marshmallow), which also make its OpenAPI document."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class ProgramSchema(Schema):
+    id = fields.Int(dump_only=True)
+    name = fields.Str()
+    year_start = fields.Date(allow_none=True)
+    calendar = fields.Str()
+    levels = fields.List(fields.Str())
+    tracks = fields.List(fields.Str())
+    vacation_weeks = fields.Int()
+    roles = fields.List(fields.Str(), metadata={"description": "your roles in the program"})
+
+
+class ResidentSchema(Schema):
+    id = fields.Int()
+    key = fields.Str(metadata={"description": "the resident's id in program files"})
+    name = fields.Str()
+    level = fields.Str()
+    track = fields.Str()
+    vacation_weeks = fields.Int(allow_none=True)
+    history = fields.Dict(keys=fields.Str(), values=fields.Int())
+
+
+class RequestSchema(Schema):
+    id = fields.Int(dump_only=True)
+    resident = fields.Str(dump_only=True, attribute="resident.key")
+    kind = fields.Str(required=True, validate=validate.OneOf(["vacation", "assign", "avoid"]))
+    details = fields.Dict(dump_only=True, metadata={
+        "description": "weeks (first days, ISO dates), rotation or group, blocks"})
+    weight = fields.Int(load_default=1, validate=validate.Range(1, 5))
+    status = fields.Str(dump_only=True)
+    reason = fields.Str(dump_only=True)
+    note = fields.Str(load_default="", validate=validate.Length(max=500))
+
+
+class NewRequestSchema(RequestSchema):
+    weeks = fields.List(fields.Int(validate=validate.Range(1, 52)), load_default=list,
+                        metadata={"description": "vacation: week numbers of the year"})
+    target = fields.Str(load_default="", metadata={"description": "assign/avoid: a rotation "
+                                                                  "code or group name"})
+    blocks = fields.List(fields.Int(validate=validate.Range(1, 13)), load_default=list)
+
+
+class DecisionSchema(Schema):
+    decision = fields.Str(required=True,
+                          validate=validate.OneOf(["approved", "wish", "declined"]))
+    reason = fields.Str(load_default="", validate=validate.Length(max=500))
+
+
+class ScheduleSummarySchema(Schema):
+    id = fields.Int()
+    state = fields.Str()
+    version = fields.Int(allow_none=True)
+    note = fields.Str()
+    created_at = fields.DateTime()
+    published_at = fields.DateTime(allow_none=True)
+    objective = fields.Int(allow_none=True, attribute="data.objective")
+
+
+class ScheduleSchema(ScheduleSummarySchema):
+    schedule = fields.Dict(attribute="data", metadata={
+        "description": "the schedule file (format 1): residents' rotations and vacation weeks"})
+
+
+class NewSolveSchema(Schema):
+    time_limit = fields.Int(load_default=60, validate=validate.Range(5, 600))
+    freeze_through = fields.Int(load_default=0, validate=validate.Range(0, 12), metadata={
+        "description": "re-solve mid-year: keep blocks 1..K of the latest published version"})
+
+
+class SolveJobSchema(Schema):
+    id = fields.Int()
+    state = fields.Str()
+    solver_status = fields.Str(allow_none=True)
+    objective = fields.Int(allow_none=True)
+    best_bound = fields.Int(allow_none=True)
+    time_limit = fields.Float()
+    progress = fields.List(fields.List(fields.Float(allow_none=True)), metadata={
+        "description": "[seconds, penalty of the best schedule, proven lower bound]"})
+    conflicts = fields.List(fields.Dict())
+    message = fields.Str()
+    schedule_id = fields.Int(allow_none=True)
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class ErrorSchema(Schema):
+    code = fields.Int()
+    status = fields.Str()
+    message = fields.Str()
