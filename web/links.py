@@ -30,6 +30,10 @@ def edit_link(program: Program, source: str) -> str | None:
         if index < len(requests):
             return url_for("requests.all_requests", program_id=program.id) \
                 + f"#request-{requests[index].id}"
-    if section in ("requirement", "rule"):
-        return url_for("programs.import_file", program_id=program.id)
+    if section == "requirement" and index < len(program.requirements):
+        return url_for("setup.edit_requirement", program_id=program.id,
+                       requirement_id=program.requirements[index].id)
+    if section == "rule" and index < len(program.rules):
+        return url_for("setup.edit_rule", program_id=program.id,
+                       rule_id=program.rules[index].id)
     return None

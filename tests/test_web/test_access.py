@@ -31,6 +31,12 @@ ALLOWED = {
     "setup.edit_resident": MANAGERS,
     "setup.delete_resident": MANAGERS,
     "setup.import_residents": MANAGERS,
+    "setup.requirements": STAFF,
+    "setup.edit_requirement": MANAGERS,
+    "setup.delete_requirement": MANAGERS,
+    "setup.rules": STAFF,
+    "setup.edit_rule": MANAGERS,
+    "setup.delete_rule": MANAGERS,
     "requests.my_requests": ("resident",),
     "requests.withdraw": ("resident",),
     "requests.all_requests": STAFF,
@@ -95,9 +101,12 @@ def department(app, client, make_user):
         db.session.add_all([draft, job])
         db.session.commit()
         schedule_id, job_id = draft.id, job.id
+        program = db.session.get(Program, duke)
+        # deleting a requirement or rule: one nothing else depends on (the last ones)
+        requirement_id, rule_id = program.requirements[-1].id, program.rules[-1].id
     return {"program": duke, "other": program_id(app, "Other IR"), "rotation": rotation,
             "residents": list(residents), "request": request_id, "schedule": schedule_id,
-            "job": job_id}
+            "job": job_id, "requirement": requirement_id, "rule": rule_id}
 
 
 def _requests(app, ids: dict, role_index: int):
@@ -107,7 +116,7 @@ def _requests(app, ids: dict, role_index: int):
         values = {"program_id": ids["program"]}
         if "rotation_id" in rule.arguments:
             values["rotation_id"] = ids["rotation"]
-        for name in ("schedule", "job"):
+        for name in ("schedule", "job", "requirement", "rule"):
             if f"{name}_id" in rule.arguments:
                 values[f"{name}_id"] = ids[name]
         if "request_id" in rule.arguments:

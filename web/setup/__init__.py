@@ -1,4 +1,4 @@
-"""Program set-up pages: rotations and residents (with CSV import)."""
+"""Program set-up pages: rotations, residents (with CSV import), requirements, rules."""
 
 from flask import Blueprint
 

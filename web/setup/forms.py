@@ -79,3 +79,67 @@ class CsvImportForm(FlaskForm):
     file = FileField("Residents (.csv)", validators=[
         FileRequired("Choose a CSV file."), FileAllowed(["csv"], "A CSV file ends in .csv.")])
     submit = SubmitField("Import residents")
+
+
+def _target_choices(program) -> list[SelectChoice]:
+    codes = [r.code for r in program.rotations]
+    groups = sorted({g for r in program.rotations for g in r.groups} - set(codes))
+    return [SelectChoice(c, c) for c in codes] + [
+        SelectChoice(g, f"{g} (group)") for g in groups]
+
+
+class RequirementForm(FlaskForm):
+    name = StringField("Name (shown in explanations)", validators=[Length(max=200)])
+    target = SelectField("Rotation or group", validators=[DataRequired()])
+    levels = CheckboxList("Levels it binds (none ticked: every level)")
+    tracks = CheckboxList("Tracks it binds (none ticked: every track)")
+    exactly = IntegerField("Exactly (blocks)", validators=[Optional(), NumberRange(0, 1000)])
+    min = IntegerField("At least (blocks)", validators=[Optional(), NumberRange(0, 1000)])
+    max = IntegerField("At most (blocks)", validators=[Optional(), NumberRange(0, 1000)])
+    scope = SelectField("Counted over", choices=[
+        SelectChoice("year", "this year"),
+        SelectChoice("residency", "the whole residency (earlier years' history included)")])
+    hard = BooleanField("Must hold (untick for a soft requirement with a weight)",
+                        default=True)
+    weight = IntegerField("Weight per block short or over (soft only)",
+                          validators=[Optional(), NumberRange(0, 1_000_000)])
+    submit = SubmitField("Save requirement")
+
+    def for_program(self, program) -> RequirementForm:
+        self.target.choices = _target_choices(program)
+        self.levels.choices = _choices(program.levels)
+        self.tracks.choices = _choices(program.tracks)
+        return self
+
+
+RULE_KINDS = [
+    SelectChoice("coverage", "Coverage: residents on it per block"),
+    SelectChoice("max_consecutive", "At most N blocks in a row"),
+    SelectChoice("min_consecutive", "At least N blocks in a row"),
+    SelectChoice("prerequisite", "Only after another rotation"),
+]
+
+
+class RuleForm(FlaskForm):
+    kind = SelectField("Kind", choices=RULE_KINDS, validators=[DataRequired()])
+    name = StringField("Name (shown in explanations)", validators=[Length(max=200)])
+    target = SelectField("Rotation or group", validators=[DataRequired()])
+    levels = CheckboxList("Levels it binds (none ticked: every level)")
+    tracks = CheckboxList("Tracks it binds (none ticked: every track)")
+    min = IntegerField("Coverage: at least", validators=[Optional(), NumberRange(0, 100_000)])
+    max = IntegerField("Coverage: at most", validators=[Optional(), NumberRange(0, 100_000)])
+    blocks = CheckboxList("Coverage: in blocks (none ticked: every block)", coerce=int)
+    run = IntegerField("Consecutive: N blocks", validators=[Optional(), NumberRange(1, 1000)])
+    requires = SelectField("Prerequisite: after", validators=[Optional()])
+    hard = BooleanField("Must hold (untick for a soft rule with a weight)", default=True)
+    weight = IntegerField("Weight (soft only)", validators=[Optional(),
+                                                           NumberRange(0, 1_000_000)])
+    submit = SubmitField("Save rule")
+
+    def for_program(self, program, blocks: int) -> RuleForm:
+        self.target.choices = _target_choices(program)
+        self.requires.choices = [SelectChoice("", "—")] + _target_choices(program)
+        self.levels.choices = _choices(program.levels)
+        self.tracks.choices = _choices(program.tracks)
+        self.blocks.choices = [SelectChoice(b, str(b)) for b in range(1, blocks + 1)]
+        return self

@@ -1,18 +1,21 @@
-"""Views: rotations and residents (list, add, edit, delete; residents also from CSV)."""
+"""Views: rotations, residents (also from CSV), requirements and rules: list, add, edit,
+delete."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
+from .. import entry_forms
 from .. import residents as roster
 from .. import rotations as services
 from ..access import MANAGERS, STAFF, can, program_page
 from ..entries import format_counts
 from ..extensions import db
-from ..models import Resident, Rotation
+from ..models import Requirement, Resident, Rotation, Rule
+from ..program_file import validate
 from ..views import owned, show_errors
 from . import bp
-from .forms import CsvImportForm, ResidentForm, RotationForm
+from .forms import CsvImportForm, RequirementForm, ResidentForm, RotationForm, RuleForm
 
 # --- rotations ---------------------------------------------------------------------------
 
@@ -121,3 +124,94 @@ def import_residents(program):
         return redirect(url_for("setup.residents", program_id=program.id))
     return render_template("setup/residents.html", program=program, editable=True,
                            form=form, import_errors=result.errors), 422
+
+
+# --- requirements and rules ---------------------------------------------------------------
+
+def _described(program, section: str) -> list[tuple[object, str]]:
+    """(row, the entry in words) for a section's rows; plain when the program is invalid."""
+    from solver import describe
+
+    rows = program.requirements if section == "requirement" else program.rules
+    loaded = validate(program)
+    if loaded.program is None:
+        return [(row, "") for row in rows]
+    return [(row, describe.entry(loaded.program, f"{section}[{i}]"))
+            for i, row in enumerate(rows)]
+
+
+@bp.get("/requirements")
+@program_page(*STAFF)
+def requirements(program):
+    return render_template("setup/entries.html", program=program, section="requirement",
+                           rows=_described(program, "requirement"), editable=can(*MANAGERS))
+
+
+@bp.route("/requirements/new", methods=["GET", "POST"])
+@bp.route("/requirements/<int:requirement_id>", methods=["GET", "POST"])
+@program_page(*MANAGERS)
+def edit_requirement(program, requirement_id: int | None = None):
+    row = owned(Requirement, program, requirement_id) if requirement_id else None
+    form = RequirementForm(data=entry_forms.form_data(row.entry) if row else None
+                           ).for_program(program)
+    if form.validate_on_submit():
+        outcome = entry_forms.save_requirement(program, row, form.data)
+        if outcome.ok:
+            db.session.commit()
+            flash("Requirement saved.", "info")
+            return redirect(url_for("setup.requirements", program_id=program.id))
+        show_errors(form, outcome)
+    return render_template("setup/entry_form.html", program=program, form=form, row=row,
+                           section="requirement")
+
+
+@bp.post("/requirements/<int:requirement_id>/delete")
+@program_page(*MANAGERS)
+def delete_requirement(program, requirement_id: int):
+    row = owned(Requirement, program, requirement_id)
+    outcome = entry_forms.delete_requirement(program, row)
+    if outcome.ok:
+        db.session.commit()
+        flash("Requirement deleted.", "info")
+    else:
+        show_errors(None, outcome)
+    return redirect(url_for("setup.requirements", program_id=program.id))
+
+
+@bp.get("/rules")
+@program_page(*STAFF)
+def rules(program):
+    return render_template("setup/entries.html", program=program, section="rule",
+                           rows=_described(program, "rule"), editable=can(*MANAGERS))
+
+
+@bp.route("/rules/new", methods=["GET", "POST"])
+@bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
+@program_page(*MANAGERS)
+def edit_rule(program, rule_id: int | None = None):
+    row = owned(Rule, program, rule_id) if rule_id else None
+    blocks = 13 if program.calendar == "4-week" else 12
+    form = RuleForm(data=entry_forms.form_data(row.entry) if row else None
+                    ).for_program(program, blocks)
+    if form.validate_on_submit():
+        outcome = entry_forms.save_rule(program, row, form.data)
+        if outcome.ok:
+            db.session.commit()
+            flash("Rule saved.", "info")
+            return redirect(url_for("setup.rules", program_id=program.id))
+        show_errors(form, outcome)
+    return render_template("setup/entry_form.html", program=program, form=form, row=row,
+                           section="rule")
+
+
+@bp.post("/rules/<int:rule_id>/delete")
+@program_page(*MANAGERS)
+def delete_rule(program, rule_id: int):
+    row = owned(Rule, program, rule_id)
+    outcome = entry_forms.delete_rule(program, row)
+    if outcome.ok:
+        db.session.commit()
+        flash("Rule deleted.", "info")
+    else:
+        show_errors(None, outcome)
+    return redirect(url_for("setup.rules", program_id=program.id))

@@ -1,0 +1,112 @@
+"""Requirements and rules in the browser: listed in words, added and changed through forms
+checked as a program file is, deleted; and the solver's conflicts link to them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from test_solving import CONFLICT, TINY
+from web_support import csrf_token, program_id, sign_in, upload
+
+from scheduler import load_program_text
+from web import program_file
+from web.extensions import db
+from web.links import edit_link
+from web.models import Program, Requirement, Rule
+
+
+def _chief(app, client, make_user, text=TINY) -> int:
+    make_user("chief@example.org", "Tiny", "chief")
+    sign_in(client, "chief@example.org")
+    pid = program_id(app, "Tiny")
+    upload(client, f"/programs/{pid}/import", "file", "tiny.toml", text)
+    return pid
+
+
+def _post(client, path: str, form_page: str | None = None, **fields):
+    return client.post(path, data={**fields, "csrf_token": csrf_token(client, form_page
+                                                                       or path)})
+
+
+def test_requirements_are_listed_in_words(app, client, make_user):
+    pid = _chief(app, client, make_user)
+    page = client.get(f"/programs/{pid}/requirements").get_data(as_text=True)
+    assert "R2 SICU" in page and "SICU" in page
+
+
+def test_a_new_requirement_goes_into_the_program_file(app, client, make_user):
+    pid = _chief(app, client, make_user)
+    response = _post(client, f"/programs/{pid}/requirements/new", name="R1 DR months",
+                     target="DR", levels=["R1"], min="6", scope="year", hard="y")
+    assert response.status_code == 302
+    with app.app_context():
+        exported = load_program_text(program_file.export_toml(db.session.get(Program, pid)))
+        added = exported.program.requirements[-1]
+        assert (added.name, added.rotation, added.levels, added.min, added.hard) == (
+            "R1 DR months", "DR", ["R1"], 6, True)
+
+
+def test_requirement_mistakes_are_shown_on_their_fields(app, client, make_user):
+    pid = _chief(app, client, make_user)
+    page = _post(client, f"/programs/{pid}/requirements/new", target="DR", min="5",
+                 max="2").get_data(as_text=True)
+    assert "aria-invalid" in page
+    page = _post(client, f"/programs/{pid}/requirements/new", target="DR", exactly="2",
+                 weight="").get_data(as_text=True)  # soft (hard unticked) without a weight
+    assert "weight" in page.lower()
+    with app.app_context():
+        assert len(db.session.get(Program, pid).requirements) == 1
+
+
+def test_rules_of_each_kind_are_saved_from_the_form(app, client, make_user):
+    pid = _chief(app, client, make_user)
+    new = f"/programs/{pid}/rules/new"
+    assert _post(client, new, kind="coverage", target="IR", min="1", blocks=["1", "2"],
+                 hard="y").status_code == 302
+    assert _post(client, new, kind="max_consecutive", target="SICU", run="1",
+                 weight="3").status_code == 302
+    assert _post(client, new, kind="prerequisite", target="SICU", requires="IR",
+                 hard="y").status_code == 302
+    with app.app_context():
+        rules = load_program_text(program_file.export_toml(db.session.get(Program, pid))
+                                  ).program.rules
+        assert [r.kind for r in rules] == ["coverage", "max_consecutive", "prerequisite"]
+        assert rules[0].blocks == [1, 2] and rules[1].blocks == 1 and not rules[1].hard
+        assert rules[2].requires == "IR"
+    listing = client.get(f"/programs/{pid}/rules").get_data(as_text=True)
+    assert "soft, weight 3" in listing
+
+
+def test_a_consecutive_rule_without_its_length_is_refused(app, client, make_user):
+    pid = _chief(app, client, make_user)
+    page = _post(client, f"/programs/{pid}/rules/new", kind="min_consecutive", target="IR",
+                 hard="y").get_data(as_text=True)
+    assert "aria-invalid" in page
+    with app.app_context():
+        assert db.session.scalar(select(Rule.id)) is None
+
+
+def test_editing_and_deleting_a_rule(app, client, make_user):
+    pid = _chief(app, client, make_user, CONFLICT)
+    with app.app_context():
+        rule_id = db.session.scalar(select(Rule.id))
+    form = client.get(f"/programs/{pid}/rules/{rule_id}").get_data(as_text=True)
+    assert 'value="coverage" selected' in form or "selected" in form
+    response = _post(client, f"/programs/{pid}/rules/{rule_id}", kind="coverage",
+                     target="SICU", max="1", blocks=["2", "3"], hard="y")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Rule, rule_id).entry["blocks"] == [2, 3]
+    _post(client, f"/programs/{pid}/rules/{rule_id}/delete",
+          form_page=f"/programs/{pid}/rules")
+    with app.app_context():
+        assert db.session.get(Rule, rule_id) is None
+
+
+def test_conflict_sources_link_to_these_forms(app, client, make_user):
+    pid = _chief(app, client, make_user, CONFLICT)
+    with app.test_request_context(), app.app_context():
+        program = db.session.get(Program, pid)
+        requirement = db.session.scalar(select(Requirement.id))
+        assert edit_link(program, "requirement[0]").endswith(f"/requirements/{requirement}")
+        assert "/rules/" in edit_link(program, "rule[0]")
+    assert client.get(f"/programs/{pid}/requirements/{requirement}").status_code == 200
