@@ -8,11 +8,12 @@ import time
 import pytest
 from sqlalchemy import select
 from test_solving import TINY
-from web_support import program_id, sign_in, upload
+from web_support import PASSWORD, program_id, sign_in, upload
 
-from web.accounts import create_token
+from web.access import EVERYONE, MANAGERS, STAFF
+from web.accounts import create_token, create_user
 from web.extensions import db
-from web.models import Program, Resident, User
+from web.models import ROLES, Program, Resident, Schedule, SolveJob, User
 
 
 @pytest.fixture
@@ -110,3 +111,93 @@ def test_chief_decides_and_solves_through_the_api(app, client, tokens):
                       headers=tokens["chief"]).status_code == 404
     with app.app_context():
         assert db.session.get(Program, pid) is not None
+
+
+# endpoint -> roles allowed, for every API route of a program
+API_ALLOWED = {
+    "api.program": EVERYONE,
+    "api.residents": STAFF,
+    "api.list_requests": EVERYONE,
+    "api.new_request": ("resident",),
+    "api.decide": MANAGERS,
+    "api.schedules": STAFF,
+    "api.schedule": STAFF,
+    "api.published": STAFF,
+    "api.start_solve": MANAGERS,
+    "api.solve_job": MANAGERS,
+    "api.cancel_solve": MANAGERS,
+}
+BODIES = {"api.new_request": {"kind": "vacation", "weeks": [40]},
+          "api.decide": {"decision": "wish"}, "api.start_solve": {"time_limit": 5}}
+
+
+@pytest.fixture
+def every_role(app, tokens):
+    """A token per role in the TINY program (the resident linked to Ash), a published
+    schedule, a request and a finished job to point at; solves only go to a Redis queue
+    nobody works, so none runs."""
+    from redis import Redis
+
+    queue = "redis://127.0.0.1:6379/9"
+    Redis.from_url(queue).flushdb()
+    app.config.update(SOLVE_QUEUE="rq", REDIS_URL=queue)
+    pid = tokens["program"]
+    found = {"ids": {"program_id": pid}}
+    with app.app_context():
+        program = db.session.get(Program, pid)
+        users = {"resident": db.session.scalar(select(User).where(
+            User.email == "ash@example.org"))}
+        for role in ROLES:
+            if role != "resident":
+                users[role] = create_user(f"{role}.matrix@example.org", PASSWORD,
+                                          program.name, role).user
+        schedule = Schedule(program_id=pid, state="published", version=1,
+                            data={"status": "OPTIMAL", "residents": {}})
+        job = SolveJob(program_id=pid, state="done", program_toml="")
+        db.session.add_all([schedule, job])
+        db.session.flush()
+        found["ids"].update(schedule_id=schedule.id, job_id=job.id,
+                            request_id=program.requests[0].id)
+        found["tokens"] = {role: {"Authorization": f"Bearer {create_token(user)}"}
+                           for role, user in users.items()}
+        db.session.commit()
+    yield found
+    Redis.from_url(queue).flushdb()
+
+
+def _api_routes(app):
+    return [rule for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/api/v1/programs/<int:program_id>")]
+
+
+def test_every_api_route_has_an_access_rule(app):
+    assert {rule.endpoint for rule in _api_routes(app)} == set(API_ALLOWED)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_its_api_routes(app, client, every_role, role):
+    for rule in _api_routes(app):
+        url = rule.build({k: v for k, v in every_role["ids"].items()
+                          if k in rule.arguments})[1]
+        headers = every_role["tokens"][role]
+        if "GET" in rule.methods:
+            status = client.get(url, headers=headers).status_code
+        else:
+            status = client.post(url, headers=headers,
+                                 json=BODIES.get(rule.endpoint, {})).status_code
+        if role in API_ALLOWED[rule.endpoint]:
+            assert status in (200, 201, 202), f"{role} {url}: {status}"
+        else:
+            assert status == 403, f"{role} {url}: {status}"
+
+
+def test_another_programs_token_finds_no_api_route(app, client, every_role, tokens):
+    for rule in _api_routes(app):
+        url = rule.build({k: v for k, v in every_role["ids"].items()
+                          if k in rule.arguments})[1]
+        if "GET" in rule.methods:
+            status = client.get(url, headers=tokens["other"]).status_code
+        else:
+            status = client.post(url, headers=tokens["other"],
+                                 json=BODIES.get(rule.endpoint, {})).status_code
+        assert status == 404, url

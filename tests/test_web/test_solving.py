@@ -237,3 +237,40 @@ def test_with_the_redis_queue_a_separate_worker_runs_the_solve(app, client, make
     assert worker.returncode == 0, worker.stderr[-2000:]
     done = _wait(app, job_id)
     assert done["state"] == "done" and done["solver_status"] == "OPTIMAL", done
+
+
+def test_mid_year_re_solve_keeps_the_frozen_blocks_and_shows_the_diff(app, client, make_user):
+    from scheduler import load_program_text
+    from solver.engine import SolveOptions, solve
+
+    pid = _chief_with(app, client, make_user, TINY)
+    first = solve(load_program_text(TINY).program, SolveOptions(time_limit=10))
+    with app.app_context():
+        db.session.add(Schedule(program_id=pid, state="published", version=1,
+                                data=first.as_dict()))
+        # Mid-year, Ash now needs a DR block in block 9 (an approved request).
+        program = db.session.get(Program, pid)
+        ash = next(r for r in program.residents if r.key == "ash")
+        from web.models import Request
+        program.requests.append(Request(resident=ash, kind="assign", status="approved",
+                                        details={"rotation": "DR",
+                                                 "blocks": [9]}, position=99))
+        db.session.commit()
+    job_id = _job_id(_generate(client, pid, freeze_through="6"))
+    done = _wait(app, job_id)
+    assert done["state"] == "done" and done["schedule_id"], done
+    with app.app_context():
+        draft = db.session.get(Schedule, done["schedule_id"]).data["residents"]
+        for rid, row in first.as_dict()["residents"].items():
+            assert draft[rid]["rotations"][:6] == row["rotations"][:6], rid
+        assert draft["ash"]["rotations"][8] == "DR"
+        changed = sum(a != b for rid, row in first.as_dict()["residents"].items()
+                      for a, b in zip(row["rotations"], draft[rid]["rotations"],
+                                      strict=True))
+    grid = client.get(f"/programs/{pid}/schedules/{done['schedule_id']}"
+                      ).get_data(as_text=True)
+    assert f"{changed} cell(s) differ from version 1" in grid
+    diff = client.get(f"/programs/{pid}/schedules/{done['schedule_id']}/diff"
+                      ).get_data(as_text=True)
+    assert (f"{changed} cell(s) changed" in diff) if changed else ("No rotation changed"
+                                                                   in diff)

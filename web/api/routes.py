@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import request, url_for
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
@@ -47,6 +49,21 @@ def _program(program_id: int, *roles: str):
     if roles and not held & set(roles):
         abort(403, message="your role in this program does not allow this")
     return user, program, held
+
+
+def allowed(*roles: str):
+    """Check the token and the role before the request body is even read, so a caller who
+    may not do something learns nothing more than 401, 404 or 403."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            _program(kwargs["program_id"], *roles)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
 
 
 def _row(model, program, row_id: int):
@@ -106,6 +123,7 @@ def list_requests(program_id: int):
 
 
 @blp.post("/programs/<int:program_id>/requests")
+@allowed("resident")
 @blp.arguments(NewRequestSchema)
 @blp.response(201, RequestSchema)
 @blp.alt_response(422, schema=None, description="the request is incomplete or not valid")
@@ -127,6 +145,7 @@ def new_request(data, program_id: int):
 
 
 @blp.post("/programs/<int:program_id>/requests/<int:request_id>/decision")
+@allowed(*MANAGERS)
 @blp.arguments(DecisionSchema)
 @blp.response(200, RequestSchema)
 def decide(data, program_id: int, request_id: int):
@@ -174,6 +193,7 @@ def published(program_id: int):
 
 
 @blp.post("/programs/<int:program_id>/solve-jobs")
+@allowed(*MANAGERS)
 @blp.arguments(NewSolveSchema)
 @blp.response(202, SolveJobSchema)
 def start_solve(data, program_id: int):
