@@ -62,13 +62,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from . import access, assets, auth, health, me, programs, requests, schedules, setup
+    from . import access, assets, auth, cases, health, me, programs, requests, schedules, setup
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
                                  STAFF=access.STAFF)
     for blueprint in (health.bp, assets.bp, auth.bp, programs.bp, setup.bp, requests.bp,
-                      schedules.bp, me.bp):
+                      schedules.bp, me.bp, cases.bp):
         app.register_blueprint(blueprint)
     from . import api
 

@@ -6,6 +6,7 @@ The table below names the roles allowed on each route; the test fails when a rou
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,19 @@ from sqlalchemy import select
 from web_support import csrf_token, program_id, sign_in, upload
 
 from web.access import EVERYONE, MANAGERS, STAFF
+from web.cases.services import categories, ensure_catalogue
 from web.extensions import db
-from web.models import ROLES, Program, Resident, Rotation, Schedule, SolveJob, User
+from web.models import (
+    ROLES,
+    Case,
+    CaseProcedure,
+    Program,
+    Resident,
+    Rotation,
+    Schedule,
+    SolveJob,
+    User,
+)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "duke.toml"
 
@@ -57,7 +69,15 @@ ALLOWED = {
     "me.my_schedule": ("resident",),
     "me.my_calendar": ("resident",),
     "me.new_feed": ("resident",),
+    "cases.my_cases": ("resident",),
+    "cases.my_progress": ("resident",),
+    "cases.queue": STAFF,
+    "cases.verify": STAFF,
 }
+
+
+def program_types(program):
+    return [t for c in categories(program) for t in c.types]
 
 
 def _program_rules(app):
@@ -104,9 +124,17 @@ def department(app, client, make_user):
         program = db.session.get(Program, duke)
         # deleting a requirement or rule: one nothing else depends on (the last ones)
         requirement_id, rule_id = program.requirements[-1].id, program.rules[-1].id
+        # a logged case of the linked resident
+        ensure_catalogue(program)
+        case = Case(program_id=duke, resident=request.resident, day=date(2027, 8, 2),
+                    procedures=[CaseProcedure(type=program_types(program)[0], primary=True)])
+        db.session.add(case)
+        db.session.commit()
+        case_id = case.id
     return {"program": duke, "other": program_id(app, "Other IR"), "rotation": rotation,
             "residents": list(residents), "request": request_id, "schedule": schedule_id,
-            "job": job_id, "requirement": requirement_id, "rule": rule_id}
+            "job": job_id, "requirement": requirement_id, "rule": rule_id,
+            "case": case_id}
 
 
 def _requests(app, ids: dict, role_index: int):
@@ -116,7 +144,7 @@ def _requests(app, ids: dict, role_index: int):
         values = {"program_id": ids["program"]}
         if "rotation_id" in rule.arguments:
             values["rotation_id"] = ids["rotation"]
-        for name in ("schedule", "job", "requirement", "rule"):
+        for name in ("schedule", "job", "requirement", "rule", "case"):
             if f"{name}_id" in rule.arguments:
                 values[f"{name}_id"] = ids[name]
         if "request_id" in rule.arguments:

@@ -5,12 +5,15 @@ foreign-key constraints (SQLite enforces foreign keys too, see `create_app`).
 - `program`: a program and its set-up, entry for entry as the program file has it.
 - `requests`: residents' vacation and rotation requests and the chief's decisions.
 - `schedules`: draft and published schedules, and the solve jobs that make them.
+- `cases`: each program's procedure catalogue and targets, and logged cases.
 """
 
 from .accounts import ROLES, ApiToken, Membership, User
+from .cases import Case, CaseProcedure, CaseTarget, ProcedureCategory, ProcedureType
 from .program import Program, Requirement, Resident, Rotation, Rule
 from .requests import REQUEST_STATUSES, Request
 from .schedules import Schedule, SolveJob
 
-__all__ = ["ROLES", "REQUEST_STATUSES", "ApiToken", "Membership", "Program", "Request",
+__all__ = ["ROLES", "REQUEST_STATUSES", "ApiToken", "Case", "CaseProcedure", "CaseTarget",
+           "Membership", "ProcedureCategory", "ProcedureType", "Program", "Request",
            "Requirement", "Resident", "Rotation", "Rule", "Schedule", "SolveJob", "User"]

@@ -53,6 +53,8 @@ class Program(db.Model):
     vacation_weeks: Mapped[int] = mapped_column(default=0, server_default="0")
     max_vacation_weeks_per_block: Mapped[int] = mapped_column(default=1, server_default="1")
     change_weight: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Case logs: whether cases count toward targets before an attending verifies them.
+    count_unverified: Mapped[bool] = mapped_column(default=True, server_default="1")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="program",
                                                          cascade="all, delete-orphan")

@@ -1,0 +1,97 @@
+"""Views: my cases (log, repeat the last), the attending's queue, my progress."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..access import STAFF, program_page
+from ..extensions import db
+from ..models import Case
+from ..requests.services import resident_of
+from ..views import owned, show_errors
+from . import bp, services
+from .forms import CaseForm, VerifyForm
+
+
+def _resident(program):
+    resident = resident_of(current_user, program)
+    if resident is None:
+        flash("Your account is not linked to a resident of this program yet.", "error")
+    return resident
+
+
+@bp.route("/my/cases", methods=["GET", "POST"])
+@program_page("resident")
+def my_cases(program):
+    resident = _resident(program)
+    if resident is None:
+        return render_template("cases/mine.html", program=program, resident=None)
+    services.ensure_catalogue(program)
+    form = CaseForm().for_program(services.categories(program), services.attendings(program))
+    last = services.last_case(resident)
+    if request.method == "GET" and request.args.get("repeat") and last is not None:
+        form.primary.data = next((p.type_id for p in last.procedures if p.primary), 0)
+        form.others.data = [p.type_id for p in last.procedures if not p.primary]
+        form.role.data, form.attending.data = last.role, last.attending_id or 0
+        form.site.data, form.day.data = last.site, date.today()
+    if form.validate_on_submit():
+        case, outcome = services.log_case(program, resident, form.data)
+        if outcome.ok:
+            db.session.commit()
+            twins = services.duplicates(case)
+            flash(f"Case logged{f' on {case.rotation}' if case.rotation else ''}.", "info")
+            if twins:
+                flash(f"{twins} other case(s) that day carry the same reference: logged "
+                      "twice?", "error")
+            return redirect(url_for("cases.my_cases", program_id=program.id))
+        show_errors(form, outcome)
+    db.session.commit()  # the catalogue, if it was just created
+    cases = db.session.scalars(select(Case).where(Case.resident_id == resident.id)
+                               .order_by(Case.day.desc(), Case.id.desc()).limit(50)).all()
+    return render_template("cases/mine.html", program=program, resident=resident, form=form,
+                           cases=cases, last=last)
+
+
+@bp.get("/my/progress")
+@program_page("resident")
+def my_progress(program):
+    resident = _resident(program)
+    if resident is None:
+        return render_template("cases/progress.html", program=program, measures=[])
+    services.ensure_catalogue(program)
+    db.session.commit()
+    return render_template("cases/progress.html", program=program, resident=resident,
+                           measures=services.resident_progress(program, resident),
+                           graduation=services.graduation(program, resident))
+
+
+@bp.get("/verify")
+@program_page(*STAFF)
+def queue(program):
+    """Cases waiting for the signed-in attending."""
+    cases = db.session.scalars(select(Case).where(
+        Case.program_id == program.id, Case.attending_id == current_user.id,
+        Case.state == "pending").order_by(Case.day, Case.id)).all()
+    return render_template("cases/queue.html", program=program, cases=cases,
+                           form=VerifyForm())
+
+
+@bp.post("/cases/<int:case_id>/verify")
+@program_page(*STAFF)
+def verify(program, case_id: int):
+    case = owned(Case, program, case_id)
+    form = VerifyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    outcome = services.verify(case, current_user, request.form.get("action") == "verify",
+                              form.comment.data or "")
+    if outcome.ok:
+        db.session.commit()
+        flash("Case verified." if case.state == "verified" else "Case returned.", "info")
+    else:
+        show_errors(None, outcome)
+    return redirect(url_for("cases.queue", program_id=program.id))

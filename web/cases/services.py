@@ -1,0 +1,196 @@
+"""Case-log services: the program's catalogue, logging a case, verifying it, progress.
+
+A case never holds a patient identifier: the optional patient reference is checked by
+`caselog.patient_ref` (names, MRNs, SSNs and dates are refused) and only its keyed hash is
+kept. The rotation is filled in from the published schedule for the case's day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from caselog import (
+    Catalogue,
+    LoggedCase,
+    Target,
+    load_default,
+    progress,
+    reference_hash,
+    reference_problem,
+)
+from caselog.catalogue import Category
+from caselog.catalogue import ProcedureType as TypeEntry
+
+from ..entries import Outcome
+from ..extensions import db
+from ..models import (
+    Case,
+    CaseProcedure,
+    CaseTarget,
+    Membership,
+    ProcedureCategory,
+    ProcedureType,
+    Program,
+    Resident,
+    User,
+)
+from ..models.columns import now
+from ..schedules.grid import as_file
+from ..schedules.services import latest_published
+
+EARLIEST_DAYS = 6 * 366   # a residency's worth of days back
+
+
+def ensure_catalogue(program: Program) -> None:
+    """Give a program the default catalogue and targets the first time it needs them."""
+    if db.session.scalar(select(ProcedureCategory.id).where(
+            ProcedureCategory.program_id == program.id).limit(1)) is not None:
+        return
+    default = load_default()
+    for i, category in enumerate(default.category):
+        row = ProcedureCategory(program_id=program.id, position=i, code=category.code,
+                                name=category.name, kind=category.kind)
+        row.types = [ProcedureType(program_id=program.id, position=j, code=p.code,
+                                   name=p.name, cpt=list(p.cpt))
+                     for j, p in enumerate(category.procedures)]
+        db.session.add(row)
+    for i, target in enumerate(default.target):
+        db.session.add(CaseTarget(program_id=program.id, position=i,
+                                  entry=target.model_dump(exclude_defaults=True)))
+    db.session.flush()
+
+
+def categories(program: Program) -> list[ProcedureCategory]:
+    return list(db.session.scalars(select(ProcedureCategory).where(
+        ProcedureCategory.program_id == program.id).order_by(ProcedureCategory.position)))
+
+
+def catalogue_of(program: Program) -> Catalogue:
+    """The program's catalogue and targets, as the domain package reads them."""
+    cats = [Category(code=c.code, name=c.name, kind=c.kind, procedures=[
+        TypeEntry(code=t.code, name=t.name, cpt=list(t.cpt)) for t in c.types])
+        for c in categories(program) if c.types]
+    targets = [Target.model_validate(t.entry) for t in db.session.scalars(
+        select(CaseTarget).where(CaseTarget.program_id == program.id)
+        .order_by(CaseTarget.position))]
+    return Catalogue(category=cats, target=targets)
+
+
+def attendings(program: Program) -> list[User]:
+    """The program's faculty, whom cases name as attending."""
+    return list(db.session.scalars(select(User).join(Membership).where(
+        Membership.program_id == program.id, Membership.role == "faculty",
+        User.active.is_(True)).order_by(User.name, User.email)))
+
+
+def rotation_on(program: Program, resident: Resident, day: date) -> tuple[str, str]:
+    """(rotation code, its site) for the resident on `day` in the published schedule."""
+    published = latest_published(program)
+    if published is None or program.year_start is None:
+        return "", ""
+    from scheduler.calendar import Calendar
+
+    block = Calendar(program.year_start, program.calendar).block_of_day(day)
+    row = as_file(published.data).residents.get(resident.key)
+    if block is None or row is None or block > len(row.rotations):
+        return "", ""
+    code = row.rotations[block - 1]
+    rotation = next((r for r in program.rotations if r.code == code), None)
+    return code, rotation.site if rotation else ""
+
+
+def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tuple[
+        Case | None, Outcome]:
+    """Record a case from form data; field errors say what to fix. Flushes."""
+    errors: dict[str, list[str]] = {}
+    day = data.get("day") or date.today()
+    if day > date.today():
+        errors["day"] = ["a case cannot be in the future"]
+    elif day < date.today() - timedelta(days=EARLIEST_DAYS):
+        errors["day"] = ["that is before this residency"]
+    types = {t.id: t for c in categories(program) for t in c.types}
+    primary = types.get(data.get("primary") or 0)
+    if primary is None:
+        errors["primary"] = ["choose the primary procedure"]
+    others = [types[i] for i in data.get("others") or [] if i in types]
+    attending = None
+    if data.get("attending"):
+        attending = next((u for u in attendings(program) if u.id == data["attending"]), None)
+        if attending is None:
+            errors["attending"] = ["choose one of the program's faculty"]
+    reference = (data.get("patient_ref") or "").strip()
+    trouble = reference_problem(reference)
+    if trouble:
+        errors["patient_ref"] = [trouble]
+    if errors:
+        return None, Outcome(field_errors=errors)
+    code, site = rotation_on(program, resident, day)
+    case = Case(program_id=program.id, resident=resident, day=day,
+                role=data.get("role") or "primary", attending=attending,
+                site=(data.get("site") or "").strip() or site, rotation=code,
+                complications=data.get("complications") or "none",
+                notes=(data.get("notes") or "").strip(),
+                patient_hash=_hash(program, reference) if reference else None)
+    case.procedures = [CaseProcedure(type=primary, primary=True)] + [
+        CaseProcedure(type=t) for t in others if t.id != primary.id]
+    db.session.add(case)
+    db.session.flush()
+    return case, Outcome()
+
+
+def _hash(program: Program, reference: str) -> str:
+    key = current_app.config.get("CASE_REFERENCE_KEY") or current_app.config["SECRET_KEY"]
+    return reference_hash(str(key).encode("utf-8"), f"program-{program.id}", reference)
+
+
+def duplicates(case: Case) -> int:
+    """Other cases of the program with the same patient reference on the same day."""
+    if case.patient_hash is None:
+        return 0
+    return len(db.session.scalars(select(Case.id).where(
+        Case.program_id == case.program_id, Case.patient_hash == case.patient_hash,
+        Case.day == case.day, Case.id != case.id)).all())
+
+
+def last_case(resident: Resident) -> Case | None:
+    return db.session.scalar(select(Case).where(Case.resident_id == resident.id)
+                             .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
+
+
+def verify(case: Case, user: User, verified: bool, comment: str = "") -> Outcome:
+    """The named attending verifies a case, or returns it with a comment. Flushes."""
+    if case.attending_id != user.id:
+        return Outcome(field_errors={"": ["only the case's attending can verify it"]})
+    if not verified and not comment.strip():
+        return Outcome(field_errors={"comment": ["say what needs fixing"]})
+    case.state = "verified" if verified else "returned"
+    case.comment = "" if verified else comment.strip()
+    case.verified_at = now()
+    db.session.flush()
+    return Outcome()
+
+
+def graduation(program: Program, resident: Resident) -> date | None:
+    """The last day of the resident's final year (from their level and the program's)."""
+    if program.year_start is None or resident.level not in program.levels:
+        return None
+    from scheduler.calendar import Calendar
+
+    years_left = len(program.levels) - 1 - program.levels.index(resident.level)
+    end = Calendar(program.year_start, program.calendar).year_end
+    return end.replace(year=end.year + years_left)
+
+
+def resident_progress(program: Program, resident: Resident):
+    """The resident's measures against every target of their track."""
+    query = select(Case).where(Case.resident_id == resident.id, Case.state != "returned")
+    if not program.count_unverified:
+        query = query.where(Case.state == "verified")
+    cases = [LoggedCase(c.day, tuple(p.type.code for p in c.procedures))
+             for c in db.session.scalars(query)]
+    return progress(resident.track, cases, catalogue_of(program),
+                    graduation(program, resident))

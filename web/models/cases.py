@@ -1,0 +1,129 @@
+"""Case logs: each program's procedure catalogue and targets, and the cases residents log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .columns import in_list, now
+
+if TYPE_CHECKING:
+    from .accounts import User
+    from .program import Resident
+
+CASE_ROLES = ("primary", "assistant", "observer")
+CASE_STATES = ("pending", "verified", "returned")
+COMPLICATIONS = ("none", "minor", "major")
+
+
+class ProcedureCategory(db.Model):
+    """A category of the program's catalogue (copied from the default, then the program's)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="procedure")
+
+    types: Mapped[list[ProcedureType]] = relationship(
+        back_populates="category", cascade="all, delete-orphan",
+        order_by="(ProcedureType.position, ProcedureType.id)")
+
+    __table_args__ = (
+        UniqueConstraint("program_id", "code", name="uq_procedure_category_code"),
+        CheckConstraint(in_list("kind", ("procedure", "reading")), name="known_kind"),
+    )
+
+
+class ProcedureType(db.Model):
+    """A procedure residents log, with optional CPT codes."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("procedure_category.id",
+                                                        ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    cpt: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    category: Mapped[ProcedureCategory] = relationship(back_populates="types")
+
+    __table_args__ = (UniqueConstraint("program_id", "code", name="uq_procedure_type_code"),)
+
+
+class CaseTarget(db.Model):
+    """A target the program measures residents against (a `caselog.Target`, as JSON)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    entry: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Case(db.Model):
+    """One logged case: never a patient identifier, only a keyed hash of the resident's own
+    reference. The rotation is filled in from the published schedule for that day."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"),
+                                             index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    role: Mapped[str] = mapped_column(String(16), default="primary")
+    attending_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                               ondelete="SET NULL"),
+                                                    index=True)
+    site: Mapped[str] = mapped_column(String(200), default="")
+    rotation: Mapped[str] = mapped_column(String(64), default="")
+    complications: Mapped[str] = mapped_column(String(16), default="none")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    patient_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    comment: Mapped[str] = mapped_column(Text, default="")   # the attending's, when returned
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    entered_in_acgme: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+    resident: Mapped[Resident] = relationship()
+    attending: Mapped[User | None] = relationship()
+    procedures: Mapped[list[CaseProcedure]] = relationship(
+        back_populates="case", cascade="all, delete-orphan",
+        order_by="(CaseProcedure.primary.desc(), CaseProcedure.id)")
+
+    __table_args__ = (
+        CheckConstraint(in_list("role", CASE_ROLES), name="known_role"),
+        CheckConstraint(in_list("state", CASE_STATES), name="known_state"),
+        CheckConstraint(in_list("complications", COMPLICATIONS), name="known_complications"),
+        CheckConstraint("state <> 'returned' OR length(comment) > 0",
+                        name="returned_with_comment"),
+    )
+
+
+class CaseProcedure(db.Model):
+    """A procedure done in a case; exactly one per case is the primary."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    type_id: Mapped[int] = mapped_column(ForeignKey("procedure_type.id",
+                                                    ondelete="RESTRICT"))
+    primary: Mapped[bool] = mapped_column(default=False)
+
+    case: Mapped[Case] = relationship(back_populates="procedures")
+    type: Mapped[ProcedureType] = relationship()
+
+    __table_args__ = (UniqueConstraint("case_id", "type_id", name="uq_case_procedure"),)
