@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from scheduler import FileError
 
@@ -58,7 +58,19 @@ def save_resident(program: Program, resident: Resident | None, data: dict[str, A
 
 
 def delete_resident(program: Program, resident: Resident) -> Outcome:
-    """Delete a resident and their requests."""
+    """Delete a resident and their requests; refused while they have logged cases (a case
+    log is a training record and is never thrown away with a roster change)."""
+    from .models import Case
+
+    logged = db.session.scalar(select(func.count(Case.id)).where(
+        Case.resident_id == resident.id))
+    if logged:
+        return Outcome(field_errors={"": [
+            f"{resident.label} has {logged} logged case(s): a resident with a case log "
+            "cannot be deleted"]})
+    with db.session.no_autoflush:
+        for request in [r for r in program.requests if r.resident_id == resident.id]:
+            program.requests.remove(request)
     return delete_entry(program, resident, program.residents)
 
 

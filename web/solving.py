@@ -140,12 +140,12 @@ def _solve(job: SolveJob) -> None:
     previous = None
     if job.previous is not None:
         previous, _ = parse_schedule(job.previous.data)
-    settings = current_app.config.get("SOLVER_SETTINGS")
+    settings = current_app.config["SOLVER_SETTINGS"].solver  # config.toml's [solver]
     stop = threading.Event()
     options = SolveOptions(time_limit=job.time_limit, previous=previous,
                            freeze_through=job.freeze_through, stop=stop,
-                           workers=getattr(settings, "workers", 0),
-                           explain_time_limit=min(job.time_limit, 30.0))
+                           workers=settings.workers,
+                           explain_time_limit=min(job.time_limit, settings.explain_time_limit))
     beat = _Heartbeat(current_app._get_current_object(), job.id, stop)
     beat.start()
     try:

@@ -183,3 +183,38 @@ def test_csv_without_the_required_columns_is_explained(app, client, make_user):
                   "name,year\nSome One,2\n", form_page=f"/programs/{pid}/residents"
                   ).get_data(as_text=True)
     assert "missing: id, level, track" in page
+
+
+def test_deleting_a_resident_takes_their_requests_but_never_their_case_log(app, client,
+                                                                           make_user):
+    from datetime import date
+
+    from web.cases.services import categories, ensure_catalogue
+    from web.models import Case, CaseProcedure, Request
+
+    pid = _signed_in_chief(app, client, make_user)
+    with app.app_context():
+        program = db.session.get(Program, pid)
+        with_requests = next(r for r in program.requests).resident
+        asked, asked_key = with_requests.id, with_requests.key
+        logger = next(r for r in program.residents if r.id != asked)
+        ensure_catalogue(program)
+        first_type = categories(program)[0].types[0]
+        db.session.add(Case(program_id=pid, resident=logger, day=date(2027, 8, 2),
+                            procedures=[CaseProcedure(type=first_type, primary=True)]))
+        db.session.commit()
+        logger_id = logger.id
+    residents = f"/programs/{pid}/residents"
+    _post(client, f"{residents}/{asked}/delete", form_page=residents)
+    page = client.get(residents).get_data(as_text=True)
+    assert f"Resident {asked_key} deleted." in page
+    page = _post(client, f"{residents}/{logger_id}/delete", form_page=residents,
+                 ).get_data(as_text=True)
+    page = client.get(residents).get_data(as_text=True)
+    assert "cannot be deleted" in page
+    with app.app_context():
+        assert db.session.get(Resident, asked) is None
+        assert not db.session.scalars(select(Request).where(Request.resident_id == asked)
+                                      ).all()
+        assert db.session.get(Resident, logger_id) is not None
+        assert db.session.scalar(select(Case.id).where(Case.resident_id == logger_id))

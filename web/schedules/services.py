@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler import Program as ProgramYear
 from solver import checker
@@ -72,7 +73,11 @@ def change_cell(program: Program, schedule: Schedule, resident: str, block: int,
     if data.get("status") == "OPTIMAL":
         data["status"] = "FEASIBLE"  # edited by hand: no longer proven best
     schedule.data = data
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as exc:  # another change landed between our read and our write
+        raise ScheduleError("someone else changed this draft meanwhile; reload it and try "
+                            "again (your change was not saved)") from exc
     seen = {(f.source, f.message) for f in before.violations + before.errors}
     now_broken = {(f.source, f.message) for f in after.violations + after.errors}
     return CellChange(
