@@ -78,3 +78,31 @@ def test_resident_on_a_phone_sees_the_schedule_asks_and_downloads(live, phone, t
     assert len(blocks) == 12
     assert {str(e["summary"]).split(":")[0] for e in blocks} & {"IR-U", "IR-VA", "SICU"}
     assert len([e for e in events if str(e["summary"]) == "Vacation"]) == 4
+
+
+def test_a_case_logged_on_a_phone_is_verified_and_counted(live, phone, desktop):
+    base, _app = live
+    _sign_in(phone, base, "r4.ir@demo.example")
+    phone.get_by_role("link", name="My cases").click()
+    phone.get_by_label("Primary procedure").select_option(label="Paracentesis")
+    phone.get_by_label("Attending").select_option(label="Dr. Rowan Achebe")
+    phone.get_by_label("Your reference for the case (optional)").fill("John Smith")
+    phone.get_by_role("button", name="Log case").click()
+    expect(phone.get_by_text("this looks like a name")).to_be_visible()
+    phone.get_by_label("Your reference for the case (optional)").fill("K7")
+    phone.get_by_role("button", name="Log case").click()
+    expect(phone.locator(".flash.info", has_text="Case logged")).to_be_visible()
+    expect(phone.locator("#my-cases")).to_contain_text("Paracentesis (primary)")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+    _sign_in(desktop, base, "faculty@demo.example")
+    desktop.get_by_role("link", name="To verify").click()
+    desktop.locator("#queue").get_by_role("button", name="Verify").click()
+    expect(desktop.locator(".flash.info", has_text="Case verified")).to_be_visible()
+    desktop.get_by_role("button", name="Sign out").click()
+
+    _sign_in(desktop, base, "director@demo.example")
+    desktop.get_by_role("link", name="Case logs").click()
+    row = desktop.locator('#dashboard tr[data-resident="lindgren"]')
+    expect(row.locator("td.total")).to_have_text("1")
+    expect(desktop.locator("#heatmap .main-svg").first).to_be_visible()

@@ -73,6 +73,7 @@ ALLOWED = {
     "cases.my_progress": ("resident",),
     "cases.queue": STAFF,
     "cases.verify": STAFF,
+    "cases.overview": STAFF,
 }
 
 

@@ -4,6 +4,8 @@ it."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -144,3 +146,24 @@ def test_the_attending_verifies_and_progress_counts(app, client, cases):
     assert "verified" in page
     progress = client.get(f"/programs/{cases['id']}/my/progress").get_data(as_text=True)
     assert "39 to go" in progress
+
+
+def test_the_program_directors_dashboard_counts_per_resident(app, client, cases, make_user):
+    sign_in(client, "ash@example.org")
+    _log(client, cases["id"], primary=str(_type_id(app, "EMBO-TUMOR")),
+         others=[str(_type_id(app, "ANGIO-ARTERIAL"))])
+    _log(client, cases["id"], primary=str(_type_id(app, "BIOPSY-LIVER")))
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    sign_in(client, "pd@example.org")
+    page = client.get(f"/programs/{cases['id']}/case-logs").get_data(as_text=True)
+    row = page.split('data-resident="ash"')[1].split("</tr>")[0]
+    assert '<td class="num total">2</td>' in row  # cases, however many procedures each
+    heat = json.loads(re.search(r"z: (\[\[.*?\]\]),", page).group(1))
+    names = json.loads(re.search(r"x: (\[.*?\]),", page).group(1))
+    ash = dict(zip(names, heat[0], strict=True))  # residents in file order: Ash first
+    assert {k: v for k, v in ash.items() if v} == {
+        "Diagnostic angiography": 1, "Embolization": 1, "Biopsy": 1}
+    assert sum(map(sum, heat[1:])) == 0
+    assert "Embolization (example): 1/40" in row and "Biopsy (example): 1/50" in row
+    assert '"Diagnostic angiography"' in page  # a heat-map column

@@ -95,3 +95,13 @@ def verify(program, case_id: int):
     else:
         show_errors(None, outcome)
     return redirect(url_for("cases.queue", program_id=program.id))
+
+
+@bp.get("/case-logs")
+@program_page(*STAFF)
+def overview(program):
+    """The program director's dashboard: who logged what, and who is behind."""
+    services.ensure_catalogue(program)
+    db.session.commit()
+    return render_template("cases/dashboard.html", program=program,
+                           board=services.dashboard(program))

@@ -194,3 +194,43 @@ def resident_progress(program: Program, resident: Resident):
              for c in db.session.scalars(query)]
     return progress(resident.track, cases, catalogue_of(program),
                     graduation(program, resident))
+
+
+def category_counts(program: Program) -> dict[tuple[int, str], int]:
+    """(resident id, category code) -> cases counted, in one query (a case counts once per
+    category however many of its procedures fall in it)."""
+    from sqlalchemy import distinct, func
+
+    query = (select(Case.resident_id, ProcedureCategory.code, func.count(distinct(Case.id)))
+             .join(CaseProcedure, CaseProcedure.case_id == Case.id)
+             .join(ProcedureType, ProcedureType.id == CaseProcedure.type_id)
+             .join(ProcedureCategory, ProcedureCategory.id == ProcedureType.category_id)
+             .where(Case.program_id == program.id, Case.state != "returned")
+             .group_by(Case.resident_id, ProcedureCategory.code))
+    if not program.count_unverified:
+        query = query.where(Case.state == "verified")
+    return {(rid, code): n for rid, code, n in db.session.execute(query)}
+
+
+def dashboard(program: Program) -> dict[str, Any]:
+    """The program director's view: a residents x categories count matrix, and every
+    resident's targets with who is behind."""
+    from sqlalchemy import func
+
+    cats = categories(program)
+    counts = category_counts(program)
+    residents = list(program.residents)
+    query = (select(Case.resident_id, func.count(Case.id))
+             .where(Case.program_id == program.id, Case.state != "returned")
+             .group_by(Case.resident_id))
+    if not program.count_unverified:
+        query = query.where(Case.state == "verified")
+    totals = dict(db.session.execute(query).all())
+    rows = []
+    for resident in residents:
+        measures = resident_progress(program, resident)
+        rows.append({"resident": resident, "measures": measures,
+                     "behind": [m for m in measures if not m.met],
+                     "total": totals.get(resident.id, 0)})
+    return {"categories": cats, "residents": residents, "rows": rows,
+            "matrix": [[counts.get((r.id, c.code), 0) for c in cats] for r in residents]}
