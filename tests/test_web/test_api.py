@@ -4,6 +4,7 @@ document generated from the code."""
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -12,8 +13,18 @@ from web_support import PASSWORD, program_id, sign_in, upload
 
 from web.access import EVERYONE, MANAGERS, STAFF
 from web.accounts import create_token, create_user
+from web.cases.services import categories, ensure_catalogue
 from web.extensions import db
-from web.models import ROLES, Program, Resident, Schedule, SolveJob, User
+from web.models import (
+    ROLES,
+    Case,
+    CaseProcedure,
+    Program,
+    Resident,
+    Schedule,
+    SolveJob,
+    User,
+)
 
 
 @pytest.fixture
@@ -126,9 +137,16 @@ API_ALLOWED = {
     "api.start_solve": MANAGERS,
     "api.solve_job": MANAGERS,
     "api.cancel_solve": MANAGERS,
+    "api.list_cases": EVERYONE,
+    "api.new_case": ("resident",),
+    "api.verify_case": ("faculty",),  # only the case's attending: here, the faculty member
+    "api.my_progress": ("resident",),
 }
 BODIES = {"api.new_request": {"kind": "vacation", "weeks": [40]},
-          "api.decide": {"decision": "wish"}, "api.start_solve": {"time_limit": 5}}
+          "api.decide": {"decision": "wish"}, "api.start_solve": {"time_limit": 5},
+          "api.new_case": {"day": date.today().isoformat(), "primary": "PICC",
+                           "patient_ref": "K7"},
+          "api.verify_case": {"verified": True}}
 
 
 @pytest.fixture
@@ -156,7 +174,14 @@ def every_role(app, tokens):
         job = SolveJob(program_id=pid, state="done", program_toml="")
         db.session.add_all([schedule, job])
         db.session.flush()
-        found["ids"].update(schedule_id=schedule.id, job_id=job.id,
+        ensure_catalogue(program)
+        picc = next(t for c in categories(program) for t in c.types if t.code == "PICC")
+        ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
+        case = Case(program_id=pid, resident=ash, day=date.today(), attending=users["faculty"],
+                    procedures=[CaseProcedure(type=picc, primary=True)])
+        db.session.add(case)
+        db.session.flush()
+        found["ids"].update(schedule_id=schedule.id, job_id=job.id, case_id=case.id,
                             request_id=program.requests[0].id)
         found["tokens"] = {role: {"Authorization": f"Bearer {create_token(user)}"}
                            for role, user in users.items()}
@@ -201,3 +226,32 @@ def test_another_programs_token_finds_no_api_route(app, client, every_role, toke
             status = client.post(url, headers=tokens["other"],
                                  json=BODIES.get(rule.endpoint, {})).status_code
         assert status == 404, url
+
+
+def test_cases_through_the_api(app, client, tokens, make_user):
+    pid = tokens["program"]
+    with app.app_context():
+        program = db.session.get(Program, pid)
+        create_user("dr.api@example.org", PASSWORD, program.name, "faculty")
+        faculty = {"Authorization": "Bearer " + create_token(db.session.scalar(
+            select(User).where(User.email == "dr.api@example.org")))}
+        db.session.commit()
+    refused = client.post(f"/api/v1/programs/{pid}/cases", headers=tokens["ash"], json={
+        "day": date.today().isoformat(), "primary": "PICC", "patient_ref": "Jane Doe"})
+    assert refused.status_code == 422 and "looks like a name" in str(refused.get_json())
+    unknown = client.post(f"/api/v1/programs/{pid}/cases", headers=tokens["ash"], json={
+        "day": date.today().isoformat(), "primary": "NOPE"})
+    assert unknown.status_code == 422 and "NOPE" in str(unknown.get_json())
+    created = client.post(f"/api/v1/programs/{pid}/cases", headers=tokens["ash"], json={
+        "day": date.today().isoformat(), "primary": "EMBO-TUMOR", "others": ["ANGIO-ARTERIAL"],
+        "attending": "dr.api@example.org", "patient_ref": "K7"})
+    assert created.status_code == 201, created.get_json()
+    case = created.get_json()
+    assert case["procedures"] == ["EMBO-TUMOR", "ANGIO-ARTERIAL"] and case["state"] == "pending"
+    assert "patient_ref" not in case and "K7" not in str(case)
+    verified = client.post(f"/api/v1/programs/{pid}/cases/{case['id']}/verification",
+                           headers=faculty, json={"verified": True})
+    assert verified.status_code == 200 and verified.get_json()["state"] == "verified"
+    progress = client.get(f"/api/v1/programs/{pid}/progress", headers=tokens["ash"]).get_json()
+    embolization = next(m for m in progress if m["target"] == "Embolization (example)")
+    assert (embolization["done"], embolization["confirmed"]) == (1, False)

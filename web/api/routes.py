@@ -11,12 +11,15 @@ from sqlalchemy import select
 from .. import solving
 from ..access import MANAGERS, STAFF
 from ..accounts import user_for_token
+from ..cases import services as cases
 from ..extensions import db
-from ..models import Program, Request, Schedule, SolveJob
+from ..models import Case, Program, Request, Schedule, SolveJob
 from ..requests import services as requests
 from ..schedules.services import latest_published
 from .schemas import (
+    CaseSchema,
     DecisionSchema,
+    MeasureSchema,
     NewRequestSchema,
     NewSolveSchema,
     ProgramSchema,
@@ -25,10 +28,12 @@ from .schemas import (
     ScheduleSchema,
     ScheduleSummarySchema,
     SolveJobSchema,
+    VerificationSchema,
 )
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1",
-                description="Programs, residents, requests, schedules and solve jobs")
+                description="Programs, residents, requests, schedules, solve jobs and case "
+                            "logs")
 
 
 def _user():
@@ -231,3 +236,80 @@ def cancel_solve(program_id: int, job_id: int):
     solving.cancel(row)
     db.session.commit()
     return row
+
+
+# -- case logs ------------------------------------------------------------------------------
+
+@blp.get("/programs/<int:program_id>/cases")
+@blp.response(200, CaseSchema(many=True))
+def list_cases(program_id: int):
+    """Your cases (residents), or every case of the program (staff); newest first."""
+    user, found, held = _program(program_id)
+    query = select(Case).where(Case.program_id == found.id)
+    if not held & set(STAFF):
+        mine = requests.resident_of(user, found)
+        query = query.where(Case.resident_id == (mine.id if mine else -1))
+    return db.session.scalars(query.order_by(Case.day.desc(), Case.id.desc())
+                              .limit(500)).all()
+
+
+@blp.post("/programs/<int:program_id>/cases")
+@allowed("resident")
+@blp.arguments(CaseSchema)
+@blp.response(201, CaseSchema)
+def new_case(data, program_id: int):
+    """Log a case as the resident your account is linked to."""
+    user, found, _h = _program(program_id, "resident")
+    resident = requests.resident_of(user, found)
+    if resident is None:
+        abort(409, message="your account is not linked to a resident of this program")
+    cases.ensure_catalogue(found)
+    types = {t.code: t.id for c in cases.categories(found) for t in c.types}
+    unknown = [c for c in [data["primary"], *data["others"]] if c not in types]
+    if unknown:
+        abort(422, errors={"procedures": [f"unknown procedure type(s): {', '.join(unknown)}"]})
+    attending = 0
+    if data["attending"]:
+        match = next((u for u in cases.attendings(found)
+                      if u.email == data["attending"].lower()), None)
+        if match is None:
+            abort(422, errors={"attending": ["not one of the program's faculty"]})
+        attending = match.id
+    form = {**data, "primary": types[data["primary"]],
+            "others": [types[c] for c in data["others"]], "attending": attending}
+    case, outcome = cases.log_case(found, resident, form)
+    if not outcome.ok:
+        db.session.rollback()
+        abort(422, **_outcome_errors(outcome))
+    db.session.commit()
+    return case
+
+
+@blp.post("/programs/<int:program_id>/cases/<int:case_id>/verification")
+@allowed(*STAFF)
+@blp.arguments(VerificationSchema)
+@blp.response(200, CaseSchema)
+def verify_case(data, program_id: int, case_id: int):
+    """Verify a case, or return it with a comment (its named attending only)."""
+    user, found, _h = _program(program_id, *STAFF)
+    case = _row(Case, found, case_id)
+    if case.attending_id != user.id:
+        abort(403, message="only the case's attending can verify it")
+    outcome = cases.verify(case, user, data["verified"], data["comment"])
+    if not outcome.ok:
+        abort(422, **_outcome_errors(outcome))
+    db.session.commit()
+    return case
+
+
+@blp.get("/programs/<int:program_id>/progress")
+@blp.response(200, MeasureSchema(many=True))
+def my_progress(program_id: int):
+    """Your progress against the program's targets (residents)."""
+    user, found, _h = _program(program_id, "resident")
+    resident = requests.resident_of(user, found)
+    if resident is None:
+        abort(409, message="your account is not linked to a resident of this program")
+    cases.ensure_catalogue(found)
+    db.session.commit()
+    return cases.resident_progress(found, resident)

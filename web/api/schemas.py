@@ -93,3 +93,41 @@ class ErrorSchema(Schema):
     code = fields.Int()
     status = fields.Str()
     message = fields.Str()
+
+
+class CaseSchema(Schema):
+    id = fields.Int(dump_only=True)
+    resident = fields.Str(dump_only=True, attribute="resident.key")
+    day = fields.Date(required=True)
+    primary = fields.Str(required=True, load_only=True,
+                         metadata={"description": "procedure type code of the primary"})
+    others = fields.List(fields.Str(), load_default=list, load_only=True)
+    procedures = fields.Method("_procedures", dump_only=True)
+    role = fields.Str(load_default="primary",
+                      validate=validate.OneOf(["primary", "assistant", "observer"]))
+    attending = fields.Email(load_default=None, allow_none=True, load_only=True)
+    site = fields.Str(load_default="", validate=validate.Length(max=200))
+    rotation = fields.Str(dump_only=True)
+    complications = fields.Str(load_default="none",
+                               validate=validate.OneOf(["none", "minor", "major"]))
+    patient_ref = fields.Str(load_default="", load_only=True, metadata={
+        "description": "a tag of your own (never PHI); only a keyed hash is kept"})
+    notes = fields.Str(load_default="", validate=validate.Length(max=1000))
+    state = fields.Str(dump_only=True)
+    comment = fields.Str(dump_only=True)
+
+    def _procedures(self, case) -> list[str]:
+        return [p.type.code for p in case.procedures]
+
+
+class VerificationSchema(Schema):
+    verified = fields.Bool(required=True)
+    comment = fields.Str(load_default="", validate=validate.Length(max=500))
+
+
+class MeasureSchema(Schema):
+    target = fields.Str(attribute="target.name")
+    confirmed = fields.Bool(attribute="target.confirmed")
+    count = fields.Int(attribute="target.count")
+    done = fields.Int()
+    met = fields.Bool()
