@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 from test_solving import TINY
-from web_support import PASSWORD, program_id, sign_in, upload
+from web_support import PASSWORD, chief_imports
 
 from web.access import EVERYONE, MANAGERS, STAFF
 from web.accounts import create_token, create_user
@@ -30,10 +30,7 @@ from web.models import (
 @pytest.fixture
 def tokens(app, client, make_user):
     """TINY with a chief, a linked resident (ash), and a chief of another program."""
-    make_user("chief@example.org", "Tiny", "chief")
-    sign_in(client, "chief@example.org")
-    pid = program_id(app, "Tiny")
-    upload(client, f"/programs/{pid}/import", "file", "tiny.toml", TINY)
+    pid = chief_imports(app, client, make_user, TINY)
     make_user("ash@example.org", "Tiny IR", "resident")
     make_user("other@example.org", "Other program", "chief")
     found = {"program": pid}

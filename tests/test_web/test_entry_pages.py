@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from test_solving import CONFLICT, TINY
-from web_support import csrf_token, program_id, sign_in, upload
+from web_support import chief_imports, post_form
 
 from scheduler import load_program_text
 from web import program_file
@@ -15,16 +15,9 @@ from web.models import Program, Requirement, Rule
 
 
 def _chief(app, client, make_user, text=TINY) -> int:
-    make_user("chief@example.org", "Tiny", "chief")
-    sign_in(client, "chief@example.org")
-    pid = program_id(app, "Tiny")
-    upload(client, f"/programs/{pid}/import", "file", "tiny.toml", text)
-    return pid
+    return chief_imports(app, client, make_user, text)
 
 
-def _post(client, path: str, form_page: str | None = None, **fields):
-    return client.post(path, data={**fields, "csrf_token": csrf_token(client, form_page
-                                                                       or path)})
 
 
 def test_requirements_are_listed_in_words(app, client, make_user):
@@ -35,7 +28,7 @@ def test_requirements_are_listed_in_words(app, client, make_user):
 
 def test_a_new_requirement_goes_into_the_program_file(app, client, make_user):
     pid = _chief(app, client, make_user)
-    response = _post(client, f"/programs/{pid}/requirements/new", name="R1 DR months",
+    response = post_form(client, f"/programs/{pid}/requirements/new", name="R1 DR months",
                      target="DR", levels=["R1"], min="6", scope="year", hard="y")
     assert response.status_code == 302
     with app.app_context():
@@ -47,10 +40,10 @@ def test_a_new_requirement_goes_into_the_program_file(app, client, make_user):
 
 def test_requirement_mistakes_are_shown_on_their_fields(app, client, make_user):
     pid = _chief(app, client, make_user)
-    page = _post(client, f"/programs/{pid}/requirements/new", target="DR", min="5",
+    page = post_form(client, f"/programs/{pid}/requirements/new", target="DR", min="5",
                  max="2").get_data(as_text=True)
     assert "aria-invalid" in page
-    page = _post(client, f"/programs/{pid}/requirements/new", target="DR", exactly="2",
+    page = post_form(client, f"/programs/{pid}/requirements/new", target="DR", exactly="2",
                  weight="").get_data(as_text=True)  # soft (hard unticked) without a weight
     assert "weight" in page.lower()
     with app.app_context():
@@ -60,11 +53,11 @@ def test_requirement_mistakes_are_shown_on_their_fields(app, client, make_user):
 def test_rules_of_each_kind_are_saved_from_the_form(app, client, make_user):
     pid = _chief(app, client, make_user)
     new = f"/programs/{pid}/rules/new"
-    assert _post(client, new, kind="coverage", target="IR", min="1", blocks=["1", "2"],
+    assert post_form(client, new, kind="coverage", target="IR", min="1", blocks=["1", "2"],
                  hard="y").status_code == 302
-    assert _post(client, new, kind="max_consecutive", target="SICU", run="1",
+    assert post_form(client, new, kind="max_consecutive", target="SICU", run="1",
                  weight="3").status_code == 302
-    assert _post(client, new, kind="prerequisite", target="SICU", requires="IR",
+    assert post_form(client, new, kind="prerequisite", target="SICU", requires="IR",
                  hard="y").status_code == 302
     with app.app_context():
         rules = load_program_text(program_file.export_toml(db.session.get(Program, pid))
@@ -78,7 +71,7 @@ def test_rules_of_each_kind_are_saved_from_the_form(app, client, make_user):
 
 def test_a_consecutive_rule_without_its_length_is_refused(app, client, make_user):
     pid = _chief(app, client, make_user)
-    page = _post(client, f"/programs/{pid}/rules/new", kind="min_consecutive", target="IR",
+    page = post_form(client, f"/programs/{pid}/rules/new", kind="min_consecutive", target="IR",
                  hard="y").get_data(as_text=True)
     assert "aria-invalid" in page
     with app.app_context():
@@ -91,12 +84,12 @@ def test_editing_and_deleting_a_rule(app, client, make_user):
         rule_id = db.session.scalar(select(Rule.id))
     form = client.get(f"/programs/{pid}/rules/{rule_id}").get_data(as_text=True)
     assert 'value="coverage" selected' in form or "selected" in form
-    response = _post(client, f"/programs/{pid}/rules/{rule_id}", kind="coverage",
+    response = post_form(client, f"/programs/{pid}/rules/{rule_id}", kind="coverage",
                      target="SICU", max="1", blocks=["2", "3"], hard="y")
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Rule, rule_id).entry["blocks"] == [2, 3]
-    _post(client, f"/programs/{pid}/rules/{rule_id}/delete",
+    post_form(client, f"/programs/{pid}/rules/{rule_id}/delete",
           form_page=f"/programs/{pid}/rules")
     with app.app_context():
         assert db.session.get(Rule, rule_id) is None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from web_support import csrf_token, program_id, sign_in, upload
+from web_support import csrf_token, post_form, program_id, sign_in, upload
 
 from scheduler import load_program_text
 from web import program_file
@@ -36,16 +36,13 @@ def program(app, client, make_user):
         residents = [(r.id, r.key, r.level, r.track) for r in rows[:2]]
     for (rid, key, level, track), email in zip(residents, ["ana.res@example.org",
                                                            "ben.res@example.org"], strict=True):
-        response = _post(client, f"/programs/{pid}/residents/{rid}", key=key, level=level,
+        response = post_form(client, f"/programs/{pid}/residents/{rid}", key=key, level=level,
                          track=track, account=email)
         assert response.status_code == 302
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     return {"id": pid, "ana": residents[0][0], "ben": residents[1][0]}
 
 
-def _post(client, path: str, form_page: str | None = None, **fields):
-    token = csrf_token(client, form_page or path)
-    return client.post(path, data={**fields, "csrf_token": token})
 
 
 def _mine(program) -> str:
@@ -54,7 +51,7 @@ def _mine(program) -> str:
 
 def test_vacation_request_goes_from_resident_to_chief_and_into_the_file(app, client, program):
     sign_in(client, "ana.res@example.org")
-    response = _post(client, _mine(program), kind="vacation", weeks=["25", "26"], weight="3",
+    response = post_form(client, _mine(program), kind="vacation", weeks=["25", "26"], weight="3",
                      note="Family wedding")
     assert response.status_code == 302
     page = client.get(_mine(program)).get_data(as_text=True)
@@ -75,7 +72,7 @@ def test_vacation_request_goes_from_resident_to_chief_and_into_the_file(app, cli
     listing = client.get(f"/programs/{program['id']}/requests?status=pending"
                          ).get_data(as_text=True)
     assert "Family wedding" in listing
-    response = _post(client, f"/programs/{program['id']}/requests/{request_id}/decision",
+    response = post_form(client, f"/programs/{program['id']}/requests/{request_id}/decision",
                      form_page=f"/programs/{program['id']}/requests", decision="approved")
     assert response.status_code == 302
     exported = client.get(f"/programs/{program['id']}/program.toml").get_data(as_text=True)
@@ -91,16 +88,16 @@ def test_vacation_request_goes_from_resident_to_chief_and_into_the_file(app, cli
 
 def test_a_declined_request_needs_a_reason_and_the_resident_sees_it(app, client, program):
     sign_in(client, "ana.res@example.org")
-    _post(client, _mine(program), kind="avoid", target="SICU", weight="1")
+    post_form(client, _mine(program), kind="avoid", target="SICU", weight="1")
     with app.app_context():
         request_id = db.session.scalar(select(Request.id).where(Request.status == "pending"))
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     sign_in(client, "chief@example.org")
     path = f"/programs/{program['id']}/requests/{request_id}/decision"
     listing = f"/programs/{program['id']}/requests"
-    _post(client, path, form_page=listing, decision="declined", reason="")
+    post_form(client, path, form_page=listing, decision="declined", reason="")
     assert "say why the request is declined" in client.get(listing).get_data(as_text=True)
-    _post(client, path, form_page=listing, decision="declined",
+    post_form(client, path, form_page=listing, decision="declined",
           reason="SICU is required in the R4 year")
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     sign_in(client, "ana.res@example.org")
@@ -111,9 +108,9 @@ def test_a_declined_request_needs_a_reason_and_the_resident_sees_it(app, client,
 def test_requests_beyond_the_weight_budget_are_refused(app, client, program):
     sign_in(client, "ana.res@example.org")
     for week in ("3", "4"):
-        assert _post(client, _mine(program), kind="vacation", weeks=[week],
+        assert post_form(client, _mine(program), kind="vacation", weeks=[week],
                      weight="5").status_code == 302
-    page = _post(client, _mine(program), kind="vacation", weeks=["5"], weight="1"
+    page = post_form(client, _mine(program), kind="vacation", weeks=["5"], weight="1"
                  ).get_data(as_text=True)
     assert "you have 0 of 10 weight points left this year" in page
     with app.app_context():
@@ -123,35 +120,35 @@ def test_requests_beyond_the_weight_budget_are_refused(app, client, program):
 
 def test_incomplete_requests_say_what_is_missing(client, program):
     sign_in(client, "ana.res@example.org")
-    page = _post(client, _mine(program), kind="assign", target="IR-U", weight="1"
+    page = post_form(client, _mine(program), kind="assign", target="IR-U", weight="1"
                  ).get_data(as_text=True)
     assert "choose the block(s) you ask for" in page
-    page = _post(client, _mine(program), kind="vacation", weight="1").get_data(as_text=True)
+    page = post_form(client, _mine(program), kind="vacation", weight="1").get_data(as_text=True)
     assert "choose at least one week" in page
-    page = _post(client, _mine(program), kind="avoid", weight="1").get_data(as_text=True)
+    page = post_form(client, _mine(program), kind="avoid", weight="1").get_data(as_text=True)
     assert "choose a rotation or group" in page
 
 
 def test_residents_withdraw_only_their_own_pending_requests(app, client, program):
     sign_in(client, "ana.res@example.org")
-    _post(client, _mine(program), kind="vacation", weeks=["30"], weight="1")
+    post_form(client, _mine(program), kind="vacation", weeks=["30"], weight="1")
     with app.app_context():
         anas = db.session.scalar(select(Request.id).where(
             Request.resident_id == program["ana"], Request.status == "pending"))
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     sign_in(client, "ben.res@example.org")
     withdraw = f"/programs/{program['id']}/my/requests/{anas}/withdraw"
-    assert _post(client, withdraw, form_page=_mine(program)).status_code == 404
+    assert post_form(client, withdraw, form_page=_mine(program)).status_code == 404
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     sign_in(client, "ana.res@example.org")
-    assert _post(client, withdraw, form_page=_mine(program)).status_code == 302
+    assert post_form(client, withdraw, form_page=_mine(program)).status_code == 302
     with app.app_context():
         assert db.session.get(Request, anas) is None
 
 
 def test_a_resident_sees_only_their_own_requests(app, client, program):
     sign_in(client, "ana.res@example.org")
-    _post(client, _mine(program), kind="vacation", weeks=["30"], weight="2",
+    post_form(client, _mine(program), kind="vacation", weeks=["30"], weight="2",
           note="Ana's own note")
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     sign_in(client, "ben.res@example.org")
@@ -165,10 +162,10 @@ def test_linking_an_account_needs_the_resident_role(app, client, program, make_u
     with app.app_context():
         third = db.session.get(Program, program["id"]).residents[2]
         rid, key, level, track = third.id, third.key, third.level, third.track
-    page = _post(client, f"/programs/{program['id']}/residents/{rid}", key=key, level=level,
+    page = post_form(client, f"/programs/{program['id']}/residents/{rid}", key=key, level=level,
                  track=track, account="faculty.member@example.org").get_data(as_text=True)
     assert "no account faculty.member@example.org with the resident role" in page
-    page = _post(client, f"/programs/{program['id']}/residents/{rid}", key=key, level=level,
+    page = post_form(client, f"/programs/{program['id']}/residents/{rid}", key=key, level=level,
                  track=track, account="ana.res@example.org").get_data(as_text=True)
     assert "already linked to resident" in page
     with app.app_context():

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import select
 from test_solving import TINY
-from web_support import csrf_token, program_id, sign_in, upload
+from web_support import chief_imports, csrf_token, sign_in
 
 from scheduler import load_program_text
 from solver.engine import SolveOptions, solve
@@ -22,10 +22,7 @@ from web.models import Program, Resident, Schedule
 @pytest.fixture
 def published(app, client, make_user):
     """TINY with version 1 published; Ash's account linked. Returns the program id."""
-    make_user("chief@example.org", "Tiny", "chief")
-    sign_in(client, "chief@example.org")
-    pid = program_id(app, "Tiny")
-    upload(client, f"/programs/{pid}/import", "file", "tiny.toml", TINY)
+    pid = chief_imports(app, client, make_user, TINY)
     answer = solve(load_program_text(TINY).program, SolveOptions(time_limit=10))
     make_user("ash@example.org", "Tiny IR", "resident")
     with app.app_context():

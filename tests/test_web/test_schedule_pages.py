@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 from test_solving import TINY
-from web_support import csrf_token, program_id, sign_in, upload
+from web_support import chief_imports, csrf_token, sign_in
 
 from scheduler import load_program_text
 from solver.engine import SolveOptions, solve
@@ -19,10 +19,7 @@ from web.models import Program, Schedule
 @pytest.fixture
 def draft(app, client, make_user):
     """TINY imported by a chief, with a solved draft; returns (program id, draft id)."""
-    make_user("chief@example.org", "Tiny", "chief")
-    sign_in(client, "chief@example.org")
-    pid = program_id(app, "Tiny")
-    upload(client, f"/programs/{pid}/import", "file", "tiny.toml", TINY)
+    pid = chief_imports(app, client, make_user, TINY)
     answer = solve(load_program_text(TINY).program, SolveOptions(time_limit=10))
     assert answer.status == "OPTIMAL"
     with app.app_context():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
-from web_support import csrf_token, program_id, sign_in, upload
+from web_support import post_form, program_id, sign_in, upload
 
 from web.extensions import db
 from web.models import Program, Resident, Rotation
@@ -23,9 +23,6 @@ def _signed_in_chief(app, client, make_user, sample: bool = True) -> int:
     return pid
 
 
-def _post(client, path: str, form_page: str | None = None, **fields):
-    token = csrf_token(client, form_page or path)
-    return client.post(path, data={**fields, "csrf_token": token})
 
 
 SETTINGS = {"name": "Duke IR", "year_start": "2027-07-01", "calendar": "months",
@@ -37,7 +34,7 @@ def test_a_new_program_is_set_up_from_its_settings_page(app, client, make_user):
     pid = _signed_in_chief(app, client, make_user, sample=False)
     overview = client.get(f"/programs/{pid}/").get_data(as_text=True)
     assert "The academic year is not set up yet" in overview
-    response = _post(client, f"/programs/{pid}/settings", **SETTINGS)
+    response = post_form(client, f"/programs/{pid}/settings", **SETTINGS)
     assert response.status_code == 302
     with app.app_context():
         program = db.session.get(Program, pid)
@@ -47,11 +44,11 @@ def test_a_new_program_is_set_up_from_its_settings_page(app, client, make_user):
 
 def test_settings_that_break_the_program_are_refused_on_the_field(app, client, make_user):
     pid = _signed_in_chief(app, client, make_user)
-    page = _post(client, f"/programs/{pid}/settings",
+    page = post_form(client, f"/programs/{pid}/settings",
                  **{**SETTINGS, "year_start": "2027-07-15"}).get_data(as_text=True)
     assert "must be the 1st of a month" in page or "1st" in page
     # Dropping a level that residents still have is refused too, naming them.
-    page = _post(client, f"/programs/{pid}/settings",
+    page = post_form(client, f"/programs/{pid}/settings",
                  **{**SETTINGS, "levels": "R1, R2, R3, R4"}).get_data(as_text=True)
     assert "unknown level &#39;R5&#39;" in page
     with app.app_context():
@@ -62,7 +59,7 @@ def test_settings_that_break_the_program_are_refused_on_the_field(app, client, m
 
 def test_chief_adds_a_rotation_and_sees_it_listed(app, client, make_user):
     pid = _signed_in_chief(app, client, make_user)
-    response = _post(client, f"/programs/{pid}/rotations/new", code="IR-COMM",
+    response = post_form(client, f"/programs/{pid}/rotations/new", code="IR-COMM",
                      name="IR - Community Hospital", site="Community Hospital",
                      groups="IR, IR-CLIN", min="0", max="2", min_present="0",
                      levels=["R4", "R5"], vacation="y")
@@ -77,11 +74,11 @@ def test_chief_adds_a_rotation_and_sees_it_listed(app, client, make_user):
 
 def test_rotation_mistakes_are_shown_on_their_fields(app, client, make_user):
     pid = _signed_in_chief(app, client, make_user)
-    page = _post(client, f"/programs/{pid}/rotations/new", code="SICU", min="3", max="1",
+    page = post_form(client, f"/programs/{pid}/rotations/new", code="SICU", min="3", max="1",
                  min_present="0").get_data(as_text=True)
     assert "duplicate rotation code &#39;SICU&#39;" in page
     assert "aria-invalid" in page
-    page = _post(client, f"/programs/{pid}/rotations/new", code="BAD CODE", min="-1",
+    page = post_form(client, f"/programs/{pid}/rotations/new", code="BAD CODE", min="-1",
                  min_present="0").get_data(as_text=True)
     assert "Letters, digits" in page
     assert "Number must be between 0 and 100000" in page
@@ -95,7 +92,7 @@ def test_a_rotation_still_named_elsewhere_cannot_be_deleted(app, client, make_us
         sicu = db.session.scalar(select(Rotation).where(Rotation.code == "SICU",
                                                         Rotation.program_id == pid))
         sicu_id = sicu.id
-    response = _post(client, f"/programs/{pid}/rotations/{sicu_id}/delete",
+    response = post_form(client, f"/programs/{pid}/rotations/{sicu_id}/delete",
                      form_page=f"/programs/{pid}/rotations")
     assert response.status_code == 302
     page = client.get(f"/programs/{pid}/rotations").get_data(as_text=True)
@@ -114,10 +111,10 @@ def test_editing_a_resident_keeps_their_row_and_checks_history(app, client, make
         rid, key, level, track = resident.id, resident.key, resident.level, resident.track
     form_page = client.get(f"/programs/{pid}/residents/{rid}").get_data(as_text=True)
     assert f'value="{key}"' in form_page
-    page = _post(client, f"/programs/{pid}/residents/{rid}", key=key, name="Renamed Person",
+    page = post_form(client, f"/programs/{pid}/residents/{rid}", key=key, name="Renamed Person",
                  level=level, track=track, history="NM = two").get_data(as_text=True)
     assert "is not CODE = number of blocks" in page
-    response = _post(client, f"/programs/{pid}/residents/{rid}", key=key,
+    response = post_form(client, f"/programs/{pid}/residents/{rid}", key=key,
                      name="Renamed Person", level=level, track=track, vacation_weeks="3",
                      history="NM = 2, BREAST = 1")
     assert response.status_code == 302
@@ -205,10 +202,10 @@ def test_deleting_a_resident_takes_their_requests_but_never_their_case_log(app, 
         db.session.commit()
         logger_id = logger.id
     residents = f"/programs/{pid}/residents"
-    _post(client, f"{residents}/{asked}/delete", form_page=residents)
+    post_form(client, f"{residents}/{asked}/delete", form_page=residents)
     page = client.get(residents).get_data(as_text=True)
     assert f"Resident {asked_key} deleted." in page
-    page = _post(client, f"{residents}/{logger_id}/delete", form_page=residents,
+    page = post_form(client, f"{residents}/{logger_id}/delete", form_page=residents,
                  ).get_data(as_text=True)
     page = client.get(residents).get_data(as_text=True)
     assert "cannot be deleted" in page

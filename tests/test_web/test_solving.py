@@ -10,7 +10,7 @@ import time
 import pytest
 import tomli_w
 from sqlalchemy import select
-from web_support import csrf_token, program_id, sign_in, upload
+from web_support import chief_imports, csrf_token
 
 from bench.generate import generate
 from web import solving
@@ -76,13 +76,6 @@ blocks = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
 """
 
 
-def _chief_with(app, client, make_user, text: str) -> int:
-    make_user("chief@example.org", "Tiny", "chief")
-    sign_in(client, "chief@example.org")
-    pid = program_id(app, "Tiny")
-    response = upload(client, f"/programs/{pid}/import", "file", "p.toml", text)
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    return pid
 
 
 def _generate(client, pid: int, **fields):
@@ -111,7 +104,7 @@ def _job_id(response) -> int:
 
 
 def test_generating_runs_in_a_worker_and_leaves_a_checked_draft(app, client, make_user):
-    pid = _chief_with(app, client, make_user, TINY)
+    pid = chief_imports(app, client, make_user, TINY)
     job_id = _job_id(_generate(client, pid))
     page = client.get(f"/programs/{pid}/jobs/{job_id}").get_data(as_text=True)
     assert "Solve #" in page and "plotly" in page
@@ -132,7 +125,7 @@ def test_generating_runs_in_a_worker_and_leaves_a_checked_draft(app, client, mak
 
 
 def test_no_schedule_shows_the_conflict_in_words_with_links(app, client, make_user):
-    pid = _chief_with(app, client, make_user, CONFLICT)
+    pid = chief_imports(app, client, make_user, CONFLICT)
     job_id = _job_id(_generate(client, pid))
     done = _wait(app, job_id)
     assert done["solver_status"] == "INFEASIBLE" and done["schedule_id"] is None
@@ -146,7 +139,7 @@ def test_no_schedule_shows_the_conflict_in_words_with_links(app, client, make_us
 
 
 def test_a_program_with_errors_is_not_sent_to_the_solver(app, client, make_user):
-    pid = _chief_with(app, client, make_user, TINY)
+    pid = chief_imports(app, client, make_user, TINY)
     with app.app_context():
         db.session.get(Program, pid).year_start = None
         db.session.commit()
@@ -161,7 +154,7 @@ def big(app, client, make_user):
     """A 250-resident department: its solve runs long enough to watch, cancel or kill."""
     raw = generate(250, "months", 0)
     raw["program"]["name"] = "Tiny"
-    return _chief_with(app, client, make_user, tomli_w.dumps(raw))
+    return chief_imports(app, client, make_user, tomli_w.dumps(raw))
 
 
 def _running(app, job_id: int, timeout: float = 60) -> int:
@@ -225,7 +218,7 @@ def test_with_the_redis_queue_a_separate_worker_runs_the_solve(app, client, make
     queue_db = "redis://127.0.0.1:6379/9"
     Redis.from_url(queue_db).flushdb()
     app.config.update(SOLVE_QUEUE="rq", REDIS_URL=queue_db)
-    pid = _chief_with(app, client, make_user, TINY)
+    pid = chief_imports(app, client, make_user, TINY)
     job_id = _job_id(_generate(client, pid))
     with app.app_context():
         assert db.session.get(SolveJob, job_id).state == "queued"  # nobody took it yet
@@ -243,7 +236,7 @@ def test_mid_year_re_solve_keeps_the_frozen_blocks_and_shows_the_diff(app, clien
     from scheduler import load_program_text
     from solver.engine import SolveOptions, solve
 
-    pid = _chief_with(app, client, make_user, TINY)
+    pid = chief_imports(app, client, make_user, TINY)
     first = solve(load_program_text(TINY).program, SolveOptions(time_limit=10))
     with app.app_context():
         db.session.add(Schedule(program_id=pid, state="published", version=1,

@@ -46,3 +46,19 @@ def program_id(app, name: str) -> int:
 
     with app.app_context():
         return db.session.scalar(select(Program.id).where(Program.name == name))
+
+
+def post_form(client, path: str, form_page: str | None = None, **fields):
+    """Post a form as a browser would: with the CSRF token of the page that shows it."""
+    return client.post(path, data={**fields, "csrf_token": csrf_token(client,
+                                                                      form_page or path)})
+
+
+def chief_imports(app, client, make_user, text: str, program: str = "Tiny") -> int:
+    """A chief of a new program, signed in, imports the program file `text`; the id."""
+    make_user("chief@example.org", program, "chief")
+    sign_in(client, "chief@example.org")
+    pid = program_id(app, program)
+    response = upload(client, f"/programs/{pid}/import", "file", "program.toml", text)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return pid

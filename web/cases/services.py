@@ -92,9 +92,7 @@ def rotation_on(program: Program, resident: Resident, day: date) -> tuple[str, s
     published = latest_published(program)
     if published is None or program.year_start is None:
         return "", ""
-    from scheduler.calendar import Calendar
-
-    block = Calendar(program.year_start, program.calendar).block_of_day(day)
+    block = program.year_calendar.block_of_day(day)
     row = as_file(published.data).residents.get(resident.key)
     if block is None or row is None or block > len(row.rotations):
         return "", ""
@@ -178,21 +176,40 @@ def graduation(program: Program, resident: Resident) -> date | None:
     """The last day of the resident's final year (from their level and the program's)."""
     if program.year_start is None or resident.level not in program.levels:
         return None
-    from scheduler.calendar import Calendar
-
     years_left = len(program.levels) - 1 - program.levels.index(resident.level)
-    end = Calendar(program.year_start, program.calendar).year_end
+    end = program.year_calendar.year_end
     return end.replace(year=end.year + years_left)
 
 
-def resident_progress(program: Program, resident: Resident):
-    """The resident's measures against every target of their track."""
-    query = select(Case).where(Case.resident_id == resident.id, Case.state != "returned")
+def _counted_cases(program: Program, resident: Resident | None = None
+                   ) -> dict[int, list[LoggedCase]]:
+    """Resident id -> the cases that count (not returned; verified only, if the program says
+    so), with their procedure codes, in one query for the whole program or one resident."""
+    query = (select(Case.id, Case.resident_id, Case.day, ProcedureType.code)
+             .join(CaseProcedure, CaseProcedure.case_id == Case.id)
+             .join(ProcedureType, ProcedureType.id == CaseProcedure.type_id)
+             .where(Case.program_id == program.id, Case.state != "returned")
+             .order_by(Case.id, CaseProcedure.primary.desc()))
+    if resident is not None:
+        query = query.where(Case.resident_id == resident.id)
     if not program.count_unverified:
         query = query.where(Case.state == "verified")
-    cases = [LoggedCase(c.day, tuple(p.type.code for p in c.procedures))
-             for c in db.session.scalars(query)]
-    return progress(resident.track, cases, catalogue_of(program),
+    grouped: dict[int, tuple[int, date, list[str]]] = {}
+    for case_id, resident_id, day, code in db.session.execute(query):
+        grouped.setdefault(case_id, (resident_id, day, []))[2].append(code)
+    found: dict[int, list[LoggedCase]] = {}
+    for resident_id, day, codes in grouped.values():
+        found.setdefault(resident_id, []).append(LoggedCase(day, tuple(codes)))
+    return found
+
+
+def resident_progress(program: Program, resident: Resident,
+                      catalogue: Catalogue | None = None,
+                      cases: list[LoggedCase] | None = None):
+    """The resident's measures against every target of their track."""
+    if cases is None:
+        cases = _counted_cases(program, resident).get(resident.id, [])
+    return progress(resident.track, cases, catalogue or catalogue_of(program),
                     graduation(program, resident))
 
 
@@ -214,23 +231,17 @@ def category_counts(program: Program) -> dict[tuple[int, str], int]:
 
 def dashboard(program: Program) -> dict[str, Any]:
     """The program director's view: a residents x categories count matrix, and every
-    resident's targets with who is behind."""
-    from sqlalchemy import func
-
+    resident's targets with who is behind (the catalogue and the cases read once)."""
     cats = categories(program)
     counts = category_counts(program)
+    catalogue = catalogue_of(program)
+    logged = _counted_cases(program)
     residents = list(program.residents)
-    query = (select(Case.resident_id, func.count(Case.id))
-             .where(Case.program_id == program.id, Case.state != "returned")
-             .group_by(Case.resident_id))
-    if not program.count_unverified:
-        query = query.where(Case.state == "verified")
-    totals = dict(db.session.execute(query).all())
     rows = []
     for resident in residents:
-        measures = resident_progress(program, resident)
+        mine = logged.get(resident.id, [])
+        measures = resident_progress(program, resident, catalogue, mine)
         rows.append({"resident": resident, "measures": measures,
-                     "behind": [m for m in measures if not m.met],
-                     "total": totals.get(resident.id, 0)})
+                     "behind": [m for m in measures if not m.met], "total": len(mine)})
     return {"categories": cats, "residents": residents, "rows": rows,
             "matrix": [[counts.get((r.id, c.code), 0) for c in cats] for r in residents]}

@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scheduler.calendar import Calendar
+
 from ..extensions import db
 from .columns import in_list, now
 
@@ -71,6 +73,13 @@ class Program(db.Model):
     requests: Mapped[list[Request]] = relationship(
         back_populates="program", cascade="all, delete-orphan",
         order_by="(Request.position, Request.id)")
+
+    @property
+    def year_calendar(self) -> Calendar:
+        """The academic year's blocks and weeks; ValueError before the year is set up."""
+        if self.year_start is None:
+            raise ValueError("the academic year is not set up yet")
+        return Calendar(self.year_start, self.calendar)
 
     __table_args__ = (
         CheckConstraint("length(name) > 0", name="name_not_empty"),

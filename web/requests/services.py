@@ -60,7 +60,7 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
         weeks = sorted({int(w) for w in data.get("weeks") or []})
         if not weeks:
             return Outcome(field_errors={"weeks": ["choose at least one week"]})
-        calendar = _calendar(program)
+        calendar = program.year_calendar
         details["weeks"] = [calendar.week_start(w).isoformat() for w in weeks]
     else:
         target = data.get("target") or ""
@@ -121,13 +121,13 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
 
 def week_choices(program: Program) -> list[tuple[int, str]]:
     """(week number, 'Week 25 · 16 Dec – 22 Dec 2027') for the whole year."""
-    calendar = _calendar(program)
+    calendar = program.year_calendar
     return [(w, f"Week {w} · {_day(calendar.week_start(w))} – {_day(calendar.week_end(w))}")
             for w in range(1, 53)]
 
 
 def block_choices(program: Program) -> list[tuple[int, str]]:
-    calendar = _calendar(program)
+    calendar = program.year_calendar
     return [(b.index, f"Block {b.index} · {_day(b.start)} – {_day(b.end)}")
             for b in calendar.blocks]
 
@@ -153,14 +153,6 @@ def describe(request: Request) -> str:
              + ", ".join(map(str, blocks))) if blocks else " all year"
     verb = "On" if request.kind == "assign" else "Not on"
     return f"{verb} {target}{where}"
-
-
-def _calendar(program: Program):
-    from scheduler.calendar import Calendar
-
-    if program.year_start is None:
-        raise ValueError("the academic year is not set up yet")
-    return Calendar(program.year_start, program.calendar)
 
 
 def _day(day: date) -> str:

@@ -17,6 +17,29 @@ from ..views import owned, show_errors
 from . import bp
 from .forms import CsvImportForm, RequirementForm, ResidentForm, RotationForm, RuleForm
 
+
+def _saved(form, outcome, message: str, back: str, program):
+    """After a save: commit and go back to the list, or put the errors on the form."""
+    if outcome.ok:
+        db.session.commit()
+        flash(message, "info")
+        return redirect(url_for(back, program_id=program.id))
+    show_errors(form, outcome)
+    return None
+
+
+def _deleted(outcome, message: str, back: str, program, refused: str = ""):
+    """After a delete: commit, or say what still needs the entry; back to the list."""
+    if outcome.ok:
+        db.session.commit()
+        flash(message, "info")
+    else:
+        if refused:
+            flash(refused, "error")
+        show_errors(None, outcome)
+    return redirect(url_for(back, program_id=program.id))
+
+
 # --- rotations ---------------------------------------------------------------------------
 
 @bp.get("/rotations")
@@ -37,11 +60,10 @@ def edit_rotation(program, rotation_id: int | None = None):
         form.levels.data, form.tracks.data = rotation.levels or [], rotation.tracks or []
     if form.validate_on_submit():
         outcome = services.save_rotation(program, rotation, form.data)
-        if outcome.ok:
-            db.session.commit()
-            flash(f"Rotation {form.code.data} saved.", "info")
-            return redirect(url_for("setup.rotations", program_id=program.id))
-        show_errors(form, outcome)
+        done = _saved(form, outcome, f"Rotation {form.code.data} saved.", "setup.rotations",
+                      program)
+        if done is not None:
+            return done
     return render_template("setup/rotation_form.html", program=program, form=form,
                            rotation=rotation)
 
@@ -51,14 +73,8 @@ def edit_rotation(program, rotation_id: int | None = None):
 def delete_rotation(program, rotation_id: int):
     rotation = owned(Rotation, program, rotation_id)
     code = rotation.code
-    outcome = services.delete_rotation(program, rotation)
-    if outcome.ok:
-        db.session.commit()
-        flash(f"Rotation {code} deleted.", "info")
-    else:
-        flash(f"Rotation {code} is still needed:", "error")
-        show_errors(None, outcome)
-    return redirect(url_for("setup.rotations", program_id=program.id))
+    return _deleted(services.delete_rotation(program, rotation), f"Rotation {code} deleted.",
+                    "setup.rotations", program, refused=f"Rotation {code} is still needed:")
 
 
 # --- residents ---------------------------------------------------------------------------
@@ -81,11 +97,9 @@ def edit_resident(program, resident_id: int | None = None):
         form.account.data = resident.user.email if resident.user else ""
     if form.validate_on_submit():
         outcome = roster.save_resident(program, resident, form.data)
-        if outcome.ok:
-            db.session.commit()
-            flash(f"Resident {form.key.data} saved.", "info")
-            return redirect(url_for("setup.residents", program_id=program.id))
-        show_errors(form, outcome)
+        done = _saved(form, outcome, f"Resident {form.key.data} saved.", "setup.residents", program)
+        if done is not None:
+            return done
     return render_template("setup/resident_form.html", program=program, form=form,
                            resident=resident)
 
@@ -95,13 +109,8 @@ def edit_resident(program, resident_id: int | None = None):
 def delete_resident(program, resident_id: int):
     resident = owned(Resident, program, resident_id)
     key = resident.key
-    outcome = roster.delete_resident(program, resident)
-    if outcome.ok:
-        db.session.commit()
-        flash(f"Resident {key} deleted.", "info")
-    else:
-        show_errors(None, outcome)
-    return redirect(url_for("setup.residents", program_id=program.id))
+    return _deleted(roster.delete_resident(program, resident), f"Resident {key} deleted.",
+                    "setup.residents", program)
 
 
 @bp.post("/residents/import")
@@ -156,11 +165,9 @@ def edit_requirement(program, requirement_id: int | None = None):
                            ).for_program(program)
     if form.validate_on_submit():
         outcome = entry_forms.save_requirement(program, row, form.data)
-        if outcome.ok:
-            db.session.commit()
-            flash("Requirement saved.", "info")
-            return redirect(url_for("setup.requirements", program_id=program.id))
-        show_errors(form, outcome)
+        done = _saved(form, outcome, "Requirement saved.", "setup.requirements", program)
+        if done is not None:
+            return done
     return render_template("setup/entry_form.html", program=program, form=form, row=row,
                            section="requirement")
 
@@ -169,13 +176,8 @@ def edit_requirement(program, requirement_id: int | None = None):
 @program_page(*MANAGERS)
 def delete_requirement(program, requirement_id: int):
     row = owned(Requirement, program, requirement_id)
-    outcome = entry_forms.delete_requirement(program, row)
-    if outcome.ok:
-        db.session.commit()
-        flash("Requirement deleted.", "info")
-    else:
-        show_errors(None, outcome)
-    return redirect(url_for("setup.requirements", program_id=program.id))
+    return _deleted(entry_forms.delete_requirement(program, row), "Requirement deleted.",
+                    "setup.requirements", program)
 
 
 @bp.get("/rules")
@@ -195,11 +197,9 @@ def edit_rule(program, rule_id: int | None = None):
                     ).for_program(program, blocks)
     if form.validate_on_submit():
         outcome = entry_forms.save_rule(program, row, form.data)
-        if outcome.ok:
-            db.session.commit()
-            flash("Rule saved.", "info")
-            return redirect(url_for("setup.rules", program_id=program.id))
-        show_errors(form, outcome)
+        done = _saved(form, outcome, "Rule saved.", "setup.rules", program)
+        if done is not None:
+            return done
     return render_template("setup/entry_form.html", program=program, form=form, row=row,
                            section="rule")
 
@@ -208,10 +208,5 @@ def edit_rule(program, rule_id: int | None = None):
 @program_page(*MANAGERS)
 def delete_rule(program, rule_id: int):
     row = owned(Rule, program, rule_id)
-    outcome = entry_forms.delete_rule(program, row)
-    if outcome.ok:
-        db.session.commit()
-        flash("Rule deleted.", "info")
-    else:
-        show_errors(None, outcome)
-    return redirect(url_for("setup.rules", program_id=program.id))
+    return _deleted(entry_forms.delete_rule(program, row), "Rule deleted.",
+                    "setup.rules", program)
