@@ -10,8 +10,11 @@ graduation.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 
 from .catalogue import Catalogue, Target
 
@@ -52,32 +55,63 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
-def counts_toward(target: Target, case: LoggedCase, catalogue: Catalogue) -> bool:
-    category_of = catalogue.category_of
-    categories = [category_of[p] for p in case.procedures if p in category_of]
+ALL = "*"
+
+
+def measure_key(target: Target) -> str:
+    """What a target counts, as a key: every case (`*`), one kind (`kind:reading`) or one
+    category (`cat:EMBO`). Running tallies are kept per key."""
     if target.category is not None:
-        return any(c.code == target.category for c in categories)
+        return f"cat:{target.category}"
     if target.kind is not None:
-        return any(c.kind == target.kind for c in categories)
-    return bool(categories)
+        return f"kind:{target.kind}"
+    return ALL
+
+
+def case_keys(procedures: Iterable[str], catalogue: Catalogue) -> set[str]:
+    """Every measure key a case with these procedure codes counts toward (once each)."""
+    category_of = catalogue.category_of
+    categories = [category_of[p] for p in procedures if p in category_of]
+    keys = {f"cat:{c.code}" for c in categories} | {f"kind:{c.kind}" for c in categories}
+    return keys | {ALL} if categories else keys
+
+
+def counts_toward(target: Target, case: LoggedCase, catalogue: Catalogue) -> bool:
+    return measure_key(target) in case_keys(case.procedures, catalogue)
+
+
+def in_period(target: Target, graduation: date | None) -> tuple[date | None, date | None]:
+    """The days a windowed target may count: the last `last_years` before graduation."""
+    if target.last_years is None or graduation is None:
+        return None, None
+    return add_months(graduation, -12 * target.last_years), graduation
+
+
+def best_window(daily: list[tuple[date, int]], months: int
+                ) -> tuple[int, tuple[date, date] | None]:
+    """The most cases inside any window of `months` months, from (day, cases) sorted by day:
+    the count and the window [first, end)."""
+    days = [d for d, _ in daily]
+    before = [0, *accumulate(n for _, n in daily)]
+    best, window = 0, None
+    for i, first in enumerate(days):
+        end = add_months(first, months)
+        inside = before[bisect.bisect_left(days, end)] - before[i]
+        if inside > best:
+            best, window = inside, (first, end)
+    return best, window
 
 
 def measure(target: Target, cases: list[LoggedCase], catalogue: Catalogue,
             graduation: date | None = None) -> Measure:
     """How far a resident's cases go toward one target."""
-    days = sorted(c.day for c in cases if counts_toward(target, c, catalogue))
+    counted = [c.day for c in cases if counts_toward(target, c, catalogue)]
     if target.window_months is None:
-        return Measure(target, len(days))
-    if target.last_years is not None and graduation is not None:
-        start = add_months(graduation, -12 * target.last_years)
-        days = [d for d in days if start <= d <= graduation]
-    best, window = 0, None
-    for i, first in enumerate(days):
-        end = add_months(first, target.window_months)       # the window is [first, end)
-        inside = bisect.bisect_left(days, end) - i
-        if inside > best:
-            best, window = inside, (first, end)
-    return Measure(target, best, window)
+        return Measure(target, len(counted))
+    start, end = in_period(target, graduation)
+    daily = sorted(Counter(d for d in counted
+                           if start is None or end is None or start <= d <= end).items())
+    return Measure(target, *best_window(daily, target.window_months))
 
 
 def progress(track: str, cases: list[LoggedCase], catalogue: Catalogue,

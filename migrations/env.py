@@ -36,9 +36,20 @@ def run_migrations_online():
     args = dict(current_app.extensions["migrate"].configure_args)
     args.setdefault("process_revision_directives", skip_empty_revisions)
     with db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys
+            # on, that drop would cascade and delete the rows of every table referring to it.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=db.metadata, **args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.commit()
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -28,7 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI="sqlite:///residency.db",  # relative to instance/
-        MAX_CONTENT_LENGTH=5 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=32 * 1024 * 1024,   # a program's case-log history
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         RATELIMIT_STORAGE_URI="memory://",

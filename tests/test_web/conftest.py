@@ -8,15 +8,21 @@ If no PostgreSQL server answers, the PostgreSQL runs fail: CI must start one (`.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from web_support import PASSWORD, POSTGRES
+from sqlalchemy import create_engine, select, text
+from test_solving import TINY
+from web_support import PASSWORD, POSTGRES, csrf_token, program_id, sign_in, upload
 
+from scheduler import load_program_text
+from solver.engine import SolveOptions, solve
 from web import create_app
 from web.accounts import create_user
+from web.cases.services import ensure_catalogue
 from web.extensions import db
+from web.models import Program, Resident, Schedule, User
 
 
 @pytest.fixture(scope="session")
@@ -72,3 +78,35 @@ def make_user(app):
         return email
 
     return make
+
+
+# TINY without its request, in the academic year holding today (cases cannot be in the future).
+YEAR = date.today().year - (date.today().month < 7)
+PAST = TINY.split("[[request]]")[0].replace("2027-07-01", f"{YEAR}-07-01")
+
+
+@pytest.fixture
+def cases(app, client, make_user):
+    """A program with a published schedule for this year, its case-log catalogue, resident
+    Ash (ash@example.org) and two faculty (dr.quill@, dr.other@); nobody signed in."""
+    make_user("chief@example.org", "Tiny", "chief")
+    sign_in(client, "chief@example.org")
+    pid = program_id(app, "Tiny")
+    response = upload(client, f"/programs/{pid}/import", "file", "past.toml", PAST)
+    assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+    answer = solve(load_program_text(PAST).program, SolveOptions(time_limit=10))
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    make_user("ash@example.org", "Tiny IR", "resident")
+    make_user("dr.quill@example.org", "Tiny IR", "faculty")
+    make_user("dr.other@example.org", "Tiny IR", "faculty")
+    with app.app_context():
+        db.session.add(Schedule(program_id=pid, state="published", version=1,
+                                data=answer.as_dict()))
+        ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
+        ash.user = db.session.scalar(select(User).where(User.email == "ash@example.org"))
+        ensure_catalogue(db.session.get(Program, pid))
+        db.session.commit()
+        rotation_today = answer.residents["ash"].rotations[
+            load_program_text(PAST).program.calendar.block_of_day(date.today()) - 1]
+        faculty = db.session.scalar(select(User.id).where(User.email == "dr.quill@example.org"))
+    return {"id": pid, "rotation": rotation_today, "faculty": faculty, "schedule": answer}

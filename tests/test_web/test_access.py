@@ -74,6 +74,11 @@ ALLOWED = {
     "cases.queue": STAFF,
     "cases.verify": STAFF,
     "cases.overview": STAFF,
+    "cases.import_mine": ("resident",),
+    "cases.import_program": MANAGERS,
+    "cases.export_mine": ("resident",),
+    "cases.export_program": MANAGERS,
+    "cases.mark_entered": ("resident",),
 }
 
 

@@ -8,63 +8,17 @@ import json
 import re
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import select
-from test_solving import TINY
-from web_support import csrf_token, program_id, sign_in, upload
+from web_support import csrf_token, log_case, sign_in, type_id
 
-from scheduler import load_program_text
-from solver.engine import SolveOptions, solve
-from web.cases.services import ensure_catalogue
 from web.extensions import db
-from web.models import Case, ProcedureType, Program, Resident, Schedule, User
-
-# TINY without its request, in the academic year holding today (cases cannot be in the future).
-YEAR = date.today().year - (date.today().month < 7)
-PAST = TINY.split("[[request]]")[0].replace("2027-07-01", f"{YEAR}-07-01")
-
-
-@pytest.fixture
-def cases(app, client, make_user):
-    make_user("chief@example.org", "Tiny", "chief")
-    sign_in(client, "chief@example.org")
-    pid = program_id(app, "Tiny")
-    response = upload(client, f"/programs/{pid}/import", "file", "past.toml", PAST)
-    assert response.status_code == 302, response.get_data(as_text=True)[:1500]
-    answer = solve(load_program_text(PAST).program, SolveOptions(time_limit=10))
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
-    make_user("ash@example.org", "Tiny IR", "resident")
-    make_user("dr.quill@example.org", "Tiny IR", "faculty")
-    make_user("dr.other@example.org", "Tiny IR", "faculty")
-    with app.app_context():
-        db.session.add(Schedule(program_id=pid, state="published", version=1,
-                                data=answer.as_dict()))
-        ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
-        ash.user = db.session.scalar(select(User).where(User.email == "ash@example.org"))
-        ensure_catalogue(db.session.get(Program, pid))
-        db.session.commit()
-        rotation_today = answer.residents["ash"].rotations[
-            load_program_text(PAST).program.calendar.block_of_day(date.today()) - 1]
-        faculty = db.session.scalar(select(User.id).where(User.email == "dr.quill@example.org"))
-    return {"id": pid, "rotation": rotation_today, "faculty": faculty}
-
-
-def _type_id(app, code: str) -> int:
-    with app.app_context():
-        return db.session.scalar(select(ProcedureType.id).where(ProcedureType.code == code))
-
-
-def _log(client, pid, **fields):
-    path = f"/programs/{pid}/my/cases"
-    data = {"day": date.today().isoformat(), "role": "primary", "attending": "0",
-            "complications": "none", **fields, "csrf_token": csrf_token(client, path)}
-    return client.post(path, data=data, follow_redirects=True).get_data(as_text=True)
+from web.models import Case, Program
 
 
 def test_a_case_is_logged_with_the_rotation_from_the_schedule(app, client, cases):
     sign_in(client, "ash@example.org")
-    page = _log(client, cases["id"], primary=str(_type_id(app, "PARACENTESIS")),
-                others=[str(_type_id(app, "THORACENTESIS"))],
+    page = log_case(client, cases["id"], primary=str(type_id(app, "PARACENTESIS")),
+                others=[str(type_id(app, "THORACENTESIS"))],
                 attending=str(cases["faculty"]), patient_ref="K7")
     assert f"Case logged on {cases['rotation']}" in page
     assert "Paracentesis (primary)" in page
@@ -80,7 +34,7 @@ def test_a_phi_looking_reference_is_refused_and_nothing_is_stored(app, client, c
     for reference, words in (("John Smith", "looks like a name"),
                              ("MRN 00442211", "medical record"),
                              ("01/31/1970", "date")):
-        page = _log(client, cases["id"], primary=str(_type_id(app, "PARACENTESIS")),
+        page = log_case(client, cases["id"], primary=str(type_id(app, "PARACENTESIS")),
                     patient_ref=reference)
         assert words in page, reference
     with app.app_context():
@@ -89,17 +43,17 @@ def test_a_phi_looking_reference_is_refused_and_nothing_is_stored(app, client, c
 
 def test_future_cases_and_missing_procedures_are_refused(app, client, cases):
     sign_in(client, "ash@example.org")
-    page = _log(client, cases["id"], primary="0")
+    page = log_case(client, cases["id"], primary="0")
     assert "choose the primary procedure" in page
-    page = _log(client, cases["id"], primary=str(_type_id(app, "PICC")),
+    page = log_case(client, cases["id"], primary=str(type_id(app, "PICC")),
                 day=(date.today() + timedelta(days=2)).isoformat())
     assert "cannot be in the future" in page
 
 
 def test_repeat_last_case_fills_the_form(app, client, cases):
     sign_in(client, "ash@example.org")
-    picc = _type_id(app, "PICC")
-    _log(client, cases["id"], primary=str(picc), attending=str(cases["faculty"]),
+    picc = type_id(app, "PICC")
+    log_case(client, cases["id"], primary=str(picc), attending=str(cases["faculty"]),
          site="VA Medical Center")
     page = client.get(f"/programs/{cases['id']}/my/cases?repeat=1").get_data(as_text=True)
     assert f'<option selected value="{picc}">' in page or \
@@ -109,7 +63,7 @@ def test_repeat_last_case_fills_the_form(app, client, cases):
 
 def test_the_attending_verifies_and_progress_counts(app, client, cases):
     sign_in(client, "ash@example.org")
-    _log(client, cases["id"], primary=str(_type_id(app, "EMBO-TUMOR")),
+    log_case(client, cases["id"], primary=str(type_id(app, "EMBO-TUMOR")),
          attending=str(cases["faculty"]))
     progress = client.get(f"/programs/{cases['id']}/my/progress").get_data(as_text=True)
     assert "Embolization (example)" in progress and "example target" in progress
@@ -150,9 +104,9 @@ def test_the_attending_verifies_and_progress_counts(app, client, cases):
 
 def test_the_program_directors_dashboard_counts_per_resident(app, client, cases, make_user):
     sign_in(client, "ash@example.org")
-    _log(client, cases["id"], primary=str(_type_id(app, "EMBO-TUMOR")),
-         others=[str(_type_id(app, "ANGIO-ARTERIAL"))])
-    _log(client, cases["id"], primary=str(_type_id(app, "BIOPSY-LIVER")))
+    log_case(client, cases["id"], primary=str(type_id(app, "EMBO-TUMOR")),
+         others=[str(type_id(app, "ANGIO-ARTERIAL"))])
+    log_case(client, cases["id"], primary=str(type_id(app, "BIOPSY-LIVER")))
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     make_user("pd@example.org", "Tiny IR", "program_director")
     sign_in(client, "pd@example.org")

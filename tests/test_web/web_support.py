@@ -62,3 +62,24 @@ def chief_imports(app, client, make_user, text: str, program: str = "Tiny") -> i
     response = upload(client, f"/programs/{pid}/import", "file", "program.toml", text)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return pid
+
+
+def type_id(app, code: str) -> int:
+    """The id of a procedure type of the catalogue, by code."""
+    from sqlalchemy import select
+
+    from web.extensions import db
+    from web.models import ProcedureType
+
+    with app.app_context():
+        return db.session.scalar(select(ProcedureType.id).where(ProcedureType.code == code))
+
+
+def log_case(client, pid: int, **fields) -> str:
+    """Log a case on the resident's page (today, primary operator, unless fields say)."""
+    from datetime import date
+
+    path = f"/programs/{pid}/my/cases"
+    data = {"day": date.today().isoformat(), "role": "primary", "attending": "0",
+            "complications": "none", **fields, "csrf_token": csrf_token(client, path)}
+    return client.post(path, data=data, follow_redirects=True).get_data(as_text=True)

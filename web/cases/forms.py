@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DateField,
     SelectField,
@@ -49,3 +50,10 @@ class CaseForm(FlaskForm):
 
 class VerifyForm(FlaskForm):
     comment = StringField("Comment (needed to return a case)", validators=[Length(max=500)])
+
+
+class CaseImportForm(FlaskForm):
+    file = FileField("Case log (.csv or .xlsx)", validators=[
+        FileRequired("Choose a CSV or Excel file."),
+        FileAllowed(["csv", "xlsx"], "A case log file ends in .csv or .xlsx.")])
+    submit = SubmitField("Import cases")

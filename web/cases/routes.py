@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import STAFF, program_page
+from ..access import MANAGERS, STAFF, can, program_page
 from ..extensions import db
 from ..models import Case
 from ..requests.services import resident_of
 from ..views import owned, show_errors
-from . import bp, services
-from .forms import CaseForm, VerifyForm
+from . import bp, imports, services
+from .forms import CaseForm, CaseImportForm, VerifyForm
 
 
 def _resident(program):
@@ -105,3 +105,86 @@ def overview(program):
     db.session.commit()
     return render_template("cases/dashboard.html", program=program,
                            board=services.dashboard(program))
+
+
+# --- import and the ACGME export ----------------------------------------------------------
+
+VERIFYING_IMPORTERS = ("admin", "program_director", "coordinator")
+
+
+def _import_page(program, resident, form, result=None, status=200):
+    return render_template("cases/import.html", program=program, resident=resident,
+                           form=form, result=result, columns=imports.COLUMNS), status
+
+
+def _run_import(program, resident, form):
+    """Import the uploaded file: a summary on success, every bad row (422) otherwise."""
+    upload = form.file.data
+    result = imports.import_cases(program, upload.filename or "", upload.read(),
+                                  resident=resident,
+                                  may_verify=resident is None and can(*VERIFYING_IMPORTERS))
+    if not result.ok:
+        db.session.rollback()
+        return _import_page(program, resident, form, result, 422)
+    db.session.commit()
+    flash(f"Imported {result.added} case(s)" + (
+        f"; {result.already} row(s) were already imported and were skipped"
+        if result.already else "") + ".", "info")
+    return _import_page(program, resident, form, result)
+
+
+@bp.route("/my/cases/import", methods=["GET", "POST"])
+@program_page("resident")
+def import_mine(program):
+    """A resident imports their own spreadsheet of cases."""
+    resident = _resident(program)
+    form = CaseImportForm()
+    if resident is not None and form.validate_on_submit():
+        return _run_import(program, resident, form)
+    return _import_page(program, resident, form, status=422 if form.errors else 200)
+
+
+@bp.route("/case-logs/import", methods=["GET", "POST"])
+@program_page(*MANAGERS)
+def import_program(program):
+    """Program staff import cases for many residents (a `resident` column says whose)."""
+    form = CaseImportForm()
+    if form.validate_on_submit():
+        return _run_import(program, None, form)
+    return _import_page(program, None, form, status=422 if form.errors else 200)
+
+
+def _csv(text: str, name: str) -> Response:
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/my/cases/acgme.csv")
+@program_page("resident")
+def export_mine(program):
+    """My cases in the ACGME Case Log form's fields (only those not yet entered, unless
+    ?all=1)."""
+    resident = _resident(program) or abort(404)
+    text = imports.acgme_csv(program, resident, only_not_entered=not request.args.get("all"))
+    return _csv(text, f"case-log-{resident.key}.csv")
+
+
+@bp.get("/case-logs/acgme.csv")
+@program_page(*MANAGERS)
+def export_program(program):
+    """Every resident's cases in the ACGME Case Log form's fields."""
+    return _csv(imports.acgme_csv(program), f"case-logs-{program.id}.csv")
+
+
+@bp.post("/my/cases/acgme")
+@program_page("resident")
+def mark_entered(program):
+    """Tick cases as entered in ACGME (or untick them), so none is typed in twice."""
+    resident = _resident(program) or abort(404)
+    ids = [int(i) for i in request.form.getlist("case") if i.isdigit()]
+    entered = request.form.get("action") != "unmark"
+    marked = imports.mark_entered(program, resident, ids, entered)
+    db.session.commit()
+    flash(f"{marked} case(s) marked as {'entered' if entered else 'not entered'} in ACGME.",
+          "info")
+    return redirect(url_for("cases.my_cases", program_id=program.id))

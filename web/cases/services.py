@@ -7,23 +7,17 @@ kept. The rotation is filled in from the published schedule for the case's day.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 
-from caselog import (
-    Catalogue,
-    LoggedCase,
-    Target,
-    load_default,
-    progress,
-    reference_hash,
-    reference_problem,
-)
+from caselog import Catalogue, Measure, Target, load_default, reference_hash, reference_problem
 from caselog.catalogue import Category
 from caselog.catalogue import ProcedureType as TypeEntry
+from caselog.progress import ALL, best_window, in_period, measure_key
 
 from ..entries import Outcome
 from ..extensions import db
@@ -41,6 +35,7 @@ from ..models import (
 from ..models.columns import now
 from ..schedules.grid import as_file
 from ..schedules.services import latest_published
+from . import tally
 
 EARLIEST_DAYS = 6 * 366   # a residency's worth of days back
 
@@ -87,18 +82,29 @@ def attendings(program: Program) -> list[User]:
         User.active.is_(True)).order_by(User.name, User.email)))
 
 
-def rotation_on(program: Program, resident: Resident, day: date) -> tuple[str, str]:
-    """(rotation code, its site) for the resident on `day` in the published schedule."""
+def rotation_finder(program: Program) -> Callable[[str, date], tuple[str, str]]:
+    """A look-up (resident key, day) -> (rotation code, its site) in the published schedule
+    (blank when none is published or the day is outside its year); reads the schedule once."""
     published = latest_published(program)
     if published is None or program.year_start is None:
-        return "", ""
-    block = program.year_calendar.block_of_day(day)
-    row = as_file(published.data).residents.get(resident.key)
-    if block is None or row is None or block > len(row.rotations):
-        return "", ""
-    code = row.rotations[block - 1]
-    rotation = next((r for r in program.rotations if r.code == code), None)
-    return code, rotation.site if rotation else ""
+        return lambda key, day: ("", "")
+    rows = as_file(published.data).residents
+    calendar = program.year_calendar
+    sites = {r.code: r.site for r in program.rotations}
+
+    def find(key: str, day: date) -> tuple[str, str]:
+        block, row = calendar.block_of_day(day), rows.get(key)
+        if block is None or row is None or block > len(row.rotations):
+            return "", ""
+        code = row.rotations[block - 1]
+        return code, sites.get(code, "")
+
+    return find
+
+
+def rotation_on(program: Program, resident: Resident, day: date) -> tuple[str, str]:
+    """(rotation code, its site) for the resident on `day` in the published schedule."""
+    return rotation_finder(program)(resident.key, day)
 
 
 def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tuple[
@@ -132,15 +138,17 @@ def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tupl
                 site=(data.get("site") or "").strip() or site, rotation=code,
                 complications=data.get("complications") or "none",
                 notes=(data.get("notes") or "").strip(),
-                patient_hash=_hash(program, reference) if reference else None)
+                patient_hash=reference_digest(program, reference) if reference else None)
     case.procedures = [CaseProcedure(type=primary, primary=True)] + [
         CaseProcedure(type=t) for t in others if t.id != primary.id]
     db.session.add(case)
     db.session.flush()
+    tally.record(program, [tally.facts(case)])
     return case, Outcome()
 
 
-def _hash(program: Program, reference: str) -> str:
+def reference_digest(program: Program, reference: str) -> str:
+    """The keyed hash kept instead of a patient reference (per program)."""
     key = current_app.config.get("CASE_REFERENCE_KEY") or current_app.config["SECRET_KEY"]
     return reference_hash(str(key).encode("utf-8"), f"program-{program.id}", reference)
 
@@ -165,10 +173,12 @@ def verify(case: Case, user: User, verified: bool, comment: str = "") -> Outcome
         return Outcome(field_errors={"": ["only the case's attending can verify it"]})
     if not verified and not comment.strip():
         return Outcome(field_errors={"comment": ["say what needs fixing"]})
+    before = tally.facts(case)
     case.state = "verified" if verified else "returned"
     case.comment = "" if verified else comment.strip()
     case.verified_at = now()
     db.session.flush()
+    tally.restate(case.program, before, tally.facts(case))
     return Outcome()
 
 
@@ -181,67 +191,75 @@ def graduation(program: Program, resident: Resident) -> date | None:
     return end.replace(year=end.year + years_left)
 
 
-def _counted_cases(program: Program, resident: Resident | None = None
-                   ) -> dict[int, list[LoggedCase]]:
-    """Resident id -> the cases that count (not returned; verified only, if the program says
-    so), with their procedure codes, in one query for the whole program or one resident."""
-    query = (select(Case.id, Case.resident_id, Case.day, ProcedureType.code)
+def _daily(program: Program, key: str, since: date) -> dict[int, list[tuple[date, int]]]:
+    """Resident id -> (day, cases that count toward `key`) from `since` on, sorted: what a
+    windowed target (MQSA's any 6 months) needs, in one grouped query."""
+    query = (select(Case.resident_id, Case.day, func.count(distinct(Case.id)))
              .join(CaseProcedure, CaseProcedure.case_id == Case.id)
              .join(ProcedureType, ProcedureType.id == CaseProcedure.type_id)
-             .where(Case.program_id == program.id, Case.state != "returned")
-             .order_by(Case.id, CaseProcedure.primary.desc()))
-    if resident is not None:
-        query = query.where(Case.resident_id == resident.id)
+             .join(ProcedureCategory, ProcedureCategory.id == ProcedureType.category_id)
+             .where(Case.program_id == program.id, Case.state != "returned",
+                    Case.day >= since)
+             .group_by(Case.resident_id, Case.day).order_by(Case.resident_id, Case.day))
+    if key.startswith("cat:"):
+        query = query.where(ProcedureCategory.code == key.removeprefix("cat:"))
+    elif key.startswith("kind:"):
+        query = query.where(ProcedureCategory.kind == key.removeprefix("kind:"))
     if not program.count_unverified:
         query = query.where(Case.state == "verified")
-    grouped: dict[int, tuple[int, date, list[str]]] = {}
-    for case_id, resident_id, day, code in db.session.execute(query):
-        grouped.setdefault(case_id, (resident_id, day, []))[2].append(code)
-    found: dict[int, list[LoggedCase]] = {}
-    for resident_id, day, codes in grouped.values():
-        found.setdefault(resident_id, []).append(LoggedCase(day, tuple(codes)))
+    found: dict[int, list[tuple[date, int]]] = {}
+    for resident_id, day, n in db.session.execute(query):
+        found.setdefault(resident_id, []).append((day, n))
+    return found
+
+
+def measures_for(program: Program, residents: list[Resident],
+                 catalogue: Catalogue | None = None) -> dict[int, list[Measure]]:
+    """Resident id -> their measures against every target of their track: plain counts from
+    the tally, windowed targets from the days their cases fall on."""
+    catalogue = catalogue or catalogue_of(program)
+    ids = [r.id for r in residents]
+    counted = tally.totals(program, ids if len(ids) == 1 else None)
+    graduations = {r.id: graduation(program, r) for r in residents}
+    windowed = {measure_key(t): t for r in residents for t in catalogue.targets_for(r.track)
+                if t.window_months is not None}
+    daily: dict[str, dict[int, list[tuple[date, int]]]] = {}
+    for key, target in windowed.items():
+        starts = [in_period(target, g)[0] for g in graduations.values()]
+        since = min((s for s in starts if s is not None), default=date.min)
+        daily[key] = _daily(program, key, since if None not in starts else date.min)
+    found: dict[int, list[Measure]] = {}
+    for resident in residents:
+        measures = []
+        for target in catalogue.targets_for(resident.track):
+            key = measure_key(target)
+            if target.window_months is None:
+                measures.append(Measure(target, counted.get((resident.id, key), 0)))
+                continue
+            start, end = in_period(target, graduations[resident.id])
+            days = [(d, n) for d, n in daily[key].get(resident.id, [])
+                    if start is None or end is None or start <= d <= end]
+            measures.append(Measure(target, *best_window(days, target.window_months)))
+        found[resident.id] = measures
     return found
 
 
 def resident_progress(program: Program, resident: Resident,
-                      catalogue: Catalogue | None = None,
-                      cases: list[LoggedCase] | None = None):
+                      catalogue: Catalogue | None = None) -> list[Measure]:
     """The resident's measures against every target of their track."""
-    if cases is None:
-        cases = _counted_cases(program, resident).get(resident.id, [])
-    return progress(resident.track, cases, catalogue or catalogue_of(program),
-                    graduation(program, resident))
-
-
-def category_counts(program: Program) -> dict[tuple[int, str], int]:
-    """(resident id, category code) -> cases counted, in one query (a case counts once per
-    category however many of its procedures fall in it)."""
-    from sqlalchemy import distinct, func
-
-    query = (select(Case.resident_id, ProcedureCategory.code, func.count(distinct(Case.id)))
-             .join(CaseProcedure, CaseProcedure.case_id == Case.id)
-             .join(ProcedureType, ProcedureType.id == CaseProcedure.type_id)
-             .join(ProcedureCategory, ProcedureCategory.id == ProcedureType.category_id)
-             .where(Case.program_id == program.id, Case.state != "returned")
-             .group_by(Case.resident_id, ProcedureCategory.code))
-    if not program.count_unverified:
-        query = query.where(Case.state == "verified")
-    return {(rid, code): n for rid, code, n in db.session.execute(query)}
+    return measures_for(program, [resident], catalogue)[resident.id]
 
 
 def dashboard(program: Program) -> dict[str, Any]:
     """The program director's view: a residents x categories count matrix, and every
-    resident's targets with who is behind (the catalogue and the cases read once)."""
+    resident's targets with who is behind, all from the tally (plus one grouped query per
+    windowed target)."""
     cats = categories(program)
-    counts = category_counts(program)
-    catalogue = catalogue_of(program)
-    logged = _counted_cases(program)
     residents = list(program.residents)
-    rows = []
-    for resident in residents:
-        mine = logged.get(resident.id, [])
-        measures = resident_progress(program, resident, catalogue, mine)
-        rows.append({"resident": resident, "measures": measures,
-                     "behind": [m for m in measures if not m.met], "total": len(mine)})
+    counted = tally.totals(program)
+    measures = measures_for(program, residents, catalogue_of(program))
+    rows = [{"resident": r, "measures": measures[r.id], "total": counted.get((r.id, ALL), 0),
+             "behind": [m for m in measures[r.id] if not m.met]} for r in residents]
     return {"categories": cats, "residents": residents, "rows": rows,
-            "matrix": [[counts.get((r.id, c.code), 0) for c in cats] for r in residents]}
+            "matrix": [[counted.get((r.id, f"cat:{c.code}"), 0) for c in cats]
+                       for r in residents]}

@@ -9,11 +9,20 @@ foreign-key constraints (SQLite enforces foreign keys too, see `create_app`).
 """
 
 from .accounts import ROLES, ApiToken, Membership, User
-from .cases import Case, CaseProcedure, CaseTarget, ProcedureCategory, ProcedureType
+from .cases import (
+    Case,
+    CaseFavourite,
+    CaseProcedure,
+    CaseTally,
+    CaseTarget,
+    ProcedureCategory,
+    ProcedureType,
+)
 from .program import Program, Requirement, Resident, Rotation, Rule
 from .requests import REQUEST_STATUSES, Request
 from .schedules import Schedule, SolveJob
 
-__all__ = ["ROLES", "REQUEST_STATUSES", "ApiToken", "Case", "CaseProcedure", "CaseTarget",
+__all__ = ["ROLES", "REQUEST_STATUSES", "ApiToken", "Case", "CaseFavourite", "CaseProcedure",
+           "CaseTally", "CaseTarget",
            "Membership", "ProcedureCategory", "ProcedureType", "Program", "Request",
            "Requirement", "Resident", "Rotation", "Rule", "Schedule", "SolveJob", "User"]

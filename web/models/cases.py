@@ -22,7 +22,7 @@ from .columns import in_list, now
 
 if TYPE_CHECKING:
     from .accounts import User
-    from .program import Resident
+    from .program import Program, Resident
 
 CASE_ROLES = ("primary", "assistant", "observer")
 CASE_STATES = ("pending", "verified", "returned")
@@ -97,8 +97,12 @@ class Case(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")   # the attending's, when returned
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     entered_in_acgme: Mapped[bool] = mapped_column(default=False)
+    # For imported cases: a digest of the source row (and its repeat number in the file), so
+    # the same file imported twice adds nothing the second time.
+    import_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
+    program: Mapped[Program] = relationship()
     resident: Mapped[Resident] = relationship()
     attending: Mapped[User | None] = relationship()
     procedures: Mapped[list[CaseProcedure]] = relationship(
@@ -111,6 +115,7 @@ class Case(db.Model):
         CheckConstraint(in_list("complications", COMPLICATIONS), name="known_complications"),
         CheckConstraint("state <> 'returned' OR length(comment) > 0",
                         name="returned_with_comment"),
+        UniqueConstraint("program_id", "import_key", name="uq_case_import_key"),
     )
 
 
@@ -127,3 +132,42 @@ class CaseProcedure(db.Model):
     type: Mapped[ProcedureType] = relationship()
 
     __table_args__ = (UniqueConstraint("case_id", "type_id", name="uq_case_procedure"),)
+
+
+class CaseTally(db.Model):
+    """Running counts of cases per resident, calendar month, rotation and measure key
+    (`caselog.measure_key`: all cases, one kind, one category), kept apart for verified and
+    pending cases (returned ones do not count). Dashboards and pace projections read these
+    instead of counting every case; `web.cases.tally.rebuild` recomputes them from the cases."""
+
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    rotation: Mapped[str] = mapped_column(String(64), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(48), primary_key=True)
+    verified: Mapped[bool] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"),
+                                            index=True)
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class CaseFavourite(db.Model):
+    """A resident's routine case, saved to log again in a tap: procedures, role, attending,
+    site (never a patient reference)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"),
+                                             index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    primary_type_id: Mapped[int] = mapped_column(ForeignKey("procedure_type.id",
+                                                            ondelete="CASCADE"))
+    other_type_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    role: Mapped[str] = mapped_column(String(16), default="primary")
+    attending_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                               ondelete="SET NULL"))
+    site: Mapped[str] = mapped_column(String(200), default="")
+
+    primary_type: Mapped[ProcedureType] = relationship()
+
+    __table_args__ = (UniqueConstraint("resident_id", "name", name="uq_case_favourite_name"),
+                      CheckConstraint(in_list("role", CASE_ROLES), name="known_role"))

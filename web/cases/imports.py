@@ -1,0 +1,373 @@
+"""Case-log import (a resident's spreadsheet, another system's export) and the ACGME export.
+
+Import reads CSV or Excel (.xlsx): a header row, then one case per row. All or nothing: any
+bad row and nothing is added, and every bad row is named with its column. Idempotent: each
+row's digest (with its repeat number within the file, so two identical routine cases both
+count) is kept as the case's import key, and a row whose key is already there is skipped, so
+the same file imported twice adds nothing the second time.
+
+Export gives the fields the ACGME Case Log form asks for, one row per case, with the case's
+"entered in ACGME" mark, so a resident types each case into ACGME once.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from caselog import reference_problem
+
+from ..extensions import db
+from ..models import Case, CaseProcedure, Program, Resident
+from ..models.cases import CASE_ROLES, COMPLICATIONS
+from ..models.columns import now
+from . import services, tally
+
+MAX_ROWS = 200_000
+CHUNK = 5_000
+
+# Column -> the header names it is recognised by (lower case; first one is the canonical).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "date": ("date", "procedure date", "case date", "day"),
+    "resident": ("resident", "resident id", "resident key"),
+    "procedure": ("procedure", "primary procedure", "procedure code", "primary cpt",
+                  "cpt", "cpt code"),
+    "other procedures": ("other procedures", "others", "other cpt", "additional cpt"),
+    "role": ("role", "resident role"),
+    "attending": ("attending", "supervisor", "attending physician"),
+    "site": ("site", "institution", "hospital"),
+    "rotation": ("rotation",),
+    "complications": ("complications", "complication"),
+    "notes": ("notes", "comments", "comment"),
+    "reference": ("reference", "patient reference", "case id", "case reference"),
+    "status": ("status", "verification"),
+    "entered in acgme": ("entered in acgme", "acgme", "in acgme"),
+}
+REQUIRED = ("date", "procedure")
+ROLE_WORDS = {"primary": "primary", "primary operator": "primary", "surgeon": "primary",
+              "assistant": "assistant", "assist": "assistant", "observer": "observer",
+              "observe": "observer"}
+YES = {"yes", "y", "true", "1", "x"}
+NO = {"no", "n", "false", "0", ""}
+
+
+@dataclass
+class CaseImport:
+    """The outcome: cases added and rows already imported, or every bad row (nothing added)."""
+
+    added: int = 0
+    already: int = 0
+    errors: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)   # header names we do not read
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class UnreadableFile(ValueError):
+    """The file is not a CSV or Excel sheet we can read."""
+
+
+def read_table(filename: str, data: bytes) -> tuple[list[str], Iterator[list[Any]]]:
+    """(header, rows) of a CSV or .xlsx file; raises UnreadableFile with a reason."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:   # openpyxl raises many kinds on a damaged file
+            raise UnreadableFile(f"not a readable Excel workbook ({exc.__class__.__name__})"
+                                 ) from exc
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None) or ()
+        return [str(h or "").strip() for h in header], (list(r) for r in rows)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    return [h.strip() for h in header], reader
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_day(value: Any) -> date:
+    """A date cell: an Excel date, ISO 2027-08-14, or US 8/14/2027."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d-%b-%Y", "%d %b %Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date (use 2027-08-14 or 8/14/2027)")
+
+
+class _Lookups:
+    """The program's procedures, attendings and residents by every name a file may use."""
+
+    def __init__(self, program: Program):
+        self.types: dict[str, int] = {}
+        cpt: dict[str, set[int]] = {}
+        for category in services.categories(program):
+            for t in category.types:
+                self.types[t.code.lower()] = t.id
+                self.types.setdefault(t.name.lower(), t.id)
+                for code in t.cpt:
+                    cpt.setdefault(code.lower(), set()).add(t.id)
+        for code, ids in cpt.items():       # a CPT code names a type only when it is unique
+            if len(ids) == 1:
+                self.types.setdefault(code, next(iter(ids)))
+        self.attendings: dict[str, int] = {}
+        for user in services.attendings(program):
+            self.attendings[user.email.lower()] = user.id
+            if user.name:
+                self.attendings.setdefault(user.name.lower(), user.id)
+        self.residents: dict[str, Resident] = {}
+        for resident in program.residents:
+            self.residents[resident.key.lower()] = resident
+            if resident.name:
+                self.residents.setdefault(resident.name.lower(), resident)
+            if resident.user is not None:
+                self.residents.setdefault(resident.user.email.lower(), resident)
+
+
+def _columns(header: list[str]) -> tuple[dict[str, int], list[str], list[str]]:
+    """Column -> index, the header names ignored, and the problems with the header."""
+    alias = {name: column for column, names in COLUMNS.items() for name in names}
+    found: dict[str, int] = {}
+    ignored, problems = [], []
+    for index, name in enumerate(header):
+        column = alias.get(" ".join(name.lower().replace("_", " ").split()))
+        if column is None:
+            if name:
+                ignored.append(name)
+        elif column in found:
+            problems.append(f"two columns mean '{column}': '{header[found[column]]}' and "
+                            f"'{name}'")
+        else:
+            found[column] = index
+    missing = [c for c in REQUIRED if c not in found]
+    if missing:
+        problems.append("the first row must name the columns; missing: " + ", ".join(
+            missing) + " (columns read: " + ", ".join(COLUMNS) + ")")
+    return found, ignored, problems
+
+
+def import_cases(program: Program, filename: str, data: bytes, *,
+                 resident: Resident | None = None, may_verify: bool = False) -> CaseImport:
+    """Add a file's cases to the program. With `resident` every row is that resident's (a
+    `resident` column, if any, must name them); otherwise the column says whose each row is.
+    `may_verify`: a `status` column of 'verified' is honoured (program staff moving records
+    from another system); otherwise imported cases wait for their attending. Flushes."""
+    try:
+        header, rows = read_table(filename, data)
+    except UnreadableFile as exc:
+        return CaseImport(errors=[str(exc)])
+    column, ignored, problems = _columns(header)
+    if resident is None and "resident" not in column:
+        problems.append("add a 'resident' column: whose case each row is")
+    if problems:
+        return CaseImport(errors=problems, ignored=ignored)
+    services.ensure_catalogue(program)
+    look = _Lookups(program)
+    find_rotation = services.rotation_finder(program)
+    today, earliest = date.today(), date.today() - timedelta(days=services.EARLIEST_DAYS)
+    errors: list[str] = []
+    cases: list[dict[str, Any]] = []
+    procedures: list[tuple[int, ...]] = []
+    repeats: Counter[str] = Counter()
+    created = now()
+    for line, cells in enumerate(rows, start=2):
+        if line - 1 > MAX_ROWS:
+            errors.append(f"more than {MAX_ROWS:,} rows; split the file")
+            break
+        if not any(_text(c) for c in cells):
+            continue
+        row = {name: cells[i] if i < len(cells) else None for name, i in column.items()}
+        cell = row.get
+        wrong: list[str] = []
+        try:
+            day = parse_day(cell("date"))
+            if day > today:
+                wrong.append("date: a case cannot be in the future")
+            elif day < earliest:
+                wrong.append("date: that is before this residency")
+        except ValueError as exc:
+            wrong.append(f"date: {exc}")
+            day = today
+        who = resident
+        named = _text(cell("resident"))
+        if named:
+            found = look.residents.get(named.lower())
+            if found is None:
+                wrong.append(f"resident: no resident '{named}' in this program")
+            elif resident is not None and found.id != resident.id:
+                wrong.append(f"resident: '{named}' is not you; import only your own cases")
+            else:
+                who = found
+        elif resident is None:
+            wrong.append("resident: empty")
+        primary = look.types.get(_text(cell("procedure")).lower())
+        if primary is None:
+            wrong.append(f"procedure: '{_text(cell('procedure'))}' is not in the program's "
+                         "catalogue (use its code, its name or a CPT code the catalogue has)")
+        others: list[int] = []
+        for part in _text(cell("other procedures")).replace(",", ";").split(";"):
+            if part.strip():
+                other = look.types.get(part.strip().lower())
+                if other is None:
+                    wrong.append(f"other procedures: '{part.strip()}' is not in the catalogue")
+                elif other != primary and other not in others:
+                    others.append(other)
+        role = ROLE_WORDS.get(_text(cell("role")).lower() or "primary")
+        if role is None:
+            wrong.append(f"role: '{_text(cell('role'))}' is not one of "
+                         f"{', '.join(CASE_ROLES)}")
+        attending = None
+        if _text(cell("attending")):
+            attending = look.attendings.get(_text(cell("attending")).lower())
+            if attending is None:
+                wrong.append(f"attending: '{_text(cell('attending'))}' is not one of the "
+                             "program's faculty (use their name or e-mail)")
+        complications = _text(cell("complications")).lower() or "none"
+        if complications not in COMPLICATIONS:
+            wrong.append(f"complications: '{complications}' is not one of "
+                         f"{', '.join(COMPLICATIONS)}")
+        reference = _text(cell("reference"))
+        trouble = reference_problem(reference)
+        if trouble:
+            wrong.append(f"reference: {trouble}")     # the value itself is not echoed
+        status = _text(cell("status")).lower() or "pending"
+        if status not in ("pending", "verified"):
+            wrong.append(f"status: '{status}' is not pending or verified")
+        elif status == "verified" and not may_verify:
+            wrong.append("status: only program staff may import cases as verified")
+        acgme = _text(cell("entered in acgme")).lower()
+        if acgme not in YES | NO:
+            wrong.append(f"entered in acgme: '{acgme}' is not yes or no")
+        notes = _text(cell("notes"))
+        if len(notes) > 1000:
+            wrong.append("notes: longer than 1000 characters")
+        if wrong:
+            errors.extend(f"row {line}: {w}" for w in wrong)
+            continue
+        if errors:
+            continue   # the file will be refused: spare the work for good rows
+        assert who is not None and primary is not None
+        rotation, site = find_rotation(who.key, day)
+        rotation = _text(cell("rotation"))[:64] or rotation
+        patient_hash = services.reference_digest(program, reference) if reference else None
+        facts = (who.key, day.isoformat(), primary, tuple(sorted(others)), role, attending,
+                 _text(cell("site")), rotation, complications, notes, patient_hash, status)
+        digest = hashlib.sha256(repr(facts).encode()).hexdigest()[:48]
+        repeats[digest] += 1
+        cases.append({
+            "program_id": program.id, "resident_id": who.id, "day": day, "role": role,
+            "attending_id": attending, "site": (_text(cell("site")) or site)[:200],
+            "rotation": rotation, "complications": complications, "notes": notes,
+            "patient_hash": patient_hash, "state": status, "comment": "",
+            "verified_at": created if status == "verified" else None,
+            "entered_in_acgme": acgme in YES, "created_at": created,
+            "import_key": f"{digest}-{repeats[digest]}"})
+        procedures.append((primary, *others))
+    if errors:
+        return CaseImport(errors=errors, ignored=ignored)
+    return _add(program, cases, procedures, ignored)
+
+
+def _add(program: Program, cases: list[dict[str, Any]], procedures: list[tuple[int, ...]],
+         ignored: list[str]) -> CaseImport:
+    """Insert the rows not imported before, their procedures and their tally, in bulk."""
+    keys = [c["import_key"] for c in cases]
+    present: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        present.update(db.session.scalars(select(Case.import_key).where(
+            Case.program_id == program.id, Case.import_key.in_(keys[start:start + CHUNK]))))
+    new = [(c, p) for c, p in zip(cases, procedures, strict=True)
+           if c["import_key"] not in present]
+    facts = []
+    for start in range(0, len(new), CHUNK):
+        chunk = new[start:start + CHUNK]
+        ids = db.session.scalars(insert(Case).returning(Case.id, sort_by_parameter_order=True),
+                                 [c for c, _ in chunk]).all()
+        db.session.execute(insert(CaseProcedure), [
+            {"case_id": case_id, "type_id": type_id, "primary": i == 0}
+            for case_id, (_, types) in zip(ids, chunk, strict=True)
+            for i, type_id in enumerate(types)])
+        facts.extend(tally.CaseFacts(c["resident_id"], c["day"], c["rotation"], c["state"],
+                                     types) for c, types in chunk)
+    tally.record(program, facts)
+    return CaseImport(added=len(new), already=len(cases) - len(new), ignored=ignored)
+
+
+# ---- export -------------------------------------------------------------------------------
+
+ACGME_COLUMNS = ("Case ID", "Procedure Date", "Resident", "Resident Role", "Attending",
+                 "Institution", "Primary CPT", "Other CPT", "Primary Procedure",
+                 "Other Procedures", "Rotation", "Complications", "Notes", "Verification",
+                 "Entered in ACGME")
+
+
+def acgme_rows(program: Program, resident: Resident | None = None,
+               only_not_entered: bool = False) -> Iterator[list[str]]:
+    """The ACGME Case Log form's fields, one row per case (oldest first): case number (ours,
+    never a patient identifier), date, role, attending, institution, CPT codes."""
+    query = (select(Case).where(Case.program_id == program.id).order_by(Case.day, Case.id)
+             .options(selectinload(Case.procedures).joinedload(CaseProcedure.type),
+                      joinedload(Case.attending), joinedload(Case.resident)))
+    if resident is not None:
+        query = query.where(Case.resident_id == resident.id)
+    if only_not_entered:
+        query = query.where(Case.entered_in_acgme.is_(False))
+    for case in db.session.scalars(query.execution_options(yield_per=1000)):
+        primary = [p.type for p in case.procedures if p.primary]
+        others = [p.type for p in case.procedures if not p.primary]
+        yield [f"C{case.id:07d}", case.day.isoformat(), case.resident.label,
+               case.role, (case.attending.name or case.attending.email) if case.attending
+               else "", case.site, "; ".join(c for t in primary for c in t.cpt),
+               "; ".join(c for t in others for c in t.cpt),
+               "; ".join(t.name for t in primary), "; ".join(t.name for t in others),
+               case.rotation, case.complications, case.notes, case.state,
+               "yes" if case.entered_in_acgme else "no"]
+
+
+def acgme_csv(program: Program, resident: Resident | None = None,
+              only_not_entered: bool = False) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ACGME_COLUMNS)
+    writer.writerows(acgme_rows(program, resident, only_not_entered))
+    return out.getvalue()
+
+
+def mark_entered(program: Program, resident: Resident, case_ids: list[int],
+                 entered: bool = True) -> int:
+    """Mark the resident's chosen cases as entered in ACGME (or not); returns how many."""
+    cases = db.session.scalars(select(Case).where(
+        Case.program_id == program.id, Case.resident_id == resident.id,
+        Case.id.in_(case_ids))).all()
+    for case in cases:
+        case.entered_in_acgme = entered
+    db.session.flush()
+    return len(cases)
