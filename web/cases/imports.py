@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from caselog import reference_problem
 
+from .. import bulk
 from ..extensions import db
 from ..models import Case, CaseProcedure, Program, Resident
 from ..models.cases import CASE_ROLES, COMPLICATIONS
@@ -33,7 +34,6 @@ from ..models.columns import now
 from . import services, tally
 
 MAX_ROWS = 200_000
-CHUNK = 5_000
 
 # Column -> the header names it is recognised by (lower case; first one is the canonical).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -115,7 +115,11 @@ def parse_day(value: Any) -> date:
     if isinstance(value, date):
         return value
     text = _text(value)
-    for pattern in ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d-%b-%Y", "%d %b %Y"):
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    for pattern in ( "%m/%d/%Y", "%m/%d/%y", "%d-%b-%Y", "%d %b %Y"):
         try:
             return datetime.strptime(text, pattern).date()
         except ValueError:
@@ -189,135 +193,150 @@ def import_cases(program: Program, filename: str, data: bytes, *,
         problems.append("add a 'resident' column: whose case each row is")
     if problems:
         return CaseImport(errors=problems, ignored=ignored)
-    services.ensure_catalogue(program)
-    look = _Lookups(program)
-    find_rotation = services.rotation_finder(program)
-    today, earliest = date.today(), date.today() - timedelta(days=services.EARLIEST_DAYS)
+    reader = _RowReader(program, resident, may_verify)
     errors: list[str] = []
     cases: list[dict[str, Any]] = []
     procedures: list[tuple[int, ...]] = []
-    repeats: Counter[str] = Counter()
-    created = now()
     for line, cells in enumerate(rows, start=2):
         if line - 1 > MAX_ROWS:
             errors.append(f"more than {MAX_ROWS:,} rows; split the file")
             break
-        if not any(_text(c) for c in cells):
+        row = {name: _text(cells[i]) if i < len(cells) else "" for name, i in column.items()}
+        if not any(row.values()):
             continue
-        row = {name: cells[i] if i < len(cells) else None for name, i in column.items()}
-        cell = row.get
-        wrong: list[str] = []
-        try:
-            day = parse_day(cell("date"))
-            if day > today:
-                wrong.append("date: a case cannot be in the future")
-            elif day < earliest:
-                wrong.append("date: that is before this residency")
-        except ValueError as exc:
-            wrong.append(f"date: {exc}")
-            day = today
-        who = resident
-        named = _text(cell("resident"))
-        if named:
-            found = look.residents.get(named.lower())
-            if found is None:
-                wrong.append(f"resident: no resident '{named}' in this program")
-            elif resident is not None and found.id != resident.id:
-                wrong.append(f"resident: '{named}' is not you; import only your own cases")
-            else:
-                who = found
-        elif resident is None:
-            wrong.append("resident: empty")
-        primary = look.types.get(_text(cell("procedure")).lower())
-        if primary is None:
-            wrong.append(f"procedure: '{_text(cell('procedure'))}' is not in the program's "
-                         "catalogue (use its code, its name or a CPT code the catalogue has)")
-        others: list[int] = []
-        for part in _text(cell("other procedures")).replace(",", ";").split(";"):
-            if part.strip():
-                other = look.types.get(part.strip().lower())
-                if other is None:
-                    wrong.append(f"other procedures: '{part.strip()}' is not in the catalogue")
-                elif other != primary and other not in others:
-                    others.append(other)
-        role = ROLE_WORDS.get(_text(cell("role")).lower() or "primary")
-        if role is None:
-            wrong.append(f"role: '{_text(cell('role'))}' is not one of "
-                         f"{', '.join(CASE_ROLES)}")
-        attending = None
-        if _text(cell("attending")):
-            attending = look.attendings.get(_text(cell("attending")).lower())
-            if attending is None:
-                wrong.append(f"attending: '{_text(cell('attending'))}' is not one of the "
-                             "program's faculty (use their name or e-mail)")
-        complications = _text(cell("complications")).lower() or "none"
-        if complications not in COMPLICATIONS:
-            wrong.append(f"complications: '{complications}' is not one of "
-                         f"{', '.join(COMPLICATIONS)}")
-        reference = _text(cell("reference"))
-        trouble = reference_problem(reference)
-        if trouble:
-            wrong.append(f"reference: {trouble}")     # the value itself is not echoed
-        status = _text(cell("status")).lower() or "pending"
-        if status not in ("pending", "verified"):
-            wrong.append(f"status: '{status}' is not pending or verified")
-        elif status == "verified" and not may_verify:
-            wrong.append("status: only program staff may import cases as verified")
-        acgme = _text(cell("entered in acgme")).lower()
-        if acgme not in YES | NO:
-            wrong.append(f"entered in acgme: '{acgme}' is not yes or no")
-        notes = _text(cell("notes"))
-        if len(notes) > 1000:
-            wrong.append("notes: longer than 1000 characters")
+        wrong, case, types = reader.read(row, cells[column["date"]])
         if wrong:
             errors.extend(f"row {line}: {w}" for w in wrong)
-            continue
-        if errors:
-            continue   # the file will be refused: spare the work for good rows
-        assert who is not None and primary is not None
-        rotation, site = find_rotation(who.key, day)
-        rotation = _text(cell("rotation"))[:64] or rotation
-        patient_hash = services.reference_digest(program, reference) if reference else None
-        facts = (who.key, day.isoformat(), primary, tuple(sorted(others)), role, attending,
-                 _text(cell("site")), rotation, complications, notes, patient_hash, status)
-        digest = hashlib.sha256(repr(facts).encode()).hexdigest()[:48]
-        repeats[digest] += 1
-        cases.append({
-            "program_id": program.id, "resident_id": who.id, "day": day, "role": role,
-            "attending_id": attending, "site": (_text(cell("site")) or site)[:200],
-            "rotation": rotation, "complications": complications, "notes": notes,
-            "patient_hash": patient_hash, "state": status, "comment": "",
-            "verified_at": created if status == "verified" else None,
-            "entered_in_acgme": acgme in YES, "created_at": created,
-            "import_key": f"{digest}-{repeats[digest]}"})
-        procedures.append((primary, *others))
+        elif not errors:       # once the file is refused, spare the work for good rows
+            cases.append(case)
+            procedures.append(types)
     if errors:
         return CaseImport(errors=errors, ignored=ignored)
     return _add(program, cases, procedures, ignored)
 
 
+class _RowReader:
+    """Checks one row at a time against the program; gives a case's row for the database."""
+
+    def __init__(self, program: Program, resident: Resident | None, may_verify: bool):
+        services.ensure_catalogue(program)
+        self.program, self.resident, self.may_verify = program, resident, may_verify
+        self.look = _Lookups(program)
+        self.rotation_on = services.rotation_finder(program)
+        self.today = date.today()
+        self.earliest = self.today - timedelta(days=services.EARLIEST_DAYS)
+        self.created = now()
+        self.repeats: Counter[str] = Counter()
+        self.digests: dict[str, str] = {}
+
+    def read(self, row: dict[str, str], raw_day: Any
+             ) -> tuple[list[str], dict[str, Any], tuple[int, ...]]:
+        """(what is wrong with the row, the case's columns, its procedure type ids)."""
+        wrong: list[str] = []
+        day = self._day(raw_day, wrong)
+        who = self._resident(row.get("resident", ""), wrong)
+        primary = self.look.types.get(row["procedure"].lower())
+        if primary is None:
+            wrong.append(f"procedure: '{row['procedure']}' is not in the program's catalogue "
+                         "(use its code, its name or a CPT code the catalogue has)")
+        others: list[int] = []
+        for part in row.get("other procedures", "").replace(",", ";").split(";"):
+            if part.strip():
+                other = self.look.types.get(part.strip().lower())
+                if other is None:
+                    wrong.append(f"other procedures: '{part.strip()}' is not in the catalogue")
+                elif other != primary and other not in others:
+                    others.append(other)
+        role = ROLE_WORDS.get(row.get("role", "").lower() or "primary")
+        if role is None:
+            wrong.append(f"role: '{row['role']}' is not one of {', '.join(CASE_ROLES)}")
+        attending = None
+        if row.get("attending"):
+            attending = self.look.attendings.get(row["attending"].lower())
+            if attending is None:
+                wrong.append(f"attending: '{row['attending']}' is not one of the program's "
+                             "faculty (use their name or e-mail)")
+        complications = row.get("complications", "").lower() or "none"
+        if complications not in COMPLICATIONS:
+            wrong.append(f"complications: '{complications}' is not one of "
+                         f"{', '.join(COMPLICATIONS)}")
+        reference = row.get("reference", "")
+        trouble = reference_problem(reference) if reference else None
+        if trouble:
+            wrong.append(f"reference: {trouble}")     # the value itself is never echoed
+        status = row.get("status", "").lower() or "pending"
+        if status not in ("pending", "verified"):
+            wrong.append(f"status: '{status}' is not pending or verified")
+        elif status == "verified" and not self.may_verify:
+            wrong.append("status: only program staff may import cases as verified")
+        acgme = row.get("entered in acgme", "").lower()
+        if acgme not in YES | NO:
+            wrong.append(f"entered in acgme: '{acgme}' is not yes or no")
+        notes = row.get("notes", "")
+        if len(notes) > 1000:
+            wrong.append("notes: longer than 1000 characters")
+        if wrong or who is None or primary is None:
+            return wrong, {}, ()
+        rotation, site = self.rotation_on(who.key, day)
+        rotation = row.get("rotation", "")[:64] or rotation
+        patient_hash = self._digest(reference) if reference else None
+        facts = (who.key, day.isoformat(), primary, tuple(sorted(others)), role, attending,
+                 row.get("site", ""), rotation, complications, notes, patient_hash, status)
+        digest = hashlib.sha256(repr(facts).encode()).hexdigest()[:48]
+        self.repeats[digest] += 1
+        return wrong, {
+            "program_id": self.program.id, "resident_id": who.id, "day": day, "role": role,
+            "attending_id": attending, "site": (row.get("site", "") or site)[:200],
+            "rotation": rotation, "complications": complications, "notes": notes,
+            "patient_hash": patient_hash, "state": status, "comment": "",
+            "verified_at": self.created if status == "verified" else None,
+            "entered_in_acgme": acgme in YES, "created_at": self.created,
+            "import_key": f"{digest}-{self.repeats[digest]}"}, (primary, *others)
+
+    def _day(self, raw: Any, wrong: list[str]) -> date:
+        try:
+            day = parse_day(raw)
+        except ValueError as exc:
+            wrong.append(f"date: {exc}")
+            return self.today
+        if day > self.today:
+            wrong.append("date: a case cannot be in the future")
+        elif day < self.earliest:
+            wrong.append("date: that is before this residency")
+        return day
+
+    def _resident(self, named: str, wrong: list[str]) -> Resident | None:
+        if not named:
+            if self.resident is None:
+                wrong.append("resident: empty")
+            return self.resident
+        found = self.look.residents.get(named.lower())
+        if found is None:
+            wrong.append(f"resident: no resident '{named}' in this program")
+        elif self.resident is not None and found.id != self.resident.id:
+            wrong.append(f"resident: '{named}' is not you; import only your own cases")
+            return None
+        return found
+
+    def _digest(self, reference: str) -> str:
+        if reference not in self.digests:
+            self.digests[reference] = services.reference_digest(self.program, reference)
+        return self.digests[reference]
+
+
 def _add(program: Program, cases: list[dict[str, Any]], procedures: list[tuple[int, ...]],
          ignored: list[str]) -> CaseImport:
-    """Insert the rows not imported before, their procedures and their tally, in bulk."""
-    keys = [c["import_key"] for c in cases]
-    present: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
-        present.update(db.session.scalars(select(Case.import_key).where(
-            Case.program_id == program.id, Case.import_key.in_(keys[start:start + CHUNK]))))
-    new = [(c, p) for c, p in zip(cases, procedures, strict=True)
-           if c["import_key"] not in present]
-    facts = []
-    for start in range(0, len(new), CHUNK):
-        chunk = new[start:start + CHUNK]
-        ids = db.session.scalars(insert(Case).returning(Case.id, sort_by_parameter_order=True),
-                                 [c for c, _ in chunk]).all()
-        db.session.execute(insert(CaseProcedure), [
-            {"case_id": case_id, "type_id": type_id, "primary": i == 0}
-            for case_id, (_, types) in zip(ids, chunk, strict=True)
-            for i, type_id in enumerate(types)])
-        facts.extend(tally.CaseFacts(c["resident_id"], c["day"], c["rotation"], c["state"],
-                                     types) for c, types in chunk)
-    tally.record(program, facts)
+    """Insert the rows not imported before (a row whose import key is there is skipped by
+    the database itself), their procedures and their tally, in bulk."""
+    ids = dict(bulk.insert(Case.__table__, cases, key=("program_id", "import_key"),
+                           returning=("import_key", "id")))
+    new = [(c, types) for c, types in zip(cases, procedures, strict=True)
+           if c["import_key"] in ids]
+    bulk.insert(CaseProcedure.__table__, [
+        {"case_id": ids[c["import_key"]], "type_id": type_id, "primary": i == 0}
+        for c, types in new for i, type_id in enumerate(types)])
+    tally.record(program, [tally.CaseFacts(c["resident_id"], c["day"], c["rotation"],
+                                           c["state"], types) for c, types in new])
     return CaseImport(added=len(new), already=len(cases) - len(new), ignored=ignored)
 
 

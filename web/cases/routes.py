@@ -65,8 +65,7 @@ def my_progress(program):
     services.ensure_catalogue(program)
     db.session.commit()
     return render_template("cases/progress.html", program=program, resident=resident,
-                           measures=services.resident_progress(program, resident),
-                           graduation=services.graduation(program, resident))
+                           **services.resident_view(program, resident))
 
 
 @bp.get("/verify")

@@ -191,9 +191,11 @@ def graduation(program: Program, resident: Resident) -> date | None:
     return end.replace(year=end.year + years_left)
 
 
-def _daily(program: Program, key: str, since: date) -> dict[int, list[tuple[date, int]]]:
+def _daily(program: Program, key: str, since: date, residents: list[int] | None = None
+           ) -> dict[int, list[tuple[date, int]]]:
     """Resident id -> (day, cases that count toward `key`) from `since` on, sorted: what a
-    windowed target (MQSA's any 6 months) needs, in one grouped query."""
+    windowed target (MQSA's any 6 months) needs, in one grouped query (for every resident,
+    or those named)."""
     query = (select(Case.resident_id, Case.day, func.count(distinct(Case.id)))
              .join(CaseProcedure, CaseProcedure.case_id == Case.id)
              .join(ProcedureType, ProcedureType.id == CaseProcedure.type_id)
@@ -201,6 +203,8 @@ def _daily(program: Program, key: str, since: date) -> dict[int, list[tuple[date
              .where(Case.program_id == program.id, Case.state != "returned",
                     Case.day >= since)
              .group_by(Case.resident_id, Case.day).order_by(Case.resident_id, Case.day))
+    if residents is not None:
+        query = query.where(Case.resident_id.in_(residents))
     if key.startswith("cat:"):
         query = query.where(ProcedureCategory.code == key.removeprefix("cat:"))
     elif key.startswith("kind:"):
@@ -219,7 +223,8 @@ def measures_for(program: Program, residents: list[Resident],
     the tally, windowed targets from the days their cases fall on."""
     catalogue = catalogue or catalogue_of(program)
     ids = [r.id for r in residents]
-    counted = tally.totals(program, ids if len(ids) == 1 else None)
+    only = ids if len(ids) == 1 else None
+    counted = tally.totals(program, only)
     graduations = {r.id: graduation(program, r) for r in residents}
     windowed = {measure_key(t): t for r in residents for t in catalogue.targets_for(r.track)
                 if t.window_months is not None}
@@ -227,7 +232,7 @@ def measures_for(program: Program, residents: list[Resident],
     for key, target in windowed.items():
         starts = [in_period(target, g)[0] for g in graduations.values()]
         since = min((s for s in starts if s is not None), default=date.min)
-        daily[key] = _daily(program, key, since if None not in starts else date.min)
+        daily[key] = _daily(program, key, since if None not in starts else date.min, only)
     found: dict[int, list[Measure]] = {}
     for resident in residents:
         measures = []
@@ -251,15 +256,62 @@ def resident_progress(program: Program, resident: Resident,
 
 
 def dashboard(program: Program) -> dict[str, Any]:
-    """The program director's view: a residents x categories count matrix, and every
-    resident's targets with who is behind, all from the tally (plus one grouped query per
-    windowed target)."""
+    """The program director's view: a residents x categories count matrix, every resident's
+    targets with who is behind now and who is behind pace for graduation, and the program's
+    cases per month by category (all from the tally, plus one grouped query per windowed
+    target)."""
+    from . import pace
+
     cats = categories(program)
     residents = list(program.residents)
     counted = tally.totals(program)
     measures = measures_for(program, residents, catalogue_of(program))
+    projected = pace.projections(program, residents, measures, counted)
     rows = [{"resident": r, "measures": measures[r.id], "total": counted.get((r.id, ALL), 0),
-             "behind": [m for m in measures[r.id] if not m.met]} for r in residents]
+             "behind": [m for m in measures[r.id] if not m.met],
+             "off_pace": [p for p in projected[r.id] if not p.on_pace]} for r in residents]
     return {"categories": cats, "residents": residents, "rows": rows,
             "matrix": [[counted.get((r.id, f"cat:{c.code}"), 0) for c in cats]
-                       for r in residents]}
+                       for r in residents],
+            "volume": monthly_volume(program, cats)}
+
+
+def monthly_volume(program: Program, cats: list[ProcedureCategory], months: int = 24
+                   ) -> dict[str, Any]:
+    """Cases per month in each category over the last `months` months, for a stacked chart."""
+    first = (date.today().replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    counts = tally.by_month(program)
+    axis, month = [], first
+    while month <= date.today():
+        axis.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return {"months": [m.strftime("%Y-%m") for m in axis],
+            "series": [{"name": c.name, "counts": [counts.get((m, f"cat:{c.code}"), 0)
+                                                   for m in axis]} for c in cats
+                       if any(counts.get((m, f"cat:{c.code}")) for m in axis)]}
+
+
+def resident_view(program: Program, resident: Resident) -> dict[str, Any]:
+    """A resident's progress page: measures, a pace projection for each target, and the
+    cumulative curve of each projected target's cases against its target line."""
+    from . import pace
+
+    measures = measures_for(program, [resident])
+    counted = tally.totals(program, [resident.id])
+    projected = pace.projections(program, [resident], measures, counted)[resident.id]
+    monthly = tally.by_month(program, resident.id)
+    months = sorted({m for m, _ in monthly})
+    curves = []
+    for projection in projected:
+        key = measure_key(projection.target)
+        running, points = 0, []
+        for month in months:
+            running += monthly.get((month, key), 0)
+            points.append(running)
+        curves.append({"name": projection.target.name, "count": projection.target.count,
+                       "months": [m.isoformat() for m in months], "cumulative": points,
+                       "projection": [[date.today().isoformat(), projection.measure.done],
+                                      [(projection.graduation or date.today()).isoformat(),
+                                       projection.projected]]})
+    return {"measures": measures[resident.id], "projections": projected, "curves": curves,
+            "graduation": graduation(program, resident)}

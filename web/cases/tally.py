@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, distinct, func, literal, select, union_all
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from caselog.progress import ALL
 
+from .. import bulk
 from ..extensions import db
 from ..models import Case, CaseProcedure, CaseTally, ProcedureCategory, ProcedureType, Program
 
@@ -71,21 +70,13 @@ def changes(cases: Iterable[CaseFacts], keys: dict[int, tuple[str, str]],
 
 
 def apply(program: Program, delta: Counter[Key]) -> None:
-    """Add `delta` to the program's tally (one upsert per row; rows in key order, so two
+    """Add `delta` to the program's tally (in one statement; rows in key order, so two
     writers never wait on each other in opposite orders)."""
     rows = [{"resident_id": r, "month": m, "rotation": rot, "measure": k, "verified": v,
              "program_id": program.id, "n": n}
             for (r, m, rot, k, v), n in sorted(delta.items()) if n]
-    if not rows:
-        return
-    table = CaseTally.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[c.name for c in table.primary_key.columns],
-        set_={"n": table.c.n + statement.excluded.n})
-    db.session.execute(statement, rows)
+    bulk.insert(CaseTally.__table__, rows,
+                key=tuple(c.name for c in CaseTally.__table__.primary_key.columns), add="n")
 
 
 def record(program: Program, cases: Iterable[CaseFacts], sign: int = 1) -> None:

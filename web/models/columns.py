@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
 
 
 def now() -> datetime:
@@ -13,3 +16,8 @@ def now() -> datetime:
 def in_list(column: str, values: tuple[str, ...]) -> str:
     """SQL for a check constraint: `column` is one of `values`."""
     return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def insert_on_conflict(dialect: str, table: Any):
+    """An INSERT that can say ON CONFLICT (upsert, or skip), for SQLite or PostgreSQL."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)

@@ -1,0 +1,63 @@
+"""Pace to graduation on the resident's progress page and the program director's dashboard:
+the published schedule's blocks ahead at the rates of the program's own history."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from conftest import PAST
+from web_support import csrf_token, sign_in, upload
+
+from scheduler import load_program_text
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def _history(app, client, pid, make_user):
+    """Bea's last-year record: 2 embolizations a month on IR for 3 months, PICCs on DR."""
+    last_year = date.today().year - 1
+    rows = ["resident,date,procedure,rotation,status"]
+    for month in (9, 10, 11):
+        rows += [f"bea,{last_year}-{month:02d}-{day:02d},EMBO-TUMOR,IR,verified"
+                 for day in range(1, 3)]
+        rows += [f"bea,{last_year}-{month - 6:02d}-{day:02d},PICC,DR,verified"
+                 for day in range(1, 4)]
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    sign_in(client, "pd@example.org")
+    response = upload(client, f"/programs/{pid}/case-logs/import", "file", "bea.csv",
+                      "\n".join(rows))
+    assert response.status_code == 200 and "15 case(s) added" in response.get_data(
+        as_text=True)
+
+
+def _expected_for_ash(schedule) -> int:
+    """Embolizations Ash (no cases yet) should expect: 2 a month on her IR blocks ahead."""
+    calendar = load_program_text(PAST).program.calendar
+    today = date.today()
+    months = sum(((b.end - max(b.start, today)).days + 1) / DAYS_PER_MONTH
+                 for b, code in zip(calendar.blocks, schedule.residents["ash"].rotations,
+                                    strict=True)
+                 if b.end >= today and code == "IR")
+    return math.floor(2 * months)
+
+
+def test_pace_comes_from_the_schedule_and_the_programs_history(app, client, cases,
+                                                               make_user):
+    _history(app, client, cases["id"], make_user)
+    expected = _expected_for_ash(cases["schedule"])
+    graduation = load_program_text(PAST).program.calendar.year_end
+    assert expected < 40          # at most 12 IR months ahead, at 2 a month
+    blocks = math.ceil((40 - expected) / 2)
+    said = (f"At this pace, {expected} of 40 by June {graduation.year + 1}; "
+            f"{blocks} more IR blocks close the gap.")
+    dashboard = client.get(f"/programs/{cases['id']}/case-logs").get_data(as_text=True)
+    ash = dashboard.split('data-resident="ash"')[1].split("</tr>")[0]
+    assert ("Embolization (example): " + said) in ash
+    assert '"name": "Embolization"' in dashboard      # the monthly volume chart's series
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+    sign_in(client, "ash@example.org")
+    page = client.get(f"/programs/{cases['id']}/my/progress").get_data(as_text=True)
+    assert said in page
+    assert 'id="curve-1"' in page                      # the cumulative curve per target

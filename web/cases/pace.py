@@ -1,0 +1,87 @@
+"""Pace projections for residents, from the program's history and its published schedule
+(`caselog.pace` does the arithmetic; this module reads what it needs from the database).
+
+Rates come from the running tally: the cases logged toward each measure on each rotation,
+over the resident-months with cases logged on that rotation. The blocks ahead come from the
+latest published schedule; after its year, each resident's own monthly pace carries on.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from caselog.pace import DAYS_PER_MONTH, Projection, Rates, Stint, project, rates_from
+from caselog.progress import Measure
+
+from ..extensions import db
+from ..models import CaseTally, Program, Resident
+from ..schedules.grid import as_file
+from ..schedules.services import latest_published
+from . import services
+
+
+def program_rates(program: Program) -> Rates:
+    """Cases per resident-month on each rotation, per measure, from the program's tally."""
+    counted = (select(CaseTally.rotation, CaseTally.measure, func.sum(CaseTally.n))
+               .where(CaseTally.program_id == program.id)
+               .group_by(CaseTally.rotation, CaseTally.measure))
+    if not program.count_unverified:
+        counted = counted.where(CaseTally.verified.is_(True))
+    spent = (select(CaseTally.resident_id, CaseTally.month, CaseTally.rotation)
+             .where(CaseTally.program_id == program.id, CaseTally.measure == "*")
+             .distinct().subquery())
+    months = dict(db.session.execute(select(spent.c.rotation, func.count())
+                                      .group_by(spent.c.rotation)).all())
+    return rates_from({(r, k): int(n) for r, k, n in db.session.execute(counted)}, months)
+
+
+def _first_months(program: Program) -> dict[int, date]:
+    return dict(db.session.execute(
+        select(CaseTally.resident_id, func.min(CaseTally.month))
+        .where(CaseTally.program_id == program.id).group_by(CaseTally.resident_id)).all())
+
+
+def _allowed(program: Program, resident: Resident) -> set[str]:
+    """The rotations the resident may be assigned to (their levels and tracks admit them)."""
+    return {r.code for r in program.rotations
+            if (r.levels is None or resident.level in r.levels)
+            and (r.tracks is None or resident.track in r.tracks)}
+
+
+def projections(program: Program, residents: list[Resident],
+                measures: dict[int, list[Measure]], totals: dict[tuple[int, str], int],
+                today: date | None = None) -> dict[int, list[Projection]]:
+    """Resident id -> a projection for each of their (non-windowed) targets."""
+    today = today or date.today()
+    rates = program_rates(program)
+    first = _first_months(program)
+    published = latest_published(program)
+    rows = as_file(published.data).residents if published is not None else {}
+    calendar = program.year_calendar if program.year_start is not None else None
+    block_months = 1.0 if program.calendar == "months" else 28 / DAYS_PER_MONTH
+    found: dict[int, list[Projection]] = {}
+    for resident in residents:
+        graduation = services.graduation(program, resident)
+        ahead: list[Stint] = []
+        after_from = today
+        row = rows.get(resident.key)
+        if calendar is not None and row is not None:
+            for block, rotation in zip(calendar.blocks, row.rotations, strict=False):
+                if block.end >= today:
+                    start = max(block.start, today)
+                    ahead.append(Stint(rotation, ((block.end - start).days + 1)
+                                       / DAYS_PER_MONTH))
+            after_from = max(today, calendar.year_end)
+        months_after = ((graduation - after_from).days / DAYS_PER_MONTH
+                        if graduation is not None else 0.0)
+        since = first.get(resident.id)
+        elapsed = ((today - since).days + 1) / DAYS_PER_MONTH if since else 0.0
+        own = {key: n / elapsed for (rid, key), n in totals.items()
+               if rid == resident.id and elapsed >= 1}
+        allowed = _allowed(program, resident)
+        found[resident.id] = [p for m in measures.get(resident.id, [])
+                              if (p := project(m, rates, ahead, months_after, own,
+                                               graduation, allowed, block_months))]
+    return found
