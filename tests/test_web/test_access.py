@@ -19,7 +19,9 @@ from web.extensions import db
 from web.models import (
     ROLES,
     Case,
+    CaseFavourite,
     CaseProcedure,
+    CaseTarget,
     Program,
     Resident,
     Rotation,
@@ -79,6 +81,16 @@ ALLOWED = {
     "cases.export_mine": ("resident",),
     "cases.export_program": MANAGERS,
     "cases.mark_entered": ("resident",),
+    "cases.catalogue": STAFF,
+    "cases.edit_category": MANAGERS,
+    "cases.delete_category": MANAGERS,
+    "cases.edit_type": MANAGERS,
+    "cases.delete_type": MANAGERS,
+    "cases.edit_target": MANAGERS,
+    "cases.delete_target": MANAGERS,
+    "cases.save_favourite": ("resident",),
+    "cases.delete_favourite": ("resident",),
+    "cases.deficit_wishes": MANAGERS,
 }
 
 
@@ -137,10 +149,20 @@ def department(app, client, make_user):
         db.session.add(case)
         db.session.commit()
         case_id = case.id
+        # catalogue entries (a category with types and a used type: deleting them is refused,
+        # with a redirect) and a favourite of the linked resident
+        used = case.procedures[0].type
+        favourite = CaseFavourite(resident_id=case.resident_id, name="Routine",
+                                  primary_type_id=used.id)
+        db.session.add(favourite)
+        db.session.commit()
+        catalogue = {"category": used.category_id, "type": used.id, "favourite": favourite.id,
+                     "target": db.session.scalar(select(CaseTarget.id).where(
+                         CaseTarget.program_id == duke).limit(1))}
     return {"program": duke, "other": program_id(app, "Other IR"), "rotation": rotation,
             "residents": list(residents), "request": request_id, "schedule": schedule_id,
             "job": job_id, "requirement": requirement_id, "rule": rule_id,
-            "case": case_id}
+            "case": case_id, **catalogue}
 
 
 def _requests(app, ids: dict, role_index: int):
@@ -151,6 +173,9 @@ def _requests(app, ids: dict, role_index: int):
         if "rotation_id" in rule.arguments:
             values["rotation_id"] = ids["rotation"]
         for name in ("schedule", "job", "requirement", "rule", "case"):
+            if f"{name}_id" in rule.arguments:
+                values[f"{name}_id"] = ids[name]
+        for name in ("category", "type", "target", "favourite"):
             if f"{name}_id" in rule.arguments:
                 values[f"{name}_id"] = ids[name]
         if "request_id" in rule.arguments:

@@ -252,3 +252,7 @@ def test_cases_through_the_api(app, client, tokens, make_user):
     progress = client.get(f"/api/v1/programs/{pid}/progress", headers=tokens["ash"]).get_json()
     embolization = next(m for m in progress if m["target"] == "Embolization (example)")
     assert (embolization["done"], embolization["confirmed"]) == (1, False)
+    assert embolization["projected"] >= 1 and embolization["pace"].startswith(
+        f"At this pace, {embolization['projected']} of 40")
+    mqsa = next((m for m in progress if m["target"] == "MQSA mammography reads"), None)
+    assert mqsa is None or mqsa["projected"] is None     # a best window, not a total

@@ -312,4 +312,9 @@ def my_progress(program_id: int):
         abort(409, message="your account is not linked to a resident of this program")
     cases.ensure_catalogue(found)
     db.session.commit()
-    return cases.resident_progress(found, resident)
+    view = cases.resident_view(found, resident)
+    paced = {p.target.name: p for p in view["projections"]}
+    return [{"target": m.target, "done": m.done, "met": m.met,
+             "projected": paced[m.target.name].projected if m.target.name in paced else None,
+             "pace": paced[m.target.name].sentence() if m.target.name in paced else None}
+            for m in view["measures"]]

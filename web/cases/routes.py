@@ -13,8 +13,8 @@ from ..extensions import db
 from ..models import Case
 from ..requests.services import resident_of
 from ..views import owned, show_errors
-from . import bp, imports, services
-from .forms import CaseForm, CaseImportForm, VerifyForm
+from . import bp, favourites, imports, services
+from .forms import CaseForm, CaseImportForm, FavouriteForm, VerifyForm
 
 
 def _resident(program):
@@ -33,7 +33,10 @@ def my_cases(program):
     services.ensure_catalogue(program)
     form = CaseForm().for_program(services.categories(program), services.attendings(program))
     last = services.last_case(resident)
-    if request.method == "GET" and request.args.get("repeat") and last is not None:
+    if request.method == "GET" and request.args.get("favourite"):
+        chosen = favourites.owned(resident, request.args.get("favourite", 0, type=int))
+        favourites.fill(form, chosen)   # another resident's favourite: 404
+    elif request.method == "GET" and request.args.get("repeat") and last is not None:
         form.primary.data = next((p.type_id for p in last.procedures if p.primary), 0)
         form.others.data = [p.type_id for p in last.procedures if not p.primary]
         form.role.data, form.attending.data = last.role, last.attending_id or 0
@@ -53,7 +56,8 @@ def my_cases(program):
     cases = db.session.scalars(select(Case).where(Case.resident_id == resident.id)
                                .order_by(Case.day.desc(), Case.id.desc()).limit(50)).all()
     return render_template("cases/mine.html", program=program, resident=resident, form=form,
-                           cases=cases, last=last)
+                           cases=cases, last=last, favourites=favourites.of(resident),
+                           favourite_form=FavouriteForm(formdata=None))
 
 
 @bp.get("/my/progress")
@@ -187,3 +191,31 @@ def mark_entered(program):
     flash(f"{marked} case(s) marked as {'entered' if entered else 'not entered'} in ACGME.",
           "info")
     return redirect(url_for("cases.my_cases", program_id=program.id))
+
+
+# --- deficits into wishes for the next solve ----------------------------------------------
+
+@bp.route("/case-logs/wishes", methods=["GET", "POST"])
+@program_page(*MANAGERS)
+def deficit_wishes(program):
+    """Residents off pace get wishes for blocks on the rotation that supplies their cases;
+    the chief picks which, and their weight, before solving."""
+    from . import wishes
+
+    if request.method == "POST":
+        picks = []
+        for value in request.form.getlist("pick"):
+            resident_id, rotation, block = value.split(":", 2)
+            if resident_id.isdigit() and block.isdigit():
+                picks.append((int(resident_id), rotation, int(block)))
+        weight = request.form.get("weight", "")
+        outcome = wishes.add_wishes(program, picks, int(weight) if weight.isdigit() else 0,
+                                    current_user)
+        if outcome.ok:
+            db.session.commit()
+            flash(f"{len(picks)} wish(es) added; edit or decline them on the requests page "
+                  "before solving.", "info")
+            return redirect(url_for("requests.all_requests", program_id=program.id))
+        show_errors(None, outcome)
+    return render_template("cases/wishes.html", program=program,
+                           proposals=wishes.proposals(program))
