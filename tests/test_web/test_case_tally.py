@@ -17,17 +17,26 @@ from web.extensions import db
 from web.models import Case, Program, Resident, User
 
 
-def _recount(program: Program) -> dict[tuple[int, str], int]:
-    """(resident, measure key) -> cases that count, straight from the cases."""
+def _recount(program: Program, by_day: str = "") -> dict[tuple, int]:
+    """(resident, measure key) -> cases that count, straight from the cases; with `by_day`,
+    (resident, day) -> cases that count toward that key."""
     catalogue = services.catalogue_of(program)
-    found: Counter[tuple[int, str]] = Counter()
+    found: Counter[tuple] = Counter()
     for case in db.session.scalars(select(Case).where(Case.program_id == program.id)):
         if case.state == "returned" or (case.state == "pending"
                                         and not program.count_unverified):
             continue
         for key in case_keys([p.type.code for p in case.procedures], catalogue):
-            found[(case.resident_id, key)] += 1
+            if not by_day:
+                found[(case.resident_id, key)] += 1
+            elif key == by_day:
+                found[(case.resident_id, case.day)] += 1
     return dict(found)
+
+
+def _days(program: Program, key: str) -> dict[tuple, int]:
+    return {(rid, day): n for rid, days in tally.daily(program, key, date.min).items()
+            for day, n in days}
 
 
 def _busy_day(app, program_id: int, seed: int) -> None:
@@ -60,24 +69,28 @@ def test_the_tally_matches_the_cases_after_any_mix_of_changes(app, cases):
     _busy_day(app, cases["id"], seed=7)
     with app.app_context():
         program = db.session.get(Program, cases["id"])
+        mqsa = "cat:MAMMO-READ"         # the default MQSA target's, kept per day too
+        assert tally.windowed_keys(program) == {mqsa}
         for count_unverified in (True, False):
             program.count_unverified = count_unverified
-            expected = _recount(program)
-            assert tally.totals(program) == expected
+            expected, reads = _recount(program), _recount(program, by_day=mqsa)
+            assert tally.totals(program) == expected and _days(program, mqsa) == reads
             tally.rebuild(program)
-            assert tally.totals(program) == expected
+            assert tally.totals(program) == expected and _days(program, mqsa) == reads
         assert sum(n for (_, key), n in expected.items() if key == "*") > 20
+        assert sum(reads.values()) > 3
 
 
 def test_the_migration_tallies_cases_logged_before_it(app, cases):
     _busy_day(app, cases["id"], seed=11)
     with app.app_context():
         program = db.session.get(Program, cases["id"])
-        before = tally.totals(program)
+        before = tally.totals(program), _days(program, "cat:MAMMO-READ")
         ids = [r.id for r in db.session.scalars(select(Resident))]
         db.session.commit()
         downgrade(revision="3541ee127241")   # the release before tallies
         upgrade()
         db.session.expire_all()
-        assert tally.totals(db.session.get(Program, cases["id"])) == before
-        assert {rid for rid, _ in before} <= set(ids)
+        program = db.session.get(Program, cases["id"])
+        assert (tally.totals(program), _days(program, "cat:MAMMO-READ")) == before
+        assert {rid for rid, _ in before[0]} <= set(ids) and before[1]

@@ -404,6 +404,7 @@ def save_target(program: Program, row: CaseTarget | None, data: dict[str, Any]) 
         db.session.add(row)
     row.entry = Target.model_validate(entry).model_dump(exclude_defaults=True)
     db.session.flush()
+    tally.rebuild_days(program)       # the windowed measures may have changed
     return outcome
 
 
@@ -412,6 +413,7 @@ def delete_target(program: Program, row: CaseTarget) -> Outcome:
     Flushes."""
     db.session.delete(row)
     db.session.flush()
+    tally.rebuild_days(program)
     return Outcome()
 
 

@@ -61,6 +61,9 @@ def projections(program: Program, residents: list[Resident],
     rows = as_file(published.data).residents if published is not None else {}
     calendar = program.year_calendar if program.year_start is not None else None
     block_months = 1.0 if program.calendar == "months" else 28 / DAYS_PER_MONTH
+    mine: dict[int, dict[str, int]] = {}
+    for (resident_id, key), n in totals.items():
+        mine.setdefault(resident_id, {})[key] = n
     found: dict[int, list[Projection]] = {}
     for resident in residents:
         graduation = services.graduation(program, resident)
@@ -78,8 +81,8 @@ def projections(program: Program, residents: list[Resident],
                         if graduation is not None else 0.0)
         since = first.get(resident.id)
         elapsed = ((today - since).days + 1) / DAYS_PER_MONTH if since else 0.0
-        own = {key: n / elapsed for (rid, key), n in totals.items()
-               if rid == resident.id and elapsed >= 1}
+        own = {key: n / elapsed for key, n in mine.get(resident.id, {}).items()
+               if elapsed >= 1}
         allowed = _allowed(program, resident)
         found[resident.id] = [p for m in measures.get(resident.id, [])
                               if (p := project(m, rates, ahead, months_after, own,

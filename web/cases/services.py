@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import distinct, func, select
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from caselog import Catalogue, Measure, Target, load_default, reference_hash, reference_problem
 from caselog.catalogue import Category
@@ -60,8 +61,10 @@ def ensure_catalogue(program: Program) -> None:
 
 
 def categories(program: Program) -> list[ProcedureCategory]:
-    return list(db.session.scalars(select(ProcedureCategory).where(
-        ProcedureCategory.program_id == program.id).order_by(ProcedureCategory.position)))
+    """The program's categories in order, their procedure types loaded with them."""
+    return list(db.session.scalars(
+        select(ProcedureCategory).where(ProcedureCategory.program_id == program.id)
+        .order_by(ProcedureCategory.position).options(selectinload(ProcedureCategory.types))))
 
 
 def catalogue_of(program: Program) -> Catalogue:
@@ -191,40 +194,16 @@ def graduation(program: Program, resident: Resident) -> date | None:
     return end.replace(year=end.year + years_left)
 
 
-def _daily(program: Program, key: str, since: date, residents: list[int] | None = None
-           ) -> dict[int, list[tuple[date, int]]]:
-    """Resident id -> (day, cases that count toward `key`) from `since` on, sorted: what a
-    windowed target (MQSA's any 6 months) needs, in one grouped query (for every resident,
-    or those named)."""
-    query = (select(Case.resident_id, Case.day, func.count(distinct(Case.id)))
-             .join(CaseProcedure, CaseProcedure.case_id == Case.id)
-             .join(ProcedureType, ProcedureType.id == CaseProcedure.type_id)
-             .join(ProcedureCategory, ProcedureCategory.id == ProcedureType.category_id)
-             .where(Case.program_id == program.id, Case.state != "returned",
-                    Case.day >= since)
-             .group_by(Case.resident_id, Case.day).order_by(Case.resident_id, Case.day))
-    if residents is not None:
-        query = query.where(Case.resident_id.in_(residents))
-    if key.startswith("cat:"):
-        query = query.where(ProcedureCategory.code == key.removeprefix("cat:"))
-    elif key.startswith("kind:"):
-        query = query.where(ProcedureCategory.kind == key.removeprefix("kind:"))
-    if not program.count_unverified:
-        query = query.where(Case.state == "verified")
-    found: dict[int, list[tuple[date, int]]] = {}
-    for resident_id, day, n in db.session.execute(query):
-        found.setdefault(resident_id, []).append((day, n))
-    return found
-
-
 def measures_for(program: Program, residents: list[Resident],
-                 catalogue: Catalogue | None = None) -> dict[int, list[Measure]]:
+                 catalogue: Catalogue | None = None,
+                 counted: dict[tuple[int, str], int] | None = None
+                 ) -> dict[int, list[Measure]]:
     """Resident id -> their measures against every target of their track: plain counts from
-    the tally, windowed targets from the days their cases fall on."""
+    the tally (`counted`, when the caller has read it), windowed targets from the day tally."""
     catalogue = catalogue or catalogue_of(program)
     ids = [r.id for r in residents]
     only = ids if len(ids) == 1 else None
-    counted = tally.totals(program, only)
+    counted = counted if counted is not None else tally.totals(program, only)
     graduations = {r.id: graduation(program, r) for r in residents}
     windowed = {measure_key(t): t for r in residents for t in catalogue.targets_for(r.track)
                 if t.window_months is not None}
@@ -232,7 +211,8 @@ def measures_for(program: Program, residents: list[Resident],
     for key, target in windowed.items():
         starts = [in_period(target, g)[0] for g in graduations.values()]
         since = min((s for s in starts if s is not None), default=date.min)
-        daily[key] = _daily(program, key, since if None not in starts else date.min, only)
+        daily[key] = tally.daily(program, key, since if None not in starts else date.min,
+                                 only)
     found: dict[int, list[Measure]] = {}
     for resident in residents:
         measures = []
@@ -265,7 +245,7 @@ def dashboard(program: Program) -> dict[str, Any]:
     cats = categories(program)
     residents = list(program.residents)
     counted = tally.totals(program)
-    measures = measures_for(program, residents, catalogue_of(program))
+    measures = measures_for(program, residents, catalogue_of(program), counted)
     projected = pace.projections(program, residents, measures, counted)
     rows = [{"resident": r, "measures": measures[r.id], "total": counted.get((r.id, ALL), 0),
              "behind": [m for m in measures[r.id] if not m.met],
@@ -296,8 +276,8 @@ def resident_view(program: Program, resident: Resident) -> dict[str, Any]:
     cumulative curve of each projected target's cases against its target line."""
     from . import pace
 
-    measures = measures_for(program, [resident])
     counted = tally.totals(program, [resident.id])
+    measures = measures_for(program, [resident], counted=counted)
     projected = pace.projections(program, [resident], measures, counted)[resident.id]
     monthly = tally.by_month(program, resident.id)
     months = sorted({m for m, _ in monthly})

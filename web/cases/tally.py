@@ -10,16 +10,26 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete, distinct, func, literal, select, union_all
 
-from caselog.progress import ALL
+from caselog import Target
+from caselog.progress import ALL, measure_key
 
 from .. import bulk
 from ..extensions import db
-from ..models import Case, CaseProcedure, CaseTally, ProcedureCategory, ProcedureType, Program
+from ..models import (
+    Case,
+    CaseDayTally,
+    CaseProcedure,
+    CaseTally,
+    CaseTarget,
+    ProcedureCategory,
+    ProcedureType,
+    Program,
+)
 
 Key = tuple[int, date, str, str, bool]   # resident, month, rotation, measure, verified
 
@@ -55,41 +65,67 @@ def keys_of(type_ids: Iterable[int], keys: dict[int, tuple[str, str]]) -> set[st
     return found | {ALL} if found else found
 
 
+DayKey = tuple[int, date, str, bool]     # resident, day, measure, verified
+
+
+@dataclass
+class Delta:
+    """Changes to the monthly tally and to the day tally of windowed measures."""
+
+    months: Counter[Key] = field(default_factory=Counter)
+    days: Counter[DayKey] = field(default_factory=Counter)
+
+
+def windowed_keys(program: Program) -> set[str]:
+    """The measure keys of the program's windowed targets (kept per day as well)."""
+    entries = db.session.scalars(select(CaseTarget.entry).where(
+        CaseTarget.program_id == program.id))
+    return {measure_key(Target.model_validate(e)) for e in entries
+            if e.get("window_months") is not None}
+
+
 def changes(cases: Iterable[CaseFacts], keys: dict[int, tuple[str, str]],
-            sign: int = 1) -> Counter[Key]:
+            windowed: set[str], sign: int = 1, delta: Delta | None = None) -> Delta:
     """The tally changes `sign` times these cases make (returned cases make none)."""
-    delta: Counter[Key] = Counter()
+    delta = delta or Delta()
     for case in cases:
         if case.state == "returned":
             continue
-        month = case.day.replace(day=1)
+        month, verified = case.day.replace(day=1), case.state == "verified"
         for key in keys_of(case.type_ids, keys):
-            delta[(case.resident_id, month, case.rotation, key,
-                   case.state == "verified")] += sign
+            delta.months[(case.resident_id, month, case.rotation, key, verified)] += sign
+            if key in windowed:
+                delta.days[(case.resident_id, case.day, key, verified)] += sign
     return delta
 
 
-def apply(program: Program, delta: Counter[Key]) -> None:
-    """Add `delta` to the program's tally (in one statement; rows in key order, so two
+def _key_columns(table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.primary_key.columns)
+
+
+def apply(program: Program, delta: Delta) -> None:
+    """Add `delta` to the program's tallies (a statement each; rows in key order, so two
     writers never wait on each other in opposite orders)."""
-    rows = [{"resident_id": r, "month": m, "rotation": rot, "measure": k, "verified": v,
-             "program_id": program.id, "n": n}
-            for (r, m, rot, k, v), n in sorted(delta.items()) if n]
-    bulk.insert(CaseTally.__table__, rows,
-                key=tuple(c.name for c in CaseTally.__table__.primary_key.columns), add="n")
+    bulk.insert(CaseTally.__table__, [
+        {"resident_id": r, "month": m, "rotation": rot, "measure": k, "verified": v,
+         "program_id": program.id, "n": n}
+        for (r, m, rot, k, v), n in sorted(delta.months.items()) if n],
+        key=_key_columns(CaseTally.__table__), add="n")
+    bulk.insert(CaseDayTally.__table__, [
+        {"resident_id": r, "day": d, "measure": k, "verified": v, "program_id": program.id,
+         "n": n} for (r, d, k, v), n in sorted(delta.days.items()) if n],
+        key=_key_columns(CaseDayTally.__table__), add="n")
 
 
 def record(program: Program, cases: Iterable[CaseFacts], sign: int = 1) -> None:
     """Count new cases in (sign 1) or take removed ones out (sign -1)."""
-    apply(program, changes(cases, type_keys(program), sign))
+    apply(program, changes(cases, type_keys(program), windowed_keys(program), sign))
 
 
 def restate(program: Program, before: CaseFacts, after: CaseFacts) -> None:
     """A case changed (verified, returned): move its counts."""
-    keys = type_keys(program)
-    delta = changes([after], keys)
-    delta.update(changes([before], keys, -1))
-    apply(program, delta)
+    keys, windowed = type_keys(program), windowed_keys(program)
+    apply(program, changes([before], keys, windowed, -1, changes([after], keys, windowed)))
 
 
 def _month(day):
@@ -99,21 +135,26 @@ def _month(day):
     return func.date(day, "start of month")
 
 
-def rebuild(program: Program) -> None:
-    """Recompute the program's tally from its cases, in the database."""
-    db.session.execute(delete(CaseTally).where(CaseTally.program_id == program.id))
-    month = _month(Case.day)
-    verified = Case.state == "verified"
-    base = (select(Case.resident_id, month.label("month"), Case.rotation, Case.id.label("case"),
-                   verified.label("verified"), ProcedureCategory.code, ProcedureCategory.kind)
+def _keyed_cases(program: Program):
+    """Every counted case of the program once per measure key it counts toward, with its
+    resident, day, month, rotation and whether it is verified (a subquery)."""
+    base = (select(Case.resident_id, Case.day, _month(Case.day).label("month"), Case.rotation,
+                   Case.id.label("case"), (Case.state == "verified").label("verified"),
+                   ProcedureCategory.code, ProcedureCategory.kind)
             .join(CaseProcedure, CaseProcedure.case_id == Case.id)
             .join(ProcedureType, ProcedureType.id == CaseProcedure.type_id)
             .join(ProcedureCategory, ProcedureCategory.id == ProcedureType.category_id)
             .where(Case.program_id == program.id, Case.state != "returned")).subquery()
     parts = [literal(ALL), literal("kind:") + base.c.kind, literal("cat:") + base.c.code]
-    keyed = union_all(*[
-        select(base.c.resident_id, base.c.month, base.c.rotation, base.c.verified,
+    return union_all(*[
+        select(base.c.resident_id, base.c.day, base.c.month, base.c.rotation, base.c.verified,
                part.label("measure"), base.c.case) for part in parts]).subquery()
+
+
+def rebuild(program: Program) -> None:
+    """Recompute the program's tallies from its cases, in the database."""
+    db.session.execute(delete(CaseTally).where(CaseTally.program_id == program.id))
+    keyed = _keyed_cases(program)
     counted = select(keyed.c.resident_id, keyed.c.month, keyed.c.rotation, keyed.c.measure,
                      keyed.c.verified, literal(program.id), func.count(distinct(keyed.c.case))
                      ).group_by(keyed.c.resident_id, keyed.c.month, keyed.c.rotation,
@@ -121,6 +162,43 @@ def rebuild(program: Program) -> None:
     db.session.execute(CaseTally.__table__.insert().from_select(
         ["resident_id", "month", "rotation", "measure", "verified", "program_id", "n"],
         counted))
+    rebuild_days(program)
+
+
+def rebuild_days(program: Program) -> None:
+    """Recompute the day tally (after the program's windowed targets change)."""
+    db.session.execute(delete(CaseDayTally).where(CaseDayTally.program_id == program.id))
+    windowed = windowed_keys(program)
+    if not windowed:
+        return
+    keyed = _keyed_cases(program)
+    counted = (select(keyed.c.resident_id, keyed.c.day, keyed.c.measure, keyed.c.verified,
+                      literal(program.id), func.count(distinct(keyed.c.case)))
+               .where(keyed.c.measure.in_(sorted(windowed)))
+               .group_by(keyed.c.resident_id, keyed.c.day, keyed.c.measure,
+                         keyed.c.verified))
+    db.session.execute(CaseDayTally.__table__.insert().from_select(
+        ["resident_id", "day", "measure", "verified", "program_id", "n"], counted))
+
+
+def daily(program: Program, key: str, since: date, residents: list[int] | None = None
+          ) -> dict[int, list[tuple[date, int]]]:
+    """Resident id -> (day, cases that count toward the windowed measure `key`) from
+    `since` on, sorted by day (for everyone, or the residents named)."""
+    query = (select(CaseDayTally.resident_id, CaseDayTally.day, func.sum(CaseDayTally.n))
+             .where(CaseDayTally.program_id == program.id, CaseDayTally.measure == key,
+                    CaseDayTally.day >= since)
+             .group_by(CaseDayTally.resident_id, CaseDayTally.day)
+             .order_by(CaseDayTally.resident_id, CaseDayTally.day))
+    if residents is not None:
+        query = query.where(CaseDayTally.resident_id.in_(residents))
+    if not program.count_unverified:
+        query = query.where(CaseDayTally.verified.is_(True))
+    found: dict[int, list[tuple[date, int]]] = {}
+    for resident_id, day, n in db.session.execute(query):
+        if n:
+            found.setdefault(resident_id, []).append((day, int(n)))
+    return found
 
 
 def totals(program: Program, residents: Iterable[int] | None = None) -> dict[

@@ -11,6 +11,7 @@ foreign-key constraints (SQLite enforces foreign keys too, see `create_app`).
 from .accounts import ROLES, ApiToken, Membership, User
 from .cases import (
     Case,
+    CaseDayTally,
     CaseFavourite,
     CaseProcedure,
     CaseTally,
@@ -22,7 +23,7 @@ from .program import Program, Requirement, Resident, Rotation, Rule
 from .requests import REQUEST_STATUSES, Request
 from .schedules import Schedule, SolveJob
 
-__all__ = ["ROLES", "REQUEST_STATUSES", "ApiToken", "Case", "CaseFavourite", "CaseProcedure",
-           "CaseTally", "CaseTarget",
-           "Membership", "ProcedureCategory", "ProcedureType", "Program", "Request",
-           "Requirement", "Resident", "Rotation", "Rule", "Schedule", "SolveJob", "User"]
+__all__ = ["ROLES", "REQUEST_STATUSES", "ApiToken", "Case", "CaseDayTally", "CaseFavourite",
+           "CaseProcedure", "CaseTally", "CaseTarget", "Membership", "ProcedureCategory",
+           "ProcedureType", "Program", "Request", "Requirement", "Resident", "Rotation", "Rule",
+           "Schedule", "SolveJob", "User"]

@@ -151,6 +151,22 @@ class CaseTally(db.Model):
     n: Mapped[int] = mapped_column(default=0)
 
 
+class CaseDayTally(db.Model):
+    """Running counts per resident and day, for the measure keys of windowed targets only
+    (FDA MQSA: 240 mammograms within any 6 months), so the best window is found from a few
+    thousand day counts instead of the cases. Kept with `CaseTally`, rebuilt with it."""
+
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    measure: Mapped[str] = mapped_column(String(48), primary_key=True)
+    verified: Mapped[bool] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    n: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (db.Index("ix_case_day_tally_measure", "program_id", "measure", "day"),)
+
+
 class CaseFavourite(db.Model):
     """A resident's routine case, saved to log again in a tap: procedures, role, attending,
     site (never a patient reference)."""
