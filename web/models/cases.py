@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -81,18 +82,16 @@ class Case(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
-    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"),
-                                             index=True)
-    day: Mapped[date] = mapped_column(Date, index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
     role: Mapped[str] = mapped_column(String(16), default="primary")
     attending_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
-                                                               ondelete="SET NULL"),
-                                                    index=True)
+                                                               ondelete="SET NULL"))
     site: Mapped[str] = mapped_column(String(200), default="")
     rotation: Mapped[str] = mapped_column(String(64), default="")
     complications: Mapped[str] = mapped_column(String(16), default="none")
     notes: Mapped[str] = mapped_column(Text, default="")
-    patient_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    patient_hash: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(16), default="pending")
     comment: Mapped[str] = mapped_column(Text, default="")   # the attending's, when returned
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -116,6 +115,16 @@ class Case(db.Model):
         CheckConstraint("state <> 'returned' OR length(comment) > 0",
                         name="returned_with_comment"),
         UniqueConstraint("program_id", "import_key", name="uq_case_import_key"),
+        # A resident's cases by day; the attending's queue; the same reference twice. The
+        # last two are partial: most cases are verified and carry no reference, and an
+        # index they are not in costs an import nothing.
+        db.Index("ix_case_resident_day", "resident_id", "day"),
+        db.Index("ix_case_attending_pending", "attending_id",
+                 postgresql_where=text("state = 'pending'"),
+                 sqlite_where=text("state = 'pending'")),
+        db.Index("ix_case_patient_hash", "program_id", "patient_hash",
+                 postgresql_where=text("patient_hash IS NOT NULL"),
+                 sqlite_where=text("patient_hash IS NOT NULL")),
     )
 
 
