@@ -13,8 +13,7 @@ from datetime import date
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
-from test_solving import TINY
-from web_support import PASSWORD, POSTGRES, csrf_token, program_id, sign_in, upload
+from web_support import PASSWORD, PAST, POSTGRES, csrf_token, program_id, sign_in, upload
 
 from scheduler import load_program_text
 from solver.engine import SolveOptions, solve
@@ -78,11 +77,6 @@ def make_user(app):
         return email
 
     return make
-
-
-# TINY without its request, in the academic year holding today (cases cannot be in the future).
-YEAR = date.today().year - (date.today().month < 7)
-PAST = TINY.split("[[request]]")[0].replace("2027-07-01", f"{YEAR}-07-01")
 
 
 @pytest.fixture

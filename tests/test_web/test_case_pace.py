@@ -8,9 +8,8 @@ import math
 import re
 from datetime import date
 
-from conftest import PAST
 from sqlalchemy import select
-from web_support import csrf_token, sign_in, upload
+from web_support import PAST, csrf_token, sign_in, upload
 
 from scheduler import load_program_text
 from web.extensions import db

@@ -83,3 +83,17 @@ def log_case(client, pid: int, **fields) -> str:
     data = {"day": date.today().isoformat(), "role": "primary", "attending": "0",
             "complications": "none", **fields, "csrf_token": csrf_token(client, path)}
     return client.post(path, data=data, follow_redirects=True).get_data(as_text=True)
+
+
+def _past_program() -> str:
+    """TINY without its request, in the academic year holding today (cases cannot be in the
+    future)."""
+    from datetime import date
+
+    from test_solving import TINY
+
+    year = date.today().year - (date.today().month < 7)
+    return TINY.split("[[request]]")[0].replace("2027-07-01", f"{year}-07-01")
+
+
+PAST = _past_program()

@@ -4,7 +4,9 @@ Import reads CSV or Excel (.xlsx): a header row, then one case per row. All or n
 bad row and nothing is added, and every bad row is named with its column. Idempotent: each
 row's digest (with its repeat number within the file, so two identical routine cases both
 count) is kept as the case's import key, and a row whose key is already there is skipped, so
-the same file imported twice adds nothing the second time.
+the same file imported twice adds nothing the second time, and a running export of all of a
+resident's cases adds only the new ones (a row identical to one imported before, from any
+file, is taken as that case).
 
 Export gives the fields the ACGME Case Log form asks for, one row per case, with the case's
 "entered in ACGME" mark, so a resident types each case into ACGME once.
