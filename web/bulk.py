@@ -19,6 +19,22 @@ BATCH = 5_000
 COPY_FROM = 500   # rows; fewer go as VALUES (a scratch table costs a few ms)
 
 
+def copies(count: int) -> bool:
+    """Whether `count` rows go by COPY (PostgreSQL, many rows)."""
+    return count >= COPY_FROM and db.session.get_bind().dialect.name == "postgresql"
+
+
+def scratch(name: str, definition: str, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: a temporary table `name` (dropped at commit) made by `definition` (its
+    columns in brackets, or `AS SELECT ... WITH NO DATA`), filled with `rows` by COPY."""
+    db.session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{name}"))
+    db.session.execute(text(f"CREATE TEMP TABLE {name} {definition} ON COMMIT DROP"
+                            if definition.startswith("(") else
+                            f"CREATE TEMP TABLE {name} ON COMMIT DROP {definition}"))
+    columns = list(rows[0])
+    _copy(name, ", ".join(f'"{c}"' for c in columns), columns, rows)
+
+
 def insert(table: Table, rows: list[dict[str, Any]], *, key: tuple[str, ...] = (),
            add: str = "", returning: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
     """Insert `rows` (dicts with the same columns) into `table`. With `key` (a unique key's
@@ -27,7 +43,7 @@ def insert(table: Table, rows: list[dict[str, Any]], *, key: tuple[str, ...] = (
     if not rows:
         return []
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql" and len(rows) >= COPY_FROM:
+    if copies(len(rows)):
         return _copy_in(table, rows, key, add, returning)
     statement = insert_on_conflict(dialect, table)
     if key:
@@ -52,12 +68,9 @@ def _copy_in(table: Table, rows: list[dict[str, Any]], key: tuple[str, ...], add
     if not key and not returning:        # nothing to decide per row: straight in
         _copy(f'"{table.name}"', names, columns, rows)
         return []
-    scratch = f"bulk_{table.name}"
-    db.session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{scratch}"))
-    db.session.execute(text(f'CREATE TEMP TABLE {scratch} ON COMMIT DROP AS '
-                            f'SELECT {names} FROM "{table.name}" WITH NO DATA'))
-    _copy(scratch, names, columns, rows)
-    sql = f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {scratch}'
+    rows_in = f"bulk_{table.name}"
+    scratch(rows_in, f'AS SELECT {names} FROM "{table.name}" WITH NO DATA', rows)
+    sql = f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {rows_in}'
     if key:
         target = ", ".join(f'"{c}"' for c in key)
         sql += (f' ON CONFLICT ({target}) DO UPDATE SET "{add}" = "{table.name}"."{add}" '

@@ -162,3 +162,27 @@ def test_the_acgme_export_lists_cases_not_yet_entered(app, client, cases):
     assert [r[8] for r in rows[1:]] == ["Nephrostomy"]           # only the one not entered
     every = list(csv.reader(io.StringIO(client.get(export + "?all=1").get_data(as_text=True))))
     assert [r[-1] for r in every[1:]] == ["yes", "no"]
+
+
+def test_a_large_file_goes_in_whole_once(app, client, cases, make_user):
+    """Above bulk.COPY_FROM rows PostgreSQL takes the COPY path: same answers as VALUES."""
+    from web.bulk import COPY_FROM
+    from web.models import CaseProcedure
+
+    count = COPY_FROM + 100
+    rows = [["resident", "date", "procedure", "other procedures", "status"]] + [
+        ["ash" if i % 2 else "bea", (TODAY - timedelta(days=i % 300)).isoformat(),
+         "UFE" if i % 3 else "MAMMO-SCREEN", "ANGIO-ARTERIAL" if i % 3 else "", "verified"]
+        for i in range(count)]
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    sign_in(client, "pd@example.org")
+    for expected in (f"{count} case(s) added", f"0 case(s) added; {count} already imported"):
+        status, page = _import(client, f"/programs/{cases['id']}/case-logs/import",
+                               "big.csv", _csv(rows))
+        assert status == 200 and expected in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(CaseProcedure.id))) == count + sum(
+            1 for i in range(count) if i % 3)
+    page = client.get(f"/programs/{cases['id']}/case-logs").get_data(as_text=True)
+    ash = page.split('data-resident="ash"')[1].split("</tr>")[0]
+    assert f'<td class="num total">{count // 2}</td>' in ash

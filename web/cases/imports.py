@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload, selectinload
 
 from caselog import reference_problem
@@ -330,16 +330,43 @@ def _add(program: Program, cases: list[dict[str, Any]], procedures: list[tuple[i
          ignored: list[str]) -> CaseImport:
     """Insert the rows not imported before (a row whose import key is there is skipped by
     the database itself), their procedures and their tally, in bulk."""
-    ids = dict(bulk.insert(Case.__table__, cases, key=("program_id", "import_key"),
-                           returning=("import_key", "id")))
+    if bulk.copies(len(cases)):
+        added = _add_by_copy(cases, procedures)
+    else:
+        ids = dict(bulk.insert(Case.__table__, cases, key=("program_id", "import_key"),
+                               returning=("import_key", "id")))
+        bulk.insert(CaseProcedure.__table__, [
+            {"case_id": ids[c["import_key"]], "type_id": type_id, "primary": i == 0}
+            for c, types in zip(cases, procedures, strict=True) if c["import_key"] in ids
+            for i, type_id in enumerate(types)])
+        added = set(ids)
     new = [(c, types) for c, types in zip(cases, procedures, strict=True)
-           if c["import_key"] in ids]
-    bulk.insert(CaseProcedure.__table__, [
-        {"case_id": ids[c["import_key"]], "type_id": type_id, "primary": i == 0}
-        for c, types in new for i, type_id in enumerate(types)])
+           if c["import_key"] in added]
     tally.record(program, [tally.CaseFacts(c["resident_id"], c["day"], c["rotation"],
                                            c["state"], types) for c, types in new])
     return CaseImport(added=len(new), already=len(cases) - len(new), ignored=ignored)
+
+
+def _add_by_copy(cases: list[dict[str, Any]], procedures: list[tuple[int, ...]]) -> set[str]:
+    """PostgreSQL, many rows: cases and procedures go by COPY into scratch tables, then one
+    statement inserts the new cases and, joined on the import key, their procedures (no
+    case ids travel back and forth). Returns the import keys of the cases added."""
+    names = ", ".join(f'"{c}"' for c in cases[0])
+    bulk.scratch("case_import", f'AS SELECT {names} FROM "case" WITH NO DATA', cases)
+    bulk.scratch("case_import_procedure",
+                 '(import_key varchar(64), type_id integer, "primary" boolean)',
+                 [{"import_key": c["import_key"], "type_id": t, "primary": i == 0}
+                  for c, types in zip(cases, procedures, strict=True)
+                  for i, t in enumerate(types)])
+    return set(db.session.scalars(text(f"""
+        WITH added AS (
+            INSERT INTO "case" ({names}) SELECT {names} FROM case_import
+            ON CONFLICT (program_id, import_key) DO NOTHING RETURNING id, import_key),
+        linked AS (
+            INSERT INTO case_procedure (case_id, type_id, "primary")
+            SELECT added.id, p.type_id, p."primary"
+            FROM added JOIN case_import_procedure p ON p.import_key = added.import_key)
+        SELECT import_key FROM added""")))
 
 
 # ---- export -------------------------------------------------------------------------------
