@@ -22,11 +22,8 @@ import io
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
 import tomli_w
 
@@ -116,9 +113,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", default="", help="a PostgreSQL server URL, e.g. "
                         "postgresql+psycopg://postgres@127.0.0.1:5432 (a database is made)")
     args = parser.parse_args(argv)
+    from bench.database import scratch_database
+
+    with scratch_database(args.postgres) as url:
+        return run(args, url)
+
+
+def run(args: argparse.Namespace, url: str) -> int:
+    """The benchmark on the database at `url`."""
 
     from flask_migrate import upgrade
-    from sqlalchemy import create_engine, func, select, text
+    from sqlalchemy import func, select, text
 
     from bench.generate import generate
     from web import create_app, program_file
@@ -128,15 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     from web.models import Case, CaseTally, Program
 
     raw = generate(args.residents, "months", 0)
-    scratch = tempfile.TemporaryDirectory()
-    if args.postgres:
-        name = f"residency_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(f"{args.postgres}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = f"{args.postgres}/{name}"
-    else:
-        url = f"sqlite:///{Path(scratch.name) / 'bench.db'}"
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
                       "WTF_CSRF_ENABLED": False})
     faculty = [f"attending{i}@bench.example" for i in range(12)]
@@ -206,9 +202,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"tally rebuild from every case: {rebuild_s:.1f} s")
     with app.app_context():
         db.engine.dispose()
-    if args.postgres:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     return 0
 
 

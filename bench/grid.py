@@ -14,10 +14,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
 import tomli_w
 
@@ -30,9 +27,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", default="", help="a PostgreSQL server URL, e.g. "
                         "postgresql+psycopg://postgres@127.0.0.1:5432 (a database is made)")
     args = parser.parse_args(argv)
+    from bench.database import scratch_database
+
+    with scratch_database(args.postgres) as url:
+        return run(args, url)
+
+
+def run(args: argparse.Namespace, url: str) -> int:
+    """The benchmark on the database at `url`."""
 
     from flask_migrate import upgrade
-    from sqlalchemy import create_engine, text
 
     from bench.generate import witness
     from web import create_app, program_file
@@ -41,15 +45,6 @@ def main(argv: list[str] | None = None) -> int:
     from web.models import Program, Schedule
 
     raw, rows = witness(args.residents, args.calendar, 0)
-    scratch = tempfile.TemporaryDirectory()
-    if args.postgres:
-        name = f"residency_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(f"{args.postgres}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = f"{args.postgres}/{name}"
-    else:
-        url = f"sqlite:///{Path(scratch.name) / 'bench.db'}"
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
                       "WTF_CSRF_ENABLED": False})
     password = "bench password 1"
@@ -86,9 +81,6 @@ def main(argv: list[str] | None = None) -> int:
           f"({size} KiB of HTML)")
     with app.app_context():
         db.engine.dispose()
-    if args.postgres:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     return 0
 
 

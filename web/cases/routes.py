@@ -205,9 +205,9 @@ def deficit_wishes(program):
     if request.method == "POST":
         picks = []
         for value in request.form.getlist("pick"):
-            resident_id, rotation, block = value.split(":", 2)
-            if resident_id.isdigit() and block.isdigit():
-                picks.append((int(resident_id), rotation, int(block)))
+            parts = value.split(":")
+            if len(parts) == 3 and parts[0].isdigit() and parts[2].isdigit():
+                picks.append((int(parts[0]), parts[1], int(parts[2])))
         weight = request.form.get("weight", "")
         outcome = wishes.add_wishes(program, picks, int(weight) if weight.isdigit() else 0,
                                     current_user)
