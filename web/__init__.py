@@ -19,7 +19,15 @@ from sqlalchemy.engine import Engine
 
 from scheduler.config import load_settings
 
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import (
+    CONTENT_SECURITY_POLICY,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    talisman,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +49,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         REDIS_URL="redis://127.0.0.1:6379/0",
         SOLVE_STALE_AFTER=20,      # seconds without a worker heartbeat before a job is lost
         SOLVE_START_TIMEOUT=60,    # seconds for a worker process to take up a queued job
+        # Behind TLS in production: redirect to HTTPS, send HSTS, mark cookies Secure.
+        FORCE_HTTPS=False,
     )
     config_file = Path(os.environ.get("RESIDENCY_CONFIG", ROOT / "config.toml"))
     if config_file.exists():
@@ -61,6 +71,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Please sign in to see this page."
     csrf.init_app(app)
     limiter.init_app(app)
+    https = bool(app.config["FORCE_HTTPS"])
+    talisman.init_app(app, force_https=https, strict_transport_security=https,
+                      session_cookie_secure=https,
+                      content_security_policy=CONTENT_SECURITY_POLICY,
+                      content_security_policy_nonce_in=["script-src"])
 
     from . import access, assets, auth, cases, health, me, programs, requests, schedules, setup
 

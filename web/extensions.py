@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -31,3 +32,19 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 # Storage from RATELIMIT_STORAGE_URI: memory by default, Redis in production.
 limiter = Limiter(key_func=get_remote_address)
+# Security headers (CSP with a nonce for our inline scripts, frame and type options,
+# referrer policy); HTTPS and secure cookies when FORCE_HTTPS is set (behind TLS).
+talisman = Talisman()
+
+# Plotly injects its own <style> elements and the templates size charts inline, so styles
+# may be inline; scripts only from this site or carrying the page's nonce.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'self'",
+}
