@@ -9,6 +9,7 @@ import re
 from web_support import PASSWORD, program_id, sign_in
 
 from web import create_app
+from web.extensions import db
 
 
 def test_pages_carry_a_policy_their_scripts_satisfy(app, client, make_user):
@@ -46,3 +47,5 @@ def test_the_session_cookie_is_http_only_and_secure_behind_tls(app, client, make
     assert "Secure" in response.headers["Set-Cookie"]
     assert "max-age" in secure.get("/healthz", base_url="https://localhost").headers[
         "Strict-Transport-Security"]
+    with behind_tls.app_context():
+        db.engine.dispose()            # its own pool: closed here, not by the collector
