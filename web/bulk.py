@@ -65,9 +65,6 @@ def _copy_in(table: Table, rows: list[dict[str, Any]], key: tuple[str, ...], add
     """PostgreSQL: COPY the rows into a scratch table (dropped at commit), then one INSERT."""
     columns = list(rows[0])
     names = ", ".join(f'"{c}"' for c in columns)
-    if not key and not returning:        # nothing to decide per row: straight in
-        _copy(f'"{table.name}"', names, columns, rows)
-        return []
     rows_in = f"bulk_{table.name}"
     scratch(rows_in, f'AS SELECT {names} FROM "{table.name}" WITH NO DATA', rows)
     sql = f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {rows_in}'

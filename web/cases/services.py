@@ -105,11 +105,6 @@ def rotation_finder(program: Program) -> Callable[[str, date], tuple[str, str]]:
     return find
 
 
-def rotation_on(program: Program, resident: Resident, day: date) -> tuple[str, str]:
-    """(rotation code, its site) for the resident on `day` in the published schedule."""
-    return rotation_finder(program)(resident.key, day)
-
-
 def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tuple[
         Case | None, Outcome]:
     """Record a case from form data; field errors say what to fix. Flushes."""
@@ -135,7 +130,7 @@ def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tupl
         errors["patient_ref"] = [trouble]
     if errors:
         return None, Outcome(field_errors=errors)
-    code, site = rotation_on(program, resident, day)
+    code, site = rotation_finder(program)(resident.key, day)
     case = Case(program_id=program.id, resident=resident, day=day,
                 role=data.get("role") or "primary", attending=attending,
                 site=(data.get("site") or "").strip() or site, rotation=code,
@@ -229,12 +224,6 @@ def measures_for(program: Program, residents: list[Resident],
     return found
 
 
-def resident_progress(program: Program, resident: Resident,
-                      catalogue: Catalogue | None = None) -> list[Measure]:
-    """The resident's measures against every target of their track."""
-    return measures_for(program, [resident], catalogue)[resident.id]
-
-
 def dashboard(program: Program) -> dict[str, Any]:
     """The program director's view: a residents x categories count matrix, every resident's
     targets with who is behind now and who is behind pace for graduation, and the program's
@@ -260,7 +249,7 @@ def monthly_volume(program: Program, cats: list[ProcedureCategory], months: int 
                    ) -> dict[str, Any]:
     """Cases per month in each category over the last `months` months, for a stacked chart."""
     first = (date.today().replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
-    counts = tally.by_month(program)
+    counts = tally.by_month(program, since=first)
     axis, month = [], first
     while month <= date.today():
         axis.append(month)

@@ -215,7 +215,7 @@ def totals(program: Program, residents: Iterable[int] | None = None) -> dict[
     return {(rid, key): int(n) for rid, key, n in db.session.execute(query) if n}
 
 
-def by_month(program: Program, resident_id: int | None = None
+def by_month(program: Program, resident_id: int | None = None, since: date | None = None
              ) -> dict[tuple[date, str], int]:
     """(month, measure key) -> cases that count that month, the program's or one
     resident's: what the volume charts and cumulative curves draw."""
@@ -224,6 +224,8 @@ def by_month(program: Program, resident_id: int | None = None
              .group_by(CaseTally.month, CaseTally.measure))
     if resident_id is not None:
         query = query.where(CaseTally.resident_id == resident_id)
+    if since is not None:
+        query = query.where(CaseTally.month >= since)
     if not program.count_unverified:
         query = query.where(CaseTally.verified.is_(True))
     return {(month, key): int(n) for month, key, n in db.session.execute(query) if n}
