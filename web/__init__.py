@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from scheduler.config import load_settings
 
@@ -36,6 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI="sqlite:///residency.db",  # relative to instance/
+        # Test pooled connections before use: after a database restart the app reconnects.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         MAX_CONTENT_LENGTH=32 * 1024 * 1024,   # a program's case-log history
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -77,27 +80,62 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                       content_security_policy=CONTENT_SECURITY_POLICY,
                       content_security_policy_nonce_in=["script-src"])
 
-    from . import access, assets, auth, cases, health, me, programs, requests, schedules, setup
+    from . import (
+        access,
+        assets,
+        auth,
+        cases,
+        errors,
+        guards,
+        health,
+        me,
+        people,
+        programs,
+        requests,
+        schedules,
+        setup,
+    )
 
+    app.url_map.converters["int"] = IdConverter
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
                                  STAFF=access.STAFF)
     for blueprint in (health.bp, assets.bp, auth.bp, programs.bp, setup.bp, requests.bp,
-                      schedules.bp, me.bp, cases.bp):
+                      schedules.bp, me.bp, cases.bp, people.bp):
         app.register_blueprint(blueprint)
     from . import api
 
     api.init_app(app)
+    errors.register(app)
+    guards.register(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in URLs takes only numbers a database id can be (PostgreSQL's `integer`):
+    a longer one is a 404 like any unknown id, not an overflow in the database driver."""
+
+    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = 2**31 - 1, signed: bool = False) -> None:
+        super().__init__(url_map, fixed_digits, min, max, signed)
 
 
 def _instance_secret(instance: Path) -> str:
     """A secret key kept in instance/ so sessions survive restarts of a set-up without one
-    configured (production sets RESIDENCY_SECRET_KEY)."""
+    configured (production sets RESIDENCY_SECRET_KEY). Server workers starting together all
+    get the one key the first of them made: it is written whole under a name of its own,
+    then linked into place, which fails if another process got there first."""
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
+        draft = instance / f"secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_hex(32), encoding="utf-8")
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text(encoding="utf-8").strip()
 
 

@@ -1,4 +1,5 @@
-"""Account services: creating people with a role in a program, and checking a sign-in."""
+"""Account services: creating people, giving and taking away roles in a program (each change
+in the audit log), changing a password, and checking a sign-in."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from functools import cache
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import audit
 from .extensions import db
 from .models import ROLES, ApiToken, Membership, Program, User
 
@@ -28,14 +30,22 @@ class Created:
     new_program: bool
 
 
+@dataclass(frozen=True)
+class Granted:
+    user: User
+    role: str
+    temporary_password: str | None   # set only for a new account: shown once, never stored
+
+
 def normal_email(email: str) -> str:
     return email.strip().lower()
 
 
 def create_user(email: str, password: str, program_name: str, role: str,
-                name: str = "") -> Created:
+                name: str = "", granted_by: User | None = None) -> Created:
     """Give `email` the `role` in the program named `program_name`, creating the account
-    (with `password`) and the program when they do not exist yet. Flushes, does not commit."""
+    (with `password`) and the program when they do not exist yet. The audit log records the
+    grant (by `granted_by`; None: the command line). Flushes, does not commit."""
     email = normal_email(email)
     if "@" not in email.strip("@"):
         raise AccountError(f"'{email}' is not an e-mail address")
@@ -60,7 +70,50 @@ def create_user(email: str, password: str, program_name: str, role: str,
         raise AccountError(f"{email} already has the role {role} in {program_name}")
     db.session.add(Membership(user=user, program=program, role=role))
     db.session.flush()
+    audit.record("role.granted", program=program, actor=granted_by,
+                 subject=f"{role} to {email}", user_id=user.id, role=role, new_account=new_user)
     return Created(user, program, new_user, new_program)
+
+
+def grant_role(program: Program, email: str, role: str, name: str, actor: User) -> Granted:
+    """`actor` gives `email` the `role` in `program`. Only an admin may make admins. A new
+    account gets a random temporary password, returned once for the actor to pass on (the
+    person changes it on their account page). Flushes."""
+    if role == "admin" and "admin" not in actor.roles_in(program):
+        raise AccountError("only an admin can make someone an admin")
+    existing = db.session.scalar(select(User).where(User.email == normal_email(email)))
+    temporary = None if existing is not None else secrets.token_urlsafe(12)
+    created = create_user(email, temporary or "", program.name, role, name, granted_by=actor)
+    return Granted(created.user, role, temporary)
+
+
+def revoke_role(program: Program, membership: Membership, actor: User) -> None:
+    """`actor` takes a role away. Nobody removes their own roles (a program cannot lose its
+    last director by a slip), and only an admin removes an admin. Flushes."""
+    if membership.program_id != program.id:
+        raise AccountError("that role is not in this program")
+    if membership.user_id == actor.id:
+        raise AccountError("you cannot remove your own role; ask another director or an admin")
+    if membership.role == "admin" and "admin" not in actor.roles_in(program):
+        raise AccountError("only an admin can remove an admin")
+    user, role = membership.user, membership.role
+    db.session.delete(membership)
+    db.session.flush()
+    db.session.expire(user, ["memberships"])
+    audit.record("role.revoked", program=program, actor=actor, subject=f"{role} from {user.email}",
+                 user_id=user.id, role=role)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one. Flushes."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("the current password is not right")
+    if len(new) < MIN_PASSWORD:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+    if new == current:
+        raise AccountError("the new password is the same as the current one")
+    user.password_hash = generate_password_hash(new)
+    db.session.flush()
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -108,6 +108,9 @@ def import_text(program: Program, text: str) -> LoadResult:
     if loaded.program is None:
         return loaded
     year = loaded.program
+    unstorable = _unstorable(year)
+    if unstorable:
+        return LoadResult(errors=unstorable)
     taken = db.session.scalar(select(Program.id).where(Program.name == year.info.name,
                                                       Program.id != program.id))
     if taken is not None:
@@ -126,6 +129,27 @@ def import_text(program: Program, text: str) -> LoadResult:
     _apply_requests(program, year, residents)
     db.session.flush()
     return loaded
+
+
+def _unstorable(year: ProgramYear) -> list[FileError]:
+    """Text the engine accepts but a database column cannot keep: longer than the column,
+    or holding a NUL character (PostgreSQL refuses one in any text column)."""
+    fields = [("program.name", year.info.name, Program.name)]
+    for i, rotation in enumerate(year.rotations):
+        fields += [(f"rotation[{i}].{key}", getattr(rotation, key), getattr(Rotation, key))
+                   for key in ("code", "name", "site")]
+    for i, resident in enumerate(year.residents):
+        fields += [(f"resident[{i}].id", resident.id, Resident.key)]
+        fields += [(f"resident[{i}].{key}", getattr(resident, key), getattr(Resident, key))
+                   for key in ("name", "level", "track")]
+    found = []
+    for path, value, column in fields:
+        limit = column.type.length
+        if "\x00" in value:
+            found.append(FileError(path, "a NUL character (\\u0000) cannot be stored"))
+        elif limit is not None and len(value) > limit:
+            found.append(FileError(path, f"at most {limit} characters here"))
+    return found
 
 
 def _apply_info(program: Program, year: ProgramYear) -> None:

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from web_support import csrf_token, program_id, sign_in, upload
 
 from web.access import EVERYONE, MANAGERS, STAFF
@@ -22,6 +22,7 @@ from web.models import (
     CaseFavourite,
     CaseProcedure,
     CaseTarget,
+    Membership,
     Program,
     Resident,
     Rotation,
@@ -91,6 +92,9 @@ ALLOWED = {
     "cases.save_favourite": ("resident",),
     "cases.delete_favourite": ("resident",),
     "cases.deficit_wishes": MANAGERS,
+    "people.people": ("admin", "program_director"),
+    "people.revoke": ("admin", "program_director"),
+    "people.audit_log": ("admin", "program_director", "coordinator"),
 }
 
 
@@ -121,6 +125,7 @@ def department(app, client, make_user):
     for role in ROLES:
         make_user(f"{role}@example.org", name, role)
     make_user("other.chief@example.org", "Other IR", "chief")
+    spares = [make_user(f"spare{i}@example.org", name, "faculty") for i in range(len(ROLES))]
     with app.app_context():
         rotation = db.session.scalar(select(Rotation.id).where(
             Rotation.program_id == duke, Rotation.code == "SICU"))
@@ -159,10 +164,17 @@ def department(app, client, make_user):
         catalogue = {"category": used.category_id, "type": used.id, "favourite": favourite.id,
                      "target": db.session.scalar(select(CaseTarget.id).where(
                          CaseTarget.program_id == duke).limit(1))}
+        memberships = [_membership(duke, email) for email in spares]
     return {"program": duke, "other": program_id(app, "Other IR"), "rotation": rotation,
             "residents": list(residents), "request": request_id, "schedule": schedule_id,
             "job": job_id, "requirement": requirement_id, "rule": rule_id,
-            "case": case_id, **catalogue}
+            "case": case_id, **catalogue,
+            "memberships": memberships}
+
+
+def _membership(program: int, email: str) -> int:
+    return db.session.scalar(select(Membership.id).join(User).where(
+        Membership.program_id == program, User.email == email))
 
 
 def _requests(app, ids: dict, role_index: int):
@@ -183,6 +195,8 @@ def _requests(app, ids: dict, role_index: int):
         if "resident_id" in rule.arguments:
             # each role deletes a different resident, so every allowed delete really runs
             values["resident_id"] = ids["residents"][role_index]
+        if "membership_id" in rule.arguments:   # likewise, a role to remove
+            values["membership_id"] = ids["memberships"][role_index]
         url = rule.build(values)[1]
         method = "GET" if "GET" in rule.methods else "POST"
         found.append((method, url, rule.endpoint))
@@ -236,3 +250,25 @@ def test_a_program_that_does_not_exist_looks_like_one_you_cannot_see(client, mak
     make_user("chief@example.org", "Duke IR", "chief")
     sign_in(client, "chief@example.org")
     assert client.get("/programs/999999/").status_code == 404
+
+
+def test_every_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(
+        app, client, department):
+    """A page of another site cannot make a signed-in user's browser change anything: every
+    POST of a program needs the form's token, whoever is signed in."""
+    with app.app_context():
+        before = _row_counts()
+    for role in ("admin", "program_director", "chief", "faculty", "resident"):
+        sign_in(client, f"{role}@example.org")
+        for method, url, endpoint in _requests(app, department, ROLES.index(role)):
+            if method == "POST" and role in ALLOWED[endpoint]:
+                response = client.post(url, data={"csrf_token": "forged"})
+                assert response.status_code == 400, f"{role} POST {url}"
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    with app.app_context():
+        assert _row_counts() == before
+
+
+def _row_counts() -> dict[str, int]:
+    return {table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables}

@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+from typing import Any
+
 from marshmallow import Schema, fields, validate
+
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="text cannot contain a NUL character")
+
+
+class Text(fields.Str):
+    """Text a caller sends: the database cannot keep a NUL character (PostgreSQL refuses it,
+    SQLite cuts the text there), so one is refused here, and the document says so."""
+
+    def __init__(self, *, validate: Any = (), **kwargs: Any) -> None:
+        extra = [validate] if callable(validate) else list(validate)
+        super().__init__(validate=[NO_NUL, *extra], **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment in ISO 8601 with its UTC offset, as the document promises: stored times are
+    UTC, but SQLite gives them back without their zone."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class ProgramSchema(Schema):
@@ -35,21 +59,21 @@ class RequestSchema(Schema):
     weight = fields.Int(load_default=1, validate=validate.Range(1, 5))
     status = fields.Str(dump_only=True)
     reason = fields.Str(dump_only=True)
-    note = fields.Str(load_default="", validate=validate.Length(max=500))
+    note = Text(load_default="", validate=validate.Length(max=500))
 
 
 class NewRequestSchema(RequestSchema):
     weeks = fields.List(fields.Int(validate=validate.Range(1, 52)), load_default=list,
                         metadata={"description": "vacation: week numbers of the year"})
-    target = fields.Str(load_default="", metadata={"description": "assign/avoid: a rotation "
-                                                                  "code or group name"})
+    target = Text(load_default="", metadata={"description": "assign/avoid: a rotation "
+                                                            "code or group name"})
     blocks = fields.List(fields.Int(validate=validate.Range(1, 13)), load_default=list)
 
 
 class DecisionSchema(Schema):
     decision = fields.Str(required=True,
                           validate=validate.OneOf(["approved", "wish", "declined"]))
-    reason = fields.Str(load_default="", validate=validate.Length(max=500))
+    reason = Text(load_default="", validate=validate.Length(max=500))
 
 
 class ScheduleSummarySchema(Schema):
@@ -57,8 +81,8 @@ class ScheduleSummarySchema(Schema):
     state = fields.Str()
     version = fields.Int(allow_none=True)
     note = fields.Str()
-    created_at = fields.DateTime()
-    published_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    published_at = UtcDateTime(allow_none=True)
     objective = fields.Int(allow_none=True, attribute="data.objective")
 
 
@@ -85,8 +109,8 @@ class SolveJobSchema(Schema):
     conflicts = fields.List(fields.Dict())
     message = fields.Str()
     schedule_id = fields.Int(allow_none=True)
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    finished_at = UtcDateTime(allow_none=True)
 
 
 class ErrorSchema(Schema):
@@ -99,20 +123,20 @@ class CaseSchema(Schema):
     id = fields.Int(dump_only=True)
     resident = fields.Str(dump_only=True, attribute="resident.key")
     day = fields.Date(required=True)
-    primary = fields.Str(required=True, load_only=True,
-                         metadata={"description": "procedure type code of the primary"})
-    others = fields.List(fields.Str(), load_default=list, load_only=True)
+    primary = Text(required=True, load_only=True,
+                   metadata={"description": "procedure type code of the primary"})
+    others = fields.List(Text(), load_default=list, load_only=True)
     procedures = fields.Method("_procedures", dump_only=True)
     role = fields.Str(load_default="primary",
                       validate=validate.OneOf(["primary", "assistant", "observer"]))
     attending = fields.Email(load_default=None, allow_none=True, load_only=True)
-    site = fields.Str(load_default="", validate=validate.Length(max=200))
+    site = Text(load_default="", validate=validate.Length(max=200))
     rotation = fields.Str(dump_only=True)
     complications = fields.Str(load_default="none",
                                validate=validate.OneOf(["none", "minor", "major"]))
-    patient_ref = fields.Str(load_default="", load_only=True, metadata={
+    patient_ref = Text(load_default="", load_only=True, metadata={
         "description": "a tag of your own (never PHI); only a keyed hash is kept"})
-    notes = fields.Str(load_default="", validate=validate.Length(max=1000))
+    notes = Text(load_default="", validate=validate.Length(max=1000))
     state = fields.Str(dump_only=True)
     comment = fields.Str(dump_only=True)
 
@@ -122,7 +146,7 @@ class CaseSchema(Schema):
 
 class VerificationSchema(Schema):
     verified = fields.Bool(required=True)
-    comment = fields.Str(load_default="", validate=validate.Length(max=500))
+    comment = Text(load_default="", validate=validate.Length(max=500))
 
 
 class MeasureSchema(Schema):

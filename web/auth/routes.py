@@ -1,4 +1,4 @@
-"""Views: sign in, sign out, and the signed-in home page."""
+"""Views: sign in, sign out, change password, and the signed-in home page."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
-from ..extensions import limiter
+from ..extensions import db, limiter
 from . import bp
-from .forms import LoginForm
+from .forms import LoginForm, PasswordForm
 
 
 def _safe_next(target: str | None) -> str:
@@ -46,6 +46,25 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         flash("Wrong e-mail or password.", "error")
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=lambda: f"password:{current_user.id}", deduct_when=_failed)
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.new.data)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            form.current.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Password changed.", "info")
+            return redirect(url_for("auth.home"))
+    return render_template("auth/password.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/logout")

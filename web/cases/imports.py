@@ -33,6 +33,7 @@ from ..extensions import db
 from ..models import Case, CaseProcedure, Program, Resident
 from ..models.cases import CASE_ROLES, COMPLICATIONS
 from ..models.columns import now
+from ..spreadsheets import csv_row, imported_text
 from . import services, tally
 
 MAX_ROWS = 200_000
@@ -68,6 +69,7 @@ class CaseImport:
 
     added: int = 0
     already: int = 0
+    verified: int = 0     # of the cases added, those imported as verified (staff only)
     errors: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)   # header names we do not read
 
@@ -90,16 +92,35 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], Iterator[list[Any
         except Exception as exc:   # openpyxl raises many kinds on a damaged file
             raise UnreadableFile(f"not a readable Excel workbook ({exc.__class__.__name__})"
                                  ) from exc
-        rows = sheet.iter_rows(values_only=True)
+        rows = _sheet_rows(sheet)
         header = next(rows, None) or ()
-        return [str(h or "").strip() for h in header], (list(r) for r in rows)
+        return [str(h or "").strip() for h in header], rows
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    reader = csv.reader(io.StringIO(text))
+    reader = _csv_rows(csv.reader(io.StringIO(text, newline="")))   # \r, \n or \r\n ends a row
     header = next(reader, [])
     return [h.strip() for h in header], reader
+
+
+def _sheet_rows(sheet) -> Iterator[list[Any]]:
+    """The rows of a worksheet, read as they come; a damaged sheet is UnreadableFile."""
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    except Exception as exc:   # the sheet's XML is cut short or broken
+        raise UnreadableFile(f"not a readable Excel workbook ({exc.__class__.__name__})"
+                             ) from exc
+
+
+def _csv_rows(reader) -> Iterator[list[str]]:
+    """The rows of a CSV reader; a file it cannot split into cells is UnreadableFile."""
+    try:
+        yield from reader
+    except csv.Error as exc:   # a cell over the csv module's size limit ...
+        raise UnreadableFile(f"not a readable CSV file (line {reader.line_num}: {exc})"
+                             ) from exc
 
 
 def _text(value: Any) -> str:
@@ -107,7 +128,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return imported_text(str(value).strip())
 
 
 def parse_day(value: Any) -> date:
@@ -188,8 +209,13 @@ def import_cases(program: Program, filename: str, data: bytes, *,
     from another system); otherwise imported cases wait for their attending. Flushes."""
     try:
         header, rows = read_table(filename, data)
-    except UnreadableFile as exc:
+        return _import_rows(program, header, rows, resident, may_verify)
+    except UnreadableFile as exc:   # also while reading the rows, which come one by one
         return CaseImport(errors=[str(exc)])
+
+
+def _import_rows(program: Program, header: list[str], rows: Iterator[list[Any]],
+                 resident: Resident | None, may_verify: bool) -> CaseImport:
     column, ignored, problems = _columns(header)
     if resident is None and "resident" not in column:
         problems.append("add a 'resident' column: whose case each row is")
@@ -206,7 +232,8 @@ def import_cases(program: Program, filename: str, data: bytes, *,
         row = {name: _text(cells[i]) if i < len(cells) else "" for name, i in column.items()}
         if not any(row.values()):
             continue
-        wrong, case, types = reader.read(row, cells[column["date"]])
+        day = cells[column["date"]] if column["date"] < len(cells) else None   # a short row
+        wrong, case, types = reader.read(row, day)
         if wrong:
             errors.extend(f"row {line}: {w}" for w in wrong)
         elif not errors:       # once the file is refused, spare the work for good rows
@@ -234,7 +261,8 @@ class _RowReader:
     def read(self, row: dict[str, str], raw_day: Any
              ) -> tuple[list[str], dict[str, Any], tuple[int, ...]]:
         """(what is wrong with the row, the case's columns, its procedure type ids)."""
-        wrong: list[str] = []
+        wrong: list[str] = [f"{name}: a NUL character cannot be stored"
+                            for name, value in row.items() if "\x00" in value]
         day = self._day(raw_day, wrong)
         who = self._resident(row.get("resident", ""), wrong)
         primary = self.look.types.get(row["procedure"].lower())
@@ -344,7 +372,8 @@ def _add(program: Program, cases: list[dict[str, Any]], procedures: list[tuple[i
            if c["import_key"] in added]
     tally.record(program, [tally.CaseFacts(c["resident_id"], c["day"], c["rotation"],
                                            c["state"], types) for c, types in new])
-    return CaseImport(added=len(new), already=len(cases) - len(new), ignored=ignored)
+    return CaseImport(added=len(new), already=len(cases) - len(new), ignored=ignored,
+                      verified=sum(c["state"] == "verified" for c, _ in new))
 
 
 def _add_by_copy(cases: list[dict[str, Any]], procedures: list[tuple[int, ...]]) -> set[str]:
@@ -405,7 +434,7 @@ def acgme_csv(program: Program, resident: Resident | None = None,
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(ACGME_COLUMNS)
-    writer.writerows(acgme_rows(program, resident, only_not_entered))
+    writer.writerows(csv_row(row) for row in acgme_rows(program, resident, only_not_entered))
     return out.getvalue()
 
 

@@ -7,10 +7,12 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from .. import audit
 from ..access import MANAGERS, STAFF, can, program_page
 from ..extensions import db
-from ..models import Case
+from ..models import Case, CaseProcedure
 from ..requests.services import resident_of
 from ..views import owned, show_errors
 from . import bp, favourites, imports, services
@@ -22,6 +24,12 @@ def _resident(program):
     if resident is None:
         flash("Your account is not linked to a resident of this program yet.", "error")
     return resident
+
+
+# What a list of cases shows of each: its resident and procedures, loaded in three queries
+# for the whole list rather than three per case.
+CASE_ROWS = (selectinload(Case.resident),
+             selectinload(Case.procedures).selectinload(CaseProcedure.type))
 
 
 @bp.route("/my/cases", methods=["GET", "POST"])
@@ -54,6 +62,7 @@ def my_cases(program):
         show_errors(form, outcome)
     db.session.commit()  # the catalogue, if it was just created
     cases = db.session.scalars(select(Case).where(Case.resident_id == resident.id)
+                               .options(*CASE_ROWS)
                                .order_by(Case.day.desc(), Case.id.desc()).limit(50)).all()
     return render_template("cases/mine.html", program=program, resident=resident, form=form,
                            cases=cases, last=last, favourites=favourites.of(resident),
@@ -78,7 +87,7 @@ def queue(program):
     """Cases waiting for the signed-in attending."""
     cases = db.session.scalars(select(Case).where(
         Case.program_id == program.id, Case.attending_id == current_user.id,
-        Case.state == "pending").order_by(Case.day, Case.id)).all()
+        Case.state == "pending").options(*CASE_ROWS).order_by(Case.day, Case.id)).all()
     return render_template("cases/queue.html", program=program, cases=cases,
                            form=VerifyForm())
 
@@ -129,6 +138,10 @@ def _run_import(program, resident, form):
     if not result.ok:
         db.session.rollback()
         return _import_page(program, resident, form, result, 422)
+    if result.verified:
+        audit.record("case.verified", program=program, actor=current_user,
+                     subject=f"{result.verified} imported case(s) from {upload.filename}",
+                     imported=result.verified)
     db.session.commit()
     flash(f"Imported {result.added} case(s)" + (
         f"; {result.already} row(s) were already imported and were skipped"

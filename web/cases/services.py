@@ -20,6 +20,7 @@ from caselog.catalogue import Category
 from caselog.catalogue import ProcedureType as TypeEntry
 from caselog.progress import ALL, best_window, in_period, measure_key
 
+from .. import audit
 from ..entries import Outcome
 from ..extensions import db
 from ..models import (
@@ -118,7 +119,8 @@ def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tupl
     primary = types.get(data.get("primary") or 0)
     if primary is None:
         errors["primary"] = ["choose the primary procedure"]
-    others = [types[i] for i in data.get("others") or [] if i in types]
+    # each type once: a case holds a procedure type at most once (listed twice is one)
+    others = list(dict.fromkeys(types[i] for i in data.get("others") or [] if i in types))
     attending = None
     if data.get("attending"):
         attending = next((u for u in attendings(program) if u.id == data["attending"]), None)
@@ -166,7 +168,8 @@ def last_case(resident: Resident) -> Case | None:
 
 
 def verify(case: Case, user: User, verified: bool, comment: str = "") -> Outcome:
-    """The named attending verifies a case, or returns it with a comment. Flushes."""
+    """The named attending verifies a case, or returns it with a comment; the audit log keeps
+    who did which, when. Flushes."""
     if case.attending_id != user.id:
         return Outcome(field_errors={"": ["only the case's attending can verify it"]})
     if not verified and not comment.strip():
@@ -177,6 +180,9 @@ def verify(case: Case, user: User, verified: bool, comment: str = "") -> Outcome
     case.verified_at = now()
     db.session.flush()
     tally.restate(case.program, before, tally.facts(case))
+    audit.record(f"case.{case.state}", program=case.program, actor=user,
+                 subject=f"case #{case.id} of {case.resident.name} on {case.day.isoformat()}",
+                 case_id=case.id, comment=case.comment)
     return Outcome()
 
 

@@ -6,9 +6,11 @@ foreign-key constraints (SQLite enforces foreign keys too, see `create_app`).
 - `requests`: residents' vacation and rotation requests and the chief's decisions.
 - `schedules`: draft and published schedules, and the solve jobs that make them.
 - `cases`: each program's procedure catalogue and targets, and logged cases.
+- `audit`: the append-only log of publishes, verifications, decisions and role changes.
 """
 
 from .accounts import ROLES, ApiToken, Membership, User
+from .audit import AUDIT_ACTIONS, AuditEvent
 from .cases import (
     Case,
     CaseDayTally,
@@ -23,7 +25,7 @@ from .program import Program, Requirement, Resident, Rotation, Rule
 from .requests import REQUEST_STATUSES, Request
 from .schedules import Schedule, SolveJob
 
-__all__ = ["ROLES", "REQUEST_STATUSES", "ApiToken", "Case", "CaseDayTally", "CaseFavourite",
-           "CaseProcedure", "CaseTally", "CaseTarget", "Membership", "ProcedureCategory",
-           "ProcedureType", "Program", "Request", "Requirement", "Resident", "Rotation", "Rule",
-           "Schedule", "SolveJob", "User"]
+__all__ = ["AUDIT_ACTIONS", "ROLES", "REQUEST_STATUSES", "ApiToken", "AuditEvent", "Case",
+           "CaseDayTally", "CaseFavourite", "CaseProcedure", "CaseTally", "CaseTarget",
+           "Membership", "ProcedureCategory", "ProcedureType", "Program", "Request",
+           "Requirement", "Resident", "Rotation", "Rule", "Schedule", "SolveJob", "User"]

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import audit
 from ..entries import Outcome, save_entry
 from ..extensions import db
 from ..models import Program, Request, Resident
@@ -98,7 +99,8 @@ def withdraw(request: Request) -> None:
 
 
 def decide(program: Program, request: Request, decision: str, reason: str, user) -> Outcome:
-    """The chief's decision: 'approved' (hard), 'wish' (soft) or 'declined' (with a reason)."""
+    """The chief's decision: 'approved' (hard), 'wish' (soft) or 'declined' (with a reason),
+    kept in the audit log."""
     if decision not in ("approved", "wish", "declined"):
         return Outcome(field_errors={"decision": [f"unknown decision '{decision}'"]})
     reason = reason.strip()
@@ -114,9 +116,15 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
     if decision == "declined":  # leaves the file: nothing to check
         change(request)
         db.session.flush()
-        return Outcome()
-    return save_entry(program, "request", request, program.requests, change,
-                      locate=_request_path)
+        outcome = Outcome()
+    else:
+        outcome = save_entry(program, "request", request, program.requests, change,
+                             locate=_request_path)
+    if outcome.ok:
+        audit.record("request.decided", program=program, actor=user,
+                     subject=f"{request.kind} request #{request.id} of {request.resident.name}",
+                     request_id=request.id, decision=decision, reason=reason)
+    return outcome
 
 
 def week_choices(program: Program) -> list[tuple[int, str]]:

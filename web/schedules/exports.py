@@ -14,6 +14,7 @@ from scheduler import Program as ProgramYear
 from scheduler.schedule import Schedule as ScheduleFile
 from scheduler.schedule import to_csv
 
+from ..spreadsheets import as_text_cells
 from .grid import _colours
 
 
@@ -59,6 +60,8 @@ def xlsx_bytes(year: ProgramYear, schedule: ScheduleFile, title: str) -> bytes:
         rows.append(record)
     for cell in rows[1]:
         cell.font = Font(bold=True)
+    as_text_cells(grid.iter_rows())
+    as_text_cells(rows.iter_rows())
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

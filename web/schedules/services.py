@@ -14,6 +14,7 @@ from scheduler import Program as ProgramYear
 from solver import checker
 from solver.checker import Finding
 
+from .. import audit
 from ..extensions import db
 from ..models import Program, Schedule
 from ..models.columns import now
@@ -99,7 +100,7 @@ def draft_from(schedule: Schedule, user) -> Schedule:
 
 def publish(program: Program, schedule: Schedule, user) -> Schedule:
     """Publish a draft as the program's next version, if it breaks no hard rule. Residents
-    then see it. Flushes."""
+    then see it; the audit log says who published it. Flushes."""
     if schedule.state != "draft":
         raise ScheduleError(f"{schedule.label} is already published")
     report = checker.check(program_year(program), as_file(schedule.data))
@@ -112,6 +113,8 @@ def publish(program: Program, schedule: Schedule, user) -> Schedule:
     schedule.state, schedule.version = "published", (last or 0) + 1
     schedule.published_at, schedule.published_by = now(), user
     db.session.flush()
+    audit.record("schedule.published", program=program, actor=user, subject=schedule.label,
+                 schedule_id=schedule.id, version=schedule.version)
     return schedule
 
 

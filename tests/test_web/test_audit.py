@@ -1,0 +1,209 @@
+"""The audit log and the people page: publishes, request decisions, case verifications and
+role changes are recorded with who and when; nobody can change or delete an entry, through the
+app or in the database; directors give and take roles, and a new account's temporary password
+works once and is then changed by its owner."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+from test_solving import TINY
+from web_support import chief_imports, csrf_token, log_case, post_form, sign_in, type_id
+
+from scheduler import load_program_text
+from solver.engine import SolveOptions, solve
+from web.extensions import db
+from web.models import AuditEvent, Case, Membership, Request, Schedule, User
+
+
+def _sign_out(client):
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def _audit_rows(client, pid: int, query: str = "") -> list[str]:
+    """The audit page's rows as text: 'who | what | detail'."""
+    response = client.get(f"/programs/{pid}/audit{query}")
+    assert response.status_code == 200
+    rows = re.findall(r'<tr id="event-\d+">(.*?)</tr>', response.get_data(as_text=True), re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
+    return [" | ".join(" ".join(c.split()) for c in row[1:]) for row in cells]
+
+
+@pytest.fixture
+def published(app, client, make_user):
+    """TINY imported by its chief, solved, and published by the chief through the grid."""
+    pid = chief_imports(app, client, make_user, TINY)
+    answer = solve(load_program_text(TINY).program, SolveOptions(time_limit=10))
+    with app.app_context():
+        row = Schedule(program_id=pid, data=answer.as_dict())
+        db.session.add(row)
+        db.session.commit()
+        sid = row.id
+    grid = f"/programs/{pid}/schedules/{sid}"
+    page = client.post(f"{grid}/publish", data={"csrf_token": csrf_token(client, grid)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Published as version 1" in page
+    return pid
+
+
+def test_publishes_decisions_and_role_changes_are_logged_with_who(app, client, make_user,
+                                                                   published):
+    pid = published
+    with app.app_context():
+        request_id = db.session.scalar(select(Request.id).where(Request.program_id == pid))
+    requests_page = f"/programs/{pid}/requests"
+    post_form(client, f"/programs/{pid}/requests/{request_id}/decision", requests_page,
+              decision="declined", reason="block 3 is short of SICU cover")
+    _sign_out(client)
+
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    sign_in(client, "pd@example.org")
+    people = f"/programs/{pid}/people"
+    page = post_form(client, people, email="New.Doc@Example.org", name="Noor Doc",
+                     role="faculty").get_data(as_text=True)
+    assert "new.doc@example.org is now faculty (attending)" in page
+    with app.app_context():
+        membership = db.session.scalar(select(Membership.id).join(User).where(
+            User.email == "new.doc@example.org"))
+    post_form(client, f"{people}/{membership}/revoke", people)
+
+    rows = _audit_rows(client, pid)
+    # newest first; the people made by the command line at set-up come last
+    assert rows[:4] == [
+        "pd@example.org | role.revoked · faculty from new.doc@example.org | role: faculty",
+        "pd@example.org | role.granted · faculty to new.doc@example.org "
+        "| role: faculty; new_account: True",
+        "command line | role.granted · program_director to pd@example.org "
+        "| role: program_director; new_account: True",
+        f"chief@example.org | request.decided · vacation request #{request_id} of Ash Pellow "
+        "| decision: declined; reason: block 3 is short of SICU cover",
+    ]
+    assert "chief@example.org | schedule.published · version 1 | version: 1" in rows
+    assert _audit_rows(client, pid, "?action=role.revoked") == rows[:1]
+
+
+def test_verifications_and_returns_are_logged_with_the_attendings_comment(
+        app, client, make_user, cases):
+    pid = cases["id"]
+    sign_in(client, "ash@example.org")
+    for _ in range(2):
+        log_case(client, pid, primary=str(type_id(app, "EMBO-TUMOR")),
+                 attending=str(cases["faculty"]))
+    _sign_out(client)
+    with app.app_context():
+        first, second = db.session.scalars(select(Case.id).order_by(Case.id)).all()
+    sign_in(client, "dr.quill@example.org")
+    queue = f"/programs/{pid}/verify"
+    post_form(client, f"/programs/{pid}/cases/{first}/verify", queue, action="verify")
+    post_form(client, f"/programs/{pid}/cases/{second}/verify", queue, action="return",
+              comment="the role was second operator")
+    _sign_out(client)
+
+    make_user("coordinator@example.org", "Tiny IR", "coordinator")
+    sign_in(client, "coordinator@example.org")   # coordinators read the log
+    rows = [r for r in _audit_rows(client, pid) if " case." in r]
+    today = rows[0].split(" on ")[1].split(" ")[0]
+    assert rows == [
+        f"dr.quill@example.org | case.returned · case #{second} of Ash Pellow on {today} "
+        "| comment: the role was second operator",
+        f"dr.quill@example.org | case.verified · case #{first} of Ash Pellow on {today} | ",
+    ]
+    assert client.get(f"/programs/{pid}/people").status_code == 403
+
+
+def test_nobody_can_change_or_delete_an_entry(app, client, published):
+    assert client.post(f"/programs/{published}/audit",
+                       data={"csrf_token": csrf_token(client, "/")}).status_code == 405
+    with app.app_context():
+        before = [(e.id, e.action, e.subject, e.actor_email)
+                  for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+        assert ("schedule.published", "version 1") in [(a, s) for _, a, s, _ in before]
+        for statement in ("UPDATE audit_event SET actor_email = 'someone.else@example.org'",
+                          "DELETE FROM audit_event"):
+            with pytest.raises(DBAPIError, match="append-only"):
+                db.session.execute(text(statement))
+            db.session.rollback()
+        if db.engine.dialect.name == "postgresql":
+            with pytest.raises(DBAPIError, match="append-only"):
+                db.session.execute(text("TRUNCATE audit_event"))
+            db.session.rollback()
+        after = [(e.id, e.action, e.subject, e.actor_email)
+                 for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert after == before
+
+
+def test_a_new_account_signs_in_with_its_temporary_password_then_changes_it(
+        app, client, make_user):
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    sign_in(client, "pd@example.org")
+    with app.app_context():
+        pid = db.session.scalar(select(Membership.program_id))
+    people = f"/programs/{pid}/people"
+    page = post_form(client, people, email="fresh.chief@example.org", name="Fresh Chief",
+                     role="chief").get_data(as_text=True)
+    temporary = re.search(r'<code id="temporary-password">(.+?)</code>', page).group(1)
+    _sign_out(client)
+
+    sign_in(client, "fresh.chief@example.org", temporary)
+    assert client.get(f"/programs/{pid}/").status_code == 200
+    form = "/account/password"
+    response = post_form(client, form, current="not it at all", new="a brand new secret",
+                         again="a brand new secret")
+    assert response.status_code == 422
+    assert "the current password is not right" in response.get_data(as_text=True)
+    response = post_form(client, form, current=temporary, new="a brand new secret",
+                         again="a brand new secreT")
+    assert "the two do not match" in response.get_data(as_text=True)
+    response = post_form(client, form, current=temporary, new="a brand new secret",
+                         again="a brand new secret")
+    assert response.status_code == 302
+    _sign_out(client)
+    assert sign_in(client, "fresh.chief@example.org", temporary).status_code == 200  # refused
+    assert client.get(f"/programs/{pid}/").status_code == 302                   # to sign in
+    sign_in(client, "fresh.chief@example.org", "a brand new secret")
+    assert client.get(f"/programs/{pid}/").status_code == 200
+
+
+def test_directors_cannot_remove_their_own_role_or_make_admins(app, client, make_user):
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    make_user("someone@example.org", "Tiny IR", "resident")
+    sign_in(client, "pd@example.org")
+    with app.app_context():
+        pid = db.session.scalar(select(Membership.program_id))
+        own = db.session.scalar(select(Membership.id).join(User).where(
+            User.email == "pd@example.org"))
+    people = f"/programs/{pid}/people"
+    page = post_form(client, f"{people}/{own}/revoke", people).headers["Location"]
+    page = client.get(page).get_data(as_text=True)
+    assert "you cannot remove your own role" in page
+    response = post_form(client, people, email="someone@example.org", role="admin")
+    assert response.status_code == 422
+    assert "only an admin can make someone an admin" in response.get_data(as_text=True)
+    response = post_form(client, people, email="someone@example.org", role="resident")
+    assert "someone@example.org already has the role resident" in response.get_data(
+        as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(AuditEvent.id).where(
+            AuditEvent.actor_email == "pd@example.org")) is None   # nothing happened
+
+
+def test_a_removed_role_no_longer_opens_the_program(app, client, make_user):
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    make_user("leaving@example.org", "Tiny IR", "faculty")
+    with app.app_context():
+        pid = db.session.scalar(select(Membership.program_id))
+        leaving = db.session.scalar(select(Membership.id).join(User).where(
+            User.email == "leaving@example.org"))
+    sign_in(client, "leaving@example.org")
+    assert client.get(f"/programs/{pid}/verify").status_code == 200
+    _sign_out(client)
+    sign_in(client, "pd@example.org")
+    people = f"/programs/{pid}/people"
+    post_form(client, f"{people}/{leaving}/revoke", people)
+    assert "leaving@example.org" not in client.get(people).get_data(as_text=True)
+    _sign_out(client)
+    sign_in(client, "leaving@example.org")
+    assert client.get(f"/programs/{pid}/verify").status_code == 404

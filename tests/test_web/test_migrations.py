@@ -1,0 +1,71 @@
+"""Migrations: an empty database migrates to the latest schema and back down to nothing and up
+again; a database of the previous release, full of data, upgrades with every row kept."""
+
+from __future__ import annotations
+
+from alembic.script import ScriptDirectory
+from flask import current_app
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, inspect, select, text
+from web_support import csrf_token, log_case, post_form, sign_in, type_id
+
+from web.extensions import db
+from web.models import Case
+
+
+def _revisions() -> tuple[str, str]:
+    """(the latest revision, the one before it: the previous release's schema)."""
+    config = current_app.extensions["migrate"].migrate.get_config()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    previous = ScriptDirectory.from_config(config).get_revision(head).down_revision
+    return head, previous
+
+
+def _tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def _row_counts() -> dict[str, int]:
+    with db.engine.connect() as conn:
+        return {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
+                for t in sorted(_tables())}
+
+
+def test_an_empty_database_goes_down_to_nothing_and_up_again(app):
+    with app.app_context():
+        tables = _tables()
+        assert {"program", "user", "case", "schedule", "audit_event"} <= tables
+        downgrade(revision="base")
+        assert _tables() == set()
+        upgrade()
+        assert _tables() == tables
+
+
+def test_the_previous_releases_database_upgrades_with_every_row_kept(app, client, cases):
+    pid = cases["id"]
+    sign_in(client, "ash@example.org")
+    log_case(client, pid, primary=str(type_id(app, "EMBO-TUMOR")),
+             attending=str(cases["faculty"]))
+    log_case(client, pid, primary=str(type_id(app, "BIOPSY-LIVER")))
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "dr.quill@example.org")
+    with app.app_context():
+        first = db.session.scalar(select(func.min(Case.id)))
+    post_form(client, f"/programs/{pid}/cases/{first}/verify", f"/programs/{pid}/verify",
+              action="verify")
+    with app.app_context():
+        head, previous = _revisions()
+        before = _row_counts()
+        assert before["case"] == 2 and before["case_tally"] > 0
+        downgrade(revision=previous)
+        kept = _row_counts()          # the previous release's tables, as it would hold them
+        upgrade()
+        after = _row_counts()
+        states = db.session.execute(select(Case.id, Case.state).order_by(Case.id)).all()
+        version = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert version == head and set(after) == set(before)
+    assert {t: before[t] for t in kept} == kept == {t: after[t] for t in kept}
+    assert [s for _, s in states] == ["verified", "pending"]
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    assert "verified" in client.get(f"/programs/{pid}/my/cases").get_data(as_text=True)

@@ -1,0 +1,46 @@
+"""The audit log: who published a schedule, verified or returned a case, decided a request, or
+gave or took away a role, and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .columns import in_list, now
+
+AUDIT_ACTIONS = (
+    "schedule.published",
+    "case.verified",
+    "case.returned",
+    "request.decided",
+    "role.granted",
+    "role.revoked",
+)
+
+
+class AuditEvent(db.Model):
+    """One thing that happened, kept as it was said then. Append-only: the app has no way to
+    change or delete an event, and the database refuses UPDATE and DELETE on this table (a
+    trigger, see the migration). It names its program and actor by id *and* by name, without
+    foreign keys, so deleting a program or an account neither removes nor rewrites history."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    program_id: Mapped[int | None] = mapped_column()
+    program_name: Mapped[str] = mapped_column(String(200), default="")
+    actor_id: Mapped[int | None] = mapped_column()
+    actor_email: Mapped[str] = mapped_column(String(254), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (
+        CheckConstraint(in_list("action", AUDIT_ACTIONS), name="known_action"),
+        Index("ix_audit_event_program", "program_id", "id"),
+    )

@@ -1,0 +1,32 @@
+"""Forms for giving someone a role in a program."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length
+
+from ..models import ROLES
+
+ROLE_NAMES = {
+    "admin": "Admin",
+    "program_director": "Program director",
+    "coordinator": "Coordinator",
+    "chief": "Chief resident",
+    "faculty": "Faculty (attending)",
+    "resident": "Resident",
+}
+
+
+class GrantForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField("Name", validators=[Length(max=200)],
+                       description="Used only when the account is new.")
+    role = SelectField("Role", choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES],
+                       default="resident")
+    submit = SubmitField("Give role")
+
+
+class RevokeForm(FlaskForm):
+    """Only the CSRF token: the membership to remove is in the URL."""

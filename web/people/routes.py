@@ -1,0 +1,79 @@
+"""Views: the people of a program and their roles; the audit log."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import accounts, audit
+from ..access import program_page
+from ..extensions import db
+from ..models import AUDIT_ACTIONS, Membership, User
+from . import bp
+from .forms import ROLE_NAMES, GrantForm, RevokeForm
+
+PEOPLE_MANAGERS = ("admin", "program_director")          # give and take roles
+AUDIT_READERS = ("admin", "program_director", "coordinator")
+PAGE = 100
+
+
+def _memberships(program) -> list[Membership]:
+    return list(db.session.scalars(
+        select(Membership).join(User).where(Membership.program_id == program.id)
+        .order_by(User.email, Membership.role)))
+
+
+@bp.route("/people", methods=["GET", "POST"])
+@program_page(*PEOPLE_MANAGERS)
+def people(program):
+    form = GrantForm()
+    if form.validate_on_submit():
+        try:
+            granted = accounts.grant_role(program, form.email.data, form.role.data,
+                                          form.name.data or "", current_user)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"{granted.user.email} is now {ROLE_NAMES[granted.role].lower()}.", "info")
+            if granted.temporary_password:
+                return render_template("people/created.html", program=program,
+                                       granted=granted)
+            return redirect(url_for("people.people", program_id=program.id))
+    return render_template("people/people.html", program=program, form=form,
+                           memberships=_memberships(program), role_names=ROLE_NAMES
+                           ), 422 if form.errors else 200
+
+
+@bp.post("/people/<int:membership_id>/revoke")
+@program_page(*PEOPLE_MANAGERS)
+def revoke(program, membership_id: int):
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.program_id != program.id:
+        abort(404)
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.revoke_role(program, membership, current_user)
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash("Role removed.", "info")
+    return redirect(url_for("people.people", program_id=program.id))
+
+
+@bp.get("/audit")
+@program_page(*AUDIT_READERS)
+def audit_log(program):
+    action = request.args.get("action", "")
+    if action and action not in AUDIT_ACTIONS:
+        action = ""
+    before = request.args.get("before", type=int)
+    rows = audit.events(program, action, before, PAGE + 1)
+    older = rows[PAGE - 1].id if len(rows) > PAGE else None
+    return render_template("people/audit.html", program=program, events=rows[:PAGE],
+                           action=action, actions=AUDIT_ACTIONS, older=older)
