@@ -54,6 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SOLVE_START_TIMEOUT=60,    # seconds for a worker process to take up a queued job
         # Behind TLS in production: redirect to HTTPS, send HSTS, mark cookies Secure.
         FORCE_HTTPS=False,
+        # werkzeug's password hash method; the tests lower scrypt's cost, nothing else should
+        PASSWORD_HASH="scrypt",
     )
     config_file = Path(os.environ.get("RESIDENCY_CONFIG", ROOT / "config.toml"))
     if config_file.exists():

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -64,7 +65,7 @@ def create_user(email: str, password: str, program_name: str, role: str,
     if user is None:
         if len(password) < MIN_PASSWORD:
             raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
-        user = User(email=email, name=name, password_hash=generate_password_hash(password))
+        user = User(email=email, name=name, password_hash=_hash(password))
         db.session.add(user)
     elif not new_program and role in user.roles_in(program):
         raise AccountError(f"{email} already has the role {role} in {program_name}")
@@ -112,7 +113,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
     if new == current:
         raise AccountError("the new password is the same as the current one")
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = _hash(new)
     db.session.flush()
 
 
@@ -122,16 +123,26 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == normal_email(email)))
     if user is None:
         # Spend the same time hashing as a real check would.
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(_method()), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     return user
 
 
+def _method() -> str:
+    """The password hash the app is set to (PASSWORD_HASH: werkzeug's method string; scrypt
+    at its default cost unless set)."""
+    return current_app.config.get("PASSWORD_HASH", "scrypt")
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=_method())
+
+
 @cache
-def _dummy_hash() -> str:
-    return generate_password_hash("not the password of anyone")
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not the password of anyone", method=method)
 
 
 def token_hash(token: str) -> str:

@@ -7,6 +7,7 @@ If no PostgreSQL server answers, the PostgreSQL runs fail: CI must start one (`.
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from datetime import date
 
@@ -32,15 +33,50 @@ def postgres_server():
     engine.dispose()
 
 
+def _migrate(url: str) -> None:
+    """Bring the database at `url` to the latest schema with Alembic, and let go of it."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test secret",
+                      "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file migrated once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server):
+    """A PostgreSQL database migrated once; each test's database is created from it."""
+    name = f"residency_template_{uuid.uuid4().hex[:12]}"
+    with postgres_server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    _migrate(f"{POSTGRES}/{name}")
+    yield name
+    with postgres_server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
+    """A fresh database at the latest schema (a copy of a migrated template: the migrations
+    themselves are tested in test_migrations)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
     server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
     name = f"residency_test_{uuid.uuid4().hex[:12]}"
     with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     yield f"{POSTGRES}/{name}"
     with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -52,9 +88,10 @@ def app(database_url, tmp_path):
         "TESTING": True,
         "SECRET_KEY": "test secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # scrypt as in production at a thirty-second of its cost: the tests sign in thousands
+        # of times (test_auth checks that production keeps the full cost)
+        "PASSWORD_HASH": "scrypt:1024:8:1",
     })
-    with app.app_context():
-        upgrade()
     yield app
     with app.app_context():
         db.session.remove()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask_migrate import upgrade
 from sqlalchemy import select
 from web_support import PASSWORD, POSTGRES, csrf_token, sign_in
 
 from web import create_app
+from web.accounts import authenticate, create_user
 from web.extensions import db
 from web.models import User
 
@@ -111,3 +113,16 @@ def test_successful_sign_ins_do_not_count_towards_the_limit(client, make_user):
     for _ in range(12):
         assert sign_in(client, "ada.quill@example.org").status_code == 302
         client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def test_production_passwords_are_hashed_with_scrypt_at_full_cost(tmp_path):
+    """The tests lower the hash cost; an app not told otherwise keeps scrypt's full cost."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.db'}"})
+    with app.app_context():
+        upgrade()
+        user = create_user("ada.quill@example.org", PASSWORD, "Duke IR", "resident").user
+        assert user.password_hash.startswith("scrypt:32768:8:1$")
+        assert authenticate("ada.quill@example.org", PASSWORD) is user
+        db.session.remove()
+        db.engine.dispose()
