@@ -80,3 +80,20 @@ def test_formula_text_in_names_is_a_text_cell_in_the_schedule_workbook(app, clie
     book = load_workbook(io.BytesIO(response.data))
     names = [c for c in book["Grid"]["A"] if c.value == "=1+1 Ash"]
     assert names and all(c.data_type == "s" for c in names)
+
+
+def test_an_id_a_spreadsheet_would_run_is_text_in_the_schedule_csv(app, client, make_user):
+    program = TINY.replace('"ash"', '"-ash"')
+    pid = chief_imports(app, client, make_user, program)
+    answer = solve(load_program_text(program).program, SolveOptions(time_limit=10))
+    with app.app_context():
+        row = Schedule(program_id=pid, data=answer.as_dict())
+        db.session.add(row)
+        db.session.commit()
+        sid = row.id
+    response = client.get(f"/programs/{pid}/schedules/{sid}/schedule.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["resident", "block", "start", "end", "rotation", "vacation_weeks"]
+    residents = {r[0] for r in rows[1:]}
+    assert residents == {"'-ash", "bea", "cal"}       # shown as the text -ash, never run

@@ -14,12 +14,17 @@ from scheduler import Program as ProgramYear
 from scheduler.schedule import Schedule as ScheduleFile
 from scheduler.schedule import to_csv
 
-from ..spreadsheets import as_text_cells
+from ..spreadsheets import as_text_cells, csv_row
 from .grid import _colours
 
 
 def csv_text(year: ProgramYear, schedule: ScheduleFile) -> str:
-    return to_csv(year, schedule)
+    """The spec's CSV, with any cell a spreadsheet would run as a formula (a resident or
+    rotation named `=...` in the program file) given a leading apostrophe."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(csv_row(record) for record in csv.reader(io.StringIO(to_csv(year, schedule))))
+    return out.getvalue()
 
 
 def xlsx_bytes(year: ProgramYear, schedule: ScheduleFile, title: str) -> bytes:
@@ -56,7 +61,7 @@ def xlsx_bytes(year: ProgramYear, schedule: ScheduleFile, title: str) -> bytes:
     for column in range(4, 4 + year.num_blocks):
         grid.column_dimensions[get_column_letter(column)].width = 11
     rows = book.create_sheet("Rows")
-    for record in csv.reader(io.StringIO(csv_text(year, schedule))):
+    for record in csv.reader(io.StringIO(to_csv(year, schedule))):
         rows.append(record)
     for cell in rows[1]:
         cell.font = Font(bold=True)
