@@ -14,15 +14,23 @@ from datetime import date
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
-from web_support import PASSWORD, PAST, POSTGRES, csrf_token, program_id, sign_in, upload
+from web_support import (
+    PASSWORD,
+    PAST,
+    POSTGRES,
+    csrf_token,
+    program_id,
+    publish_for_ash,
+    sign_in,
+    upload,
+)
 
 from scheduler import load_program_text
 from solver.engine import SolveOptions, solve
 from web import create_app
 from web.accounts import create_user
-from web.cases.services import ensure_catalogue
 from web.extensions import db
-from web.models import Program, Resident, Schedule, User
+from web.models import User
 
 
 @pytest.fixture(scope="session")
@@ -130,13 +138,8 @@ def cases(app, client, make_user):
     make_user("ash@example.org", "Tiny IR", "resident")
     make_user("dr.quill@example.org", "Tiny IR", "faculty")
     make_user("dr.other@example.org", "Tiny IR", "faculty")
+    publish_for_ash(app, pid, answer)
     with app.app_context():
-        db.session.add(Schedule(program_id=pid, state="published", version=1,
-                                data=answer.as_dict()))
-        ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
-        ash.user = db.session.scalar(select(User).where(User.email == "ash@example.org"))
-        ensure_catalogue(db.session.get(Program, pid))
-        db.session.commit()
         rotation_today = answer.residents["ash"].rotations[
             load_program_text(PAST).program.calendar.block_of_day(date.today()) - 1]
         faculty = db.session.scalar(select(User.id).where(User.email == "dr.quill@example.org"))

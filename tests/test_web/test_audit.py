@@ -11,12 +11,18 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from test_solving import TINY
-from web_support import chief_imports, csrf_token, log_case, post_form, sign_in, type_id
+from web_support import (
+    chief_imports,
+    csrf_token,
+    log_case,
+    post_form,
+    sign_in,
+    solved_draft,
+    type_id,
+)
 
-from scheduler import load_program_text
-from solver.engine import SolveOptions, solve
 from web.extensions import db
-from web.models import AuditEvent, Case, Membership, Request, Schedule, User
+from web.models import AuditEvent, Case, Membership, Request, User
 
 
 def _sign_out(client):
@@ -36,12 +42,7 @@ def _audit_rows(client, pid: int, query: str = "") -> list[str]:
 def published(app, client, make_user):
     """TINY imported by its chief, solved, and published by the chief through the grid."""
     pid = chief_imports(app, client, make_user, TINY)
-    answer = solve(load_program_text(TINY).program, SolveOptions(time_limit=10))
-    with app.app_context():
-        row = Schedule(program_id=pid, data=answer.as_dict())
-        db.session.add(row)
-        db.session.commit()
-        sid = row.id
+    sid = solved_draft(app, pid, TINY)
     grid = f"/programs/{pid}/schedules/{sid}"
     page = client.post(f"{grid}/publish", data={"csrf_token": csrf_token(client, grid)},
                        follow_redirects=True).get_data(as_text=True)

@@ -25,7 +25,9 @@ from web_support import (
     csrf_token,
     log_case,
     program_id,
+    publish_for_ash,
     sign_in,
+    solved_draft,
     type_id,
     upload,
 )
@@ -34,9 +36,8 @@ from scheduler import load_program_text
 from solver.engine import SolveOptions, solve
 from web import create_app
 from web.accounts import create_user
-from web.cases.services import ensure_catalogue
 from web.extensions import db
-from web.models import Case, CaseProcedure, Program, Resident, Schedule, User
+from web.models import Case, CaseProcedure, Schedule
 
 PG_BIN = Path("/usr/lib/postgresql") / (sorted(os.listdir("/usr/lib/postgresql"))[-1]
                                         if Path("/usr/lib/postgresql").exists() else "") / "bin"
@@ -106,13 +107,9 @@ def test_a_postgres_restart_while_residents_log_cases_loses_nothing_accepted(own
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     with app.app_context():
         create_user("ash@example.org", "correct horse battery", "Tiny IR", "resident")
-        answer = solve(load_program_text(PAST).program, SolveOptions(time_limit=10))
-        db.session.add(Schedule(program_id=pid, state="published", version=1,
-                                data=answer.as_dict()))
-        ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
-        ash.user = db.session.scalar(select(User).where(User.email == "ash@example.org"))
-        ensure_catalogue(db.session.get(Program, pid))
         db.session.commit()
+    publish_for_ash(app, pid, solve(load_program_text(PAST).program,
+                                    SolveOptions(time_limit=10)))
     sign_in(client, "ash@example.org")
     primary, other = str(type_id(app, "EMBO-TUMOR")), str(type_id(app, "ANGIO-ARTERIAL"))
 
@@ -171,12 +168,7 @@ def test_two_chiefs_editing_one_draft_the_second_is_told_and_nothing_is_lost(
     pid = chief_imports(app, first, make_user, TINY)
     make_user("second.chief@example.org", "Tiny IR", "chief")
     sign_in(second, "second.chief@example.org")
-    answer = solve(load_program_text(TINY).program, SolveOptions(time_limit=10))
-    with app.app_context():
-        draft = Schedule(program_id=pid, data=answer.as_dict())
-        db.session.add(draft)
-        db.session.commit()
-        sid = draft.id
+    sid = solved_draft(app, pid, TINY)
     grid = f"/programs/{pid}/schedules/{sid}"
     revision = re.search(r'name="revision" value="(\d+)"',
                          second.get(grid).get_data(as_text=True)).group(1)

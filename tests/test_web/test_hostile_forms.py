@@ -10,12 +10,10 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import select
 from test_solving import TINY
-from web_support import chief_imports, log_case, post_form, sign_in, type_id, upload
+from web_support import chief_imports, log_case, post_form, sign_in, solved_draft, type_id, upload
 
-from scheduler import load_program_text
-from solver.engine import SolveOptions, solve
 from web.extensions import db
-from web.models import Case, Program, Schedule
+from web.models import Case, Program
 
 FORMULA = '=HYPERLINK("http://example.org/x","open me")'
 
@@ -69,12 +67,7 @@ def test_formula_text_leaves_the_case_export_as_text_and_imports_back_unchanged(
 def test_formula_text_in_names_is_a_text_cell_in_the_schedule_workbook(app, client, make_user):
     program = TINY.replace('name = "Ash Pellow"', 'name = "=1+1 Ash"')
     pid = chief_imports(app, client, make_user, program)
-    answer = solve(load_program_text(program).program, SolveOptions(time_limit=10))
-    with app.app_context():
-        row = Schedule(program_id=pid, data=answer.as_dict())
-        db.session.add(row)
-        db.session.commit()
-        sid = row.id
+    sid = solved_draft(app, pid, program)
     response = client.get(f"/programs/{pid}/schedules/{sid}/schedule.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
@@ -85,12 +78,7 @@ def test_formula_text_in_names_is_a_text_cell_in_the_schedule_workbook(app, clie
 def test_an_id_a_spreadsheet_would_run_is_text_in_the_schedule_csv(app, client, make_user):
     program = TINY.replace('"ash"', '"-ash"')
     pid = chief_imports(app, client, make_user, program)
-    answer = solve(load_program_text(program).program, SolveOptions(time_limit=10))
-    with app.app_context():
-        row = Schedule(program_id=pid, data=answer.as_dict())
-        db.session.add(row)
-        db.session.commit()
-        sid = row.id
+    sid = solved_draft(app, pid, program)
     response = client.get(f"/programs/{pid}/schedules/{sid}/schedule.csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))

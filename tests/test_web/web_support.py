@@ -97,3 +97,37 @@ def _past_program() -> str:
 
 
 PAST = _past_program()
+
+
+def solved_draft(app, pid: int, text: str) -> int:
+    """Solve the program file `text` and keep the answer as a draft schedule of program
+    `pid`; the draft's id."""
+    from scheduler import load_program_text
+    from solver.engine import SolveOptions, solve
+    from web.extensions import db
+    from web.models import Schedule
+
+    answer = solve(load_program_text(text).program, SolveOptions(time_limit=10))
+    with app.app_context():
+        draft = Schedule(program_id=pid, data=answer.as_dict())
+        db.session.add(draft)
+        db.session.commit()
+        return draft.id
+
+
+def publish_for_ash(app, pid: int, answer) -> None:
+    """Publish `answer` as version 1 of program `pid`, link resident Ash to the account
+    ash@example.org (made beforehand) and set up the case-log catalogue."""
+    from sqlalchemy import select
+
+    from web.cases.services import ensure_catalogue
+    from web.extensions import db
+    from web.models import Program, Resident, Schedule, User
+
+    with app.app_context():
+        db.session.add(Schedule(program_id=pid, state="published", version=1,
+                                data=answer.as_dict()))
+        ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
+        ash.user = db.session.scalar(select(User).where(User.email == "ash@example.org"))
+        ensure_catalogue(db.session.get(Program, pid))
+        db.session.commit()
