@@ -7,7 +7,8 @@ from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from .services import WEIGHTS, block_choices, target_choices, week_choices
+from ..choices import target_choices
+from .services import WEIGHTS, block_choices, week_choices
 
 KINDS = [SelectChoice("vacation", "Vacation weeks"),
          SelectChoice("assign", "A rotation in given blocks"),
@@ -27,8 +28,7 @@ class RequestForm(FlaskForm):
 
     def for_program(self, program) -> RequestForm:
         self.weeks.choices = [SelectChoice(w, label) for w, label in week_choices(program)]
-        self.target.choices = [SelectChoice("", "—")] + [
-            SelectChoice(code, label) for code, label in target_choices(program)]
+        self.target.choices = [SelectChoice("", "—")] + target_choices(program)
         self.blocks.choices = [SelectChoice(b, label) for b, label in block_choices(program)]
         return self
 

@@ -140,15 +140,6 @@ def block_choices(program: Program) -> list[tuple[int, str]]:
             for b in calendar.blocks]
 
 
-def target_choices(program: Program) -> list[tuple[str, str]]:
-    """Rotations, then groups, as a request can name either."""
-    rotations = [(r.code, f"{r.code} — {r.name}" if r.name else r.code)
-                 for r in program.rotations]
-    groups = sorted({g for r in program.rotations for g in r.groups})
-    return rotations + [(g, f"{g} (any rotation in the group)") for g in groups
-                        if g not in {code for code, _ in rotations}]
-
-
 def describe(request: Request) -> str:
     """'Vacation: weeks of 20 Dec 2027, 27 Dec 2027' / 'Assign IR-U in blocks 3, 4'."""
     details = request.details

@@ -17,6 +17,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..choices import target_choices
+
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message="Letters, digits, '-' and '_' only.")
 
 
@@ -81,13 +83,6 @@ class CsvImportForm(FlaskForm):
     submit = SubmitField("Import residents")
 
 
-def _target_choices(program) -> list[SelectChoice]:
-    codes = [r.code for r in program.rotations]
-    groups = sorted({g for r in program.rotations for g in r.groups} - set(codes))
-    return [SelectChoice(c, c) for c in codes] + [
-        SelectChoice(g, f"{g} (group)") for g in groups]
-
-
 class RequirementForm(FlaskForm):
     name = StringField("Name (shown in explanations)", validators=[Length(max=200)])
     target = SelectField("Rotation or group", validators=[DataRequired()])
@@ -106,7 +101,7 @@ class RequirementForm(FlaskForm):
     submit = SubmitField("Save requirement")
 
     def for_program(self, program) -> RequirementForm:
-        self.target.choices = _target_choices(program)
+        self.target.choices = target_choices(program)
         self.levels.choices = _choices(program.levels)
         self.tracks.choices = _choices(program.tracks)
         return self
@@ -137,8 +132,8 @@ class RuleForm(FlaskForm):
     submit = SubmitField("Save rule")
 
     def for_program(self, program, blocks: int) -> RuleForm:
-        self.target.choices = _target_choices(program)
-        self.requires.choices = [SelectChoice("", "—")] + _target_choices(program)
+        self.target.choices = target_choices(program)
+        self.requires.choices = [SelectChoice("", "—")] + target_choices(program)
         self.levels.choices = _choices(program.levels)
         self.tracks.choices = _choices(program.tracks)
         self.blocks.choices = [SelectChoice(b, str(b)) for b in range(1, blocks + 1)]
