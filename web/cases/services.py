@@ -37,7 +37,7 @@ from ..models import (
 from ..models.columns import now
 from ..schedules.grid import as_file
 from ..schedules.services import latest_published
-from . import tally
+from . import pace, tally
 
 EARLIEST_DAYS = 6 * 366   # a residency's worth of days back
 
@@ -235,8 +235,6 @@ def dashboard(program: Program) -> dict[str, Any]:
     targets with who is behind now and who is behind pace for graduation, and the program's
     cases per month by category (all from the tally, plus one grouped query per windowed
     target)."""
-    from . import pace
-
     cats = categories(program)
     residents = list(program.residents)
     counted = tally.totals(program)
@@ -269,8 +267,6 @@ def monthly_volume(program: Program, cats: list[ProcedureCategory], months: int 
 def resident_view(program: Program, resident: Resident) -> dict[str, Any]:
     """A resident's progress page: measures, a pace projection for each target, and the
     cumulative curve of each projected target's cases against its target line."""
-    from . import pace
-
     counted = tally.totals(program, [resident.id])
     measures = measures_for(program, [resident], counted=counted)
     projected = pace.projections(program, [resident], measures, counted)[resident.id]
