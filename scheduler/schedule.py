@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -117,17 +118,26 @@ def load_schedule_file(path: str | Path) -> tuple[Schedule | None, list[FileErro
     return parse_schedule(raw)
 
 
-def to_csv(program: Program, schedule: Schedule) -> str:
-    """One row per resident and block: resident, block, start, end, rotation, vacation weeks."""
+CSV_HEADER = ["resident", "block", "start", "end", "rotation", "vacation_weeks"]
+
+
+def csv_rows(program: Program, schedule: Schedule) -> Iterator[list]:
+    """One row per resident and block: resident, block, start, end, rotation, vacation weeks
+    (space-separated), in the order of CSV_HEADER."""
     weeks_of = program.calendar.weeks_of_block()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["resident", "block", "start", "end", "rotation", "vacation_weeks"])
     for rid, assignment in schedule.residents.items():
         for block, code in zip(program.blocks, assignment.rotations, strict=False):
             weeks = [w for w in assignment.vacation_weeks if w in weeks_of[block.index]]
-            writer.writerow([rid, block.index, block.start.isoformat(), block.end.isoformat(),
-                             code, " ".join(str(w) for w in weeks)])
+            yield [rid, block.index, block.start.isoformat(), block.end.isoformat(),
+                   code, " ".join(str(w) for w in weeks)]
+
+
+def to_csv(program: Program, schedule: Schedule) -> str:
+    """The schedule as CSV: CSV_HEADER, then csv_rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_rows(program, schedule))
     return out.getvalue()
 
 

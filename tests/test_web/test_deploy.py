@@ -17,6 +17,7 @@ import requests
 from sqlalchemy import make_url, text
 from web_support import PASSWORD, POSTGRES, log_case, sign_in, type_id
 
+from bench.database import scratch_database
 from bench.load.server import app_environment, serving
 from web import _instance_secret, create_app
 from web.extensions import db
@@ -64,16 +65,10 @@ def served_by(log, path: str) -> set[str]:
 
 
 @pytest.fixture
-def second_database(postgres_server):
+def second_database():
     """An empty database to restore into; dropped afterwards."""
-    name = f"residency_restore_{uuid.uuid4().hex[:12]}"
-    with postgres_server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{POSTGRES}/{name}"
-    finally:
-        with postgres_server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_database(POSTGRES) as url:
+        yield url
 
 
 @only_postgresql

@@ -11,8 +11,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from scheduler import Program as ProgramYear
+from scheduler.schedule import CSV_HEADER, csv_rows
 from scheduler.schedule import Schedule as ScheduleFile
-from scheduler.schedule import to_csv
 
 from ..spreadsheets import as_text_cells, csv_row
 from .grid import _colours
@@ -23,7 +23,8 @@ def csv_text(year: ProgramYear, schedule: ScheduleFile) -> str:
     rotation named `=...` in the program file) given a leading apostrophe."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(csv_row(record) for record in csv.reader(io.StringIO(to_csv(year, schedule))))
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_row(record) for record in csv_rows(year, schedule))
     return out.getvalue()
 
 
@@ -61,7 +62,7 @@ def xlsx_bytes(year: ProgramYear, schedule: ScheduleFile, title: str) -> bytes:
     for column in range(4, 4 + year.num_blocks):
         grid.column_dimensions[get_column_letter(column)].width = 11
     rows = book.create_sheet("Rows")
-    for record in csv.reader(io.StringIO(to_csv(year, schedule))):
+    for record in [CSV_HEADER, *csv_rows(year, schedule)]:
         rows.append(record)
     for cell in rows[1]:
         cell.font = Font(bold=True)
