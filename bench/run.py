@@ -30,7 +30,7 @@ INF = float("inf")
 
 
 def _solve_child(residents: int, calendar: str, seed: int, time_limit: float,
-                 workers: int) -> dict[str, Any]:
+                 workers: int, relaxation: bool | None = None) -> dict[str, Any]:
     """One solve, run in a fresh (spawned) process."""
     import resource
 
@@ -45,9 +45,11 @@ def _solve_child(residents: int, calendar: str, seed: int, time_limit: float,
         if progress.objective is not None and not first:
             first.append(progress.wall_time_s)
 
-    schedule = solve(loaded.program, SolveOptions(time_limit=time_limit, workers=workers),
-                     on_progress)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    schedule = solve(loaded.program, SolveOptions(time_limit=time_limit, workers=workers,
+                                                  relaxation=relaxation), on_progress)
+    # KiB on Linux; the children are the linear relaxation's process (solver/relaxation.py)
+    peak_kb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+               + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     return {
         "status": schedule.status,
         "objective": schedule.objective,
@@ -61,10 +63,11 @@ def _solve_child(residents: int, calendar: str, seed: int, time_limit: float,
 
 
 def solve_once(residents: int, calendar: str, seed: int, time_limit: float,
-               workers: int) -> dict[str, Any]:
+               workers: int, relaxation: bool | None = None) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(_solve_child, residents, calendar, seed, time_limit, workers).result()
+        return pool.submit(_solve_child, residents, calendar, seed, time_limit, workers,
+                           relaxation).result()
 
 
 def check_witness(residents: int, calendar: str, seed: int) -> list[str]:
@@ -199,7 +202,8 @@ def report(cases: list[dict[str, Any]], args: argparse.Namespace, command: str) 
         "Generated departments (bench/generate.py: integrated IR/DR, DR and ESIR tracks, "
         "R1-R5, IR at the University, VA and community sites, 4 vacation weeks each, about 2 "
         "requests per resident), each solved in a fresh process. Medians over "
-        f"{args.runs} run(s) per row; time limit {args.time_limit:g} s, workers: {workers}.",
+        f"{args.runs} run(s) per row; time limit {args.time_limit:g} s, workers: {workers}; "
+        f"linear relaxation bound: {args.relaxation}.",
         "",
         f"- Machine: {machine()}",
         f"- OR-Tools {ortools.__version__}, Python {platform.python_version()}, "
@@ -210,8 +214,9 @@ def report(cases: list[dict[str, Any]], args: argparse.Namespace, command: str) 
         "Columns: *first schedule* = time to the first schedule found; *optimum* = time to a "
         "proven optimum ('-' when not proven within the limit); *objective* = total penalty "
         "of the best schedule; *bound* = proven lower bound; *gap* = (objective - bound) / "
-        "objective; *peak MB* = the solving process's maximum resident memory. Times include "
-        "building the model.",
+        "objective; *peak MB* = the solving process's maximum resident memory plus that of "
+        "the linear relaxation's process (from 300 residents on). Times include building the "
+        "model.",
         "",
         table(rows),
         "",
@@ -231,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0, help="generator seed")
+    parser.add_argument("--relaxation", choices=("auto", "on", "off"), default="auto",
+                        help="the linear relaxation's bound (auto: from RELAXATION_FROM residents)")
     parser.add_argument("--out", default="docs/benchmarks.md",
                         help="markdown file to write ('-' for none)")
     args = parser.parse_args(argv)
@@ -262,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
                     "blocks": program.num_blocks, "rotations": len(program.rotations),
                     "requests": len(program.requests), "runs": []}
             for k in range(args.runs):
-                run = solve_once(residents, calendar, args.seed, args.time_limit, args.workers)
+                run = solve_once(residents, calendar, args.seed, args.time_limit, args.workers,
+                                 {"auto": None, "on": True, "off": False}[args.relaxation])
                 case["runs"].append(run)
                 print(f"{residents:>4} {calendar:<7} run {k + 1}: {run['status']:<10} "
                       f"first {_fmt(run['first'])} s, wall {run['wall']:.2f} s, "

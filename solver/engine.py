@@ -24,6 +24,7 @@ from scheduler.schedule import block_dicts
 from . import checker, symmetry, vacation_weeks
 from .constraints import FAMILIES
 from .context import ModelContext
+from .relaxation import RelaxationBound
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -52,11 +53,13 @@ class SolveOptions:
     freeze_through: int = 0
     explain: bool = True
     explain_time_limit: float = 30.0
+    relaxation: bool | None = None  # None: from RELAXATION_FROM residents on
     log: bool = False
     stop: threading.Event | None = field(default=None, repr=False)
 
 
 LARGE_PROGRAM = 100  # residents; from here on, lighter probing (see tune)
+RELAXATION_FROM = 300  # residents; from here on, the linear relaxation's bound (relaxation.py)
 # The core search's order of penalties: all at once (see tune)
 NO_STRATIFICATION = SatParameters.MaxSatStratificationAlgorithm.STRATIFICATION_NONE
 
@@ -101,22 +104,44 @@ def build_model(program: Program, options: SolveOptions, explain: bool = False) 
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Relays every new schedule and bound to the caller's progress callback."""
+    """Relays every new schedule and bound to the caller's progress callback, and stops the
+    search once the best schedule meets the linear relaxation's bound (it is then optimal)."""
 
-    def __init__(self, on_progress: Callable[[Progress], None] | None, start: float):
+    def __init__(self, on_progress: Callable[[Progress], None] | None, start: float,
+                 solver: cp_model.CpSolver):
         super().__init__()
         self.on_progress = on_progress
         self.start = start
+        self.solver = solver
         self.bound: float | None = None
+        self.objective: float | None = None
+        self.relaxation_bound: int | None = None
+        self._lock = threading.Lock()
+
+    def _proven(self) -> bool:
+        return (self.objective is not None and self.relaxation_bound is not None
+                and self.objective <= self.relaxation_bound)
 
     def on_solution_callback(self) -> None:
+        with self._lock:
+            self.objective = self.objective_value
+            bound = max(self.best_objective_bound, self.relaxation_bound or 0)
+            if self._proven():
+                self.stop_search()
         if self.on_progress:
-            self.on_progress(Progress(time.perf_counter() - self.start, self.objective_value,
-                                      self.best_objective_bound))
+            self.on_progress(Progress(time.perf_counter() - self.start, self.objective, bound))
 
     def on_bound(self, bound: float) -> None:
         self.bound = bound
-        if self.on_progress:
+        if self.on_progress and bound > (self.relaxation_bound or 0):
+            self.on_progress(Progress(time.perf_counter() - self.start, None, bound))
+
+    def on_relaxation(self, bound: int) -> None:
+        with self._lock:
+            self.relaxation_bound = bound
+            if self._proven():
+                self.solver.stop_search()
+        if self.on_progress and bound > (self.bound or 0):
             self.on_progress(Progress(time.perf_counter() - self.start, None, bound))
 
 
@@ -155,10 +180,20 @@ def solve(program: Program, options: SolveOptions | None = None,
     spent = time.perf_counter() - start
     solver.parameters.max_time_in_seconds = max(options.time_limit - spent, 0.05)
     solver.parameters.log_search_progress = options.log
-    watcher = _Watcher(on_progress, start)
+    watcher = _Watcher(on_progress, start, solver)
     solver.best_bound_callback = watcher.on_bound
-    with _cancellation(solver, options.stop):
-        status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
+    relax = options.relaxation
+    if relax is None:
+        relax = len(program.residents) >= RELAXATION_FROM
+    lower = None
+    if relax and ctx.objective:
+        lower = RelaxationBound(ctx, options.time_limit - spent, watcher.on_relaxation).start()
+    try:
+        with _cancellation(solver, options.stop):
+            status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
+    finally:
+        if lower is not None:
+            lower.stop()
     schedule = Schedule(program=program.info.name, status=status, blocks=block_dicts(program))
     if status in ("OPTIMAL", "FEASIBLE"):
         schedule.residents = _extract(ctx, solver)
@@ -167,7 +202,11 @@ def solve(program: Program, options: SolveOptions | None = None,
         schedule.unmet_requests = report.unmet_requests
         schedule.penalties = [f.as_dict() for f in report.penalties]
         bound = math.ceil(solver.best_objective_bound - 1e-6) if ctx.objective else 0
+        if watcher.relaxation_bound is not None:
+            bound = max(bound, watcher.relaxation_bound)
         schedule.best_bound = min(bound, report.total_penalty)
+        if bound >= report.total_penalty:
+            status = schedule.status = "OPTIMAL"
         if status == "OPTIMAL":
             schedule.best_bound = schedule.objective
     elif status == "INFEASIBLE" and options.explain:

@@ -157,14 +157,16 @@ def big(app, client, make_user):
     return chief_imports(app, client, make_user, tomli_w.dumps(raw))
 
 
-def _running(app, job_id: int, timeout: float = 60) -> int:
-    """Wait until the worker has started solving; its process id."""
+def _running(app, job_id: int, timeout: float = 60, schedule: bool = False) -> int:
+    """Wait until the worker has started solving (with `schedule`: until it has found a
+    schedule, not just a bound); its process id."""
     deadline = time.monotonic() + timeout
     with app.app_context():
         while time.monotonic() < deadline:
             db.session.expire_all()
             job = db.session.get(SolveJob, job_id)
-            if job.state == "running" and job.progress:
+            found = any(point[1] is not None for point in job.progress or [])
+            if job.state == "running" and job.progress and (found or not schedule):
                 return job.worker_pid
             assert job.state in ("queued", "running"), job.state
             time.sleep(0.2)
@@ -173,7 +175,7 @@ def _running(app, job_id: int, timeout: float = 60) -> int:
 
 def test_a_second_solve_is_refused_and_cancel_keeps_the_best_draft(app, client, big):
     job_id = _job_id(_generate(client, big, time_limit="120"))
-    _running(app, job_id)
+    _running(app, job_id, schedule=True)
     page = _generate(client, big).get_data(as_text=True)
     assert "already running" in page
     path = f"/programs/{big}/jobs/{job_id}"

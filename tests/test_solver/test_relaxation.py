@@ -1,0 +1,140 @@
+"""The linear relaxation's bound (solver/relaxation.py).
+
+It must never exceed the best schedule's penalty (any program, any row prices), it must see
+what makes large programs slow to prove (more residents asking for a rotation than it takes),
+and the engine must turn "best schedule meets the bound" into a proven optimum.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import strategies as st
+from program_helpers import make_program, solve_checked
+from program_strategies import programs
+
+from scheduler import load_program
+from solver import relaxation
+from solver.engine import Progress, SolveOptions, build_model, solve
+
+# Five R2s, all asking for research in spring; research takes two at a time, and each
+# resident must spend at least two blocks there.
+OVERSUBSCRIBED = """
+[[rotation]]
+code = "DR"
+[[rotation]]
+code = "RES"
+max = 2
+
+[[requirement]]
+rotation = "RES"
+levels = ["R2"]
+min = 2
+""" + "".join(f"""
+[[resident]]
+id = "r{i}"
+level = "R2"
+track = "DR"
+
+[[request]]
+resident = "r{i}"
+kind = "assign"
+rotation = "RES"
+blocks = [9, 10]
+weight = {i}
+""" for i in range(1, 6))
+
+
+def relaxation_bound(program) -> tuple[int, float]:
+    ctx = build_model(program, SolveOptions())
+    return relaxation.solve_relaxation(relaxation.linear_program(ctx), time_limit=20)
+
+
+def test_bound_counts_the_requests_a_full_rotation_must_refuse():
+    program = make_program(OVERSUBSCRIBED)
+    bound, value = relaxation_bound(program)
+    schedule = solve_checked(program, relaxation=False)
+    assert schedule.status == "OPTIMAL"
+    # Research holds 2 residents in each of blocks 9 and 10: at most 2 of the 5 requests
+    # (each for both blocks) are granted, and the cheapest 3 refused cost 1 + 2 + 3.
+    assert schedule.objective == 6
+    assert bound == 6
+    assert value <= 6 + 1e-6
+
+
+def test_engine_reports_the_relaxation_bound_and_proves_the_optimum():
+    program = make_program(OVERSUBSCRIBED)
+    bounds: list[float] = []
+
+    def on_progress(point: Progress) -> None:
+        if point.bound is not None:
+            bounds.append(point.bound)
+
+    schedule = solve(program, SolveOptions(time_limit=20, relaxation=True), on_progress)
+    assert schedule.status == "OPTIMAL"
+    assert schedule.objective == schedule.best_bound == 6
+    assert max(bounds) <= 6
+
+
+def test_any_prices_give_a_valid_bound():
+    """Weak duality: made-up row prices, even absurd ones, never bound above the optimum."""
+    program = make_program(OVERSUBSCRIBED)
+    ctx = build_model(program, SolveOptions())
+    lp = relaxation.linear_program(ctx)
+    rng = np.random.default_rng(7)
+    rows = lp.matrix.shape[0]
+    for scale in (0.1, 1.0, 10.0, 1000.0):
+        prices = rng.normal(0.0, scale, rows)
+        assert relaxation.lagrangian_bound(lp, prices) <= 6 + 1e-9
+    assert relaxation.lagrangian_bound(lp, np.zeros(rows)) <= 6
+
+
+def test_stopping_before_the_bound_arrives_leaves_no_process_behind():
+    program = make_program(OVERSUBSCRIBED)
+    ctx = build_model(program, SolveOptions())
+    called: list[int] = []
+    bound = relaxation.RelaxationBound(ctx, 30, called.append).start()
+    bound.stop()
+    assert not bound._thread.is_alive()
+    assert bound._process is None or bound._process.poll() is not None
+
+
+def test_the_bound_arrives_from_its_own_process():
+    program = make_program(OVERSUBSCRIBED)
+    ctx = build_model(program, SolveOptions())
+    called: list[int] = []
+    bound = relaxation.RelaxationBound(ctx, 30, called.append).start()
+    bound._thread.join(30)
+    bound.stop()
+    assert called == [6]
+    assert bound.bound == 6 and bound._process.returncode == 0
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs(), st.integers(0, 2**32 - 1))
+def test_relaxation_never_exceeds_the_optimum(raw, seed):
+    """Random programs (every feature of the format): the relaxation's bound, and the
+    Lagrangian value of random prices, stay at or below the proven optimum."""
+    program = load_program(raw).program
+    schedule = solve(program, SolveOptions(time_limit=3, workers=2, explain=False,
+                                           relaxation=False))
+    event(schedule.status)
+    if schedule.status != "OPTIMAL":
+        return
+    ctx = build_model(program, SolveOptions())
+    event(f"penalty {'0' if schedule.objective == 0 else '> 0'}")
+    if not ctx.objective:
+        return
+    lp = relaxation.linear_program(ctx)
+    bound, value = relaxation.solve_relaxation(lp, time_limit=10)
+    note(f"optimum {schedule.objective}, relaxation {value}")
+    assert bound <= schedule.objective
+    prices = np.random.default_rng(seed).normal(0.0, 3.0, lp.matrix.shape[0])
+    assert relaxation.lagrangian_bound(lp, prices) <= schedule.objective + 1e-6
+    # With the bound beside the search, an optimum it proves is the same optimum.
+    beside = solve(program, SolveOptions(time_limit=10, workers=2, explain=False,
+                                         relaxation=True))
+    assert beside.status in ("OPTIMAL", "FEASIBLE")
+    assert beside.best_bound <= schedule.objective <= beside.objective
+    if beside.status == "OPTIMAL":
+        assert beside.objective == schedule.objective
