@@ -187,7 +187,14 @@ def solve_relaxation(lp: LinearProgram, time_limit: float, threads: int = 1,
 
 def main() -> None:
     """The separate process: read (linear program, time limit) from standard input, write
-    (bound, value) to standard output, both pickled."""
+    (bound, value) to standard output, both pickled. On Linux it dies with the thread that
+    started it, so a solve killed outright leaves no relaxation running."""
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     lp, time_limit = pickle.load(sys.stdin.buffer)
     pickle.dump(solve_relaxation(lp, time_limit), sys.stdout.buffer)
     sys.stdout.buffer.flush()
