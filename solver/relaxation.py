@@ -182,7 +182,8 @@ def solve_relaxation(lp: LinearProgram, time_limit: float, threads: int = 1,
     params.termination_criteria.time_sec_limit = max(time_limit, 0.1)
     result = pdlp.primal_dual_hybrid_gradient(qp, params)
     value = lagrangian_bound(lp, np.asarray(result.dual_solution))
-    return max(math.ceil(value - 1e-6), 0), value
+    # A value a hair above a whole number (71.0000001) may be rounding error: keep 71.
+    return max(math.ceil(value - 1e-6 * max(1.0, abs(value))), 0), value
 
 
 def main() -> None:
