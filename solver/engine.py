@@ -24,7 +24,7 @@ from scheduler.schedule import block_dicts
 from . import checker, symmetry, vacation_weeks
 from .constraints import FAMILIES
 from .context import ModelContext
-from .relaxation import RelaxationBound
+from .relaxation import Relaxation, RelaxationBound
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -120,7 +120,8 @@ def build_model(program: Program, options: SolveOptions, explain: bool = False) 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Relays every new schedule and bound to the caller's progress callback, and stops the
-    search once the best schedule meets the linear relaxation's bound (it is then optimal)."""
+    search once the best schedule meets the linear relaxation's bound (it is then optimal)
+    or the relaxation proves that no schedule exists."""
 
     def __init__(self, on_progress: Callable[[Progress], None] | None, start: float,
                  solver: cp_model.CpSolver):
@@ -131,6 +132,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.bound: float | None = None
         self.objective: float | None = None
         self.relaxation_bound: int | None = None
+        self.infeasible = False  # proven by the relaxation
         self._lock = threading.Lock()
 
     def _proven(self) -> bool:
@@ -151,13 +153,17 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         if self.on_progress and bound > (self.relaxation_bound or 0):
             self.on_progress(Progress(time.perf_counter() - self.start, None, bound))
 
-    def on_relaxation(self, bound: int) -> None:
+    def on_relaxation(self, result: Relaxation) -> None:
         with self._lock:
-            self.relaxation_bound = bound
+            if result.infeasible:
+                self.infeasible = True
+                self.solver.stop_search()
+                return
+            self.relaxation_bound = result.bound
             if self._proven():
                 self.solver.stop_search()
-        if self.on_progress and bound > (self.bound or 0):
-            self.on_progress(Progress(time.perf_counter() - self.start, None, bound))
+        if self.on_progress and result.bound > (self.bound or 0):
+            self.on_progress(Progress(time.perf_counter() - self.start, None, result.bound))
 
 
 @contextmanager
@@ -192,7 +198,6 @@ def solve(program: Program, options: SolveOptions | None = None,
     relax = options.relaxation
     if relax is None:
         relax = len(program.residents) >= RELAXATION_FROM
-    relax = relax and bool(ctx.objective)
     solver = cp_model.CpSolver()
     tune(solver.parameters, options, len(program.residents), relax)
     # The time limit covers the whole call, model building included.
@@ -210,6 +215,8 @@ def solve(program: Program, options: SolveOptions | None = None,
     finally:
         if lower is not None:
             lower.stop()
+    if status == "UNKNOWN" and watcher.infeasible:
+        status = "INFEASIBLE"
     schedule = Schedule(program=program.info.name, status=status, blocks=block_dicts(program))
     if status in ("OPTIMAL", "FEASIBLE"):
         schedule.residents = _extract(ctx, solver)

@@ -15,7 +15,10 @@ relaxation cannot express exactly (several enforcement literals, or kinds other 
 clauses, cardinalities and linear constraints) are left out, which only weakens the bound.
 
 The engine runs it beside the search on large programs: once the best schedule's penalty
-meets the bound, that schedule is proven optimal and the search stops.
+meets the bound, that schedule is proven optimal and the search stops. When the relaxation
+itself has no solution, the row prices prove it (`proves_infeasible`), and the program is
+infeasible at once: at 500 residents CP-SAT alone does not refute even a plain counting
+conflict (64 residents need a block of a rotation that takes 60) within a minute.
 """
 
 from __future__ import annotations
@@ -148,22 +151,61 @@ def _linear(rows: _Rows, linear, enforcement: list[int], lower: np.ndarray,
             rows.add(terms + [(var, -slack)], -math.inf, hi)
 
 
-def lagrangian_bound(lp: LinearProgram, prices: np.ndarray) -> float:
-    """A lower bound on the objective over every integer (indeed every fractional) solution,
-    valid for any row prices: a positive price may only lean on a row's lower side, a
-    negative one on its upper side; each variable then sits at its cheaper domain end."""
+def _lagrangian(lp: LinearProgram, prices: np.ndarray, cost: np.ndarray) -> tuple[float, float]:
+    """min over the variables' box of cost·x - prices·(A x - row side), and the size of its
+    terms: a positive price may only lean on a row's lower side, a negative one on its upper
+    side; each variable then sits at its cheaper domain end."""
     prices = np.where((prices > 0) & np.isfinite(lp.row_lower), prices, 0.0) + \
         np.where((prices < 0) & np.isfinite(lp.row_upper), prices, 0.0)
     rows = np.where(prices > 0, prices * np.nan_to_num(lp.row_lower, neginf=0.0), 0.0) + \
         np.where(prices < 0, prices * np.nan_to_num(lp.row_upper, posinf=0.0), 0.0)
-    reduced = lp.cost - lp.matrix.T @ prices
+    reduced = cost - lp.matrix.T @ prices
     columns = np.minimum(reduced * lp.lower, reduced * lp.upper)
-    return lp.scale * (rows.sum() + columns.sum() + lp.offset)
+    return rows.sum() + columns.sum(), np.abs(rows).sum() + np.abs(columns).sum()
+
+
+def lagrangian_bound(lp: LinearProgram, prices: np.ndarray) -> float:
+    """A lower bound on the objective over every integer (indeed every fractional) solution,
+    valid for any row prices (weak duality)."""
+    value, _ = _lagrangian(lp, prices, lp.cost)
+    return lp.scale * (value + lp.offset)
+
+
+def proves_infeasible(lp: LinearProgram, prices: np.ndarray) -> bool:
+    """Whether the prices prove that no assignment meets every row (a Farkas certificate):
+    with no cost, the Lagrangian value of any prices is at most 0 when some assignment meets
+    every row, so a clearly positive value means none does. The margin, relative to the
+    terms' size, keeps rounding error from proving anything."""
+    value, size = _lagrangian(lp, prices, np.zeros_like(lp.cost))
+    return value > 1e-7 * max(size, 1.0)
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """What the relaxation proved: a lower bound on the penalty (rounded up, and its exact
+    Lagrangian value), or that no schedule meets the hard rules at all."""
+
+    bound: int
+    value: float
+    infeasible: bool = False
 
 
 def solve_relaxation(lp: LinearProgram, time_limit: float, threads: int = 1,
-                     tolerance: float = 1e-4) -> tuple[int, float]:
-    """Solve the linear relaxation with PDLP; (proven bound, Lagrangian value)."""
+                     tolerance: float = 1e-4) -> Relaxation:
+    """Solve the linear relaxation with PDLP. When the relaxation has no solution, PDLP's
+    row prices grow along a certificate of it, which `proves_infeasible` checks; PDLP is
+    asked to stop on a loose sign of infeasibility (500 residents: 9 s instead of never
+    within a minute), since the proof does not rest on its tolerance."""
+    result = _pdlp(lp, time_limit, threads, tolerance)
+    prices = np.asarray(result.dual_solution)
+    value = lagrangian_bound(lp, prices)
+    # A value a hair above a whole number (71.0000001) may be rounding error: keep 71.
+    bound = max(math.ceil(value - 1e-6 * max(1.0, abs(value))), 0)
+    return Relaxation(bound, value, proves_infeasible(lp, prices))
+
+
+def _pdlp(lp: LinearProgram, time_limit: float, threads: int = 1, tolerance: float = 1e-4):
+    """PDLP's answer to the linear program (primal point and row prices)."""
     qp = pdlp.QuadraticProgram()
     rows, columns = lp.matrix.shape
     qp.resize_and_initialize(columns, rows)
@@ -179,17 +221,15 @@ def solve_relaxation(lp: LinearProgram, time_limit: float, threads: int = 1,
     criteria = params.termination_criteria.simple_optimality_criteria
     criteria.eps_optimal_absolute = tolerance
     criteria.eps_optimal_relative = tolerance
+    params.termination_criteria.eps_primal_infeasible = 1e-3
     params.termination_criteria.time_sec_limit = max(time_limit, 0.1)
-    result = pdlp.primal_dual_hybrid_gradient(qp, params)
-    value = lagrangian_bound(lp, np.asarray(result.dual_solution))
-    # A value a hair above a whole number (71.0000001) may be rounding error: keep 71.
-    return max(math.ceil(value - 1e-6 * max(1.0, abs(value))), 0), value
+    return pdlp.primal_dual_hybrid_gradient(qp, params)
 
 
 def main() -> None:
     """The separate process: read (linear program, time limit) from standard input, write
-    (bound, value) to standard output, both pickled. On Linux it dies with the thread that
-    started it, so a solve killed outright leaves no relaxation running."""
+    (bound, value, infeasible) to standard output, both pickled. On Linux it dies with the
+    thread that started it, so a solve killed outright leaves no relaxation running."""
     if sys.platform == "linux":
         import ctypes
         import signal
@@ -197,7 +237,9 @@ def main() -> None:
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     lp, time_limit = pickle.load(sys.stdin.buffer)
-    pickle.dump(solve_relaxation(lp, time_limit), sys.stdout.buffer)
+    result = solve_relaxation(lp, time_limit)
+    # A plain tuple: this module runs as __main__ here, so its classes would not unpickle.
+    pickle.dump((result.bound, result.value, result.infeasible), sys.stdout.buffer)
     sys.stdout.buffer.flush()
 
 
@@ -207,17 +249,16 @@ class RelaxationBound:
     PDLP holds Python's interpreter lock while it runs, which would stall CP-SAT's callbacks,
     so it runs in a process of its own (`python -m solver.relaxation`, the program pickled
     on its standard input); building the linear program (a few seconds of Python on 500
-    residents) happens in a thread while CP-SAT presolves. `on_bound(bound)`
-    is called once, from that thread, when the bound is known.
+    residents) happens in a thread while CP-SAT presolves. `on_result(relaxation)` is
+    called once, from that thread, when the relaxation is solved.
     """
 
     def __init__(self, ctx: ModelContext, time_limit: float,
-                 on_bound: Callable[[int], None]):
+                 on_result: Callable[[Relaxation], None]):
         self.ctx = ctx
         self.deadline = time.perf_counter() + time_limit
-        self.on_bound = on_bound
-        self.bound: int | None = None
-        self.value: float | None = None
+        self.on_result = on_result
+        self.result: Relaxation | None = None
         self.seconds: float | None = None
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
@@ -250,9 +291,9 @@ class RelaxationBound:
             return
         if self._stopped.is_set() or self._process.returncode != 0 or not output:
             return
-        self.bound, self.value = pickle.loads(output)
+        self.result = Relaxation(*pickle.loads(output))
         self.seconds = time.perf_counter() - self._started
-        self.on_bound(self.bound)
+        self.on_result(self.result)
 
     def stop(self) -> None:
         """Stop the relaxation (the search is over) and wait for its thread."""

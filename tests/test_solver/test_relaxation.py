@@ -47,7 +47,9 @@ weight = {i}
 
 def relaxation_bound(program) -> tuple[int, float]:
     ctx = build_model(program, SolveOptions())
-    return relaxation.solve_relaxation(relaxation.linear_program(ctx), time_limit=20)
+    result = relaxation.solve_relaxation(relaxation.linear_program(ctx), time_limit=20)
+    assert not result.infeasible
+    return result.bound, result.value
 
 
 def test_bound_counts_the_requests_a_full_rotation_must_refuse():
@@ -106,8 +108,8 @@ def test_the_bound_arrives_from_its_own_process():
     bound = relaxation.RelaxationBound(ctx, 30, called.append).start()
     bound._thread.join(30)
     bound.stop()
-    assert called == [6]
-    assert bound.bound == 6 and bound._process.returncode == 0
+    assert [result.bound for result in called] == [6]
+    assert bound.result.bound == 6 and bound._process.returncode == 0
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -126,11 +128,13 @@ def test_relaxation_never_exceeds_the_optimum(raw, seed):
     if not ctx.objective:
         return
     lp = relaxation.linear_program(ctx)
-    bound, value = relaxation.solve_relaxation(lp, time_limit=10)
-    note(f"optimum {schedule.objective}, relaxation {value}")
-    assert bound <= schedule.objective
+    result = relaxation.solve_relaxation(lp, time_limit=10)
+    note(f"optimum {schedule.objective}, relaxation {result.value}")
+    assert not result.infeasible
+    assert result.bound <= schedule.objective
     prices = np.random.default_rng(seed).normal(0.0, 3.0, lp.matrix.shape[0])
     assert relaxation.lagrangian_bound(lp, prices) <= schedule.objective + 1e-6
+    assert not relaxation.proves_infeasible(lp, prices)
     # With the bound beside the search, an optimum it proves is the same optimum.
     beside = solve(program, SolveOptions(time_limit=10, workers=2, explain=False,
                                          relaxation=True))
@@ -138,3 +142,53 @@ def test_relaxation_never_exceeds_the_optimum(raw, seed):
     assert beside.best_bound <= schedule.objective <= beside.objective
     if beside.status == "OPTIMAL":
         assert beside.objective == schedule.objective
+
+
+# Five R2s must each spend three blocks in research, which takes one resident at a time:
+# 15 blocks of research in a 12-block year.
+OVERBOOKED = """
+[[rotation]]
+code = "DR"
+[[rotation]]
+code = "RES"
+max = 1
+
+[[requirement]]
+name = "Research for R2s"
+rotation = "RES"
+levels = ["R2"]
+min = 3
+""" + "".join(f"""
+[[resident]]
+id = "r{i}"
+level = "R2"
+track = "DR"
+""" for i in range(1, 6))
+
+
+def test_row_prices_prove_a_counting_conflict():
+    program = make_program(OVERBOOKED)
+    lp = relaxation.linear_program(build_model(program, SolveOptions()))
+    result = relaxation.solve_relaxation(lp, time_limit=20)
+    assert result.infeasible
+    # No prices prove a program infeasible that has a schedule.
+    feasible = relaxation.linear_program(build_model(make_program(OVERSUBSCRIBED),
+                                                     SolveOptions()))
+    rng = np.random.default_rng(3)
+    for scale in (0.1, 10.0, 1e6):
+        assert not relaxation.proves_infeasible(
+            feasible, rng.normal(0.0, scale, feasible.matrix.shape[0]))
+
+
+def test_engine_reports_infeasible_from_the_relaxation_and_explains():
+    program = make_program(OVERBOOKED)
+    called: list[relaxation.Relaxation] = []
+    lower = relaxation.RelaxationBound(build_model(program, SolveOptions()), 30,
+                                       called.append).start()
+    lower._thread.join(30)
+    lower.stop()
+    assert len(called) == 1 and called[0].infeasible
+    schedule = solve(program, SolveOptions(time_limit=20, relaxation=True))
+    assert schedule.status == "INFEASIBLE"
+    sources = {conflict["source"] for conflict in schedule.conflicts}
+    assert sources == {"requirement[0]", "rotation[1].max"}
