@@ -88,8 +88,8 @@ def tune(parameters, options: SolveOptions, residents: int = 0,
     neighbourhood search. On smaller programs the core search is kept: it proves optima
     the relaxation cannot when the two differ. On 500 residents the core search's bound
     stays far below the relaxation's (19 against 72), and giving its thread to the search
-    for schedules finds the optimum about 25 % sooner (months: 55-60 s -> 39-42 s; 4-week
-    blocks: 51-53 s -> 39-45 s; docs/benchmarks.md).
+    for schedules proves the optimum about 30 % sooner (months: 55-60 s -> 38-43 s; 4-week
+    blocks: 51-53 s -> 33-42 s; docs/benchmarks.md).
     """
     parameters.max_time_in_seconds = options.time_limit
     parameters.symmetry_level = 0
