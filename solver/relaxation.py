@@ -244,7 +244,8 @@ def main() -> None:
 
 
 class RelaxationBound:
-    """The relaxation's bound, computed in a separate process while CP-SAT searches.
+    """The relaxation's answer (a bound, or a proof that no schedule exists), computed in a
+    separate process while CP-SAT searches.
 
     PDLP holds Python's interpreter lock while it runs, which would stall CP-SAT's callbacks,
     so it runs in a process of its own (`python -m solver.relaxation`, the program pickled
@@ -259,14 +260,12 @@ class RelaxationBound:
         self.deadline = time.perf_counter() + time_limit
         self.on_result = on_result
         self.result: Relaxation | None = None
-        self.seconds: float | None = None
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def start(self) -> RelaxationBound:
-        self._started = time.perf_counter()
         self._thread.start()
         return self
 
@@ -292,7 +291,6 @@ class RelaxationBound:
         if self._stopped.is_set() or self._process.returncode != 0 or not output:
             return
         self.result = Relaxation(*pickle.loads(output))
-        self.seconds = time.perf_counter() - self._started
         self.on_result(self.result)
 
     def stop(self) -> None:

@@ -17,33 +17,45 @@ from scheduler import load_program
 from solver import relaxation
 from solver.engine import Progress, SolveOptions, build_model, solve
 
-# Five R2s, all asking for research in spring; research takes two at a time, and each
-# resident must spend at least two blocks there.
-OVERSUBSCRIBED = """
+
+def research_program(capacity: int, blocks_each: int, requests: bool) -> str:
+    """Five R2s who must each spend `blocks_each` blocks in research, which takes `capacity`
+    residents at a time; with `requests`, resident i asks for research in blocks 9 and 10
+    (weight i)."""
+    body = f"""
 [[rotation]]
 code = "DR"
 [[rotation]]
 code = "RES"
-max = 2
+max = {capacity}
 
 [[requirement]]
 rotation = "RES"
 levels = ["R2"]
-min = 2
-""" + "".join(f"""
+min = {blocks_each}
+"""
+    for i in range(1, 6):
+        body += f"""
 [[resident]]
 id = "r{i}"
 level = "R2"
 track = "DR"
-
+"""
+        if requests:
+            body += f"""
 [[request]]
 resident = "r{i}"
 kind = "assign"
 rotation = "RES"
 blocks = [9, 10]
 weight = {i}
-""" for i in range(1, 6))
+"""
+    return body
 
+
+# Research takes two at a time and each resident needs two blocks there, but all five ask
+# for it in spring.
+OVERSUBSCRIBED = research_program(capacity=2, blocks_each=2, requests=True)
 
 def relaxation_bound(program) -> tuple[int, float]:
     ctx = build_model(program, SolveOptions())
@@ -144,27 +156,8 @@ def test_relaxation_never_exceeds_the_optimum(raw, seed):
         assert beside.objective == schedule.objective
 
 
-# Five R2s must each spend three blocks in research, which takes one resident at a time:
-# 15 blocks of research in a 12-block year.
-OVERBOOKED = """
-[[rotation]]
-code = "DR"
-[[rotation]]
-code = "RES"
-max = 1
-
-[[requirement]]
-name = "Research for R2s"
-rotation = "RES"
-levels = ["R2"]
-min = 3
-""" + "".join(f"""
-[[resident]]
-id = "r{i}"
-level = "R2"
-track = "DR"
-""" for i in range(1, 6))
-
+# 15 blocks of research (three for each of five R2s) in a 12-block year, one at a time.
+OVERBOOKED = research_program(capacity=1, blocks_each=3, requests=False)
 
 def test_row_prices_prove_a_counting_conflict():
     program = make_program(OVERBOOKED)
