@@ -127,7 +127,7 @@ def run(args: argparse.Namespace, url: str) -> int:
 
     from bench.generate import generate
     from web import create_app, program_file
-    from web.accounts import create_user
+    from web.accounts import create_user, program_named
     from web.cases import imports, services, tally
     from web.extensions import db
     from web.models import Case, CaseTally, Program
@@ -139,11 +139,11 @@ def run(args: argparse.Namespace, url: str) -> int:
     today = date.today()
     with app.app_context():
         upgrade()
-        program = create_user("pd@bench.example", PASSWORD, "Bench", "program_director"
-                              ).program
+        program = program_named("Bench")[0]
+        create_user("pd@bench.example", PASSWORD, program, "program_director")
         assert program_file.import_text(program, tomli_w.dumps(raw)).ok
         for email in faculty:
-            create_user(email, PASSWORD, program.name, "faculty")
+            create_user(email, PASSWORD, program, "faculty")
         services.ensure_catalogue(program)
         db.session.commit()
         pid = program.id
@@ -170,7 +170,7 @@ def run(args: argparse.Namespace, url: str) -> int:
         rebuild_s = time.perf_counter() - start
         resident = db.session.get(Program, pid).residents[-1]   # an R5: five years of cases
         rid = resident.key
-        resident.user = create_user("res@bench.example", PASSWORD, resident.program.name,
+        resident.user = create_user("res@bench.example", PASSWORD, resident.program,
                                     "resident").user
         db.session.commit()
 

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, url: str) -> int:
 
     from bench.generate import witness
     from web import create_app, program_file
-    from web.accounts import create_user
+    from web.accounts import create_user, program_named
     from web.extensions import db
     from web.models import Program, Schedule
 
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, url: str) -> int:
     password = "bench password 1"
     with app.app_context():
         upgrade()
-        created = create_user("chief@bench.example", password, "Bench", "chief")
+        created = create_user("chief@bench.example", password, program_named("Bench")[0], "chief")
         program = created.program
         result = program_file.import_text(program, tomli_w.dumps(raw))
         assert result.ok, result.errors[:3]

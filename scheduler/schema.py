@@ -9,10 +9,30 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
-Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
-Name = Annotated[str, StringConstraints(min_length=1)]
+from .identifiers import normalise
+
+
+def _normal(value: object) -> object:
+    """Text as every name is kept (`identifiers.normalise`); other types pass on to the type
+    check, which reports them."""
+    return normalise(value) if isinstance(value, str) else value
+
+
+# Every text a person types is normalised where it enters (NFKC, whitespace trimmed and
+# collapsed; control and invisible characters refused), so that names which look the same
+# are the same and references find what they name.
+Text = Annotated[str, BeforeValidator(_normal)]
+Name = Annotated[str, BeforeValidator(_normal), StringConstraints(min_length=1)]
+Code = Annotated[str, BeforeValidator(_normal), StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
 # Upper bounds keep every number far inside the solver's 64-bit arithmetic.
 Count = Annotated[int, Field(ge=0, le=100_000)]
 Weight = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -48,9 +68,9 @@ class ProgramInfo(Entry):
 
 class Rotation(Entry):
     code: Code
-    name: str = ""
+    name: Text = ""
     groups: list[Code] = []
-    site: str = ""
+    site: Text = ""
     min: Count = 0
     max: Count | None = None
     min_present: Count = 0
@@ -61,23 +81,23 @@ class Rotation(Entry):
 
 class Resident(Entry):
     id: Name
-    name: str = ""
+    name: Text = ""
     level: Name
     track: Name
     vacation_weeks: Count | None = None
-    history: dict[str, Count] = {}
+    history: dict[Name, Count] = {}
 
 
 class Targeted(Entry):
     """An entry aimed at a rotation or a group, binding the residents its filters match."""
 
-    rotation: str | None = None
-    group: str | None = None
+    rotation: Name | None = None
+    group: Name | None = None
     levels: list[Name] | None = None
     tracks: list[Name] | None = None
     hard: bool = True
     weight: Weight | None = None
-    name: str | None = None
+    name: Text | None = None
 
     @property
     def target(self) -> str | None:
@@ -135,8 +155,8 @@ class VacationRequest(Request):
 
 class AssignRequest(Request):
     kind: Literal["assign"]
-    rotation: str | None = None
-    group: str | None = None
+    rotation: Name | None = None
+    group: Name | None = None
     blocks: Annotated[list[int], Field(min_length=1)]
 
     @property
@@ -146,8 +166,8 @@ class AssignRequest(Request):
 
 class AvoidRequest(Request):
     kind: Literal["avoid"]
-    rotation: str | None = None
-    group: str | None = None
+    rotation: Name | None = None
+    group: Name | None = None
     blocks: list[int] | None = None
 
     @property

@@ -12,6 +12,8 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from scheduler.identifiers import BadName, name_key, normalise
+
 from . import audit
 from .extensions import db
 from .models import ROLES, ApiToken, Membership, Program, User
@@ -28,7 +30,6 @@ class Created:
     user: User
     program: Program
     new_user: bool
-    new_program: bool
 
 
 @dataclass(frozen=True)
@@ -42,24 +43,40 @@ def normal_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(email: str, password: str, program_name: str, role: str,
+def program_named(name: str) -> tuple[Program, bool]:
+    """The program whose name is `name` once normalised and case-folded, or a new one with
+    that name; True when new. Only for the command line, where a person names the program:
+    everywhere else the access check has already resolved the program by id. Flushes."""
+    try:
+        key = name_key(name)
+    except BadName as exc:
+        raise AccountError(f"the program name {exc}") from exc
+    if not key:
+        raise AccountError("the program needs a name")
+    program = db.session.scalar(select(Program).where(Program.name_key == key))
+    if program is not None:
+        return program, False
+    program = Program(name=name)
+    db.session.add(program)
+    db.session.flush()
+    return program, True
+
+
+def create_user(email: str, password: str, program: Program, role: str,
                 name: str = "", granted_by: User | None = None) -> Created:
-    """Give `email` the `role` in the program named `program_name`, creating the account
-    (with `password`) and the program when they do not exist yet. The audit log records the
-    grant (by `granted_by`; None: the command line). Flushes, does not commit."""
+    """Give `email` the `role` in `program` (the object the caller resolved, never looked
+    up again by name), creating the account (with `password`) when it does not exist yet.
+    The audit log records the grant (by `granted_by`; None: the command line). Flushes, does
+    not commit."""
     email = normal_email(email)
     if "@" not in email.strip("@"):
         raise AccountError(f"'{email}' is not an e-mail address")
     if role not in ROLES:
         raise AccountError(f"unknown role '{role}' (one of {', '.join(ROLES)})")
-    program_name = program_name.strip()
-    if not program_name:
-        raise AccountError("the program needs a name")
-    program = db.session.scalar(select(Program).where(Program.name == program_name))
-    new_program = program is None
-    if program is None:
-        program = Program(name=program_name)
-        db.session.add(program)
+    try:
+        name = normalise(name)
+    except BadName as exc:
+        raise AccountError(f"the person's name {exc}") from exc
     user = db.session.scalar(select(User).where(User.email == email))
     new_user = user is None
     if user is None:
@@ -67,13 +84,13 @@ def create_user(email: str, password: str, program_name: str, role: str,
             raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
         user = User(email=email, name=name, password_hash=_hash(password))
         db.session.add(user)
-    elif not new_program and role in user.roles_in(program):
-        raise AccountError(f"{email} already has the role {role} in {program_name}")
+    elif role in user.roles_in(program):
+        raise AccountError(f"{email} already has the role {role} in {program.name}")
     db.session.add(Membership(user=user, program=program, role=role))
     db.session.flush()
     audit.record("role.granted", program=program, actor=granted_by,
                  subject=f"{role} to {email}", user_id=user.id, role=role, new_account=new_user)
-    return Created(user, program, new_user, new_program)
+    return Created(user, program, new_user)
 
 
 def grant_role(program: Program, email: str, role: str, name: str, actor: User) -> Granted:
@@ -84,7 +101,7 @@ def grant_role(program: Program, email: str, role: str, name: str, actor: User) 
         raise AccountError("only an admin can make someone an admin")
     existing = db.session.scalar(select(User).where(User.email == normal_email(email)))
     temporary = None if existing is not None else secrets.token_urlsafe(12)
-    created = create_user(email, temporary or "", program.name, role, name, granted_by=actor)
+    created = create_user(email, temporary or "", program, role, name, granted_by=actor)
     return Granted(created.user, role, temporary)
 
 

@@ -50,14 +50,14 @@ def create_user_command(email, program_name, role, name, password) -> None:
     app = _app()
     with app.app_context():
         try:
-            created = accounts.create_user(email, password, program_name, role, name)
+            program, new_program = accounts.program_named(program_name)
+            created = accounts.create_user(email, password, program, role, name)
         except accounts.AccountError as exc:
             db.session.rollback()
             raise click.ClickException(str(exc)) from exc
         db.session.commit()
         click.echo(f"{'created' if created.new_user else 'updated'} {created.user.email}: "
-                   f"{role} in {created.program.name}"
-                   f"{' (new program)' if created.new_program else ''}")
+                   f"{role} in {program.name}{' (new program)' if new_program else ''}")
 
 
 @main.command("create-token")

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from scheduler import load_program_text
+from scheduler.identifiers import name_key
 from solver.engine import SolveOptions, solve
 
 from . import program_file
@@ -43,7 +44,7 @@ def load_demo(sample: Path = SAMPLE, time_limit: float = 30.0) -> tuple[Program,
     """Create (or reset) the demo program; returns it and the logins. Commits."""
     text = sample.read_text(encoding="utf-8")
     name = load_program_text(text).program.info.name
-    old = db.session.scalar(select(Program).where(Program.name == name))
+    old = db.session.scalar(select(Program).where(Program.name_key == name_key(name)))
     if old is not None:
         db.session.delete(old)
         db.session.flush()
@@ -59,7 +60,7 @@ def load_demo(sample: Path = SAMPLE, time_limit: float = 30.0) -> tuple[Program,
     for email, role, who in ACCOUNTS:
         label = who if isinstance(who, str) else ""
         existing = db.session.scalar(select(User).where(User.email == email))
-        create_user(email, PASSWORD, name, role, name=label)
+        create_user(email, PASSWORD, program, role, name=label)
         user = existing or db.session.scalar(select(User).where(User.email == email))
         if role == "resident":
             level, track = who

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from scheduler import FileError, LoadResult, load_program, load_program_text
 from scheduler import Program as ProgramYear
+from scheduler.identifiers import name_key
 from scheduler.schema import ProgramInfo
 from scheduler.schema import Resident as ResidentEntry
 from scheduler.schema import Rotation as RotationEntry
@@ -111,12 +112,11 @@ def import_text(program: Program, text: str) -> LoadResult:
     unstorable = _unstorable(year)
     if unstorable:
         return LoadResult(errors=unstorable)
-    taken = db.session.scalar(select(Program.id).where(Program.name == year.info.name,
-                                                      Program.id != program.id))
+    taken = name_taken(year.info.name, program)
     if taken is not None:
         return LoadResult(errors=[FileError(
-            "program.name", f"another program on this site is already called "
-                            f"'{year.info.name}'")])
+            "program.name", f"another program on this site is already called '{taken}' "
+                            "(names are compared ignoring case and spacing)")])
     _apply_info(program, year)
     _apply_rotations(program, year)
     residents = _apply_residents(program, year)
@@ -131,9 +131,17 @@ def import_text(program: Program, text: str) -> LoadResult:
     return loaded
 
 
+def name_taken(name: str, program: Program) -> str | None:
+    """The name of another program that already has this name, compared as names are
+    (normalised and case-folded: `scheduler.identifiers.name_key`), or None."""
+    return db.session.scalar(select(Program.name).where(
+        Program.name_key == name_key(name), Program.id != program.id))
+
+
 def _unstorable(year: ProgramYear) -> list[FileError]:
-    """Text the engine accepts but a database column cannot keep: longer than the column,
-    or holding a NUL character (PostgreSQL refuses one in any text column)."""
+    """Text the engine accepts but a database column cannot keep: longer than the column.
+    (A NUL character, which PostgreSQL refuses in any text column, is refused by the
+    engine's validator with every other control character.)"""
     fields = [("program.name", year.info.name, Program.name)]
     for i, rotation in enumerate(year.rotations):
         fields += [(f"rotation[{i}].{key}", getattr(rotation, key), getattr(Rotation, key))
@@ -145,9 +153,7 @@ def _unstorable(year: ProgramYear) -> list[FileError]:
     found = []
     for path, value, column in fields:
         limit = column.type.length
-        if "\x00" in value:
-            found.append(FileError(path, "a NUL character (\\u0000) cannot be stored"))
-        elif limit is not None and len(value) > limit:
+        if limit is not None and len(value) > limit:
             found.append(FileError(path, f"at most {limit} characters here"))
     return found
 

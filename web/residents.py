@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from scheduler import FileError
+from scheduler.identifiers import BadName, normalise
 
 from .accounts import normal_email
 from .entries import Outcome, delete_entry, parse_counts, save_entry, text
@@ -112,9 +113,12 @@ def import_csv(program: Program, text: str) -> RosterImport:
             if line - 1 > MAX_ROWS:
                 outcome.errors.append(f"more than {MAX_ROWS} rows; split the file")
                 break
-            values = {k: (v or "").strip() for k, v in record.items() if k is not None}
             if None in record:
                 outcome.errors.append(f"row {line}: more cells than columns")
+                continue
+            values, bad = _normal_cells(record)
+            if bad:
+                outcome.errors.append(f"row {line}: {bad}")
                 continue
             key = values.get("id", "")
             if not key:
@@ -150,6 +154,18 @@ def import_csv(program: Program, text: str) -> RosterImport:
         return RosterImport(errors=outcome.errors)
     db.session.flush()
     return outcome
+
+
+def _normal_cells(record: dict[str, str | None]) -> tuple[dict[str, str], str]:
+    """A roster row's cells normalised as names are (`scheduler.identifiers`), or what is
+    wrong with the first cell that cannot be."""
+    values = {}
+    for column, value in record.items():
+        try:
+            values[column] = normalise(value or "")
+        except BadName as exc:
+            return {}, f"{column} {exc}"
+    return values, ""
 
 
 def _plain(exc: ValueError) -> str:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
-
 from .entries import Outcome, save_entry, split_list, text
-from .extensions import db
 from .models import Program
+from .program_file import name_taken
 
 
 def form_values(program: Program) -> SimpleNamespace:
@@ -26,10 +24,11 @@ def save(program: Program, data: dict[str, Any]) -> Outcome:
     """Change the year settings, if the program stays valid (a level still used by a resident
     cannot be dropped, a name cannot be another program's)."""
     name = text(data, "name")
-    taken = db.session.scalar(select(Program.id).where(Program.name == name,
-                                                      Program.id != program.id))
+    taken = name_taken(name, program)
     if taken is not None:
-        return Outcome(field_errors={"name": [f"another program is already called '{name}'"]})
+        return Outcome(field_errors={"name": [
+            f"another program is already called '{taken}' (names are compared ignoring case "
+            "and spacing)"]})
 
     def change(row: Program) -> None:
         row.name = name

@@ -66,7 +66,7 @@ def seed(url: str, residents: int = 50, accounts: int = 50, history: int = 10,
 
     from bench.generate import YEAR_START, witness
     from web import create_app, program_file
-    from web.accounts import create_user
+    from web.accounts import create_user, program_named
     from web.cases.services import ensure_catalogue
     from web.extensions import db
     from web.models import Schedule
@@ -79,14 +79,14 @@ def seed(url: str, residents: int = 50, accounts: int = 50, history: int = 10,
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(16)})
     with app.app_context():
         upgrade()
-        directors = [create_user(f"{login}@{DOMAIN}", password, PROGRAM, "program_director",
-                                 name=name) for name, login in DIRECTORS]
-        program = directors[0].program
+        program = program_named(PROGRAM)[0]
+        for name, login in DIRECTORS:
+            create_user(f"{login}@{DOMAIN}", password, program, "program_director", name=name)
         imported = program_file.import_text(program, tomli_w.dumps(raw))
         if not imported.ok:
             raise ValueError(f"the generated program is invalid: {imported.errors[:3]}")
         for name, login in FACULTY:
-            create_user(f"{login}@{DOMAIN}", password, PROGRAM, "faculty", name=name)
+            create_user(f"{login}@{DOMAIN}", password, program, "faculty", name=name)
         schedule = Schedule(program_id=program.id, state="published", version=1,
                             published_at=now(), note="load test: the generator's witness",
                             data={"format": 1, "status": "FEASIBLE", "residents": rows})
@@ -97,7 +97,7 @@ def seed(url: str, residents: int = 50, accounts: int = 50, history: int = 10,
                     faculty=[f"{login}@{DOMAIN}" for _, login in FACULTY])
         for resident in program.residents[:accounts]:
             email = f"{resident.key}@{DOMAIN}"
-            resident.user = create_user(email, password, PROGRAM, "resident",
+            resident.user = create_user(email, password, program, "resident",
                                         name=resident.name).user
             plan.residents.append(email)
         db.session.flush()

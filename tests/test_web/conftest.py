@@ -28,7 +28,7 @@ from web_support import (
 from scheduler import load_program_text
 from solver.engine import SolveOptions, solve
 from web import create_app
-from web.accounts import create_user
+from web.accounts import create_user, program_named
 from web.extensions import db
 from web.models import User
 
@@ -117,7 +117,7 @@ def make_user(app):
 
     def make(email: str, program: str = "Duke IR", role: str = "resident") -> str:
         with app.app_context():
-            create_user(email, PASSWORD, program, role)
+            create_user(email, PASSWORD, program_named(program)[0], role)
             db.session.commit()
         return email
 

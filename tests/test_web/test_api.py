@@ -165,7 +165,7 @@ def every_role(app, tokens):
         for role in ROLES:
             if role != "resident":
                 users[role] = create_user(f"{role}.matrix@example.org", PASSWORD,
-                                          program.name, role).user
+                                          program, role).user
         schedule = Schedule(program_id=pid, state="published", version=1,
                             data={"status": "OPTIMAL", "residents": {}})
         job = SolveJob(program_id=pid, state="done", program_toml="")
@@ -229,7 +229,7 @@ def test_cases_through_the_api(app, client, tokens, make_user):
     pid = tokens["program"]
     with app.app_context():
         program = db.session.get(Program, pid)
-        create_user("dr.api@example.org", PASSWORD, program.name, "faculty")
+        create_user("dr.api@example.org", PASSWORD, program, "faculty")
         faculty = {"Authorization": "Bearer " + create_token(db.session.scalar(
             select(User).where(User.email == "dr.api@example.org")))}
         db.session.commit()

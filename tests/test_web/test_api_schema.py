@@ -75,7 +75,7 @@ def api(app, cases, idle_queue):
         program = db.session.get(Program, pid)
         ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
         faculty = db.session.get(User, cases["faculty"])
-        director = create_user("pd@example.org", PASSWORD, program.name,
+        director = create_user("pd@example.org", PASSWORD, program,
                                "program_director").user
         codes = {t.code: t.id for c in categories(program) for t in c.types}
         case, outcome = log_case(program, ash, {"day": date.today(), "primary": codes["PICC"],

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from web_support import PASSWORD, POSTGRES, csrf_token, sign_in
 
 from web import create_app
-from web.accounts import authenticate, create_user
+from web.accounts import authenticate, create_user, program_named
 from web.extensions import db
 from web.models import User
 
@@ -121,7 +121,8 @@ def test_production_passwords_are_hashed_with_scrypt_at_full_cost(tmp_path):
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.db'}"})
     with app.app_context():
         upgrade()
-        user = create_user("ada.quill@example.org", PASSWORD, "Duke IR", "resident").user
+        program = program_named("Duke IR")[0]
+        user = create_user("ada.quill@example.org", PASSWORD, program, "resident").user
         assert user.password_hash.startswith("scrypt:32768:8:1$")
         assert authenticate("ada.quill@example.org", PASSWORD) is user
         db.session.remove()

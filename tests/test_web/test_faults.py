@@ -35,7 +35,7 @@ from web_support import (
 from scheduler import load_program_text
 from solver.engine import SolveOptions, solve
 from web import create_app
-from web.accounts import create_user
+from web.accounts import create_user, program_named
 from web.extensions import db
 from web.models import Case, CaseProcedure, Schedule
 
@@ -98,7 +98,7 @@ def test_a_postgres_restart_while_residents_log_cases_loses_nothing_accepted(own
     client = app.test_client()
     with app.app_context():
         upgrade()
-        create_user("chief@example.org", "correct horse battery", "Tiny", "chief")
+        create_user("chief@example.org", "correct horse battery", program_named("Tiny")[0], "chief")
         db.session.commit()
     sign_in(client, "chief@example.org")
     pid = program_id(app, "Tiny")
@@ -106,7 +106,8 @@ def test_a_postgres_restart_while_residents_log_cases_loses_nothing_accepted(own
                   PAST).status_code == 302
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     with app.app_context():
-        create_user("ash@example.org", "correct horse battery", "Tiny IR", "resident")
+        program = program_named("Tiny IR")[0]
+        create_user("ash@example.org", "correct horse battery", program, "resident")
         db.session.commit()
     publish_for_ash(app, pid, solve(load_program_text(PAST).program,
                                     SolveOptions(time_limit=10)))

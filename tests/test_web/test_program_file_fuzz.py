@@ -24,7 +24,7 @@ from web_support import PASSWORD, csrf_token, sign_in
 
 from scheduler import load_program_text
 from web import program_file
-from web.accounts import create_user
+from web.accounts import create_user, program_named
 from web.extensions import db
 from web.models import Program
 
@@ -136,7 +136,8 @@ def chief(app, client):
     """A chief of a program holding the base file, signed in; the program's id."""
     pid = _program(app)
     with app.app_context():
-        create_user("chief@example.org", PASSWORD, BASE["program"]["name"], "chief")
+        program = program_named(BASE["program"]["name"])[0]
+        create_user("chief@example.org", PASSWORD, program, "chief")
         db.session.commit()
     sign_in(client, "chief@example.org")
     return pid
@@ -175,12 +176,16 @@ def test_the_upload_page_never_fails_on_a_file(app, client, chief):
 
 
 def test_text_a_column_cannot_keep_is_refused_with_its_path(app, client, chief):
-    raw = _rename(_rename(copy.deepcopy(BASE), "A", "A" * 65), "Ann", "Ann\x00")
-    response = client.post(f"/programs/{chief}/import", data={
-        "file": (io.BytesIO(tomli_w.dumps(raw).encode()), "program.toml"),
-        "csrf_token": csrf_token(client, f"/programs/{chief}/import")},
-        content_type="multipart/form-data")
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "nothing was changed" in page
-    assert "rotation[0].code</code>: at most 64 characters" in page
-    assert "resident[0].name</code>: a NUL character" in page
+    def refused(raw) -> str:
+        response = client.post(f"/programs/{chief}/import", data={
+            "file": (io.BytesIO(tomli_w.dumps(raw).encode()), "program.toml"),
+            "csrf_token": csrf_token(client, f"/programs/{chief}/import")},
+            content_type="multipart/form-data")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "nothing was changed" in page
+        return page
+
+    too_long = refused(_rename(copy.deepcopy(BASE), "A", "A" * 65))
+    assert "rotation[0].code</code>: at most 64 characters" in too_long
+    nul = refused(_rename(copy.deepcopy(BASE), "Ann", "Ann\x00"))
+    assert "resident[0].name</code>: holds an invisible or control character (U+0000" in nul

@@ -21,9 +21,10 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from scheduler.calendar import Calendar
+from scheduler.identifiers import name_key, normalise
 
 from ..extensions import db
 from .columns import in_list, now
@@ -44,6 +45,9 @@ class Program(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The name as two names are compared (normalised, case-folded): unique, so that a
+    # look-alike ("Duke IR" with a no-break space, "DUKE IR") is never a second program.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     year_start: Mapped[date | None] = mapped_column(Date)
     calendar: Mapped[str] = mapped_column(String(16), default="months",
@@ -73,6 +77,13 @@ class Program(db.Model):
     requests: Mapped[list[Request]] = relationship(
         back_populates="program", cascade="all, delete-orphan",
         order_by="(Request.position, Request.id)")
+
+    @validates("name")
+    def _normal_name(self, _key: str, value: str) -> str:
+        """Every program name is kept normalised, with its comparison key beside it; a name
+        holding a control or invisible character raises BadName (forms refuse it first)."""
+        self.name_key = name_key(value)
+        return normalise(value)
 
     @property
     def year_calendar(self) -> Calendar:
@@ -108,6 +119,11 @@ class Rotation(db.Model):
 
     program: Mapped[Program] = relationship(back_populates="rotations")
 
+    @validates("code")
+    def _normal_code(self, _key: str, value: str) -> str:
+        """Codes are kept normalised (forms and program files normalise them first)."""
+        return normalise(value)
+
     __table_args__ = (
         UniqueConstraint("program_id", "code", name="uq_rotation_code"),
         CheckConstraint("length(code) > 0", name="code_not_empty"),
@@ -135,6 +151,11 @@ class Resident(db.Model):
 
     program: Mapped[Program] = relationship(back_populates="residents")
     user: Mapped[User | None] = relationship()
+
+    @validates("key")
+    def _normal_key(self, _key: str, value: str) -> str:
+        """Ids are kept normalised (forms, rosters and program files normalise them first)."""
+        return normalise(value)
 
     __table_args__ = (
         UniqueConstraint("program_id", "key", name="uq_resident_key"),

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from ..models import ROLES
+from ..names import NAME
 
 ROLE_NAMES = {
     "admin": "Admin",
@@ -21,7 +22,7 @@ ROLE_NAMES = {
 
 class GrantForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField("Name", validators=[Length(max=200)],
+    name = StringField("Name", filters=NAME, validators=[Length(max=200)],
                        description="Used only when the account is new.")
     role = SelectField("Role", choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES],
                        default="resident")

@@ -8,16 +8,18 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from ..names import NAME
+
 
 class SettingsForm(FlaskForm):
-    name = StringField("Program name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Program name", filters=NAME, validators=[DataRequired(), Length(max=200)])
     year_start = DateField("Academic year starts", validators=[InputRequired()])
     calendar = SelectField("Blocks", choices=[
         SelectChoice("months", "Calendar months (12 blocks)"),
         SelectChoice("4-week", "4-week blocks (13 blocks)")])
-    levels = StringField("Levels, lowest first", validators=[DataRequired()],
+    levels = StringField("Levels, lowest first", filters=NAME, validators=[DataRequired()],
                          description="Comma-separated, e.g. R1, R2, R3, R4, R5")
-    tracks = StringField("Tracks", validators=[DataRequired()],
+    tracks = StringField("Tracks", filters=NAME, validators=[DataRequired()],
                          description="Comma-separated, e.g. IR, DR, ESIR")
     vacation_weeks = IntegerField("Vacation weeks per resident",
                                   validators=[InputRequired(), NumberRange(0, 52)])

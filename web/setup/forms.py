@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..choices import target_choices
+from ..names import NAME
 
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message="Letters, digits, '-' and '_' only.")
 
@@ -34,10 +35,10 @@ def _choices(values: list[str]) -> list[SelectChoice]:
 
 
 class RotationForm(FlaskForm):
-    code = StringField("Code", validators=[DataRequired(), Length(max=64), CODE])
-    name = StringField("Name", validators=[Length(max=200)])
-    site = StringField("Site", validators=[Length(max=200)])
-    groups = StringField("Groups", validators=[Length(max=500)],
+    code = StringField("Code", filters=NAME, validators=[DataRequired(), Length(max=64), CODE])
+    name = StringField("Name", filters=NAME, validators=[Length(max=200)])
+    site = StringField("Site", filters=NAME, validators=[Length(max=200)])
+    groups = StringField("Groups", filters=NAME, validators=[Length(max=500)],
                          description="Comma-separated group names, e.g. IR, CLINICAL")
     min = IntegerField("At least (residents per block)", default=0,
                        validators=[InputRequired(), NumberRange(0, 100_000)])
@@ -57,14 +58,15 @@ class RotationForm(FlaskForm):
 
 
 class ResidentForm(FlaskForm):
-    key = StringField("Id", validators=[DataRequired(), Length(max=100)],
+    key = StringField("Id", filters=NAME, validators=[DataRequired(), Length(max=100)],
                       description="Short and unique, e.g. a surname; used in files")
-    name = StringField("Name", validators=[Length(max=200)])
+    name = StringField("Name", filters=NAME, validators=[Length(max=200)])
     level = SelectField("Level")
     track = SelectField("Track")
     vacation_weeks = IntegerField("Vacation weeks (blank: the program's)",
                                   validators=[Optional(), NumberRange(0, 52)])
-    history = StringField("Blocks done in earlier years", validators=[Length(max=1000)],
+    history = StringField("Blocks done in earlier years", filters=NAME,
+                          validators=[Length(max=1000)],
                           description="e.g. NM = 2, BREAST = 1 (rotation codes or groups)")
     account = StringField("Account e-mail (optional)", validators=[Length(max=254)],
                           description="The resident signs in with it to see their schedule "
@@ -84,7 +86,7 @@ class CsvImportForm(FlaskForm):
 
 
 class RequirementForm(FlaskForm):
-    name = StringField("Name (shown in explanations)", validators=[Length(max=200)])
+    name = StringField("Name (shown in explanations)", filters=NAME, validators=[Length(max=200)])
     target = SelectField("Rotation or group", validators=[DataRequired()])
     levels = CheckboxList("Levels it binds (none ticked: every level)")
     tracks = CheckboxList("Tracks it binds (none ticked: every track)")
@@ -117,7 +119,7 @@ RULE_KINDS = [
 
 class RuleForm(FlaskForm):
     kind = SelectField("Kind", choices=RULE_KINDS, validators=[DataRequired()])
-    name = StringField("Name (shown in explanations)", validators=[Length(max=200)])
+    name = StringField("Name (shown in explanations)", filters=NAME, validators=[Length(max=200)])
     target = SelectField("Rotation or group", validators=[DataRequired()])
     levels = CheckboxList("Levels it binds (none ticked: every level)")
     tracks = CheckboxList("Tracks it binds (none ticked: every track)")
