@@ -24,6 +24,8 @@ solve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy --strict scheduler solver caselog
+	$(BIN)/mypy web
 	$(BIN)/pytest
 
 bench: $(STAMP)

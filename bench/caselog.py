@@ -128,7 +128,7 @@ def run(args: argparse.Namespace, url: str) -> int:
     from bench.generate import generate
     from web import create_app, program_file
     from web.accounts import create_user, program_named
-    from web.cases import imports, services, tally
+    from web.cases import imports, tally
     from web.extensions import db
     from web.models import Case, CaseTally, Program
 
@@ -144,7 +144,6 @@ def run(args: argparse.Namespace, url: str) -> int:
         assert program_file.import_text(program, tomli_w.dumps(raw)).ok
         for email in faculty:
             create_user(email, PASSWORD, program, "faculty")
-        services.ensure_catalogue(program)
         db.session.commit()
         pid = program.id
         imports_s: list[float] = []

@@ -98,7 +98,8 @@ class Projection:
         if blocks is None:
             return said + "; no rotation in the program's history yields these cases."
         plural = "block" if blocks == 1 else "blocks"
-        return f"{said}; {blocks} more {self.best[0]} {plural} close the gap."
+        rotation = self.best[0] if self.best is not None else ""
+        return f"{said}; {blocks} more {rotation} {plural} close the gap."
 
 
 def project(measure: Measure, rates: Rates, ahead: list[Stint], months_after: float,

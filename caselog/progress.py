@@ -58,13 +58,29 @@ def add_months(day: date, months: int) -> date:
 ALL = "*"
 
 
+# The prefixes of measure keys: the one definition the Python and the SQL halves of the tally
+# both build their keys from.
+CATEGORY_KEY = "cat:"
+KIND_KEY = "kind:"
+
+
+def category_key(code: str) -> str:
+    """The measure key counting one category's cases."""
+    return CATEGORY_KEY + code
+
+
+def kind_key(kind: str) -> str:
+    """The measure key counting one kind's cases (procedures or readings)."""
+    return KIND_KEY + kind
+
+
 def measure_key(target: Target) -> str:
     """What a target counts, as a key: every case (`*`), one kind (`kind:reading`) or one
     category (`cat:EMBO`). Running tallies are kept per key."""
     if target.category is not None:
-        return f"cat:{target.category}"
+        return category_key(target.category)
     if target.kind is not None:
-        return f"kind:{target.kind}"
+        return kind_key(target.kind)
     return ALL
 
 
@@ -72,7 +88,7 @@ def case_keys(procedures: Iterable[str], catalogue: Catalogue) -> set[str]:
     """Every measure key a case with these procedure codes counts toward (once each)."""
     category_of = catalogue.category_of
     categories = [category_of[p] for p in procedures if p in category_of]
-    keys = {f"cat:{c.code}" for c in categories} | {f"kind:{c.kind}" for c in categories}
+    keys = {category_key(c.code) for c in categories} | {kind_key(c.kind) for c in categories}
     return keys | {ALL} if categories else keys
 
 

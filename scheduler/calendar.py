@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal, get_args
 
 WEEKS_PER_YEAR = 52
-CALENDARS = ("months", "4-week")
+# The ways a year is cut into blocks: the one definition the program file, the forms and the
+# database's check constraint all take.
+CalendarKind = Literal["months", "4-week"]
+CALENDARS: tuple[str, ...] = get_args(CalendarKind)
+BLOCK_DAYS = 28                        # a block of the 4-week calendar
+BLOCKS_PER_YEAR = {"months": 12, "4-week": 13}
+CALENDAR_NAMES = {"months": "Calendar months", "4-week": "4-week blocks"}
+MAX_BLOCKS = max(BLOCKS_PER_YEAR.values())
 
 
 @dataclass(frozen=True)
@@ -51,15 +59,16 @@ class Calendar:
     @property
     def blocks(self) -> list[Block]:
         if self.kind == "months":
-            starts = [_add_months(self.year_start, i) for i in range(12)]
+            starts = [_add_months(self.year_start, i) for i in range(self.num_blocks)]
         else:
-            starts = [self.year_start + timedelta(days=28 * i) for i in range(13)]
+            starts = [self.year_start + timedelta(days=BLOCK_DAYS * i)
+                      for i in range(self.num_blocks)]
         ends = [s - timedelta(days=1) for s in starts[1:]] + [self.year_end]
         return [Block(i + 1, s, e) for i, (s, e) in enumerate(zip(starts, ends, strict=True))]
 
     @property
     def num_blocks(self) -> int:
-        return 12 if self.kind == "months" else 13
+        return BLOCKS_PER_YEAR[self.kind]
 
     def week_start(self, week: int) -> date:
         """First day of week `week` (1-based)."""

@@ -21,6 +21,13 @@ from .schema import (
 )
 
 
+def admits(levels: list[str] | None, tracks: list[str] | None, level: str, track: str
+           ) -> bool:
+    """Eligibility, the one definition: an entry's `levels` and `tracks` filters (None: any)
+    admit a resident of this level and track. Rotations, requirements, rules, and the case
+    log's projections all ask it."""
+    return (levels is None or level in levels) and (tracks is None or track in tracks)
+
 @dataclass(frozen=True)
 class Program:
     """One program's year: calendar, rotations, residents, requirements, rules, requests."""
@@ -73,11 +80,8 @@ class Program:
     @staticmethod
     def binds(entry: object, resident: Resident) -> bool:
         """Whether an entry's `levels`/`tracks` filters match the resident."""
-        levels = getattr(entry, "levels", None)
-        tracks = getattr(entry, "tracks", None)
-        return (levels is None or resident.level in levels) and (
-            tracks is None or resident.track in tracks
-        )
+        return admits(getattr(entry, "levels", None), getattr(entry, "tracks", None),
+                      resident.level, resident.track)
 
     def eligible(self, resident: Resident, rotation: Rotation) -> bool:
         """Whether the rotation's `levels` and `tracks` admit the resident."""

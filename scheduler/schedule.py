@@ -107,6 +107,16 @@ def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
     return Schedule(program=parsed.program, status=parsed.status, residents=residents), []
 
 
+def as_file(data: Any) -> Schedule:
+    """A schedule the app stored (its schedule file, as JSON data); ValueError when it cannot
+    be read as one."""
+    schedule, errors = parse_schedule(data)
+    if schedule is None:
+        raise ValueError("the stored schedule is unreadable: " + "; ".join(
+            f"{e.path}: {e.message}" for e in errors))
+    return schedule
+
+
 def load_schedule_file(path: str | Path) -> tuple[Schedule | None, list[FileError]]:
     """Read a schedule file from disk, with errors instead of exceptions."""
     try:
@@ -121,7 +131,7 @@ def load_schedule_file(path: str | Path) -> tuple[Schedule | None, list[FileErro
 CSV_HEADER = ["resident", "block", "start", "end", "rotation", "vacation_weeks"]
 
 
-def csv_rows(program: Program, schedule: Schedule) -> Iterator[list]:
+def csv_rows(program: Program, schedule: Schedule) -> Iterator[list[Any]]:
     """One row per resident and block: resident, block, start, end, rotation, vacation weeks
     (space-separated), in the order of CSV_HEADER."""
     weeks_of = program.calendar.weeks_of_block()

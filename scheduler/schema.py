@@ -7,7 +7,7 @@ file (unknown codes, duplicate ids, blocks outside the year) live in `validation
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -18,6 +18,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from .calendar import CalendarKind
 from .identifiers import normalise
 
 
@@ -49,6 +50,14 @@ def _year_start_in_range(day: date) -> date:
 YearStart = Annotated[date, AfterValidator(_year_start_in_range)]
 
 
+def _target(rotation: str | None, group: str | None) -> str:
+    """The rotation or group an entry names; validation makes sure it names exactly one."""
+    named = rotation if rotation is not None else group
+    if named is None:
+        raise ValueError("the entry names no rotation or group")
+    return named
+
+
 class Entry(BaseModel):
     """Common settings: unknown keys are errors (a typo must not be silently ignored)."""
 
@@ -58,7 +67,7 @@ class Entry(BaseModel):
 class ProgramInfo(Entry):
     name: Name
     year_start: YearStart
-    calendar: Literal["months", "4-week"] = "months"
+    calendar: CalendarKind = "months"
     levels: Annotated[list[Name], Field(min_length=1)]
     tracks: Annotated[list[Name], Field(min_length=1)]
     vacation_weeks: Count = 0
@@ -91,6 +100,8 @@ class Resident(Entry):
 class Targeted(Entry):
     """An entry aimed at a rotation or a group, binding the residents its filters match."""
 
+    label: ClassVar[str] = ""   # a rule kind's name in the set-up form
+
     rotation: Name | None = None
     group: Name | None = None
     levels: list[Name] | None = None
@@ -100,8 +111,8 @@ class Targeted(Entry):
     name: Text | None = None
 
     @property
-    def target(self) -> str | None:
-        return self.rotation if self.rotation is not None else self.group
+    def target(self) -> str:
+        return _target(self.rotation, self.group)
 
 
 class Requirement(Targeted):
@@ -112,34 +123,46 @@ class Requirement(Targeted):
 
 
 class CoverageRule(Targeted):
+    label: ClassVar[str] = "Coverage: residents on it per block"
     kind: Literal["coverage"]
     min: Count | None = None
     max: Count | None = None
     blocks: list[int] | None = None
 
 
-class MaxConsecutiveRule(Targeted):
+class RunRule(Targeted):
+    """A rule about runs of consecutive blocks: `blocks` is the run length N."""
+
+    blocks: RunLength
+
+
+class MaxConsecutiveRule(RunRule):
+    label: ClassVar[str] = "At most N blocks in a row"
     kind: Literal["max_consecutive"]
-    blocks: RunLength
 
 
-class MinConsecutiveRule(Targeted):
+class MinConsecutiveRule(RunRule):
+    label: ClassVar[str] = "At least N blocks in a row"
     kind: Literal["min_consecutive"]
-    blocks: RunLength
 
 
 class PrerequisiteRule(Targeted):
+    label: ClassVar[str] = "Only after another rotation"
     kind: Literal["prerequisite"]
     requires: Name
 
 
 Rule = CoverageRule | MaxConsecutiveRule | MinConsecutiveRule | PrerequisiteRule
+# Every rule kind, once: the program file, the set-up form's choices, the database's check
+# constraint, the checker and the explanations all take their kinds from here.
 RULE_KINDS: dict[str, type[Targeted]] = {
     "coverage": CoverageRule,
     "max_consecutive": MaxConsecutiveRule,
     "min_consecutive": MinConsecutiveRule,
     "prerequisite": PrerequisiteRule,
 }
+# Kinds whose `blocks` is a run length (N blocks in a row) rather than a list of blocks.
+RUN_KINDS = tuple(kind for kind, model in RULE_KINDS.items() if issubclass(model, RunRule))
 
 
 class Request(Entry):
@@ -160,8 +183,8 @@ class AssignRequest(Request):
     blocks: Annotated[list[int], Field(min_length=1)]
 
     @property
-    def target(self) -> str | None:
-        return self.rotation if self.rotation is not None else self.group
+    def target(self) -> str:
+        return _target(self.rotation, self.group)
 
 
 class AvoidRequest(Request):
@@ -171,8 +194,8 @@ class AvoidRequest(Request):
     blocks: list[int] | None = None
 
     @property
-    def target(self) -> str | None:
-        return self.rotation if self.rotation is not None else self.group
+    def target(self) -> str:
+        return _target(self.rotation, self.group)
 
 
 AnyRequest = VacationRequest | AssignRequest | AvoidRequest

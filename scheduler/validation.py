@@ -9,6 +9,7 @@ file: unknown codes, duplicate ids, crossed bounds, blocks and weeks outside the
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,16 @@ from .schema import (
     Rotation,
     VacationRequest,
 )
+
+# (position in the file's list, the validated entry) for each entry of a section
+Indexed = list[tuple[int, Any]]
+
+
+# A program file of 2,000 residents with their requests is about 1 MB.
+MAX_PROGRAM_FILE_BYTES = 4_000_000
+# Brackets nest at most 3 deep in a program file (history = { NM = 2 } inside [[resident]]);
+# tomllib recurses once per level, so a file of thousands of nested arrays would exhaust it.
+MAX_NESTING = 32
 
 
 @dataclass(frozen=True)
@@ -92,13 +103,37 @@ def load_program_file(path: str | Path) -> LoadResult:
     return load_program_text(text)
 
 
-def load_program_text(text: str) -> LoadResult:
-    """Parse TOML text and validate it as a program file."""
+def load_program_text(text: str, max_bytes: int = MAX_PROGRAM_FILE_BYTES) -> LoadResult:
+    """Parse TOML text and validate it as a program file. A file larger than `max_bytes`, or
+    nested deeper than any program file needs, is refused before or while it is parsed."""
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        return LoadResult(errors=[FileError("", f"the file is {size:,} bytes; a program file "
+                                                f"may have at most {max_bytes:,}")])
+    depth = _nesting(text)
+    if depth > MAX_NESTING:
+        return LoadResult(errors=[FileError("", f"the file nests brackets {depth} deep; a "
+                                                f"program file needs at most {MAX_NESTING}")])
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return LoadResult(errors=[FileError("", f"not valid TOML: {exc}")])
+    except RecursionError:
+        return LoadResult(errors=[FileError("", "the file nests too deeply to be read")])
     return load_program(raw)
+
+
+def _nesting(text: str) -> int:
+    """The deepest run of open brackets and braces in the text (strings included: an
+    over-estimate is harmless, the limit is far above what a program file needs)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def load_program(raw: Any) -> LoadResult:
@@ -134,7 +169,8 @@ class _Reader:
             return []
         return value
 
-    def entries(self, name: str, pick) -> list[tuple[int, Any]]:
+    def entries(self, name: str, pick: Callable[[int, Any], type[BaseModel] | None]
+                ) -> list[tuple[int, Any]]:
         """Validate each item of a list section; keep (index, entry) for the valid ones."""
         valid = []
         for i, item in enumerate(self.section(name)):
@@ -146,8 +182,9 @@ class _Reader:
                 valid.append((i, parsed))
         return valid
 
-    def by_kind(self, name: str, kinds: dict[str, type[BaseModel]]):
-        def pick(i: int, item: Any):
+    def by_kind(self, name: str, kinds: Mapping[str, type[BaseModel]]
+                ) -> Callable[[int, Any], type[BaseModel] | None]:
+        def pick(i: int, item: Any) -> type[BaseModel] | None:
             if not isinstance(item, dict):
                 self.error(f"{name}[{i}]", "must be a table")
                 return None
@@ -203,7 +240,8 @@ class _CrossCheck:
     def error(self, path: str, message: str) -> None:
         self.reader.error(path, message)
 
-    def run(self, rotations, residents, requirements, rules, requests) -> None:
+    def run(self, rotations: Indexed, residents: Indexed, requirements: Indexed,
+            rules: Indexed, requests: Indexed) -> None:
         if self.info is not None:
             self.check_program()
         self.check_rotations(rotations)
@@ -240,7 +278,7 @@ class _CrossCheck:
                     listed = ", ".join(known)
                     self.error(f"{path}.{key}[{j}]", f"unknown {key[:-1]} '{value}' ({listed})")
 
-    def check_rotations(self, rotations) -> None:
+    def check_rotations(self, rotations: Indexed) -> None:
         if not self.reader.raw.get("rotation") and self.program.residents:
             self.error("rotation", "residents need at least one rotation to be scheduled on")
         first: dict[str, int] = {}
@@ -262,7 +300,7 @@ class _CrossCheck:
                 self.error(f"{path}.min_present",
                            f"min_present {rotation.min_present} is above max {rotation.max}")
 
-    def check_residents(self, residents) -> None:
+    def check_residents(self, residents: Indexed) -> None:
         first: dict[str, int] = {}
         for i, resident in residents:
             path = f"resident[{i}]"

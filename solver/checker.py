@@ -9,18 +9,24 @@ uses it to answer a chief's manual edit at once.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from scheduler import Program, Schedule
 from scheduler.calendar import WEEKS_PER_YEAR
 from scheduler.program import requirement_bounds
 from scheduler.schema import (
+    RULE_KINDS,
     AssignRequest,
     CoverageRule,
     MaxConsecutiveRule,
     MinConsecutiveRule,
+    PrerequisiteRule,
+    Resident,
     VacationRequest,
 )
+from scheduler.sources import source_path
 
 from . import describe
 
@@ -33,8 +39,8 @@ class Finding:
     message: str
     cost: int = 0
 
-    def as_dict(self) -> dict:
-        found = {"source": self.source, "message": self.message}
+    def as_dict(self) -> dict[str, str | int]:
+        found: dict[str, str | int] = {"source": self.source, "message": self.message}
         if self.cost:
             found["cost"] = self.cost
         return found
@@ -68,6 +74,16 @@ def runs(flags: list[bool]) -> list[tuple[int, int]]:
             found.append((start, i - start))
             start = None
     return found
+
+
+def block_counts(rows: Iterable[list[str]], blocks: int) -> list[Counter[str]]:
+    """How many residents each rotation has in each block (index 0 is block 1): the count
+    capacities and coverage are checked on, and the grid's coverage rows show."""
+    counts: list[Counter[str]] = [Counter() for _ in range(blocks)]
+    for row in rows:
+        for b, code in enumerate(row[:blocks]):
+            counts[b][code] += 1
+    return counts
 
 
 def check(program: Program, schedule: Schedule, previous: Schedule | None = None,
@@ -140,10 +156,9 @@ class _Checker:
         n = p.num_blocks
         # One pass over the schedule: who is on what in each block, and present each week.
         on_code: dict[str, dict[str, list[int]]] = {}   # code -> resident -> blocks
-        counts: list[Counter[str]] = [Counter() for _ in range(n)]
+        counts = block_counts(self.rows.values(), n)
         for rid, row in self.rows.items():
             for b, code in enumerate(row[:n]):
-                counts[b][code] += 1
                 on_code.setdefault(code, {}).setdefault(rid, []).append(b + 1)
         present: dict[int, Counter[str]] = {}
         if any(r.min_present for r in p.rotations):
@@ -161,23 +176,25 @@ class _Checker:
                 for key, value in (("levels", resident.level), ("tracks", resident.track)):
                     allowed = getattr(rotation, key)
                     if allowed is not None and value not in allowed:
-                        self.broken(f"rotation[{i}].{key}",
+                        self.broken(source_path("rotation", i, key),
                                     f"{self.name(resident.id)} ({value}) is on {rotation.code} in "
                                     f"{describe.blocks_phrase(p, blocks)}, open only to "
                                     f"{'/'.join(allowed)}")
             for b in range(n):
                 count = counts[b][rotation.code]
                 if count < rotation.min:
-                    self.broken(f"rotation[{i}].min", f"{rotation.code} has {count} in block "
+                    self.broken(source_path("rotation", i, "min"),
+                                f"{rotation.code} has {count} in block "
                                 f"{b + 1}, needs at least {rotation.min}")
                 if rotation.max is not None and count > rotation.max:
-                    self.broken(f"rotation[{i}].max", f"{rotation.code} has {count} in block "
+                    self.broken(source_path("rotation", i, "max"),
+                                f"{rotation.code} has {count} in block "
                                 f"{b + 1}, takes at most {rotation.max}")
             if rotation.min_present:
                 for w in self.block_of_week:
                     here = present[w][rotation.code] if w in present else 0
                     if here < rotation.min_present:
-                        self.broken(f"rotation[{i}].min_present",
+                        self.broken(source_path("rotation", i, "min_present"),
                                     f"{rotation.code} has {here} present in week {w}, "
                                     f"needs {rotation.min_present}")
 
@@ -190,7 +207,7 @@ class _Checker:
             wanted = p.vacation_weeks_of(resident)
             if len(weeks) != wanted:
                 source = ("program.vacation_weeks" if resident.vacation_weeks is None
-                          else f"resident[{r}].vacation_weeks")
+                          else source_path("resident", r, "vacation_weeks"))
                 self.broken(source, f"{self.name(resident.id)} has {len(weeks)} vacation weeks, "
                             f"must have {wanted}")
             per_block: dict[int, list[int]] = {}
@@ -203,7 +220,7 @@ class _Checker:
                                 f"block {b}, at most {cap} allowed")
                 code = self.rows[resident.id][b - 1]
                 if code in no_vacation:
-                    self.broken(f"rotation[{no_vacation[code]}].vacation",
+                    self.broken(source_path("rotation", no_vacation[code], "vacation"),
                                 f"{self.name(resident.id)} has vacation in week "
                                 f"{describe.ranges(in_block)} while on {code}")
 
@@ -219,63 +236,79 @@ class _Checker:
                     where = "over the residency"
                 miss = max(low - count, 0) + (max(count - high, 0) if high is not None else 0)
                 if miss:
-                    self.broken(f"requirement[{i}]",
+                    self.broken(source_path("requirement", i),
                                 f"{self.name(resident.id)} has {count} blocks of "
                                 f"{describe.target(p, requirement.target)} {where}, needs "
                                 f"{describe.bounds(low, high, 'block')}",
                                 requirement.hard, (requirement.weight or 0) * miss)
 
     def rules(self) -> None:
+        """Each rule checked by its kind's check: one for every kind the schema has."""
+        checks: dict[str, Callable[[int, Any, list[Resident]], None]] = {
+            "coverage": self.coverage_rule,
+            "max_consecutive": self.max_consecutive,
+            "min_consecutive": self.min_consecutive,
+            "prerequisite": self.prerequisite,
+        }
+        if set(checks) != set(RULE_KINDS):
+            raise NotImplementedError(f"the checker has no check for rule kinds "
+                                      f"{sorted(set(RULE_KINDS) - set(checks))}")
         for i, rule in enumerate(self.p.rules):
-            bound = self.p.bound_residents(rule)
-            if isinstance(rule, CoverageRule):
-                self.coverage_rule(i, rule, bound)
-                continue
-            for resident in bound:
-                on = self.on(resident.id, rule.target)
-                if isinstance(rule, MaxConsecutiveRule):
-                    self.max_consecutive(i, rule, resident.id, on)
-                elif isinstance(rule, MinConsecutiveRule):
-                    self.min_consecutive(i, rule, resident.id, on)
-                else:
-                    self.prerequisite(i, rule, resident, on)
+            checks[rule.kind](i, rule, self.p.bound_residents(rule))
 
-    def coverage_rule(self, i: int, rule: CoverageRule, bound) -> None:
+    def coverage_rule(self, i: int, rule: CoverageRule, bound: list[Resident]) -> None:
         for b in self.p.rule_blocks(rule):
             count = sum(self.on(r.id, rule.target)[b - 1] for r in bound)
             miss = max((rule.min or 0) - count, 0)
             if rule.max is not None:
                 miss += max(count - rule.max, 0)
             if miss:
-                self.broken(f"rule[{i}]", f"{count} {describe.who(rule)} on "
+                self.broken(source_path("rule", i), f"{count} {describe.who(rule)} on "
                             f"{describe.target(self.p, rule.target)} in block {b}, needs "
                             f"{describe.bounds(rule.min, rule.max, 'resident')}",
                             rule.hard, (rule.weight or 0) * miss)
 
-    def max_consecutive(self, i: int, rule, rid: str, on: list[bool]) -> None:
+    def max_consecutive(self, i: int, rule: MaxConsecutiveRule, bound: list[Resident]
+                        ) -> None:
+        for resident in bound:
+            self._max_run(i, rule, resident.id, self.on(resident.id, rule.target))
+
+    def _max_run(self, i: int, rule: MaxConsecutiveRule, rid: str, on: list[bool]) -> None:
         for start, length in runs(on):
             if length > rule.blocks:
-                self.broken(f"rule[{i}]", f"{self.name(rid)} has {length} blocks in a row on "
+                self.broken(source_path("rule", i),
+                            f"{self.name(rid)} has {length} blocks in a row on "
                             f"{describe.target(self.p, rule.target)} from block {start + 1}, "
                             f"at most {rule.blocks} allowed",
                             rule.hard, (rule.weight or 0) * (length - rule.blocks))
 
-    def min_consecutive(self, i: int, rule, rid: str, on: list[bool]) -> None:
+    def min_consecutive(self, i: int, rule: MinConsecutiveRule, bound: list[Resident]
+                        ) -> None:
+        for resident in bound:
+            self._min_run(i, rule, resident.id, self.on(resident.id, rule.target))
+
+    def _min_run(self, i: int, rule: MinConsecutiveRule, rid: str, on: list[bool]) -> None:
         for start, length in runs(on):
             interior = start > 0 and start + length < len(on)
             if interior and length < rule.blocks:
-                self.broken(f"rule[{i}]", f"{self.name(rid)} has only {length} block(s) in a row "
+                self.broken(source_path("rule", i),
+                            f"{self.name(rid)} has only {length} block(s) in a row "
                             f"on {describe.target(self.p, rule.target)} from block {start + 1}, "
                             f"needs {rule.blocks}",
                             rule.hard, (rule.weight or 0) * (rule.blocks - length))
 
-    def prerequisite(self, i: int, rule, resident, on: list[bool]) -> None:
+    def prerequisite(self, i: int, rule: PrerequisiteRule, bound: list[Resident]) -> None:
+        for resident in bound:
+            self._after(i, rule, resident)
+
+    def _after(self, i: int, rule: PrerequisiteRule, resident: Resident) -> None:
         if self.p.history_count(resident, rule.requires) > 0:
             return
+        on = self.on(resident.id, rule.target)
         done = self.on(resident.id, rule.requires)
         missing = [b + 1 for b, flag in enumerate(on) if flag and not any(done[:b])]
         if missing:
-            self.broken(f"rule[{i}]", f"{self.name(resident.id)} is on "
+            self.broken(source_path("rule", i), f"{self.name(resident.id)} is on "
                         f"{describe.target(self.p, rule.target)} in "
                         f"{describe.blocks_phrase(self.p, missing)} before any "
                         f"{describe.target(self.p, rule.requires)}",
@@ -294,7 +327,8 @@ class _Checker:
             if not granted:
                 if not request.hard:
                     self.report.unmet_requests.append(i)
-                self.broken(f"request[{i}]", "not granted: " + describe.entry(p, f"request[{i}]"),
+                where = source_path("request", i)
+                self.broken(where, "not granted: " + describe.entry(p, where),
                             request.hard, request.weight)
 
     def continuity(self, previous: Schedule, freeze_through: int) -> None:
@@ -309,15 +343,15 @@ class _Checker:
                 if code == before:
                     continue
                 if b <= freeze_through:
-                    self.broken(f"previous.residents.{resident.id}",
+                    self.broken(source_path("previous", None, f"residents.{resident.id}"),
                                 f"{self.name(resident.id)} changed from {before} to {code} in "
                                 f"frozen block {b}")
                 else:
-                    self.broken(f"previous.residents.{resident.id}",
+                    self.broken(source_path("previous", None, f"residents.{resident.id}"),
                                 f"{self.name(resident.id)} moved from {before} to {code} in "
                                 f"block {b}", hard=False, cost=p.info.change_weight)
             frozen = {w for w, b in self.block_of_week.items() if b <= freeze_through}
             if (self.away[resident.id] & frozen) != (set(old.vacation_weeks) & frozen):
-                self.broken(f"previous.residents.{resident.id}",
+                self.broken(source_path("previous", None, f"residents.{resident.id}"),
                             f"{self.name(resident.id)}'s vacation weeks changed in the frozen "
                             f"blocks")

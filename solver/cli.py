@@ -29,7 +29,8 @@ def _invalid(name: str, errors: list[FileError]) -> Schedule:
     return Schedule(program=name, status="INVALID", errors=[e.as_dict() for e in errors])
 
 
-def _load_previous(path: str | None, freeze_through: int, program: Program | None):
+def _load_previous(path: str | None, freeze_through: int, program: Program | None
+                   ) -> tuple[Schedule | None, list[FileError]]:
     """The previous schedule for a re-solve, or the errors that make the request invalid."""
     errors: list[FileError] = []
     previous = None
@@ -91,13 +92,14 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
               show_default=True)
 @click.option("--quiet", is_flag=True, help="No progress or grid on stderr.")
-def solve_command(program_file, output, time_limit, workers, previous, freeze_through, fmt,
-                  quiet) -> None:
+def solve_command(program_file: str, output: str | None, time_limit: float | None,
+                  workers: int | None, previous: str | None, freeze_through: int, fmt: str,
+                  quiet: bool) -> None:
     """Solve PROGRAM_FILE and print the schedule file."""
     loaded = load_program_file(program_file)
     old, errors = _load_previous(previous, freeze_through, loaded.program)
     name = loaded.program.info.name if loaded.program else ""
-    if not loaded.ok or errors:
+    if loaded.program is None or errors:
         schedule = _invalid(name, loaded.errors + errors)
         _write(schedule.to_json(), output)
         if not quiet:
@@ -130,7 +132,8 @@ def solve_command(program_file, output, time_limit, workers, previous, freeze_th
 @click.argument("schedule_file", type=click.Path(dir_okay=False))
 @click.option("--previous", type=click.Path(dir_okay=False), help="Schedule it was re-solved from.")
 @click.option("--freeze-through", type=int, default=0, help="Blocks 1..K must match --previous.")
-def check_command(program_file, schedule_file, previous, freeze_through) -> None:
+def check_command(program_file: str, schedule_file: str, previous: str | None,
+                  freeze_through: int) -> None:
     """Check SCHEDULE_FILE against every rule of PROGRAM_FILE.
 
     Exit status 0 when every hard rule holds, 1 when one is broken, 2 when a file is invalid.
@@ -139,7 +142,7 @@ def check_command(program_file, schedule_file, previous, freeze_through) -> None
     schedule, errors = load_schedule_file(schedule_file)
     old, more = _load_previous(previous, freeze_through, loaded.program)
     problems = loaded.errors + errors + more
-    if problems:
+    if problems or loaded.program is None or schedule is None:
         for error in problems:
             say(f"invalid: {error.path or '(file)'}: {error.message}")
         sys.exit(2)

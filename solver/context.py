@@ -22,7 +22,7 @@ when the entry's own literal is true, so the solver can say which entries confli
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -122,10 +122,10 @@ class ModelContext:
         if lit is not None:
             constraint.only_enforce_if(lit)
 
-    def clause(self, literals: list, source: str | None) -> None:
+    def clause(self, literals: Sequence[cp_model.LiteralT], source: str | None) -> None:
         """At least one literal holds (while the entry is switched on)."""
         lit = self.gate(source) if source else None
-        self.model.add_bool_or(literals + ([lit.Not()] if lit is not None else []))
+        self.model.add_bool_or([*literals, *([lit.Not()] if lit is not None else [])])
 
     # -- reading the assignment ------------------------------------------------------------
 

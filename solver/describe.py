@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from scheduler import Program
 from scheduler.program import requirement_bounds
 from scheduler.schema import (
@@ -12,6 +15,7 @@ from scheduler.schema import (
     PrerequisiteRule,
     VacationRequest,
 )
+from scheduler.sources import Source
 
 
 def ranges(numbers: list[int]) -> str:
@@ -76,14 +80,18 @@ def blocks_phrase(program: Program, blocks: list[int]) -> str:
 
 def entry(program: Program, source: str) -> str:
     """A plain sentence saying what the program-file entry `source` demands."""
-    kind, _, rest = source.partition("[")
-    if source.startswith("program."):
+    place = Source.parse(source)
+    if place is None:
+        raise ValueError(f"not a program-file source: {source!r}")
+    kind, field = place.section, place.field
+    if kind == "program":
         return _program_entry(program, source)
-    if source.startswith("previous.residents."):
-        rid = source.removeprefix("previous.residents.")
+    if kind == "previous":
+        rid = field.removeprefix("residents.")
         return f"{resident(program, rid)} keeps the previous schedule in the frozen blocks"
-    index = int(rest.split("]")[0])
-    field = rest.split("]", 1)[1].lstrip(".")
+    if place.index is None:
+        raise ValueError(f"not a program-file entry: {source!r}")
+    index = place.index
     if kind == "rotation":
         return _rotation_entry(program, index, field)
     if kind == "resident":
@@ -140,24 +148,41 @@ def _requirement_entry(program: Program, index: int) -> str:
 def _rule_entry(program: Program, index: int) -> str:
     rule = program.rules[index]
     name = f"'{rule.name}': " if rule.name else ""
-    goal = target(program, rule.target)
-    if isinstance(rule, CoverageRule):
-        blocks = blocks_phrase(program, program.rule_blocks(rule))
-        whom = "" if who(rule) == "all residents" else f" to {who(rule)}"
-        if rule.max == 0 and not rule.min:
-            text = f"{goal} is closed{whom} in {blocks}"
-        else:
-            counted = "" if not whom else f" (counting {who(rule)})"
-            text = f"{goal} needs {bounds(rule.min, rule.max, 'resident')} in {blocks}{counted}"
-    elif isinstance(rule, MaxConsecutiveRule):
-        text = f"{who(rule)} spend no more than {plural(rule.blocks, 'block')} in a row on {goal}"
-    elif isinstance(rule, MinConsecutiveRule):
-        text = f"{who(rule)} spend at least {plural(rule.blocks, 'block')} in a row on {goal}"
-    else:
-        assert isinstance(rule, PrerequisiteRule)
-        text = (f"{who(rule)} go on {goal} only after "
-                f"{target(program, rule.requires)} (earlier this year or in their history)")
-    return name + text
+    sentence = RULE_SENTENCES.get(rule.kind)
+    if sentence is None:
+        raise NotImplementedError(f"no sentence for rule kind {rule.kind!r}")
+    return name + sentence(program, rule, target(program, rule.target))
+
+
+def _coverage(program: Program, rule: CoverageRule, goal: str) -> str:
+    blocks = blocks_phrase(program, program.rule_blocks(rule))
+    whom = "" if who(rule) == "all residents" else f" to {who(rule)}"
+    if rule.max == 0 and not rule.min:
+        return f"{goal} is closed{whom} in {blocks}"
+    counted = "" if not whom else f" (counting {who(rule)})"
+    return f"{goal} needs {bounds(rule.min, rule.max, 'resident')} in {blocks}{counted}"
+
+
+def _max_run(program: Program, rule: MaxConsecutiveRule, goal: str) -> str:
+    return f"{who(rule)} spend no more than {plural(rule.blocks, 'block')} in a row on {goal}"
+
+
+def _min_run(program: Program, rule: MinConsecutiveRule, goal: str) -> str:
+    return f"{who(rule)} spend at least {plural(rule.blocks, 'block')} in a row on {goal}"
+
+
+def _after(program: Program, rule: PrerequisiteRule, goal: str) -> str:
+    return (f"{who(rule)} go on {goal} only after "
+            f"{target(program, rule.requires)} (earlier this year or in their history)")
+
+
+# The sentence for each rule kind (scheduler.schema.RULE_KINDS); a test checks none is missing.
+RULE_SENTENCES: dict[str, Callable[[Program, Any, str], str]] = {
+    "coverage": _coverage,
+    "max_consecutive": _max_run,
+    "min_consecutive": _min_run,
+    "prerequisite": _after,
+}
 
 
 def _request_entry(program: Program, index: int) -> str:

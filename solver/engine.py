@@ -11,9 +11,9 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model_helper import SatParameters
@@ -21,10 +21,13 @@ from ortools.sat.python.cp_model_helper import SatParameters
 from scheduler import Assignment, Program, Schedule
 from scheduler.schedule import block_dicts
 
-from . import checker, symmetry, vacation_weeks
-from .constraints import FAMILIES
+from . import checker, vacation_weeks
 from .context import ModelContext
+from .explain import explain
+from .model import SolveOptions, build_model
 from .relaxation import Relaxation, RelaxationBound
+
+__all__ = ["Progress", "SolveOptions", "build_model", "solve"]
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -43,21 +46,6 @@ class Progress:
     bound: float | None
 
 
-@dataclass
-class SolveOptions:
-    """How long to search, with how many workers, and what to keep from a previous schedule."""
-
-    time_limit: float = 60.0
-    workers: int = 0  # 0: let CP-SAT choose
-    previous: Schedule | None = None
-    freeze_through: int = 0
-    explain: bool = True
-    explain_time_limit: float = 30.0
-    relaxation: bool | None = None  # None: from RELAXATION_FROM residents on
-    log: bool = False
-    stop: threading.Event | None = field(default=None, repr=False)
-
-
 LARGE_PROGRAM = 100  # residents; from here on, lighter probing (see tune)
 RELAXATION_FROM = 300  # residents; from here on, the linear relaxation's bound (relaxation.py)
 # The core search's order of penalties: all at once (see tune)
@@ -67,7 +55,7 @@ NO_STRATIFICATION = SatParameters.MaxSatStratificationAlgorithm.STRATIFICATION_N
 SCHEDULE_FINDERS = ["fj*", "fs*", "ls*", "*lns"]
 
 
-def tune(parameters, options: SolveOptions, residents: int = 0,
+def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0,
          relaxation: bool = False) -> None:
     """Search settings measured on the benchmark programs (see docs/benchmarks.md).
 
@@ -103,19 +91,6 @@ def tune(parameters, options: SolveOptions, residents: int = 0,
         parameters.filter_subsolvers.extend(SCHEDULE_FINDERS)
     elif workers < 8:
         parameters.subsolvers.extend(["core", "default_lp", "max_lp", "quick_restart"][:workers])
-
-
-def build_model(program: Program, options: SolveOptions, explain: bool = False) -> ModelContext:
-    """The CP-SAT model of a program: every constraint family, and the objective."""
-    ctx = ModelContext(program, explain=explain, previous=options.previous,
-                       freeze_through=options.freeze_through)
-    for family in FAMILIES:
-        family.add(ctx)
-    if not explain:
-        symmetry.add(ctx)
-        if ctx.objective:
-            ctx.model.minimize(sum(w * e for w, e in ctx.objective))
-    return ctx
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -167,7 +142,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 
 @contextmanager
-def _cancellation(solver: cp_model.CpSolver, stop: threading.Event | None):
+def _cancellation(solver: cp_model.CpSolver, stop: threading.Event | None
+                  ) -> Iterator[None]:
     """Stop the search as soon as `stop` is set (a chief pressed Cancel)."""
     if stop is None:
         yield
@@ -233,8 +209,6 @@ def solve(program: Program, options: SolveOptions | None = None,
         if status == "OPTIMAL":
             schedule.best_bound = schedule.objective
     elif status == "INFEASIBLE" and options.explain:
-        from .explain import explain
-
         conflicts, schedule.explanation = explain(program, options)
         schedule.conflicts = [c.as_dict() for c in conflicts]
     schedule.wall_time_s = time.perf_counter() - start

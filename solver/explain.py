@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from scheduler import Program
+from scheduler.sources import file_order
 
 from . import describe
+from .model import SolveOptions, build_model
 
 
 @dataclass(frozen=True)
@@ -30,14 +33,6 @@ class Conflict:
         return {"source": self.source, "message": self.message}
 
 
-def _source_order(source: str) -> tuple:
-    """File order: program settings, rotations, residents, requirements, rules, requests."""
-    order = ["program", "rotation", "resident", "requirement", "rule", "request", "previous"]
-    kind = source.split("[")[0].split(".")[0]
-    index = int(source.split("[")[1].split("]")[0]) if "[" in source else -1
-    return (order.index(kind) if kind in order else len(order), index, source)
-
-
 class _Tester:
     """Solves the gated model with a chosen set of entries switched on.
 
@@ -49,15 +44,14 @@ class _Tester:
     repeated fixed, and after that every test goes fixed first.
     """
 
-    def __init__(self, program: Program, options, deadline: float):
-        from .engine import build_model
-
+    def __init__(self, program: Program, options: SolveOptions, deadline: float):
         self.ctx = build_model(program, options, explain=True)
         self.deadline = deadline
         self.unsure = False  # a test ran out of time: the set may not be minimal
         self.assumptions_slow = False
 
-    def _solve(self, sources: list[str], assume: bool, limit: float):
+    def _solve(self, sources: list[str], assume: bool, limit: float
+               ) -> tuple[Any, list[str]]:
         # Dropped entries are switched off outright (not merely left unassumed), so presolve
         # removes their constraints and each test is a small problem.
         model = self.ctx.model.clone()
@@ -98,12 +92,12 @@ class _Tester:
         return core if status == cp_model.INFEASIBLE else None
 
 
-def conflict_sources(program: Program, options) -> tuple[list[str], bool]:
+def conflict_sources(program: Program, options: SolveOptions) -> tuple[list[str], bool]:
     """A real set of hard entries that admit no schedule together ([] if none was found in
     time), and whether it is proven minimal."""
     deadline = time.perf_counter() + options.explain_time_limit
     tester = _Tester(program, options, deadline)
-    everything = sorted(tester.ctx.gates, key=_source_order)
+    everything = sorted(tester.ctx.gates, key=file_order)
     core = tester.infeasible_core(everything)
     if core is None:
         return [], False
@@ -118,7 +112,7 @@ def _minimize(tester: _Tester, core: list[str]) -> list[str]:
     """Drop entries while the rest stay infeasible: chunks first (halving on failure), so a
     large set that assumptions could not shrink needs far fewer tests than one per entry."""
     needed: list[str] = []
-    candidates = sorted(core, key=_source_order)
+    candidates = sorted(core, key=file_order)
     chunk = max(1, len(candidates) // 2)
     while candidates:
         chunk = min(chunk, len(candidates))
@@ -132,10 +126,10 @@ def _minimize(tester: _Tester, core: list[str]) -> list[str]:
             chunk //= 2
         else:
             needed.append(candidates.pop(0))  # without it a schedule exists (or time ran out)
-    return sorted(needed, key=_source_order)
+    return sorted(needed, key=file_order)
 
 
-def explain(program: Program, options) -> tuple[list[Conflict], str]:
+def explain(program: Program, options: SolveOptions) -> tuple[list[Conflict], str]:
     """The conflict set of an infeasible program, each entry with a message a chief reads,
     and the whole conflict in a sentence."""
     sources, minimal = conflict_sources(program, options)

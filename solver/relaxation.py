@@ -34,7 +34,7 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse
@@ -122,7 +122,7 @@ def linear_program(ctx: ModelContext) -> LinearProgram:
                          lower, upper)
 
 
-def _linear(rows: _Rows, linear, enforcement: list[int], lower: np.ndarray,
+def _linear(rows: _Rows, linear: Any, enforcement: list[int], lower: np.ndarray,
             upper: np.ndarray) -> None:
     """lo <= sum(coef·var) <= hi, when one enforcement literal e holds: big-M on e."""
     terms = [(v, float(c)) for v, c in zip(linear.vars, linear.coeffs, strict=True)]
@@ -204,7 +204,8 @@ def solve_relaxation(lp: LinearProgram, time_limit: float, threads: int = 1,
     return Relaxation(bound, value, proves_infeasible(lp, prices))
 
 
-def _pdlp(lp: LinearProgram, time_limit: float, threads: int = 1, tolerance: float = 1e-4):
+def _pdlp(lp: LinearProgram, time_limit: float, threads: int = 1, tolerance: float = 1e-4
+          ) -> Any:
     """PDLP's answer to the linear program (primal point and row prices)."""
     qp = pdlp.QuadraticProgram()
     rows, columns = lp.matrix.shape
@@ -260,7 +261,7 @@ class RelaxationBound:
         self.deadline = time.perf_counter() + time_limit
         self.on_result = on_result
         self.result: Relaxation | None = None
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)

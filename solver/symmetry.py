@@ -19,7 +19,7 @@ def interchangeable(ctx: ModelContext) -> list[list[int]]:
     named = {request.resident for request in p.requests}
     if ctx.previous is not None:
         named |= set(ctx.previous.residents)
-    classes: dict[tuple, list[int]] = defaultdict(list)
+    classes: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for r, resident in enumerate(p.residents):
         if resident.id in named:
             continue

@@ -10,9 +10,13 @@ spreads absences and, by the argument in `constraints/presence.py`, never leaves
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .context import ModelContext
 
 
-def place(ctx, taken: dict[tuple[int, int], bool], granted: set[tuple[int, int]],
+def place(ctx: ModelContext, taken: dict[tuple[int, int], bool], granted: set[tuple[int, int]],
           rotation_of: dict[tuple[int, int], str]) -> dict[int, list[int]]:
     """Resident index -> sorted vacation weeks, given which blocks each resident is away in
     (`taken`), which pinned weeks the solver granted, and each resident's rotation by block."""

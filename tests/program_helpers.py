@@ -20,6 +20,21 @@ tracks = ["IR", "DR", "ESIR"]
 vacation_weeks = {vacation_weeks}
 """
 
+# Two ICU rotations in one group and a body-imaging rotation: the rotations most rule
+# tests need.
+ICU_ROTATIONS = """
+[[rotation]]
+code = "SICU"
+groups = ["ICU"]
+[[rotation]]
+code = "MICU"
+groups = ["ICU"]
+[[rotation]]
+code = "BODY"
+"""
+
+ONE_R2 = '[[resident]]\nid = "a"\nlevel = "R2"\ntrack = "IR"\n'
+
 
 def make_program(body: str, calendar: str = "months", vacation_weeks: int = 0,
                  header: str | None = None) -> Program:
@@ -42,3 +57,10 @@ def solve_checked(program: Program, **options) -> Schedule:
         assert report.ok, report.errors + report.violations
         assert report.total_penalty == schedule.objective
     return schedule
+
+
+def conflict_sources(schedule: Schedule) -> set[str]:
+    """The sources of an INFEASIBLE answer's conflict set (it has no schedule)."""
+    assert schedule.status == "INFEASIBLE"
+    assert not schedule.residents
+    return {c["source"] for c in schedule.conflicts}

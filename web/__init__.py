@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from scheduler.config import load_settings
+from scheduler.validation import MAX_PROGRAM_FILE_BYTES
 
 from .extensions import (
     CONTENT_SECURITY_POLICY,
@@ -40,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Test pooled connections before use: after a database restart the app reconnects.
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         MAX_CONTENT_LENGTH=32 * 1024 * 1024,   # a program's case-log history
+        PROGRAM_FILE_MAX_BYTES=MAX_PROGRAM_FILE_BYTES,   # an imported program file
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         RATELIMIT_STORAGE_URI="memory://",
@@ -87,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         assets,
         auth,
         cases,
+        charts,
         errors,
         guards,
         health,
@@ -100,6 +103,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["chart_labels"] = charts.labels
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
                                  STAFF=access.STAFF)
     for blueprint in (health.bp, assets.bp, auth.bp, programs.bp, setup.bp, requests.bp,

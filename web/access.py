@@ -3,7 +3,8 @@
 Every page of a program goes through `program_page(*roles)`: it loads the program named in the
 URL and lets the request through only when the signed-in user holds one of `roles` in it.
 Someone with no role in the program gets 404, the same answer as for a program that does not
-exist, so ids cannot be probed; a member whose role is not allowed gets 403.
+exist, so ids cannot be probed; a member whose role is not allowed gets 403. The view runs in
+the request's one transaction (`transaction.in_one_transaction`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask_login import current_user, login_required
 
 from .extensions import db
 from .models import Program
+from .transaction import in_one_transaction
 
 # Role sets, by what they may do.
 MANAGERS = ("admin", "program_director", "coordinator", "chief")   # set up, solve, publish
@@ -38,7 +40,7 @@ def program_page(*roles: str) -> Callable:
             if not held & set(roles):
                 abort(403)
             g.program, g.roles = program, held
-            return view(program, **kwargs)
+            return in_one_transaction(view)(program, **kwargs)
 
         return guarded
 

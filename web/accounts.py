@@ -16,7 +16,8 @@ from scheduler.identifiers import BadName, name_key, normalise
 
 from . import audit
 from .extensions import db
-from .models import ROLES, ApiToken, Membership, Program, User
+from .models import ROLES, ApiToken, Membership, Program, Resident, User
+from .transaction import kept_if_ok
 
 MIN_PASSWORD = 12
 
@@ -93,6 +94,7 @@ def create_user(email: str, password: str, program: Program, role: str,
     return Created(user, program, new_user)
 
 
+@kept_if_ok
 def grant_role(program: Program, email: str, role: str, name: str, actor: User) -> Granted:
     """`actor` gives `email` the `role` in `program`. Only an admin may make admins. A new
     account gets a random temporary password, returned once for the actor to pass on (the
@@ -105,6 +107,7 @@ def grant_role(program: Program, email: str, role: str, name: str, actor: User) 
     return Granted(created.user, role, temporary)
 
 
+@kept_if_ok
 def revoke_role(program: Program, membership: Membership, actor: User) -> None:
     """`actor` takes a role away. Nobody removes their own roles (a program cannot lose its
     last director by a slip), and only an admin removes an admin. Flushes."""
@@ -122,6 +125,14 @@ def revoke_role(program: Program, membership: Membership, actor: User) -> None:
                  user_id=user.id, role=role)
 
 
+@kept_if_ok
+def resident_of(user: User, program: Program) -> Resident | None:
+    """The program's resident whose account is `user`, if linked."""
+    return db.session.scalar(select(Resident).where(Resident.program_id == program.id,
+                                                    Resident.user_id == user.id))
+
+
+@kept_if_ok
 def change_password(user: User, current: str, new: str) -> None:
     """Set a new password after checking the current one. Flushes."""
     if not check_password_hash(user.password_hash, current):

@@ -79,7 +79,9 @@ def _copy_in(table: Table, rows: list[dict[str, Any]], key: tuple[str, ...], add
 
 
 def _copy(target: str, names: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    cursor = db.session.connection().connection.driver_connection.cursor()
+    driver = db.session.connection().connection.driver_connection
+    assert driver is not None  # a live connection from the pool
+    cursor = driver.cursor()
     with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([row[c] for c in columns])

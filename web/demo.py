@@ -15,7 +15,7 @@ from solver.engine import SolveOptions, solve
 from . import program_file
 from .accounts import create_user
 from .extensions import db
-from .models import Program, Request, Resident, Schedule, User
+from .models import Program, Request, Resident, Schedule
 from .models.columns import now
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "duke.toml"
@@ -43,7 +43,10 @@ class Login:
 def load_demo(sample: Path = SAMPLE, time_limit: float = 30.0) -> tuple[Program, list[Login]]:
     """Create (or reset) the demo program; returns it and the logins. Commits."""
     text = sample.read_text(encoding="utf-8")
-    name = load_program_text(text).program.info.name
+    sample_program = load_program_text(text).program
+    if sample_program is None:
+        raise ValueError(f"the sample program {sample} is invalid")
+    name = sample_program.info.name
     old = db.session.scalar(select(Program).where(Program.name_key == name_key(name)))
     if old is not None:
         db.session.delete(old)
@@ -52,16 +55,14 @@ def load_demo(sample: Path = SAMPLE, time_limit: float = 30.0) -> tuple[Program,
     db.session.add(program)
     db.session.flush()
     result = program_file.import_text(program, text)
-    if not result.ok:
+    if result.program is None:
         raise ValueError("the sample program is invalid: " + "; ".join(
             f"{e.path}: {e.message}" for e in result.errors))
     logins = []
     taken: set[int] = set()
     for email, role, who in ACCOUNTS:
         label = who if isinstance(who, str) else ""
-        existing = db.session.scalar(select(User).where(User.email == email))
-        create_user(email, PASSWORD, program, role, name=label)
-        user = existing or db.session.scalar(select(User).where(User.email == email))
+        user = create_user(email, PASSWORD, program, role, name=label).user
         if role == "resident":
             level, track = who
             resident = next(r for r in program.residents
@@ -77,11 +78,11 @@ def load_demo(sample: Path = SAMPLE, time_limit: float = 30.0) -> tuple[Program,
         db.session.add(Schedule(program_id=program.id, data=answer.as_dict(),
                                 state="published", version=1, published_at=now(),
                                 note="demo: generated and published"))
-    resident = db.session.scalar(select(Resident).where(
-        Resident.program_id == program.id, Resident.user_id.is_not(None)))
-    db.session.add(Request(program=program, resident=resident, kind="vacation",
-                           details={"weeks": [program.year_start.replace(month=9, day=2)
-                                              .isoformat()]},
+    wedding = sample_program.info.year_start.replace(month=9, day=2)
+    asking = db.session.scalars(select(Resident).where(
+        Resident.program_id == program.id, Resident.user_id.is_not(None))).first()
+    db.session.add(Request(program=program, resident=asking, kind="vacation",
+                           details={"weeks": [wedding.isoformat()]},
                            weight=2, note="Sister's wedding", from_resident=True,
                            position=len(program.requests)))
     db.session.commit()

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scheduler import FileError
+from scheduler.sources import LISTS, Source
 
 from .extensions import db
 from .models import Program
 from .program_file import solved_requests, validate
+from .transaction import refusable
 
 
 @dataclass
@@ -40,48 +42,50 @@ def save_entry(program: Program, section: str, row: Any, collection: list[Any],
     entries, when new), validate the whole program, and keep the change only if it is
     valid. Errors of the entry itself come back by form field (`field_names` maps file keys
     to form fields when they differ). `locate` gives the entry's path in the file when it is
-    not its place in `collection`. Flushes on success, rolls back otherwise."""
-    with db.session.no_autoflush:
-        change(row)
-        if row not in collection:
-            collection.append(row)
-        if locate is not None:
-            prefix = locate(row)
-        elif section == "program":
-            prefix = section
-        else:
-            prefix = f"{section}[{collection.index(row)}]"
-        result = validate(program)
-    outcome = _outcome(result.errors, prefix, field_names or {})
-    outcome.errors = labelled(program, outcome.errors)
-    if outcome.ok:
-        db.session.flush()
-    else:
-        db.session.rollback()
+    not its place in `collection`. Flushes when kept; a refused change undoes only itself
+    (`transaction.refusable`), never the rest of the request."""
+    with refusable() as refusal:
+        with db.session.no_autoflush:
+            change(row)
+            if row not in collection:
+                collection.append(row)
+            if locate is not None:
+                prefix = locate(row)
+            elif section == "program":
+                prefix = section
+            else:
+                prefix = f"{section}[{collection.index(row)}]"
+            result = validate(program)
+        outcome = _outcome(result.errors, prefix, field_names or {})
+        outcome.errors = labelled(program, outcome.errors)
+        if not outcome.ok:
+            refusal.refuse()
     return outcome
 
 
 def delete_entry(program: Program, row: Any, collection: list[Any]) -> Outcome:
     """Remove an entry unless the program would then be invalid (a rotation still named by a
     requirement, say); then say which entries still need it."""
-    with db.session.no_autoflush:
-        collection.remove(row)
-        result = validate(program)
-    if result.errors:
-        errors = labelled(program, result.errors)
-        db.session.rollback()
-        return Outcome(errors=errors)
-    db.session.delete(row)
-    db.session.flush()
+    with refusable() as refusal:
+        with db.session.no_autoflush:
+            collection.remove(row)
+            result = validate(program)
+        if result.errors:
+            errors = labelled(program, result.errors)
+            refusal.refuse()
+            return Outcome(errors=errors)
+        db.session.delete(row)
     return Outcome()
 
 
 def _outcome(errors: list[FileError], prefix: str, field_names: dict[str, str]) -> Outcome:
     outcome = Outcome()
+    entry = Source.parse(prefix)
     for error in errors:
-        match = re.fullmatch(re.escape(prefix) + r"\.(\w+)(.*)", error.path)
-        if match:
-            name = field_names.get(match.group(1), match.group(1))
+        place = Source.parse(error.path)
+        if place is not None and place.entry == entry and place.field:
+            key = re.split(r"[.\[]", place.field)[0]
+            name = field_names.get(key, key)
             outcome.field_errors.setdefault(name, []).append(error.message)
         elif error.path == prefix:
             outcome.field_errors.setdefault("", []).append(error.message)
@@ -125,13 +129,17 @@ def labelled(program: Program, errors: list[FileError]) -> list[FileError]:
 
 def entry_label(program: Program, path: str) -> str:
     """The entry a file path points into, as a chief would name it ('' if unknown)."""
-    match = re.match(r"^(rotation|resident|requirement|rule|request)\[(\d+)\]", path)
-    if not match:
-        return "program settings" if path.startswith("program") else ""
-    section, index = match.group(1), int(match.group(2))
-    rows = {"rotation": program.rotations, "resident": program.residents,
-            "requirement": program.requirements, "rule": program.rules,
-            "request": solved_requests(program)}[section]
+    place = Source.parse(path)
+    if place is not None and place.section == "program":
+        return "program settings"
+    if place is None or place.index is None or place.section not in LISTS:
+        return ""
+    section, index = place.section, place.index
+    sections: dict[str, list[Any]] = {
+        "rotation": program.rotations, "resident": program.residents,
+        "requirement": program.requirements, "rule": program.rules,
+        "request": solved_requests(program)}
+    rows = sections[section]
     if index >= len(rows):
         return ""
     row = rows[index]

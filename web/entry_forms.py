@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scheduler.schema import RUN_KINDS
+
 from .entries import Outcome, delete_entry, save_entry, text
 from .models import Program, Requirement, Rule
 from .program_file import next_position
@@ -47,7 +49,7 @@ def rule_entry(program: Program, data: dict[str, Any]) -> dict[str, Any]:
                 entry[key] = data[key]
         if data.get("blocks"):
             entry["blocks"] = sorted(data["blocks"])
-    elif kind in ("max_consecutive", "min_consecutive"):
+    elif kind in RUN_KINDS:
         if data.get("run") is not None:
             entry["blocks"] = data["run"]
     elif kind == "prerequisite" and text(data, "requires"):
@@ -80,7 +82,7 @@ def save_rule(program: Program, row: Rule | None, data: dict[str, Any]) -> Outco
         target.kind, target.entry = entry["kind"], entry
 
     fields = {**FORM_FIELDS}
-    if entry["kind"] in ("max_consecutive", "min_consecutive"):
+    if entry["kind"] in RUN_KINDS:
         fields["blocks"] = "run"
     return save_entry(program, "rule", row, program.rules, change, field_names=fields)
 
@@ -98,6 +100,6 @@ def form_data(entry: dict[str, Any]) -> dict[str, Any]:
     shown = dict(entry)
     shown["target"] = entry.get("rotation") or entry.get("group")
     shown["hard"] = entry.get("hard", True)
-    if entry.get("kind") in ("max_consecutive", "min_consecutive"):
+    if entry.get("kind") in RUN_KINDS:
         shown["run"], shown["blocks"] = entry.get("blocks"), []
     return shown

@@ -3,9 +3,9 @@ edits that entry, so a chief can go straight from 'why not' to the fix."""
 
 from __future__ import annotations
 
-import re
-
 from flask import url_for
+
+from scheduler.sources import Source
 
 from .models import Program
 from .program_file import solved_requests
@@ -13,12 +13,12 @@ from .program_file import solved_requests
 
 def edit_link(program: Program, source: str) -> str | None:
     """The URL of the form that edits the entry `source` names, if there is one."""
-    match = re.match(r"^(rotation|resident|requirement|rule|request)\[(\d+)\]", source)
-    if match is None:
-        if source.startswith("program"):
-            return url_for("programs.edit_settings", program_id=program.id)
+    place = Source.parse(source)
+    if place is not None and place.section == "program":
+        return url_for("programs.edit_settings", program_id=program.id)
+    if place is None or place.index is None:
         return None
-    section, index = match.group(1), int(match.group(2))
+    section, index = place.section, place.index
     if section == "rotation" and index < len(program.rotations):
         return url_for("setup.edit_rotation", program_id=program.id,
                        rotation_id=program.rotations[index].id)

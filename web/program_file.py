@@ -22,9 +22,11 @@ from scheduler.identifiers import name_key
 from scheduler.schema import ProgramInfo
 from scheduler.schema import Resident as ResidentEntry
 from scheduler.schema import Rotation as RotationEntry
+from scheduler.validation import MAX_PROGRAM_FILE_BYTES
 
 from .extensions import db
 from .models import Program, Request, Requirement, Resident, Rotation, Rule
+from .transaction import kept_if_ok
 
 SOLVED_STATUSES = ("approved", "wish")
 
@@ -34,7 +36,8 @@ def info_entry(program: Program) -> dict[str, Any]:
     if program.year_start is None:
         raise ValueError("the academic year's start date is not set (Settings)")
     return ProgramInfo(
-        name=program.name, year_start=program.year_start, calendar=program.calendar,
+        name=program.name, year_start=program.year_start,
+        calendar=program.calendar,  # type: ignore[arg-type]  # the database checks it
         levels=list(program.levels), tracks=list(program.tracks),
         vacation_weeks=program.vacation_weeks,
         max_vacation_weeks_per_block=program.max_vacation_weeks_per_block,
@@ -102,10 +105,12 @@ def validate(program: Program) -> LoadResult:
     return load_program(doc)
 
 
-def import_text(program: Program, text: str) -> LoadResult:
+@kept_if_ok
+def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_BYTES
+                ) -> LoadResult:
     """Replace the program's set-up with the file's, when the file is valid; otherwise change
     nothing and return its errors. Flushes, does not commit."""
-    loaded = load_program_text(text)
+    loaded = load_program_text(text, max_bytes)
     if loaded.program is None:
         return loaded
     year = loaded.program

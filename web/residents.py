@@ -17,6 +17,7 @@ from .entries import Outcome, delete_entry, parse_counts, save_entry, text
 from .extensions import db
 from .models import Program, Resident, User
 from .program_file import next_position, validate
+from .transaction import kept_if_ok
 
 CSV_COLUMNS = ("id", "name", "level", "track", "vacation_weeks", "history")
 REQUIRED_COLUMNS = ("id", "level", "track")
@@ -58,6 +59,7 @@ def save_resident(program: Program, resident: Resident | None, data: dict[str, A
                       field_names={"id": "key"})
 
 
+@kept_if_ok
 def delete_resident(program: Program, resident: Resident) -> Outcome:
     """Delete a resident and their requests; refused while they have logged cases (a case
     log is a training record and is never thrown away with a roster change)."""
@@ -88,6 +90,7 @@ class RosterImport:
         return not self.errors
 
 
+@kept_if_ok
 def import_csv(program: Program, text: str) -> RosterImport:
     """Add the CSV's residents to the program, updating those whose id is already there.
     Columns: id, level, track (required), name, vacation_weeks, history ('NM=2; BREAST=1').
@@ -150,7 +153,6 @@ def import_csv(program: Program, text: str) -> RosterImport:
         if not outcome.errors:
             outcome.errors = [_row_error(e, row_of) for e in validate(program).errors]
     if outcome.errors:
-        db.session.rollback()
         return RosterImport(errors=outcome.errors)
     db.session.flush()
     return outcome

@@ -29,6 +29,7 @@ from .extensions import db
 from .models import Program, Schedule, SolveJob
 from .models.columns import now
 from .program_file import export_toml, validate
+from .transaction import refusable
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +67,15 @@ def start(program: Program, user, time_limit: float, previous: Schedule | None =
         raise SolveError("the previous schedule belongs to another program")
     job = SolveJob(program=program, created_by=user, program_toml=export_toml(program),
                    time_limit=time_limit, previous=previous, freeze_through=freeze_through)
-    db.session.add(job)
     try:
-        db.session.commit()
+        with refusable():
+            db.session.add(job)
+            db.session.flush()
     except IntegrityError as exc:  # another request started one at the same moment
-        db.session.rollback()
         raise SolveError("a solve of this program is already running") from exc
+    # The one commit outside the request's transaction boundary: the worker, another
+    # process, must see the job before this request answers.
+    db.session.commit()
     jobs.dispatch(job.id)
     return job
 
@@ -89,12 +93,14 @@ def cancel(job: SolveJob) -> None:
 def reap(job: SolveJob) -> bool:
     """Mark the job failed if its worker stopped beating (killed, machine restarted, ...),
     or if no worker took it up in time (embedded queue only: with Redis a job may wait for
-    a free worker). Returns whether it did. Commits the change."""
+    a free worker). Returns whether it did. Flushes."""
     if job.state == "running":
         last, limit = job.heartbeat_at or job.started_at, current_app.config["SOLVE_STALE_AFTER"]
     elif job.state == "queued" and current_app.config.get("SOLVE_QUEUE") != "rq":
         last, limit = job.created_at, current_app.config["SOLVE_START_TIMEOUT"]
     else:
+        return False
+    if last is None:
         return False
     if last.tzinfo is None:  # SQLite gives naive datetimes back
         last = last.replace(tzinfo=now().tzinfo)
@@ -105,7 +111,7 @@ def reap(job: SolveJob) -> bool:
                    "schedule is unchanged — start the solve again" if job.started_at else
                    "no solve worker started; the published schedule is unchanged — check "
                    "the server's log and start the solve again")
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -125,7 +131,7 @@ def run(job_id: int) -> None:
     except Exception as exc:  # noqa: BLE001 - the job records any failure in words
         log.exception("solve job %s failed", job_id)
         db.session.rollback()
-        job = db.session.get(SolveJob, job_id)
+        job = db.session.get_one(SolveJob, job_id)
         job.state, job.finished_at = "failed", now()
         job.message = f"the solver failed: {exc}"
         db.session.commit()
@@ -146,13 +152,14 @@ def _solve(job: SolveJob) -> None:
                            freeze_through=job.freeze_through, stop=stop,
                            workers=settings.workers,
                            explain_time_limit=min(job.time_limit, settings.explain_time_limit))
-    beat = _Heartbeat(current_app._get_current_object(), job.id, stop)
+    beat = _Heartbeat(current_app._get_current_object(),  # type: ignore[attr-defined]
+                      job.id, stop)
     beat.start()
     try:
         schedule = solve(program, options, on_progress=beat.record)
     finally:
         beat.finish()
-    job = db.session.get(SolveJob, job.id)
+    job = db.session.get_one(SolveJob, job.id)
     db.session.refresh(job)
     job.progress = beat.points()
     job.solver_status = schedule.status
@@ -208,7 +215,7 @@ class _Heartbeat:
         with self.app.app_context():
             while not self.done.wait(BEAT):
                 try:
-                    job = db.session.get(SolveJob, self.job_id)
+                    job = db.session.get_one(SolveJob, self.job_id)
                     db.session.refresh(job)
                     job.heartbeat_at = now()
                     job.progress = self.points()
@@ -226,7 +233,7 @@ def wait(job_id: int, timeout: float = 60.0) -> SolveJob:
     deadline = time.monotonic() + timeout
     while True:
         db.session.expire_all()
-        job = db.session.get(SolveJob, job_id)
+        job = db.session.get_one(SolveJob, job_id)
         if not job.active or reap(job) or time.monotonic() > deadline:
             return job
         time.sleep(0.2)

@@ -67,7 +67,6 @@ def seed(url: str, residents: int = 50, accounts: int = 50, history: int = 10,
     from bench.generate import YEAR_START, witness
     from web import create_app, program_file
     from web.accounts import create_user, program_named
-    from web.cases.services import ensure_catalogue
     from web.extensions import db
     from web.models import Schedule
     from web.models.columns import now
@@ -91,7 +90,6 @@ def seed(url: str, residents: int = 50, accounts: int = 50, history: int = 10,
                             published_at=now(), note="load test: the generator's witness",
                             data={"format": 1, "status": "FEASIBLE", "residents": rows})
         db.session.add(schedule)
-        ensure_catalogue(program)
         plan = Plan(program.id, 0, password,
                     directors=[f"{login}@{DOMAIN}" for _, login in DIRECTORS],
                     faculty=[f"{login}@{DOMAIN}" for _, login in FACULTY])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scheduler.sources import source_path
+
 from ..context import ModelContext
 
 
@@ -22,4 +24,5 @@ def add(ctx: ModelContext) -> None:
                 allowed = getattr(rotation, key)
                 if allowed is not None and value not in allowed:
                     for b in ctx.blocks:
-                        ctx.clause([ctx.x[r, b, rotation.code].Not()], f"rotation[{i}].{key}")
+                        ctx.clause([ctx.x[r, b, rotation.code].Not()],
+                                   source_path("rotation", i, key))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scheduler.sources import source_path
+
 from ..context import ModelContext
 
 
@@ -13,6 +15,8 @@ def add(ctx: ModelContext) -> None:
             on = [ctx.x[r, b, rotation.code] for r in range(len(p.residents))
                   if (r, b, rotation.code) in ctx.x]
             if rotation.min > 0:
-                ctx.require(ctx.model.add(sum(on) >= rotation.min), f"rotation[{i}].min")
+                ctx.require(ctx.model.add(sum(on) >= rotation.min),
+                            source_path("rotation", i, "min"))
             if rotation.max is not None and rotation.max < len(on):
-                ctx.require(ctx.model.add(sum(on) <= rotation.max), f"rotation[{i}].max")
+                ctx.require(ctx.model.add(sum(on) <= rotation.max),
+                            source_path("rotation", i, "max"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scheduler.sources import source_path
+
 from ..context import ModelContext
 from .vacation import away_in_block
 
@@ -19,7 +21,7 @@ def add(ctx: ModelContext) -> None:
         old = previous.residents.get(resident.id)
         if old is None:
             continue
-        source = f"previous.residents.{resident.id}"
+        source = source_path("previous", None, f"residents.{resident.id}")
         for b in ctx.blocks:
             code = old.rotations[b - 1] if b <= len(old.rotations) else None
             cell = ctx.x.get((r, b, code)) if code is not None else None

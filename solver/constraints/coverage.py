@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scheduler.schema import CoverageRule
+from scheduler.sources import source_path
 
 from ..context import ModelContext
 
@@ -19,9 +20,9 @@ def add(ctx: ModelContext) -> None:
             count = sum(ctx.on(r, b, rule.target) for r in bound)
             if rule.hard:
                 if rule.min:
-                    ctx.require(ctx.model.add(count >= rule.min), f"rule[{i}]")
+                    ctx.require(ctx.model.add(count >= rule.min), source_path("rule", i))
                 if rule.max is not None and rule.max < len(bound):
-                    ctx.require(ctx.model.add(count <= rule.max), f"rule[{i}]")
+                    ctx.require(ctx.model.add(count <= rule.max), source_path("rule", i))
             else:
                 miss = ctx.shortfall(count, rule.min, rule.max, len(bound), f"rule[{i}],{b}")
                 ctx.penalize(rule.weight or 0, miss)

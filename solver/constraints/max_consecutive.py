@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scheduler.schema import MaxConsecutiveRule
+from scheduler.sources import source_path
 
 from ..context import ModelContext
 
@@ -30,7 +31,7 @@ def add(ctx: ModelContext) -> None:
                 if any(lit is ctx.false for lit in window):
                     continue  # a block the resident cannot spend on the target breaks the run
                 if rule.hard:
-                    ctx.clause([lit.Not() for lit in window], f"rule[{i}]")
+                    ctx.clause([lit.Not() for lit in window], source_path("rule", i))
                 else:
                     excess = ctx.model.new_bool_var(f"run[{i},{r},{start}]")
                     ctx.model.add_bool_or([lit.Not() for lit in window] + [excess])

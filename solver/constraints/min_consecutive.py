@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scheduler.schema import MinConsecutiveRule
+from scheduler.sources import source_path
 
 from ..context import ModelContext
 
@@ -34,7 +35,7 @@ def add(ctx: ModelContext) -> None:
                         break  # the run cannot cover a block the resident may not take
                     pattern = [on[start - 1]] + [lit.Not() for lit in on[start:end]] + [on[end]]
                     if rule.hard:
-                        ctx.clause(pattern, f"rule[{i}]")
+                        ctx.clause(pattern, source_path("rule", i))
                     else:
                         short = ctx.model.new_bool_var(f"short_run[{i},{r},{start},{k}]")
                         ctx.model.add_bool_or(pattern + [short])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from scheduler.schema import PrerequisiteRule
+from scheduler.sources import source_path
 
 from ..context import ModelContext
 
@@ -17,13 +20,13 @@ def add(ctx: ModelContext) -> None:
         for r, resident in enumerate(p.residents):
             if not p.binds(rule, resident) or p.history_count(resident, rule.requires) > 0:
                 continue
-            before = []
+            before: list[cp_model.LiteralT] = []
             for b in ctx.blocks:
                 target = ctx.on(r, b, rule.target)
                 if target is not ctx.false:
                     clause = [target.Not()] + list(before)
                     if rule.hard:
-                        ctx.clause(clause, f"rule[{i}]")
+                        ctx.clause(clause, source_path("rule", i))
                     else:
                         missing = ctx.model.new_bool_var(f"prereq[{i},{r},{b}]")
                         ctx.model.add_bool_or(clause + [missing])

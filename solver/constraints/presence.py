@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
+from scheduler.schema import Rotation
+from scheduler.sources import source_path
+
 from ..context import ModelContext
 
 
@@ -25,7 +30,7 @@ def add(ctx: ModelContext) -> None:
     for i, rotation in enumerate(p.rotations):
         if rotation.min_present <= 0:
             continue
-        source = f"rotation[{i}].min_present"
+        source = source_path("rotation", i, "min_present")
         for b in ctx.blocks:
             cells = {r: ctx.x[r, b, rotation.code] for r in range(len(p.residents))
                      if (r, b, rotation.code) in ctx.x}
@@ -35,7 +40,8 @@ def add(ctx: ModelContext) -> None:
                 _by_block(ctx, b, cells, rotation, source)
 
 
-def _on_and(ctx: ModelContext, cell, lit, name: str):
+def _on_and(ctx: ModelContext, cell: cp_model.IntVar, lit: cp_model.IntVar, name: str
+            ) -> cp_model.IntVar:
     """A literal implied true when both `cell` and `lit` are; only ever used where the solver
     wants it false, so the one clause suffices."""
     both = ctx.model.new_bool_var(name)
@@ -43,7 +49,8 @@ def _on_and(ctx: ModelContext, cell, lit, name: str):
     return both
 
 
-def _weekly(ctx: ModelContext, b: int, cells: dict, rotation, source: str) -> None:
+def _weekly(ctx: ModelContext, b: int, cells: dict[int, cp_model.IntVar], rotation: Rotation,
+            source: str) -> None:
     on = sum(cells.values())
     weeks = ctx.weeks_of_block[b]
     for w in weeks:
@@ -61,11 +68,12 @@ def _weekly(ctx: ModelContext, b: int, cells: dict, rotation, source: str) -> No
     ctx.require(ctx.model.add(len(weeks) * (on - rotation.min_present) >= sum(counted)), source)
 
 
-def _by_block(ctx: ModelContext, b: int, cells: dict, rotation, source: str) -> None:
+def _by_block(ctx: ModelContext, b: int, cells: dict[int, cp_model.IntVar], rotation: Rotation,
+              source: str) -> None:
     m = rotation.min_present
     on = sum(cells.values())
     weeks = ctx.weeks_of_block[b]
-    pinned: dict[int, list] = {w: [] for w in weeks}
+    pinned: dict[int, list[cp_model.IntVar]] = {w: [] for w in weeks}
     for r, cell in cells.items():
         for w in weeks:
             if (r, w) in ctx.vacation:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from scheduler.schema import AssignRequest, VacationRequest
+from scheduler.sources import source_path
 
 from ..context import ModelContext
 
@@ -18,14 +21,15 @@ def add(ctx: ModelContext) -> None:
     for i, request in enumerate(p.requests):
         r = index[request.resident]
         if isinstance(request, VacationRequest):
-            wanted = [ctx.vacation[r, w] for w in p.request_weeks(request)]
+            wanted: list[cp_model.LiteralT] = [ctx.vacation[r, w]
+                                               for w in p.request_weeks(request)]
         elif isinstance(request, AssignRequest):
             wanted = [ctx.on(r, b, request.target) for b in p.request_blocks(request)]
         else:
             wanted = [ctx.on(r, b, request.target).Not() for b in p.request_blocks(request)]
         if request.hard:
             for lit in wanted:
-                ctx.clause([lit], f"request[{i}]")
+                ctx.clause([lit], source_path("request", i))
         elif request.weight:
             unmet = ctx.model.new_bool_var(f"unmet[{i}]")
             for lit in wanted:

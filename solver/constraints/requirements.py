@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scheduler.program import requirement_bounds
+from scheduler.sources import source_path
 
 from ..context import ModelContext
 
@@ -23,9 +24,9 @@ def add(ctx: ModelContext) -> None:
             count = sum(ctx.on(r, b, requirement.target) for b in ctx.blocks) + done
             if requirement.hard:
                 if low > done:
-                    ctx.require(ctx.model.add(count >= low), f"requirement[{i}]")
+                    ctx.require(ctx.model.add(count >= low), source_path("requirement", i))
                 if high is not None:
-                    ctx.require(ctx.model.add(count <= high), f"requirement[{i}]")
+                    ctx.require(ctx.model.add(count <= high), source_path("requirement", i))
             else:
                 miss = ctx.shortfall(count, low if low > done else None, high,
                                      done + len(ctx.blocks), f"requirement[{i}],{r}")

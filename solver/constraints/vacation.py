@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
+from scheduler.sources import source_path
+
 from ..context import ModelContext
 
 
@@ -15,7 +19,7 @@ def add(ctx: ModelContext) -> None:
         if resident.vacation_weeks is None:
             source = "program.vacation_weeks"
         else:
-            source = f"resident[{r}].vacation_weeks"
+            source = source_path("resident", r, "vacation_weeks")
         per_block = {b: away_in_block(ctx, r, b) for b in ctx.blocks}
         ctx.require(ctx.model.add(sum(per_block.values()) == p.vacation_weeks_of(resident)),
                     source)
@@ -26,10 +30,11 @@ def add(ctx: ModelContext) -> None:
         for i, rotation in enumerate(p.rotations):
             if not rotation.vacation:
                 for b in ctx.blocks:
-                    _no_vacation_on(ctx, r, b, rotation.code, f"rotation[{i}].vacation")
+                    _no_vacation_on(ctx, r, b, rotation.code,
+                                    source_path("rotation", i, "vacation"))
 
 
-def away_in_block(ctx: ModelContext, r: int, b: int):
+def away_in_block(ctx: ModelContext, r: int, b: int) -> cp_model.IntVar:
     """The number of vacation weeks resident r takes in block b (0/1 in the by-block encoding)."""
     return ctx.away[r, b]
 

@@ -3,13 +3,7 @@ them."""
 
 from __future__ import annotations
 
-from program_helpers import make_program, solve_checked
-
-
-def conflict_sources(schedule) -> set[str]:
-    assert schedule.status == "INFEASIBLE"
-    assert not schedule.residents
-    return {c["source"] for c in schedule.conflicts}
+from program_helpers import conflict_sources, make_program, solve_checked
 
 
 def test_every_resident_gets_exactly_one_known_rotation_per_block():

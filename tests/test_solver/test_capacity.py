@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from program_helpers import make_program, solve_checked
+from program_helpers import conflict_sources, make_program, solve_checked
 
 RESIDENTS = """
 [[resident]]
@@ -18,11 +18,6 @@ id = "r3"
 level = "R2"
 track = "IR"
 """
-
-
-def conflict_sources(schedule) -> set[str]:
-    assert schedule.status == "INFEASIBLE"
-    return {c["source"] for c in schedule.conflicts}
 
 
 def counts(schedule, code: str, blocks: int = 12) -> list[int]:

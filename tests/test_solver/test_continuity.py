@@ -3,7 +3,7 @@ changed cell costs `change_weight`, and residents absent from the previous sched
 
 from __future__ import annotations
 
-from program_helpers import HEADER, make_program, solve_checked
+from program_helpers import HEADER, conflict_sources, make_program, solve_checked
 
 from scheduler import Assignment, Schedule
 
@@ -29,11 +29,6 @@ def residents(*ids: str) -> str:
 def previous(**rows: tuple[list[str], list[int]]) -> Schedule:
     return Schedule(program="Test program", status="OPTIMAL",
                     residents={rid: Assignment(list(r), list(w)) for rid, (r, w) in rows.items()})
-
-
-def conflict_sources(schedule) -> set[str]:
-    assert schedule.status == "INFEASIBLE"
-    return {c["source"] for c in schedule.conflicts}
 
 
 def changed(schedule, old: Schedule, rid: str) -> list[int]:

@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-from program_helpers import make_program, solve_checked
-
-ROTATIONS = """
-[[rotation]]
-code = "SICU"
-groups = ["ICU"]
-[[rotation]]
-code = "MICU"
-groups = ["ICU"]
-[[rotation]]
-code = "BODY"
-"""
-
-
-def conflict_sources(schedule) -> set[str]:
-    assert schedule.status == "INFEASIBLE"
-    return {c["source"] for c in schedule.conflicts}
+from program_helpers import ICU_ROTATIONS as ROTATIONS
+from program_helpers import conflict_sources, make_program, solve_checked
 
 
 def residents(*levels: str) -> str:

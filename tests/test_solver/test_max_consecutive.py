@@ -3,27 +3,11 @@ cost weight x (run length - N) per run."""
 
 from __future__ import annotations
 
-from program_helpers import make_program, solve_checked
+from program_helpers import ICU_ROTATIONS as ROTATIONS
+from program_helpers import ONE_R2 as RESIDENT
+from program_helpers import conflict_sources, make_program, solve_checked
 
 from solver.checker import runs
-
-ROTATIONS = """
-[[rotation]]
-code = "SICU"
-groups = ["ICU"]
-[[rotation]]
-code = "MICU"
-groups = ["ICU"]
-[[rotation]]
-code = "BODY"
-"""
-
-RESIDENT = '[[resident]]\nid = "a"\nlevel = "R2"\ntrack = "IR"\n'
-
-
-def conflict_sources(schedule) -> set[str]:
-    assert schedule.status == "INFEASIBLE"
-    return {c["source"] for c in schedule.conflicts}
 
 
 def run_lengths(schedule, rid: str, *codes: str) -> list[int]:

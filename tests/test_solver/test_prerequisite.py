@@ -3,7 +3,7 @@ or with `requires` in the resident's history; soft ones cost weight per target b
 
 from __future__ import annotations
 
-from program_helpers import make_program, solve_checked
+from program_helpers import conflict_sources, make_program, solve_checked
 
 ROTATIONS = """
 [[rotation]]
@@ -17,11 +17,6 @@ code = "BODY"
 [[rotation]]
 code = "NM"
 """
-
-
-def conflict_sources(schedule) -> set[str]:
-    assert schedule.status == "INFEASIBLE"
-    return {c["source"] for c in schedule.conflicts}
 
 
 def resident(rid: str = "a", level: str = "R2", history: str = "") -> str:

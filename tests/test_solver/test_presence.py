@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from program_helpers import HEADER, make_program, solve_checked
-
-
-def conflict_sources(schedule) -> set[str]:
-    assert schedule.status == "INFEASIBLE"
-    return {c["source"] for c in schedule.conflicts}
+from program_helpers import HEADER, conflict_sources, make_program, solve_checked
 
 
 def present_by_week(program, schedule, code: str) -> dict[int, int]:

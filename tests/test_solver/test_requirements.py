@@ -3,7 +3,7 @@ residency (history included); soft ones cost weight x blocks short or over."""
 
 from __future__ import annotations
 
-from program_helpers import make_program, solve_checked
+from program_helpers import conflict_sources, make_program, solve_checked
 
 ROTATIONS = """
 [[rotation]]
@@ -17,11 +17,6 @@ code = "NM"
 [[rotation]]
 code = "BODY"
 """
-
-
-def conflict_sources(schedule) -> set[str]:
-    assert schedule.status == "INFEASIBLE"
-    return {c["source"] for c in schedule.conflicts}
 
 
 def resident(rid: str, level: str = "R2", track: str = "IR", history: str = "") -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from program_helpers import HEADER, make_program, solve_checked
+from program_helpers import HEADER, conflict_sources, make_program, solve_checked
 
 ONE = """
 [[resident]]
@@ -12,11 +12,6 @@ id = "ahmed"
 level = "R2"
 track = "IR"
 """
-
-
-def conflict_sources(schedule) -> set[str]:
-    assert schedule.status == "INFEASIBLE"
-    return {c["source"] for c in schedule.conflicts}
 
 
 def header(vacation_weeks: int, cap: int, calendar: str = "months") -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from web_support import csrf_token, program_id, sign_in, upload
 
 from web.access import EVERYONE, MANAGERS, STAFF
-from web.cases.services import categories, ensure_catalogue
+from web.cases.services import categories
 from web.extensions import db
 from web.models import (
     ROLES,
@@ -148,7 +148,6 @@ def department(app, client, make_user):
         # deleting a requirement or rule: one nothing else depends on (the last ones)
         requirement_id, rule_id = program.requirements[-1].id, program.rules[-1].id
         # a logged case of the linked resident
-        ensure_catalogue(program)
         case = Case(program_id=duke, resident=request.resident, day=date(2027, 8, 2),
                     procedures=[CaseProcedure(type=program_types(program)[0], primary=True)])
         db.session.add(case)

@@ -13,7 +13,7 @@ from web_support import PASSWORD, chief_imports
 
 from web.access import EVERYONE, MANAGERS, STAFF
 from web.accounts import create_token, create_user
-from web.cases.services import categories, ensure_catalogue
+from web.cases.services import categories
 from web.extensions import db
 from web.models import (
     ROLES,
@@ -171,7 +171,6 @@ def every_role(app, tokens):
         job = SolveJob(program_id=pid, state="done", program_toml="")
         db.session.add_all([schedule, job])
         db.session.flush()
-        ensure_catalogue(program)
         picc = next(t for c in categories(program) for t in c.types if t.code == "PICC")
         ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
         case = Case(program_id=pid, resident=ash, day=date.today(), attending=users["faculty"],

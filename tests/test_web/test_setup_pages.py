@@ -186,7 +186,7 @@ def test_deleting_a_resident_takes_their_requests_but_never_their_case_log(app, 
                                                                            make_user):
     from datetime import date
 
-    from web.cases.services import categories, ensure_catalogue
+    from web.cases.services import categories
     from web.models import Case, CaseProcedure, Request
 
     pid = _signed_in_chief(app, client, make_user)
@@ -195,7 +195,6 @@ def test_deleting_a_resident_takes_their_requests_but_never_their_case_log(app, 
         with_requests = next(r for r in program.requests).resident
         asked, asked_key = with_requests.id, with_requests.key
         logger = next(r for r in program.residents if r.id != asked)
-        ensure_catalogue(program)
         first_type = categories(program)[0].types[0]
         db.session.add(Case(program_id=pid, resident=logger, day=date(2027, 8, 2),
                             procedures=[CaseProcedure(type=first_type, primary=True)]))

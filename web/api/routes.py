@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import request, url_for
+from flask import g, request, url_for
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from .. import solving
-from ..access import MANAGERS, STAFF
-from ..accounts import user_for_token
+from ..access import EVERYONE, MANAGERS, STAFF
+from ..accounts import resident_of, user_for_token
 from ..cases import services as cases
 from ..extensions import db
-from ..models import Case, Program, Request, Schedule, SolveJob
+from ..models import Case, Program, Request, Resident, Schedule, SolveJob
 from ..requests import services as requests
 from ..schedules.services import latest_published
+from ..transaction import in_one_transaction
 from .schemas import (
     CaseSchema,
     DecisionSchema,
@@ -58,17 +59,32 @@ def _program(program_id: int, *roles: str):
 
 def allowed(*roles: str):
     """Check the token and the role before the request body is even read, so a caller who
-    may not do something learns nothing more than 401, 404 or 403."""
+    may not do something learns nothing more than 401, 404 or 403; keep the user, program
+    and roles for the view (`_resolved`), and run it in the request's one transaction."""
 
     def decorate(view):
         @wraps(view)
         def guarded(*args, **kwargs):
-            _program(kwargs["program_id"], *roles)
-            return view(*args, **kwargs)
+            g.api_user, g.program, g.roles = _program(kwargs["program_id"], *roles)
+            return in_one_transaction(view)(*args, **kwargs)
 
         return guarded
 
     return decorate
+
+
+def _resolved():
+    """(user, program, roles held) as the guard resolved them for this request."""
+    return g.api_user, g.program, g.roles
+
+
+def _linked_resident(user, program) -> Resident:
+    """The resident the caller's account is linked to in the program; 409 without one."""
+    resident = resident_of(user, program)
+    if resident is None:
+        abort(409, message="your account is not linked to a resident of this program")
+        raise AssertionError("abort returned")
+    return resident
 
 
 def _row(model, program, row_id: int):
@@ -101,29 +117,32 @@ def _program_view(program, roles) -> dict:
 
 
 @blp.get("/programs/<int:program_id>")
+@allowed(*EVERYONE)
 @blp.response(200, ProgramSchema)
 def program(program_id: int):
     """One program's year settings, and your roles in it."""
-    _user_, found, held = _program(program_id)
+    _user_, found, held = _resolved()
     return _program_view(found, held)
 
 
 @blp.get("/programs/<int:program_id>/residents")
+@allowed(*STAFF)
 @blp.response(200, ResidentSchema(many=True))
 def residents(program_id: int):
     """The program's residents (staff only)."""
-    _u, found, _h = _program(program_id, *STAFF)
+    _u, found, _h = _resolved()
     return found.residents
 
 
 @blp.get("/programs/<int:program_id>/requests")
+@allowed(*EVERYONE)
 @blp.response(200, RequestSchema(many=True))
 def list_requests(program_id: int):
     """Every request (staff), or your own (residents)."""
-    user, found, held = _program(program_id)
+    user, found, held = _resolved()
     if held & set(STAFF):
         return found.requests
-    mine = requests.resident_of(user, found)
+    mine = resident_of(user, found)
     return [r for r in found.requests if mine is not None and r.resident_id == mine.id]
 
 
@@ -134,17 +153,16 @@ def list_requests(program_id: int):
 @blp.alt_response(422, schema=None, description="the request is incomplete or not valid")
 def new_request(data, program_id: int):
     """Send a request as the resident your account is linked to."""
-    user, found, _h = _program(program_id, "resident")
-    resident = requests.resident_of(user, found)
-    if resident is None or found.year_start is None:
-        abort(409, message="your account is not linked to a resident of this program")
+    user, found, _h = _resolved()
+    resident = _linked_resident(user, found)
+    if found.year_start is None:
+        abort(409, message="the program's year is not set up yet")
     from flask import current_app
 
     outcome = requests.submit(found, resident, data,
                               int(current_app.config["REQUEST_WEIGHT_BUDGET"]))
     if not outcome.ok:
         abort(422, **_outcome_errors(outcome))
-    db.session.commit()
     return db.session.scalar(select(Request).where(Request.resident_id == resident.id)
                              .order_by(Request.id.desc()).limit(1))
 
@@ -155,20 +173,20 @@ def new_request(data, program_id: int):
 @blp.response(200, RequestSchema)
 def decide(data, program_id: int, request_id: int):
     """Approve (hard), keep as a wish (soft) or decline (with a reason) a request."""
-    user, found, _h = _program(program_id, *MANAGERS)
+    user, found, _h = _resolved()
     row = _row(Request, found, request_id)
     outcome = requests.decide(found, row, data["decision"], data["reason"], user)
     if not outcome.ok:
         abort(422, **_outcome_errors(outcome))
-    db.session.commit()
     return row
 
 
 @blp.get("/programs/<int:program_id>/schedules")
+@allowed(*STAFF)
 @blp.response(200, ScheduleSummarySchema(many=True))
 def schedules(program_id: int):
     """Published versions (staff) and drafts (those who can publish)."""
-    _u, found, held = _program(program_id, *STAFF)
+    _u, found, held = _resolved()
     query = select(Schedule).where(Schedule.program_id == found.id)
     if not held & set(MANAGERS):
         query = query.where(Schedule.state == "published")
@@ -176,10 +194,11 @@ def schedules(program_id: int):
 
 
 @blp.get("/programs/<int:program_id>/schedules/<int:schedule_id>")
+@allowed(*STAFF)
 @blp.response(200, ScheduleSchema)
 def schedule(program_id: int, schedule_id: int):
     """One schedule, with its schedule file."""
-    _u, found, held = _program(program_id, *STAFF)
+    _u, found, held = _resolved()
     row = _row(Schedule, found, schedule_id)
     if row.state == "draft" and not held & set(MANAGERS):
         abort(403, message="drafts are visible to those who can publish")
@@ -187,10 +206,11 @@ def schedule(program_id: int, schedule_id: int):
 
 
 @blp.get("/programs/<int:program_id>/schedules/published")
+@allowed(*STAFF)
 @blp.response(200, ScheduleSchema)
 def published(program_id: int):
     """The latest published version."""
-    _u, found, _h = _program(program_id, *STAFF)
+    _u, found, _h = _resolved()
     row = latest_published(found)
     if row is None:
         abort(404, message="nothing is published yet")
@@ -203,7 +223,7 @@ def published(program_id: int):
 @blp.response(202, SolveJobSchema)
 def start_solve(data, program_id: int):
     """Start a solve (it runs in a worker); poll the job for progress and the answer."""
-    user, found, _h = _program(program_id, *MANAGERS)
+    user, found, _h = _resolved()
     previous = latest_published(found) if data["freeze_through"] else None
     if data["freeze_through"] and previous is None:
         abort(409, message="re-solving mid-year needs a published schedule")
@@ -211,43 +231,44 @@ def start_solve(data, program_id: int):
         job = solving.start(found, user, float(data["time_limit"]), previous=previous,
                             freeze_through=data["freeze_through"])
     except solving.SolveError as exc:
-        db.session.rollback()
         abort(409, message=str(exc))
     return job, 202, {"Location": url_for("api.solve_job", program_id=found.id,
                                           job_id=job.id)}
 
 
 @blp.get("/programs/<int:program_id>/solve-jobs/<int:job_id>")
+@allowed(*MANAGERS)
 @blp.response(200, SolveJobSchema)
 def solve_job(program_id: int, job_id: int):
     """A solve job: state, progress, and its draft or conflicts when finished."""
-    _u, found, _h = _program(program_id, *MANAGERS)
+    _u, found, _h = _resolved()
     row = _row(SolveJob, found, job_id)
     solving.reap(row)
     return row
 
 
 @blp.post("/programs/<int:program_id>/solve-jobs/<int:job_id>/cancel")
+@allowed(*MANAGERS)
 @blp.response(200, SolveJobSchema)
 def cancel_solve(program_id: int, job_id: int):
     """Stop a solve; the best schedule found so far is kept as a draft."""
-    _u, found, _h = _program(program_id, *MANAGERS)
+    _u, found, _h = _resolved()
     row = _row(SolveJob, found, job_id)
     solving.cancel(row)
-    db.session.commit()
     return row
 
 
 # -- case logs ------------------------------------------------------------------------------
 
 @blp.get("/programs/<int:program_id>/cases")
+@allowed(*EVERYONE)
 @blp.response(200, CaseSchema(many=True))
 def list_cases(program_id: int):
     """Your cases (residents), or every case of the program (staff); newest first."""
-    user, found, held = _program(program_id)
+    user, found, held = _resolved()
     query = select(Case).where(Case.program_id == found.id)
     if not held & set(STAFF):
-        mine = requests.resident_of(user, found)
+        mine = resident_of(user, found)
         query = query.where(Case.resident_id == (mine.id if mine else -1))
     return db.session.scalars(query.order_by(Case.day.desc(), Case.id.desc())
                               .limit(500)).all()
@@ -259,29 +280,25 @@ def list_cases(program_id: int):
 @blp.response(201, CaseSchema)
 def new_case(data, program_id: int):
     """Log a case as the resident your account is linked to."""
-    user, found, _h = _program(program_id, "resident")
-    resident = requests.resident_of(user, found)
-    if resident is None:
-        abort(409, message="your account is not linked to a resident of this program")
-    cases.ensure_catalogue(found)
+    user, found, _h = _resolved()
+    resident = _linked_resident(user, found)
     types = {t.code: t.id for c in cases.categories(found) for t in c.types}
     unknown = [c for c in [data["primary"], *data["others"]] if c not in types]
     if unknown:
         abort(422, errors={"procedures": [f"unknown procedure type(s): {', '.join(unknown)}"]})
     attending = 0
     if data["attending"]:
-        match = next((u for u in cases.attendings(found)
+        match = next((u for u in cases.attendings(found, resident)
                       if u.email == data["attending"].lower()), None)
         if match is None:
             abort(422, errors={"attending": ["not one of the program's faculty"]})
+            raise AssertionError("abort returned")
         attending = match.id
     form = {**data, "primary": types[data["primary"]],
             "others": [types[c] for c in data["others"]], "attending": attending}
     case, outcome = cases.log_case(found, resident, form)
     if not outcome.ok:
-        db.session.rollback()
         abort(422, **_outcome_errors(outcome))
-    db.session.commit()
     return case
 
 
@@ -291,27 +308,23 @@ def new_case(data, program_id: int):
 @blp.response(200, CaseSchema)
 def verify_case(data, program_id: int, case_id: int):
     """Verify a case, or return it with a comment (its named attending only)."""
-    user, found, _h = _program(program_id, *STAFF)
+    user, found, _h = _resolved()
     case = _row(Case, found, case_id)
     if case.attending_id != user.id:
         abort(403, message="only the case's attending can verify it")
     outcome = cases.verify(case, user, data["verified"], data["comment"])
     if not outcome.ok:
         abort(422, **_outcome_errors(outcome))
-    db.session.commit()
     return case
 
 
 @blp.get("/programs/<int:program_id>/progress")
+@allowed("resident")
 @blp.response(200, MeasureSchema(many=True))
 def my_progress(program_id: int):
     """Your progress against the program's targets (residents)."""
-    user, found, _h = _program(program_id, "resident")
-    resident = requests.resident_of(user, found)
-    if resident is None:
-        abort(409, message="your account is not linked to a resident of this program")
-    cases.ensure_catalogue(found)
-    db.session.commit()
+    user, found, _h = _resolved()
+    resident = _linked_resident(user, found)
     view = cases.resident_view(found, resident)
     paced = {p.target.name: p for p in view["projections"]}
     return [{"target": m.target, "done": m.done, "met": m.met,

@@ -7,6 +7,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from scheduler.calendar import MAX_BLOCKS
+
 NO_NUL = validate.Regexp(r"^[^\x00]*$", error="text cannot contain a NUL character")
 
 
@@ -67,7 +69,7 @@ class NewRequestSchema(RequestSchema):
                         metadata={"description": "vacation: week numbers of the year"})
     target = Text(load_default="", metadata={"description": "assign/avoid: a rotation "
                                                             "code or group name"})
-    blocks = fields.List(fields.Int(validate=validate.Range(1, 13)), load_default=list)
+    blocks = fields.List(fields.Int(validate=validate.Range(1, MAX_BLOCKS)), load_default=list)
 
 
 class DecisionSchema(Schema):

@@ -8,7 +8,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
-from ..extensions import db, limiter
+from ..extensions import limiter
+from ..transaction import in_one_transaction
 from . import bp
 from .forms import LoginForm, PasswordForm
 
@@ -50,6 +51,7 @@ def login():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@in_one_transaction
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                key_func=lambda: f"password:{current_user.id}", deduct_when=_failed)
 def change_password():
@@ -58,10 +60,8 @@ def change_password():
         try:
             accounts.change_password(current_user, form.current.data, form.new.data)
         except accounts.AccountError as exc:
-            db.session.rollback()
             form.current.errors.append(str(exc))
         else:
-            db.session.commit()
             flash("Password changed.", "info")
             return redirect(url_for("auth.home"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200

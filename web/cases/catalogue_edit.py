@@ -13,12 +13,13 @@ may count an empty category.
 
 The running tallies count cases per category and per kind, so a change that moves cases
 between them (a procedure type moved to another category, a category's kind or code
-changed) rebuilds the program's tally. Plain functions: they flush, the views commit.
+changed) rebuilds the program's tally. Plain functions: they flush; the request commits.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ from caselog import Catalogue, Category, Target
 from ..entries import Outcome, split_list, text
 from ..extensions import db
 from ..models import Case, CaseProcedure, CaseTarget, ProcedureCategory, ProcedureType, Program
+from ..transaction import kept_if_ok
 from . import tally
 from .services import categories
 
@@ -129,7 +131,7 @@ def _problems(cats: list[_Category], targets: list[_Target]) -> list[_Problem]:
     return found
 
 
-def _placed(problem: dict[str, Any], shown: list[_Category], targets: list[_Target],
+def _placed(problem: Mapping[str, Any], shown: list[_Category], targets: list[_Target],
             cats: list[_Category], owners: dict[str, list[_Entry]]) -> _Problem:
     """A pydantic error of the whole catalogue: the entry it is about, the field, words."""
     loc = problem["loc"]
@@ -158,12 +160,13 @@ def _placed(problem: dict[str, Any], shown: list[_Category], targets: list[_Targ
                        "an empty category")
         else:
             message = f"there is no category {code} in the catalogue"
-        return _Problem([t for t in targets if t.entry.get("name") == unknown.group(1)][:1],
+        named: list[_Entry] = [t for t in targets if t.entry.get("name") == unknown.group(1)]
+        return _Problem(named[:1],
                         "category", message)
     return _Problem([], "", message)
 
 
-def _words(problem: dict[str, Any], name: str) -> str:
+def _words(problem: Mapping[str, Any], name: str) -> str:
     """A pydantic error in plain words."""
     kind, ctx, value = problem["type"], problem.get("ctx") or {}, problem.get("input")
     if kind == "string_pattern_mismatch":
@@ -220,6 +223,7 @@ def _refused(message: str) -> Outcome:
 
 # --- categories ---------------------------------------------------------------------------
 
+@kept_if_ok
 def save_category(program: Program, row: ProcedureCategory | None,
                   data: dict[str, Any]) -> Outcome:
     """Add a category or change one: its code (unique among every code of the catalogue,
@@ -250,13 +254,15 @@ def save_category(program: Program, row: ProcedureCategory | None,
         db.session.add(row)
     row.code, row.name, row.kind = code, name, kind
     for target in moved_targets:
-        target.row.entry = target.entry
+        if target.row is not None:
+            target.row.entry = target.entry
     db.session.flush()
     if recount:
         tally.rebuild(program)
     return outcome
 
 
+@kept_if_ok
 def delete_category(program: Program, row: ProcedureCategory) -> Outcome:
     """Delete a category, only once it has no procedure types (move or delete them first)
     and no target counts it. Flushes."""
@@ -289,6 +295,7 @@ def parse_cpt(value: str | list[str] | None) -> list[str]:
     return found
 
 
+@kept_if_ok
 def save_type(program: Program, row: ProcedureType | None, data: dict[str, Any]) -> Outcome:
     """Add a procedure type or change one: code (unique among every code of the catalogue),
     name, category, and CPT codes (optional; five characters each, e.g. 36556 or 0075T).
@@ -317,11 +324,13 @@ def save_type(program: Program, row: ProcedureType | None, data: dict[str, Any])
         return outcome
     position = _after([t.row.position for t in home.types if t.row is not None
                        and t.row is not row])
+    category = home.row
+    assert category is not None  # `home` was found among the stored categories
     if row is None:
         row = ProcedureType(program_id=program.id, position=position)
-        home.row.types.append(row)
+        category.types.append(row)
     elif moved:
-        row.category, row.position = home.row, position
+        row.category, row.position = category, position
     row.code, row.name, row.cpt = code, name, cpt
     db.session.flush()
     if moved:
@@ -343,6 +352,7 @@ def cases_per_type(program: Program) -> dict[int, int]:
         .where(Case.program_id == program.id).group_by(CaseProcedure.type_id)).all())
 
 
+@kept_if_ok
 def delete_type(program: Program, row: ProcedureType) -> Outcome:
     """Delete a procedure type no logged case names (a used one stays: rename it or move it
     instead), unless a target counts its category and it is the category's last type.
@@ -374,6 +384,7 @@ def target_entry(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in entry.items() if value is not None}
 
 
+@kept_if_ok
 def save_target(program: Program, row: CaseTarget | None, data: dict[str, Any]) -> Outcome:
     """Add a target or change one: `count` cases — of all categories, of one kind, or of one
     category (not both) — for some of the program's tracks (all when none are named; a
@@ -408,6 +419,7 @@ def save_target(program: Program, row: CaseTarget | None, data: dict[str, Any]) 
     return outcome
 
 
+@kept_if_ok
 def delete_target(program: Program, row: CaseTarget) -> Outcome:
     """Delete a target: residents are no longer measured against it (counts are kept).
     Flushes."""

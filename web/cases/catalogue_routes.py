@@ -23,7 +23,6 @@ def _back(program):
 def _saved(form, outcome, message: str, program):
     """After a save: commit and go back to the catalogue, or put the errors on the form."""
     if outcome.ok:
-        db.session.commit()
         flash(message, "info")
         return _back(program)
     show_errors(form, outcome)
@@ -33,7 +32,6 @@ def _saved(form, outcome, message: str, program):
 def _deleted(outcome, message: str, program):
     """After a delete: commit, or say why the entry stays; back to the catalogue."""
     if outcome.ok:
-        db.session.commit()
         flash(message, "info")
     else:
         show_errors(None, outcome)
@@ -41,7 +39,6 @@ def _deleted(outcome, message: str, program):
 
 
 def _form_page(program, form, what: str, row=None, delete_url: str | None = None):
-    db.session.commit()   # the catalogue, if it was just created
     return render_template("cases/catalogue_form.html", program=program, form=form, what=what,
                            row=row, delete_url=delete_url)
 
@@ -50,8 +47,6 @@ def _form_page(program, form, what: str, row=None, delete_url: str | None = None
 @program_page(*STAFF)
 def catalogue(program):
     """The categories with their procedure types, and the targets in words."""
-    services.ensure_catalogue(program)
-    db.session.commit()
     cats = services.categories(program)
     names = {c.code: c.name for c in cats}
     rows = db.session.scalars(select(CaseTarget).where(
@@ -72,7 +67,6 @@ def catalogue(program):
 @bp.route("/case-logs/catalogue/categories/<int:category_id>", methods=["GET", "POST"])
 @program_page(*MANAGERS)
 def edit_category(program, category_id: int | None = None):
-    services.ensure_catalogue(program)
     row = owned(ProcedureCategory, program, category_id) if category_id else None
     form = CategoryForm(obj=row)
     if form.validate_on_submit():
@@ -100,7 +94,6 @@ def delete_category(program, category_id: int):
 @bp.route("/case-logs/catalogue/types/<int:type_id>", methods=["GET", "POST"])
 @program_page(*MANAGERS)
 def edit_type(program, type_id: int | None = None):
-    services.ensure_catalogue(program)
     row = owned(ProcedureType, program, type_id) if type_id else None
     form = ProcedureTypeForm(obj=row).for_program(services.categories(program))
     if not form.is_submitted():
@@ -134,7 +127,6 @@ def delete_type(program, type_id: int):
 @bp.route("/case-logs/catalogue/targets/<int:target_id>", methods=["GET", "POST"])
 @program_page(*MANAGERS)
 def edit_target(program, target_id: int | None = None):
-    services.ensure_catalogue(program)
     row = owned(CaseTarget, program, target_id) if target_id else None
     data = None
     if row is not None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 
 from ..access import program_page
-from ..extensions import db
 from . import bp, favourites
 from .forms import FavouriteForm
 from .routes import _resident
@@ -37,7 +36,6 @@ def save_favourite(program):
     favourite, outcome = favourites.save(program, resident, form.data)
     if not outcome.ok:
         return _refused(program, outcome.field_errors)
-    db.session.commit()
     flash(f"Saved as favourite “{favourite.name}”.", "info")
     return _mine(program)
 
@@ -51,6 +49,5 @@ def delete_favourite(program, favourite_id: int):
     favourite = favourites.owned(resident, favourite_id)
     name = favourite.name
     favourites.delete(favourite)
-    db.session.commit()
     flash(f"Favourite “{name}” deleted.", "info")
     return _mine(program)

@@ -1,7 +1,7 @@
 """A resident's favourite cases: a routine case (procedures, role, attending, site) saved under
 a name, to log again in one tap. A favourite never holds a patient reference, notes or
 complications: those belong to one case. Each resident sees and uses only their own.
-Plain functions: they flush, the views commit.
+Plain functions: they flush; the request commits (`web.transaction`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from ..entries import Outcome, text
 from ..extensions import db
 from ..models import CaseFavourite, Program, Resident
 from ..models.cases import CASE_ROLES
+from ..transaction import kept_if_ok
 from .services import attendings, categories, last_case
 
 
@@ -32,6 +33,7 @@ def owned(resident: Resident, favourite_id: int) -> CaseFavourite:
     return favourite
 
 
+@kept_if_ok
 def save(program: Program, resident: Resident, data: dict[str, Any]) -> tuple[
         CaseFavourite | None, Outcome]:
     """Save the case being logged — or, when no primary procedure is chosen yet, the
@@ -60,7 +62,8 @@ def save(program: Program, resident: Resident, data: dict[str, Any]) -> tuple[
     if role not in CASE_ROLES:
         errors.setdefault("", []).append(f"Unknown role '{role}'.")
     attending = values.get("attending") or None
-    if attending is not None and attending not in {u.id for u in attendings(program)}:
+    if attending is not None and attending not in {
+            u.id for u in attendings(program, resident)}:
         errors.setdefault("", []).append("Choose one of the program's faculty as attending.")
     if errors:
         return None, Outcome(field_errors=errors)

@@ -28,12 +28,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from caselog import reference_problem
 
-from .. import bulk
+from .. import audit, bulk
 from ..extensions import db
-from ..models import Case, CaseProcedure, Program, Resident
+from ..models import Case, CaseProcedure, Program, Resident, User
 from ..models.cases import CASE_ROLES, COMPLICATIONS
-from ..models.columns import now
+from ..models.columns import now, table_of
 from ..spreadsheets import csv_row, imported_text
+from ..transaction import kept_if_ok
 from . import services, tally
 
 MAX_ROWS = 200_000
@@ -201,17 +202,25 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str], list[str]]:
     return found, ignored, problems
 
 
+@kept_if_ok
 def import_cases(program: Program, filename: str, data: bytes, *,
-                 resident: Resident | None = None, may_verify: bool = False) -> CaseImport:
+                 resident: Resident | None = None, may_verify: bool = False,
+                 actor: User | None = None) -> CaseImport:
     """Add a file's cases to the program. With `resident` every row is that resident's (a
     `resident` column, if any, must name them); otherwise the column says whose each row is.
     `may_verify`: a `status` column of 'verified' is honoured (program staff moving records
-    from another system); otherwise imported cases wait for their attending. Flushes."""
+    from another system); otherwise imported cases wait for their attending, and the audit
+    log records who imported cases as verified (`actor`). All or nothing. Flushes."""
     try:
         header, rows = read_table(filename, data)
-        return _import_rows(program, header, rows, resident, may_verify)
+        result = _import_rows(program, header, rows, resident, may_verify)
     except UnreadableFile as exc:   # also while reading the rows, which come one by one
         return CaseImport(errors=[str(exc)])
+    if result.ok and result.verified:
+        audit.record("case.verified", program=program, actor=actor,
+                     subject=f"{result.verified} imported case(s) from {filename}",
+                     imported=result.verified)
+    return result
 
 
 def _import_rows(program: Program, header: list[str], rows: Iterator[list[Any]],
@@ -248,7 +257,6 @@ class _RowReader:
     """Checks one row at a time against the program; gives a case's row for the database."""
 
     def __init__(self, program: Program, resident: Resident | None, may_verify: bool):
-        services.ensure_catalogue(program)
         self.program, self.resident, self.may_verify = program, resident, may_verify
         self.look = _Lookups(program)
         self.rotation_on = services.rotation_finder(program)
@@ -286,6 +294,8 @@ class _RowReader:
             if attending is None:
                 wrong.append(f"attending: '{row['attending']}' is not one of the program's "
                              "faculty (use their name or e-mail)")
+            elif who is not None and attending == who.user_id:
+                wrong.append("attending: a resident cannot be the attending of their own case")
         complications = row.get("complications", "").lower() or "none"
         if complications not in COMPLICATIONS:
             wrong.append(f"complications: '{complications}' is not one of "
@@ -361,9 +371,10 @@ def _add(program: Program, cases: list[dict[str, Any]], procedures: list[tuple[i
     if bulk.copies(len(cases)):
         added = _add_by_copy(cases, procedures)
     else:
-        ids = dict(bulk.insert(Case.__table__, cases, key=("program_id", "import_key"),
-                               returning=("import_key", "id")))
-        bulk.insert(CaseProcedure.__table__, [
+        ids: dict[str, int] = dict(bulk.insert(table_of(Case), cases,
+                                               key=("program_id", "import_key"),
+                                               returning=("import_key", "id")))
+        bulk.insert(table_of(CaseProcedure), [
             {"case_id": ids[c["import_key"]], "type_id": type_id, "primary": i == 0}
             for c, types in zip(cases, procedures, strict=True) if c["import_key"] in ids
             for i, type_id in enumerate(types)])

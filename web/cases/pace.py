@@ -13,13 +13,15 @@ from datetime import date
 from sqlalchemy import func, select
 
 from caselog.pace import DAYS_PER_MONTH, Projection, Rates, Stint, project, rates_from
-from caselog.progress import Measure
+from caselog.progress import ALL, Measure
+from caselog.training import graduation as graduation_day
+from scheduler.calendar import BLOCK_DAYS
+from scheduler.program import admits
+from scheduler.schedule import as_file
 
 from ..extensions import db
 from ..models import CaseTally, Program, Resident
-from ..schedules.grid import as_file
 from ..schedules.services import latest_published
-from . import services
 
 
 def program_rates(program: Program) -> Rates:
@@ -30,9 +32,9 @@ def program_rates(program: Program) -> Rates:
     if not program.count_unverified:
         counted = counted.where(CaseTally.verified.is_(True))
     spent = (select(CaseTally.resident_id, CaseTally.month, CaseTally.rotation)
-             .where(CaseTally.program_id == program.id, CaseTally.measure == "*")
+             .where(CaseTally.program_id == program.id, CaseTally.measure == ALL)
              .distinct().subquery())
-    months = dict(db.session.execute(select(spent.c.rotation, func.count())
+    months: dict[str, int] = dict(db.session.execute(select(spent.c.rotation, func.count())
                                       .group_by(spent.c.rotation)).all())
     return rates_from({(r, k): int(n) for r, k, n in db.session.execute(counted)}, months)
 
@@ -46,8 +48,14 @@ def _first_months(program: Program) -> dict[int, date]:
 def _allowed(program: Program, resident: Resident) -> set[str]:
     """The rotations the resident may be assigned to (their levels and tracks admit them)."""
     return {r.code for r in program.rotations
-            if (r.levels is None or resident.level in r.levels)
-            and (r.tracks is None or resident.track in r.tracks)}
+            if admits(r.levels, r.tracks, resident.level, resident.track)}
+
+
+def graduation(program: Program, resident: Resident) -> date | None:
+    """The last day of the resident's final year (`caselog.training.graduation`)."""
+    if program.year_start is None:
+        return None
+    return graduation_day(program.year_calendar.year_end, program.levels, resident.level)
 
 
 def projections(program: Program, residents: list[Resident],
@@ -60,13 +68,13 @@ def projections(program: Program, residents: list[Resident],
     published = latest_published(program)
     rows = as_file(published.data).residents if published is not None else {}
     calendar = program.year_calendar if program.year_start is not None else None
-    block_months = 1.0 if program.calendar == "months" else 28 / DAYS_PER_MONTH
+    block_months = 1.0 if program.calendar == "months" else BLOCK_DAYS / DAYS_PER_MONTH
     mine: dict[int, dict[str, int]] = {}
     for (resident_id, key), n in totals.items():
         mine.setdefault(resident_id, {})[key] = n
     found: dict[int, list[Projection]] = {}
     for resident in residents:
-        graduation = services.graduation(program, resident)
+        graduates = graduation(program, resident)
         ahead: list[Stint] = []
         after_from = today
         row = rows.get(resident.key)
@@ -77,8 +85,8 @@ def projections(program: Program, residents: list[Resident],
                     ahead.append(Stint(rotation, ((block.end - start).days + 1)
                                        / DAYS_PER_MONTH))
             after_from = max(today, calendar.year_end)
-        months_after = ((graduation - after_from).days / DAYS_PER_MONTH
-                        if graduation is not None else 0.0)
+        months_after = ((graduates - after_from).days / DAYS_PER_MONTH
+                        if graduates is not None else 0.0)
         since = first.get(resident.id)
         elapsed = ((today - since).days + 1) / DAYS_PER_MONTH if since else 0.0
         own = {key: n / elapsed for key, n in mine.get(resident.id, {}).items()
@@ -86,5 +94,5 @@ def projections(program: Program, residents: list[Resident],
         allowed = _allowed(program, resident)
         found[resident.id] = [p for m in measures.get(resident.id, [])
                               if (p := project(m, rates, ahead, months_after, own,
-                                               graduation, allowed, block_months))]
+                                               graduates, allowed, block_months))]
     return found

@@ -9,11 +9,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import audit
 from ..access import MANAGERS, STAFF, can, program_page
+from ..accounts import resident_of
+from ..downloads import attachment
 from ..extensions import db
 from ..models import Case, CaseProcedure
-from ..requests.services import resident_of
 from ..views import owned, show_errors
 from . import bp, favourites, imports, services
 from .forms import CaseForm, CaseImportForm, FavouriteForm, VerifyForm
@@ -38,8 +38,8 @@ def my_cases(program):
     resident = _resident(program)
     if resident is None:
         return render_template("cases/mine.html", program=program, resident=None)
-    services.ensure_catalogue(program)
-    form = CaseForm().for_program(services.categories(program), services.attendings(program))
+    form = CaseForm().for_program(services.categories(program),
+                                  services.attendings(program, resident))
     last = services.last_case(resident)
     if request.method == "GET" and request.args.get("favourite"):
         chosen = favourites.owned(resident, request.args.get("favourite", 0, type=int))
@@ -52,7 +52,6 @@ def my_cases(program):
     if form.validate_on_submit():
         case, outcome = services.log_case(program, resident, form.data)
         if outcome.ok:
-            db.session.commit()
             twins = services.duplicates(case)
             flash(f"Case logged{f' on {case.rotation}' if case.rotation else ''}.", "info")
             if twins:
@@ -60,7 +59,6 @@ def my_cases(program):
                       "twice?", "error")
             return redirect(url_for("cases.my_cases", program_id=program.id))
         show_errors(form, outcome)
-    db.session.commit()  # the catalogue, if it was just created
     cases = db.session.scalars(select(Case).where(Case.resident_id == resident.id)
                                .options(*CASE_ROWS)
                                .order_by(Case.day.desc(), Case.id.desc()).limit(50)).all()
@@ -75,8 +73,6 @@ def my_progress(program):
     resident = _resident(program)
     if resident is None:
         return render_template("cases/progress.html", program=program, measures=[])
-    services.ensure_catalogue(program)
-    db.session.commit()
     return render_template("cases/progress.html", program=program, resident=resident,
                            **services.resident_view(program, resident))
 
@@ -102,7 +98,6 @@ def verify(program, case_id: int):
     outcome = services.verify(case, current_user, request.form.get("action") == "verify",
                               form.comment.data or "")
     if outcome.ok:
-        db.session.commit()
         flash("Case verified." if case.state == "verified" else "Case returned.", "info")
     else:
         show_errors(None, outcome)
@@ -113,8 +108,6 @@ def verify(program, case_id: int):
 @program_page(*STAFF)
 def overview(program):
     """The program director's dashboard: who logged what, and who is behind."""
-    services.ensure_catalogue(program)
-    db.session.commit()
     return render_template("cases/dashboard.html", program=program,
                            board=services.dashboard(program))
 
@@ -134,15 +127,10 @@ def _run_import(program, resident, form):
     upload = form.file.data
     result = imports.import_cases(program, upload.filename or "", upload.read(),
                                   resident=resident,
-                                  may_verify=resident is None and can(*VERIFYING_IMPORTERS))
+                                  may_verify=resident is None and can(*VERIFYING_IMPORTERS),
+                                  actor=current_user)
     if not result.ok:
-        db.session.rollback()
         return _import_page(program, resident, form, result, 422)
-    if result.verified:
-        audit.record("case.verified", program=program, actor=current_user,
-                     subject=f"{result.verified} imported case(s) from {upload.filename}",
-                     imported=result.verified)
-    db.session.commit()
     flash(f"Imported {result.added} case(s)" + (
         f"; {result.already} row(s) were already imported and were skipped"
         if result.already else "") + ".", "info")
@@ -172,7 +160,7 @@ def import_program(program):
 
 def _csv(text: str, name: str) -> Response:
     return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": attachment(name)})
 
 
 @bp.get("/my/cases/acgme.csv")
@@ -200,7 +188,6 @@ def mark_entered(program):
     ids = [int(i) for i in request.form.getlist("case") if i.isdigit()]
     entered = request.form.get("action") != "unmark"
     marked = imports.mark_entered(program, resident, ids, entered)
-    db.session.commit()
     flash(f"{marked} case(s) marked as {'entered' if entered else 'not entered'} in ACGME.",
           "info")
     return redirect(url_for("cases.my_cases", program_id=program.id))
@@ -225,7 +212,6 @@ def deficit_wishes(program):
         outcome = wishes.add_wishes(program, picks, int(weight) if weight.isdigit() else 0,
                                     current_user)
         if outcome.ok:
-            db.session.commit()
             flash(f"{len(picks)} wish(es) added; edit or decline them on the requests page "
                   "before solving.", "info")
             return redirect(url_for("requests.all_requests", program_id=program.id))

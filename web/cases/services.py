@@ -15,12 +15,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from caselog import Catalogue, Measure, Target, load_default, reference_hash, reference_problem
+from caselog import Catalogue, Measure, Target, reference_hash, reference_problem
 from caselog.catalogue import Category
 from caselog.catalogue import ProcedureType as TypeEntry
-from caselog.progress import ALL, best_window, in_period, measure_key
+from caselog.progress import ALL, best_window, category_key, in_period, measure_key
+from scheduler.schedule import as_file
 
-from .. import audit
+from .. import audit, charts
 from ..entries import Outcome
 from ..extensions import db
 from ..models import (
@@ -29,36 +30,17 @@ from ..models import (
     CaseTarget,
     Membership,
     ProcedureCategory,
-    ProcedureType,
     Program,
     Resident,
     User,
 )
 from ..models.columns import now
-from ..schedules.grid import as_file
 from ..schedules.services import latest_published
+from ..transaction import kept_if_ok
 from . import pace, tally
+from .pace import graduation
 
 EARLIEST_DAYS = 6 * 366   # a residency's worth of days back
-
-
-def ensure_catalogue(program: Program) -> None:
-    """Give a program the default catalogue and targets the first time it needs them."""
-    if db.session.scalar(select(ProcedureCategory.id).where(
-            ProcedureCategory.program_id == program.id).limit(1)) is not None:
-        return
-    default = load_default()
-    for i, category in enumerate(default.category):
-        row = ProcedureCategory(program_id=program.id, position=i, code=category.code,
-                                name=category.name, kind=category.kind)
-        row.types = [ProcedureType(program_id=program.id, position=j, code=p.code,
-                                   name=p.name, cpt=list(p.cpt))
-                     for j, p in enumerate(category.procedures)]
-        db.session.add(row)
-    for i, target in enumerate(default.target):
-        db.session.add(CaseTarget(program_id=program.id, position=i,
-                                  entry=target.model_dump(exclude_defaults=True)))
-    db.session.flush()
 
 
 def categories(program: Program) -> list[ProcedureCategory]:
@@ -70,7 +52,9 @@ def categories(program: Program) -> list[ProcedureCategory]:
 
 def catalogue_of(program: Program) -> Catalogue:
     """The program's catalogue and targets, as the domain package reads them."""
-    cats = [Category(code=c.code, name=c.name, kind=c.kind, procedures=[
+    cats = [Category(code=c.code, name=c.name,
+                     kind=c.kind,  # type: ignore[arg-type]  # the database checks it
+                     procedures=[
         TypeEntry(code=t.code, name=t.name, cpt=list(t.cpt)) for t in c.types])
         for c in categories(program) if c.types]
     targets = [Target.model_validate(t.entry) for t in db.session.scalars(
@@ -79,11 +63,15 @@ def catalogue_of(program: Program) -> Catalogue:
     return Catalogue(category=cats, target=targets)
 
 
-def attendings(program: Program) -> list[User]:
-    """The program's faculty, whom cases name as attending."""
-    return list(db.session.scalars(select(User).join(Membership).where(
+def attendings(program: Program, resident: Resident | None = None) -> list[User]:
+    """The program's faculty, whom cases name as attending; for `resident`'s own cases,
+    never the resident themselves (one who also holds the faculty role)."""
+    query = select(User).join(Membership).where(
         Membership.program_id == program.id, Membership.role == "faculty",
-        User.active.is_(True)).order_by(User.name, User.email)))
+        User.active.is_(True))
+    if resident is not None and resident.user_id is not None:
+        query = query.where(User.id != resident.user_id)
+    return list(db.session.scalars(query.order_by(User.name, User.email)))
 
 
 def rotation_finder(program: Program) -> Callable[[str, date], tuple[str, str]]:
@@ -106,6 +94,7 @@ def rotation_finder(program: Program) -> Callable[[str, date], tuple[str, str]]:
     return find
 
 
+@kept_if_ok
 def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tuple[
         Case | None, Outcome]:
     """Record a case from form data; field errors say what to fix. Flushes."""
@@ -123,7 +112,8 @@ def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tupl
     others = list(dict.fromkeys(types[i] for i in data.get("others") or [] if i in types))
     attending = None
     if data.get("attending"):
-        attending = next((u for u in attendings(program) if u.id == data["attending"]), None)
+        attending = next((u for u in attendings(program, resident)
+                          if u.id == data["attending"]), None)
         if attending is None:
             errors["attending"] = ["choose one of the program's faculty"]
     reference = (data.get("patient_ref") or "").strip()
@@ -139,6 +129,7 @@ def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tupl
                 complications=data.get("complications") or "none",
                 notes=(data.get("notes") or "").strip(),
                 patient_hash=reference_digest(program, reference) if reference else None)
+    assert primary is not None  # refused above
     case.procedures = [CaseProcedure(type=primary, primary=True)] + [
         CaseProcedure(type=t) for t in others if t.id != primary.id]
     db.session.add(case)
@@ -167,11 +158,14 @@ def last_case(resident: Resident) -> Case | None:
                              .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
 
 
+@kept_if_ok
 def verify(case: Case, user: User, verified: bool, comment: str = "") -> Outcome:
     """The named attending verifies a case, or returns it with a comment; the audit log keeps
     who did which, when. Flushes."""
     if case.attending_id != user.id:
         return Outcome(field_errors={"": ["only the case's attending can verify it"]})
+    if case.resident.user_id == user.id:
+        return Outcome(field_errors={"": ["nobody verifies their own case"]})
     if not verified and not comment.strip():
         return Outcome(field_errors={"comment": ["say what needs fixing"]})
     before = tally.facts(case)
@@ -184,15 +178,6 @@ def verify(case: Case, user: User, verified: bool, comment: str = "") -> Outcome
                  subject=f"case #{case.id} of {case.resident.name} on {case.day.isoformat()}",
                  case_id=case.id, comment=case.comment)
     return Outcome()
-
-
-def graduation(program: Program, resident: Resident) -> date | None:
-    """The last day of the resident's final year (from their level and the program's)."""
-    if program.year_start is None or resident.level not in program.levels:
-        return None
-    years_left = len(program.levels) - 1 - program.levels.index(resident.level)
-    end = program.year_calendar.year_end
-    return end.replace(year=end.year + years_left)
 
 
 def measures_for(program: Program, residents: list[Resident],
@@ -244,7 +229,7 @@ def dashboard(program: Program) -> dict[str, Any]:
              "behind": [m for m in measures[r.id] if not m.met],
              "off_pace": [p for p in projected[r.id] if not p.on_pace]} for r in residents]
     return {"categories": cats, "residents": residents, "rows": rows,
-            "matrix": [[counted.get((r.id, f"cat:{c.code}"), 0) for c in cats]
+            "matrix": [[counted.get((r.id, category_key(c.code)), 0) for c in cats]
                        for r in residents],
             "volume": monthly_volume(program, cats)}
 
@@ -259,9 +244,9 @@ def monthly_volume(program: Program, cats: list[ProcedureCategory], months: int 
         axis.append(month)
         month = (month + timedelta(days=32)).replace(day=1)
     return {"months": [m.strftime("%Y-%m") for m in axis],
-            "series": [{"name": c.name, "counts": [counts.get((m, f"cat:{c.code}"), 0)
-                                                   for m in axis]} for c in cats
-                       if any(counts.get((m, f"cat:{c.code}")) for m in axis)]}
+            "series": [{"name": charts.label(c.name),
+                        "counts": [counts.get((m, category_key(c.code)), 0) for m in axis]}
+                       for c in cats if any(counts.get((m, category_key(c.code))) for m in axis)]}
 
 
 def resident_view(program: Program, resident: Resident) -> dict[str, Any]:
@@ -279,7 +264,9 @@ def resident_view(program: Program, resident: Resident) -> dict[str, Any]:
         for month in months:
             running += monthly.get((month, key), 0)
             points.append(running)
-        curves.append({"name": projection.target.name, "count": projection.target.count,
+        curves.append({"name": projection.target.name,
+                       "title": charts.label(projection.target.name),
+                       "count": projection.target.count,
                        "months": [m.isoformat() for m in months], "cumulative": points,
                        "projection": [[date.today().isoformat(), projection.measure.done],
                                       [(projection.graduation or date.today()).isoformat(),

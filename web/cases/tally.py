@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import delete, distinct, func, literal, select, union_all
 
 from caselog import Target
-from caselog.progress import ALL, measure_key
+from caselog.progress import ALL, CATEGORY_KEY, KIND_KEY, category_key, kind_key, measure_key
 
 from .. import bulk
 from ..extensions import db
@@ -30,6 +30,7 @@ from ..models import (
     ProcedureType,
     Program,
 )
+from ..models.columns import table_of
 
 Key = tuple[int, date, str, str, bool]   # resident, month, rotation, measure, verified
 
@@ -56,7 +57,7 @@ def type_keys(program: Program) -> dict[int, tuple[str, str]]:
         select(ProcedureType.id, ProcedureCategory.code, ProcedureCategory.kind)
         .join(ProcedureCategory, ProcedureCategory.id == ProcedureType.category_id)
         .where(ProcedureType.program_id == program.id))
-    return {tid: (f"cat:{code}", f"kind:{kind}") for tid, code, kind in rows}
+    return {tid: (category_key(code), kind_key(kind)) for tid, code, kind in rows}
 
 
 def keys_of(type_ids: Iterable[int], keys: dict[int, tuple[str, str]]) -> set[str]:
@@ -106,15 +107,15 @@ def _key_columns(table) -> tuple[str, ...]:
 def apply(program: Program, delta: Delta) -> None:
     """Add `delta` to the program's tallies (a statement each; rows in key order, so two
     writers never wait on each other in opposite orders)."""
-    bulk.insert(CaseTally.__table__, [
+    bulk.insert(table_of(CaseTally), [
         {"resident_id": r, "month": m, "rotation": rot, "measure": k, "verified": v,
          "program_id": program.id, "n": n}
         for (r, m, rot, k, v), n in sorted(delta.months.items()) if n],
-        key=_key_columns(CaseTally.__table__), add="n")
-    bulk.insert(CaseDayTally.__table__, [
+        key=_key_columns(table_of(CaseTally)), add="n")
+    bulk.insert(table_of(CaseDayTally), [
         {"resident_id": r, "day": d, "measure": k, "verified": v, "program_id": program.id,
          "n": n} for (r, d, k, v), n in sorted(delta.days.items()) if n],
-        key=_key_columns(CaseDayTally.__table__), add="n")
+        key=_key_columns(table_of(CaseDayTally)), add="n")
 
 
 def record(program: Program, cases: Iterable[CaseFacts], sign: int = 1) -> None:
@@ -145,7 +146,7 @@ def _keyed_cases(program: Program):
             .join(ProcedureType, ProcedureType.id == CaseProcedure.type_id)
             .join(ProcedureCategory, ProcedureCategory.id == ProcedureType.category_id)
             .where(Case.program_id == program.id, Case.state != "returned")).subquery()
-    parts = [literal(ALL), literal("kind:") + base.c.kind, literal("cat:") + base.c.code]
+    parts = [literal(ALL), literal(KIND_KEY) + base.c.kind, literal(CATEGORY_KEY) + base.c.code]
     return union_all(*[
         select(base.c.resident_id, base.c.day, base.c.month, base.c.rotation, base.c.verified,
                part.label("measure"), base.c.case) for part in parts]).subquery()
@@ -159,7 +160,7 @@ def rebuild(program: Program) -> None:
                      keyed.c.verified, literal(program.id), func.count(distinct(keyed.c.case))
                      ).group_by(keyed.c.resident_id, keyed.c.month, keyed.c.rotation,
                                 keyed.c.measure, keyed.c.verified)
-    db.session.execute(CaseTally.__table__.insert().from_select(
+    db.session.execute(table_of(CaseTally).insert().from_select(
         ["resident_id", "month", "rotation", "measure", "verified", "program_id", "n"],
         counted))
     rebuild_days(program)
@@ -177,7 +178,7 @@ def rebuild_days(program: Program) -> None:
                .where(keyed.c.measure.in_(sorted(windowed)))
                .group_by(keyed.c.resident_id, keyed.c.day, keyed.c.measure,
                          keyed.c.verified))
-    db.session.execute(CaseDayTally.__table__.insert().from_select(
+    db.session.execute(table_of(CaseDayTally).insert().from_select(
         ["resident_id", "day", "measure", "verified", "program_id", "n"], counted))
 
 

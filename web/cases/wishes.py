@@ -13,12 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from scheduler.schedule import as_file
+
 from ..entries import Outcome, save_entry
 from ..models import Program, Request, Resident
 from ..models.columns import now
 from ..program_file import next_position, solved_requests
-from ..schedules.grid import as_file
 from ..schedules.services import latest_published
+from ..transaction import kept_if_ok
 from . import pace, services, tally
 
 NOTE = "Case-log deficit"
@@ -76,6 +78,7 @@ def proposals(program: Program, today: date | None = None) -> list[Proposal]:
     return sorted(found.values(), key=lambda p: (p.resident.position, p.rotation))
 
 
+@kept_if_ok
 def add_wishes(program: Program, picks: list[tuple[int, str, int]], weight: int,
                user) -> Outcome:
     """Wishes (soft assign requests of `weight`) for the picked (resident id, rotation,

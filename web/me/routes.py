@@ -8,12 +8,14 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from scheduler.schedule import as_file
+
 from ..access import program_page
+from ..accounts import resident_of
 from ..calendar_feed import resident_calendar
+from ..downloads import attachment, safe_stem
 from ..extensions import csrf, db, limiter
 from ..models import Resident
-from ..requests.services import resident_of
-from ..schedules.grid import as_file
 from ..schedules.services import ScheduleError, latest_published, program_year
 from . import bp
 
@@ -75,7 +77,6 @@ def new_feed(program):
         abort(404)
     renewed = resident.calendar_token is not None
     resident.calendar_token = secrets.token_urlsafe(32)
-    db.session.commit()
     flash("A new calendar address was made; the old one no longer works." if renewed else
           "Your private calendar address is ready: add it to your calendar app.", "info")
     return redirect(url_for("me.my_schedule", program_id=program.id))
@@ -101,5 +102,5 @@ def _ics(resident: Resident, download: bool) -> Response:
     body = resident_calendar(resident.program_id, year, resident.key, assignment, version)
     headers = {"Cache-Control": "private, max-age=300"}
     if download:
-        headers["Content-Disposition"] = f'attachment; filename="{resident.key}-schedule.ics"'
+        headers["Content-Disposition"] = attachment(f"{safe_stem(resident.key)}-schedule.ics")
     return Response(body, mimetype="text/calendar", headers=headers)

@@ -29,3 +29,6 @@ __all__ = ["AUDIT_ACTIONS", "ROLES", "REQUEST_STATUSES", "ApiToken", "AuditEvent
            "CaseDayTally", "CaseFavourite", "CaseProcedure", "CaseTally", "CaseTarget",
            "Membership", "ProcedureCategory", "ProcedureType", "Program", "Request",
            "Requirement", "Resident", "Rotation", "Rule", "Schedule", "SolveJob", "User"]
+
+# Registers the listener that gives every new program its case-log catalogue.
+from . import default_catalogue  # noqa: E402,F401

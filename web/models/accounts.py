@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import in_list, now
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 ROLES = ("admin", "program_director", "coordinator", "chief", "faculty", "resident")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in. Passwords are stored only as a scrypt hash."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +42,7 @@ class User(UserMixin, db.Model):
         return {m.role for m in self.memberships if m.program_id == program.id}
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user's role in one program; a user may hold several roles, in several programs."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,7 @@ class Membership(db.Model):
     )
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A token for the JSON API, acting as its user. Only a SHA-256 hash is stored: the
     token itself is shown once, when it is made."""
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, DateTime, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import in_list, now
 
 AUDIT_ACTIONS = (
@@ -22,7 +22,7 @@ AUDIT_ACTIONS = (
 )
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One thing that happened, kept as it was said then. Append-only: the app has no way to
     change or delete an event, and the database refuses UPDATE and DELETE on this table (a
     trigger, see the migration). It names its program and actor by id *and* by name, without

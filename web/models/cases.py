@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from .columns import in_list, now
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ CASE_STATES = ("pending", "verified", "returned")
 COMPLICATIONS = ("none", "minor", "major")
 
 
-class ProcedureCategory(db.Model):
+class ProcedureCategory(Model):
     """A category of the program's catalogue (copied from the default, then the program's)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +50,7 @@ class ProcedureCategory(db.Model):
     )
 
 
-class ProcedureType(db.Model):
+class ProcedureType(Model):
     """A procedure residents log, with optional CPT codes."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +67,7 @@ class ProcedureType(db.Model):
     __table_args__ = (UniqueConstraint("program_id", "code", name="uq_procedure_type_code"),)
 
 
-class CaseTarget(db.Model):
+class CaseTarget(Model):
     """A target the program measures residents against (a `caselog.Target`, as JSON)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,7 +76,7 @@ class CaseTarget(db.Model):
     entry: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class Case(db.Model):
+class Case(Model):
     """One logged case: never a patient identifier, only a keyed hash of the resident's own
     reference. The rotation is filled in from the published schedule for that day."""
 
@@ -128,7 +128,7 @@ class Case(db.Model):
     )
 
 
-class CaseProcedure(db.Model):
+class CaseProcedure(Model):
     """A procedure done in a case; exactly one per case is the primary."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,7 +143,7 @@ class CaseProcedure(db.Model):
     __table_args__ = (UniqueConstraint("case_id", "type_id", name="uq_case_procedure"),)
 
 
-class CaseTally(db.Model):
+class CaseTally(Model):
     """Running counts of cases per resident, calendar month, rotation and measure key
     (`caselog.measure_key`: all cases, one kind, one category), kept apart for verified and
     pending cases (returned ones do not count). Dashboards and pace projections read these
@@ -160,7 +160,7 @@ class CaseTally(db.Model):
     n: Mapped[int] = mapped_column(default=0)
 
 
-class CaseDayTally(db.Model):
+class CaseDayTally(Model):
     """Running counts per resident and day, for the measure keys of windowed targets only
     (FDA MQSA: 240 mammograms within any 6 months), so the best window is found from a few
     thousand day counts instead of the cases. Kept with `CaseTally`, rebuilt with it."""
@@ -176,7 +176,7 @@ class CaseDayTally(db.Model):
     __table_args__ = (db.Index("ix_case_day_tally_measure", "program_id", "measure", "day"),)
 
 
-class CaseFavourite(db.Model):
+class CaseFavourite(Model):
     """A resident's routine case, saved to log again in a tap: procedures, role, attending,
     site (never a patient reference)."""
 

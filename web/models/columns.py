@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
+
+
+def table_of(model: Any) -> Table:
+    """A mapped class's table (what SQLAlchemy types as any FROM clause is a Table here)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def now() -> datetime:

@@ -23,23 +23,23 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from scheduler.calendar import Calendar
+from scheduler import schema
+from scheduler.calendar import CALENDARS, Calendar
 from scheduler.identifiers import name_key, normalise
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import in_list, now
 
 if TYPE_CHECKING:
     from .accounts import Membership, User
     from .requests import Request
 
-CALENDARS = ("months", "4-week")
-RULE_KINDS = ("coverage", "max_consecutive", "min_consecutive", "prerequisite")
+RULE_KINDS = tuple(schema.RULE_KINDS)
 DEFAULT_LEVELS = ["R1", "R2", "R3", "R4", "R5"]
 DEFAULT_TRACKS = ["IR", "DR", "ESIR"]
 
 
-class Program(db.Model):
+class Program(Model):
     """A residency program and its academic year's settings (the file's [program] table).
     One instance hosts several programs, as a GME office does."""
 
@@ -100,7 +100,7 @@ class Program(db.Model):
     )
 
 
-class Rotation(db.Model):
+class Rotation(Model):
     """A service residents rotate through (the file's [[rotation]])."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,7 +132,7 @@ class Rotation(db.Model):
     )
 
 
-class Resident(db.Model):
+class Resident(Model):
     """A resident in this year's program (the file's [[resident]]); `key` is the file's id.
     `user` links the resident to the account they sign in with."""
 
@@ -170,7 +170,7 @@ class Resident(db.Model):
         return self.name or self.key
 
 
-class Requirement(db.Model):
+class Requirement(Model):
     """Blocks residents must spend on a rotation or group (the file's [[requirement]]),
     kept as the file's entry."""
 
@@ -180,7 +180,7 @@ class Requirement(db.Model):
     entry: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class Rule(db.Model):
+class Rule(Model):
     """A coverage, consecutive-blocks or prerequisite rule (the file's [[rule]]), kept as the
     file's entry; `kind` is repeated as a column for the check constraint and for filtering."""
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import in_list, now
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ REQUEST_KINDS = ("vacation", "assign", "avoid")
 REQUEST_STATUSES = ("pending", "approved", "wish", "declined")
 
 
-class Request(db.Model):
+class Request(Model):
     """A vacation, assign or avoid request (the file's [[request]]). `details` holds the
     file's keys for its kind (weeks, rotation or group, blocks); only approved requests
     (hard) and wishes (soft) go into the program file the solver sees."""

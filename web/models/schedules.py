@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .columns import in_list, now
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
 ACTIVE_JOB_STATES = ("queued", "running")
 
 
-class Schedule(db.Model):
+class Schedule(Model):
     """A year's schedule for a program: a draft the chief may edit, or a published version
     (numbered 1, 2, ... per program; the highest is the one residents see). `data` is the
     schedule file (format 1). `revision` guards against lost updates: an edit made on an
@@ -67,7 +67,7 @@ class Schedule(db.Model):
         return f"version {self.version}" if self.version else f"draft #{self.id}"
 
 
-class SolveJob(db.Model):
+class SolveJob(Model):
     """One run of the solver for a program, done off the request thread by a worker.
     It keeps the exact program file it solved, its progress (objective and bound over time)
     and its answer: a new draft schedule, or the conflicting rules. At most one job per

@@ -33,10 +33,8 @@ def people(program):
             granted = accounts.grant_role(program, form.email.data, form.role.data,
                                           form.name.data or "", current_user)
         except accounts.AccountError as exc:
-            db.session.rollback()
             form.email.errors.append(str(exc))
         else:
-            db.session.commit()
             flash(f"{granted.user.email} is now {ROLE_NAMES[granted.role].lower()}.", "info")
             if granted.temporary_password:
                 return render_template("people/created.html", program=program,
@@ -58,10 +56,8 @@ def revoke(program, membership_id: int):
     try:
         accounts.revoke_role(program, membership, current_user)
     except accounts.AccountError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
     else:
-        db.session.commit()
         flash("Role removed.", "info")
     return redirect(url_for("people.people", program_id=program.id))
 

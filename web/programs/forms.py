@@ -8,6 +8,8 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from scheduler.calendar import BLOCKS_PER_YEAR, CALENDAR_NAMES, CALENDARS
+
 from ..names import NAME
 
 
@@ -15,8 +17,8 @@ class SettingsForm(FlaskForm):
     name = StringField("Program name", filters=NAME, validators=[DataRequired(), Length(max=200)])
     year_start = DateField("Academic year starts", validators=[InputRequired()])
     calendar = SelectField("Blocks", choices=[
-        SelectChoice("months", "Calendar months (12 blocks)"),
-        SelectChoice("4-week", "4-week blocks (13 blocks)")])
+        SelectChoice(kind, f"{CALENDAR_NAMES[kind]} ({BLOCKS_PER_YEAR[kind]} blocks)")
+        for kind in CALENDARS])
     levels = StringField("Levels, lowest first", filters=NAME, validators=[DataRequired()],
                          description="Comma-separated, e.g. R1, R2, R3, R4, R5")
     tracks = StringField("Tracks", filters=NAME, validators=[DataRequired()],

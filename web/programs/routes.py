@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, redirect, render_template, url_for
 
 from .. import program_file, settings
 from ..access import EVERYONE, MANAGERS, STAFF, program_page
-from ..extensions import db
+from ..downloads import attachment, safe_stem
 from ..views import show_errors
 from . import bp
 from .forms import ImportForm, SettingsForm
@@ -26,7 +26,6 @@ def edit_settings(program):
     if form.validate_on_submit():
         outcome = settings.save(program, form.data)
         if outcome.ok:
-            db.session.commit()
             flash("Settings saved.", "info")
             return redirect(url_for("programs.overview", program_id=program.id))
         show_errors(form, outcome)
@@ -41,10 +40,9 @@ def export(program):
         flash("The program cannot be exported until these are fixed: "
               + "; ".join(f"{e.path}: {e.message}" for e in check.errors), "error")
         return redirect(url_for("programs.overview", program_id=program.id))
-    filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in program.name)
+    name = f"{safe_stem(program.name, 'program')}.toml"
     return Response(program_file.export_toml(program), mimetype="application/toml",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="{filename or "program"}.toml"'})
+                    headers={"Content-Disposition": attachment(name)})
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -59,14 +57,13 @@ def import_file(program):
         except UnicodeDecodeError:
             form.file.errors.append("The file is not UTF-8 text.")
         else:
-            result = program_file.import_text(program, text)
+            result = program_file.import_text(
+                program, text, current_app.config["PROGRAM_FILE_MAX_BYTES"])
             if result.ok:
-                db.session.commit()
                 year = result.program
                 flash(f"Imported {len(year.rotations)} rotations, {len(year.residents)} "
                       f"residents, {len(year.requirements)} requirements, {len(year.rules)} "
                       f"rules and {len(year.requests)} requests.", "info")
                 return redirect(url_for("programs.overview", program_id=program.id))
-            db.session.rollback()
             errors = result.errors
     return render_template("programs/import.html", program=program, form=form, errors=errors)

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from ..access import MANAGERS, STAFF, can, program_page
-from ..extensions import db
+from ..accounts import resident_of
 from ..models import REQUEST_STATUSES
 from ..models import Request as ResidentRequest
 from ..views import owned, show_errors
@@ -23,14 +23,13 @@ def _budget() -> int:
 @bp.route("/my/requests", methods=["GET", "POST"])
 @program_page("resident")
 def my_requests(program):
-    resident = services.resident_of(current_user, program)
+    resident = resident_of(current_user, program)
     if resident is None or program.year_start is None:
         return render_template("requests/mine.html", program=program, resident=None), 200
     form = RequestForm().for_program(program)
     if form.validate_on_submit():
         outcome = services.submit(program, resident, form.data, _budget())
         if outcome.ok:
-            db.session.commit()
             flash("Request sent to the chief residents.", "info")
             return redirect(url_for("requests.my_requests", program_id=program.id))
         show_errors(form, outcome)
@@ -44,7 +43,7 @@ def my_requests(program):
 @program_page("resident")
 def withdraw(program, request_id: int):
     row = owned(ResidentRequest, program, request_id)
-    resident = services.resident_of(current_user, program)
+    resident = resident_of(current_user, program)
     if resident is None or row.resident_id != resident.id:
         abort(404)  # someone else's request: as if it did not exist
     try:
@@ -52,7 +51,6 @@ def withdraw(program, request_id: int):
     except ValueError as exc:
         flash(str(exc).capitalize() + ".", "error")
     else:
-        db.session.commit()
         flash("Request withdrawn.", "info")
     return redirect(url_for("requests.my_requests", program_id=program.id))
 
@@ -81,7 +79,6 @@ def decide(program, request_id: int):
         outcome = services.decide(program, row, form.decision.data, form.reason.data or "",
                                   current_user)
         if outcome.ok:
-            db.session.commit()
             flash(f"Request {DECIDED[form.decision.data]}.", "info")
         else:
             show_errors(None, outcome)

@@ -13,23 +13,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from .. import audit
 from ..entries import Outcome, save_entry
 from ..extensions import db
 from ..models import Program, Request, Resident
 from ..models.columns import now
 from ..program_file import next_position, solved_requests
+from ..transaction import kept_if_ok
 
 DEFAULT_BUDGET = 10
 WEIGHTS = (1, 2, 3, 4, 5)
-
-
-def resident_of(user, program: Program) -> Resident | None:
-    """The program's resident whose account is `user`, if linked."""
-    return db.session.scalar(select(Resident).where(Resident.program_id == program.id,
-                                                    Resident.user_id == user.id))
 
 
 def weight_used(resident: Resident) -> int:
@@ -45,6 +38,7 @@ def _request_path(request: Request) -> str:
     return f"request[{solved_requests(request.program).index(request)}]"
 
 
+@kept_if_ok
 def submit(program: Program, resident: Resident, data: dict[str, Any], budget: int
            ) -> Outcome:
     """A new pending request from form data: kind, weeks (vacation), target and blocks
@@ -90,6 +84,7 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
     return outcome
 
 
+@kept_if_ok
 def withdraw(request: Request) -> None:
     """The resident takes back a request the chief has not decided yet."""
     if request.status != "pending":
@@ -98,6 +93,7 @@ def withdraw(request: Request) -> None:
     db.session.flush()
 
 
+@kept_if_ok
 def decide(program: Program, request: Request, decision: str, reason: str, user) -> Outcome:
     """The chief's decision: 'approved' (hard), 'wish' (soft) or 'declined' (with a reason),
     kept in the audit log."""

@@ -4,13 +4,12 @@ bounds, unmet requests flagged, and what the independent checker finds."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from scheduler import Program as ProgramYear
 from scheduler.schedule import Schedule as ScheduleFile
-from scheduler.schedule import parse_schedule
+from scheduler.schedule import as_file
 from solver import checker
 
 PALETTE = ["#cfe3f7", "#f8d9c4", "#d5ecd4", "#eadcf5", "#f7efc2", "#d4eeee", "#f5d0dc",
@@ -56,14 +55,6 @@ class Grid:
     changes: int = 0
 
 
-def as_file(data: dict[str, Any]) -> ScheduleFile:
-    schedule, errors = parse_schedule(data)
-    if schedule is None:
-        raise ValueError("the stored schedule is unreadable: " + "; ".join(
-            f"{e.path}: {e.message}" for e in errors))
-    return schedule
-
-
 def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str = "",
           compare: dict[str, Any] | None = None) -> Grid:
     """The grid of schedule `data` for the program `year`, filtered by level and track;
@@ -94,10 +85,8 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
             cells.append(cell)
         rows.append(Row(resident.id, resident.name or resident.id, resident.level,
                         resident.track, cells))
-    per_block = [Counter() for _ in range(year.num_blocks)]
-    for assignment in schedule.residents.values():
-        for b, code in enumerate(assignment.rotations[:year.num_blocks]):
-            per_block[b][code] += 1
+    per_block = checker.block_counts((a.rotations for a in schedule.residents.values()),
+                                     year.num_blocks)
     coverage = [Coverage(r.code, r.min, r.max, [per_block[b][r.code]
                                                 for b in range(year.num_blocks)])
                 for r in year.rotations]

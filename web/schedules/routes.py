@@ -17,15 +17,18 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from scheduler.schedule import as_file
+
 from .. import solving
 from ..access import MANAGERS, STAFF, can, program_page
+from ..downloads import attachment, safe_stem
 from ..extensions import db
 from ..links import edit_link
 from ..models import Schedule, SolveJob
 from ..views import owned
 from . import bp, exports, services
 from .forms import GenerateForm
-from .grid import as_file, build
+from .grid import build
 
 
 @bp.route("/generate", methods=["GET", "POST"])
@@ -44,7 +47,6 @@ def generate(program):
                                 previous=published if freeze else None,
                                 freeze_through=freeze)
         except solving.SolveError as exc:
-            db.session.rollback()
             flash(f"Cannot start: {exc}.", "error")
         else:
             return redirect(url_for("schedules.job", program_id=program.id, job_id=job.id))
@@ -82,7 +84,6 @@ def job_status(program, job_id: int):
 def cancel(program, job_id: int):
     row = owned(SolveJob, program, job_id)
     solving.cancel(row)
-    db.session.commit()
     flash("Cancelling: the best schedule found so far is kept as a draft.", "info")
     return redirect(url_for("schedules.job", program_id=program.id, job_id=row.id))
 
@@ -141,10 +142,8 @@ def change_cell(program, schedule_id: int):
     try:
         change = services.change_cell(program, row, resident, block, code, revision)
     except services.ScheduleError as exc:
-        db.session.rollback()
         flash(f"Not changed: {exc}.", "error")
         return redirect(back)
-    db.session.commit()
     flash(f"{resident}, block {block}: now {code}. Penalty {change.penalty_before} → "
           f"{change.penalty_after}.", "info")
     for finding in change.broken:
@@ -163,10 +162,8 @@ def publish(program, schedule_id: int):
     try:
         services.publish(program, row, current_user)
     except services.ScheduleError as exc:
-        db.session.rollback()
         flash(f"Not published: {exc}.", "error")
     else:
-        db.session.commit()
         flash(f"Published as version {row.version}. Residents now see it.", "info")
     return redirect(url_for("schedules.grid", program_id=program.id, schedule_id=row.id))
 
@@ -176,7 +173,6 @@ def publish(program, schedule_id: int):
 def new_draft(program, schedule_id: int):
     row = owned(Schedule, program, schedule_id)
     draft = services.draft_from(row, current_user)
-    db.session.commit()
     flash(f"New draft from {row.label}: change cells, then publish it.", "info")
     return redirect(url_for("schedules.grid", program_id=program.id, schedule_id=draft.id))
 
@@ -197,8 +193,7 @@ def diff(program, schedule_id: int):
 
 
 def _export_name(program, row, extension: str) -> str:
-    base = "".join(c if c.isalnum() or c in "-_" else "-" for c in program.name)
-    return f"{base}-{row.label.replace(' ', '-').replace('#', '')}.{extension}"
+    return f"{safe_stem(program.name, 'program')}-{safe_stem(row.label)}.{extension}"
 
 
 @bp.get("/schedules/<int:schedule_id>/schedule.csv")
@@ -207,7 +202,7 @@ def export_csv(program, schedule_id: int):
     row = _visible(program, schedule_id)
     text = exports.csv_text(services.program_year(program), as_file(row.data))
     return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_export_name(program, row, "csv")}"'})
+        "Content-Disposition": attachment(_export_name(program, row, "csv"))})
 
 
 @bp.get("/schedules/<int:schedule_id>/schedule.xlsx")
@@ -218,7 +213,7 @@ def export_xlsx(program, schedule_id: int):
                               f"{program.name}: {row.label}")
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
                                     "spreadsheetml.sheet", headers={
-        "Content-Disposition": f'attachment; filename="{_export_name(program, row, "xlsx")}"'})
+        "Content-Disposition": attachment(_export_name(program, row, "xlsx"))})
 
 
 @bp.get("/schedules/<int:schedule_id>/print")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler import Program as ProgramYear
+from scheduler.schedule import as_file
 from solver import checker
 from solver.checker import Finding
 
@@ -19,7 +20,7 @@ from ..extensions import db
 from ..models import Program, Schedule
 from ..models.columns import now
 from ..program_file import validate
-from .grid import as_file
+from ..transaction import kept_if_ok
 
 
 class ScheduleError(ValueError):
@@ -45,6 +46,7 @@ class CellChange:
     penalty_after: int = 0
 
 
+@kept_if_ok
 def change_cell(program: Program, schedule: Schedule, resident: str, block: int, code: str,
                 revision: int) -> CellChange:
     """Put `resident` on rotation `code` in `block` of a draft. `revision` is the draft's
@@ -98,6 +100,7 @@ def draft_from(schedule: Schedule, user) -> Schedule:
     return draft
 
 
+@kept_if_ok
 def publish(program: Program, schedule: Schedule, user) -> Schedule:
     """Publish a draft as the program's next version, if it breaks no hard rule. Residents
     then see it; the audit log says who published it. Flushes."""

@@ -17,6 +17,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from scheduler.schema import RULE_KINDS
+
 from ..choices import target_choices
 from ..names import NAME
 
@@ -109,16 +111,11 @@ class RequirementForm(FlaskForm):
         return self
 
 
-RULE_KINDS = [
-    SelectChoice("coverage", "Coverage: residents on it per block"),
-    SelectChoice("max_consecutive", "At most N blocks in a row"),
-    SelectChoice("min_consecutive", "At least N blocks in a row"),
-    SelectChoice("prerequisite", "Only after another rotation"),
-]
+RULE_CHOICES = [SelectChoice(kind, model.label) for kind, model in RULE_KINDS.items()]
 
 
 class RuleForm(FlaskForm):
-    kind = SelectField("Kind", choices=RULE_KINDS, validators=[DataRequired()])
+    kind = SelectField("Kind", choices=RULE_CHOICES, validators=[DataRequired()])
     name = StringField("Name (shown in explanations)", filters=NAME, validators=[Length(max=200)])
     target = SelectField("Rotation or group", validators=[DataRequired()])
     levels = CheckboxList("Levels it binds (none ticked: every level)")

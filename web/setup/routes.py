@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
+from scheduler.calendar import BLOCKS_PER_YEAR
+
 from .. import entry_forms
 from .. import residents as roster
 from .. import rotations as services
 from ..access import MANAGERS, STAFF, can, program_page
 from ..entries import format_counts
-from ..extensions import db
 from ..models import Requirement, Resident, Rotation, Rule
 from ..program_file import validate
 from ..views import owned, show_errors
@@ -21,7 +22,6 @@ from .forms import CsvImportForm, RequirementForm, ResidentForm, RotationForm, R
 def _saved(form, outcome, message: str, back: str, program):
     """After a save: commit and go back to the list, or put the errors on the form."""
     if outcome.ok:
-        db.session.commit()
         flash(message, "info")
         return redirect(url_for(back, program_id=program.id))
     show_errors(form, outcome)
@@ -31,7 +31,6 @@ def _saved(form, outcome, message: str, back: str, program):
 def _deleted(outcome, message: str, back: str, program, refused: str = ""):
     """After a delete: commit, or say what still needs the entry; back to the list."""
     if outcome.ok:
-        db.session.commit()
         flash(message, "info")
     else:
         if refused:
@@ -128,7 +127,6 @@ def import_residents(program):
         return redirect(url_for("setup.residents", program_id=program.id))
     result = roster.import_csv(program, text)
     if result.ok:
-        db.session.commit()
         flash(f"Imported residents: {result.added} added, {result.updated} updated.", "info")
         return redirect(url_for("setup.residents", program_id=program.id))
     return render_template("setup/residents.html", program=program, editable=True,
@@ -192,7 +190,7 @@ def rules(program):
 @program_page(*MANAGERS)
 def edit_rule(program, rule_id: int | None = None):
     row = owned(Rule, program, rule_id) if rule_id else None
-    blocks = 13 if program.calendar == "4-week" else 12
+    blocks = BLOCKS_PER_YEAR[program.calendar]
     form = RuleForm(data=entry_forms.form_data(row.entry) if row else None
                     ).for_program(program, blocks)
     if form.validate_on_submit():
