@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import re
 
+from .phi import patient_information
+
 MAX_LENGTH = 24
 
 _DATE = re.compile(
@@ -25,6 +27,12 @@ _MRN_WORD = re.compile(r"\b(mrn|mr#|record|acc(ession)?|csn|fin)\b", re.IGNORECA
 _NAME_PAIR = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Za-z]+)?[ ,]+[A-Z][a-z]+")
 _LETTERS_ONLY = re.compile(r"^[A-Za-z][A-Za-z .,'-]*$")
 _ALLOWED = re.compile(r"^[A-Za-z0-9 _#.-]+$")
+_LETTER_RUN = re.compile(r"[A-Za-z]{4,}")
+# Words a reference of one's own may hold whole; any other run of four or more letters could
+# be a surname ("Smith7"), so it is refused.
+_TAG_WORDS = {"case", "left", "right", "room", "proc", "call", "night", "late", "early",
+              "first", "second", "third", "last", "tips", "picc", "port", "line", "drain",
+              "tube", "biopsy", "embo", "angio", "wknd"}
 
 
 def problem(reference: str) -> str | None:
@@ -46,6 +54,13 @@ def problem(reference: str) -> str | None:
         return "this looks like a name: use a reference of your own that includes a digit"
     if not _ALLOWED.match(text):
         return "use only letters, digits, spaces and - _ # ."
+    found = patient_information(text)
+    if found is not None:
+        return f"this looks like {found}: use a reference of your own instead"
+    for run in _LETTER_RUN.findall(text):
+        if run.lower() not in _TAG_WORDS:
+            return (f"'{run}' could be a name: use a short code of your own (letters in runs "
+                    "of at most three, with digits), e.g. K7 or bed4-am")
     return None
 
 

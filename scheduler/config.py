@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .limits import Limits
 from .validation import format_path
 
 DEFAULT_PATH = Path("config.toml")
@@ -31,6 +32,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     solver: SolverSettings = SolverSettings()
+    limits: Limits = Limits()
 
 
 class ConfigError(ValueError):

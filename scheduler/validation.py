@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .calendar import WEEKS_PER_YEAR, Calendar
+from .limits import DEFAULT_LIMITS, Limits
 from .program import Program
 from .schema import (
     REQUEST_KINDS,
@@ -92,7 +93,7 @@ def _pydantic_errors(prefix: tuple[Any, ...], error: ValidationError) -> list[Fi
     return found
 
 
-def load_program_file(path: str | Path) -> LoadResult:
+def load_program_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
     """Read and validate a program file from disk."""
     try:
         text = Path(path).read_bytes().decode("utf-8")
@@ -100,10 +101,11 @@ def load_program_file(path: str | Path) -> LoadResult:
         return LoadResult(errors=[FileError("", f"cannot read {path}: {exc.strerror}")])
     except UnicodeDecodeError:
         return LoadResult(errors=[FileError("", "the file is not UTF-8 text")])
-    return load_program_text(text)
+    return load_program_text(text, limits=limits)
 
 
-def load_program_text(text: str, max_bytes: int = MAX_PROGRAM_FILE_BYTES) -> LoadResult:
+def load_program_text(text: str, max_bytes: int = MAX_PROGRAM_FILE_BYTES,
+                      limits: Limits = DEFAULT_LIMITS) -> LoadResult:
     """Parse TOML text and validate it as a program file. A file larger than `max_bytes`, or
     nested deeper than any program file needs, is refused before or while it is parsed."""
     size = len(text.encode("utf-8"))
@@ -120,7 +122,7 @@ def load_program_text(text: str, max_bytes: int = MAX_PROGRAM_FILE_BYTES) -> Loa
         return LoadResult(errors=[FileError("", f"not valid TOML: {exc}")])
     except RecursionError:
         return LoadResult(errors=[FileError("", "the file nests too deeply to be read")])
-    return load_program(raw)
+    return load_program(raw, limits)
 
 
 def _nesting(text: str) -> int:
@@ -136,10 +138,15 @@ def _nesting(text: str) -> int:
     return deepest
 
 
-def load_program(raw: Any) -> LoadResult:
-    """Validate an already-parsed program file (a dict as tomllib returns it)."""
+def load_program(raw: Any, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
+    """Validate an already-parsed program file (a dict as tomllib returns it). A file with
+    more entries than this installation's `limits` is refused before its entries are read."""
     if not isinstance(raw, dict):
         return LoadResult(errors=[FileError("", "a program file is a table of keys")])
+    counts = {key: len(value) for key, value in raw.items() if isinstance(value, list)}
+    too_many = limits.exceeded(counts)
+    if too_many:
+        return LoadResult(errors=[FileError(path, message) for path, message in too_many])
     reader = _Reader(raw)
     program = reader.read()
     return LoadResult(program=program if not reader.errors else None, errors=reader.errors)

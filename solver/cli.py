@@ -96,7 +96,12 @@ def solve_command(program_file: str, output: str | None, time_limit: float | Non
                   workers: int | None, previous: str | None, freeze_through: int, fmt: str,
                   quiet: bool) -> None:
     """Solve PROGRAM_FILE and print the schedule file."""
-    loaded = load_program_file(program_file)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        say(f"error: {exc}")
+        sys.exit(EXIT["INVALID"])
+    loaded = load_program_file(program_file, settings.limits)
     old, errors = _load_previous(previous, freeze_through, loaded.program)
     name = loaded.program.info.name if loaded.program else ""
     if loaded.program is None or errors:
@@ -107,15 +112,10 @@ def solve_command(program_file: str, output: str | None, time_limit: float | Non
             for error in schedule.errors:
                 say(f"  - {error['path'] or '(file)'}: {error['message']}")
         sys.exit(EXIT["INVALID"])
-    try:
-        settings = load_settings().solver
-    except ConfigError as exc:
-        say(f"error: {exc}")
-        sys.exit(EXIT["INVALID"])
     options = SolveOptions(
-        time_limit=time_limit if time_limit is not None else settings.time_limit,
-        workers=workers if workers is not None else settings.workers,
-        explain_time_limit=settings.explain_time_limit,
+        time_limit=time_limit if time_limit is not None else settings.solver.time_limit,
+        workers=workers if workers is not None else settings.solver.workers,
+        explain_time_limit=settings.solver.explain_time_limit,
         previous=old, freeze_through=freeze_through)
     schedule = solve(loaded.program, options, on_progress=None if quiet else _progress)
     if fmt == "csv" and schedule.residents:

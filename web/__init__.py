@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from scheduler.config import load_settings
@@ -42,13 +44,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         MAX_CONTENT_LENGTH=32 * 1024 * 1024,   # a program's case-log history
         PROGRAM_FILE_MAX_BYTES=MAX_PROGRAM_FILE_BYTES,   # an imported program file
+        SESSION_MAX_HOURS=14 * 24,   # a sign-in lasts at most this long, then sign in again
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         # Failed sign-ins allowed per client address and per account before a pause.
+        # A guesser is slowed per account *and* address, in growing steps, so that nobody can
+        # lock someone else out by guessing from their own address; the account-wide limit
+        # is far higher and only slows guessing spread over many addresses.
         LOGIN_LIMIT_PER_ADDRESS="30 per minute",
-        LOGIN_LIMIT_PER_ACCOUNT="10 per 15 minutes",
+        LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS="10 per 15 minutes; 20 per day",
+        LOGIN_LIMIT_PER_ACCOUNT="100 per hour",
+        # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none; the
+        # client's own address is used). Behind one nginx: 1.
+        PROXY_HOPS=0,
         REQUEST_WEIGHT_BUDGET=10,  # weight points a resident may spend on requests a year
         SOLVE_QUEUE="process",     # "process": a process per solve; "rq": Redis + workers
         REDIS_URL="redis://127.0.0.1:6379/0",
@@ -101,6 +111,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         setup,
     )
 
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
+                                x_host=hops)
     app.url_map.converters["int"] = IdConverter
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["chart_labels"] = charts.labels
@@ -158,6 +172,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    from .models import User
+    """The signed-in user, only while their session exists on the server (see
+    `accounts.session_user`): a copied cookie stops working once its session is ended."""
+    from flask import current_app, session
 
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    from .accounts import SESSION_TOKEN, session_user
+
+    return session_user(user_id, session.get(SESSION_TOKEN),
+                        timedelta(hours=current_app.config["SESSION_MAX_HOURS"]))

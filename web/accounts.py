@@ -6,20 +6,23 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from scheduler.identifiers import BadName, name_key, normalise
 
 from . import audit
 from .extensions import db
-from .models import ROLES, ApiToken, Membership, Program, Resident, User
+from .models import ROLES, ApiToken, Membership, Program, Resident, User, UserSession
+from .models.columns import now
 from .transaction import kept_if_ok
 
 MIN_PASSWORD = 12
+SESSION_TOKEN = "sid"   # the session cookie's key for the server-side session's token
 
 
 class AccountError(ValueError):
@@ -133,8 +136,9 @@ def resident_of(user: User, program: Program) -> Resident | None:
 
 
 @kept_if_ok
-def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password after checking the current one. Flushes."""
+def change_password(user: User, current: str, new: str, keep: str | None = None) -> None:
+    """Set a new password after checking the current one, and end every other session of
+    the person (`keep`: the token of the session that asked, which stays). Flushes."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError("the current password is not right")
     if len(new) < MIN_PASSWORD:
@@ -142,6 +146,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if new == current:
         raise AccountError("the new password is the same as the current one")
     user.password_hash = _hash(new)
+    end_sessions(user, keep=keep)
     db.session.flush()
 
 
@@ -173,6 +178,55 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash("not the password of anyone", method=method)
 
 
+def start_session(user: User, browser: str = "") -> str:
+    """A new signed-in session for `user`; returns its token for the session cookie (only
+    its hash is kept). Flushes."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user=user, token_hash=token_hash(token),
+                               browser=browser.strip()[:200]))
+    db.session.flush()
+    return token
+
+
+def session_user(user_id: str, token: str | None, max_age: timedelta) -> User | None:
+    """The active user a session cookie signs in: its user id, and the token of a session
+    that was not ended and is younger than `max_age`."""
+    if not user_id.isdigit() or not token:
+        return None
+    row = db.session.scalar(select(UserSession).where(
+        UserSession.token_hash == token_hash(token), UserSession.user_id == int(user_id)))
+    if row is None or not row.user.active:
+        return None
+    started = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    if now() - started > max_age:
+        return None
+    return row.user
+
+
+def end_session(token: str | None) -> None:
+    """Sign one session out on the server. Flushes."""
+    if token:
+        db.session.execute(delete(UserSession).where(
+            UserSession.token_hash == token_hash(token)))
+
+
+def end_sessions(user: User, keep: str | None = None) -> int:
+    """Sign every session of `user` out (but the one whose token is `keep`); how many.
+    Flushes."""
+    ended = [row for row in sessions_of(user)
+             if keep is None or row.token_hash != token_hash(keep)]
+    for row in ended:
+        db.session.delete(row)
+    db.session.flush()
+    return len(ended)
+
+
+def sessions_of(user: User) -> list[UserSession]:
+    """The person's signed-in sessions, newest first."""
+    return list(db.session.scalars(select(UserSession).where(
+        UserSession.user_id == user.id).order_by(UserSession.created_at.desc())))
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -183,6 +237,45 @@ def create_token(user: User, name: str = "") -> str:
     db.session.add(ApiToken(user=user, name=name.strip()[:100], token_hash=token_hash(token)))
     db.session.flush()
     return token
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The person's API tokens (their names and dates: the tokens themselves are not kept)."""
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                   .order_by(ApiToken.created_at.desc())))
+
+
+def revoke_token(user: User, token_id: int) -> bool:
+    """Delete one of the person's own API tokens; whether there was one. Flushes."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        return False
+    db.session.delete(row)
+    db.session.flush()
+    return True
+
+
+def feeds_of(user: User) -> list[Resident]:
+    """The residents whose private calendar feed is the person's (one per program)."""
+    return list(db.session.scalars(select(Resident).where(
+        Resident.user_id == user.id, Resident.calendar_token.is_not(None))))
+
+
+def stop_feed(user: User, resident_id: int) -> bool:
+    """Turn off the person's calendar feed of one program; whether there was one. Flushes."""
+    resident = db.session.get(Resident, resident_id)
+    if resident is None or resident.user_id != user.id or resident.calendar_token is None:
+        return False
+    resident.calendar_token = None
+    db.session.flush()
+    return True
+
+
+def feed_owner_may_read(resident: Resident) -> bool:
+    """A calendar feed works only while the resident it shows is linked to an active account
+    that still holds the resident role in that program."""
+    user = resident.user
+    return user is not None and user.active and "resident" in user.roles_in(resident.program)
 
 
 def user_for_token(token: str) -> User | None:

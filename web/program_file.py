@@ -14,11 +14,13 @@ from datetime import date
 from typing import Any
 
 import tomli_w
+from flask import current_app
 from sqlalchemy import func, select
 
 from scheduler import FileError, LoadResult, load_program, load_program_text
 from scheduler import Program as ProgramYear
 from scheduler.identifiers import name_key
+from scheduler.limits import DEFAULT_LIMITS, Limits
 from scheduler.schema import ProgramInfo
 from scheduler.schema import Resident as ResidentEntry
 from scheduler.schema import Rotation as RotationEntry
@@ -102,7 +104,7 @@ def validate(program: Program) -> LoadResult:
         doc = document(program)
     except ValueError as exc:
         return LoadResult(errors=[FileError("program.year_start", str(exc))])
-    return load_program(doc)
+    return load_program(doc, installation_limits())
 
 
 @kept_if_ok
@@ -110,7 +112,7 @@ def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_B
                 ) -> LoadResult:
     """Replace the program's set-up with the file's, when the file is valid; otherwise change
     nothing and return its errors. Flushes, does not commit."""
-    loaded = load_program_text(text, max_bytes)
+    loaded = load_program_text(text, max_bytes, installation_limits())
     if loaded.program is None:
         return loaded
     year = loaded.program
@@ -134,6 +136,12 @@ def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_B
     _apply_requests(program, year, residents)
     db.session.flush()
     return loaded
+
+
+def installation_limits() -> Limits:
+    """How much one program may hold here (`[limits]` in config.toml)."""
+    settings = current_app.config.get("SOLVER_SETTINGS")
+    return settings.limits if settings is not None else DEFAULT_LIMITS
 
 
 def name_taken(name: str, program: Program) -> str | None:

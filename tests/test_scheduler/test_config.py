@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from scheduler.config import ConfigError, load_settings
+from solver.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,3 +76,33 @@ def test_upper_case_keys_are_the_web_apps_and_left_to_it(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text('SQLALCHEMY_DATABASE_URI = "sqlite:///x.db"\n[solver]\nworkers = 2\n')
     assert load_settings(path).solver.workers == 2
+
+
+def test_the_shipped_limits_are_the_defaults_and_a_file_over_one_is_invalid(tmp_path,
+                                                                             monkeypatch):
+    """F3: limits on the size of a program, named with their value when exceeded."""
+    from scheduler import load_program_text
+    from scheduler.limits import DEFAULT_LIMITS
+
+    assert load_settings(ROOT / "config.toml").limits == DEFAULT_LIMITS
+    path = tmp_path / "site.toml"
+    path.write_text("[limits]\nresidents = 2\nrotations = 1\n")
+    monkeypatch.setenv("RESIDENCY_CONFIG", str(path))
+    limits = load_settings().limits
+    residents = "".join(f'[[resident]]\nid = "r{i}"\nlevel = "R1"\ntrack = "IR"\n'
+                        for i in range(3))
+    text = ('format = 1\n[program]\nname = "P"\nyear_start = 2027-07-01\nlevels = ["R1"]\n'
+            'tracks = ["IR"]\n[[rotation]]\ncode = "IR"\n' + residents)
+    loaded = load_program_text(text, limits=limits)
+    assert [e.as_dict() for e in loaded.errors] == [{
+        "path": "resident", "message": "3 resident entries; this installation takes at most 2 "
+                                       "per program (limits.residents in config.toml)"}]
+    assert load_program_text(text).ok     # the defaults take it
+
+    program = tmp_path / "program.toml"
+    program.write_text(text)
+    result = CliRunner().invoke(main, ["solve", str(program), "--quiet"])
+    assert result.exit_code == 2
+    answer = json.loads(result.stdout)
+    assert answer["status"] == "INVALID"
+    assert "limits.residents in config.toml" in answer["errors"][0]["message"]

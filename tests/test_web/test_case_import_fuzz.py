@@ -50,8 +50,11 @@ HOSTILE = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=200, max_size=2000),
 )
-# Free text is stored as it comes: hostile text there may well be accepted.
-FREE = st.one_of(st.just(""), st.text(max_size=30), HOSTILE)
+# Free text is stored as it comes, unless it looks like patient information (a name, a
+# number, a date: refused with the row and column): hostile text there may well be accepted.
+FREE = st.one_of(st.just(""), st.sampled_from(["uneventful", "R CFA access, 5F sheath",
+                                               "University", "2 vials"]),
+                 st.text(max_size=30), HOSTILE)
 GOOD = {
     "date": st.builds(lambda day, style: [day.isoformat(), f"{day.month}/{day.day}/{day.year}",
                                           day.strftime("%d-%b-%Y")][style],
@@ -307,3 +310,39 @@ def test_mac_and_utf16_line_endings_and_encodings_import(app, cases):
         ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
         added = [import_cases(program, name, data, resident=ash) for name, data in accepted]
         assert [(r.ok, r.added) for r in added] == [(True, 2), (True, 1)], added
+
+
+def _workbook_with(part: str, size: int) -> bytes:
+    """A real workbook whose `part` is replaced by `size` bytes of one repeated letter:
+    packed it is tiny, unpacked it is `size` (a "zip bomb" when large)."""
+    book = Workbook()
+    book.active.append(["date", "procedure"])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for name in source.namelist():
+            if name != part:
+                bomb.writestr(name, source.read(name))
+        with bomb.open(part, "w") as inflated:
+            chunk = b"A" * 1_000_000
+            for _ in range(size // len(chunk)):
+                inflated.write(chunk)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(app, cases):
+    """F2: an .xlsx whose shared strings inflate a thousandfold is refused by its directory
+    alone; a workbook too large unpacked is refused by its total."""
+    with app.app_context():
+        program = db.session.get(Program, cases["id"])
+        ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
+        bomb = _workbook_with("xl/sharedStrings.xml", 50_000_000)
+        assert len(bomb) < 200_000
+        result = import_cases(program, "bomb.xlsx", bomb, resident=ash)
+        assert not result.ok
+        assert "xl/sharedStrings.xml is packed" in result.errors[0]
+        assert "this is not an ordinary spreadsheet" in result.errors[0]
+        db.session.rollback()
+        assert _counts() == (0, 0)

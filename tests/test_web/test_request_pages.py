@@ -179,3 +179,34 @@ def test_a_resident_without_a_linked_record_is_told_so(client, program, make_use
     sign_in(client, "new.res@example.org")
     page = client.get(_mine(program)).get_data(as_text=True)
     assert "not linked to a resident" in page
+
+
+def test_requests_sent_at_once_stay_within_the_weight_budget(app, client, program):
+    """Eight requests of weight 2 sent at the same moment: five fit in the budget of 10."""
+    import threading
+
+    clients = [app.test_client() for _ in range(8)]
+    tokens = []
+    for each in clients:
+        sign_in(each, "ana.res@example.org")
+        tokens.append(csrf_token(each, _mine(program)))
+    start = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def send(each, token: str, week: int) -> None:
+        start.wait()
+        response = each.post(_mine(program), data={
+            "kind": "vacation", "weeks": [str(week)], "weight": "2", "csrf_token": token})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=send, args=(each, token, 10 + i))
+               for i, (each, token) in enumerate(zip(clients, tokens, strict=True))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [200] * 3 + [302] * 5
+    with app.app_context():
+        spent = [r.weight for r in db.session.scalars(select(Request).where(
+            Request.resident_id == program["ana"], Request.from_resident.is_(True)))]
+    assert spent == [2] * 5

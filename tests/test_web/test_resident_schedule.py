@@ -133,3 +133,51 @@ def test_before_anything_is_published_the_resident_is_told(app, client, publishe
     page = client.get(f"/programs/{published}/my/schedule").get_data(as_text=True)
     assert "No schedule has been published yet" in page
     assert len(_events(client.get(f"/programs/{published}/my/schedule.ics").data)) == 0
+
+
+def _feed_on(app, client, pid: int) -> str:
+    """Ash turns the private feed on; its address's token."""
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    mine = f"/programs/{pid}/my/schedule"
+    client.post(f"/programs/{pid}/my/calendar-feed", data={"csrf_token": csrf_token(client, mine)})
+    with app.app_context():
+        return db.session.scalar(select(Resident.calendar_token).where(Resident.key == "ash"))
+
+
+def test_a_feed_stops_when_its_owner_loses_the_resident_role(app, client, published):
+    token = _feed_on(app, client, published)
+    assert app.test_client().get(f"/calendar/{token}.ics").status_code == 200
+    with app.app_context():
+        from web.models import User
+
+        ash = db.session.scalar(select(User).where(User.email == "ash@example.org"))
+        for membership in list(ash.memberships):
+            db.session.delete(membership)
+        db.session.commit()
+    # the role, not the account, was taken away: the feed no longer answers
+    assert app.test_client().get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_the_account_page_lists_feeds_and_tokens_and_turns_them_off(app, client, published):
+    from web.accounts import create_token
+    from web.models import User
+
+    token = _feed_on(app, client, published)
+    with app.app_context():
+        ash = db.session.scalar(select(User).where(User.email == "ash@example.org"))
+        api_token = create_token(ash, "my script")
+        db.session.commit()
+    api = {"Authorization": f"Bearer {api_token}"}
+    assert app.test_client().get("/api/v1/programs", headers=api).status_code == 200
+    page = client.get("/account/password").get_data(as_text=True)
+    assert "my script" in page and "Tiny IR" in page
+    token_form = page.split('id="tokens"')[1].split('action="')[1].split('"')[0]
+    feed_form = page.split('id="feeds"')[1].split('action="')[1].split('"')[0]
+    for action in (token_form, feed_form):
+        answer = client.post(action, data={"csrf_token": csrf_token(client, "/account/password")})
+        assert answer.status_code == 302
+    assert app.test_client().get("/api/v1/programs", headers=api).status_code == 401
+    assert app.test_client().get(f"/calendar/{token}.ics").status_code == 404
+    page = client.get("/account/password").get_data(as_text=True)
+    assert "You have no API tokens" in page and "No private calendar feed is on" in page

@@ -117,3 +117,84 @@ def test_a_chart_shows_a_link_typed_into_a_category_name_as_text(app, client, ca
     assert html.escape(link, quote=False) in columns and link not in columns
     series = json.loads(re.search(r'Plotly.newPlot\("volume", (\[.*?\])\.map', page).group(1))
     assert all("<" not in s["name"] for s in series)
+
+
+def test_every_upload_route_refuses_a_body_over_the_limit(app, client, cases, make_user):
+    """F2, F3: every upload has a body-size limit (MAX_CONTENT_LENGTH), answered with 413 and
+    words, before the file is read."""
+    pid = cases["id"]
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    sign_in(client, "pd@example.org")
+    app.config["MAX_CONTENT_LENGTH"] = 100_000
+    body = b"date,procedure\n" + b"x" * 150_000
+    for route, form_page in ((f"/programs/{pid}/import", None),
+                             (f"/programs/{pid}/residents/import", f"/programs/{pid}/residents"),
+                             (f"/programs/{pid}/case-logs/import", None)):
+        response = upload(client, route, "file", "big.csv", body, form_page)
+        assert response.status_code == 413, route
+        assert "exceeds the capacity limit" in response.get_data(as_text=True)
+
+
+def test_patient_information_is_refused_in_every_free_text_field_on_every_path(
+        app, client, cases, make_user):
+    """F6: notes and site (form, API, import), a favourite's name, a return comment."""
+    from web.accounts import create_token
+
+    pid = cases["id"]
+    primary = str(type_id(app, "EMBO-TUMOR"))
+    sign_in(client, "ash@example.org")
+    page = log_case(client, pid, primary=primary, notes="pt Maria Lopez, tolerated well")
+    assert "this looks like a person&#39;s name (Maria Lopez)" in page
+    page = log_case(client, pid, primary=primary, site="call 919 555 0142")
+    assert "this looks like a phone number (919 555 0142)" in page
+    rows = f"date,procedure,notes\n{date.today().isoformat()},EMBO-TUMOR,MRN 4411\n"
+    page = upload(client, f"/programs/{pid}/my/cases/import", "file", "mine.csv", rows
+                  ).get_data(as_text=True)
+    assert "row 2: notes: this looks like a medical record or accession number" in page
+    answer = post_form(client, f"/programs/{pid}/my/favourites", f"/programs/{pid}/my/cases",
+                       name="Mrs Jones PICC", primary=primary)
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Not saved as a favourite: this looks like a person&#39;s name (Mrs Jones)" in page
+    with app.app_context():
+        ash = db.session.scalar(select(User).where(User.email == "ash@example.org"))
+        token = create_token(ash, "phone app")
+        db.session.commit()
+    api = app.test_client().post(f"/api/v1/programs/{pid}/cases", json={
+        "day": date.today().isoformat(), "primary": "EMBO-TUMOR",
+        "notes": "daughter anna.b@gmail.com"}, headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 422 and "e-mail address" in api.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Case.id)) is None
+
+    # A case logged cleanly, returned by its attending with a comment naming the patient.
+    log_case(client, pid, primary=primary, attending=str(cases["faculty"]), notes="uneventful")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "dr.quill@example.org")
+    with app.app_context():
+        case_id = db.session.scalar(select(Case.id))
+    answer = post_form(client, f"/programs/{pid}/cases/{case_id}/verify",
+                       f"/programs/{pid}/verify", action="return",
+                       comment="this was John Smith's case, not yours")
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "this looks like a person&#39;s name (John Smith&#39;s)" in page
+    with app.app_context():
+        assert db.session.get(Case, case_id).state == "pending"
+
+
+def test_a_program_over_the_installations_limits_is_refused_on_import(app, client,
+                                                                      make_user):
+    """F3: limits.residents in config.toml caps a program, named with the value."""
+    from test_solving import TINY
+
+    from scheduler.config import Settings
+    from scheduler.limits import Limits
+
+    make_user("chief@example.org", "Tiny", "chief")
+    sign_in(client, "chief@example.org")
+    pid = program_id(app, "Tiny")
+    app.config["SOLVER_SETTINGS"] = Settings(limits=Limits(residents=2))
+    page = upload(client, f"/programs/{pid}/import", "file", "tiny.toml", TINY
+                  ).get_data(as_text=True)
+    assert "3 resident entries; this installation takes at most 2 per program" in page
+    with app.app_context():
+        assert db.session.scalar(select(Resident.id).where(Resident.program_id == pid)) is None

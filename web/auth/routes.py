@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
@@ -31,9 +31,16 @@ def _account_key() -> str:
     return "account:" + accounts.normal_email(request.form.get("email", ""))
 
 
+def _account_and_address_key() -> str:
+    return f"{_account_key()}@{request.remote_addr}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@in_one_transaction
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
                deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"],
+               methods=["POST"], key_func=_account_and_address_key, deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                key_func=_account_key, deduct_when=_failed)
 def login():
@@ -43,8 +50,14 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            target = _safe_next(request.args.get("next"))
+            # A new session (and with it a new CSRF token): nothing from before sign-in is
+            # carried over, so a session an attacker planted is worth nothing (F12).
+            session.clear()
+            session[accounts.SESSION_TOKEN] = accounts.start_session(
+                user, request.user_agent.string)
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(target)
         flash("Wrong e-mail or password.", "error")
     return render_template("auth/login.html", form=form)
 
@@ -58,20 +71,66 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current.data, form.new.data)
+            accounts.change_password(current_user, form.current.data, form.new.data,
+                                     keep=session.get(accounts.SESSION_TOKEN))
         except accounts.AccountError as exc:
             form.current.errors.append(str(exc))
         else:
             flash("Password changed.", "info")
             return redirect(url_for("auth.home"))
-    return render_template("auth/password.html", form=form), 422 if form.errors else 200
+    return render_template("auth/password.html", form=form,
+                           sessions=accounts.sessions_of(current_user),
+                           tokens=accounts.tokens_of(current_user),
+                           feeds=accounts.feeds_of(current_user),
+                           this_session=accounts.token_hash(
+                               session.get(accounts.SESSION_TOKEN) or "")
+                           ), 422 if form.errors else 200
 
 
 @bp.post("/logout")
 @login_required
+@in_one_transaction
 def logout():
+    """Sign out: the session ends on the server too, so a copy of its cookie is worthless."""
+    accounts.end_session(session.get(accounts.SESSION_TOKEN))
     logout_user()
+    session.clear()
     flash("Signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+@in_one_transaction
+def revoke_token(token_id: int):
+    """Delete one of your API tokens: programs using it are refused from now on."""
+    if not accounts.revoke_token(current_user, token_id):
+        abort(404)
+    flash("API token revoked.", "info")
+    return redirect(url_for("auth.change_password"))
+
+
+@bp.post("/account/feeds/<int:resident_id>/stop")
+@login_required
+@in_one_transaction
+def stop_feed(resident_id: int):
+    """Turn off a private calendar feed: its address stops working at once."""
+    if not accounts.stop_feed(current_user, resident_id):
+        abort(404)
+    flash("Calendar feed turned off; make a new address on My schedule to subscribe again.",
+          "info")
+    return redirect(url_for("auth.change_password"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+@in_one_transaction
+def sign_out_everywhere():
+    """End every session of the person, on every device, this one included."""
+    ended = accounts.end_sessions(current_user)
+    logout_user()
+    session.clear()
+    flash(f"Signed out everywhere ({ended} session{'s' if ended != 1 else ''}).", "info")
     return redirect(url_for("auth.login"))
 
 

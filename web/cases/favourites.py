@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import CaseFavourite, Program, Resident
 from ..models.cases import CASE_ROLES
 from ..transaction import kept_if_ok
-from .services import attendings, categories, last_case
+from .services import attendings, categories, last_case, phi_errors
 
 
 def of(resident: Resident) -> list[CaseFavourite]:
@@ -41,7 +41,9 @@ def save(program: Program, resident: Resident, data: dict[str, Any]) -> tuple[
     per resident). Only the procedures (of the program's catalogue), role, attending (one of
     the program's faculty) and site are kept. Flushes."""
     name = text(data, "name")
-    errors: dict[str, list[str]] = {}
+    errors = phi_errors(program, {"name": name, "site": data.get("site") or ""})
+    if errors:
+        return None, Outcome(field_errors=errors)
     if not name:
         errors["name"] = ["give the favourite a name"]
     elif db.session.scalar(select(CaseFavourite.id).where(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from caselog import Catalogue, Measure, Target, reference_hash, reference_problem
 from caselog.catalogue import Category
 from caselog.catalogue import ProcedureType as TypeEntry
+from caselog.phi import patient_information
 from caselog.progress import ALL, best_window, category_key, in_period, measure_key
 from scheduler.schedule import as_file
 
@@ -94,6 +95,22 @@ def rotation_finder(program: Program) -> Callable[[str, date], tuple[str, str]]:
     return find
 
 
+def phi_errors(program: Program, fields: dict[str, str]) -> dict[str, list[str]]:
+    """The free-text fields of a case (or comment, or favourite) that hold what looks like
+    patient information (`caselog.phi`), each with the refusal in words. A site the program
+    itself names (a rotation's site) is trusted as it is."""
+    known_sites = {r.site for r in program.rotations if r.site}
+    errors: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        if name == "site" and value.strip() in known_sites:
+            continue
+        found = patient_information(value)
+        if found is not None:
+            errors[name] = [f"this looks like {found}. Case logs never hold patient "
+                            "information: reword it without it"]
+    return errors
+
+
 @kept_if_ok
 def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tuple[
         Case | None, Outcome]:
@@ -120,6 +137,8 @@ def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tupl
     trouble = reference_problem(reference)
     if trouble:
         errors["patient_ref"] = [trouble]
+    errors |= phi_errors(program, {"site": data.get("site") or "",
+                                   "notes": data.get("notes") or ""})
     if errors:
         return None, Outcome(field_errors=errors)
     code, site = rotation_finder(program)(resident.key, day)
@@ -168,6 +187,9 @@ def verify(case: Case, user: User, verified: bool, comment: str = "") -> Outcome
         return Outcome(field_errors={"": ["nobody verifies their own case"]})
     if not verified and not comment.strip():
         return Outcome(field_errors={"comment": ["say what needs fixing"]})
+    refused = phi_errors(case.program, {"comment": comment})
+    if refused:
+        return Outcome(field_errors=refused)
     before = tally.facts(case)
     case.state = "verified" if verified else "returned"
     case.comment = "" if verified else comment.strip()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from scheduler.schedule import as_file
 
 from ..access import program_page
-from ..accounts import resident_of
+from ..accounts import feed_owner_may_read, resident_of
 from ..calendar_feed import resident_calendar
 from ..downloads import attachment, safe_stem
 from ..extensions import csrf, db, limiter
@@ -89,7 +89,7 @@ def feed(token: str):
     """The private feed: no sign-in (calendar apps cannot), the secret address is the key."""
     resident = db.session.scalar(select(Resident).where(Resident.calendar_token == token)) \
         if len(token) >= 32 else None
-    if resident is None:
+    if resident is None or not feed_owner_may_read(resident):
         abort(404)
     return _ics(resident, download=False)
 

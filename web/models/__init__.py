@@ -9,7 +9,7 @@ foreign-key constraints (SQLite enforces foreign keys too, see `create_app`).
 - `audit`: the append-only log of publishes, verifications, decisions and role changes.
 """
 
-from .accounts import ROLES, ApiToken, Membership, User
+from .accounts import ROLES, ApiToken, Membership, User, UserSession
 from .audit import AUDIT_ACTIONS, AuditEvent
 from .cases import (
     Case,
@@ -28,7 +28,8 @@ from .schedules import Schedule, SolveJob
 __all__ = ["AUDIT_ACTIONS", "ROLES", "REQUEST_STATUSES", "ApiToken", "AuditEvent", "Case",
            "CaseDayTally", "CaseFavourite", "CaseProcedure", "CaseTally", "CaseTarget",
            "Membership", "ProcedureCategory", "ProcedureType", "Program", "Request",
-           "Requirement", "Resident", "Rotation", "Rule", "Schedule", "SolveJob", "User"]
+           "Requirement", "Resident", "Rotation", "Rule", "Schedule", "SolveJob", "User",
+           "UserSession"]
 
 # Registers the listener that gives every new program its case-log catalogue.
 from . import default_catalogue  # noqa: E402,F401

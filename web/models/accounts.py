@@ -71,3 +71,17 @@ class ApiToken(Model):
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+class UserSession(Model):
+    """A signed-in browser. The session cookie carries a random token whose SHA-256 hash is
+    kept here; a request is signed in only while its row exists, so signing out, changing the
+    password or "sign out everywhere" ends sessions on the server, not just in one browser."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    browser: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship()

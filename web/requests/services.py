@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import func, select
+
 from .. import audit
 from ..entries import Outcome, save_entry
 from ..extensions import db
@@ -27,10 +29,11 @@ WEIGHTS = (1, 2, 3, 4, 5)
 
 def weight_used(resident: Resident) -> int:
     """Weight the resident has spent: every request they sent that was not declined
-    (requests the chief entered or imported do not count)."""
-    return sum(r.weight for r in resident.program.requests
-               if r.resident_id == resident.id and r.from_resident
-               and r.status != "declined")
+    (requests the chief entered or imported do not count). Read from the database, so a
+    submission that holds the resident's lock sees every one committed before it."""
+    return db.session.scalar(select(func.coalesce(func.sum(Request.weight), 0)).where(
+        Request.resident_id == resident.id, Request.from_resident.is_(True),
+        Request.status != "declined")) or 0
 
 
 def _request_path(request: Request) -> str:
@@ -45,6 +48,11 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
     (assign, avoid), weight, note. Refused beyond the resident's weight budget, or when the
     program file would not accept it."""
     weight = int(data.get("weight") or 1)
+    # One resident's submissions one at a time: two sent at once must not both fit in what
+    # is left (PostgreSQL locks the resident's row; SQLite's write lock, taken by
+    # `kept_if_ok`, already serialises them).
+    db.session.execute(select(Resident.id).where(Resident.id == resident.id)
+                       .with_for_update())
     left = budget - weight_used(resident)
     if weight > left:
         return Outcome(field_errors={"weight": [

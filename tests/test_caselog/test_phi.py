@@ -1,0 +1,73 @@
+"""No patient information in a case log's free text: a corpus of what a tired resident might
+type about a patient (refused, with what looked like patient information) and of real
+clinical wording (accepted)."""
+
+from __future__ import annotations
+
+import pytest
+
+from caselog.phi import patient_information, refusal
+
+PATIENT_INFORMATION = [
+    ("John Smith", "name"),
+    ("JOHN SMITH 1", "name"),
+    ("pt Maria Lopez, tolerated well", "name"),
+    ("Lopez, Maria", "name"),
+    ("Mrs Jones, 3rd attempt", "name"),
+    ("seen with Mr. Okafor", "name"),
+    ("call back 555 867 5309", "phone"),
+    ("(919) 555-0142", "phone"),
+    ("+44 20 7946 0958", "phone"),
+    ("919.555.0142", "phone"),
+    ("daughter: anna.b@gmail.com", "e-mail"),
+    ("SSN 123-45-6789", "social security"),
+    ("123456789", "social security"),
+    ("MRN 4411", "medical record"),
+    ("acc# 77", "medical record"),
+    ("accession number 5531", "medical record"),
+    ("ref 00442211", "medical record"),
+    ("DOB 3/4/1961", "date"),
+    ("born 1961-03-04", "date"),
+    ("seen Jan 31, 2026 in clinic", "date"),
+    ("4 Mar 1961", "date"),
+]
+
+CLINICAL = [
+    "",
+    "uneventful",
+    "R CFA access, 5F sheath, closure device",
+    "Y-90 mapping, lung shunt 6%",
+    "DEB-TACE with 2 vials 100-300 um beads",
+    "Left hepatic artery embolised to stasis",
+    "Portal Vein Embolization, segments 5-8",
+    "IVC filter retrieval after 3 mo, tilted 15 degrees",
+    "Hickman catheter exchanged over wire",
+    "discussed with Dr Patel before the procedure",
+    "TIPS revision, gradient 18 to 7 mmHg",
+    "10000 units heparin",
+    "Tunneled PICC, 4F double lumen, tip at cavoatrial junction",
+    "Duke University Hospital",
+    "St. Mary's Hospital",
+    "Seldinger technique, US guided",
+    "AL CFA puncture",
+    "Will follow up in IR clinic",
+    "Grade 2 hematoma, managed conservatively",
+    "Amplatzer plug to the gastroduodenal artery",
+]
+
+
+@pytest.mark.parametrize("text, kind", PATIENT_INFORMATION)
+def test_what_looks_like_patient_information_is_refused_and_named(text, kind):
+    found = patient_information(text)
+    assert found is not None and kind in found, found
+
+
+@pytest.mark.parametrize("text", CLINICAL)
+def test_clinical_wording_is_accepted(text):
+    assert patient_information(text) is None
+
+
+def test_a_refusal_names_the_field_and_what_looked_like_patient_information():
+    message = refusal("notes", "pt Maria Lopez")
+    assert message is not None
+    assert message.startswith("notes: this looks like a person's name (Maria Lopez)")
