@@ -12,15 +12,10 @@ import hashlib
 import hmac
 import re
 
-from .phi import patient_information
+from .phi import DATE, patient_information
 
 MAX_LENGTH = 24
 
-_DATE = re.compile(
-    r"\b(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})\b"                      # 1970-01-31, 31/1/70
-    r"|\b\d{1,2}\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d{2,4}\b"
-    r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d{1,2},?\s*\d{2,4}\b"
-    r"|\b(dob|born|birth)\b", re.IGNORECASE)
 _SSN = re.compile(r"\b\d{3}[- ]?\d{2}[- ]?\d{4}\b")
 _LONG_NUMBER = re.compile(r"\d{6,}")                                # MRNs, accession numbers
 _MRN_WORD = re.compile(r"\b(mrn|mr#|record|acc(ession)?|csn|fin)\b", re.IGNORECASE)
@@ -44,7 +39,7 @@ def problem(reference: str) -> str | None:
         return f"keep the reference short (at most {MAX_LENGTH} characters)"
     if _SSN.search(text):
         return "this looks like a social security number: never enter one"
-    if _DATE.search(text):
+    if DATE.search(text):
         return "this looks like a date (of birth?): never enter one"
     if _LONG_NUMBER.search(text) or _MRN_WORD.search(text):
         return ("this looks like a medical record or accession number: use a reference of "

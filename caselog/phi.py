@@ -27,20 +27,49 @@ _DIGIT_RUN = re.compile(r"\d{6,}")
 _RECORD_WORD = re.compile(r"\b(mrn|mr\s?#|medical record|record\s?(no|number|#)|acc(ession)?"
                           r"\s?(no|number|#)|acc#|csn|fin\s?#|encounter\s?(no|#))",
                           re.IGNORECASE)
-_DATE = re.compile(
-    r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b"                                  # 1961-03-04, 3/4/61
-    r"|\b\d{1,2}\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d{2,4}\b"
-    r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d{1,2},?\s*\d{4}\b"
+# Month names and their abbreviations (capitalised; DATE reads them in any case).
+_MONTH = (r"(Jan(uary)?|Feb(ruary)?|Mar(ch)?|Apr(il)?|May|June?|July?|Aug(ust)?"
+          r"|Sept?(ember)?|Oct(ober)?|Nov(ember)?|Dec(ember)?)\.?")
+# A date in a common form, or a word that announces a birth date (also used by patient_ref
+# for references). Runs like "segments 5/6/7" carry no year and are not dates.
+DATE = re.compile(
+    r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b"                                     # 1961-03-04
+    r"|\b\d{1,2}[-/.]\d{1,2}[-/.](\d{2}|\d{4})\b"                            # 3/4/61, 3.4.1961
+    r"|\b\d{1,2}\s*" + _MONTH + r"\s*\d{2,4}\b"                               # 4 Mar 1961
+    r"|\b" + _MONTH + r"\s*\d{1,2}(st|nd|rd|th)?,?\s*\d{2,4}\b"                # Mar 4, 1961
     r"|\b(dob|d\.o\.b|born|birth\s?date|date of birth)\b", re.IGNORECASE)
+# A month and day without a year, the month capitalised ("March 4"; "may 5" is not one), and
+# "3/14", whose day cannot be the denominator of a fraction in twelfths or less.
+_MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s+\d{1,2}(st|nd|rd|th)?\b")
+_SLASH_DAY = re.compile(r"\b(\d{1,2})/(\d{1,2})\b(?!/)")
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'-]*")
-_TITLE = re.compile(r"\b(?i:mr|mrs|ms|miss|mx|mstr)\.?\s+([A-Z][A-Za-z'-]+)")
+# Courtesy titles: "Mr Jones", "MRS JONES", "mr. jones". Capital "MR" and "MS" are the
+# modality and multiple sclerosis, so only titles that cannot be those count.
+_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|MRS|MISS)\.?\s+[A-Za-z][A-Za-z'-]+"
+                    r"|\b(mr|mrs|ms|mx)\.\s*[A-Za-z][A-Za-z'-]+|\b(mrs|miss)\s+[a-z][a-z'-]+")
+# "pt Maria", "patient john": a given name right after the word patient.
+_PATIENT = re.compile(r"\b(pt|patient|pt\.)\s+([A-Za-z][A-Za-z'-]+)", re.IGNORECASE)
 _SURNAME_FIRST = re.compile(r"\b([A-Z][A-Za-z'-]+),\s*([A-Z][A-Za-z'-]+)")
-# Words after which a capitalised given-name-like word is a place, not a person
-# ("Duke University", "St. Mary's Hospital").
-_INSTITUTIONS = {"hospital", "hospitals", "university", "medical", "center", "centre",
-                 "clinic", "health", "healthcare", "regional", "memorial", "general",
-                 "institute", "campus", "va", "cancer", "children's", "childrens", "county",
-                 "community", "infirmary", "college", "school", "heart", "vascular"}
+# Words after which a capitalised given-name-like word is a place or a finding, not a person
+# ("Duke University", "Barrett esophagus", "Stanford type B", "Chance fracture").
+_NOT_A_SURNAME = {
+    "hospital", "hospitals", "university", "medical", "center", "centre", "clinic", "health",
+    "healthcare", "regional", "memorial", "general", "institute", "campus", "va", "cancer",
+    "children's", "childrens", "county", "community", "infirmary", "college", "school",
+    "heart", "vascular", "israel", "deaconess", "mason", "sinai", "esophagus", "fracture",
+    "type", "canal", "syndrome", "disease", "sign", "tumor", "tumour", "lesion",
+    "classification", "criteria", "score", "grade", "procedure", "shunt", "catheter",
+    "filter", "stent", "pouch", "fascia", "ligament", "duct", "space", "triangle", "line",
+    "tear", "ulcer", "cyst", "node", "nodes", "point", "view", "position", "maneuver",
+    "manoeuvre", "technique", "needle", "sheath", "wire", "balloon", "device", "valve",
+    "operation", "anastomosis", "artery", "vein", "muscle", "nerve", "bone", "joint",
+    "phenomenon", "effect", "test", "scale", "stage", "staging", "weiss", "esophageal"}
+# Eponyms that are also given names, when they stand first.
+_EPONYMS = {"mallory", "barrett", "stanford", "chance", "jefferson", "hunter", "todd",
+            "morgan", "douglas", "warren", "glenn", "bell", "graves", "addison", "wilson",
+            "hill", "baker", "mason", "virginia", "beth", "paget", "colles", "monteggia",
+            "galeazzi", "morison", "nelson", "fontan", "norwood", "kasai", "whipple",
+            "hartmann", "nissen", "roux", "sister", "stewart", "cooper", "thompson"}
 
 
 @cache
@@ -65,21 +94,38 @@ def _capitalised(word: str) -> bool:
 
 def _name_in(text: str) -> str | None:
     """A person's name in `text`, as written, or None."""
-    match = _TITLE.search(text)
-    if match:
+    if match := _TITLE.search(text):
         return match.group(0)
+    for match in _PATIENT.finditer(text):
+        if is_given_name(match.group(2)):
+            return match.group(0)
     for surname, given in _SURNAME_FIRST.findall(text):
-        if is_given_name(given) and not is_given_name(surname):
+        if (is_given_name(given) and not is_given_name(surname)
+                and given.lower() not in _EPONYMS and surname.lower() not in _NOT_A_SURNAME):
             return f"{surname}, {given}"
-    words = [(m.group(0), m.start()) for m in _WORD.finditer(text)]
-    for (first, _), (second, _) in zip(words, words[1:], strict=False):
+    words = [m.group(0) for m in _WORD.finditer(text)]
+    for first, second in zip(words, words[1:], strict=False):
         if (_capitalised(first) and _capitalised(second) and is_given_name(first)
-                and second.lower() not in _INSTITUTIONS):
+                and first.lower() not in _EPONYMS
+                and second.lower() not in _NOT_A_SURNAME):
             return f"{first} {second}"
     return None
 
 
+def _date_in(text: str) -> str | None:
+    """A date, with or without its year, as written, or None."""
+    if match := DATE.search(text) or _MONTH_DAY.search(text):
+        return match.group(0)
+    for match in _SLASH_DAY.finditer(text):
+        month, day = int(match.group(1)), int(match.group(2))
+        if 1 <= month <= 12 and 13 <= day <= 31:
+            return match.group(0)
+    return None
+
+
 def _phone_in(text: str) -> str | None:
+    if sum(c.isdigit() for c in text) < 7:   # no phone number has fewer digits
+        return None
     for match in phonenumbers.PhoneNumberMatcher(text, "US",
                                                  leniency=phonenumbers.Leniency.POSSIBLE):
         return match.raw_string
@@ -97,8 +143,8 @@ def patient_information(text: str) -> str | None:
         return f"a social security number ({match.group(0)})"
     if found := _phone_in(text):
         return f"a phone number ({found})"
-    if match := _DATE.search(text):
-        return f"a date ({match.group(0)}): the case's date has its own field"
+    if found := _date_in(text):
+        return f"a date ({found}): the case's date has its own field"
     if match := _RECORD_WORD.search(text) or _DIGIT_RUN.search(text):
         return f"a medical record or accession number ({match.group(0)})"
     if found := _name_in(text):

@@ -80,6 +80,8 @@ def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0,
     blocks: 51-53 s -> 33-42 s; docs/benchmarks.md).
     """
     parameters.max_time_in_seconds = options.time_limit
+    if options.memory_mb:
+        parameters.max_memory_in_mb = options.memory_mb
     parameters.symmetry_level = 0
     parameters.max_sat_stratification = NO_STRATIFICATION
     parameters.max_presolve_iterations = 1

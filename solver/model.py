@@ -26,6 +26,7 @@ class SolveOptions:
     relaxation: bool | None = None  # None: from RELAXATION_FROM residents on
     log: bool = False
     stop: threading.Event | None = field(default=None, repr=False)
+    memory_mb: int = 0  # 0: no limit; else the search stops with what it has beyond it
 
 
 def build_model(program: Program, options: SolveOptions, explain: bool = False) -> ModelContext:

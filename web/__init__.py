@@ -64,6 +64,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         REDIS_URL="redis://127.0.0.1:6379/0",
         SOLVE_STALE_AFTER=20,      # seconds without a worker heartbeat before a job is lost
         SOLVE_START_TIMEOUT=60,    # seconds for a worker process to take up a queued job
+        SOLVE_MAX_CONCURRENT=2,    # solves running at once on this instance; others wait
+        SOLVE_MEMORY_MB=4096,      # memory one solve may use; the worker stops beyond it
+        SOLVE_GRACE_SECONDS=120,   # beyond its time limits, to build the model and save
         # Behind TLS in production: redirect to HTTPS, send HSTS, mark cookies Secure.
         FORCE_HTTPS=False,
         # werkzeug's password hash method; the tests lower scrypt's cost, nothing else should
@@ -113,8 +116,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     hops = int(app.config["PROXY_HOPS"])
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
-                                x_host=hops)
+        # The client's address and scheme from the proxies; never their Host header.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops,  # type: ignore[method-assign]
+                                x_proto=hops)
     app.url_map.converters["int"] = IdConverter
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["chart_labels"] = charts.labels

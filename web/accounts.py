@@ -128,7 +128,6 @@ def revoke_role(program: Program, membership: Membership, actor: User) -> None:
                  user_id=user.id, role=role)
 
 
-@kept_if_ok
 def resident_of(user: User, program: Program) -> Resident | None:
     """The program's resident whose account is `user`, if linked."""
     return db.session.scalar(select(Resident).where(Resident.program_id == program.id,

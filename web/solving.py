@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
+import signal
 import threading
 import time
 from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from scheduler import load_program_text
@@ -28,7 +30,7 @@ from solver.engine import Progress, SolveOptions, solve
 from .extensions import db
 from .models import Program, Schedule, SolveJob
 from .models.columns import now
-from .program_file import export_toml, validate
+from .program_file import export_toml, installation_limits, validate
 from .transaction import refusable
 
 log = logging.getLogger(__name__)
@@ -54,7 +56,6 @@ def start(program: Program, user, time_limit: float, previous: Schedule | None =
     """Queue a solve of the program as it is now. Refused while another solve of the same
     program is queued or running, or when the program is not valid. Commits (the worker
     must see the job), then dispatches it."""
-    from . import jobs
 
     check = validate(program)
     if not check.ok:
@@ -76,8 +77,29 @@ def start(program: Program, user, time_limit: float, previous: Schedule | None =
     # The one commit outside the request's transaction boundary: the worker, another
     # process, must see the job before this request answers.
     db.session.commit()
-    jobs.dispatch(job.id)
+    move_queue()
     return job
+
+
+def queue_position(job: SolveJob) -> int:
+    """How many solves wait before this one for a free solver (0: it is next, or running)."""
+    if job.state != "queued" or job.dispatched_at is not None:
+        return 0
+    return db.session.scalar(select(func.count(SolveJob.id)).where(
+        SolveJob.state == "queued", SolveJob.dispatched_at.is_(None),
+        SolveJob.id < job.id)) or 0
+
+
+def move_queue() -> None:
+    """Free the places of solves whose worker died and start the waiting ones in them (a
+    waiting job's page asks for this while it polls, so the queue moves even when the
+    process that should have started the next solve is gone)."""
+    from . import jobs
+
+    for job in db.session.scalars(select(SolveJob).where(
+            SolveJob.state.in_(("queued", "running")), SolveJob.dispatched_at.is_not(None))):
+        reap(job)
+    jobs.dispatch_waiting()
 
 
 def cancel(job: SolveJob) -> None:
@@ -96,8 +118,9 @@ def reap(job: SolveJob) -> bool:
     a free worker). Returns whether it did. Flushes."""
     if job.state == "running":
         last, limit = job.heartbeat_at or job.started_at, current_app.config["SOLVE_STALE_AFTER"]
-    elif job.state == "queued" and current_app.config.get("SOLVE_QUEUE") != "rq":
-        last, limit = job.created_at, current_app.config["SOLVE_START_TIMEOUT"]
+    elif job.state == "queued" and job.dispatched_at is not None \
+            and current_app.config.get("SOLVE_QUEUE") != "rq":
+        last, limit = job.dispatched_at, current_app.config["SOLVE_START_TIMEOUT"]
     else:
         return False
     if last is None:
@@ -107,18 +130,60 @@ def reap(job: SolveJob) -> bool:
     if now() - last < timedelta(seconds=limit):
         return False
     job.state, job.finished_at = "failed", now()
-    job.message = ("the solver stopped unexpectedly (its worker was lost); the published "
-                   "schedule is unchanged — start the solve again" if job.started_at else
-                   "no solve worker started; the published schedule is unchanged — check "
-                   "the server's log and start the solve again")
+    started = job.started_at.replace(tzinfo=now().tzinfo) if job.started_at is not None \
+        and job.started_at.tzinfo is None else job.started_at
+    if started is not None and now() - started >= timedelta(seconds=hard_time_limit(job)):
+        job.message = (f"the solve ran past its time limit ({job.time_limit:.0f} s, and "
+                       "the time allowed for explanations) and was stopped; the published "
+                       "schedule is unchanged")
+    elif started is not None:
+        job.message = ("the solver stopped unexpectedly (its worker was lost, or it needed "
+                       f"more than this installation's {current_app.config['SOLVE_MEMORY_MB']}"
+                       " MB of memory); the published schedule is unchanged — start the solve "
+                       "again")
+    else:
+        job.message = ("no solve worker started; the published schedule is unchanged — check "
+                       "the server's log and start the solve again")
     db.session.flush()
     return True
+
+
+def hard_time_limit(job: SolveJob) -> float:
+    """Seconds after which a solve's worker is stopped whatever it is doing: its search
+    time, the time allowed for explanations, and SOLVE_GRACE_SECONDS to build and save."""
+    settings = current_app.config["SOLVER_SETTINGS"].solver
+    return (job.time_limit + min(job.time_limit, settings.explain_time_limit)
+            + float(current_app.config["SOLVE_GRACE_SECONDS"]))
+
+
+def limit_worker(job: SolveJob) -> None:
+    """Bound this worker process: its address space (twice SOLVE_MEMORY_MB, plus 2 GB for
+    the interpreter and libraries; CP-SAT itself stops its search at SOLVE_MEMORY_MB) and its
+    time (SIGALRM ends it at `hard_time_limit`; the job page then says so)."""
+    memory = int(current_app.config["SOLVE_MEMORY_MB"]) * 2 ** 20
+    if memory > 0:
+        wanted = 2 * memory + 2 * 2 ** 30
+        _, ceiling = resource.getrlimit(resource.RLIMIT_AS)
+        cap = wanted if ceiling == resource.RLIM_INFINITY else min(wanted, ceiling)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, ceiling))
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(int(hard_time_limit(job)) + 1)
 
 
 # -- the worker side ----------------------------------------------------------------------
 
 def run(job_id: int) -> None:
-    """Run one job to the end (in a worker process, inside an app context)."""
+    """Run one job to the end (in a worker process, inside an app context), then start the
+    next waiting one in the place it frees."""
+
+    try:
+        _run(job_id)
+    finally:
+        db.session.rollback()
+        move_queue()
+
+
+def _run(job_id: int) -> None:
     job = db.session.get(SolveJob, job_id)
     if job is None or job.state != "queued":
         log.warning("job %s is not waiting to run; skipped", job_id)
@@ -127,18 +192,22 @@ def run(job_id: int) -> None:
     job.worker_pid = os.getpid()
     db.session.commit()
     try:
+        limit_worker(job)
         _solve(job)
     except Exception as exc:  # noqa: BLE001 - the job records any failure in words
         log.exception("solve job %s failed", job_id)
         db.session.rollback()
         job = db.session.get_one(SolveJob, job_id)
         job.state, job.finished_at = "failed", now()
-        job.message = f"the solver failed: {exc}"
+        job.message = (f"the solve needed more than this installation's "
+                       f"{current_app.config['SOLVE_MEMORY_MB']} MB of memory"
+                       if isinstance(exc, MemoryError) else f"the solver failed: {exc}")
         db.session.commit()
 
 
 def _solve(job: SolveJob) -> None:
-    loaded = load_program_text(job.program_toml)
+    loaded = load_program_text(job.program_toml, current_app.config["PROGRAM_FILE_MAX_BYTES"],
+                               installation_limits())
     if loaded.program is None:
         raise ValueError("the saved program file is invalid: " + "; ".join(
             f"{e.path}: {e.message}" for e in loaded.errors[:3]))
@@ -151,6 +220,7 @@ def _solve(job: SolveJob) -> None:
     options = SolveOptions(time_limit=job.time_limit, previous=previous,
                            freeze_through=job.freeze_through, stop=stop,
                            workers=settings.workers,
+                           memory_mb=int(current_app.config["SOLVE_MEMORY_MB"]),
                            explain_time_limit=min(job.time_limit, settings.explain_time_limit))
     beat = _Heartbeat(current_app._get_current_object(),  # type: ignore[attr-defined]
                       job.id, stop)
@@ -234,6 +304,9 @@ def wait(job_id: int, timeout: float = 60.0) -> SolveJob:
     while True:
         db.session.expire_all()
         job = db.session.get_one(SolveJob, job_id)
-        if not job.active or reap(job) or time.monotonic() > deadline:
+        if reap(job):
+            db.session.commit()   # not a request: the command line's or a test's own session
+            return job
+        if not job.active or time.monotonic() > deadline:
             return job
         time.sleep(0.2)

@@ -61,13 +61,25 @@ def refusable() -> Iterator[Refusal]:
     try:
         yield refusal
     except BaseException:
-        if savepoint.is_active:
-            savepoint.rollback()
+        # Also when a failed flush has already made the savepoint inactive: rolling it back
+        # is what lets the session (and the rest of the request) go on.
+        savepoint.rollback()
         raise
     if refusal.refused:
         savepoint.rollback()
     else:
         savepoint.commit()
+
+
+def begin_writing(lock: int = 1) -> None:
+    """Take the database's write lock for the rest of the request's transaction: SQLite's
+    (BEGIN IMMEDIATE), or on PostgreSQL the advisory lock `lock`, so that two requests doing
+    the same bookkeeping (the solve queue) take turns."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(lock)})")
+    else:
+        _begin_sqlite_transaction()
 
 
 def _begin_sqlite_transaction() -> None:

@@ -30,6 +30,12 @@ PATIENT_INFORMATION = [
     ("born 1961-03-04", "date"),
     ("seen Jan 31, 2026 in clinic", "date"),
     ("4 Mar 1961", "date"),
+    ("mr. jones", "name"),
+    ("MRS JONES", "name"),
+    ("Pt John smith", "name"),
+    ("pt maria lopez", "name"),
+    ("seen 3/14", "date"),
+    ("follow-up March 4", "date"),
 ]
 
 CLINICAL = [
@@ -53,6 +59,18 @@ CLINICAL = [
     "Will follow up in IR clinic",
     "Grade 2 hematoma, managed conservatively",
     "Amplatzer plug to the gastroduodenal artery",
+    "MR Enterography",
+    "Correlate with MR Liver",
+    "MS Plaques",
+    "Mallory Weiss tear",
+    "Barrett Esophagus, Stanford Type B",
+    "Chance Fracture; Jefferson Fracture",
+    "Hunter Canal",
+    "Beth Israel",
+    "Hepatic segments 5/6/7",
+    "2 septal 12 mm",
+    "birth control history",
+    "1/2 of the lumen",
 ]
 
 
@@ -68,6 +86,6 @@ def test_clinical_wording_is_accepted(text):
 
 
 def test_a_refusal_names_the_field_and_what_looked_like_patient_information():
-    message = refusal("notes", "pt Maria Lopez")
+    message = refusal("notes", "seen with Maria Lopez")
     assert message is not None
     assert message.startswith("notes: this looks like a person's name (Maria Lopez)")

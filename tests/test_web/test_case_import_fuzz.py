@@ -50,11 +50,12 @@ HOSTILE = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=200, max_size=2000),
 )
-# Free text is stored as it comes, unless it looks like patient information (a name, a
-# number, a date: refused with the row and column): hostile text there may well be accepted.
+# Free text in a good row is ordinary wording; hostile rows put hostile text anywhere, free
+# text included, where it is stored as it comes unless it looks like patient information (a
+# name, a number, a date: refused with the row and column).
 FREE = st.one_of(st.just(""), st.sampled_from(["uneventful", "R CFA access, 5F sheath",
                                                "University", "2 vials"]),
-                 st.text(max_size=30), HOSTILE)
+                 st.text(alphabet="abcdefghijklmnopqrstuvwxyz -,", max_size=30))
 GOOD = {
     "date": st.builds(lambda day, style: [day.isoformat(), f"{day.month}/{day.day}/{day.year}",
                                           day.strftime("%d-%b-%Y")][style],
@@ -93,7 +94,7 @@ def spreadsheets(draw) -> list[list[object]]:
     if draw(st.integers(0, 3)) == 0:    # an odd header: a duplicate, an unknown or junk
         header.insert(draw(st.integers(0, len(header))), draw(HEADERS))
     rows = [header]
-    hostile = draw(st.integers(0, 2)) == 0   # else only the free-text cells are hostile
+    hostile = draw(st.integers(0, 2)) == 0   # else every cell is a good one
     for _ in range(draw(st.integers(0, 6))):
         row: list[object] = [draw(GOOD[c]) for c in columns]
         for _ in range(draw(st.integers(0, 2)) if hostile else 0):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from datetime import timedelta
 
 import pytest
 import tomli_w
@@ -269,3 +270,56 @@ def test_mid_year_re_solve_keeps_the_frozen_blocks_and_shows_the_diff(app, clien
                       ).get_data(as_text=True)
     assert (f"{changed} cell(s) changed" in diff) if changed else ("No rotation changed"
                                                                    in diff)
+
+
+def _status(client, pid: int, job_id: int) -> dict:
+    return client.get(f"/programs/{pid}/jobs/{job_id}/status").get_json()
+
+
+def test_solves_beyond_the_instances_limit_wait_in_line_and_a_cancelled_one_never_starts(
+        app, client, big, make_user):
+    """F3: with one solve at a time, a second program's solve waits with its place in line;
+    cancelled while waiting it never gets a worker; it starts when the first one ends."""
+    app.config["SOLVE_MAX_CONCURRENT"] = 1
+    long_job = _job_id(_generate(client, big, time_limit="120"))
+    _running(app, long_job, schedule=True)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    other = chief_imports(app, client, make_user, TINY.replace("Tiny IR", "Other IR"),
+                          program="Other")
+    waiting = _job_id(_generate(client, other))
+    status = _status(client, other, waiting)
+    assert status["state"] == "queued" and status["waiting"] and status["queue_position"] == 0
+    path = f"/programs/{other}/jobs/{waiting}"
+    client.post(f"{path}/cancel", data={"csrf_token": csrf_token(client, path)})
+    with app.app_context():
+        cancelled = db.session.get(SolveJob, waiting)
+        assert (cancelled.state, cancelled.dispatched_at, cancelled.worker_pid,
+                cancelled.started_at) == ("cancelled", None, None, None)
+
+    again = _job_id(_generate(client, other))
+    assert _status(client, other, again)["waiting"]
+    with app.app_context():   # the first solve's chief cancels it: its worker ends ...
+        db.session.get(SolveJob, long_job).cancel_requested = True
+        db.session.commit()
+    assert _wait(app, long_job, timeout=60)["state"] in ("cancelled", "done")
+    done = _wait(app, again, timeout=90)   # ... and starts the one waiting
+    assert done["state"] == "done", done
+    with app.app_context():
+        first, second = db.session.get(SolveJob, long_job), db.session.get(SolveJob, again)
+        assert second.started_at >= first.finished_at - timedelta(seconds=1)
+
+
+def test_a_solve_past_its_hard_time_limit_is_stopped_and_says_so(app, client, big):
+    """F3: a worker that runs past its search time, the explanation time and the grace is
+    ended (SIGALRM), and the job page says why."""
+    # 20 s of search and 20 of explanation, less 38: the worker may run 2 s in all.
+    app.config.update(SOLVE_GRACE_SECONDS=-38, SOLVE_STALE_AFTER=2)
+    job_id = _job_id(_generate(client, big, time_limit="20"))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status = _status(client, big, job_id)
+        if status["state"] not in ("queued", "running"):
+            break
+        time.sleep(0.5)
+    assert status["state"] == "failed", status
+    assert "ran past its time limit" in status["message"]

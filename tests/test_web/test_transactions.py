@@ -93,3 +93,23 @@ def test_looking_at_any_page_writes_nothing(app, client, department):  # noqa: F
     finally:
         event.remove(engine, "before_cursor_execute", record)
 
+
+
+def test_a_refused_change_that_failed_in_the_database_leaves_the_request_usable(app):
+    """A flush the database refuses (a duplicate name) inside a refusable change undoes that
+    change alone: the request goes on, and what it did before is committed."""
+    from sqlalchemy.exc import IntegrityError
+
+    from web.transaction import refusable
+
+    with app.app_context():
+        db.session.add(Program(name="Kept IR"))
+        db.session.flush()
+        with pytest.raises(IntegrityError):
+            with refusable():
+                db.session.add(Program(name="kept ir"))   # the same name, another case
+                db.session.flush()
+        db.session.add(Program(name="Also Kept"))
+        db.session.commit()
+        names = set(db.session.scalars(select(Program.name)))
+    assert names == {"Kept IR", "Also Kept"}

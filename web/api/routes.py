@@ -244,6 +244,8 @@ def solve_job(program_id: int, job_id: int):
     _u, found, _h = _resolved()
     row = _row(SolveJob, found, job_id)
     solving.reap(row)
+    if row.state == "queued" and row.dispatched_at is None:
+        solving.move_queue()   # the queue moves even when no browser is watching it
     return row
 
 

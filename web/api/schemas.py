@@ -113,6 +113,13 @@ class SolveJobSchema(Schema):
     schedule_id = fields.Int(allow_none=True)
     created_at = UtcDateTime()
     finished_at = UtcDateTime(allow_none=True)
+    queue_position = fields.Method("_queue_position", metadata={
+        "description": "solves waiting before this one for a free solver"})
+
+    def _queue_position(self, job) -> int:
+        from ..solving import queue_position
+
+        return queue_position(job)
 
 
 class ErrorSchema(Schema):

@@ -99,15 +99,22 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def _account_page_after(done: bool, message: str):
+    """Back to the account page saying what happened; 404 when there was nothing of the
+    person's to change."""
+    if not done:
+        abort(404)
+    flash(message, "info")
+    return redirect(url_for("auth.change_password"))
+
+
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
 @in_one_transaction
 def revoke_token(token_id: int):
     """Delete one of your API tokens: programs using it are refused from now on."""
-    if not accounts.revoke_token(current_user, token_id):
-        abort(404)
-    flash("API token revoked.", "info")
-    return redirect(url_for("auth.change_password"))
+    return _account_page_after(accounts.revoke_token(current_user, token_id),
+                               "API token revoked.")
 
 
 @bp.post("/account/feeds/<int:resident_id>/stop")
@@ -115,11 +122,9 @@ def revoke_token(token_id: int):
 @in_one_transaction
 def stop_feed(resident_id: int):
     """Turn off a private calendar feed: its address stops working at once."""
-    if not accounts.stop_feed(current_user, resident_id):
-        abort(404)
-    flash("Calendar feed turned off; make a new address on My schedule to subscribe again.",
-          "info")
-    return redirect(url_for("auth.change_password"))
+    return _account_page_after(accounts.stop_feed(current_user, resident_id),
+                               "Calendar feed turned off; make a new address on My schedule "
+                               "to subscribe again.")
 
 
 @bp.post("/account/sign-out-everywhere")

@@ -82,6 +82,8 @@ class SolveJob(Model):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When a worker was sent for it; a queued job without one waits for a free solver.
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     worker_pid: Mapped[int | None]
     program_toml: Mapped[str] = mapped_column(Text)
     time_limit: Mapped[float] = mapped_column(default=60.0)

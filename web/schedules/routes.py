@@ -69,8 +69,14 @@ def job_status(program, job_id: int):
     """The job as JSON, for the live page: state, progress points, and the answer."""
     row = owned(SolveJob, program, job_id)
     solving.reap(row)
+    waiting = row.state == "queued" and row.dispatched_at is None
+    if waiting:
+        # The queue moves even when the process that should start the next solve is gone.
+        solving.move_queue()
     return jsonify(
         id=row.id, state=row.state, solver_status=row.solver_status,
+        waiting=row.state == "queued" and row.dispatched_at is None,
+        queue_position=solving.queue_position(row),
         progress=row.progress, time_limit=row.time_limit,
         objective=row.objective, best_bound=row.best_bound, message=row.message,
         explanation=row.explanation,
