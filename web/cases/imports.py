@@ -125,16 +125,16 @@ def check_workbook(data: bytes) -> None:
     if len(parts) > MAX_WORKBOOK_PARTS:
         raise UnreadableFile(f"the workbook has {len(parts):,} parts; at most "
                              f"{MAX_WORKBOOK_PARTS:,} are read")
-    total = sum(p.file_size for p in parts)
-    if total > MAX_WORKBOOK_BYTES:
-        raise UnreadableFile(f"the workbook unpacks to {total:,} bytes; at most "
-                             f"{MAX_WORKBOOK_BYTES:,} are read (split it into smaller files)")
     for part in parts:
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size > 1_000_000 and ratio > MAX_COMPRESSION_RATIO:
             raise UnreadableFile(f"the workbook's part {part.filename} is packed "
                                  f"{ratio:,.0f} to 1 (at most {MAX_COMPRESSION_RATIO} to 1 is "
                                  "read): this is not an ordinary spreadsheet")
+    total = sum(p.file_size for p in parts)
+    if total > MAX_WORKBOOK_BYTES:
+        raise UnreadableFile(f"the workbook unpacks to {total:,} bytes; at most "
+                             f"{MAX_WORKBOOK_BYTES:,} are read (split it into smaller files)")
 
 
 def _sheet_rows(sheet) -> Iterator[list[Any]]:
