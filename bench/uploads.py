@@ -49,9 +49,9 @@ def _file(case: str) -> bytes:
     if case == "roster CSV, 25 MB":
         return b"id,level,track\n" + b"ash,R1,IR\n" * 2_500_000
     if case.startswith("case log .xlsx zip bomb"):
-        return _bomb(1_000_000_000, b"A")
+        return workbook_bomb(1_000_000_000, b"A")
     if case == "case log .xlsx, 250 MB unpacked":
-        return _bomb(250_000_000, None)
+        return workbook_bomb(250_000_000, None)
     if case == "case log body over 32 MB":
         return b"date,procedure\n" + b"2026-01-05,PICC\n" * 2_200_000
     from bench.generate import generate
@@ -64,7 +64,7 @@ def _file(case: str) -> bytes:
     return b"".join(rows)
 
 
-def _bomb(size: int, fill: bytes | None) -> bytes:
+def workbook_bomb(size: int, fill: bytes | None) -> bytes:
     """A workbook whose shared strings unpack to `size` bytes: one repeated letter (a bomb),
     or words drawn at random from 16 that pack about 15 to 1 (a genuinely large file)."""
     from openpyxl import Workbook

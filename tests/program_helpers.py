@@ -20,18 +20,17 @@ tracks = ["IR", "DR", "ESIR"]
 vacation_weeks = {vacation_weeks}
 """
 
-# Two ICU rotations in one group and a body-imaging rotation: the rotations most rule
+# Two ICU rotations in one group, and with a body-imaging rotation the rotations most rule
 # tests need.
-ICU_ROTATIONS = """
+ICU_PAIR = """
 [[rotation]]
 code = "SICU"
 groups = ["ICU"]
 [[rotation]]
 code = "MICU"
 groups = ["ICU"]
-[[rotation]]
-code = "BODY"
 """
+ICU_ROTATIONS = ICU_PAIR + '[[rotation]]\ncode = "BODY"\n'
 
 ONE_R2 = '[[resident]]\nid = "a"\nlevel = "R2"\ntrack = "IR"\n'
 

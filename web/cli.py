@@ -107,7 +107,7 @@ def worker(burst) -> None:
     """Run a solve worker taking jobs from Redis (with SOLVE_QUEUE = "rq")."""
     from rq import Worker
 
-    from .jobs import rq_queue
+    from .schedules.jobs import rq_queue
 
     app = _app()
     queue = rq_queue(app.config["REDIS_URL"])

@@ -8,7 +8,8 @@ import sys
 
 
 def perform(job_id: int) -> None:
-    from . import create_app, solving
+    from . import create_app
+    from .schedules import solving
 
     app = create_app()
     with app.app_context():

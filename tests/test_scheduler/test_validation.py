@@ -6,6 +6,7 @@ import textwrap
 from datetime import date
 
 import pytest
+from program_helpers import ICU_PAIR
 
 from scheduler import load_program, load_program_file, load_program_text
 
@@ -19,18 +20,7 @@ levels = ["R1", "R2", "R3"]
 tracks = ["IR", "DR"]
 """
 
-ROTATIONS = """
-[[rotation]]
-code = "SICU"
-groups = ["ICU"]
-
-[[rotation]]
-code = "MICU"
-groups = ["ICU"]
-
-[[rotation]]
-code = "NM"
-"""
+ROTATIONS = ICU_PAIR + '[[rotation]]\ncode = "NM"\n'
 
 RESIDENTS = """
 [[resident]]

@@ -3,20 +3,9 @@ residency (history included); soft ones cost weight x blocks short or over."""
 
 from __future__ import annotations
 
-from program_helpers import conflict_sources, make_program, solve_checked
+from program_helpers import ICU_PAIR, conflict_sources, make_program, solve_checked
 
-ROTATIONS = """
-[[rotation]]
-code = "SICU"
-groups = ["ICU"]
-[[rotation]]
-code = "MICU"
-groups = ["ICU"]
-[[rotation]]
-code = "NM"
-[[rotation]]
-code = "BODY"
-"""
+ROTATIONS = ICU_PAIR + '[[rotation]]\ncode = "NM"\n[[rotation]]\ncode = "BODY"\n'
 
 
 def resident(rid: str, level: str = "R2", track: str = "IR", history: str = "") -> str:

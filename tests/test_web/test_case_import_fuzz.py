@@ -27,6 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 from web_support import csrf_token, sign_in
 
+from bench.uploads import workbook_bomb
 from web.cases.imports import COLUMNS, import_cases
 from web.extensions import db
 from web.models import Case, CaseProcedure, Program, Resident
@@ -313,33 +314,13 @@ def test_mac_and_utf16_line_endings_and_encodings_import(app, cases):
         assert [(r.ok, r.added) for r in added] == [(True, 2), (True, 1)], added
 
 
-def _workbook_with(part: str, size: int) -> bytes:
-    """A real workbook whose `part` is replaced by `size` bytes of one repeated letter:
-    packed it is tiny, unpacked it is `size` (a "zip bomb" when large)."""
-    book = Workbook()
-    book.active.append(["date", "procedure"])
-    plain = io.BytesIO()
-    book.save(plain)
-    out = io.BytesIO()
-    with zipfile.ZipFile(plain) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
-        for name in source.namelist():
-            if name != part:
-                bomb.writestr(name, source.read(name))
-        with bomb.open(part, "w") as inflated:
-            chunk = b"A" * 1_000_000
-            for _ in range(size // len(chunk)):
-                inflated.write(chunk)
-    return out.getvalue()
-
-
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(app, cases):
     """F2: an .xlsx whose shared strings inflate a thousandfold is refused by its directory
     alone; a workbook too large unpacked is refused by its total."""
     with app.app_context():
         program = db.session.get(Program, cases["id"])
         ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
-        bomb = _workbook_with("xl/sharedStrings.xml", 50_000_000)
+        bomb = workbook_bomb(50_000_000, b"A")   # shared strings: one letter, 50 MB
         assert len(bomb) < 200_000
         result = import_cases(program, "bomb.xlsx", bomb, resident=ash)
         assert not result.ok

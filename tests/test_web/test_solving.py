@@ -14,9 +14,9 @@ from sqlalchemy import select
 from web_support import chief_imports, csrf_token
 
 from bench.generate import generate
-from web import solving
 from web.extensions import db
 from web.models import Program, Schedule, SolveJob
+from web.schedules import solving
 
 TINY = """
 format = 1

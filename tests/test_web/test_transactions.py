@@ -8,10 +8,10 @@ from sqlalchemy import event, select
 from test_access import ALLOWED, _requests, department  # noqa: F401 - the fixture
 from web_support import csrf_token, post_form, program_id, sign_in
 
-from web import rotations
 from web.access import program_page
 from web.extensions import db
 from web.models import ROLES, Program, Rotation
+from web.setup import rotations
 
 SETTINGS = {"year_start": "2027-07-01", "calendar": "months", "levels": "R1, R2",
             "tracks": "IR", "vacation_weeks": "0", "max_vacation_weeks_per_block": "1",

@@ -8,13 +8,13 @@ from flask import g, request, url_for
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
-from .. import solving
 from ..access import EVERYONE, MANAGERS, STAFF
 from ..accounts import resident_of, user_for_token
 from ..cases import services as cases
 from ..extensions import db
 from ..models import Case, Program, Request, Resident, Schedule, SolveJob
 from ..requests import services as requests
+from ..schedules import solving
 from ..schedules.services import latest_published
 from ..transaction import in_one_transaction
 from .schemas import (

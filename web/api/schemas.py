@@ -117,7 +117,7 @@ class SolveJobSchema(Schema):
         "description": "solves waiting before this one for a free solver"})
 
     def _queue_position(self, job) -> int:
-        from ..solving import queue_position
+        from ..schedules.solving import queue_position
 
         return queue_position(job)
 

@@ -12,12 +12,12 @@ from scheduler.schedule import as_file
 
 from ..access import program_page
 from ..accounts import feed_owner_may_read, resident_of
-from ..calendar_feed import resident_calendar
 from ..downloads import attachment, safe_stem
 from ..extensions import csrf, db, limiter
 from ..models import Resident
 from ..schedules.services import ScheduleError, latest_published, program_year
 from . import bp
+from .calendar_feed import resident_calendar
 
 
 def _year_of(resident: Resident):

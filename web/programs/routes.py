@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Response, current_app, flash, redirect, render_template, url_for
 
-from .. import program_file, settings
+from .. import program_file
 from ..access import EVERYONE, MANAGERS, STAFF, program_page
 from ..downloads import attachment, safe_stem
 from ..views import show_errors
-from . import bp
+from . import bp, settings
 from .forms import ImportForm, SettingsForm
 
 

@@ -19,14 +19,13 @@ from sqlalchemy import select
 
 from scheduler.schedule import as_file
 
-from .. import solving
 from ..access import MANAGERS, STAFF, can, program_page
 from ..downloads import attachment, safe_stem
 from ..extensions import db
 from ..links import edit_link
 from ..models import Schedule, SolveJob
 from ..views import owned
-from . import bp, exports, services
+from . import bp, exports, services, solving
 from .forms import GenerateForm
 from .grid import build
 

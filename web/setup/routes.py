@@ -7,15 +7,14 @@ from flask import flash, redirect, render_template, url_for
 
 from scheduler.calendar import BLOCKS_PER_YEAR
 
-from .. import entry_forms
-from .. import residents as roster
-from .. import rotations as services
 from ..access import MANAGERS, STAFF, can, program_page
 from ..entries import format_counts
 from ..models import Requirement, Resident, Rotation, Rule
 from ..program_file import validate
 from ..views import owned, show_errors
-from . import bp
+from . import bp, entry_forms
+from . import residents as roster
+from . import rotations as services
 from .forms import CsvImportForm, RequirementForm, ResidentForm, RotationForm, RuleForm
 
 

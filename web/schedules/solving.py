@@ -1,9 +1,9 @@
 """Solve jobs: start one, run it in a worker, watch its progress, cancel it.
 
 A solve never runs on the request thread. `start` records a job with the exact program file
-to solve and hands its id to the job queue (`web.jobs`); a worker process runs `run`, which
-writes the progress (objective and bound over time) and a heartbeat to the job row about
-every half second and, at the end, saves the answer as a new **draft** schedule. Published
+to solve and hands its id to the job queue (`web.schedules.jobs`); a worker process runs
+`run`, which writes the progress (objective and bound over time) and a heartbeat to the job
+row about every half second and, at the end, saves the answer as a new **draft** schedule. Published
 schedules are never touched by a solve, so a worker that dies leaves them as they were; `reap`
 marks a job whose heartbeat stopped as failed, which also frees the program for the next solve.
 """
@@ -27,11 +27,11 @@ from scheduler import load_program_text
 from scheduler.schedule import parse_schedule
 from solver.engine import Progress, SolveOptions, solve
 
-from .extensions import db
-from .models import Program, Schedule, SolveJob
-from .models.columns import now
-from .program_file import export_toml, installation_limits, validate
-from .transaction import refusable
+from ..extensions import db
+from ..models import Program, Schedule, SolveJob
+from ..models.columns import now
+from ..program_file import export_toml, installation_limits, validate
+from ..transaction import refusable
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from scheduler import FileError
 from scheduler.identifiers import BadName, normalise
 
-from .accounts import normal_email
-from .entries import Outcome, delete_entry, parse_counts, save_entry, text
-from .extensions import db
-from .models import Program, Resident, User
-from .program_file import next_position, validate
-from .transaction import kept_if_ok
+from ..accounts import normal_email
+from ..entries import Outcome, delete_entry, parse_counts, save_entry, text
+from ..extensions import db
+from ..models import Program, Resident, User
+from ..program_file import next_position, validate
+from ..transaction import kept_if_ok
 
 CSV_COLUMNS = ("id", "name", "level", "track", "vacation_weeks", "history")
 REQUIRED_COLUMNS = ("id", "level", "track")
@@ -63,7 +63,7 @@ def save_resident(program: Program, resident: Resident | None, data: dict[str, A
 def delete_resident(program: Program, resident: Resident) -> Outcome:
     """Delete a resident and their requests; refused while they have logged cases (a case
     log is a training record and is never thrown away with a roster change)."""
-    from .models import Case
+    from ..models import Case
 
     logged = db.session.scalar(select(func.count(Case.id)).where(
         Case.resident_id == resident.id))

@@ -7,9 +7,9 @@ from typing import Any
 
 from scheduler.schema import RUN_KINDS
 
-from .entries import Outcome, delete_entry, save_entry, text
-from .models import Program, Requirement, Rule
-from .program_file import next_position
+from ..entries import Outcome, delete_entry, save_entry, text
+from ..models import Program, Requirement, Rule
+from ..program_file import next_position
 
 
 def _targeted(program: Program, data: dict[str, Any]) -> dict[str, Any]:

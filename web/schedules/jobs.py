@@ -4,7 +4,7 @@
 process of its own (`python -m web.worker JOB_ID`), started from the web app.
 `SOLVE_QUEUE = "rq"`: solves go to Redis (`REDIS_URL`) and `residency worker` processes take
 them (RQ); this is the production set-up, with the solver on its own machine or processes.
-Either way the worker runs `web.solving.run`, which writes everything to the database.
+Either way the worker runs `web.schedules.solving.run`, which writes everything to the database.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import threading
 from flask import current_app
 from sqlalchemy import func, select
 
-from .extensions import db
+from ..extensions import db
 
 QUEUE_NAME = "solves"
 
@@ -28,9 +28,9 @@ def dispatch_waiting() -> list[int]:
     number of `residency worker` processes is the limit). The jobs are marked dispatched and
     committed before any worker starts, so two requests never send the same job. Returns
     the ids sent."""
-    from .models import SolveJob
-    from .models.columns import now
-    from .transaction import begin_writing
+    from ..models import SolveJob
+    from ..models.columns import now
+    from ..transaction import begin_writing
 
     begin_writing()   # one dispatcher at a time (PostgreSQL: an advisory lock)
     waiting = select(SolveJob).where(SolveJob.state == "queued",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .entries import Outcome, delete_entry, save_entry, split_list, text
-from .models import Program, Rotation
-from .program_file import next_position
+from ..entries import Outcome, delete_entry, save_entry, split_list, text
+from ..models import Program, Rotation
+from ..program_file import next_position
 
 
 def save_rotation(program: Program, rotation: Rotation | None, data: dict[str, Any]

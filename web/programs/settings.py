@@ -5,9 +5,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from .entries import Outcome, save_entry, split_list, text
-from .models import Program
-from .program_file import name_taken
+from ..entries import Outcome, save_entry, split_list, text
+from ..models import Program
+from ..program_file import name_taken
 
 
 def form_values(program: Program) -> SimpleNamespace:
