@@ -56,6 +56,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         LOGIN_LIMIT_PER_ADDRESS="30 per minute",
         LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS="10 per 15 minutes; 20 per day",
         LOGIN_LIMIT_PER_ACCOUNT="100 per hour",
+        # Wrong current passwords on the account page (someone at an unlocked screen).
+        PASSWORD_CHANGE_LIMIT="10 per 15 minutes; 20 per day",
         # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none; the
         # client's own address is used). Behind one nginx: 1.
         PROXY_HOPS=0,

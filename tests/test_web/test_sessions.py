@@ -110,3 +110,15 @@ def test_without_a_trusted_proxy_a_forged_address_does_not_help_a_guesser(client
     for i in range(10):
         assert _sign_in_from(client, f"192.0.2.{i}", "ana@example.org", "guess") == 200
     assert _sign_in_from(client, "192.0.2.99", "ana@example.org") == 429
+
+
+def test_guessing_the_current_password_on_the_account_page_is_throttled(client, make_user):
+    make_user("ana@example.org")
+    sign_in(client, "ana@example.org")
+    for _ in range(10):
+        response = post_form(client, "/account/password", current="not my password at all",
+                             new="a brand new secret", again="a brand new secret")
+        assert response.status_code == 422
+    response = post_form(client, "/account/password", current=PASSWORD,
+                         new="a brand new secret", again="a brand new secret")
+    assert response.status_code == 429

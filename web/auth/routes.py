@@ -65,7 +65,7 @@ def login():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 @in_one_transaction
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+@limiter.limit(lambda: current_app.config["PASSWORD_CHANGE_LIMIT"], methods=["POST"],
                key_func=lambda: f"password:{current_user.id}", deduct_when=_failed)
 def change_password():
     form = PasswordForm()
