@@ -1,4 +1,5 @@
-# The two set-up commands: `make run` (the demo, served on http://127.0.0.1:5000) and
+# The two set-up commands: `make run` (the demo, loaded once into an empty database and kept
+# after that, served on http://127.0.0.1:5000) and
 # `make test` (everything). `make solve` solves the sample program on the command line.
 PYTHON ?= python3
 VENV := .venv

@@ -84,15 +84,34 @@ def create_token_command(email, name) -> None:
 @main.command("demo")
 @click.option("--time-limit", default=30.0, show_default=True,
               help="Seconds to spend solving the demo's first schedule.")
-def demo(time_limit) -> None:
-    """Load the sample program with a few accounts per role, and print their logins."""
+@click.option("--reset", is_flag=True,
+              help="Delete the demo program and everything done in it, and load it anew.")
+@click.option("--yes", is_flag=True, help="With --reset: do not ask first.")
+def demo(time_limit, reset, yes) -> None:
+    """Load the sample program with a few accounts per role into an empty database, and
+    print their logins. A database that holds anything is kept as it is (`--reset` starts
+    the demo over, after asking)."""
     from flask_migrate import upgrade
+    from sqlalchemy import func, select
 
-    from .demo import PASSWORD, load_demo
+    from .demo import ACCOUNTS, PASSWORD, load_demo
+    from .extensions import db
+    from .models import Program
 
     app = _app()
     with app.app_context():
         upgrade()
+        held = db.session.scalar(select(func.count(Program.id))) or 0
+        if held and not reset:
+            click.echo(f"the database already holds {held} program(s): kept as it is "
+                       f"({app.config['SQLALCHEMY_DATABASE_URI']}); `residency demo --reset` "
+                       "starts the demo over")
+            click.echo(f"demo sign-ins (unless changed since): password {PASSWORD}, "
+                       + ", ".join(email for email, _, _ in ACCOUNTS))
+            return
+        if held and not yes:
+            click.confirm("This deletes the demo program with every schedule, request and case "
+                          "made in it since, and loads it anew. Go on?", abort=True)
         program, logins = load_demo(time_limit=time_limit)
         click.echo(f"demo program: {program.name} (database "
                    f"{app.config['SQLALCHEMY_DATABASE_URI']})")

@@ -50,3 +50,27 @@ def test_the_engine_commands_are_there_too():
     result = CliRunner().invoke(main, ["--help"])
     for command in ("solve", "check", "init-db", "create-user", "serve"):
         assert command in result.output
+
+
+def test_the_demo_loads_once_and_later_runs_keep_what_was_done(tmp_path):
+    """`make run` runs `residency demo` every time: it must not wipe the work since."""
+    db_path = tmp_path / "demo.db"
+    first = run(["demo", "--time-limit", "5"], db_path)
+    assert first.exit_code == 0, first.output
+    assert "every password" in first.output
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE program SET change_weight = 7"))
+    again = run(["demo", "--time-limit", "5"], db_path)
+    assert again.exit_code == 0 and "kept as it is" in again.output
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT change_weight FROM program")).scalar() == 7
+    refused = run(["demo", "--reset"], db_path, input="n\n")
+    assert refused.exit_code == 1 and "Go on?" in refused.output
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT change_weight FROM program")).scalar() == 7
+    reset = run(["demo", "--reset", "--yes", "--time-limit", "5"], db_path)
+    assert reset.exit_code == 0, reset.output
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT change_weight FROM program")).scalar() != 7
+    engine.dispose()
