@@ -151,11 +151,3 @@ def patient_information(text: str) -> str | None:
         return f"a person's name ({found})"
     return None
 
-
-def refusal(field: str, text: str) -> str | None:
-    """The message refusing `text` in `field` when it holds patient information, or None."""
-    found = patient_information(text)
-    if found is None:
-        return None
-    return (f"{field}: this looks like {found}. Case logs never hold patient information; "
-            "reword it without it")

@@ -148,10 +148,7 @@ def _requirement_entry(program: Program, index: int) -> str:
 def _rule_entry(program: Program, index: int) -> str:
     rule = program.rules[index]
     name = f"'{rule.name}': " if rule.name else ""
-    sentence = RULE_SENTENCES.get(rule.kind)
-    if sentence is None:
-        raise NotImplementedError(f"no sentence for rule kind {rule.kind!r}")
-    return name + sentence(program, rule, target(program, rule.target))
+    return name + RULE_SENTENCES[rule.kind](program, rule, target(program, rule.target))
 
 
 def _coverage(program: Program, rule: CoverageRule, goal: str) -> str:

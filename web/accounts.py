@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 from functools import cache
 
 from flask import current_app
@@ -18,7 +18,7 @@ from scheduler.identifiers import BadName, name_key, normalise
 from . import audit
 from .extensions import db
 from .models import ROLES, ApiToken, Membership, Program, Resident, User, UserSession
-from .models.columns import now
+from .models.columns import aware, now
 from .transaction import kept_if_ok
 
 MIN_PASSWORD = 12
@@ -196,8 +196,7 @@ def session_user(user_id: str, token: str | None, max_age: timedelta) -> User | 
         UserSession.token_hash == token_hash(token), UserSession.user_id == int(user_id)))
     if row is None or not row.user.active:
         return None
-    started = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-    if now() - started > max_age:
+    if now() - aware(row.created_at) > max_age:
         return None
     return row.user
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from scheduler.calendar import BLOCKS_PER_YEAR, CALENDAR_NAMES, CALENDARS, Calendar
 from scheduler.schema import RULE_KINDS, RUN_KINDS, ProgramInfo
+from solver.checker import RULE_CHECKS, _Checker
 from solver.describe import RULE_SENTENCES
 from web.models import program as program_models
 from web.programs.forms import SettingsForm
@@ -13,7 +14,8 @@ from web.setup.forms import RULE_CHOICES
 
 
 def test_every_rule_kind_has_a_sentence_a_form_choice_and_a_database_value():
-    assert set(RULE_SENTENCES) == set(RULE_KINDS)
+    assert set(RULE_SENTENCES) == set(RULE_KINDS) == set(RULE_CHECKS)
+    assert all(callable(getattr(_Checker, method)) for method in RULE_CHECKS.values())
     assert [c.value for c in RULE_CHOICES] == list(RULE_KINDS)
     assert all(c.label for c in RULE_CHOICES)
     assert program_models.RULE_KINDS == tuple(RULE_KINDS)

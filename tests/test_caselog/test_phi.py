@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from caselog.phi import patient_information, refusal
+from caselog.phi import patient_information
 
 PATIENT_INFORMATION = [
     ("John Smith", "name"),
@@ -84,8 +84,3 @@ def test_what_looks_like_patient_information_is_refused_and_named(text, kind):
 def test_clinical_wording_is_accepted(text):
     assert patient_information(text) is None
 
-
-def test_a_refusal_names_the_field_and_what_looked_like_patient_information():
-    message = refusal("notes", "seen with Maria Lopez")
-    assert message is not None
-    assert message.startswith("notes: this looks like a person's name (Maria Lopez)")

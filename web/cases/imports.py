@@ -291,6 +291,7 @@ class _RowReader:
     def __init__(self, program: Program, resident: Resident | None, may_verify: bool):
         self.program, self.resident, self.may_verify = program, resident, may_verify
         self.look = _Lookups(program)
+        self.sites = services.program_sites(program)
         self.rotation_on = services.rotation_finder(program)
         self.today = date.today()
         self.earliest = self.today - timedelta(days=services.EARLIEST_DAYS)
@@ -348,7 +349,8 @@ class _RowReader:
         if len(notes) > 1000:
             wrong.append("notes: longer than 1000 characters")
         for name, messages in services.phi_errors(
-                self.program, {"site": row.get("site", ""), "notes": notes}).items():
+                self.program, {"site": row.get("site", ""), "notes": notes},
+                self.sites).items():
             wrong += [f"{name}: {message}" for message in messages]
         if wrong or who is None or primary is None:
             return wrong, {}, ()

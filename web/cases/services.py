@@ -95,11 +95,18 @@ def rotation_finder(program: Program) -> Callable[[str, date], tuple[str, str]]:
     return find
 
 
-def phi_errors(program: Program, fields: dict[str, str]) -> dict[str, list[str]]:
+def program_sites(program: Program) -> set[str]:
+    """The sites the program itself names (its rotations'): trusted as they are."""
+    return {r.site for r in program.rotations if r.site}
+
+
+def phi_errors(program: Program, fields: dict[str, str],
+               known_sites: set[str] | None = None) -> dict[str, list[str]]:
     """The free-text fields of a case (or comment, or favourite) that hold what looks like
     patient information (`caselog.phi`), each with the refusal in words. A site the program
-    itself names (a rotation's site) is trusted as it is."""
-    known_sites = {r.site for r in program.rotations if r.site}
+    itself names is trusted (`known_sites`: `program_sites`, when a caller checks many)."""
+    if known_sites is None:
+        known_sites = program_sites(program)
     errors: dict[str, list[str]] = {}
     for name, value in fields.items():
         if name == "site" and value.strip() in known_sites:
@@ -139,7 +146,7 @@ def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tupl
         errors["patient_ref"] = [trouble]
     errors |= phi_errors(program, {"site": data.get("site") or "",
                                    "notes": data.get("notes") or ""})
-    if errors:
+    if errors or primary is None:
         return None, Outcome(field_errors=errors)
     code, site = rotation_finder(program)(resident.key, day)
     case = Case(program_id=program.id, resident=resident, day=day,
@@ -148,7 +155,6 @@ def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tupl
                 complications=data.get("complications") or "none",
                 notes=(data.get("notes") or "").strip(),
                 patient_hash=reference_digest(program, reference) if reference else None)
-    assert primary is not None  # refused above
     case.procedures = [CaseProcedure(type=primary, primary=True)] + [
         CaseProcedure(type=t) for t in others if t.id != primary.id]
     db.session.add(case)

@@ -16,6 +16,11 @@ def table_of(model: Any) -> Table:
     return table
 
 
+def aware(moment: datetime) -> datetime:
+    """A stored moment with its UTC zone: SQLite gives times back without one."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def now() -> datetime:
     """The current time, time-zone aware (stored as UTC)."""
     return datetime.now(UTC)

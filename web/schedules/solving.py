@@ -29,7 +29,7 @@ from solver.engine import Progress, SolveOptions, solve
 
 from ..extensions import db
 from ..models import Program, Schedule, SolveJob
-from ..models.columns import now
+from ..models.columns import aware, now
 from ..program_file import export_toml, installation_limits, validate
 from ..transaction import refusable
 
@@ -123,15 +123,10 @@ def reap(job: SolveJob) -> bool:
         last, limit = job.dispatched_at, current_app.config["SOLVE_START_TIMEOUT"]
     else:
         return False
-    if last is None:
-        return False
-    if last.tzinfo is None:  # SQLite gives naive datetimes back
-        last = last.replace(tzinfo=now().tzinfo)
-    if now() - last < timedelta(seconds=limit):
+    if last is None or now() - aware(last) < timedelta(seconds=limit):
         return False
     job.state, job.finished_at = "failed", now()
-    started = job.started_at.replace(tzinfo=now().tzinfo) if job.started_at is not None \
-        and job.started_at.tzinfo is None else job.started_at
+    started = aware(job.started_at) if job.started_at is not None else None
     if started is not None and now() - started >= timedelta(seconds=hard_time_limit(job)):
         job.message = (f"the solve ran past its time limit ({job.time_limit:.0f} s, and "
                        "the time allowed for explanations) and was stopped; the published "
