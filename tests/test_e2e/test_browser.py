@@ -106,3 +106,45 @@ def test_a_case_logged_on_a_phone_is_verified_and_counted(live, phone, desktop):
     row = desktop.locator('#dashboard tr[data-resident="lindgren"]')
     expect(row.locator("td.total")).to_have_text("1")
     expect(desktop.locator("#heatmap .main-svg").first).to_be_visible()
+
+
+def test_on_a_phone_a_resident_manages_their_account_and_signs_out_everywhere(
+        live, phone, chromium):
+    """The account page at phone width: the feed made on My schedule is listed and turned
+    off, a new password is set by pressing Enter in the last box, and "Sign out everywhere"
+    also signs out the laptop."""
+    base, _app = live
+    page = phone
+    _sign_in(page, base, "r4.ir@demo.example")
+    page.get_by_role("link", name="My schedule").click()
+    page.get_by_role("button", name="Make my private calendar address").click()
+    feed = page.locator("#feed-url").input_value()
+    assert page.request.get(feed).status == 200
+
+    laptop_context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    laptop = laptop_context.new_page()
+    _sign_in(laptop, base, "r4.ir@demo.example")
+
+    page.get_by_role("link", name="r4.ir@demo.example").click()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits the phone
+    expect(page.locator("#sessions li")).to_have_count(2)
+    expect(page.locator("#sessions li", has_text="(this one)")).to_have_count(1)
+    page.locator("#feeds").get_by_role("button", name="Turn off").click()
+    expect(page.locator(".flash.info", has_text="Calendar feed turned off")).to_be_visible()
+    assert page.request.get(feed).status == 404
+
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("a long new secret 42")
+    page.get_by_label("New password again").fill("a long new secret 42")
+    page.get_by_label("New password again").press("Enter")
+    expect(page.locator(".flash.info", has_text="Password changed")).to_be_visible()
+    laptop.reload()    # the password change signed the other browser out
+    expect(laptop.get_by_role("button", name="Sign in")).to_be_visible()
+    laptop_context.close()
+
+    page.get_by_role("link", name="r4.ir@demo.example").click()
+    page.get_by_role("button", name="Sign out everywhere").click()
+    expect(page.locator(".flash.info", has_text="Signed out everywhere")).to_be_visible()
+    page.goto(f"{base}/")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()

@@ -181,3 +181,29 @@ def test_the_account_page_lists_feeds_and_tokens_and_turns_them_off(app, client,
     assert app.test_client().get(f"/calendar/{token}.ics").status_code == 404
     page = client.get("/account/password").get_data(as_text=True)
     assert "You have no API tokens" in page and "No private calendar feed is on" in page
+
+
+def test_nobody_revokes_someone_elses_token_or_feed(app, client, published, make_user):
+    """The account page's revoke buttons act on the signed-in person's own rows only:
+    another person's token or feed id is a 404 and keeps working."""
+    from web.accounts import create_token
+    from web.models import ApiToken, User
+
+    token = _feed_on(app, client, published)
+    with app.app_context():
+        ash = db.session.scalar(select(User).where(User.email == "ash@example.org"))
+        api_token = create_token(ash, "ash's script")
+        db.session.commit()
+        token_id = db.session.scalar(select(ApiToken.id))
+        resident_id = db.session.scalar(select(Resident.id).where(Resident.key == "ash"))
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    make_user("intruder@example.org", "Other IR", "resident")
+    sign_in(client, "intruder@example.org")
+    form = "/account/password"
+    for action in (f"/account/tokens/{token_id}/revoke",
+                   f"/account/feeds/{resident_id}/stop"):
+        answer = client.post(action, data={"csrf_token": csrf_token(client, form)})
+        assert answer.status_code == 404, action
+    api = {"Authorization": f"Bearer {api_token}"}
+    assert app.test_client().get("/api/v1/programs", headers=api).status_code == 200
+    assert app.test_client().get(f"/calendar/{token}.ics").status_code == 200
