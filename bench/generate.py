@@ -201,7 +201,11 @@ class _Builder:
         self.B = self.cal.num_blocks
         self.services = catalogue(residents, calendar)
         self.by_code = {s.code: s for s in self.services}
-        self.weeks_of_block = self.cal.weeks_of_block()
+        # The witness takes vacation only in weeks lying wholly inside one block, so that
+        # each of its vacation weeks is one block's business (presence, the per-block cap).
+        self.weeks_of_block = {
+            b: [w for w in weeks if self.cal.blocks_of_week(w) == [b]]
+            for b, weeks in self.cal.weeks_of_block().items()}
         self.rows: dict[str, list[str]] = {}         # witness rotations
         self.away: dict[str, list[int]] = {}         # witness vacation weeks
 
@@ -578,7 +582,7 @@ class _Builder:
         kind = rng.choice(["vacation", "assign", "avoid"])
         if kind == "vacation":
             week = rng.choice(self.away[rid])
-            day = YEAR_START + timedelta(days=7 * (week - 1) + rng.randint(0, 6))
+            day = self.cal.week_start(week) + timedelta(days=rng.randint(0, 6))
             return {"resident": rid, "kind": "vacation", "weeks": [day], "hard": True}
         if kind == "assign":
             fixed = [b for b, c in enumerate(row) if c in ("SICU", "SURG-ONC", "IR-VA", "MAMMO")]

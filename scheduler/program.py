@@ -12,11 +12,15 @@ from functools import cached_property
 from .calendar import Block, Calendar
 from .schema import (
     AnyRequest,
+    AwayLimit,
+    Blackout,
+    GroupName,
     ProgramInfo,
     Requirement,
     Resident,
     Rotation,
     Rule,
+    Service,
     VacationRequest,
 )
 
@@ -38,10 +42,21 @@ class Program:
     requirements: list[Requirement] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     requests: list[AnyRequest] = field(default_factory=list)
+    blackouts: list[Blackout] = field(default_factory=list)
+    away_limits: list[AwayLimit] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
 
     @cached_property
     def calendar(self) -> Calendar:
-        return Calendar(self.info.year_start, self.info.calendar)
+        return Calendar(self.info.year_start, self.info.calendar,
+                        frozenset(self.info.holidays))
+
+    @cached_property
+    def service_by_code(self) -> dict[str, Service]:
+        return {s.code: s for s in self.services}
+
+    def is_service(self, target: str) -> bool:
+        return not isinstance(target, GroupName) and target in self.service_by_code
 
     @cached_property
     def blocks(self) -> list[Block]:
@@ -69,13 +84,20 @@ class Program:
         return {name: tuple(codes) for name, codes in members.items()}
 
     def resolve(self, target: str) -> tuple[str, ...]:
-        """Rotation codes named by `target`: a rotation code or a group name."""
-        if target in self.rotation_by_code:
-            return (target,)
-        return self.groups.get(target, ())
+        """Rotation codes named by `target`: a rotation code or a group name (a bare name is
+        the rotation when one has that code; `GroupName` is always the group). A service
+        code resolves to no rotation."""
+        name = str.__str__(target)
+        if isinstance(target, GroupName) and name in self.groups:
+            return self.groups[name]
+        if name in self.rotation_by_code:
+            return (name,)
+        return self.groups.get(name, ())
 
     def is_target(self, target: str) -> bool:
-        return target in self.rotation_by_code or target in self.groups
+        """Whether `target` names a rotation or a group."""
+        name = str.__str__(target)
+        return name in self.rotation_by_code or name in self.groups
 
     @staticmethod
     def binds(entry: object, resident: Resident) -> bool:
@@ -87,6 +109,17 @@ class Program:
         """Whether the rotation's `levels` and `tracks` admit the resident."""
         return self.binds(rotation, resident)
 
+    def max_vacation_weeks_per_block_of(self, resident: Resident) -> int:
+        """The resident's cap of vacation weeks per block (own override or the program's);
+        the cap holds on vacation working days: at most 5 x this many in a block."""
+        if resident.max_vacation_weeks_per_block is not None:
+            return resident.max_vacation_weeks_per_block
+        return self.info.max_vacation_weeks_per_block
+
+    def final_level_of(self, track: str) -> str:
+        """The last level of a track's training (`final_level`, else the last level)."""
+        return self.info.final_level.get(track, self.info.levels[-1])
+
     def vacation_weeks_of(self, resident: Resident) -> int:
         """Vacation weeks the resident must be given this year."""
         if resident.vacation_weeks is not None:
@@ -95,13 +128,27 @@ class Program:
 
     def history_count(self, resident: Resident, target: str) -> int:
         """Blocks done in earlier years on `target`, keyed by its name or a member's code."""
-        keys = {target, *self.resolve(target)}
+        keys = {str.__str__(target), *self.resolve(target)}
         return sum(n for key, n in resident.history.items() if key in keys)
 
-    def request_weeks(self, request: VacationRequest) -> list[int]:
-        """Week numbers named by a vacation request, in order, without repeats."""
-        weeks = (self.calendar.week_of(day) for day in request.weeks)
+    def request_weeks(self, request: AnyRequest) -> list[int]:
+        """Week numbers named by a request's dates (a vacation request, or a request about a
+        service), in order, without repeats."""
+        days = getattr(request, "weeks", None) or []
+        weeks = (self.calendar.week_named_by(day) for day in days)
         return sorted({w for w in weeks if w is not None})
+
+    def service_weeks(self, service: Service) -> list[int]:
+        """The weeks a service runs (default every week of the year)."""
+        if service.weeks is None:
+            return list(range(1, self.calendar.num_weeks + 1))
+        return sorted({w for w in service.weeks if 1 <= w <= self.calendar.num_weeks})
+
+    def requested_vacation(self, resident: Resident) -> set[int]:
+        """Weeks any vacation request of the resident names (the others are unrequested)."""
+        return {w for request in self.requests
+                if isinstance(request, VacationRequest) and request.resident == resident.id
+                for w in self.request_weeks(request)}
 
     def request_blocks(self, request: AnyRequest) -> list[int]:
         """Blocks named by an assign or avoid request (avoid defaults to every block)."""

@@ -1,4 +1,4 @@
-"""Schedule files: the solver's answer for one program file (JSON, format 1).
+"""Schedule files: the solver's answer for one program file (JSON, format 2).
 
 Also writes the two other views a chief asks for: a CSV of one row per resident and block,
 and a plain-text grid for the terminal.
@@ -16,19 +16,36 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .calendar import WEEKS_PER_YEAR
+from .calendar import MAX_WEEKS
 from .program import Program
 from .validation import FileError, _pydantic_errors
 
 STATUSES = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "INVALID")
+SCHEDULE_FORMAT = 2
 
 
 @dataclass
 class Assignment:
-    """One resident's year: a rotation code per block and the vacation weeks."""
+    """One resident's year: a rotation code per block, the vacation weeks, and the weeks on
+    each weekly service."""
 
     rotations: list[str]
     vacation_weeks: list[int] = field(default_factory=list)
+    services: dict[str, list[int]] = field(default_factory=dict)
+
+    def service_in(self, week: int) -> str | None:
+        """The service the resident is on in `week`, if any."""
+        for code, weeks in self.services.items():
+            if week in weeks:
+                return code
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"rotations": self.rotations,
+                                 "vacation_weeks": self.vacation_weeks}
+        if self.services:
+            entry["services"] = self.services
+        return entry
 
 
 @dataclass
@@ -41,6 +58,7 @@ class Schedule:
     best_bound: int | None = None
     wall_time_s: float = 0.0
     blocks: list[dict[str, Any]] = field(default_factory=list)
+    weeks: list[dict[str, Any]] = field(default_factory=list)
     residents: dict[str, Assignment] = field(default_factory=dict)
     unmet_requests: list[int] = field(default_factory=list)
     conflicts: list[dict[str, str]] = field(default_factory=list)
@@ -50,17 +68,15 @@ class Schedule:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "format": 1,
+            "format": SCHEDULE_FORMAT,
             "program": self.program,
             "status": self.status,
             "objective": self.objective,
             "best_bound": self.best_bound,
             "wall_time_s": round(self.wall_time_s, 3),
             "blocks": self.blocks,
-            "residents": {
-                rid: {"rotations": a.rotations, "vacation_weeks": a.vacation_weeks}
-                for rid, a in self.residents.items()
-            },
+            "weeks": self.weeks,
+            "residents": {rid: a.as_dict() for rid, a in self.residents.items()},
             "unmet_requests": self.unmet_requests,
             "conflicts": self.conflicts,
             "errors": self.errors,
@@ -80,15 +96,27 @@ def block_dicts(program: Program) -> list[dict[str, Any]]:
     ]
 
 
+def week_dicts(program: Program) -> list[dict[str, Any]]:
+    """The schedule file's `weeks` list: every Monday-to-Sunday week's first and last day."""
+    return [
+        {"index": w.index, "start": w.start.isoformat(), "end": w.end.isoformat()}
+        for w in program.calendar.weeks
+    ]
+
+
+WeekNumber = Annotated[int, Field(ge=1, le=MAX_WEEKS)]
+
+
 class _ResidentEntry(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
     rotations: list[str]
-    vacation_weeks: list[Annotated[int, Field(ge=1, le=WEEKS_PER_YEAR)]] = []
+    vacation_weeks: list[WeekNumber] = []
+    services: dict[str, list[WeekNumber]] = {}
 
 
 class _ScheduleFile(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
-    format: int = 1
+    format: int = SCHEDULE_FORMAT
     program: str = ""
     status: str = "FEASIBLE"
     residents: dict[str, _ResidentEntry] = {}
@@ -101,7 +129,9 @@ def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
     except ValidationError as exc:
         return None, _pydantic_errors((), exc)
     residents = {
-        rid: Assignment(list(entry.rotations), sorted(set(entry.vacation_weeks)))
+        rid: Assignment(list(entry.rotations), sorted(set(entry.vacation_weeks)),
+                        {code: sorted(set(weeks)) for code, weeks in entry.services.items()
+                         if weeks})
         for rid, entry in parsed.residents.items()
     }
     return Schedule(program=parsed.program, status=parsed.status, residents=residents), []
@@ -128,18 +158,21 @@ def load_schedule_file(path: str | Path) -> tuple[Schedule | None, list[FileErro
     return parse_schedule(raw)
 
 
-CSV_HEADER = ["resident", "block", "start", "end", "rotation", "vacation_weeks"]
+CSV_HEADER = ["resident", "block", "start", "end", "rotation", "vacation_weeks", "services"]
 
 
 def csv_rows(program: Program, schedule: Schedule) -> Iterator[list[Any]]:
-    """One row per resident and block: resident, block, start, end, rotation, vacation weeks
-    (space-separated), in the order of CSV_HEADER."""
+    """One row per resident and block: resident, block, start, end, rotation, the vacation
+    weeks with a working day in the block (space-separated), and the service weeks there
+    ('NF:14 NF:15'), in the order of CSV_HEADER."""
     weeks_of = program.calendar.weeks_of_block()
     for rid, assignment in schedule.residents.items():
         for block, code in zip(program.blocks, assignment.rotations, strict=False):
             weeks = [w for w in assignment.vacation_weeks if w in weeks_of[block.index]]
+            services = [f"{service}:{w}" for service, served in assignment.services.items()
+                        for w in served if w in weeks_of[block.index]]
             yield [rid, block.index, block.start.isoformat(), block.end.isoformat(),
-                   code, " ".join(str(w) for w in weeks)]
+                   code, " ".join(str(w) for w in weeks), " ".join(services)]
 
 
 def to_csv(program: Program, schedule: Schedule) -> str:
@@ -152,12 +185,13 @@ def to_csv(program: Program, schedule: Schedule) -> str:
 
 
 def to_grid(program: Program, schedule: Schedule) -> str:
-    """A terminal grid: residents down, blocks across; '*' marks a block with vacation."""
+    """A terminal grid: residents down, blocks across; '*' marks a block with vacation, '+'
+    one with a service week."""
     weeks_of = program.calendar.weeks_of_block()
-    width = max([len(c) for c in program.rotation_by_code] + [6]) + 1
+    width = max([len(c) for c in program.rotation_by_code] + [6]) + 2
     name_width = max([len(r) for r in schedule.residents] + [8])
     header = " " * (name_width + 5) + "".join(
-        b.start.strftime("%b %d").ljust(width + 1) for b in program.blocks
+        b.start.strftime("%b %d").ljust(width + 2) for b in program.blocks
     )
     lines = [header.rstrip()]
     for resident in program.residents:
@@ -166,8 +200,11 @@ def to_grid(program: Program, schedule: Schedule) -> str:
             continue
         cells = []
         for block, code in zip(program.blocks, assignment.rotations, strict=False):
-            away = any(w in weeks_of[block.index] for w in assignment.vacation_weeks)
-            cells.append((code + ("*" if away else "")).ljust(width + 1))
+            here = weeks_of[block.index]
+            away = any(w in here for w in assignment.vacation_weeks)
+            serving = any(w in here for weeks in assignment.services.values() for w in weeks)
+            mark = ("*" if away else "") + ("+" if serving else "")
+            cells.append((code + mark).ljust(width + 2))
         lines.append(f"{resident.id:<{name_width}} {resident.level:<4}" + "".join(cells).rstrip())
-    lines.append("(* = vacation week in that block)")
+    lines.append("(* = vacation week in that block, + = weekly service week)")
     return "\n".join(lines)

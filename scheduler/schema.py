@@ -1,4 +1,4 @@
-"""The program file's shape, as pydantic models (format 1 of the program-file contract).
+"""The program file's shape, as pydantic models (format 2 of the program-file contract).
 
 These models check each entry on its own: key names, types, ranges. Checks that need the whole
 file (unknown codes, duplicate ids, blocks outside the year) live in `validation.py`.
@@ -50,12 +50,34 @@ def _year_start_in_range(day: date) -> date:
 YearStart = Annotated[date, AfterValidator(_year_start_in_range)]
 
 
-def _target(rotation: str | None, group: str | None) -> str:
-    """The rotation or group an entry names; validation makes sure it names exactly one."""
-    named = rotation if rotation is not None else group
-    if named is None:
-        raise ValueError("the entry names no rotation or group")
-    return named
+class GroupName(str):
+    """A name an entry gives as `group = "X"`: it names the group X even where a rotation
+    has the code X too (a group may share a rotation's name). It prints as the bare name,
+    but never equals or hashes like a plain string, so `Program.resolve` tells the two apart;
+    a bare name (`requires`, `not_from`) is a rotation when one has that code."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GroupName) and str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(("group", str.__str__(self)))
+
+
+def _target(rotation: str | None, group: str | None, service: str | None = None) -> str:
+    """The rotation, group or service an entry names; validation makes sure it names exactly
+    one."""
+    if rotation is not None:
+        return rotation
+    if group is not None:
+        return GroupName(group)
+    if service is not None:
+        return service
+    raise ValueError("the entry names no rotation, group or service")
 
 
 class Entry(BaseModel):
@@ -73,6 +95,9 @@ class ProgramInfo(Entry):
     vacation_weeks: Count = 0
     max_vacation_weeks_per_block: Count = 1
     change_weight: Weight = 1
+    final_level: dict[Name, Name] = {}     # track -> its last level (default: the last level)
+    holidays: list[date] = []              # not working days
+    split_blocks: bool = False             # may a block be shared by two split rotations
 
 
 class Rotation(Entry):
@@ -86,6 +111,7 @@ class Rotation(Entry):
     levels: list[Name] | None = None
     tracks: list[Name] | None = None
     vacation: bool = True
+    split: bool = False
 
 
 class Resident(Entry):
@@ -94,6 +120,7 @@ class Resident(Entry):
     level: Name
     track: Name
     vacation_weeks: Count | None = None
+    max_vacation_weeks_per_block: Count | None = None
     history: dict[Name, Count] = {}
 
 
@@ -104,6 +131,7 @@ class Targeted(Entry):
 
     rotation: Name | None = None
     group: Name | None = None
+    service: Name | None = None
     levels: list[Name] | None = None
     tracks: list[Name] | None = None
     hard: bool = True
@@ -112,7 +140,7 @@ class Targeted(Entry):
 
     @property
     def target(self) -> str:
-        return _target(self.rotation, self.group)
+        return _target(self.rotation, self.group, self.service)
 
 
 class Requirement(Targeted):
@@ -180,22 +208,26 @@ class AssignRequest(Request):
     kind: Literal["assign"]
     rotation: Name | None = None
     group: Name | None = None
-    blocks: Annotated[list[int], Field(min_length=1)]
+    service: Name | None = None
+    blocks: Annotated[list[int], Field(min_length=1)] | None = None
+    weeks: Annotated[list[date], Field(min_length=1)] | None = None   # with a service
 
     @property
     def target(self) -> str:
-        return _target(self.rotation, self.group)
+        return _target(self.rotation, self.group, self.service)
 
 
 class AvoidRequest(Request):
     kind: Literal["avoid"]
     rotation: Name | None = None
     group: Name | None = None
+    service: Name | None = None
     blocks: list[int] | None = None
+    weeks: Annotated[list[date], Field(min_length=1)] | None = None   # with a service
 
     @property
     def target(self) -> str:
-        return _target(self.rotation, self.group)
+        return _target(self.rotation, self.group, self.service)
 
 
 AnyRequest = VacationRequest | AssignRequest | AvoidRequest
@@ -205,4 +237,54 @@ REQUEST_KINDS: dict[str, type[Request]] = {
     "avoid": AvoidRequest,
 }
 
-TOP_LEVEL_KEYS = ("format", "program", "rotation", "resident", "requirement", "rule", "request")
+class Blackout(Entry):
+    """A period in which the residents it binds take no vacation day."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    name: Text | None = None
+    levels: list[Name] | None = None
+    tracks: list[Name] | None = None
+    first: date = Field(alias="from")
+    last: date = Field(alias="to")
+    hard: bool = True
+    weight: Weight | None = None
+
+
+class AwayLimit(Entry):
+    """At most `max` of the residents it binds on vacation on any one working day (counting
+    only those whose rotation that day is on the target, when one is named)."""
+
+    name: Text | None = None
+    max: Count
+    rotation: Name | None = None
+    group: Name | None = None
+    levels: list[Name] | None = None
+    tracks: list[Name] | None = None
+    hard: bool = True
+    weight: Weight | None = None
+
+    @property
+    def target(self) -> str | None:
+        if self.rotation is None and self.group is None:
+            return None
+        return _target(self.rotation, self.group)
+
+
+class Service(Entry):
+    """A weekly service (night float, backup call): residents leave their block rotation for
+    whole weeks to serve on it."""
+
+    code: Code
+    name: Text = ""
+    min: Count = 0
+    max: Count | None = None
+    levels: list[Name] | None = None
+    tracks: list[Name] | None = None
+    not_from: list[Name] = []
+    weeks: list[int] | None = None
+
+
+FORMATS = (1, 2)   # program-file formats this version reads (format 1 with format 2's meaning)
+TOP_LEVEL_KEYS = ("format", "program", "rotation", "resident", "requirement", "rule", "request",
+                  "blackout", "away_limit", "service")

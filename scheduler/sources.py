@@ -14,9 +14,11 @@ import re
 from dataclasses import dataclass
 
 # The file's sections in the order the file lists them (and explanations follow).
-SECTIONS = ("program", "rotation", "resident", "requirement", "rule", "request", "previous")
+SECTIONS = ("program", "rotation", "resident", "requirement", "rule", "request", "blackout",
+            "away_limit", "service", "previous")
 # Sections that are lists of entries (`rotation[3]`); the others are tables (`program.x`).
-LISTS = ("rotation", "resident", "requirement", "rule", "request")
+LISTS = ("rotation", "resident", "requirement", "rule", "request", "blackout", "away_limit",
+         "service")
 
 _PATH = re.compile(r"^(?P<section>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<field>.+))?$")
 

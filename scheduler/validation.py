@@ -16,19 +16,25 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .calendar import WEEKS_PER_YEAR, Calendar
+from .calendar import MAX_WEEKS, Calendar
 from .limits import DEFAULT_LIMITS, Limits
-from .program import Program
+from .program import Program, admits
 from .schema import (
+    FORMATS,
     REQUEST_KINDS,
     RULE_KINDS,
     TOP_LEVEL_KEYS,
+    AwayLimit,
+    Blackout,
     CoverageRule,
+    MaxConsecutiveRule,
+    MinConsecutiveRule,
     PrerequisiteRule,
     ProgramInfo,
     Requirement,
     Resident,
     Rotation,
+    Service,
     VacationRequest,
 )
 
@@ -209,8 +215,9 @@ class _Reader:
             if key not in TOP_LEVEL_KEYS:
                 self.error(key, f"unknown key '{key}'")
         fmt = self.raw.get("format")
-        if type(fmt) is not int or fmt != 1:
-            self.error("format", f"format must be 1 (got {self.raw.get('format')!r})")
+        if type(fmt) is not int or fmt not in FORMATS:
+            self.error("format", f"format must be {' or '.join(map(str, FORMATS))} "
+                                 f"(got {self.raw.get('format')!r})")
         if "program" not in self.raw:
             self.error("program", "missing required table [program]")
             info = None
@@ -221,6 +228,9 @@ class _Reader:
         requirements = self.entries("requirement", lambda i, item: Requirement)
         rules = self.entries("rule", self.by_kind("rule", RULE_KINDS))
         requests = self.entries("request", self.by_kind("request", REQUEST_KINDS))
+        blackouts = self.entries("blackout", lambda i, item: Blackout)
+        away_limits = self.entries("away_limit", lambda i, item: AwayLimit)
+        services = self.entries("service", lambda i, item: Service)
         # Without a valid [program] table the entries are still cross-checked, so one
         # mistake in the header does not hide the others; checks needing it are skipped.
         draft = Program(
@@ -230,8 +240,13 @@ class _Reader:
             requirements=[r for _, r in requirements],
             rules=[r for _, r in rules],
             requests=[r for _, r in requests],
+            blackouts=[b for _, b in blackouts],
+            away_limits=[a for _, a in away_limits],
+            services=[s for _, s in services],
         )
-        _CrossCheck(self, draft).run(rotations, residents, requirements, rules, requests)
+        check = _CrossCheck(self, draft)
+        check.run(rotations, residents, requirements, rules, requests)
+        check.run_f2(blackouts, away_limits, services)
         return draft if info is not None else None
 
 
@@ -242,7 +257,7 @@ class _CrossCheck:
         self.reader = reader
         self.program = program
         self.info = program.info  # None when the [program] table itself is invalid
-        self.calendar = Calendar(self.info.year_start, self.info.calendar) if self.info else None
+        self.calendar = program.calendar if self.info else None
 
     def error(self, path: str, message: str) -> None:
         self.reader.error(path, message)
@@ -266,8 +281,25 @@ class _CrossCheck:
             self.error("program.year_start", "a 'months' calendar must start on the 1st of a month")
         for key in ("levels", "tracks"):
             self.duplicates(f"program.{key}", getattr(info, key), key[:-1])
-        if info.vacation_weeks > WEEKS_PER_YEAR:
-            self.error("program.vacation_weeks", f"at most {WEEKS_PER_YEAR} weeks in a year")
+        if info.vacation_weeks > MAX_WEEKS:
+            self.error("program.vacation_weeks", f"at most {MAX_WEEKS} weeks in a year")
+        for track, level in info.final_level.items():
+            if track not in info.tracks:
+                self.error(f"program.final_level.{track}", f"unknown track '{track}'")
+            if level not in info.levels:
+                self.error(f"program.final_level.{track}", f"unknown level '{level}'")
+        seen: set[object] = set()
+        for j, day in enumerate(info.holidays):
+            if not self.calendar or not self.calendar.in_year(day):
+                first, last = info.year_start, Calendar(info.year_start).year_end
+                self.error(f"program.holidays[{j}]", f"{day} is outside the year "
+                                                     f"({first} to {last})")
+            elif day in seen:
+                self.error(f"program.holidays[{j}]", f"{day} is listed twice")
+            seen.add(day)
+        if info.split_blocks:
+            self.error("program.split_blocks", "split blocks are not supported by this "
+                                                "version yet; set split_blocks = false")
 
     def duplicates(self, path: str, values: list[str], what: str) -> None:
         seen: set[str] = set()
@@ -289,17 +321,14 @@ class _CrossCheck:
         if not self.reader.raw.get("rotation") and self.program.residents:
             self.error("rotation", "residents need at least one rotation to be scheduled on")
         first: dict[str, int] = {}
-        codes = {r.code for _, r in rotations}
         for i, rotation in rotations:
             path = f"rotation[{i}]"
             if rotation.code in first:
                 self.error(f"{path}.code", f"duplicate rotation code '{rotation.code}' "
                            f"(also rotation[{first[rotation.code]}])")
             first.setdefault(rotation.code, i)
-            for j, group in enumerate(rotation.groups):
-                if group in codes:
-                    self.error(f"{path}.groups[{j}]",
-                               f"group '{group}' has the same name as a rotation code")
+            if rotation.split and (self.info is None or not self.info.split_blocks):
+                self.error(f"{path}.split", "a split rotation needs program.split_blocks = true")
             self.filters(path, rotation)
             if rotation.max is not None and rotation.max < rotation.min:
                 self.error(f"{path}.max", f"max {rotation.max} is below min {rotation.min}")
@@ -320,23 +349,44 @@ class _CrossCheck:
                 self.error(f"{path}.level", f"unknown level '{resident.level}'")
             if self.info is not None and resident.track not in self.info.tracks:
                 self.error(f"{path}.track", f"unknown track '{resident.track}'")
-            if resident.vacation_weeks is not None and resident.vacation_weeks > WEEKS_PER_YEAR:
-                self.error(f"{path}.vacation_weeks", f"at most {WEEKS_PER_YEAR} weeks in a year")
+            if resident.vacation_weeks is not None and resident.vacation_weeks > MAX_WEEKS:
+                self.error(f"{path}.vacation_weeks", f"at most {MAX_WEEKS} weeks in a year")
+            info = self.info
+            if info is not None and resident.level in info.levels and \
+                    resident.track in info.tracks:
+                final = self.program.final_level_of(resident.track)
+                if final in info.levels and \
+                        info.levels.index(resident.level) > info.levels.index(final):
+                    self.error(f"{path}.level", f"{resident.level} is above the {resident.track} "
+                                                f"track's final level {final}")
             for key in resident.history:
                 if not self.program.is_target(key):
                     self.error(f"{path}.history.{key}", f"unknown rotation or group '{key}'")
 
-    def target(self, path: str, entry: Any, required: bool = True) -> None:
-        if entry.rotation is not None and entry.group is not None:
-            self.error(path, "give either rotation or group, not both")
-        elif entry.rotation is None and entry.group is None:
+    def target(self, path: str, entry: Any, required: bool = True,
+               service: bool = False) -> None:
+        """The entry names exactly one of rotation, group (and service, where allowed), and
+        what it names exists."""
+        keys = ("rotation", "group", "service") if service else ("rotation", "group")
+        named = [key for key in keys if getattr(entry, key, None) is not None]
+        if not service and getattr(entry, "service", None) is not None:
+            self.error(f"{path}.service", "this entry cannot name a service")
+            return
+        if len(named) > 1:
+            self.error(path, f"give only one of {', '.join(named)}")
+        elif not named:
             if required:
-                self.error(path, "missing target: give rotation or group")
+                self.error(path, f"missing target: give {' or '.join(keys)}")
         else:
-            key = "rotation" if entry.rotation is not None else "group"
-            name = entry.rotation if entry.rotation is not None else entry.group
-            if not self.program.is_target(name):
+            key = named[0]
+            name = getattr(entry, key)
+            # `rotation = "X"` names the rotation X and `group = "X"` the group X; a file
+            # that names a group by `rotation` (or a rotation by `group`) means the one of
+            # that name, as format 1 read it (`Program.resolve`).
+            if key in ("rotation", "group") and not self.program.is_target(name):
                 self.error(f"{path}.{key}", f"unknown rotation or group '{name}'")
+            elif key == "service" and name not in self.program.service_by_code:
+                self.error(f"{path}.service", f"unknown service '{name}'")
 
     def soft_weight(self, path: str, entry: Any) -> None:
         if not entry.hard and entry.weight is None:
@@ -355,7 +405,10 @@ class _CrossCheck:
                            f"block {block} is outside the year (1-{self.calendar.num_blocks})")
 
     def check_requirement(self, path: str, requirement: Requirement) -> None:
-        self.target(path, requirement)
+        self.target(path, requirement, service=True)
+        if requirement.service is not None and requirement.scope != "year":
+            self.error(f"{path}.scope", "a requirement on a service counts weeks of this year: "
+                                        "scope must be \"year\"")
         self.filters(path, requirement)
         self.soft_weight(path, requirement)
         if requirement.exactly is not None:
@@ -366,7 +419,7 @@ class _CrossCheck:
         self.bounds(path, requirement.min, requirement.max)
 
     def check_rule(self, path: str, rule: Any) -> None:
-        self.target(path, rule)
+        self.target(path, rule, service=isinstance(rule, MaxConsecutiveRule | MinConsecutiveRule))
         self.filters(path, rule)
         self.soft_weight(path, rule)
         if isinstance(rule, CoverageRule):
@@ -377,17 +430,93 @@ class _CrossCheck:
         if isinstance(rule, PrerequisiteRule) and not self.program.is_target(rule.requires):
             self.error(f"{path}.requires", f"unknown rotation or group '{rule.requires}'")
 
+    def dates(self, path: str, days: list[Any] | None) -> None:
+        if self.calendar is None:
+            return
+        first, last = self.calendar.year_start, self.calendar.year_end
+        for j, day in enumerate(days or []):
+            if not self.calendar.in_year(day):
+                self.error(f"{path}[{j}]", f"{day} is outside the year ({first} to {last})")
+
     def check_request(self, path: str, request: Any) -> None:
         if request.resident not in self.program.resident_by_id:
             self.error(f"{path}.resident", f"unknown resident '{request.resident}'")
         if isinstance(request, VacationRequest):
-            if self.calendar is None:
-                return
-            first, last = self.calendar.year_start, self.calendar.year_end
-            for j, day in enumerate(request.weeks):
-                if self.calendar.week_of(day) is None:
-                    self.error(f"{path}.weeks[{j}]",
-                               f"{day} is outside the year ({first} to {last})")
+            self.dates(f"{path}.weeks", request.weeks)
             return
-        self.target(path, request)
+        self.target(path, request, service=True)
+        if request.service is not None:
+            if request.blocks is not None:
+                self.error(f"{path}.blocks", "a request about a service names weeks (dates), "
+                                             "not blocks")
+            if request.weeks is None:
+                self.error(f"{path}.weeks", "a request about a service needs weeks (dates)")
+            self.dates(f"{path}.weeks", request.weeks)
+            return
+        if request.weeks is not None:
+            self.error(f"{path}.weeks", "weeks (dates) are for requests about a service; "
+                                        "a rotation or group takes blocks")
+        if request.kind == "assign" and request.blocks is None:
+            self.error(f"{path}.blocks", "missing required key 'blocks'")
         self.blocks(path, request.blocks)
+
+    # -- format 2 ------------------------------------------------------------------------
+
+    def run_f2(self, blackouts: Indexed, away_limits: Indexed, services: Indexed) -> None:
+        for i, blackout in blackouts:
+            self.check_blackout(f"blackout[{i}]", blackout)
+        self.overlapping_blackouts(blackouts)
+        for i, limit in away_limits:
+            path = f"away_limit[{i}]"
+            self.target(path, limit, required=False)
+            self.filters(path, limit)
+            self.soft_weight(path, limit)
+        rotation_codes = set(self.program.rotation_by_code)
+        first: dict[str, int] = {}
+        for i, service in services:
+            path = f"service[{i}]"
+            if service.code in rotation_codes:
+                self.error(f"{path}.code", f"'{service.code}' is already a rotation code")
+            elif service.code in first:
+                self.error(f"{path}.code", f"duplicate service code '{service.code}' "
+                                           f"(also service[{first[service.code]}])")
+            first.setdefault(service.code, i)
+            self.filters(path, service)
+            self.bounds(path, service.min, service.max)
+            for j, name in enumerate(service.not_from):
+                if not self.program.is_target(name):
+                    self.error(f"{path}.not_from[{j}]", f"unknown rotation or group '{name}'")
+            if self.calendar is not None:
+                last = self.calendar.num_weeks
+                for j, week in enumerate(service.weeks or []):
+                    if not 1 <= week <= last:
+                        self.error(f"{path}.weeks[{j}]",
+                                   f"week {week} is outside the year (1-{last})")
+
+    def check_blackout(self, path: str, blackout: Blackout) -> None:
+        self.filters(path, blackout)
+        self.soft_weight(path, blackout)
+        if blackout.last < blackout.first:
+            self.error(f"{path}.to", f"{blackout.last} is before {blackout.first}")
+        if self.calendar is not None:
+            first, last = self.calendar.year_start, self.calendar.year_end
+            for key, day in (("from", blackout.first), ("to", blackout.last)):
+                if not self.calendar.in_year(day):
+                    self.error(f"{path}.{key}", f"{day} is outside the year ({first} to {last})")
+
+    def overlapping_blackouts(self, blackouts: Indexed) -> None:
+        """Two blackouts may not cover the same day for the same residents: one of them
+        would be redundant or contradict the other's weight."""
+        if self.info is None:
+            return
+        kinds = [(level, track) for level in self.info.levels for track in self.info.tracks]
+        for n, (i, one) in enumerate(blackouts):
+            for j, other in blackouts[:n]:
+                if one.first > other.last or other.first > one.last:
+                    continue
+                if any(admits(one.levels, one.tracks, lv, tr)
+                       and admits(other.levels, other.tracks, lv, tr) for lv, tr in kinds):
+                    self.error(f"blackout[{i}].from",
+                               f"overlaps blackout[{j}] ({other.first} to {other.last}) for "
+                               f"the same residents")
+                    break

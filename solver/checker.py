@@ -4,17 +4,22 @@ It shares nothing with the CP-SAT model: it reads a schedule (solver-made or han
 plain data, tests every hard constraint of the program file, recomputes the penalty of every
 soft one, and says each broken rule in words. The solver's tests rely on it, and the web app
 uses it to answer a chief's manual edit at once.
+
+Rules about presence and vacation are checked the way the format states them: on each working
+day of the year, walking the calendar day by day (`_Checker.days`), with each day's block and
+week looked up from the dates alone.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from scheduler import Program, Schedule
-from scheduler.calendar import WEEKS_PER_YEAR
+from scheduler.calendar import WORKING_WEEKDAYS
 from scheduler.program import requirement_bounds
 from scheduler.schema import (
     AssignRequest,
@@ -120,9 +125,25 @@ def _check_shape(program: Program, schedule: Schedule, report: CheckReport) -> N
             if code not in program.rotation_by_code:
                 report.errors.append(Finding(f"{path}.rotations[{b}]",
                                              f"unknown rotation '{code}'"))
+        weeks = program.calendar.num_weeks
         for w in assignment.vacation_weeks:
-            if not 1 <= w <= WEEKS_PER_YEAR:
-                report.errors.append(Finding(f"{path}.vacation_weeks", f"no week {w}"))
+            if not 1 <= w <= weeks:
+                report.errors.append(Finding(f"{path}.vacation_weeks",
+                                             f"no week {w} (the year has weeks 1-{weeks})"))
+        for code, served in assignment.services.items():
+            if code not in program.service_by_code:
+                report.errors.append(Finding(f"{path}.services.{code}",
+                                             f"unknown service '{code}'"))
+            for w in served:
+                if not 1 <= w <= weeks:
+                    report.errors.append(Finding(f"{path}.services.{code}",
+                                                 f"no week {w} (the year has weeks 1-{weeks})"))
+
+
+def _dates(days: list[date]) -> str:
+    """'2027-09-01' or '2027-09-01 to 2027-09-03' (first to last of the days)."""
+    first, last = min(days), max(days)
+    return first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
 
 
 class _Checker:
@@ -131,8 +152,15 @@ class _Checker:
         self.report = report
         self.rows = {rid: a.rotations for rid, a in schedule.residents.items()}
         self.away = {rid: set(a.vacation_weeks) for rid, a in schedule.residents.items()}
-        self.block_of_week = {w: program.calendar.block_of_week(w)
-                              for w in range(1, WEEKS_PER_YEAR + 1)}
+        # resident -> week -> the services they are on that week (one at most, if valid)
+        self.serving: dict[str, dict[int, list[str]]] = {}
+        for rid, assignment in schedule.residents.items():
+            weeks: dict[int, list[str]] = defaultdict(list)
+            for code, served in assignment.services.items():
+                for w in served:
+                    weeks[w].append(code)
+            self.serving[rid] = dict(weeks)
+        self.calendar = program.calendar
 
     def broken(self, source: str, message: str, hard: bool = True, cost: int = 0) -> None:
         if hard:
@@ -141,6 +169,10 @@ class _Checker:
             self.report.penalties.append(Finding(source, message, cost))
 
     def on(self, rid: str, target: str) -> list[bool]:
+        """Per block (per week, for a service): whether the resident is on the target."""
+        if self.p.is_service(target):
+            weeks = self.serving[rid]
+            return [target in weeks.get(w, []) for w in range(1, self.calendar.num_weeks + 1)]
         codes = set(self.p.resolve(target))
         return [code in codes for code in self.rows[rid]]
 
@@ -149,7 +181,9 @@ class _Checker:
 
     def run(self, previous: Schedule | None, freeze_through: int) -> None:
         self.rotations()
+        self.days()
         self.vacation()
+        self.services()
         self.requirements()
         self.rules()
         self.requests()
@@ -157,21 +191,14 @@ class _Checker:
             self.continuity(previous, freeze_through)
 
     def rotations(self) -> None:
+        """Who may take each rotation, and how many it has in each block."""
         p = self.p
         n = p.num_blocks
-        # One pass over the schedule: who is on what in each block, and present each week.
         on_code: dict[str, dict[str, list[int]]] = {}   # code -> resident -> blocks
         counts = block_counts(self.rows.values(), n)
         for rid, row in self.rows.items():
             for b, code in enumerate(row[:n]):
                 on_code.setdefault(code, {}).setdefault(rid, []).append(b + 1)
-        present: dict[int, Counter[str]] = {}
-        if any(r.min_present for r in p.rotations):
-            for rid, row in self.rows.items():
-                away = self.away[rid]
-                for w, b in self.block_of_week.items():
-                    if w not in away and b <= len(row):
-                        present.setdefault(w, Counter())[row[b - 1]] += 1
         for i, rotation in enumerate(p.rotations):
             on = on_code.get(rotation.code, {})
             for resident in p.residents:
@@ -195,18 +222,99 @@ class _Checker:
                     self.broken(source_path("rotation", i, "max"),
                                 f"{rotation.code} has {count} in block "
                                 f"{b + 1}, takes at most {rotation.max}")
-            if rotation.min_present:
-                for w in self.block_of_week:
-                    here = present[w][rotation.code] if w in present else 0
-                    if here < rotation.min_present:
-                        self.broken(source_path("rotation", i, "min_present"),
-                                    f"{rotation.code} has {here} present in week {w}, "
-                                    f"needs {rotation.min_present}")
+
+    def days(self) -> None:
+        """Every working day of the year, one by one: each rotation's residents present (not
+        on vacation, not on a weekly service), vacation on a rotation without it, residents
+        pulled onto a service from a rotation it may not take them from, blackouts, and
+        residents away against each away limit."""
+        p = self.p
+        rotation_index = {r.code: i for i, r in enumerate(p.rotations)}
+        short: dict[tuple[str, int], list[tuple[date, int]]] = defaultdict(list)
+        closed: dict[tuple[str, int, str], list[date]] = defaultdict(list)
+        pulled: dict[tuple[str, int, str], list[date]] = defaultdict(list)
+        blacked: dict[tuple[int, str], set[int]] = defaultdict(set)
+        away_days: dict[tuple[int, int], list[tuple[date, int]]] = defaultdict(list)
+        self.vacation_days: dict[tuple[str, int], int] = Counter()
+        residents = [(r.id, r) for r in p.residents if r.id in self.rows]
+        not_from = {s.code: {c for name in s.not_from for c in p.resolve(name)}
+                    for s in p.services}
+        limit_codes = [(limit, set(p.resolve(limit.target)) if limit.target else None)
+                       for limit in p.away_limits]
+        for day in self.calendar.days:
+            if not self.calendar.is_working_day(day):
+                continue
+            b = self.calendar.block_of_day(day)
+            w = self.calendar.week_of(day)
+            assert b is not None
+            present: Counter[str] = Counter()
+            away_count = [0] * len(limit_codes)
+            for rid, resident in residents:
+                row = self.rows[rid]
+                code = row[b - 1]
+                on_vacation = w is not None and w in self.away[rid]
+                services = self.serving[rid].get(w, []) if w is not None else []
+                if not on_vacation and not services:
+                    present[code] += 1
+                for service in services:
+                    if code in not_from.get(service, ()):
+                        pulled[rid, w or 0, service].append(day)
+                if not on_vacation:
+                    continue
+                self.vacation_days[rid, b] += 1
+                rotation = p.rotation_by_code.get(code)
+                if rotation is not None and not rotation.vacation:
+                    closed[rid, w or 0, code].append(day)
+                for k, blackout in enumerate(p.blackouts):
+                    if blackout.first <= day <= blackout.last and p.binds(blackout, resident):
+                        blacked[k, rid].add(w or 0)
+                for k, (limit, codes) in enumerate(limit_codes):
+                    if p.binds(limit, resident) and (codes is None or code in codes):
+                        away_count[k] += 1
+            for code, i in rotation_index.items():
+                m = p.rotations[i].min_present
+                if m and present[code] < m:
+                    short[code, b].append((day, present[code]))
+            for k, (limit, _) in enumerate(limit_codes):
+                if away_count[k] > limit.max and w is not None:
+                    away_days[k, w].append((day, away_count[k]))
+        for (code, b), counted in short.items():
+            i = rotation_index[code]
+            fewest = min(n for _, n in counted)
+            self.broken(source_path("rotation", i, "min_present"),
+                        f"{code} has {fewest} present on {_dates([d for d, _ in counted])} "
+                        f"({len(counted)} working day{'s' if len(counted) > 1 else ''} in block "
+                        f"{b}), needs {p.rotations[i].min_present}")
+        for (rid, w, code), found in closed.items():
+            self.broken(source_path("rotation", rotation_index[code], "vacation"),
+                        f"{self.name(rid)} has vacation in week {w} ({_dates(found)}) while "
+                        f"on {code}")
+        service_index = {s.code: i for i, s in enumerate(p.services)}
+        for (rid, w, service), found in pulled.items():
+            self.broken(source_path("service", service_index[service], "not_from"),
+                        f"{self.name(rid)} is on {service} in week {w} but on "
+                        f"{self.rows[rid][(self.calendar.block_of_day(found[0]) or 1) - 1]} "
+                        f"on {_dates(found)}, which {service} may not take residents from")
+        for (k, rid), weeks in blacked.items():
+            blackout = p.blackouts[k]
+            label = f"'{blackout.name}' " if blackout.name else ""
+            self.broken(source_path("blackout", k),
+                        f"{self.name(rid)} has vacation in week {describe.ranges(list(weeks))}, "
+                        f"inside the blackout {label}({blackout.first} to {blackout.last})",
+                        blackout.hard, (blackout.weight or 0) * len(weeks))
+        for (k, w), counted in away_days.items():
+            limit = p.away_limits[k]
+            worst = max(n for _, n in counted)
+            where = f" on {describe.target(p, limit.target)}" if limit.target else ""
+            whom = describe.who(limit).removeprefix("all ")
+            self.broken(source_path("away_limit", k),
+                        f"{worst} {whom}{where} on vacation in week {w} "
+                        f"({_dates([d for d, _ in counted])}), at most {limit.max}",
+                        limit.hard, (limit.weight or 0) * (worst - limit.max))
 
     def vacation(self) -> None:
+        """Each resident's number of vacation weeks, and vacation working days per block."""
         p = self.p
-        cap = p.info.max_vacation_weeks_per_block
-        no_vacation = {r.code: i for i, r in enumerate(p.rotations) if not r.vacation}
         for r, resident in enumerate(p.residents):
             weeks = self.away[resident.id]
             wanted = p.vacation_weeks_of(resident)
@@ -215,19 +323,61 @@ class _Checker:
                           else source_path("resident", r, "vacation_weeks"))
                 self.broken(source, f"{self.name(resident.id)} has {len(weeks)} vacation weeks, "
                             f"must have {wanted}")
-            per_block: dict[int, list[int]] = {}
-            for w in sorted(weeks):
-                per_block.setdefault(self.block_of_week[w], []).append(w)
-            for b, in_block in per_block.items():
-                if len(in_block) > cap:
-                    self.broken("program.max_vacation_weeks_per_block",
-                                f"{self.name(resident.id)} has {len(in_block)} vacation weeks in "
-                                f"block {b}, at most {cap} allowed")
-                code = self.rows[resident.id][b - 1]
-                if code in no_vacation:
-                    self.broken(source_path("rotation", no_vacation[code], "vacation"),
-                                f"{self.name(resident.id)} has vacation in week "
-                                f"{describe.ranges(in_block)} while on {code}")
+            cap = p.max_vacation_weeks_per_block_of(resident)
+            source = ("program.max_vacation_weeks_per_block"
+                      if resident.max_vacation_weeks_per_block is None
+                      else source_path("resident", r, "max_vacation_weeks_per_block"))
+            for b in p.calendar.blocks:
+                days = self.vacation_days.get((resident.id, b.index), 0)
+                if days > WORKING_WEEKDAYS * cap:
+                    self.broken(source, f"{self.name(resident.id)} has {days} vacation working "
+                                        f"days in block {b.index}, at most "
+                                        f"{WORKING_WEEKDAYS * cap} ({cap} weeks) allowed")
+
+    def services(self) -> None:
+        """Each weekly service's cover, and who may serve when: one service a week at most,
+        never in a vacation week, only residents it admits, only in weeks it runs."""
+        p = self.p
+        cover: dict[tuple[str, int], int] = Counter()
+        index = {s.code: i for i, s in enumerate(p.services)}
+        for resident in p.residents:
+            rid = resident.id
+            for w, codes in sorted(self.serving.get(rid, {}).items()):
+                if len(codes) > 1:
+                    self.broken(source_path("service", index[codes[1]]),
+                                f"{self.name(rid)} is on {' and '.join(codes)} in week {w}; "
+                                f"a resident serves one service a week")
+                if w in self.away[rid]:
+                    self.broken(source_path("service", index[codes[0]]),
+                                f"{self.name(rid)} is on {codes[0]} in week {w}, a vacation "
+                                f"week")
+                for code in codes:
+                    cover[code, w] += 1
+                    service = p.service_by_code[code]
+                    i = index[code]
+                    if w not in p.service_weeks(service):
+                        self.broken(source_path("service", i, "weeks"),
+                                    f"{self.name(rid)} is on {code} in week {w}, when it does "
+                                    f"not run")
+                    for key, value in (("levels", resident.level), ("tracks", resident.track)):
+                        allowed = getattr(service, key)
+                        if allowed is not None and value not in allowed:
+                            self.broken(source_path("service", i, key),
+                                        f"{self.name(rid)} ({value}) is on {code} in week {w}, "
+                                        f"open only to {'/'.join(allowed)}")
+        for i, service in enumerate(p.services):
+            for w in p.service_weeks(service):
+                if not self.calendar.working_days_of_week(w):
+                    continue
+                count = cover.get((service.code, w), 0)
+                if count < service.min:
+                    self.broken(source_path("service", i, "min"),
+                                f"{service.code} has {count} in week {w}, needs at least "
+                                f"{service.min}")
+                if service.max is not None and count > service.max:
+                    self.broken(source_path("service", i, "max"),
+                                f"{service.code} has {count} in week {w}, takes at most "
+                                f"{service.max}")
 
     def requirements(self) -> None:
         p = self.p
@@ -240,11 +390,12 @@ class _Checker:
                     count += p.history_count(resident, requirement.target)
                     where = "over the residency"
                 miss = max(low - count, 0) + (max(count - high, 0) if high is not None else 0)
+                unit = "week" if p.is_service(requirement.target) else "block"
                 if miss:
                     self.broken(source_path("requirement", i),
-                                f"{self.name(resident.id)} has {count} blocks of "
+                                f"{self.name(resident.id)} has {count} {unit}s of "
                                 f"{describe.target(p, requirement.target)} {where}, needs "
-                                f"{describe.bounds(low, high, 'block')}",
+                                f"{describe.bounds(low, high, unit)}",
                                 requirement.hard, (requirement.weight or 0) * miss)
 
     def rules(self) -> None:
@@ -318,6 +469,10 @@ class _Checker:
             rid = request.resident
             if isinstance(request, VacationRequest):
                 granted = all(w in self.away[rid] for w in p.request_weeks(request))
+            elif p.is_service(request.target):
+                serving = self.serving[rid]
+                wanted = [request.target in serving.get(w, []) for w in p.request_weeks(request)]
+                granted = all(wanted) if isinstance(request, AssignRequest) else not any(wanted)
             else:
                 on = self.on(rid, request.target)
                 wanted = [on[b - 1] for b in p.request_blocks(request)]
@@ -348,8 +503,33 @@ class _Checker:
                     self.broken(source_path("previous", None, f"residents.{resident.id}"),
                                 f"{self.name(resident.id)} moved from {before} to {code} in "
                                 f"block {b}", hard=False, cost=p.info.change_weight)
-            frozen = {w for w, b in self.block_of_week.items() if b <= freeze_through}
-            if (self.away[resident.id] & frozen) != (set(old.vacation_weeks) & frozen):
-                self.broken(source_path("previous", None, f"residents.{resident.id}"),
-                            f"{self.name(resident.id)}'s vacation weeks changed in the frozen "
-                            f"blocks")
+            self._kept_weeks(resident, old, freeze_through)
+
+    def _kept_weeks(self, resident: Resident, old: Any, freeze_through: int) -> None:
+        """Weeks with a day in the frozen blocks keep their vacation and services exactly;
+        each later vacation or service week of the previous schedule dropped costs
+        `change_weight`."""
+        p = self.p
+        rid = resident.id
+        source = source_path("previous", None, f"residents.{rid}")
+        frozen_until = p.blocks[freeze_through - 1].end if freeze_through else None
+        now: set[tuple[int, str | None]] = {(w, None) for w in self.away[rid]}
+        now |= {(w, c) for w, codes in self.serving[rid].items() for c in codes}
+        before: set[tuple[int, str | None]] = {(w, None) for w in old.vacation_weeks}
+        before |= {(w, c) for c, weeks in old.services.items() for w in weeks}
+        changed = []
+        for week in self.calendar.weeks:
+            frozen = frozen_until is not None and week.start <= frozen_until
+            here_now = {k for k in now if k[0] == week.index}
+            here_before = {k for k in before if k[0] == week.index}
+            if frozen and here_now != here_before:
+                changed.append(week.index)
+            elif not frozen:
+                for _, code in sorted(here_before - here_now, key=lambda k: k[1] or ""):
+                    what = "vacation" if code is None else f"{code} week"
+                    self.broken(source, f"{self.name(rid)}'s published {what} {week.index} "
+                                        f"({week.start} to {week.end}) was dropped",
+                                hard=False, cost=p.info.change_weight)
+        if changed:
+            self.broken(source, f"{self.name(rid)}'s vacation or services changed in frozen "
+                                f"week{'s' if len(changed) > 1 else ''} {describe.ranges(changed)}")

@@ -4,16 +4,12 @@
 in block `b` (1-based); it exists only where the rotation admits the resident, except in
 explanation mode, where eligibility itself is a rule that may be dropped.
 
-Vacation has two encodings:
-
-- *weekly*: `vacation[r, w]` for every week: exact for any `max_vacation_weeks_per_block`;
-  used in explanation mode and when a resident may take 2 or more weeks in a block.
-  `away[r, b]` is then the number of weeks taken in block b.
-- *by block* (the common case, at most one week per block): `away[r, b]` says the resident
-  takes a vacation week in block b; week variables `vacation[r, w]` exist only for *pinned*
-  weeks: weeks named by vacation requests, and weeks of frozen blocks. The remaining ("free")
-  vacation weeks are placed after solving (`vacation_weeks.place`); with one week per block
-  per resident this loses nothing (see `constraints/presence.py`), and the model is 4x smaller.
+`vacation[r, w]` is true when resident r takes week w (a Monday-to-Sunday week of the
+calendar, 1-based) as vacation; `serve[r, w, code]` when r is on weekly service `code` in week
+w. Service variables exist only where the service runs and admits the resident (its levels,
+tracks and weeks always hold, as the format says). A week may straddle two blocks: rules
+about presence and vacation on working days are stated per *segment*, the working days one
+week and one block share (`Calendar.segments`), on which nothing about a resident changes.
 
 In explanation mode every hard entry of the program file is *gated*: its constraints hold only
 when the entry's own literal is true, so the solver can say which entries conflict.
@@ -28,9 +24,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from scheduler import Program, Schedule
-from scheduler.calendar import WEEKS_PER_YEAR
-from scheduler.program import requirement_bounds
-from scheduler.schema import VacationRequest
+from scheduler.program import admits, requirement_bounds
 
 
 @dataclass
@@ -44,17 +38,19 @@ class ModelContext:
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
     vacation: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    away: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    serve: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
     gates: dict[str, cp_model.IntVar] = field(default_factory=dict)
     objective: list[tuple[int, cp_model.LinearExprT]] = field(default_factory=list)
     _on_cache: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         p = self.program
+        calendar = p.calendar
         self.blocks = range(1, p.num_blocks + 1)
-        self.weeks = range(1, WEEKS_PER_YEAR + 1)
-        self.block_of_week = {w: p.calendar.block_of_week(w) for w in self.weeks}
-        self.weeks_of_block = p.calendar.weeks_of_block()
+        self.weeks = range(1, calendar.num_weeks + 1)
+        self.segments = calendar.segments          # (week, block) -> working days
+        self.blocks_of_week = {w: calendar.blocks_of_week(w) for w in self.weeks}
+        self.weeks_of_block = calendar.weeks_of_block()
         self.false = self.model.new_constant(0)
         for r, resident in enumerate(p.residents):
             for rotation in p.rotations:
@@ -63,48 +59,32 @@ class ModelContext:
                         self.x[r, b, rotation.code] = self.model.new_bool_var(
                             f"x[{resident.id},{b},{rotation.code}]"
                         )
-        self.weekly = self.explain or p.info.max_vacation_weeks_per_block > 1
-        if self.weekly:
-            for r, w in itertools.product(range(len(p.residents)), self.weeks):
+        for r, w in itertools.product(range(len(p.residents)), self.weeks):
+            if self.blocks_of_week[w]:   # a week of holidays only holds no vacation day
                 self.vacation[r, w] = self.model.new_bool_var(f"vac[{r},{w}]")
-            # The weeks taken per block, as an integer of its own: bounds on it (the cap per
-            # block, none on a rotation without vacation) then reach the yearly total by plain
-            # propagation, so "13 weeks in 12 months" is refuted at once, not by search.
-            for r, b in itertools.product(range(len(p.residents)), self.blocks):
-                weeks = self.weeks_of_block[b]
-                self.away[r, b] = self.model.new_int_var(0, len(weeks), f"away[{r},{b}]")
-                self.model.add(self.away[r, b] == sum(self.vacation[r, w] for w in weeks))
-        else:
-            self._add_blockwise_vacation()
+        for service in p.services:
+            weeks = [w for w in p.service_weeks(service) if self.blocks_of_week[w]]
+            for r, resident in enumerate(p.residents):
+                if admits(service.levels, service.tracks, resident.level, resident.track):
+                    for w in weeks:
+                        self.serve[r, w, service.code] = self.model.new_bool_var(
+                            f"serve[{r},{w},{service.code}]")
+        # A resident takes vacation or serves at most one service in a week: always true.
+        for r, w in itertools.product(range(len(p.residents)), self.weeks):
+            taken = self.off(r, w)
+            if len(taken) > 1:
+                self.model.add_at_most_one(taken)
 
-    def pinned_weeks(self) -> dict[int, set[int]]:
-        """Resident index -> weeks whose vacation status the model must decide itself:
-        weeks named by vacation requests and every week of a frozen block."""
-        p = self.program
-        index = {resident.id: r for r, resident in enumerate(p.residents)}
-        pinned: dict[int, set[int]] = {r: set() for r in range(len(p.residents))}
-        for request in p.requests:
-            if isinstance(request, VacationRequest):
-                pinned[index[request.resident]].update(p.request_weeks(request))
-        if self.previous is not None:
-            frozen = {w for w in self.weeks if self.block_of_week[w] <= self.freeze_through}
-            for rid in self.previous.residents:
-                if rid in index:
-                    pinned[index[rid]] |= frozen
-        return pinned
+    def off(self, r: int, w: int) -> list[cp_model.IntVar]:
+        """The literals that take resident r off their rotation in week w: vacation, and each
+        service they may serve that week (at most one of them holds)."""
+        found = [self.vacation[r, w]] if (r, w) in self.vacation else []
+        found += [self.serve[r, w, s.code] for s in self.program.services
+                  if (r, w, s.code) in self.serve]
+        return found
 
-    def _add_blockwise_vacation(self) -> None:
-        cap = self.program.info.max_vacation_weeks_per_block
-        for r, weeks in self.pinned_weeks().items():
-            for b in self.blocks:
-                self.away[r, b] = self.model.new_bool_var(f"away[{r},{b}]")
-                if cap == 0:
-                    self.model.add(self.away[r, b] == 0)
-                pinned = [w for w in self.weeks_of_block[b] if w in weeks]
-                for w in pinned:
-                    self.vacation[r, w] = self.model.new_bool_var(f"vac[{r},{w}]")
-                if pinned:
-                    self.model.add(sum(self.vacation[r, w] for w in pinned) <= self.away[r, b])
+    def vacation_lit(self, r: int, w: int) -> cp_model.IntVar:
+        return self.vacation.get((r, w), self.false)
 
     # -- gates -----------------------------------------------------------------------------
 
@@ -133,6 +113,17 @@ class ModelContext:
         """The assignment variables of resident r in block b for the given rotations."""
         return [self.x[r, b, c] for c in codes if (r, b, c) in self.x]
 
+    def serving(self, r: int, w: int, code: str) -> cp_model.IntVar:
+        """A literal: resident r is on service `code` in week w."""
+        return self.serve.get((r, w, code), self.false)
+
+    def run_literals(self, r: int, target: str) -> list[cp_model.IntVar]:
+        """The literals a run rule (max/min_consecutive) reads for resident r: one per block
+        for a rotation or group, one per week for a service."""
+        if self.program.is_service(target):
+            return [self.serving(r, w, target) for w in self.weeks]
+        return [self.on(r, b, target) for b in self.blocks]
+
     def on(self, r: int, b: int, target: str) -> cp_model.IntVar:
         """A literal: resident r is on `target` (a rotation or group) in block b."""
         key = (r, b, target)
@@ -154,6 +145,8 @@ class ModelContext:
         Rules use it to skip patterns that can never occur. In explanation mode requirements
         may be switched off, so there it is simply the number of blocks."""
         p = self.program
+        if p.is_service(target):
+            return len(self.weeks)
         cap = len(self.blocks)
         if self.explain:
             return cap
@@ -162,6 +155,8 @@ class ModelContext:
         for requirement in p.requirements:
             high = requirement_bounds(requirement)[1]
             if high is None or not requirement.hard or not p.binds(requirement, resident):
+                continue
+            if p.is_service(requirement.target):
                 continue
             if not codes <= set(p.resolve(requirement.target)):
                 continue

@@ -37,10 +37,14 @@ def plural(n: int, word: str) -> str:
 
 
 def target(program: Program, name: str) -> str:
-    """'SICU' or 'group IR (IR-U, IR-VA)'."""
-    if name in program.rotation_by_code:
-        return name
-    return f"group {name} ({', '.join(program.resolve(name))})"
+    """'SICU', 'group IR (IR-U, IR-VA)' or 'night float NF'."""
+    if program.is_service(name):
+        service = program.service_by_code[name]
+        return f"{service.name} ({name})" if service.name else name
+    codes = program.resolve(name)
+    if codes == (str.__str__(name),):
+        return str.__str__(name)
+    return f"group {name} ({', '.join(codes)})"
 
 
 def who(entry: object) -> str:
@@ -96,13 +100,70 @@ def entry(program: Program, source: str) -> str:
         return _rotation_entry(program, index, field)
     if kind == "resident":
         person = program.residents[index]
+        if field == "max_vacation_weeks_per_block":
+            weeks = plural(program.max_vacation_weeks_per_block_of(person), "vacation week")
+            return f"{resident(program, person.id)} takes at most {weeks} per block"
         return (f"{resident(program, person.id)} must get "
                 f"{plural(program.vacation_weeks_of(person), 'vacation week')}")
     if kind == "requirement":
         return _requirement_entry(program, index)
     if kind == "rule":
         return _rule_entry(program, index)
+    if kind == "blackout":
+        return _blackout_entry(program, index)
+    if kind == "away_limit":
+        return _away_limit_entry(program, index)
+    if kind == "service":
+        return _service_entry(program, index, field)
     return _request_entry(program, index)
+
+
+def _named(entry: object) -> str:
+    name = getattr(entry, "name", None)
+    return f"'{name}': " if name else ""
+
+
+def _blackout_entry(program: Program, index: int) -> str:
+    blackout = program.blackouts[index]
+    how = "take" if blackout.hard else "should take"
+    return (f"{_named(blackout)}{who(blackout)} {how} no vacation from {blackout.first} to "
+            f"{blackout.last}")
+
+
+def _away_limit_entry(program: Program, index: int) -> str:
+    limit = program.away_limits[index]
+    where = f" from {target(program, limit.target)}" if limit.target else ""
+    how = "are" if limit.hard else "should be"
+    return (f"{_named(limit)}at most {plural(limit.max, 'resident')} "
+            f"({who(limit)}){where} {how} on vacation on any working day")
+
+
+def _service_entry(program: Program, index: int, field: str) -> str:
+    service = program.services[index]
+    code = service.code
+    if field == "min":
+        return f"{code} needs at least {plural(service.min, 'resident')} every week it runs"
+    if field == "max":
+        return f"{code} takes at most {plural(service.max or 0, 'resident')} a week"
+    if field == "not_from":
+        return f"{code} may not take residents from {', '.join(service.not_from)}"
+    if field == "weeks":
+        return f"{code} runs only in weeks {ranges(program.service_weeks(service))}"
+    if field in ("levels", "tracks"):
+        allowed = getattr(service, field) or []
+        return f"{code} is open only to {field[:-1]} {'/'.join(allowed)}"
+    if field:
+        return f"{code} is a weekly service: one service a week, never in a vacation week"
+    label = f"{service.name} ({code})" if service.name else code
+    cover = (bounds(service.min or None, service.max, "resident")
+             if service.min or service.max is not None else "any number of residents")
+    weeks = program.service_weeks(service)
+    when = ("every week" if len(weeks) == program.calendar.num_weeks
+            else f"in weeks {ranges(weeks)}")
+    text = f"{label}: {cover} a week, {when}, open to {who(service)}"
+    if service.not_from:
+        text += f", never pulled from {', '.join(service.not_from)}"
+    return text
 
 
 def _program_entry(program: Program, source: str) -> str:
@@ -124,9 +185,9 @@ def _rotation_entry(program: Program, index: int, field: str) -> str:
         return f"{code} takes at most {plural(rotation.max or 0, 'resident')} per block"
     if field == "min_present":
         return (f"{code} needs {plural(rotation.min_present, 'resident')} present "
-                f"(not on vacation) in every week")
+                f"(not on vacation or a weekly service) on every working day")
     if field == "vacation":
-        return f"no vacation may be taken in a block spent on {code}"
+        return f"no vacation day may fall in a block spent on {code}"
     allowed = getattr(rotation, field)
     return (f"{code} is open only to {field[:-1]} {'/'.join(allowed)} "
             f"({plural(len(eligible), 'eligible resident')})")
@@ -137,10 +198,11 @@ def _requirement_entry(program: Program, index: int) -> str:
     low, high = requirement_bounds(requirement)
     bound = program.bound_residents(requirement)
     scope = " over the residency (history included)" if requirement.scope == "residency" else ""
-    text = (f"{who(requirement)} need {bounds(low, high, 'block')} of "
+    unit = "week" if program.is_service(requirement.target) else "block"
+    text = (f"{who(requirement)} need {bounds(low, high, unit)} of "
             f"{target(program, requirement.target)} each{scope}")
     if requirement.scope == "year" and low and bound:
-        text += f" ({plural(len(bound), 'resident')}, {low * len(bound)} blocks in all)"
+        text += f" ({plural(len(bound), 'resident')}, {low * len(bound)} {unit}s in all)"
     name = f"'{requirement.name}': " if requirement.name else ""
     return name + text
 
@@ -160,12 +222,16 @@ def _coverage(program: Program, rule: CoverageRule, goal: str) -> str:
     return f"{goal} needs {bounds(rule.min, rule.max, 'resident')} in {blocks}{counted}"
 
 
+def _run_unit(program: Program, rule: MaxConsecutiveRule | MinConsecutiveRule) -> str:
+    return plural(rule.blocks, "week" if program.is_service(rule.target) else "block")
+
+
 def _max_run(program: Program, rule: MaxConsecutiveRule, goal: str) -> str:
-    return f"{who(rule)} spend no more than {plural(rule.blocks, 'block')} in a row on {goal}"
+    return f"{who(rule)} spend no more than {_run_unit(program, rule)} in a row on {goal}"
 
 
 def _min_run(program: Program, rule: MinConsecutiveRule, goal: str) -> str:
-    return f"{who(rule)} spend at least {plural(rule.blocks, 'block')} in a row on {goal}"
+    return f"{who(rule)} spend at least {_run_unit(program, rule)} in a row on {goal}"
 
 
 def _after(program: Program, rule: PrerequisiteRule, goal: str) -> str:
@@ -191,8 +257,15 @@ def _request_entry(program: Program, index: int) -> str:
         first = program.calendar.week_start(weeks[0]).isoformat()
         return (f"{person} {how} have vacation in week{'s' if len(weeks) > 1 else ''} "
                 f"{ranges(weeks)} (from {first})")
-    blocks = blocks_phrase(program, program.request_blocks(request))
     goal = target(program, request.target)
+    if program.is_service(request.target):
+        weeks = program.request_weeks(request)
+        first = program.calendar.week_start(weeks[0]).isoformat() if weeks else "?"
+        span = f"week{'s' if len(weeks) > 1 else ''} {ranges(weeks)} (from {first})"
+        if isinstance(request, AssignRequest):
+            return f"{person} {how} be on {goal} in {span}"
+        return f"{person} {how} stay off {goal} in {span}"
+    blocks = blocks_phrase(program, program.request_blocks(request))
     if isinstance(request, AssignRequest):
         return f"{person} {how} be on {goal} in {blocks}"
     return f"{person} {how} stay off {goal} in {blocks}"
@@ -210,6 +283,9 @@ def _is_limit(program: Program, source: str) -> bool:
     if source.startswith("request["):
         request = program.requests[int(source[8:].split("]")[0])]
         return request.kind == "avoid"
+    if source.startswith(("blackout[", "away_limit[")) or source.endswith(
+            (".max", ".not_from", ".max_vacation_weeks_per_block")):
+        return True
     return source in ("program.max_vacation_weeks_per_block", "previous") or source.startswith(
         "previous."
     )

@@ -14,14 +14,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model_helper import SatParameters
 
 from scheduler import Assignment, Program, Schedule
-from scheduler.schedule import block_dicts
+from scheduler.schedule import block_dicts, week_dicts
 
-from . import checker, vacation_weeks
+from . import checker, spread
 from .context import ModelContext
 from .explain import explain
 from .model import SolveOptions, build_model
@@ -92,7 +93,7 @@ def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0,
     if relaxation and residents >= RELAXATION_FROM:
         parameters.filter_subsolvers.extend(SCHEDULE_FINDERS)
     elif workers < 8:
-        parameters.subsolvers.extend(["core", "default_lp", "max_lp", "quick_restart"][:workers])
+        parameters.subsolvers.extend(["core", "max_lp", "default_lp", "quick_restart"][:workers])
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -176,33 +177,43 @@ def solve(program: Program, options: SolveOptions | None = None,
     relax = options.relaxation
     if relax is None:
         relax = len(program.residents) >= RELAXATION_FROM
+    probe = _probe(ctx, options, start, on_progress)
     solver = cp_model.CpSolver()
     tune(solver.parameters, options, len(program.residents), relax)
-    # The time limit covers the whole call, model building included.
-    spent = time.perf_counter() - start
-    solver.parameters.max_time_in_seconds = max(options.time_limit - spent, 0.05)
-    solver.parameters.log_search_progress = options.log
     watcher = _Watcher(on_progress, start, solver)
-    solver.best_bound_callback = watcher.on_bound
-    lower = None
-    if relax:
-        lower = RelaxationBound(ctx, options.time_limit - spent, watcher.on_relaxation).start()
-    try:
-        with _cancellation(solver, options.stop):
-            status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
-    finally:
-        if lower is not None:
-            lower.stop()
-    if status == "UNKNOWN" and watcher.infeasible:
-        status = "INFEASIBLE"
-    schedule = Schedule(program=program.info.name, status=status, blocks=block_dicts(program))
+    if probe is not None and probe.status in ("OPTIMAL", "INFEASIBLE"):
+        solver, status = probe.solver, probe.status
+    else:
+        # The time limit covers the whole call, model building and the probe included.
+        spent = time.perf_counter() - start
+        solver.parameters.max_time_in_seconds = max(options.time_limit - spent, 0.05)
+        solver.parameters.log_search_progress = options.log
+        solver.best_bound_callback = watcher.on_bound
+        lower = None
+        if relax:
+            lower = RelaxationBound(ctx, options.time_limit - spent,
+                                    watcher.on_relaxation).start()
+        try:
+            with _cancellation(solver, options.stop):
+                status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
+        finally:
+            if lower is not None:
+                lower.stop()
+        if status == "UNKNOWN" and watcher.infeasible:
+            status = "INFEASIBLE"
+    schedule = Schedule(program=program.info.name, status=status, blocks=block_dicts(program),
+                        weeks=week_dicts(program))
     if status in ("OPTIMAL", "FEASIBLE"):
-        schedule.residents = _extract(ctx, solver)
+        bound_found = solver.best_objective_bound
+        answer = solver
+        if not (options.stop is not None and options.stop.is_set()):
+            answer = _spread(ctx, solver, options, start) or solver
+        schedule.residents = _extract(ctx, answer)
         report = checker.check(program, schedule, options.previous, options.freeze_through)
         schedule.objective = report.total_penalty
         schedule.unmet_requests = report.unmet_requests
         schedule.penalties = [f.as_dict() for f in report.penalties]
-        bound = math.ceil(solver.best_objective_bound - 1e-6) if ctx.objective else 0
+        bound = math.ceil(bound_found - 1e-6) if ctx.objective else 0
         if watcher.relaxation_bound is not None:
             bound = max(bound, watcher.relaxation_bound)
         schedule.best_bound = min(bound, report.total_penalty)
@@ -217,18 +228,82 @@ def solve(program: Program, options: SolveOptions | None = None,
     return schedule
 
 
+@dataclass
+class _Probe:
+    solver: cp_model.CpSolver
+    status: str
+
+
+PROBE_SECONDS = 1.0   # the plain search's head start, at most this long ...
+PROBE_SHARE = 0.1     # ... and at most this part of the time limit
+
+
+def _probe(ctx: ModelContext, options: SolveOptions, start: float,
+           on_progress: Callable[[Progress], None] | None) -> _Probe | None:
+    """A short plain search (CP-SAT's own default portfolio) before the tuned one.
+
+    The tuned settings (`tune`) prove the optimum of program-sized models fast, but on some
+    small programs of other shapes the default portfolio proves in 0.03 s what they do not
+    prove in 20 s. So the plain search goes first, for at most PROBE_SECONDS (and
+    PROBE_SHARE of the limit): what it proves (optimal or infeasible) is the answer, and a
+    schedule it found starts the tuned search (as a hint)."""
+    limit = min(PROBE_SECONDS, PROBE_SHARE * options.time_limit)
+    if limit <= 0.05:
+        return None
+    probe = cp_model.CpSolver()
+    probe.parameters.max_time_in_seconds = limit
+    probe.parameters.num_workers = options.workers or max(2, os.cpu_count() or 1)
+    if options.memory_mb:
+        probe.parameters.max_memory_in_mb = options.memory_mb
+    watcher = _Watcher(on_progress, start, probe)
+    with _cancellation(probe, options.stop):
+        status = STATUS_NAMES.get(probe.solve(ctx.model, watcher), "UNKNOWN")
+    if status == "FEASIBLE" and not ctx.previous:
+        ctx.model.clear_hints()  # type: ignore[no-untyped-call, unused-ignore]
+        for var in [*ctx.x.values(), *ctx.vacation.values(), *ctx.serve.values()]:
+            ctx.model.add_hint(var, probe.boolean_value(var))
+    return _Probe(probe, status)
+
+
+def _spread(ctx: ModelContext, solver: cp_model.CpSolver, options: SolveOptions,
+            start: float) -> cp_model.CpSolver | None:
+    """The secondary aim (spread.py), in what is left of the time limit (at most its share)."""
+    total = round(solver.objective_value) if ctx.objective else 0
+    left = options.time_limit - (time.perf_counter() - start)
+    share = min(left, max(spread.SPREAD_MIN_SECONDS, spread.SPREAD_SHARE * options.time_limit))
+
+    if share <= 0:
+        return None
+
+    def run(model: cp_model.CpModel) -> tuple[cp_model.CpSolver, Any]:
+        second = cp_model.CpSolver()
+        second.parameters.max_time_in_seconds = share
+        second.parameters.num_workers = options.workers or max(2, os.cpu_count() or 1)
+        if options.memory_mb:
+            second.parameters.max_memory_in_mb = options.memory_mb
+        with _cancellation(second, options.stop):
+            return second, second.solve(model)
+
+    return spread.spread(ctx, solver, total, run)
+
+
 def _extract(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[str, Assignment]:
-    """The schedule in a solution: each resident's rotation per block and vacation weeks."""
+    """The schedule in a solution: each resident's rotation per block, vacation weeks, and
+    weeks on each weekly service."""
     p = ctx.program
     rotation_of = {(r, b): code for (r, b, code), var in ctx.x.items()
                    if solver.boolean_value(var)}
-    granted = {key for key, var in ctx.vacation.items() if solver.boolean_value(var)}
-    if ctx.weekly:
-        weeks = {r: sorted(w for (r2, w) in granted if r2 == r) for r in range(len(p.residents))}
-    else:
-        taken = {key: solver.boolean_value(var) for key, var in ctx.away.items()}
-        weeks = vacation_weeks.place(ctx, taken, granted, rotation_of)
+    weeks: dict[int, list[int]] = {}
+    for (r, w), var in ctx.vacation.items():
+        if solver.boolean_value(var):
+            weeks.setdefault(r, []).append(w)
+    services: dict[int, dict[str, list[int]]] = {}
+    for (r, w, code), var in ctx.serve.items():
+        if solver.boolean_value(var):
+            services.setdefault(r, {}).setdefault(code, []).append(w)
     return {
-        resident.id: Assignment([rotation_of[r, b] for b in ctx.blocks], weeks.get(r, []))
+        resident.id: Assignment([rotation_of[r, b] for b in ctx.blocks],
+                                sorted(weeks.get(r, [])),
+                                {code: sorted(ws) for code, ws in services.get(r, {}).items()})
         for r, resident in enumerate(p.residents)
     }

@@ -24,6 +24,7 @@ def interchangeable(ctx: ModelContext) -> list[list[int]]:
         if resident.id in named:
             continue
         key = (resident.level, resident.track, p.vacation_weeks_of(resident),
+               p.max_vacation_weeks_per_block_of(resident),
                tuple(sorted(resident.history.items())))
         classes[key].append(r)
     return [members for members in classes.values() if len(members) > 1]

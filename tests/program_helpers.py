@@ -63,3 +63,20 @@ def conflict_sources(schedule: Schedule) -> set[str]:
     assert schedule.status == "INFEASIBLE"
     assert not schedule.residents
     return {c["source"] for c in schedule.conflicts}
+
+
+def present_by_day(program: Program, schedule: Schedule, code: str) -> dict:
+    """Working day -> residents on `code` that day and neither on vacation nor on a weekly
+    service, computed from the dates alone (the block and the week holding each day)."""
+    cal = program.calendar
+    found = {}
+    for day in cal.days:
+        if day.weekday() >= 5 or day in program.info.holidays:
+            continue
+        block = next(b.index for b in cal.blocks if b.start <= day <= b.end)
+        week = next((w.index for w in cal.weeks if w.start <= day <= w.end), None)
+        found[day] = sum(
+            a.rotations[block - 1] == code and week not in a.vacation_weeks
+            and not any(week in ws for ws in a.services.values())
+            for a in schedule.residents.values())
+    return found

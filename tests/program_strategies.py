@@ -1,7 +1,9 @@
 """Hypothesis strategies for program files: small valid programs using every feature of the
 format (both calendars, bounds, presence, eligibility, vacation, requirements with history,
-all rule and request kinds, hard and soft). Shared by the solver's property tests and the web
-app's round-trip tests."""
+all rule and request kinds, hard and soft), and in about half of them format 2's: holidays,
+per-resident caps, blackouts, away limits and weekly services with the requirements, rules
+and requests that name them. Shared by the solver's property tests and the web app's
+round-trip tests."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ LEVELS = ["R1", "R2", "R3"]
 TRACKS = ["IR", "DR"]
 GROUPS = ["G1", "G2"]
 CODES = ["A", "B-1", "C_2", "D", "E"]
+SERVICE_CODES = ["NF", "BK"]
 WEEKS = 52
 NO_CAP = 52  # a per-block vacation cap no block reaches: the cap is switched off
 
@@ -58,9 +61,107 @@ def _target(draw, entry: dict[str, Any], codes: list[str], groups: list[str]) ->
         entry["rotation"] = draw(st.sampled_from(codes))
 
 
+def _day(draw, year_start: date) -> date:
+    return year_start + timedelta(days=draw(st.integers(0, 364)))
+
+
+def _filters(draw, entry: dict[str, Any]) -> None:
+    for key, items in (("levels", LEVELS), ("tracks", TRACKS)):
+        allowed = _maybe_filter(draw, items)
+        if allowed is not None:
+            entry[key] = allowed
+
+
+def _format_2(draw, raw: dict[str, Any], targets: list[str], groups: list[str]) -> None:
+    """Format 2's keys on a drawn program: holidays, caps, blackouts, away limits, services,
+    and requirements, rules and requests naming the services."""
+    info = raw["program"]
+    year_start = info["year_start"]
+    raw["format"] = 2
+    if draw(st.booleans()):
+        info["holidays"] = sorted({_day(draw, year_start) for _ in range(draw(st.integers(1, 4)))})
+    if draw(st.integers(0, 3)) == 0:
+        info["final_level"] = {"DR": "R3"}
+    for resident in raw["resident"]:
+        if draw(st.integers(0, 4)) == 0:
+            resident["max_vacation_weeks_per_block"] = draw(st.integers(0, 3))
+    blackouts = []
+    # at most two, in the year's two halves: blackouts never overlap
+    for half in range(draw(st.integers(0, 2))):
+        first = year_start + timedelta(days=draw(st.integers(0, 150)) + 182 * half)
+        blackout: dict[str, Any] = {"from": first,
+                                    "to": first + timedelta(days=draw(st.integers(0, 30)))}
+        if draw(st.booleans()):
+            blackout["name"] = f"blackout {half}"
+        _filters(draw, blackout)
+        _hardness(draw, blackout, default_hard=True)
+        blackouts.append(blackout)
+    limits = []
+    for _ in range(draw(st.integers(0, 2))):
+        limit: dict[str, Any] = {"max": draw(st.integers(0, 2))}
+        if draw(st.booleans()):
+            _target(draw, limit, [t for t in targets if t not in groups], groups)
+        _filters(draw, limit)
+        _hardness(draw, limit, default_hard=True)
+        limits.append(limit)
+    services = []
+    for code in SERVICE_CODES[:draw(st.integers(0, 2))]:
+        service: dict[str, Any] = {"code": code}
+        if draw(st.booleans()):
+            service["name"] = f"Service {code}"
+        low = draw(st.sampled_from([0, 0, 1]))
+        if low:
+            service["min"] = low
+        if draw(st.booleans()):
+            service["max"] = draw(st.integers(max(low, 1), 2))
+        _filters(draw, service)
+        if draw(st.integers(0, 2)) == 0:
+            service["not_from"] = _subset(draw, targets)
+        if draw(st.integers(0, 2)) == 0:
+            service["weeks"] = sorted(set(draw(st.lists(st.integers(1, 51), min_size=1,
+                                                        max_size=8))))
+        services.append(service)
+    codes = [s["code"] for s in services]
+    if codes:
+        for _ in range(draw(st.integers(0, 2))):
+            requirement: dict[str, Any] = {"service": draw(st.sampled_from(codes))}
+            low = draw(st.integers(0, 3))
+            requirement["min"] = low
+            if draw(st.booleans()):
+                requirement["max"] = draw(st.integers(low, low + 4))
+            _filters(draw, requirement)
+            _hardness(draw, requirement, default_hard=True)
+            raw.setdefault("requirement", []).append(requirement)
+        for _ in range(draw(st.integers(0, 1))):
+            rule: dict[str, Any] = {"kind": draw(st.sampled_from(["max_consecutive",
+                                                                  "min_consecutive"])),
+                                    "service": draw(st.sampled_from(codes)),
+                                    "blocks": draw(st.integers(1, 3))}
+            _hardness(draw, rule, default_hard=True)
+            raw.setdefault("rule", []).append(rule)
+        ids = [r["id"] for r in raw["resident"]]
+        for _ in range(draw(st.integers(0, 2))):
+            request: dict[str, Any] = {
+                "resident": draw(st.sampled_from(ids)),
+                "kind": draw(st.sampled_from(["assign", "avoid"])),
+                "service": draw(st.sampled_from(codes)),
+                "weeks": [_day(draw, year_start) for _ in range(draw(st.integers(1, 2)))]}
+            hard = draw(st.integers(0, 3)) == 0
+            if hard or draw(st.booleans()):
+                request["hard"] = hard
+            if draw(st.booleans()):
+                request["weight"] = draw(st.integers(0, 6))
+            raw.setdefault("request", []).append(request)
+    for name, entries in (("blackout", blackouts), ("away_limit", limits),
+                          ("service", services)):
+        if entries:
+            raw[name] = entries
+
+
 @st.composite
-def programs(draw) -> dict[str, Any]:
-    """A small valid program file, as the dict `tomllib` would return for it."""
+def programs(draw, format_2: bool | None = None) -> dict[str, Any]:
+    """A small valid program file, as the dict `tomllib` would return for it; with format
+    2's keys in about half of them (always with `format_2=True`, never with False)."""
     calendar = draw(st.sampled_from(["months", "4-week"]))
     num_blocks = 12 if calendar == "months" else 13
     year_start = draw(st.sampled_from(START[calendar]))
@@ -214,4 +315,6 @@ def programs(draw) -> dict[str, Any]:
                           ("request", requests)):
         if entries:
             raw[name] = entries
+    if format_2 if format_2 is not None else draw(st.booleans()):
+        _format_2(draw, raw, targets, groups)
     return raw

@@ -9,7 +9,7 @@ breaks the program is not kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,7 +106,7 @@ def parse_counts(text: str) -> dict[str, int]:
     return counts
 
 
-def format_counts(counts: dict[str, int]) -> str:
+def format_counts(counts: Mapping[str, object]) -> str:
     return ", ".join(f"{key} = {value}" for key, value in counts.items())
 
 
@@ -138,7 +138,8 @@ def entry_label(program: Program, path: str) -> str:
     sections: dict[str, list[Any]] = {
         "rotation": program.rotations, "resident": program.residents,
         "requirement": program.requirements, "rule": program.rules,
-        "request": solved_requests(program)}
+        "request": solved_requests(program), "blackout": program.blackouts,
+        "away_limit": program.away_limits, "service": program.services}
     rows = sections[section]
     if index >= len(rows):
         return ""
@@ -151,6 +152,12 @@ def entry_label(program: Program, path: str) -> str:
         name = row.entry.get("name")
         return f"requirement “{name}”" if name else f"requirement {index + 1}"
     if section == "rule":
-        target = row.entry.get("rotation") or row.entry.get("group")
+        target = row.entry.get("rotation") or row.entry.get("group") or row.entry.get("service")
         return f"{row.kind.replace('_', ' ')} rule on {target}"
-    return f"{row.kind} request of {row.resident.label}"
+    if section == "request":
+        return f"{row.kind} request of {row.resident.label}"
+    if section == "service":
+        return f"service {row.entry.get('code')}"
+    name = row.entry.get("name")
+    what = section.replace("_", " ")
+    return f"{what} “{name}”" if name else f"{what} {index + 1}"

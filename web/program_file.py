@@ -1,4 +1,4 @@
-"""The program file (format 1) of a program in the database: export and import.
+"""The program file (format 2) of a program in the database: export and import.
 
 `document(program)` is the program as the file contract describes it, the same dict
 `tomllib` would read; `export_toml` writes it. `import_text` validates a file with the engine's
@@ -27,7 +27,17 @@ from scheduler.schema import Rotation as RotationEntry
 from scheduler.validation import MAX_PROGRAM_FILE_BYTES
 
 from .extensions import db
-from .models import Program, Request, Requirement, Resident, Rotation, Rule
+from .models import (
+    AwayLimit,
+    Blackout,
+    Program,
+    Request,
+    Requirement,
+    Resident,
+    Rotation,
+    Rule,
+    Service,
+)
 from .transaction import kept_if_ok
 
 SOLVED_STATUSES = ("approved", "wish")
@@ -44,6 +54,9 @@ def info_entry(program: Program) -> dict[str, Any]:
         vacation_weeks=program.vacation_weeks,
         max_vacation_weeks_per_block=program.max_vacation_weeks_per_block,
         change_weight=program.change_weight,
+        final_level=dict(program.final_level or {}),
+        holidays=[date.fromisoformat(d) for d in program.holidays or []],
+        split_blocks=bool(program.split_blocks),
     ).model_dump(exclude_defaults=True)
 
 
@@ -52,14 +65,16 @@ def rotation_entry(rotation: Rotation) -> dict[str, Any]:
         code=rotation.code, name=rotation.name, groups=list(rotation.groups),
         site=rotation.site, min=rotation.min, max=rotation.max,
         min_present=rotation.min_present, levels=rotation.levels, tracks=rotation.tracks,
-        vacation=rotation.vacation,
+        vacation=rotation.vacation, split=bool(rotation.split),
     ).model_dump(exclude_defaults=True)
 
 
 def resident_entry(resident: Resident) -> dict[str, Any]:
     return ResidentEntry.model_construct(
         id=resident.key, name=resident.name, level=resident.level, track=resident.track,
-        vacation_weeks=resident.vacation_weeks, history=dict(resident.history),
+        vacation_weeks=resident.vacation_weeks,
+        max_vacation_weeks_per_block=resident.max_vacation_weeks_per_block,
+        history=dict(resident.history),
     ).model_dump(exclude_defaults=True)
 
 
@@ -79,15 +94,35 @@ def solved_requests(program: Program) -> list[Request]:
     return [r for r in program.requests if r.status in SOLVED_STATUSES]
 
 
+# Keys of kept entries that hold dates (JSON keeps them as ISO text; the file has dates).
+DATE_KEYS = ("from", "to")
+
+
+def kept_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A kept entry (requirement, rule, blackout, ...) as the file has it, dates as dates."""
+    return {key: date.fromisoformat(value) if key in DATE_KEYS else value
+            for key, value in entry.items()}
+
+
+def stored_entry(entry: Any) -> dict[str, Any]:
+    """A validated entry as the database keeps it: JSON, the file's key names, defaults left
+    out."""
+    found: dict[str, Any] = entry.model_dump(mode="json", exclude_defaults=True, by_alias=True)
+    return found
+
+
 def document(program: Program) -> dict[str, Any]:
-    """The program as a program-file dict (format 1)."""
-    doc: dict[str, Any] = {"format": 1, "program": info_entry(program)}
+    """The program as a program-file dict (format 2)."""
+    doc: dict[str, Any] = {"format": 2, "program": info_entry(program)}
     sections = {
         "rotation": [rotation_entry(r) for r in program.rotations],
         "resident": [resident_entry(r) for r in program.residents],
-        "requirement": [dict(r.entry) for r in program.requirements],
-        "rule": [dict(r.entry) for r in program.rules],
+        "requirement": [kept_entry(r.entry) for r in program.requirements],
+        "rule": [kept_entry(r.entry) for r in program.rules],
         "request": [request_entry(r) for r in solved_requests(program)],
+        "blackout": [kept_entry(b.entry) for b in program.blackouts],
+        "away_limit": [kept_entry(a.entry) for a in program.away_limits],
+        "service": [kept_entry(s.entry) for s in program.services],
     }
     doc.update({name: entries for name, entries in sections.items() if entries})
     return doc
@@ -127,12 +162,16 @@ def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_B
     _apply_info(program, year)
     _apply_rotations(program, year)
     residents = _apply_residents(program, year)
-    program.requirements = [
-        Requirement(position=i, entry=r.model_dump(mode="json", exclude_defaults=True))
-        for i, r in enumerate(year.requirements)]
-    program.rules = [
-        Rule(position=i, kind=r.kind, entry=r.model_dump(mode="json", exclude_defaults=True))
-        for i, r in enumerate(year.rules)]
+    program.requirements = [Requirement(position=i, entry=stored_entry(r))
+                            for i, r in enumerate(year.requirements)]
+    program.rules = [Rule(position=i, kind=r.kind, entry=stored_entry(r))
+                     for i, r in enumerate(year.rules)]
+    program.blackouts = [Blackout(position=i, entry=stored_entry(b))
+                         for i, b in enumerate(year.blackouts)]
+    program.away_limits = [AwayLimit(position=i, entry=stored_entry(a))
+                           for i, a in enumerate(year.away_limits)]
+    program.services = [Service(position=i, entry=stored_entry(s))
+                        for i, s in enumerate(year.services)]
     _apply_requests(program, year, residents)
     db.session.flush()
     return loaded
@@ -181,6 +220,9 @@ def _apply_info(program: Program, year: ProgramYear) -> None:
     program.vacation_weeks = info.vacation_weeks
     program.max_vacation_weeks_per_block = info.max_vacation_weeks_per_block
     program.change_weight = info.change_weight
+    program.final_level = dict(info.final_level)
+    program.holidays = [day.isoformat() for day in info.holidays]
+    program.split_blocks = info.split_blocks
 
 
 def _apply_rotations(program: Program, year: ProgramYear) -> None:
@@ -191,7 +233,7 @@ def _apply_rotations(program: Program, year: ProgramYear) -> None:
         row = existing.pop(entry.code, None) or Rotation(code=entry.code)
         values = entry.model_dump()
         for key in ("name", "groups", "site", "min", "max", "min_present", "levels",
-                    "tracks", "vacation"):
+                    "tracks", "vacation", "split"):
             setattr(row, key, values[key])
         row.position = i
         rows.append(row)
@@ -206,6 +248,7 @@ def _apply_residents(program: Program, year: ProgramYear) -> dict[str, Resident]
         row = existing.pop(entry.id, None) or Resident(key=entry.id)
         row.name, row.level, row.track = entry.name, entry.level, entry.track
         row.vacation_weeks = entry.vacation_weeks
+        row.max_vacation_weeks_per_block = entry.max_vacation_weeks_per_block
         row.history = dict(entry.history)
         row.position = i
         rows.append(row)

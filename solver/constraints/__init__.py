@@ -6,6 +6,8 @@ entries become penalty terms of the objective.
 
 from . import (
     assignment,
+    away_limits,
+    blackouts,
     capacity,
     continuity,
     coverage,
@@ -15,6 +17,7 @@ from . import (
     presence,
     requests,
     requirements,
+    services,
     vacation,
 )
 
@@ -23,6 +26,9 @@ FAMILIES = (
     capacity,
     presence,
     vacation,
+    blackouts,
+    away_limits,
+    services,
     requirements,
     coverage,
     max_consecutive,

@@ -25,7 +25,7 @@ def add(ctx: ModelContext) -> None:
         for r, resident in enumerate(p.residents):
             if not p.binds(rule, resident) or ctx.year_cap(r, rule.target) <= n:
                 continue  # a resident capped at N blocks a year can never run longer
-            on = [ctx.on(r, b, rule.target) for b in ctx.blocks]
+            on = ctx.run_literals(r, rule.target)
             for start in range(len(on) - n):
                 window = on[start:start + n + 1]
                 if any(lit is ctx.false for lit in window):

@@ -24,7 +24,7 @@ def add(ctx: ModelContext) -> None:
         for r, resident in enumerate(p.residents):
             if not p.binds(rule, resident) or ctx.year_cap(r, rule.target) == 0:
                 continue
-            on = [ctx.on(r, b, rule.target) for b in ctx.blocks]
+            on = ctx.run_literals(r, rule.target)
             last = len(on) - 1
             for start in range(1, last):
                 for k in range(1, n):

@@ -15,18 +15,24 @@ def add(ctx: ModelContext) -> None:
 
     vacation: every named week is a vacation week. assign: the resident is on the target in
     every listed block. avoid: on the target in none of the listed blocks (default: any).
+    A request about a weekly service names weeks (by dates) instead of blocks.
     """
     p = ctx.program
     index = {resident.id: r for r, resident in enumerate(p.residents)}
     for i, request in enumerate(p.requests):
         r = index[request.resident]
         if isinstance(request, VacationRequest):
-            wanted: list[cp_model.LiteralT] = [ctx.vacation[r, w]
+            wanted: list[cp_model.LiteralT] = [ctx.vacation_lit(r, w)
                                                for w in p.request_weeks(request)]
-        elif isinstance(request, AssignRequest):
-            wanted = [ctx.on(r, b, request.target) for b in p.request_blocks(request)]
         else:
-            wanted = [ctx.on(r, b, request.target).Not() for b in p.request_blocks(request)]
+            if p.is_service(request.target):
+                lits = [ctx.serving(r, w, request.target) for w in p.request_weeks(request)]
+            else:
+                lits = [ctx.on(r, b, request.target) for b in p.request_blocks(request)]
+            if isinstance(request, AssignRequest):
+                wanted = list(lits)
+            else:
+                wanted = [lit.Not() for lit in lits]
         if request.hard:
             for lit in wanted:
                 ctx.clause([lit], source_path("request", i))

@@ -10,8 +10,9 @@ from ..context import ModelContext
 
 def add(ctx: ModelContext) -> None:
     """For every resident the requirement binds, blocks on the target this year (plus earlier
-    years' history when `scope = "residency"`) lie within [min, max]. A soft requirement
-    costs `weight` per block short of min or over max."""
+    years' history when `scope = "residency"`) lie within [min, max]; for a weekly service,
+    weeks on it this year. A soft requirement costs `weight` per block (week) short of min or
+    over max."""
     p = ctx.program
     for i, requirement in enumerate(p.requirements):
         low, high = requirement_bounds(requirement)
@@ -21,7 +22,8 @@ def add(ctx: ModelContext) -> None:
             done = 0
             if requirement.scope == "residency":
                 done = p.history_count(resident, requirement.target)
-            count = sum(ctx.on(r, b, requirement.target) for b in ctx.blocks) + done
+            units = ctx.run_literals(r, requirement.target)
+            count = sum(units) + done
             if requirement.hard:
                 if low > done:
                     ctx.require(ctx.model.add(count >= low), source_path("requirement", i))
@@ -29,5 +31,5 @@ def add(ctx: ModelContext) -> None:
                     ctx.require(ctx.model.add(count <= high), source_path("requirement", i))
             else:
                 miss = ctx.shortfall(count, low if low > done else None, high,
-                                     done + len(ctx.blocks), f"requirement[{i}],{r}")
+                                     done + len(units), f"requirement[{i}],{r}")
                 ctx.penalize(requirement.weight or 0, miss)

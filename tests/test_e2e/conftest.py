@@ -4,6 +4,7 @@ SQLite file), and Debian's Chromium driven by Playwright."""
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 
 import pytest
@@ -19,15 +20,32 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture
-def live(tmp_path):
-    """The demo, served at a local address; yields (base URL, app)."""
-    app = create_app({"SECRET_KEY": "end to end", "WTF_CSRF_TIME_LIMIT": None,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e2e.db'}"})
+def _app(path):
+    return create_app({"SECRET_KEY": "end to end", "WTF_CSRF_TIME_LIMIT": None,
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory):
+    """The demo loaded once (its solve is the slow part), as a SQLite file each test copies."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    app = _app(path)
     with app.app_context():
         upgrade()
         load_demo(time_limit=20)
         db.session.remove()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def live(tmp_path, demo_database):
+    """The demo, served at a local address; yields (base URL, app)."""
+    for suffix in ("", "-wal", "-shm"):
+        source = demo_database.with_name(demo_database.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, tmp_path / f"e2e.db{suffix}")
+    app = _app(tmp_path / "e2e.db")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,4 +1,5 @@
-"""The academic year's calendar: months and 4-week blocks, 52 weeks, and how they map."""
+"""The academic year's calendar: months and 4-week blocks, Monday-to-Sunday weeks, working days
+and holidays, and how they map onto each other."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from scheduler.calendar import WEEKS_PER_YEAR, Calendar
+from scheduler.calendar import MAX_WEEKS, Calendar
 
 # -- months ------------------------------------------------------------------------------------
 
@@ -98,83 +99,115 @@ def test_a_year_starting_on_29_february_ends_the_day_before_1_march():
     assert (cal.blocks[-1].end - cal.blocks[-1].start).days + 1 == 30
 
 
-# -- weeks ---------------------------------------------------------------------------------------
+# -- weeks: Monday to Sunday, wholly inside the year ------------------------------------------
 
 
-def test_fifty_two_weeks_of_seven_days_from_year_start():
+def test_week_one_starts_on_the_first_monday_on_or_after_the_year_start():
+    cal = Calendar(date(2027, 7, 1), "months")  # a Thursday
+    assert cal.week_start(1) == date(2027, 7, 5)
+    assert cal.week_start(1).weekday() == 0
+    assert cal.week_end(1) == date(2027, 7, 11)
+    assert cal.week_start(2) == date(2027, 7, 12)
+    monday = Calendar(date(2029, 1, 1), "months")  # a Monday: week 1 starts that day
+    assert monday.week_start(1) == date(2029, 1, 1)
+
+
+def test_every_week_lies_wholly_inside_the_year():
+    for start in (date(2027, 7, 1), date(2028, 7, 1), date(2029, 1, 1), date(2027, 6, 28)):
+        cal = Calendar(start, "4-week")
+        assert all(w.start.weekday() == 0 and (w.end - w.start).days == 6 for w in cal.weeks)
+        assert cal.weeks[0].start >= start and cal.weeks[-1].end <= cal.year_end
+        # the next Monday-to-Sunday week would leave the year
+        assert cal.weeks[-1].end + timedelta(days=7) > cal.year_end
+        assert cal.num_weeks in (51, 52) and cal.num_weeks <= MAX_WEEKS
+
+
+def test_2027_28_has_51_weeks_and_leaves_days_at_both_ends():
     cal = Calendar(date(2027, 7, 1), "months")
-    assert WEEKS_PER_YEAR == 52
-    assert cal.week_start(1) == date(2027, 7, 1)
-    assert cal.week_end(1) == date(2027, 7, 7)
-    assert cal.week_start(2) == date(2027, 7, 8)
-    assert cal.week_start(51) == date(2027, 7, 1) + timedelta(days=350)
-    assert cal.week_end(51) == date(2027, 7, 1) + timedelta(days=356)
+    assert cal.num_weeks == 51
+    assert cal.week_end(51) == date(2028, 6, 25)
+    # 1-2 July (Thu-Fri) and 26-30 June (Mon-Fri) are working days in no week
+    assert cal.loose_working_days == {1: 2, 12: 5}
 
 
-def test_week_52_takes_the_leftover_days():
-    leap = Calendar(date(2027, 7, 1), "months")  # 366 days: week 52 has 9 days
-    assert leap.week_start(52) == date(2028, 6, 22)
-    assert leap.week_end(52) == date(2028, 6, 30)
-    common = Calendar(date(2028, 7, 1), "months")  # 365 days: week 52 has 8 days
-    assert common.week_start(52) == date(2029, 6, 23)
-    assert common.week_end(52) == date(2029, 6, 30)
-
-
-def test_date_names_the_week_that_contains_it():
+def test_a_date_names_the_week_that_contains_it():
     cal = Calendar(date(2027, 7, 1), "months")
-    assert cal.week_of(date(2027, 7, 1)) == 1
-    assert cal.week_of(date(2027, 7, 7)) == 1
-    assert cal.week_of(date(2027, 7, 8)) == 2
-    assert cal.week_of(date(2027, 12, 20)) == 25  # 172 days after 1 July
-    assert cal.week_of(date(2028, 6, 21)) == 51
-    assert cal.week_of(date(2028, 6, 22)) == 52
-    # The leftover days at the end of the year belong to week 52, not a week 53.
-    assert cal.week_of(date(2028, 6, 29)) == 52
-    assert cal.week_of(date(2028, 6, 30)) == 52
+    assert cal.week_of(date(2027, 7, 5)) == 1
+    assert cal.week_of(date(2027, 7, 11)) == 1
+    assert cal.week_of(date(2027, 7, 12)) == 2
+    assert cal.week_of(date(2027, 12, 20)) == 25
+    assert cal.week_of(date(2027, 12, 26)) == 25  # Sunday ends the week
+    assert cal.week_of(date(2027, 7, 2)) is None  # before week 1
+    assert cal.week_of(date(2028, 6, 28)) is None  # after the last week
 
 
-def test_dates_outside_the_year_have_no_week():
+def test_a_request_date_before_week_1_or_after_the_last_names_the_nearest_week():
     cal = Calendar(date(2027, 7, 1), "months")
-    assert cal.week_of(date(2027, 6, 30)) is None
-    assert cal.week_of(date(2028, 7, 1)) is None
+    assert cal.week_named_by(date(2027, 7, 1)) == 1
+    assert cal.week_named_by(date(2028, 6, 30)) == 51
+    assert cal.week_named_by(date(2027, 12, 22)) == 25
+    assert cal.week_named_by(date(2027, 6, 30)) is None
+    assert cal.week_named_by(date(2028, 7, 1)) is None
 
 
-def test_every_day_of_the_year_is_in_exactly_the_week_whose_range_holds_it():
+def test_every_day_in_a_week_is_inside_that_weeks_range():
     cal = Calendar(date(2027, 7, 1), "4-week")
-    day = cal.year_start
-    while day <= cal.year_end:
+    for day in cal.days:
         week = cal.week_of(day)
-        assert cal.week_start(week) <= day <= cal.week_end(week)
-        day += timedelta(days=1)
+        if week is not None:
+            assert cal.week_start(week) <= day <= cal.week_end(week)
 
 
-# -- weeks -> blocks -----------------------------------------------------------------------------
+# -- working days, holidays, and what weeks and blocks share -----------------------------------
 
 
-def test_four_week_blocks_hold_four_weeks_each():
-    weeks = Calendar(date(2027, 7, 1), "4-week").weeks_of_block()
-    assert weeks == {b: [4 * b - 3, 4 * b - 2, 4 * b - 1, 4 * b] for b in range(1, 14)}
+def test_working_days_are_monday_to_friday_less_holidays():
+    thanksgiving = date(2027, 11, 25)
+    cal = Calendar(date(2027, 7, 1), "months", frozenset({thanksgiving}))
+    assert cal.is_working_day(date(2027, 11, 24))
+    assert not cal.is_working_day(thanksgiving)
+    assert not cal.is_working_day(date(2027, 11, 27))  # Saturday
+    week = cal.week_of(thanksgiving)
+    assert len(cal.working_days_of_week(week)) == 4
+    assert cal.working_days_in_block(5) == 22 - 1  # November 2027: 22 weekdays
 
 
-def test_a_week_belongs_to_the_month_that_holds_its_first_day():
+def test_a_week_straddling_two_months_is_split_by_its_working_days():
     cal = Calendar(date(2027, 7, 1), "months")
-    # Weeks start on Thursdays: 1, 8, 15, 22, 29 July; week 5 runs 29 July - 4 August.
-    assert cal.block_of_week(5) == 1
-    assert cal.week_end(5) == date(2027, 8, 4)
-    assert cal.block_of_week(6) == 2  # starts 5 August
+    # week 9: Monday 30 August - Sunday 5 September: 2 working days in August, 3 in September
+    assert cal.week_start(9) == date(2027, 8, 30)
+    assert cal.segments[9, 2] == 2 and cal.segments[9, 3] == 3
+    assert cal.blocks_of_week(9) == [2, 3]
     weeks = cal.weeks_of_block()
-    assert weeks[1] == [1, 2, 3, 4, 5]
-    assert weeks[2] == [6, 7, 8, 9]
-    assert weeks[12][-1] == 52
-    assert sorted(w for ws in weeks.values() for w in ws) == list(range(1, 53))
+    assert 9 in weeks[2] and 9 in weeks[3]
 
 
-def test_every_month_holds_four_or_five_weeks():
+def test_segments_count_every_working_day_in_a_week_once():
+    for kind in ("months", "4-week"):
+        cal = Calendar(date(2027, 7, 1), kind, frozenset({date(2027, 9, 6)}))
+        in_weeks = sum(cal.segments.values())
+        loose = sum(cal.loose_working_days.values())
+        assert in_weeks + loose == sum(cal.is_working_day(d) for d in cal.days)
+
+
+def test_every_month_touches_four_to_six_weeks():
     for start in (date(2027, 7, 1), date(2028, 7, 1), date(2028, 1, 1)):
         weeks = Calendar(start, "months").weeks_of_block()
         assert set(weeks) == set(range(1, 13))
-        assert all(len(ws) in (4, 5) for ws in weeks.values()), weeks
-        assert sum(len(ws) for ws in weeks.values()) == 52
+        assert all(4 <= len(ws) <= 6 for ws in weeks.values()), weeks
+
+
+def test_weeks_touching_a_period_have_a_working_day_inside_it():
+    cal = Calendar(date(2027, 7, 1), "months")
+    # Saturday 10 July to Sunday 18 July: only week 2's working days fall inside
+    assert cal.weeks_touching(date(2027, 7, 10), date(2027, 7, 18)) == [2]
+    assert cal.weeks_touching(date(2027, 7, 1), date(2027, 7, 16)) == [1, 2]
+
+
+def test_halves_of_a_block_split_its_days_first_half_rounded_down():
+    july = Calendar(date(2027, 7, 1), "months").blocks[0]   # 31 days: 15 + 16
+    assert july.halves == ((date(2027, 7, 1), date(2027, 7, 15)),
+                           (date(2027, 7, 16), date(2027, 7, 31)))
 
 
 def test_block_of_day():

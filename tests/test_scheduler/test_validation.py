@@ -94,12 +94,12 @@ def test_file_read_from_disk(tmp_path):
     assert [r.id for r in result.program.residents] == ["ahmed", "baker"]
 
 
-@pytest.mark.parametrize("value", ["2", '"1"', "0"])
-def test_format_other_than_1(value):
+@pytest.mark.parametrize("value", ["3", '"1"', "0"])
+def test_format_other_than_1_or_2(value):
     header = HEADER.replace("format = 1", f"format = {value}")
     found = errors_of(header=header)
     assert set(found) == {"format"}
-    assert "format must be 1" in found["format"]
+    assert "format must be 1 or 2" in found["format"]
 
 
 @pytest.mark.parametrize("value", ["true", "1.0"])
@@ -274,8 +274,8 @@ def test_history_keyed_by_a_group_name_is_valid():
 def test_target_given_twice_or_not_at_all():
     found = errors_of('[[requirement]]\nrotation = "NM"\ngroup = "ICU"\nmin = 1\n'
                       '[[rule]]\nkind = "max_consecutive"\nblocks = 2\n')
-    assert found["requirement[0]"] == "give either rotation or group, not both"
-    assert found["rule[0]"] == "missing target: give rotation or group"
+    assert found["requirement[0]"] == "give only one of rotation, group"
+    assert found["rule[0]"] == "missing target: give rotation or group or service"
 
 
 # -- duplicates, levels, tracks ----------------------------------------------------------------
@@ -299,9 +299,16 @@ def test_duplicate_levels_and_tracks_in_program():
                      "program.tracks[2]": "duplicate track 'DR'"}
 
 
-def test_group_named_like_a_rotation_code():
-    found = errors_of('[[rotation]]\ncode = "X"\ngroups = ["NM"]\n')
-    assert list(found) == ["rotation[3].groups[0]"]
+def test_a_group_may_share_a_rotation_codes_name_and_each_key_names_its_own():
+    result = load('[[rotation]]\ncode = "X"\ngroups = ["NM"]\n'
+                  '[[requirement]]\ngroup = "NM"\nmin = 1\n'
+                  '[[requirement]]\nrotation = "NM"\nmax = 1\n')
+    assert result.ok, result.errors
+    program = result.program
+    group, rotation = (r.target for r in program.requirements[-2:])
+    assert program.resolve(group) == ("X",)  # the group NM holds X only
+    assert program.resolve(rotation) == ("NM",)
+    assert program.resolve("NM") == ("NM",)  # a bare name is the rotation
 
 
 def test_unknown_level_and_track_of_a_resident():
@@ -643,3 +650,90 @@ def test_errors_in_program_table_do_not_hide_errors_elsewhere():
     assert "program.name" in paths
     assert "requirement[0].rotation" in paths
     assert "request[0].resident" in paths
+
+
+# -- format 2 ------------------------------------------------------------------------------------
+
+
+def test_every_bad_format_2_key_is_reported_at_once_with_its_path():
+    header = HEADER.replace("format = 1", "format = 3").replace(
+        'tracks = ["IR", "DR"]',
+        'tracks = ["IR", "DR"]\nfinal_level = { DR = "R2", IR = "R9" }\n'
+        'holidays = [2027-06-30]\nsplit_blocks = false')
+    found = errors_of("""
+        [[rotation]]
+        code = "HALF"
+        split = true
+
+        [[resident]]
+        id = "senior"
+        level = "R3"
+        track = "DR"
+
+        [[blackout]]
+        from = 2027-12-20
+        to = 2028-01-02
+        [[blackout]]
+        from = 2027-12-27
+        to = 2027-12-31
+        [[blackout]]
+        from = 2028-06-20
+        to = 2028-07-10
+
+        [[service]]
+        code = "NM"
+        [[service]]
+        code = "NF"
+        not_from = ["NOWHERE"]
+        weeks = [1, 52]
+
+        [[requirement]]
+        service = "NF"
+        min = 1
+        scope = "residency"
+
+        [[rule]]
+        kind = "coverage"
+        service = "NF"
+        min = 1
+    """, header=header)
+    assert found == {
+        "format": "format must be 1 or 2 (got 3)",
+        "program.final_level.IR": "unknown level 'R9'",
+        "program.holidays[0]": "2027-06-30 is outside the year (2027-07-01 to 2028-06-30)",
+        "rotation[3].split": "a split rotation needs program.split_blocks = true",
+        "resident[2].level": "R3 is above the DR track's final level R2",
+        "blackout[1].from": "overlaps blackout[0] (2027-12-20 to 2028-01-02) for the same "
+                            "residents",
+        "blackout[2].to": "2028-07-10 is outside the year (2027-07-01 to 2028-06-30)",
+        "service[0].code": "'NM' is already a rotation code",
+        "service[1].not_from[0]": "unknown rotation or group 'NOWHERE'",
+        "service[1].weeks[1]": "week 52 is outside the year (1-51)",
+        "requirement[0].scope": 'a requirement on a service counts weeks of this year: scope '
+                                'must be "year"',
+        "rule[0].service": "this entry cannot name a service",
+    }
+
+
+def test_a_request_about_a_service_names_weeks_not_blocks():
+    found = errors_of("""
+        [[service]]
+        code = "NF"
+        [[request]]
+        resident = "ahmed"
+        kind = "avoid"
+        service = "NF"
+        blocks = [1]
+        [[request]]
+        resident = "ahmed"
+        kind = "assign"
+        rotation = "NM"
+        weeks = [2027-12-20]
+    """)
+    assert found == {
+        "request[0].blocks": "a request about a service names weeks (dates), not blocks",
+        "request[0].weeks": "a request about a service needs weeks (dates)",
+        "request[1].weeks": "weeks (dates) are for requests about a service; a rotation or "
+                            "group takes blocks",
+        "request[1].blocks": "missing required key 'blocks'",
+    }

@@ -46,7 +46,7 @@ def test_four_week_schedule_lists_thirteen_blocks_the_last_with_leftover_days():
     assert len(schedule.residents["a"].rotations) == 13
 
 
-def test_leftover_day_names_week_52_in_the_last_block():
+def test_a_date_after_the_last_week_names_the_last_week():
     program = make_program(BODY + """
         [[request]]
         resident = "a"
@@ -62,13 +62,15 @@ def test_leftover_day_names_week_52_in_the_last_block():
     """, calendar="4-week", vacation_weeks=1)
     schedule = solve_checked(program)
     assert schedule.status == "OPTIMAL"
-    assert schedule.residents["a"].vacation_weeks == [52]
+    # 30 June 2028 is a Friday after the last whole week (19-25 June): it names week 51
+    assert schedule.residents["a"].vacation_weeks == [51]
     assert schedule.residents["a"].rotations[12] == "B"
 
 
-def test_four_week_blocks_hold_weeks_4b_minus_3_to_4b():
-    # A vacation request in week 9 (from 26 Aug) falls in block 3, which is on a rotation
-    # without vacation: the request cannot be granted.
+def test_no_vacation_week_touches_a_block_on_a_rotation_without_vacation():
+    # Block 3 runs 26 August - 22 September. The request names week 9 (30 August - 5
+    # September), inside block 3, which is on a rotation without vacation: it cannot be
+    # granted, nor can any week with a working day in block 3 (weeks 8-12).
     program = make_program("""
         [[rotation]]
         code = "A"
@@ -95,7 +97,7 @@ def test_four_week_blocks_hold_weeks_4b_minus_3_to_4b():
     assert schedule.status == "OPTIMAL"
     assert schedule.objective == 3
     assert schedule.unmet_requests == [1]
-    assert not set(schedule.residents["a"].vacation_weeks) & {9, 10, 11, 12}
+    assert not set(schedule.residents["a"].vacation_weeks) & {8, 9, 10, 11, 12}
 
 
 def test_four_week_calendar_starting_on_a_monday():

@@ -164,15 +164,16 @@ def test_min_present_counts_vacation_weeks():
                     residents={"ann": Assignment(both, [3]), "bob": Assignment(both, [3])})
     report = checker.check(p, hand)
     assert sources(report.violations) == ["rotation[0].min_present"]
-    assert report.violations[0].message == "CALL has 0 present in week 3, needs 1"
+    assert report.violations[0].message == (
+        "CALL has 0 present on 2027-07-19 to 2027-07-23 (5 working days in block 1), needs 1")
     hand.residents["bob"] = Assignment(both, [4])
     assert checker.check(p, hand).ok
-    # Off the rotation for a block: nobody present in that block's weeks (January: 28-31).
+    # Off the rotation for a block: nobody present on any of January's working days.
     hand.residents["bob"] = Assignment(both[:6] + ["OFF"] + both[7:], [4])
     hand.residents["ann"] = Assignment(both[:6] + ["OFF"] + both[7:], [3])
     report = checker.check(p, hand)
     assert [f.message for f in report.violations] == [
-        f"CALL has 0 present in week {w}, needs 1" for w in (28, 29, 30, 31)]
+        "CALL has 0 present on 2028-01-03 to 2028-01-31 (21 working days in block 7), needs 1"]
 
 
 # -- vacation ------------------------------------------------------------------------------------
@@ -304,7 +305,7 @@ def test_requests_granted_and_not():
     [[request]]
     resident = "ann"
     kind = "vacation"
-    weeks = [2027-08-26]
+    weeks = [2027-09-01]
     [[request]]
     resident = "bob"
     kind = "assign"
@@ -328,8 +329,8 @@ def test_requests_granted_and_not():
     hard = true
     """
     report = checker.check(program(extra), schedule())
-    # 26 Aug starts week 9; ann's weeks are 8 and 15. bob's block 1 is SICU; ann is on ICU
-    # from block 7; bob never goes on MICU; bob's only week is 40, not week 1.
+    # 1 Sep is in week 9 (30 Aug - 5 Sep); ann's weeks are 8 and 15. bob's block 1 is SICU;
+    # ann is on ICU from block 7; bob never goes on MICU; bob's only week is 40, not week 1.
     assert report.unmet_requests == [0, 1, 2]
     assert [(f.source, f.cost) for f in report.penalties] == [
         ("request[0]", 1), ("request[1]", 4), ("request[2]", 2)]
@@ -356,7 +357,7 @@ def test_frozen_blocks_changed_are_broken():
     old = schedule()
     report = checker.check(program(), schedule(bob=["BODY"] + BOB[1:], ann_weeks=[2, 15]),
                            previous=old, freeze_through=2)
-    # block 1 changed for bob; ann's vacation week 8 (block 2) moved to week 2 (block 1)
+    # block 1 changed for bob; ann's vacation week 8 (in block 2) moved to week 2 (block 1)
     assert sorted(sources(report.violations)) == ["previous.residents.ann",
                                                   "previous.residents.bob", "rotation[0].min"]
 

@@ -139,7 +139,7 @@ def test_solve_prints_a_schedule_file_and_exits_0(write):
     code, data, err = solve_json(write(PROGRAM.format(calendar="months")), "--time-limit", "20")
     assert code == 0
     assert FIELDS <= set(data)
-    assert data["format"] == 1
+    assert data["format"] == 2
     assert data["program"] == "CLI program"
     assert data["status"] == "OPTIMAL"
     assert data["objective"] == 3  # bob cannot be on A in block 2 and avoid it: weight 3 lost
@@ -180,7 +180,8 @@ def test_solve_csv_has_one_row_per_resident_and_block(write):
     result = run("solve", "--format", "csv", "--quiet", write(PROGRAM.format(calendar="months")))
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["resident", "block", "start", "end", "rotation", "vacation_weeks"]
+    assert rows[0] == ["resident", "block", "start", "end", "rotation", "vacation_weeks",
+                       "services"]
     body = rows[1:]
     assert len(body) == 24
     ann = [r for r in body if r[0] == "ann"]
@@ -260,7 +261,7 @@ def test_missing_program_file_is_invalid(tmp_path):
 
 def test_wrong_format_number_is_invalid(write):
     code, data, _ = solve_json(write(PROGRAM.format(calendar="months").replace("format = 1",
-                                                                               "format = 2")))
+                                                                               "format = 3")))
     assert code == 2
     assert [e["path"] for e in data["errors"]] == ["format"]
 

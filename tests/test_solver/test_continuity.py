@@ -134,9 +134,10 @@ def test_frozen_blocks_are_kept_even_when_a_change_would_be_cheaper():
     assert frozen.residents["a"].rotations == old.residents["a"].rotations
 
 
-def test_frozen_vacation_weeks_are_kept_and_later_ones_move_freely():
-    # Block 1 (July) holds weeks 1-5. Week 3 stays; week 30 may move to the requested week 40
-    # at no cost; the request for week 4 cannot be granted (block 1 is frozen).
+def test_frozen_vacation_weeks_are_kept_and_a_later_one_moved_costs_the_change_weight():
+    # Weeks 1-4 (5 July - 1 August) have days in block 1 (July). Week 3 stays; week 30 moves
+    # to the hard-requested week 40, which costs change_weight 1 (booked travel dropped);
+    # the request for week 4 cannot be granted (its week is frozen).
     old = previous(a=(["A"] * 12, [3, 30]))
     program = make_program(ROTATIONS + residents("a") + """
         [[request]]
@@ -147,13 +148,13 @@ def test_frozen_vacation_weeks_are_kept_and_later_ones_move_freely():
         [[request]]
         resident = "a"
         kind = "vacation"
-        weeks = [2027-07-22]
+        weeks = [2027-07-28]
         weight = 5
     """, vacation_weeks=2)
     schedule = solve_checked(program, previous=old, freeze_through=1)
     assert schedule.status == "OPTIMAL"
-    assert schedule.residents["a"].vacation_weeks == [3, 41]
-    assert schedule.objective == 5
+    assert schedule.residents["a"].vacation_weeks == [3, 40]
+    assert schedule.objective == 5 + 1
     assert schedule.unmet_requests == [1]
 
 
@@ -169,9 +170,10 @@ def test_no_vacation_is_added_to_frozen_blocks():
     schedule = solve_checked(program, previous=old, freeze_through=3)
     assert schedule.status == "OPTIMAL"
     weeks = schedule.residents["a"].vacation_weeks
-    assert 2 not in weeks
-    assert len(weeks) == 2
-    assert [w for w in weeks if program.calendar.block_of_week(w) <= 3] == []
+    assert 1 not in weeks  # 8 July is in week 1, frozen with blocks 1-3
+    assert len(weeks) == 2 and 20 in weeks  # the published week 20 is kept: dropping it costs
+    september = program.blocks[2].end
+    assert [w for w in weeks if program.calendar.week_start(w) <= september] == []
     assert schedule.objective == 5
 
 

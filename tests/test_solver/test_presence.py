@@ -1,18 +1,8 @@
-"""Presence: `min_present` residents on a rotation and not on vacation, in every week."""
+"""Presence: `min_present` residents on a rotation and not on vacation, on every working day."""
 
 from __future__ import annotations
 
-from program_helpers import HEADER, conflict_sources, make_program, solve_checked
-
-
-def present_by_week(program, schedule, code: str) -> dict[int, int]:
-    """Week -> residents on `code` in the week's block and not on vacation that week."""
-    cal = program.calendar
-    return {
-        w: sum(a.rotations[cal.block_of_week(w) - 1] == code and w not in a.vacation_weeks
-               for a in schedule.residents.values())
-        for w in range(1, 53)
-    }
+from program_helpers import HEADER, conflict_sources, make_program, present_by_day, solve_checked
 
 
 def residents(n: int, level: str = "R2") -> str:
@@ -30,7 +20,7 @@ def test_min_present_holds_in_every_week_with_vacations():
     """ + residents(3), vacation_weeks=4)
     schedule = solve_checked(program)
     assert schedule.status == "OPTIMAL"
-    present = present_by_week(program, schedule, "CALL")
+    present = present_by_day(program, schedule, "CALL")
     assert min(present.values()) >= 2
     for a in schedule.residents.values():
         assert len(a.vacation_weeks) == 4
@@ -49,7 +39,7 @@ def test_min_present_spreads_vacations_of_a_two_person_rotation():
     first, second = (set(a.vacation_weeks) for a in schedule.residents.values())
     assert len(first) == len(second) == 6
     assert not first & second
-    assert min(present_by_week(program, schedule, "CALL").values()) >= 1
+    assert min(present_by_day(program, schedule, "CALL").values()) >= 1
 
 
 def test_min_present_in_four_week_calendar():
@@ -62,7 +52,7 @@ def test_min_present_in_four_week_calendar():
     """ + residents(2), vacation_weeks=13, calendar="4-week")
     schedule = solve_checked(program)
     assert schedule.status == "OPTIMAL"
-    assert min(present_by_week(program, schedule, "CALL").values()) >= 1
+    assert min(present_by_day(program, schedule, "CALL").values()) >= 1
 
 
 def test_min_present_with_vacation_every_block_is_infeasible():
@@ -152,7 +142,7 @@ def test_approved_leave_of_one_resident_is_covered_by_the_other():
     assert 25 in schedule.residents["r1"].vacation_weeks
     assert schedule.residents["r2"].rotations[5] == "CALL"  # December: r2 covers
     assert 25 not in schedule.residents["r2"].vacation_weeks
-    assert min(present_by_week(program, schedule, "CALL").values()) >= 1
+    assert min(present_by_day(program, schedule, "CALL").values()) >= 1
 
 
 def test_min_present_with_two_vacation_weeks_per_block():
@@ -167,6 +157,6 @@ def test_min_present_with_two_vacation_weeks_per_block():
     """ + residents(3), header=header)
     schedule = solve_checked(program)
     assert schedule.status == "OPTIMAL"
-    assert min(present_by_week(program, schedule, "CALL").values()) >= 2
+    assert min(present_by_day(program, schedule, "CALL").values()) >= 2
     for a in schedule.residents.values():
         assert len(a.vacation_weeks) == 8

@@ -3,8 +3,9 @@
 Hypothesis writes small valid program files (as the dicts `tomllib` returns) that use every
 feature of the format: both calendars, rotation bounds, presence, eligibility and vacation
 flags, vacation allowances and caps, requirements over the year or the residency (with
-history), all four rule kinds and all three request kinds, hard and soft. Each is solved, and
-the answer must hold up on its own:
+history), all four rule kinds and all three request kinds, hard and soft; and, in about half
+of them, format 2's holidays, per-resident caps, blackouts, away limits and weekly services.
+Each is solved, and the answer must hold up on its own:
 
 - a schedule (OPTIMAL / FEASIBLE) passes the independent checker, whose penalty is the
   schedule's objective and agrees with the objective CP-SAT itself reported; the bound never
@@ -20,12 +21,12 @@ from __future__ import annotations
 
 import copy
 import math
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import tomli_w
 from hypothesis import HealthCheck, event, given, note, settings
-from program_strategies import NO_CAP, WEEKS, programs
+from program_strategies import NO_CAP, programs
 
 from scheduler import load_program
 from scheduler.schedule import parse_schedule
@@ -40,12 +41,20 @@ CHECK_LIMIT = 20.0
 
 ROTATION_FIELDS = {"min": 0, "max": None, "min_present": 0, "vacation": True, "levels": None,
                    "tracks": None}
-ENTRY_LISTS = ("requirement", "rule", "request")
+ENTRY_LISTS = ("requirement", "rule", "request", "blackout", "away_limit")
 
 
 def week_of(year_start: date, day: date) -> int:
-    """The week (1-52) holding `day`, counted from the contract, not from the scheduler."""
-    return min((day - year_start).days // 7 + 1, WEEKS)
+    """The week a request's date names, counted from the contract, not from the scheduler:
+    Monday-to-Sunday weeks from the first Monday on or after the year's start, wholly inside
+    the year; a date before week 1 names week 1, one after the last week the last."""
+    first = year_start + timedelta(days=(7 - year_start.weekday()) % 7)
+    try:
+        next_start = year_start.replace(year=year_start.year + 1)
+    except ValueError:  # 29 February
+        next_start = date(year_start.year + 1, 3, 1)
+    weeks = ((next_start - first).days) // 7
+    return min(max((day - first).days // 7 + 1, 1), weeks)
 
 
 def reduce_program(raw: dict[str, Any], sources: list[str] | set[str]) -> dict[str, Any]:
@@ -64,12 +73,24 @@ def reduce_program(raw: dict[str, Any], sources: list[str] | set[str]) -> dict[s
     exactly the weeks the kept hard vacation requests name: 0 when there are none. A resident
     whose allowance is not named (`resident[i].vacation_weeks` for an own override,
     `program.vacation_weeks` for one who follows the program's) gets that as an override.
+
+    Format 2: blackouts and away limits are entries like requirements (kept only when
+    named); a service stays (who may serve it, when, and from where always hold) but its
+    `min` and `max` go unless named; a resident's own per-block cap not named goes to no cap.
     """
     sources = set(sources)
     out = copy.deepcopy(raw)
     info = out["program"]
     if "program.max_vacation_weeks_per_block" not in sources:
         info["max_vacation_weeks_per_block"] = NO_CAP
+    for i, resident in enumerate(out["resident"]):
+        if "max_vacation_weeks_per_block" in resident and \
+                f"resident[{i}].max_vacation_weeks_per_block" not in sources:
+            resident["max_vacation_weeks_per_block"] = NO_CAP
+    for i, service in enumerate(out.get("service", [])):
+        for key in ("min", "max"):
+            if f"service[{i}].{key}" not in sources:
+                service.pop(key, None)
     for i, rotation in enumerate(out.get("rotation", [])):
         for key, neutral in ROTATION_FIELDS.items():
             if f"rotation[{i}].{key}" in sources:
@@ -117,8 +138,12 @@ def check_source(raw: dict[str, Any], source: str) -> None:
         else:
             assert rotation.get(field) is not None, source
     elif kind == "resident":
-        assert field == "vacation_weeks", source
-        assert "vacation_weeks" in raw["resident"][index], source
+        assert field in ("vacation_weeks", "max_vacation_weeks_per_block"), source
+        assert field in raw["resident"][index], source
+    elif kind == "service":
+        service = raw["service"][index]
+        assert field in ("min", "max"), source
+        assert service.get(field) is not None and (field == "max" or service[field] > 0), source
     else:
         assert kind in ENTRY_LISTS and not field, source
         entry = raw[kind][index]
@@ -211,7 +236,9 @@ def test_every_answer_holds_up_independently(raw):
 
     options = SolveOptions(time_limit=SOLVE_LIMIT, workers=2, explain_time_limit=SOLVE_LIMIT)
     schedule = solve(program, options, on_progress)
-    event(schedule.status)
+    event(f"format {raw['format']}: {schedule.status}")
+    if raw.get("service"):
+        event(f"with services: {schedule.status}")
     assert schedule.status in ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN")
     if schedule.status in ("OPTIMAL", "FEASIBLE"):
         check_schedule(program, schedule, objectives, bounds)
@@ -245,7 +272,7 @@ def _base() -> dict[str, Any]:
                      {"id": "b", "level": "R1", "track": "IR"}],
         "requirement": [{"rotation": "A", "min": 1}, {"rotation": "B", "max": 0}],
         "request": [{"resident": "b", "kind": "vacation", "hard": True,
-                     "weeks": [date(2027, 7, 1), date(2027, 7, 2), date(2027, 7, 9)]},
+                     "weeks": [date(2027, 7, 1), date(2027, 7, 2), date(2027, 7, 12)]},
                     {"resident": "a", "kind": "avoid", "rotation": "A", "hard": True}],
     }
 

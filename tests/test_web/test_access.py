@@ -52,6 +52,9 @@ ALLOWED = {
     "setup.rules": STAFF,
     "setup.edit_rule": MANAGERS,
     "setup.delete_rule": MANAGERS,
+    "setup.policy": STAFF,
+    "setup.edit_policy": MANAGERS,
+    "setup.delete_policy": MANAGERS,
     "requests.my_requests": ("resident",),
     "requests.withdraw": ("resident",),
     "requests.all_requests": STAFF,
@@ -147,6 +150,8 @@ def department(app, client, make_user):
         program = db.session.get(Program, duke)
         # deleting a requirement or rule: one nothing else depends on (the last ones)
         requirement_id, rule_id = program.requirements[-1].id, program.rules[-1].id
+        # a blackout (the vacation policy's pages): nothing depends on one
+        blackout_id = program.blackouts[-1].id
         # a logged case of the linked resident
         case = Case(program_id=duke, resident=request.resident, day=date(2027, 8, 2),
                     procedures=[CaseProcedure(type=program_types(program)[0], primary=True)])
@@ -167,7 +172,7 @@ def department(app, client, make_user):
     return {"program": duke, "other": program_id(app, "Other IR"), "rotation": rotation,
             "residents": list(residents), "request": request_id, "schedule": schedule_id,
             "job": job_id, "requirement": requirement_id, "rule": rule_id,
-            "case": case_id, **catalogue,
+            "blackout": blackout_id, "case": case_id, **catalogue,
             "memberships": memberships}
 
 
@@ -191,6 +196,10 @@ def _requests(app, ids: dict, role_index: int):
                 values[f"{name}_id"] = ids[name]
         if "request_id" in rule.arguments:
             values["request_id"] = ids["request"]
+        if "section_name" in rule.arguments:
+            values["section_name"] = "blackout"
+        if "entry_id" in rule.arguments:
+            values["entry_id"] = ids["blackout"]
         if "resident_id" in rule.arguments:
             # each role deletes a different resident, so every allowed delete really runs
             values["resident_id"] = ids["residents"][role_index]

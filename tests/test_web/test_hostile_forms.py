@@ -82,6 +82,7 @@ def test_an_id_a_spreadsheet_would_run_is_text_in_the_schedule_csv(app, client, 
     response = client.get(f"/programs/{pid}/schedules/{sid}/schedule.csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == ["resident", "block", "start", "end", "rotation", "vacation_weeks"]
+    assert rows[0] == ["resident", "block", "start", "end", "rotation", "vacation_weeks",
+                       "services"]
     residents = {r[0] for r in rows[1:]}
     assert residents == {"'-ash", "bea", "cal"}       # shown as the text -ash, never run

@@ -61,7 +61,7 @@ def test_vacation_request_goes_from_resident_to_chief_and_into_the_file(app, cli
         request = db.session.scalars(select(Request).where(Request.note == "Family wedding")
                                      ).one()
         request_id = request.id
-        assert request.details == {"weeks": ["2027-12-16", "2027-12-23"]}
+        assert request.details == {"weeks": ["2027-12-20", "2027-12-27"]}
         # Pending: not in the file the solver sees.
         assert len(load_program_text(program_file.export_toml(request.program)
                                      ).program.requests) == len(
@@ -78,7 +78,7 @@ def test_vacation_request_goes_from_resident_to_chief_and_into_the_file(app, cli
     exported = client.get(f"/programs/{program['id']}/program.toml").get_data(as_text=True)
     entries = load_program_text(exported).program.requests
     approved = [r for r in entries if r.kind == "vacation" and r.weight == 3 and r.hard
-                and [d.isoformat() for d in r.weeks] == ["2027-12-16", "2027-12-23"]]
+                and [d.isoformat() for d in r.weeks] == ["2027-12-20", "2027-12-27"]]
     assert len(approved) == 1
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
 
@@ -126,7 +126,7 @@ def test_incomplete_requests_say_what_is_missing(client, program):
     page = post_form(client, _mine(program), kind="vacation", weight="1").get_data(as_text=True)
     assert "choose at least one week" in page
     page = post_form(client, _mine(program), kind="avoid", weight="1").get_data(as_text=True)
-    assert "choose a rotation or group" in page
+    assert "choose a rotation, group or service" in page
 
 
 def test_residents_withdraw_only_their_own_pending_requests(app, client, program):

@@ -52,10 +52,14 @@ def _allowed(program: Program, resident: Resident) -> set[str]:
 
 
 def graduation(program: Program, resident: Resident) -> date | None:
-    """The last day of the resident's final year (`caselog.training.graduation`)."""
+    """The last day of the resident's final year (`caselog.training.graduation`): the end
+    of their own track's final level (`final_level`), so a DR or ESIR resident finishing at
+    R4 graduates after R4, not after the program's last level."""
     if program.year_start is None:
         return None
-    return graduation_day(program.year_calendar.year_end, program.levels, resident.level)
+    final = (program.final_level or {}).get(resident.track)
+    return graduation_day(program.year_calendar.year_end, program.levels, resident.level,
+                          final)
 
 
 def projections(program: Program, residents: list[Resident],

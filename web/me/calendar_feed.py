@@ -53,4 +53,16 @@ def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
         event.add("summary", "Vacation")
         event.add("transp", "OPAQUE")
         cal.add_component(event)
+    for code, weeks in sorted(assignment.services.items()):
+        service = year.service_by_code.get(code)
+        for week in weeks:
+            event = Event()
+            event.add("uid", f"service-{code}-week-{week}.{resident_key}@{domain}")
+            event.add("dtstamp", stamp)
+            event.add("sequence", version or 0)
+            event.add("dtstart", year.calendar.week_start(week))
+            event.add("dtend", year.calendar.week_end(week) + timedelta(days=1))
+            event.add("summary", service.name if service and service.name else code)
+            event.add("transp", "OPAQUE")
+            cal.add_component(event)
     return cal.to_ical()

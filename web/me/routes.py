@@ -45,14 +45,23 @@ def my_schedule(program):
         return render_template("me/schedule.html", program=program, resident=None)
     blocks = []
     if assignment is not None:
-        weeks = year.calendar.weeks_of_block()
+        calendar = year.calendar
+        # Each week is listed once, under the block that holds its Monday.
+        starts_in = {w.index: calendar.block_of_day(w.start) for w in calendar.weeks}
         away = set(assignment.vacation_weeks)
         for block, code in zip(year.blocks, assignment.rotations, strict=False):
             rotation = year.rotation_by_code.get(code)
+            here = [w for w, b in starts_in.items() if b == block.index]
+            services = []
+            for service, weeks in sorted(assignment.services.items()):
+                entry = year.service_by_code.get(service)
+                label = entry.name if entry is not None and entry.name else service
+                services += [(label, calendar.week_start(w), calendar.week_end(w))
+                             for w in here if w in weeks]
             blocks.append({"block": block, "code": code, "rotation": rotation,
-                           "vacation": [(w, year.calendar.week_start(w),
-                                         year.calendar.week_end(w))
-                                        for w in weeks.get(block.index, []) if w in away]})
+                           "vacation": [(w, calendar.week_start(w), calendar.week_end(w))
+                                        for w in here if w in away],
+                           "services": services})
     feed = url_for("me.feed", token=resident.calendar_token, _external=True) \
         if resident.calendar_token else None
     return render_template("me/schedule.html", program=program, resident=resident,

@@ -21,14 +21,15 @@ from .cases import (
     ProcedureCategory,
     ProcedureType,
 )
-from .program import Program, Requirement, Resident, Rotation, Rule
+from .program import AwayLimit, Blackout, Program, Requirement, Resident, Rotation, Rule, Service
 from .requests import REQUEST_STATUSES, Request
 from .schedules import Schedule, SolveJob
 
-__all__ = ["AUDIT_ACTIONS", "ROLES", "REQUEST_STATUSES", "ApiToken", "AuditEvent", "Case",
+__all__ = ["AUDIT_ACTIONS", "ROLES", "REQUEST_STATUSES", "ApiToken", "AuditEvent", "AwayLimit",
+           "Blackout", "Case",
            "CaseDayTally", "CaseFavourite", "CaseProcedure", "CaseTally", "CaseTarget",
            "Membership", "ProcedureCategory", "ProcedureType", "Program", "Request",
-           "Requirement", "Resident", "Rotation", "Rule", "Schedule", "SolveJob", "User",
+           "Requirement", "Resident", "Rotation", "Rule", "Schedule", "Service", "SolveJob", "User",
            "UserSession"]
 
 # Registers the listener that gives every new program its case-log catalogue.

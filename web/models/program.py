@@ -1,8 +1,9 @@
 """A program and its set-up, entry for entry as the program file has it.
 
 The program's settings and its rotations and residents are columns (they are what the rest of
-the app joins on); requirements and rules keep their entry as the file has it, as JSON, since
-the program-file validator (`scheduler.validation`) is the one authority on their shape.
+the app joins on); requirements, rules, blackouts, away limits and weekly services keep their
+entry as the file has it, as JSON, since the program-file validator (`scheduler.validation`)
+is the one authority on their shape.
 `position` keeps the file's order, which the solver's conflict sources (`rule[3]`) refer to.
 """
 
@@ -59,6 +60,11 @@ class Program(Model):
     vacation_weeks: Mapped[int] = mapped_column(default=0, server_default="0")
     max_vacation_weeks_per_block: Mapped[int] = mapped_column(default=1, server_default="1")
     change_weight: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Format 2: each track's last level, the holidays (ISO dates), and split blocks.
+    final_level: Mapped[dict[str, str]] = mapped_column(JSON, default=dict,
+                                                        server_default="{}")
+    holidays: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    split_blocks: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Case logs: whether cases count toward targets before an attending verifies them.
     count_unverified: Mapped[bool] = mapped_column(default=True, server_default="1")
 
@@ -77,6 +83,12 @@ class Program(Model):
     requests: Mapped[list[Request]] = relationship(
         back_populates="program", cascade="all, delete-orphan",
         order_by="(Request.position, Request.id)")
+    blackouts: Mapped[list[Blackout]] = relationship(
+        cascade="all, delete-orphan", order_by="(Blackout.position, Blackout.id)")
+    away_limits: Mapped[list[AwayLimit]] = relationship(
+        cascade="all, delete-orphan", order_by="(AwayLimit.position, AwayLimit.id)")
+    services: Mapped[list[Service]] = relationship(
+        cascade="all, delete-orphan", order_by="(Service.position, Service.id)")
 
     @validates("name")
     def _normal_name(self, _key: str, value: str) -> str:
@@ -90,7 +102,8 @@ class Program(Model):
         """The academic year's blocks and weeks; ValueError before the year is set up."""
         if self.year_start is None:
             raise ValueError("the academic year is not set up yet")
-        return Calendar(self.year_start, self.calendar)
+        return Calendar(self.year_start, self.calendar,
+                        frozenset(date.fromisoformat(d) for d in self.holidays or []))
 
     __table_args__ = (
         CheckConstraint("length(name) > 0", name="name_not_empty"),
@@ -116,6 +129,7 @@ class Rotation(Model):
     levels: Mapped[list[str] | None] = mapped_column(JSON)
     tracks: Mapped[list[str] | None] = mapped_column(JSON)
     vacation: Mapped[bool] = mapped_column(default=True)
+    split: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     program: Mapped[Program] = relationship(back_populates="rotations")
 
@@ -144,6 +158,7 @@ class Resident(Model):
     level: Mapped[str] = mapped_column(String(50))
     track: Mapped[str] = mapped_column(String(50))
     vacation_weeks: Mapped[int | None]
+    max_vacation_weeks_per_block: Mapped[int | None]
     history: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # The secret in the resident's private calendar-feed address (None: no feed yet).
@@ -191,3 +206,33 @@ class Rule(Model):
     entry: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     __table_args__ = (CheckConstraint(in_list("kind", RULE_KINDS), name="known_kind"),)
+
+
+class Blackout(Model):
+    """A period without vacation for the residents it binds (the file's [[blackout]]), kept
+    as the file's entry."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    entry: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AwayLimit(Model):
+    """At most so many residents on vacation on any one working day (the file's
+    [[away_limit]]), kept as the file's entry."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    entry: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Service(Model):
+    """A weekly service such as night float (the file's [[service]]), kept as the file's
+    entry."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    entry: Mapped[dict[str, Any]] = mapped_column(JSON)

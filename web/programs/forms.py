@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from scheduler.calendar import BLOCKS_PER_YEAR, CALENDAR_NAMES, CALENDARS
 
@@ -29,6 +36,14 @@ class SettingsForm(FlaskForm):
         "Most vacation weeks in one block", validators=[InputRequired(), NumberRange(0, 5)])
     change_weight = IntegerField("Cost of one changed block when re-solving",
                                  validators=[InputRequired(), NumberRange(0, 1_000_000)])
+    final_level = StringField("Each track's last level (blank: every track to the last level)",
+                              filters=NAME, validators=[Optional(), Length(max=500)],
+                              description="e.g. DR = R4, ESIR = R4: DR and ESIR residents "
+                                          "graduate after R4")
+    holidays = TextAreaField("Holidays (not working days)", validators=[Optional(),
+                                                                      Length(max=4000)],
+                             description="Dates, comma-separated or one per line, e.g. "
+                                         "2027-11-25, 2027-12-24")
     submit = SubmitField("Save settings")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from ..entries import Outcome, save_entry, split_list, text
+from ..entries import Outcome, format_counts, save_entry, split_list, text
 from ..models import Program
 from ..program_file import name_taken
 
@@ -17,13 +19,45 @@ def form_values(program: Program) -> SimpleNamespace:
         levels=", ".join(program.levels), tracks=", ".join(program.tracks),
         vacation_weeks=program.vacation_weeks,
         max_vacation_weeks_per_block=program.max_vacation_weeks_per_block,
-        change_weight=program.change_weight)
+        change_weight=program.change_weight,
+        final_level=format_counts(program.final_level or {}),
+        holidays=", ".join(program.holidays or []))
+
+
+def parse_final_levels(value: str) -> dict[str, str]:
+    """'DR = R4, ESIR = R4' -> {'DR': 'R4', 'ESIR': 'R4'}; ValueError saying what is wrong."""
+    found: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in re.split(r"[,;\n]", value))):
+        track, sep, level = (s.strip() for s in part.partition("="))
+        if not sep or not track or not level:
+            raise ValueError(f"'{part}' is not TRACK = LEVEL")
+        found[track] = level
+    return found
+
+
+def parse_holidays(value: str) -> list[str]:
+    """Dates, comma- or line-separated, as sorted ISO text; ValueError naming a bad one."""
+    days = set()
+    for part in filter(None, (p.strip() for p in re.split(r"[,;\s]+", value))):
+        try:
+            days.add(date.fromisoformat(part))
+        except ValueError:
+            raise ValueError(f"'{part}' is not a date such as 2027-11-25") from None
+    return [day.isoformat() for day in sorted(days)]
 
 
 def save(program: Program, data: dict[str, Any]) -> Outcome:
     """Change the year settings, if the program stays valid (a level still used by a resident
     cannot be dropped, a name cannot be another program's)."""
     name = text(data, "name")
+    try:
+        final_level = parse_final_levels(text(data, "final_level"))
+    except ValueError as exc:
+        return Outcome(field_errors={"final_level": [str(exc)]})
+    try:
+        holidays = parse_holidays(text(data, "holidays"))
+    except ValueError as exc:
+        return Outcome(field_errors={"holidays": [str(exc)]})
     taken = name_taken(name, program)
     if taken is not None:
         return Outcome(field_errors={"name": [
@@ -38,5 +72,7 @@ def save(program: Program, data: dict[str, Any]) -> Outcome:
         row.tracks = split_list(text(data, "tracks"))
         for key in ("vacation_weeks", "max_vacation_weeks_per_block", "change_weight"):
             setattr(row, key, data[key])
+        row.final_level = final_level
+        row.holidays = holidays
 
     return save_entry(program, "program", program, [program], change)

@@ -17,8 +17,9 @@ KINDS = [SelectChoice("vacation", "Vacation weeks"),
 
 class RequestForm(FlaskForm):
     kind = SelectField("I ask for", choices=KINDS, validators=[InputRequired()])
-    weeks = SelectMultipleField("Weeks (vacation)", coerce=int, validators=[Optional()])
-    target = SelectField("Rotation or group", validators=[Optional()])
+    weeks = SelectMultipleField("Weeks (vacation, or a weekly service such as night float)",
+                                coerce=int, validators=[Optional()])
+    target = SelectField("Rotation, group or weekly service", validators=[Optional()])
     blocks = SelectMultipleField("Blocks", coerce=int, validators=[Optional()])
     weight = SelectField("How much it matters", coerce=int,
                          choices=[SelectChoice(w, f"{w} point{'s' if w > 1 else ''}")

@@ -68,14 +68,23 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
     else:
         target = data.get("target") or ""
         if not target:
-            return Outcome(field_errors={"target": ["choose a rotation or group"]})
-        is_group = target not in {r.code for r in program.rotations}
-        details["group" if is_group else "rotation"] = target
-        blocks = sorted({int(b) for b in data.get("blocks") or []})
-        if blocks:
-            details["blocks"] = blocks
-        elif kind == "assign":
-            return Outcome(field_errors={"blocks": ["choose the block(s) you ask for"]})
+            return Outcome(field_errors={"target": ["choose a rotation, group or service"]})
+        if target in {s.entry.get("code") for s in program.services}:
+            # a weekly service (night float): asked for, or off, by the week
+            weeks = sorted({int(w) for w in data.get("weeks") or []})
+            if not weeks:
+                return Outcome(field_errors={"weeks": ["choose the week(s) of the service"]})
+            calendar = program.year_calendar
+            details["service"] = target
+            details["weeks"] = [calendar.week_start(w).isoformat() for w in weeks]
+        else:
+            is_group = target not in {r.code for r in program.rotations}
+            details["group" if is_group else "rotation"] = target
+            blocks = sorted({int(b) for b in data.get("blocks") or []})
+            if blocks:
+                details["blocks"] = blocks
+            elif kind == "assign":
+                return Outcome(field_errors={"blocks": ["choose the block(s) you ask for"]})
     row = Request(resident=resident, kind=kind, details=details, from_resident=True,
                   weight=weight, note=(data.get("note") or "").strip(),
                   position=next_position(Request, program))
@@ -84,7 +93,8 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
         row.status = "wish"  # checked as the solver would see it
 
     outcome = save_entry(program, "request", row, program.requests, change,
-                         field_names={"rotation": "target", "group": "target"},
+                         field_names={"rotation": "target", "group": "target",
+                                      "service": "target"},
                          locate=_request_path)
     if outcome.ok:
         row.status = "pending"
@@ -132,10 +142,11 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
 
 
 def week_choices(program: Program) -> list[tuple[int, str]]:
-    """(week number, 'Week 25 · 16 Dec – 22 Dec 2027') for the whole year."""
+    """(week number, 'Week 25 · 20 Dec – 26 Dec 2027') for every Monday-to-Sunday week of the
+    year."""
     calendar = program.year_calendar
     return [(w, f"Week {w} · {_day(calendar.week_start(w))} – {_day(calendar.week_end(w))}")
-            for w in range(1, 53)]
+            for w in range(1, calendar.num_weeks + 1)]
 
 
 def block_choices(program: Program) -> list[tuple[int, str]]:

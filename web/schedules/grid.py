@@ -1,6 +1,7 @@
 """The schedule grid as a page shows it: residents x blocks, each cell a rotation coloured by
-its group with its vacation weeks, a coverage row per rotation that turns red when out of
-bounds, unmet requests flagged, and what the independent checker finds."""
+its group with its vacation and weekly-service weeks, a coverage row per rotation that turns
+red when out of bounds, per-week rows for the residents away and each service's cover,
+unmet requests flagged, and what the independent checker finds."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Cell:
     code: str
     colour: str
     vacation: list[int] = field(default_factory=list)   # week numbers in this block
+    services: list[tuple[str, int]] = field(default_factory=list)  # (code, week) here
     unmet: list[str] = field(default_factory=list)      # unmet requests touching the cell
     changed: str | None = None                          # the compared version's rotation
 
@@ -46,6 +48,19 @@ class Coverage:
 
 
 @dataclass
+class WeekRow:
+    """A per-week row under the grid: residents away, or a weekly service's cover."""
+
+    label: str
+    counts: list[int]
+    low: int = 0
+    high: int | None = None
+
+    def ok(self, count: int) -> bool:
+        return count >= self.low and (self.high is None or count <= self.high)
+
+
+@dataclass
 class Grid:
     blocks: list[Any]
     rows: list[Row]
@@ -53,6 +68,8 @@ class Grid:
     legend: list[tuple[str, str]]
     report: checker.CheckReport
     changes: int = 0
+    weeks: list[Any] = field(default_factory=list)
+    week_rows: list[WeekRow] = field(default_factory=list)
 
 
 def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str = "",
@@ -72,11 +89,13 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
                 or (track and resident.track != track):
             continue
         away = set(assignment.vacation_weeks)
+        served = {w: code for code, weeks in assignment.services.items() for w in weeks}
         old = before.get(resident.id) if before is not None else None
         cells = []
         for b, code in enumerate(assignment.rotations, start=1):
-            cell = Cell(code, colours.get(code, "#ffffff"),
-                        [w for w in weeks_of_block.get(b, []) if w in away],
+            here = weeks_of_block.get(b, [])
+            cell = Cell(code, colours.get(code, "#ffffff"), [w for w in here if w in away],
+                        [(served[w], w) for w in here if w in served],
                         unmet.get((resident.id, b), []))
             if before is not None:
                 was = old.rotations[b - 1] if old and b <= len(old.rotations) else "—"
@@ -91,7 +110,28 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
                                                 for b in range(year.num_blocks)])
                 for r in year.rotations]
     legend = [(group, colour) for group, colour in _group_colours(year).items()]
-    return Grid(year.blocks, rows, coverage, legend, report, changes)
+    return Grid(year.blocks, rows, coverage, legend, report, changes, year.calendar.weeks,
+                _week_rows(year, schedule))
+
+
+def _week_rows(year: ProgramYear, schedule: ScheduleFile) -> list[WeekRow]:
+    """Residents on vacation in each week (against the strictest hard away limit that counts
+    everyone), and each weekly service's cover (against its min and max)."""
+    weeks = range(1, year.calendar.num_weeks + 1)
+    away = [sum(w in a.vacation_weeks for a in schedule.residents.values()) for w in weeks]
+    caps = [limit.max for limit in year.away_limits
+            if limit.hard and limit.target is None and limit.levels is None
+            and limit.tracks is None]
+    found = [WeekRow("Residents away", away, 0, min(caps) if caps else None)]
+    for service in year.services:
+        running = set(year.service_weeks(service))
+        cover = [sum(w in a.services.get(service.code, []) for a in schedule.residents.values())
+                 for w in weeks]
+        label = f"{service.code} cover" + (f" ({service.name})" if service.name else "")
+        found.append(WeekRow(label, [c if w in running else 0 for w, c in zip(weeks, cover,
+                                                                                  strict=True)],
+                             service.min, service.max))
+    return found
 
 
 def _group_colours(year: ProgramYear) -> dict[str, str]:
@@ -117,7 +157,8 @@ def _unmet_cells(year: ProgramYear, schedule: ScheduleFile, unmet: list[int]
     for index in unmet:
         request = year.requests[index]
         if request.kind == "vacation":
-            blocks = {year.calendar.block_of_week(w) for w in year.request_weeks(request)}
+            blocks = {b for w in year.request_weeks(request)
+                      for b in year.calendar.blocks_of_week(w)}
         elif request.kind == "assign":
             blocks = set(year.request_blocks(request))
         else:

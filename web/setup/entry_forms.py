@@ -19,7 +19,9 @@ def _targeted(program: Program, data: dict[str, Any]) -> dict[str, Any]:
         entry["name"] = text(data, "name")
     target = text(data, "target")
     codes = {r.code for r in program.rotations}
-    entry["rotation" if target in codes else "group"] = target
+    services = {s.entry.get("code") for s in program.services}
+    key = "rotation" if target in codes else "service" if target in services else "group"
+    entry[key] = target
     for key in ("levels", "tracks"):
         if data.get(key):
             entry[key] = list(data[key])
@@ -57,7 +59,7 @@ def rule_entry(program: Program, data: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-FORM_FIELDS = {"rotation": "target", "group": "target"}
+FORM_FIELDS = {"rotation": "target", "group": "target", "service": "target"}
 
 
 def save_requirement(program: Program, row: Requirement | None, data: dict[str, Any]
@@ -98,7 +100,7 @@ def delete_rule(program: Program, row: Rule) -> Outcome:
 def form_data(entry: dict[str, Any]) -> dict[str, Any]:
     """A stored entry as the form shows it."""
     shown = dict(entry)
-    shown["target"] = entry.get("rotation") or entry.get("group")
+    shown["target"] = entry.get("rotation") or entry.get("group") or entry.get("service")
     shown["hard"] = entry.get("hard", True)
     if entry.get("kind") in RUN_KINDS:
         shown["run"], shown["blocks"] = entry.get("blocks"), []

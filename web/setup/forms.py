@@ -3,10 +3,13 @@ checks the entry against the whole program (see `web.setup`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -67,6 +70,10 @@ class ResidentForm(FlaskForm):
     track = SelectField("Track")
     vacation_weeks = IntegerField("Vacation weeks (blank: the program's)",
                                   validators=[Optional(), NumberRange(0, 52)])
+    max_vacation_weeks_per_block = IntegerField(
+        "Most vacation weeks in one block (blank: the program's)",
+        validators=[Optional(), NumberRange(0, 5)],
+        description="e.g. 2 for a wedding or parental leave")
     history = StringField("Blocks done in earlier years", filters=NAME,
                           validators=[Length(max=1000)],
                           description="e.g. NM = 2, BREAST = 1 (rotation codes or groups)")
@@ -89,7 +96,8 @@ class CsvImportForm(FlaskForm):
 
 class RequirementForm(FlaskForm):
     name = StringField("Name (shown in explanations)", filters=NAME, validators=[Length(max=200)])
-    target = SelectField("Rotation or group", validators=[DataRequired()])
+    target = SelectField("Rotation, group or weekly service", validators=[DataRequired()],
+                         description="A weekly service is counted in weeks")
     levels = CheckboxList("Levels it binds (none ticked: every level)")
     tracks = CheckboxList("Tracks it binds (none ticked: every track)")
     exactly = IntegerField("Exactly (blocks)", validators=[Optional(), NumberRange(0, 1000)])
@@ -137,3 +145,72 @@ class RuleForm(FlaskForm):
         self.tracks.choices = _choices(program.tracks)
         self.blocks.choices = [SelectChoice(b, str(b)) for b in range(1, blocks + 1)]
         return self
+
+
+class BlackoutForm(FlaskForm):
+    name = StringField("Name (shown in explanations)", filters=NAME, validators=[Length(max=200)],
+                       description="e.g. R1 orientation, ABR Core exam")
+    first = DateField("From", validators=[InputRequired()])
+    last = DateField("To (inclusive)", validators=[InputRequired()])
+    levels = CheckboxList("Levels it binds (none ticked: every level)")
+    tracks = CheckboxList("Tracks it binds (none ticked: every track)")
+    hard = BooleanField("No vacation at all (untick: discouraged, at a weight per week)",
+                        default=True)
+    weight = IntegerField("Weight per vacation week touching it (soft only)",
+                          validators=[Optional(), NumberRange(0, 1_000_000)])
+    submit = SubmitField("Save blackout")
+
+    def for_program(self, program) -> BlackoutForm:
+        self.levels.choices = _choices(program.levels)
+        self.tracks.choices = _choices(program.tracks)
+        return self
+
+
+class AwayLimitForm(FlaskForm):
+    name = StringField("Name (shown in explanations)", filters=NAME, validators=[Length(max=200)],
+                       description="e.g. At most 4 away")
+    max = IntegerField("At most this many residents on vacation on any working day",
+                       validators=[InputRequired(), NumberRange(0, 100_000)])
+    target = SelectField("Counting only residents on (blank: everyone)",
+                         validators=[Optional()])
+    levels = CheckboxList("Levels it counts (none ticked: every level)")
+    tracks = CheckboxList("Tracks it counts (none ticked: every track)")
+    hard = BooleanField("Must hold (untick: a weight per resident over, per week)",
+                        default=True)
+    weight = IntegerField("Weight (soft only)", validators=[Optional(),
+                                                           NumberRange(0, 1_000_000)])
+    submit = SubmitField("Save away limit")
+
+    def for_program(self, program) -> AwayLimitForm:
+        self.target.choices = [SelectChoice("", "—")] + target_choices(program)
+        self.levels.choices = _choices(program.levels)
+        self.tracks.choices = _choices(program.tracks)
+        return self
+
+
+class ServiceForm(FlaskForm):
+    code = StringField("Code", filters=NAME, validators=[DataRequired(), Length(max=64), CODE],
+                       description="e.g. NF; not a rotation's code")
+    name = StringField("Name", filters=NAME, validators=[Length(max=200)],
+                       description="e.g. Night float")
+    min = IntegerField("Residents on it each week, at least", default=0,
+                       validators=[InputRequired(), NumberRange(0, 100_000)])
+    max = IntegerField("... and at most (blank: no limit)",
+                       validators=[Optional(), NumberRange(0, 100_000)])
+    levels = CheckboxList("Levels who may serve (none ticked: every level)")
+    tracks = CheckboxList("Tracks who may serve (none ticked: every track)")
+    not_from = CheckboxList("Never pulled from (rotations or groups)")
+    weeks = StringField("Weeks it runs (blank: every week)", filters=NAME,
+                        validators=[Length(max=500)],
+                        description="Week numbers or ranges, e.g. 1-26, 40")
+    submit = SubmitField("Save service")
+
+    def for_program(self, program) -> ServiceForm:
+        self.levels.choices = _choices(program.levels)
+        self.tracks.choices = _choices(program.tracks)
+        self.not_from.choices = target_choices(program, services=False)
+        return self
+
+
+POLICY_FORMS: dict[str, Any] = {"blackout": BlackoutForm, "away_limit": AwayLimitForm,
+                                "service": ServiceForm}

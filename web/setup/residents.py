@@ -52,6 +52,7 @@ def save_resident(program: Program, resident: Resident | None, data: dict[str, A
         row.name = text(data, "name")
         row.level, row.track = data["level"], data["track"]
         row.vacation_weeks = data["vacation_weeks"]
+        row.max_vacation_weeks_per_block = data.get("max_vacation_weeks_per_block")
         row.history = history
         row.user = user
 

@@ -1,9 +1,9 @@
-"""Views: rotations, residents (also from CSV), requirements and rules: list, add, edit,
-delete."""
+"""Views: rotations, residents (also from CSV), requirements, rules, and the vacation policy
+and weekly services (blackouts, away limits, services): list, add, edit, delete."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 
 from scheduler.calendar import BLOCKS_PER_YEAR
 
@@ -15,19 +15,27 @@ from ..views import owned, show_errors
 from . import bp, entry_forms
 from . import residents as roster
 from . import rotations as services
-from .forms import CsvImportForm, RequirementForm, ResidentForm, RotationForm, RuleForm
+from .forms import (
+    POLICY_FORMS,
+    CsvImportForm,
+    RequirementForm,
+    ResidentForm,
+    RotationForm,
+    RuleForm,
+)
+from .policy import SECTIONS
 
 
-def _saved(form, outcome, message: str, back: str, program):
+def _saved(form, outcome, message: str, back: str, program, **where):
     """After a save: commit and go back to the list, or put the errors on the form."""
     if outcome.ok:
         flash(message, "info")
-        return redirect(url_for(back, program_id=program.id))
+        return redirect(url_for(back, program_id=program.id, **where))
     show_errors(form, outcome)
     return None
 
 
-def _deleted(outcome, message: str, back: str, program, refused: str = ""):
+def _deleted(outcome, message: str, back: str, program, refused: str = "", **where):
     """After a delete: commit, or say what still needs the entry; back to the list."""
     if outcome.ok:
         flash(message, "info")
@@ -35,7 +43,7 @@ def _deleted(outcome, message: str, back: str, program, refused: str = ""):
         if refused:
             flash(refused, "error")
         show_errors(None, outcome)
-    return redirect(url_for(back, program_id=program.id))
+    return redirect(url_for(back, program_id=program.id, **where))
 
 
 # --- rotations ---------------------------------------------------------------------------
@@ -207,3 +215,54 @@ def delete_rule(program, rule_id: int):
     row = owned(Rule, program, rule_id)
     return _deleted(entry_forms.delete_rule(program, row), "Rule deleted.",
                     "setup.rules", program)
+
+
+# --- vacation policy and weekly services ---------------------------------------------------
+
+def _section(name: str):
+    section = SECTIONS.get(name)
+    if section is None:
+        abort(404)
+    return section
+
+
+@bp.get("/policy/<section_name>")
+@program_page(*STAFF)
+def policy(program, section_name: str):
+    from solver import describe
+
+    section = _section(section_name)
+    rows = section.rows(program)
+    loaded = validate(program)
+    words = [describe.entry(loaded.program, f"{section.name}[{i}]") if loaded.program else ""
+             for i in range(len(rows))]
+    return render_template("setup/policy.html", program=program, section=section,
+                           rows=list(zip(rows, words, strict=True)), editable=can(*MANAGERS))
+
+
+@bp.route("/policy/<section_name>/new", methods=["GET", "POST"])
+@bp.route("/policy/<section_name>/<int:entry_id>", methods=["GET", "POST"])
+@program_page(*MANAGERS)
+def edit_policy(program, section_name: str, entry_id: int | None = None):
+    section = _section(section_name)
+    row = owned(section.model, program, entry_id) if entry_id else None
+    form = POLICY_FORMS[section.name](data=section.form_data(row.entry) if row else None
+                                      ).for_program(program)
+    if form.validate_on_submit():
+        outcome = section.save(program, row, form.data)
+        done = _saved(form, outcome, f"{section.noun.capitalize()} saved.", "setup.policy",
+                      program, section_name=section.name)
+        if done is not None:
+            return done
+    return render_template("setup/policy_form.html", program=program, form=form, row=row,
+                           section=section)
+
+
+@bp.post("/policy/<section_name>/<int:entry_id>/delete")
+@program_page(*MANAGERS)
+def delete_policy(program, section_name: str, entry_id: int):
+    section = _section(section_name)
+    row = owned(section.model, program, entry_id)
+    return _deleted(section.delete(program, row), f"{section.noun.capitalize()} deleted.",
+                    "setup.policy", program, section_name=section.name)
+

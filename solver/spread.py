@@ -1,0 +1,78 @@
+"""Spreading vacation out: the secondary aim, pursued once the total penalty is settled.
+
+Where no request or rule decides, vacation should not bunch up: among the schedules of lowest
+total penalty, the one whose busiest week holds the fewest *unrequested* vacation weeks (weeks
+no vacation request of that resident names) is preferred. It never raises the total: the
+second search keeps the first one's total as a hard cap and starts from its schedule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from .context import ModelContext
+
+# The second search's share of the time: this part of the limit, at least this long (never
+# beyond what is left of the limit).
+SPREAD_MIN_SECONDS = 1.0
+SPREAD_SHARE = 0.05
+
+
+def unrequested(ctx: ModelContext) -> dict[int, list[cp_model.IntVar]]:
+    """Week -> the vacation literals that would be unrequested vacation weeks there."""
+    p = ctx.program
+    found: dict[int, list[cp_model.IntVar]] = {w: [] for w in ctx.weeks}
+    for r, resident in enumerate(p.residents):
+        if not p.vacation_weeks_of(resident):
+            continue
+        asked = p.requested_vacation(resident)
+        for w in ctx.weeks:
+            if w not in asked and (r, w) in ctx.vacation:
+                found[w].append(ctx.vacation[r, w])
+    return {w: lits for w, lits in found.items() if lits}
+
+
+def busiest(ctx: ModelContext, taken: Callable[[cp_model.IntVar], bool]) -> int:
+    """The unrequested vacation weeks of the busiest week in a solution."""
+    weeks = unrequested(ctx)
+    return max((sum(taken(lit) for lit in lits) for lits in weeks.values()), default=0)
+
+
+Run = Callable[[cp_model.CpModel], tuple[cp_model.CpSolver, Any]]
+
+
+def spread(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
+           ) -> cp_model.CpSolver | None:
+    """Search again (`run` solves a model and returns the solver and its status) for the
+    schedule of total penalty at most `total` whose busiest week holds the fewest unrequested
+    vacation weeks, starting from `solution`. Returns the solver holding the better schedule,
+    or None when none better was found."""
+    weeks = unrequested(ctx)
+    if not weeks:
+        return None
+    now = busiest(ctx, solution.boolean_value)
+    floor = -(-sum(_taken(solution, lits) for lits in weeks.values()) // len(weeks))
+    if now <= floor:
+        return None  # already as even as the weeks allow
+    model = ctx.model
+    model.clear_hints()  # type: ignore[no-untyped-call, unused-ignore]
+    for var in [*ctx.x.values(), *ctx.vacation.values(), *ctx.serve.values()]:
+        model.add_hint(var, solution.boolean_value(var))
+    if ctx.objective:
+        model.add(sum(w * e for w, e in ctx.objective) <= total)
+    peak = model.new_int_var(floor, now, "busiest_week")
+    for lits in weeks.values():
+        model.add(sum(lits) <= peak)
+    model.clear_objective()  # type: ignore[no-untyped-call, unused-ignore]
+    model.minimize(peak)
+    second, status = run(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or second.value(peak) >= now:
+        return None
+    return second
+
+
+def _taken(solver: cp_model.CpSolver, lits: list[cp_model.IntVar]) -> int:
+    return sum(solver.boolean_value(lit) for lit in lits)

@@ -1,0 +1,89 @@
+"""In a real browser, format 2: a chief puts back the R1 orientation blackout and adds a
+weekly service on the "Vacation & services" pages, re-solves mid-year, and the draft's grid
+shows night-float weeks, no R1 vacation in orientation and the booked vacation unchanged."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from scheduler.schedule import as_file
+from web.demo import PASSWORD
+from web.extensions import db
+from web.models import Program, Schedule
+
+
+def test_chief_adds_a_blackout_and_a_service_and_resolves_mid_year(live, desktop):
+    base, app = live
+    page = desktop
+    page.on("dialog", lambda dialog: dialog.accept())  # "Delete this blackout?"
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail").fill("chief@demo.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.get_by_role("link", name=re.compile("Duke-style")).click()
+
+    # Blackouts: the demo's orientation blackout is taken out and put back by hand.
+    page.get_by_role("link", name="Vacation & services").click()
+    expect(page.get_by_role("heading", name="Blackouts")).to_be_visible()
+    page.get_by_role("button", name="Delete blackout 1").click()
+    expect(page.locator(".flash.info", has_text="Blackout deleted")).to_be_visible()
+    page.get_by_role("link", name="Add a blackout").click()
+    page.get_by_label("From").fill("2027-07-01")
+    page.get_by_label("To (inclusive)").fill("2027-07-31")
+    page.get_by_label("R1", exact=True).check()
+    page.get_by_label("Name (shown in explanations)").fill("R1 orientation")
+    page.get_by_label("Name (shown in explanations)").press("Enter")
+    expect(page.locator(".flash.info", has_text="Blackout saved")).to_be_visible()
+    expect(page.get_by_text("R1 residents take no vacation from 2027-07-01 to 2027-07-31")
+           ).to_be_visible()
+
+    # Weekly services: a second night service for R3s in four winter weeks.
+    page.get_by_role("link", name="Weekly services").click()
+    page.get_by_role("link", name="Add a weekly service").click()
+    page.get_by_label("Code").fill("SWING")
+    page.get_by_label("Name", exact=True).fill("Evening swing shift")
+    page.get_by_label("Residents on it each week, at least").fill("1")
+    page.get_by_label("... and at most (blank: no limit)").fill("1")
+    page.locator('input[name="levels"][value="R3"]').check()
+    page.get_by_label("Weeks it runs (blank: every week)").fill("27-30")
+    page.get_by_role("button", name="Save service").click()
+    expect(page.locator(".flash.info", has_text="Weekly service saved")).to_be_visible()
+    expect(page.get_by_text("Evening swing shift (SWING): exactly 1 resident a week, in weeks "
+                            "27-30, open to R3 residents")).to_be_visible()
+
+    # Re-solve mid-year: January on (blocks 1-6 kept as published).
+    page.get_by_role("link", name="Generate").click()
+    page.get_by_label("Search for at most (seconds)").fill("30")
+    page.get_by_label("Re-solve mid-year: keep blocks 1 to").fill("6")
+    page.get_by_role("button", name="Generate schedule").click()
+    expect(page.locator("#job-state")).to_contain_text("Finished", timeout=120_000)
+    page.locator("#open-draft").click()
+    expect(page.get_by_role("heading", name=re.compile("Draft #"))).to_be_visible()
+
+    grid = page.locator("#grid")
+    expect(grid.locator(".svc", has_text="NF").first).to_be_visible()
+    expect(grid.locator(".svc", has_text="SWING").first).to_be_visible()
+    expect(page.locator("#weeks")).to_contain_text("SWING cover")
+
+    with app.app_context():
+        program = db.session.scalar(select(Program))
+        r1s = [r.key for r in program.residents if r.level == "R1"]
+        published = as_file(db.session.scalar(
+            select(Schedule).where(Schedule.state == "published")).data)
+        draft = as_file(db.session.scalar(
+            select(Schedule).where(Schedule.state == "draft")
+            .order_by(Schedule.id.desc())).data)
+    # No R1 shows a vacation week in July, on the page as in the file.
+    for rid in r1s:
+        july = page.locator(f'tr[data-resident="{rid}"] td.cell[data-block="1"]')
+        expect(july.locator(".vac")).to_have_count(0)
+        for week in draft.residents[rid].vacation_weeks:
+            monday = date(2027, 7, 5) + timedelta(days=7 * (week - 1))  # week 1: 5 July
+            assert monday > date(2027, 7, 31), (rid, week)  # no working day in July
+    # The booked vacation stands: every published week is still there.
+    for rid, old in published.residents.items():
+        assert set(old.vacation_weeks) <= set(draft.residents[rid].vacation_weeks), rid

@@ -1,0 +1,404 @@
+"""Format 2 end to end: presence on every working day, holidays, blackouts, away limits,
+per-resident caps, weekly services, spreading vacation, and re-solving that keeps booked
+vacation. Every schedule is also passed through the independent checker (`solve_checked`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from program_helpers import conflict_sources, make_program, present_by_day, solve_checked
+
+from scheduler import Assignment, Schedule, load_program_file
+from solver import checker
+from solver.engine import SolveOptions, solve
+
+F2 = """
+format = 2
+[program]
+name = "Format 2"
+year_start = 2027-07-01
+calendar = "months"
+levels = ["R1", "R2", "R3"]
+tracks = ["IR", "DR"]
+vacation_weeks = {weeks}
+{extra}
+"""
+
+
+def header(weeks: int = 0, extra: str = "") -> str:
+    return F2.format(weeks=weeks, extra=extra)
+
+
+def residents(*ids: str, level: str = "R2") -> str:
+    return "".join(f'[[resident]]\nid = "{rid}"\nlevel = "{level}"\ntrack = "IR"\n'
+                   for rid in ids)
+
+
+def vacation_days(program, weeks: list[int]) -> list[date]:
+    """The working days of the weeks, from the calendar's dates alone."""
+    found = []
+    for w in weeks:
+        week = program.calendar.weeks[w - 1]
+        found += [week.start + timedelta(days=k) for k in range(5)
+                  if week.start + timedelta(days=k) not in program.info.holidays]
+    return found
+
+
+# -- presence on every working day ---------------------------------------------------------
+
+
+def test_presence_holds_on_the_days_a_straddling_week_spends_in_the_next_month():
+    # Week 9 runs Monday 30 August - Sunday 5 September: its Wednesday-Friday are in
+    # September. Two residents share CALL all year and must never be away on the same day.
+    program = make_program("""
+        [[rotation]]
+        code = "CALL"
+        min_present = 1
+    """ + residents("a", "b") + """
+        [[request]]
+        resident = "a"
+        kind = "vacation"
+        weeks = [2027-09-01]
+        hard = true
+        [[request]]
+        resident = "b"
+        kind = "vacation"
+        weeks = [2027-08-30]
+        weight = 5
+    """, header=header(2))
+    schedule = solve_checked(program)
+    assert schedule.status == "OPTIMAL"
+    assert schedule.unmet_requests == [1]  # b cannot be away in a's week
+    assert min(present_by_day(program, schedule, "CALL").values()) == 1
+
+
+def test_a_hand_made_week_away_across_two_months_is_caught_day_by_day():
+    program = make_program("""
+        [[rotation]]
+        code = "CALL"
+        min_present = 1
+        [[rotation]]
+        code = "OFF"
+    """ + residents("a", "b"), header=header(1))
+    # a covers CALL in July and August, b from September; b's vacation week 9 (30 August -
+    # 5 September) starts in August, so counting it in August's block (as format 1 did) sees
+    # nothing wrong, but on Wednesday-Friday 1-3 September nobody is present on CALL.
+    a = Assignment(["CALL", "CALL"] + ["OFF"] * 10, [20])
+    b = Assignment(["OFF", "OFF"] + ["CALL"] * 10, [9])
+    report = checker.check(program, Schedule("Format 2", "FEASIBLE",
+                                             residents={"a": a, "b": b}))
+    assert [f.source for f in report.violations] == ["rotation[0].min_present"]
+    assert report.violations[0].message == (
+        "CALL has 0 present on 2027-09-01 to 2027-09-03 (3 working days in block 3), needs 1")
+
+
+def test_a_holiday_is_not_a_working_day():
+    # Labor Day, Monday 6 September, is the only day one resident leaves CALL uncovered.
+    text = """
+        [[rotation]]
+        code = "CALL"
+        min_present = 1
+        [[rotation]]
+        code = "OFF"
+    """ + residents("a")
+    plain = make_program(text, header=header(0))
+    holiday = make_program(text, header=header(0, "holidays = [2027-09-06]"))
+    row = Assignment(["CALL"] * 12)
+    day_off = Schedule("Format 2", "FEASIBLE", residents={"a": row})
+    assert checker.check(plain, day_off).ok and checker.check(holiday, day_off).ok
+    assert holiday.calendar.is_working_day(date(2027, 9, 6)) is False
+    assert holiday.calendar.working_days_in_block(3) == plain.calendar.working_days_in_block(3) - 1
+
+
+# -- blackouts and away limits ---------------------------------------------------------------
+
+
+def test_no_r1_vacation_in_orientation_and_a_soft_blackout_costs_per_week():
+    program = make_program("""
+        [[rotation]]
+        code = "A"
+    """ + residents("new", level="R1") + residents("old", level="R3") + """
+        [[blackout]]
+        name = "R1 orientation"
+        levels = ["R1"]
+        from = 2027-07-01
+        to = 2027-07-31
+        [[blackout]]
+        name = "Hand-over"
+        from = 2028-06-01
+        to = 2028-06-30
+        hard = false
+        weight = 4
+        [[request]]
+        resident = "new"
+        kind = "vacation"
+        weeks = [2027-07-12]
+        weight = 2
+        [[request]]
+        resident = "old"
+        kind = "vacation"
+        weeks = [2028-06-12]
+        weight = 9
+    """, header=header(2))
+    schedule = solve_checked(program)
+    assert schedule.status == "OPTIMAL"
+    new = schedule.residents["new"].vacation_weeks
+    assert all(day > date(2027, 7, 31) for day in vacation_days(program, new))
+    # old's wish (9) outweighs the soft blackout (4 for the week touching June)
+    assert schedule.objective == 2 + 4
+    assert schedule.unmet_requests == [0]
+
+
+def test_an_away_limit_caps_residents_on_vacation_on_every_working_day():
+    program = make_program("""
+        [[rotation]]
+        code = "A"
+        groups = ["IR"]
+        [[rotation]]
+        code = "B"
+    """ + residents("a", "b", "c", "d") + """
+        [[away_limit]]
+        name = "At most 1 away"
+        max = 1
+    """, header=header(4))
+    schedule = solve_checked(program)
+    assert schedule.status == "OPTIMAL"
+    away = Counter(w for a in schedule.residents.values() for w in a.vacation_weeks)
+    assert max(away.values()) == 1
+
+
+def test_too_strict_an_away_limit_is_explained_with_its_source():
+    program = make_program("""
+        [[rotation]]
+        code = "A"
+    """ + residents("a", "b") + """
+        [[away_limit]]
+        max = 0
+    """, header=header(1))
+    assert conflict_sources(solve_checked(program)) == {"away_limit[0]",
+                                                       "program.vacation_weeks"}
+
+
+def test_an_away_limit_on_a_group_counts_only_residents_on_it_that_day():
+    program = make_program("""
+        [[rotation]]
+        code = "IR"
+        groups = ["IR"]
+        min = 2
+        [[rotation]]
+        code = "DR"
+    """ + residents("a", "b", "c") + """
+        [[away_limit]]
+        group = "IR"
+        max = 0
+    """, header=header(1))
+    schedule = solve_checked(program)
+    assert schedule.status == "OPTIMAL"
+    for assignment in schedule.residents.values():
+        for day in vacation_days(program, assignment.vacation_weeks):
+            block = program.calendar.block_of_day(day)
+            assert assignment.rotations[block - 1] == "DR"
+
+
+def test_a_residents_own_cap_allows_a_two_week_wedding_leave():
+    text = """
+        [[rotation]]
+        code = "A"
+        [[resident]]
+        id = "zhou"
+        level = "R2"
+        track = "IR"
+        {cap}
+        [[request]]
+        resident = "zhou"
+        kind = "vacation"
+        weeks = [2028-05-15, 2028-05-22]
+        hard = true
+    """
+    refused = make_program(text.format(cap=""), header=header(2))
+    assert conflict_sources(solve_checked(refused)) == {
+        "program.max_vacation_weeks_per_block", "request[0]"}
+    allowed = make_program(text.format(cap="max_vacation_weeks_per_block = 2"),
+                           header=header(2))
+    schedule = solve_checked(allowed)
+    assert schedule.status == "OPTIMAL"
+    assert schedule.residents["zhou"].vacation_weeks == [46, 47]
+
+
+# -- weekly services -------------------------------------------------------------------------
+
+NIGHT_FLOAT = """
+[[rotation]]
+code = "SICU"
+vacation = false
+[[rotation]]
+code = "BODY"
+min_present = 1
+[[service]]
+code = "NF"
+name = "Night float"
+min = 1
+max = 1
+levels = ["R2"]
+not_from = ["SICU"]
+"""
+
+
+def test_night_float_is_covered_every_week_by_eligible_residents_in_stints():
+    program = make_program(NIGHT_FLOAT + residents("a", "b", "c") + residents("r1", level="R1")
+                           + """
+        [[rule]]
+        kind = "min_consecutive"
+        service = "NF"
+        blocks = 2
+        [[rule]]
+        kind = "max_consecutive"
+        service = "NF"
+        blocks = 2
+    """, header=header(1))
+    schedule = solve_checked(program)
+    assert schedule.status == "OPTIMAL"
+    weeks = program.calendar.num_weeks
+    cover = Counter(w for a in schedule.residents.values() for w in a.services.get("NF", []))
+    assert cover == Counter({w: 1 for w in range(1, weeks + 1)})
+    assert schedule.residents["r1"].services == {}
+    for assignment in schedule.residents.values():
+        served = assignment.services.get("NF", [])
+        assert not set(served) & set(assignment.vacation_weeks)
+        for w in served:  # never pulled from SICU
+            for day in program.calendar.working_days_of_week(w):
+                block = program.calendar.block_of_day(day)
+                assert assignment.rotations[block - 1] != "SICU"
+    # BODY keeps someone present on every working day, night float counting as away
+    assert min(present_by_day(program, schedule, "BODY").values()) >= 1
+
+
+def test_requirement_and_requests_about_a_service_count_weeks():
+    program = make_program(NIGHT_FLOAT + residents("a", "b") + """
+        [[requirement]]
+        levels = ["R2"]
+        service = "NF"
+        min = 20
+        max = 30
+        [[request]]
+        resident = "a"
+        kind = "avoid"
+        service = "NF"
+        weeks = [2027-12-22]
+        hard = true
+        [[request]]
+        resident = "a"
+        kind = "assign"
+        service = "NF"
+        weeks = [2028-01-05]
+        weight = 3
+    """, header=header(0))
+    schedule = solve_checked(program)
+    assert schedule.status == "OPTIMAL"
+    a = schedule.residents["a"].services["NF"]
+    assert 25 not in a and 27 in a
+    for assignment in schedule.residents.values():
+        assert 20 <= len(assignment.services["NF"]) <= 30
+
+
+def test_a_service_nobody_may_serve_is_explained():
+    program = make_program(NIGHT_FLOAT + residents("r1", level="R1"), header=header(0))
+    assert conflict_sources(solve_checked(program)) == {"service[0].min"}
+
+
+def test_a_service_code_equal_to_a_rotation_code_is_invalid():
+    from scheduler import load_program_text
+    loaded = load_program_text(header(0) + NIGHT_FLOAT.replace('code = "NF"', 'code = "SICU"'))
+    assert not loaded.ok
+    assert [e.path for e in loaded.errors] == ["service[0].code"]
+
+
+# -- spreading vacation and re-solving ------------------------------------------------------
+
+
+def test_unrequested_vacation_is_spread_and_the_total_never_rises():
+    program = make_program('[[rotation]]\ncode = "A"\n'
+                           + residents(*[f"r{i}" for i in range(8)]) + """
+        [[request]]
+        resident = "r0"
+        kind = "vacation"
+        weeks = [2027-12-20]
+        weight = 2
+    """, header=header(4))
+    schedule = solve_checked(program)
+    assert schedule.status == "OPTIMAL" and schedule.objective == 0
+    unrequested = Counter(w for rid, a in schedule.residents.items()
+                          for w in a.vacation_weeks if not (rid == "r0" and w == 25))
+    assert max(unrequested.values()) == 1  # 31 unrequested weeks fit one a week
+
+
+def test_resolving_keeps_published_vacation_unless_dropping_it_pays():
+    program_text = '[[rotation]]\ncode = "A"\n[[rotation]]\ncode = "B"\n' + residents("a", "b")
+    program = make_program(program_text, header=header(2, "change_weight = 2"))
+    first = solve_checked(program)
+    # the new year: b asks (weight 1) for a week a different from the published ones
+    published = first.residents["b"].vacation_weeks
+    wanted = next(w for w in range(30, 50) if w not in published)
+    monday = program.calendar.week_start(wanted).isoformat()
+    later = make_program(program_text + f"""
+        [[request]]
+        resident = "b"
+        kind = "vacation"
+        weeks = [{monday}]
+        weight = 1
+    """, header=header(2, "change_weight = 2"))
+    again = solve_checked(later, previous=first, freeze_through=3)
+    assert again.residents["b"].vacation_weeks == published  # moving costs 2 > 1
+    assert again.objective == 1
+    cheap = make_program(program_text + f"""
+        [[request]]
+        resident = "b"
+        kind = "vacation"
+        weeks = [{monday}]
+        weight = 5
+    """, header=header(2, "change_weight = 2"))
+    moved = solve_checked(cheap, previous=first, freeze_through=3)
+    assert wanted in moved.residents["b"].vacation_weeks
+    assert moved.objective == 2  # one published week dropped
+
+
+# -- the sample, walked day by day ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def duke():
+    program = load_program_file("samples/duke.toml").program
+    schedule = solve(program, SolveOptions(time_limit=60, explain=False))
+    assert schedule.status in ("OPTIMAL", "FEASIBLE")
+    return program, schedule
+
+
+def test_every_working_day_of_the_solved_sample_keeps_every_day_rule(duke):
+    program, schedule = duke
+    assert checker.check(program, schedule).ok
+    cal = program.calendar
+    limits = {limit.name: limit.max for limit in program.away_limits if limit.hard}
+    for day in cal.days:
+        if day.weekday() >= 5 or day in program.info.holidays:
+            continue
+        block = next(b.index for b in cal.blocks if b.start <= day <= b.end)
+        week = next((w.index for w in cal.weeks if w.start <= day <= w.end), None)
+        away = [rid for rid, a in schedule.residents.items() if week in a.vacation_weeks]
+        assert len(away) <= min(limits.values()), day
+        on_nf = [rid for rid, a in schedule.residents.items() if week in a.services.get("NF", [])]
+        if week is not None:
+            assert len(on_nf) == 1, day
+        for rid in away:
+            resident = program.resident_by_id[rid]
+            rotation = program.rotation_by_code[schedule.residents[rid].rotations[block - 1]]
+            assert rotation.vacation, (day, rid)
+            if resident.level == "R1":
+                assert day > date(2027, 7, 31), (day, rid)  # orientation
+            if resident.level == "R3":
+                assert not date(2028, 6, 5) <= day <= date(2028, 6, 16), (day, rid)
+    for rotation in program.rotations:
+        if rotation.min_present:
+            present = present_by_day(program, schedule, rotation.code)
+            assert min(present.values()) >= rotation.min_present, rotation.code

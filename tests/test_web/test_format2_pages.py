@@ -1,0 +1,198 @@
+"""Format 2 in the web app: the vacation policy and weekly services set up on their pages
+(each entry checked as a program file is, errors on the field), holidays and final levels in
+the settings, the sample's format-2 keys round-tripping through import and export, and the
+grid and a resident's phone view showing night float."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from web_support import csrf_token, post_form, program_id, sign_in, upload
+
+from scheduler import load_program_text
+from solver.engine import SolveOptions, solve
+from web import program_file
+from web.extensions import db
+from web.models import Program, Resident, Schedule, User
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "duke.toml"
+
+SMALL = """
+format = 2
+[program]
+name = "Small IR"
+year_start = 2027-07-01
+calendar = "months"
+levels = ["R1", "R2", "R3"]
+tracks = ["IR", "DR"]
+vacation_weeks = 2
+
+[[rotation]]
+code = "IR"
+groups = ["IR"]
+min_present = 1
+[[rotation]]
+code = "DR"
+
+[[resident]]
+id = "ash"
+name = "Ash Ito"
+level = "R2"
+track = "IR"
+[[resident]]
+id = "bea"
+name = "Bea Lund"
+level = "R2"
+track = "IR"
+[[resident]]
+id = "cal"
+name = "Cal Moss"
+level = "R1"
+track = "DR"
+"""
+
+
+def _chief(app, client, make_user, text: str = SMALL, name: str = "Small IR") -> int:
+    make_user("chief@example.org", name, "chief")
+    sign_in(client, "chief@example.org")
+    pid = program_id(app, name)
+    response = upload(client, f"/programs/{pid}/import", "file", "program.toml", text)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    return pid
+
+
+def _exported(app, pid: int) -> dict:
+    with app.app_context():
+        return tomllib.loads(program_file.export_toml(db.session.get(Program, pid)))
+
+
+def test_the_sample_keeps_every_format_2_key_through_import_and_export(app, client, make_user):
+    pid = _chief(app, client, make_user, SAMPLE.read_text(), name="Duke IR")
+    exported = _exported(app, pid)
+    sample = tomllib.loads(SAMPLE.read_text())
+    assert exported["format"] == 2
+    for key in ("final_level", "holidays"):
+        assert exported["program"][key] == sample["program"][key]
+    for section in ("blackout", "away_limit", "service"):
+        assert exported[section] == sample[section], section
+    zhou = next(r for r in exported["resident"] if r["id"] == "zhou")
+    assert zhou["max_vacation_weeks_per_block"] == 2
+    night_float = [r for r in exported["requirement"] if r.get("service") == "NF"]
+    assert len(night_float) == 2
+
+
+def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, client,
+                                                                            make_user):
+    pid = _chief(app, client, make_user)
+    page = client.get(f"/programs/{pid}/policy/blackout").get_data(as_text=True)
+    assert "No blackouts yet" in page and "Vacation &amp; services" in page
+    new = f"/programs/{pid}/policy/blackout/new"
+    # the period is backwards: refused, on the field, nothing kept
+    page = post_form(client, new, name="R1 orientation", first="2027-07-31", last="2027-07-01",
+                     levels=["R1"], hard="y").get_data(as_text=True)
+    assert "2027-07-01 is before 2027-07-31" in page
+    assert _exported(app, pid).get("blackout") is None
+    response = post_form(client, new, name="R1 orientation", first="2027-07-01",
+                         last="2027-07-31", levels=["R1"], hard="y")
+    assert response.status_code == 302
+    listed = client.get(f"/programs/{pid}/policy/blackout").get_data(as_text=True)
+    assert "R1 residents take no vacation from 2027-07-01 to 2027-07-31" in listed
+    service = f"/programs/{pid}/policy/service/new"
+    page = post_form(client, service, code="IR", name="Night float", min="1", max="1"
+                     ).get_data(as_text=True)
+    assert "&#39;IR&#39; is already a rotation code" in page
+    page = post_form(client, service, code="NF", name="Night float", min="1", max="1",
+                     weeks="50-60").get_data(as_text=True)
+    assert "week 52 is outside the year (1-51)" in page
+    response = post_form(client, service, code="NF", name="Night float", min="1", max="1",
+                         levels=["R2"], not_from=["DR"])
+    assert response.status_code == 302
+    exported = _exported(app, pid)
+    assert exported["blackout"] == [{"name": "R1 orientation", "levels": ["R1"],
+                                     "from": date(2027, 7, 1), "to": date(2027, 7, 31)}]
+    assert exported["service"] == [{"code": "NF", "name": "Night float", "min": 1, "max": 1,
+                                    "levels": ["R2"], "not_from": ["DR"]}]
+    # a requirement may now name the service (counted in weeks)
+    response = post_form(client, f"/programs/{pid}/requirements/new", name="R2 night float",
+                         target="NF", levels=["R2"], min="20", scope="year", hard="y")
+    assert response.status_code == 302
+    assert _exported(app, pid)["requirement"] == [
+        {"name": "R2 night float", "service": "NF", "levels": ["R2"], "min": 20}]
+    # a service still named cannot be deleted
+    with app.app_context():
+        service_id = db.session.get(Program, pid).services[0].id
+    listing = f"/programs/{pid}/policy/service"
+    page = client.post(f"{listing}/{service_id}/delete",
+                       data={"csrf_token": csrf_token(client, listing)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "unknown service &#39;NF&#39;" in page
+    assert len(_exported(app, pid)["service"]) == 1
+
+
+def test_holidays_and_final_levels_are_settings_checked_on_the_field(app, client, make_user):
+    pid = _chief(app, client, make_user)
+    settings = {"name": "Small IR", "year_start": "2027-07-01", "calendar": "months",
+                "levels": "R1, R2, R3", "tracks": "IR, DR", "vacation_weeks": "2",
+                "max_vacation_weeks_per_block": "1", "change_weight": "1"}
+    page = post_form(client, f"/programs/{pid}/settings", **settings,
+                     holidays="2027-11-25, 2026-01-01").get_data(as_text=True)
+    assert "2026-01-01 is outside the year" in page
+    page = post_form(client, f"/programs/{pid}/settings", **settings, final_level="DR = R9"
+                     ).get_data(as_text=True)
+    assert "unknown level &#39;R9&#39;" in page
+    response = post_form(client, f"/programs/{pid}/settings", **settings,
+                         holidays="2027-11-25\n2027-12-24", final_level="DR = R2")
+    assert response.status_code == 302
+    info = _exported(app, pid)["program"]
+    assert [d.isoformat() for d in info["holidays"]] == ["2027-11-25", "2027-12-24"]
+    assert info["final_level"] == {"DR": "R2"}
+
+
+def test_the_grid_and_the_residents_phone_show_night_float_weeks(app, client, make_user):
+    text = SMALL + """
+[[service]]
+code = "NF"
+name = "Night float"
+min = 1
+max = 1
+levels = ["R2"]
+"""
+    pid = _chief(app, client, make_user, text)
+    answer = solve(load_program_text(text).program, SolveOptions(time_limit=20))
+    assert answer.status == "OPTIMAL"
+    make_user("ash@example.org", "Small IR", "resident")
+    with app.app_context():
+        schedule = Schedule(program_id=pid, state="published", version=1, data=answer.as_dict())
+        db.session.add(schedule)
+        ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
+        ash.user = db.session.scalar(select(User).where(User.email == "ash@example.org"))
+        db.session.commit()
+        sid = schedule.id
+    grid = client.get(f"/programs/{pid}/schedules/{sid}").get_data(as_text=True)
+    assert "☾NF" in grid and "Week by week" in grid and "NF cover (Night float)" in grid
+    assert "Residents away" in grid
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    mine = client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)
+    weeks = answer.residents["ash"].services["NF"]
+    assert mine.count("☾ Night float") == len(weeks)
+    first = load_program_text(text).program.calendar.week_start(weeks[0])
+    assert f"☾ Night float {first.strftime('%a %-d %b')}" in mine  # a Monday
+
+
+def test_graduation_and_pace_follow_each_tracks_own_final_level(app, client, make_user):
+    from web.cases.pace import graduation
+
+    text = SMALL.replace('levels = ["R1", "R2", "R3"]',
+                         'levels = ["R1", "R2", "R3"]\nfinal_level = { DR = "R2" }')
+    text = text.replace('level = "R1"\ntrack = "DR"', 'level = "R2"\ntrack = "DR"')
+    pid = _chief(app, client, make_user, text)
+    with app.app_context():
+        program = db.session.get(Program, pid)
+        by_key = {r.key: r for r in program.residents}
+        # Cal, a DR R2, finishes with this year; Ash, an IR R2, trains one more year (R3)
+        assert graduation(program, by_key["cal"]) == date(2028, 6, 30)
+        assert graduation(program, by_key["ash"]) == date(2029, 6, 30)

@@ -1,0 +1,138 @@
+"""Vacation policy and weekly services: blackouts, away limits and services, kept as the
+program file has them, built from form data and checked by the engine's validator against
+the whole program (as requirements and rules are, `entry_forms.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..entries import Outcome, delete_entry, save_entry, split_list, text
+from ..models import AwayLimit, Blackout, Program, Service
+from ..program_file import next_position
+
+
+def _filters_and_hardness(entry: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    for key in ("levels", "tracks"):
+        if data.get(key):
+            entry[key] = list(data[key])
+    if "hard" in data and not data.get("hard"):
+        entry["hard"] = False
+    if data.get("weight") is not None:
+        entry["weight"] = data["weight"]
+    return entry
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value or "")
+
+
+def blackout_entry(program: Program, data: dict[str, Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    if text(data, "name"):
+        entry["name"] = text(data, "name")
+    entry["from"], entry["to"] = _iso(data.get("first")), _iso(data.get("last"))
+    return _filters_and_hardness(entry, data)
+
+
+def away_limit_entry(program: Program, data: dict[str, Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    if text(data, "name"):
+        entry["name"] = text(data, "name")
+    entry["max"] = data.get("max") or 0
+    target = text(data, "target")
+    if target:
+        codes = {r.code for r in program.rotations}
+        entry["rotation" if target in codes else "group"] = target
+    return _filters_and_hardness(entry, data)
+
+
+def parse_weeks(value: str) -> list[int]:
+    """'10-12, 20' -> [10, 11, 12, 20]; raises ValueError saying what is wrong."""
+    weeks: set[int] = set()
+    for part in split_list(value.replace(",", " ")):
+        first, sep, last = part.partition("-")
+        if not first.isdigit() or (sep and not last.isdigit()):
+            raise ValueError(f"'{part}' is not a week number or a range such as 10-12")
+        low, high = int(first), int(last) if sep else int(first)
+        if high < low or high - low > 60:
+            raise ValueError(f"'{part}' is not a range of weeks")
+        weeks.update(range(low, high + 1))
+    return sorted(weeks)
+
+
+def format_weeks(weeks: list[int] | None) -> str:
+    from solver.describe import ranges
+
+    return ranges(weeks) if weeks else ""
+
+
+def service_entry(program: Program, data: dict[str, Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"code": text(data, "code")}
+    if text(data, "name"):
+        entry["name"] = text(data, "name")
+    if data.get("min"):
+        entry["min"] = data["min"]
+    if data.get("max") is not None:
+        entry["max"] = data["max"]
+    for key in ("levels", "tracks", "not_from"):
+        if data.get(key):
+            entry[key] = list(data[key])
+    if text(data, "weeks"):
+        entry["weeks"] = parse_weeks(text(data, "weeks"))
+    return entry
+
+
+@dataclass(frozen=True)
+class Section:
+    """One kept section of the program file as the set-up pages handle it."""
+
+    name: str            # the file's section: blackout, away_limit, service
+    title: str           # the list page's heading
+    noun: str            # one entry, in words
+    model: type[Any]
+    rows: Callable[[Program], list[Any]]
+    entry: Callable[[Program, dict[str, Any]], dict[str, Any]]
+    field_names: dict[str, str]
+
+    def save(self, program: Program, row: Any | None, data: dict[str, Any]) -> Outcome:
+        """Create or change an entry, if the program stays valid."""
+        try:
+            entry = self.entry(program, data)
+        except ValueError as exc:
+            return Outcome(field_errors={"weeks": [str(exc)]})
+        row = row or self.model(position=next_position(self.model, program))
+
+        def change(target: Any) -> None:
+            target.entry = entry
+
+        return save_entry(program, self.name, row, self.rows(program), change,
+                          field_names=self.field_names)
+
+    def delete(self, program: Program, row: Any) -> Outcome:
+        return delete_entry(program, row, self.rows(program))
+
+    def form_data(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """A stored entry as the form shows it."""
+        shown = dict(entry)
+        shown["hard"] = entry.get("hard", True)
+        if self.name == "blackout":
+            shown["first"] = date.fromisoformat(entry["from"])
+            shown["last"] = date.fromisoformat(entry["to"])
+        shown["target"] = entry.get("rotation") or entry.get("group") or ""
+        shown["weeks"] = format_weeks(entry.get("weeks"))
+        return shown
+
+
+SECTIONS = {
+    "blackout": Section("blackout", "Blackouts", "blackout", Blackout,
+                        lambda p: p.blackouts, blackout_entry,
+                        {"from": "first", "to": "last"}),
+    "away_limit": Section("away_limit", "Away limits", "away limit", AwayLimit,
+                          lambda p: p.away_limits, away_limit_entry,
+                          {"rotation": "target", "group": "target"}),
+    "service": Section("service", "Weekly services", "weekly service", Service,
+                       lambda p: p.services, service_entry, {}),
+}
