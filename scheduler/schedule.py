@@ -9,14 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .calendar import MAX_WEEKS
+from .calendar import MAX_WEEKS, Calendar
 from .program import Program
 from .validation import FileError, _pydantic_errors
 
@@ -114,9 +115,15 @@ class _ResidentEntry(BaseModel):
     services: dict[str, list[WeekNumber]] = {}
 
 
+class _Block(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    start: str
+
+
 class _ScheduleFile(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
     format: int = SCHEDULE_FORMAT
+    blocks: list[_Block] = []
     program: str = ""
     status: str = "FEASIBLE"
     residents: dict[str, _ResidentEntry] = {}
@@ -128,13 +135,36 @@ def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
         parsed = _ScheduleFile.model_validate(raw)
     except ValidationError as exc:
         return None, _pydantic_errors((), exc)
+    week = _format_1_weeks(parsed)
     residents = {
-        rid: Assignment(list(entry.rotations), sorted(set(entry.vacation_weeks)),
+        rid: Assignment(list(entry.rotations), sorted({week(w) for w in entry.vacation_weeks}),
                         {code: sorted(set(weeks)) for code, weeks in entry.services.items()
                          if weeks})
         for rid, entry in parsed.residents.items()
     }
     return Schedule(program=parsed.program, status=parsed.status, residents=residents), []
+
+
+def _format_1_weeks(parsed: _ScheduleFile) -> Callable[[int], int]:
+    """How a week number of the file reads in format 2. Format 1 counted 7-day weeks from
+    the year's first day (its `blocks` say which day that was): each such week becomes the
+    Monday-to-Sunday week holding most of its weekdays (the earlier one on a tie), so a
+    published vacation keeps its dates as nearly as the new weeks allow."""
+    if parsed.format != 1 or not parsed.blocks:
+        return lambda w: w
+    try:
+        calendar = Calendar(date.fromisoformat(parsed.blocks[0].start))
+    except ValueError:
+        return lambda w: w
+
+    def week(old: int) -> int:
+        first = calendar.year_start + timedelta(days=7 * (old - 1))
+        days = [first + timedelta(days=k) for k in range(7)]
+        named = [calendar.week_named_by(d) for d in days if d.weekday() < 5]
+        found = [w for w in named if w is not None]
+        return max(sorted(set(found)), key=found.count) if found else old
+
+    return week
 
 
 def as_file(data: Any) -> Schedule:

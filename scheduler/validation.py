@@ -477,6 +477,8 @@ class _CrossCheck:
             path = f"service[{i}]"
             if service.code in rotation_codes:
                 self.error(f"{path}.code", f"'{service.code}' is already a rotation code")
+            elif service.code in self.program.groups:
+                self.error(f"{path}.code", f"'{service.code}' is already a group name")
             elif service.code in first:
                 self.error(f"{path}.code", f"duplicate service code '{service.code}' "
                                            f"(also service[{first[service.code]}])")

@@ -516,7 +516,9 @@ class _Checker:
         now: set[tuple[int, str | None]] = {(w, None) for w in self.away[rid]}
         now |= {(w, c) for w, codes in self.serving[rid].items() for c in codes}
         before: set[tuple[int, str | None]] = {(w, None) for w in old.vacation_weeks}
-        before |= {(w, c) for c, weeks in old.services.items() for w in weeks}
+        # a service the program no longer has is gone from both schedules alike
+        before |= {(w, c) for c, weeks in old.services.items() for w in weeks
+                   if c in p.service_by_code}
         changed = []
         for week in self.calendar.weeks:
             frozen = frozen_until is not None and week.start <= frozen_until

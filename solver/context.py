@@ -59,11 +59,12 @@ class ModelContext:
                         self.x[r, b, rotation.code] = self.model.new_bool_var(
                             f"x[{resident.id},{b},{rotation.code}]"
                         )
+        # Every week may be a vacation week, even one of holidays only (it then has no
+        # working day, and no rule about working days reaches it).
         for r, w in itertools.product(range(len(p.residents)), self.weeks):
-            if self.blocks_of_week[w]:   # a week of holidays only holds no vacation day
-                self.vacation[r, w] = self.model.new_bool_var(f"vac[{r},{w}]")
+            self.vacation[r, w] = self.model.new_bool_var(f"vac[{r},{w}]")
         for service in p.services:
-            weeks = [w for w in p.service_weeks(service) if self.blocks_of_week[w]]
+            weeks = p.service_weeks(service)
             for r, resident in enumerate(p.residents):
                 if admits(service.levels, service.tracks, resident.level, resident.track):
                     for w in weeks:

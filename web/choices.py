@@ -1,25 +1,53 @@
-"""What a rule, requirement or request may name in a program's select lists: its rotations,
-then the groups that are not also a rotation's code."""
+"""What a rule, requirement, request or away limit may name in a program's select lists: its
+rotations, its groups and its weekly services, and how a chosen value goes back into a
+program-file entry (`rotation`, `group` or `service`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from wtforms.fields.choices import SelectChoice
 
 from .models import Program
 
+# The value of a group that shares its name with a rotation (format 2 allows it): the bare
+# name would be the rotation.
+GROUP_PREFIX = "group:"
+
 
 def target_choices(program: Program, services: bool = True) -> list[SelectChoice]:
     """Rotations ("IR-U — IR at University"), then groups ("IR (any rotation in the
-    group)"), then weekly services ("NF — Night float (weekly service)"), as a requirement,
-    rule or request can name any of them (a service only where the format allows it: the
-    validator says so on the field)."""
+    group)"), then weekly services ("NF — Night float (weekly service)") where the format
+    allows one (the validator says so on the field otherwise)."""
     rotations = [SelectChoice(r.code, f"{r.code} — {r.name}" if r.name else r.code)
                  for r in program.rotations]
     codes = {r.code for r in program.rotations}
-    groups = sorted({g for r in program.rotations for g in r.groups} - codes)
-    found = rotations + [SelectChoice(g, f"{g} (any rotation in the group)") for g in groups]
+    groups = sorted({g for r in program.rotations for g in r.groups})
+    found = rotations + [SelectChoice(GROUP_PREFIX + g if g in codes else g,
+                                      f"{g} (any rotation in the group)") for g in groups]
     if services:
         for row in program.services:
             code, name = row.entry.get("code", ""), row.entry.get("name", "")
             found.append(SelectChoice(code, f"{code} — {name or code} (weekly service)"))
     return found
+
+
+def target_key(program: Program, value: str) -> tuple[str, str]:
+    """(file key, name) for a chosen value: ('rotation', 'IR'), ('group', 'IR') for
+    'group:IR', ('service', 'NF')."""
+    if value.startswith(GROUP_PREFIX):
+        return "group", value.removeprefix(GROUP_PREFIX)
+    if value in {r.code for r in program.rotations}:
+        return "rotation", value
+    if value in {s.entry.get("code") for s in program.services}:
+        return "service", value
+    return "group", value
+
+
+def target_value(program: Program, entry: dict[str, Any]) -> str:
+    """The select value that shows an entry's target (the inverse of `target_key`)."""
+    if entry.get("group") is not None:
+        group = entry["group"]
+        codes = {r.code for r in program.rotations}
+        return GROUP_PREFIX + group if group in codes else group
+    return entry.get("rotation") or entry.get("service") or ""

@@ -737,3 +737,8 @@ def test_a_request_about_a_service_names_weeks_not_blocks():
                             "group takes blocks",
         "request[1].blocks": "missing required key 'blocks'",
     }
+
+
+def test_a_service_code_may_not_be_a_group_name_either():
+    found = errors_of('[[service]]\ncode = "ICU"\n')
+    assert found == {"service[0].code": "'ICU' is already a group name"}

@@ -402,3 +402,32 @@ def test_every_working_day_of_the_solved_sample_keeps_every_day_rule(duke):
         if rotation.min_present:
             present = present_by_day(program, schedule, rotation.code)
             assert min(present.values()) >= rotation.min_present, rotation.code
+
+
+# -- the reviewer's cases ----------------------------------------------------------------------
+
+
+def test_a_week_of_holidays_only_may_still_be_a_vacation_week():
+    program = make_program('[[rotation]]\ncode = "A"\n' + residents("a") + """
+        [[request]]
+        resident = "a"
+        kind = "vacation"
+        weeks = [2027-12-27]
+        hard = true
+    """, header=header(1, "holidays = [2027-12-27, 2027-12-28, 2027-12-29, 2027-12-30, "
+                          "2027-12-31]"))
+    schedule = solve_checked(program)
+    assert schedule.status == "OPTIMAL"
+    assert schedule.residents["a"].vacation_weeks == [26]
+
+
+def test_a_format_1_schedule_keeps_its_vacation_dates_as_nearly_as_format_2_weeks_allow():
+    from scheduler.schedule import parse_schedule
+
+    old = {"format": 1, "blocks": [{"index": 1, "start": "2027-07-01", "end": "2027-07-31"}],
+           "residents": {"a": {"rotations": ["A"] * 12, "vacation_weeks": [1, 10, 52]}}}
+    schedule, errors = parse_schedule(old)
+    assert not errors
+    # old week 1 = Thu 1 - Wed 7 July -> 5-11 July (week 1, 3 of its 5 weekdays); old 10 =
+    # Thu 2 - Wed 8 Sep -> 6-12 Sep (week 10); old 52 = 23-30 June -> the last week (51)
+    assert schedule.residents["a"].vacation_weeks == [1, 10, 51]

@@ -5,6 +5,7 @@ grid and a resident's phone view showing night float."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -181,6 +182,9 @@ levels = ["R2"]
     assert mine.count("☾ Night float") == len(weeks)
     first = load_program_text(text).program.calendar.week_start(weeks[0])
     assert f"☾ Night float {first.strftime('%a %-d %b')}" in mine  # a Monday
+    feed = client.get(f"/programs/{pid}/my/schedule.ics").get_data(as_text=True)
+    assert feed.count("SUMMARY:Night float") == len(weeks)
+    assert f"DTSTART;VALUE=DATE:{first.strftime('%Y%m%d')}" in feed
 
 
 def test_graduation_and_pace_follow_each_tracks_own_final_level(app, client, make_user):
@@ -196,3 +200,21 @@ def test_graduation_and_pace_follow_each_tracks_own_final_level(app, client, mak
         # Cal, a DR R2, finishes with this year; Ash, an IR R2, trains one more year (R3)
         assert graduation(program, by_key["cal"]) == date(2028, 6, 30)
         assert graduation(program, by_key["ash"]) == date(2029, 6, 30)
+
+
+def test_a_group_named_like_a_rotation_stays_the_group_when_edited(app, client, make_user):
+    pid = _chief(app, client, make_user, SMALL + """
+[[requirement]]
+name = "Some IR"
+group = "IR"
+min = 1
+""")
+    with app.app_context():
+        requirement_id = db.session.get(Program, pid).requirements[0].id
+    path = f"/programs/{pid}/requirements/{requirement_id}"
+    page = client.get(path).get_data(as_text=True)
+    assert re.search(r'<option selected value="group:IR">IR \(any rotation', page), page[-3000:]
+    response = post_form(client, path, name="Some IR", target="group:IR", min="2",
+                         scope="year", hard="y")
+    assert response.status_code == 302
+    assert _exported(app, pid)["requirement"] == [{"name": "Some IR", "group": "IR", "min": 2}]

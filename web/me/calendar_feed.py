@@ -43,26 +43,22 @@ def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
                                  f"{f' (version {version})' if version else ''}.")
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
-    for week in assignment.vacation_weeks:
+    weeks = [("vacation", week, "Vacation") for week in assignment.vacation_weeks]
+    for code, served in sorted(assignment.services.items()):
+        service = year.service_by_code.get(code)
+        title = service.name if service and service.name else code
+        weeks += [(f"service-{code}", week, title) for week in served]
+    for kind, week, title in weeks:
+        if not 1 <= week <= year.calendar.num_weeks:
+            continue  # a week the year does not have (a hand-made file): nothing to show
+        # A whole Monday-to-Sunday week away from the block rotation.
         event = Event()
-        event.add("uid", f"vacation-week-{week}.{resident_key}@{domain}")
+        event.add("uid", f"{kind}-week-{week}.{resident_key}@{domain}")
         event.add("dtstamp", stamp)
         event.add("sequence", version or 0)
         event.add("dtstart", year.calendar.week_start(week))
         event.add("dtend", year.calendar.week_end(week) + timedelta(days=1))
-        event.add("summary", "Vacation")
+        event.add("summary", title)
         event.add("transp", "OPAQUE")
         cal.add_component(event)
-    for code, weeks in sorted(assignment.services.items()):
-        service = year.service_by_code.get(code)
-        for week in weeks:
-            event = Event()
-            event.add("uid", f"service-{code}-week-{week}.{resident_key}@{domain}")
-            event.add("dtstamp", stamp)
-            event.add("sequence", version or 0)
-            event.add("dtstart", year.calendar.week_start(week))
-            event.add("dtend", year.calendar.week_end(week) + timedelta(days=1))
-            event.add("summary", service.name if service and service.name else code)
-            event.add("transp", "OPAQUE")
-            cal.add_component(event)
     return cal.to_ical()

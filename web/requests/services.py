@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from .. import audit
+from ..choices import target_key
 from ..entries import Outcome, save_entry
 from ..extensions import db
 from ..models import Program, Request, Resident
@@ -64,22 +65,28 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
         if not weeks:
             return Outcome(field_errors={"weeks": ["choose at least one week"]})
         calendar = program.year_calendar
+        if not all(1 <= w <= calendar.num_weeks for w in weeks):
+            return Outcome(field_errors={"weeks": [
+                f"the year has weeks 1 to {calendar.num_weeks}"]})
         details["weeks"] = [calendar.week_start(w).isoformat() for w in weeks]
     else:
         target = data.get("target") or ""
         if not target:
             return Outcome(field_errors={"target": ["choose a rotation, group or service"]})
-        if target in {s.entry.get("code") for s in program.services}:
+        key, name = target_key(program, target)
+        if key == "service":
             # a weekly service (night float): asked for, or off, by the week
             weeks = sorted({int(w) for w in data.get("weeks") or []})
             if not weeks:
                 return Outcome(field_errors={"weeks": ["choose the week(s) of the service"]})
             calendar = program.year_calendar
+            if not all(1 <= w <= calendar.num_weeks for w in weeks):
+                return Outcome(field_errors={"weeks": [
+                    f"the year has weeks 1 to {calendar.num_weeks}"]})
             details["service"] = target
             details["weeks"] = [calendar.week_start(w).isoformat() for w in weeks]
         else:
-            is_group = target not in {r.code for r in program.rotations}
-            details["group" if is_group else "rotation"] = target
+            details[key] = name
             blocks = sorted({int(b) for b in data.get("blocks") or []})
             if blocks:
                 details["blocks"] = blocks

@@ -52,12 +52,13 @@ class WeekRow:
     """A per-week row under the grid: residents away, or a weekly service's cover."""
 
     label: str
-    counts: list[int]
+    counts: list[int | None]    # None: a week the service does not run
     low: int = 0
     high: int | None = None
 
-    def ok(self, count: int) -> bool:
-        return count >= self.low and (self.high is None or count <= self.high)
+    def ok(self, count: int | None) -> bool:
+        return count is None or (count >= self.low and (self.high is None
+                                                         or count <= self.high))
 
 
 @dataclass
@@ -118,7 +119,8 @@ def _week_rows(year: ProgramYear, schedule: ScheduleFile) -> list[WeekRow]:
     """Residents on vacation in each week (against the strictest hard away limit that counts
     everyone), and each weekly service's cover (against its min and max)."""
     weeks = range(1, year.calendar.num_weeks + 1)
-    away = [sum(w in a.vacation_weeks for a in schedule.residents.values()) for w in weeks]
+    away: list[int | None] = [sum(w in a.vacation_weeks for a in schedule.residents.values())
+                              for w in weeks]
     caps = [limit.max for limit in year.away_limits
             if limit.hard and limit.target is None and limit.levels is None
             and limit.tracks is None]
@@ -128,9 +130,9 @@ def _week_rows(year: ProgramYear, schedule: ScheduleFile) -> list[WeekRow]:
         cover = [sum(w in a.services.get(service.code, []) for a in schedule.residents.values())
                  for w in weeks]
         label = f"{service.code} cover" + (f" ({service.name})" if service.name else "")
-        found.append(WeekRow(label, [c if w in running else 0 for w, c in zip(weeks, cover,
-                                                                                  strict=True)],
-                             service.min, service.max))
+        shown = [c if w in running and year.calendar.working_days_of_week(w) else None
+                 for w, c in zip(weeks, cover, strict=True)]
+        found.append(WeekRow(label, shown, service.min, service.max))
     return found
 
 
@@ -156,7 +158,7 @@ def _unmet_cells(year: ProgramYear, schedule: ScheduleFile, unmet: list[int]
     cells: dict[tuple[str, int], list[str]] = {}
     for index in unmet:
         request = year.requests[index]
-        if request.kind == "vacation":
+        if request.kind == "vacation" or year.is_service(getattr(request, "target", "")):
             blocks = {b for w in year.request_weeks(request)
                       for b in year.calendar.blocks_of_week(w)}
         elif request.kind == "assign":

@@ -147,7 +147,9 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Difference], li
             now_ = right[block - 1] if block <= len(right) else "—"
             if was != now_:
                 cells.append(Difference(rid, block, was, now_))
-        if (a[rid].vacation_weeks if rid in a else []) != \
-                (b[rid].vacation_weeks if rid in b else []):
+        # vacation and weekly-service weeks (night float) are compared together
+        weeks_a = (a[rid].vacation_weeks, a[rid].services) if rid in a else ([], {})
+        weeks_b = (b[rid].vacation_weeks, b[rid].services) if rid in b else ([], {})
+        if weeks_a != weeks_b:
             vacations.append(rid)
     return cells, vacations

@@ -7,6 +7,7 @@ from typing import Any
 
 from scheduler.schema import RUN_KINDS
 
+from ..choices import target_key, target_value
 from ..entries import Outcome, delete_entry, save_entry, text
 from ..models import Program, Requirement, Rule
 from ..program_file import next_position
@@ -17,11 +18,8 @@ def _targeted(program: Program, data: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     if text(data, "name"):
         entry["name"] = text(data, "name")
-    target = text(data, "target")
-    codes = {r.code for r in program.rotations}
-    services = {s.entry.get("code") for s in program.services}
-    key = "rotation" if target in codes else "service" if target in services else "group"
-    entry[key] = target
+    key, name = target_key(program, text(data, "target"))
+    entry[key] = name
     for key in ("levels", "tracks"):
         if data.get(key):
             entry[key] = list(data[key])
@@ -97,10 +95,10 @@ def delete_rule(program: Program, row: Rule) -> Outcome:
     return delete_entry(program, row, program.rules)
 
 
-def form_data(entry: dict[str, Any]) -> dict[str, Any]:
+def form_data(program: Program, entry: dict[str, Any]) -> dict[str, Any]:
     """A stored entry as the form shows it."""
     shown = dict(entry)
-    shown["target"] = entry.get("rotation") or entry.get("group") or entry.get("service")
+    shown["target"] = target_value(program, entry)
     shown["hard"] = entry.get("hard", True)
     if entry.get("kind") in RUN_KINDS:
         shown["run"], shown["blocks"] = entry.get("blocks"), []

@@ -140,7 +140,8 @@ class RuleForm(FlaskForm):
 
     def for_program(self, program, blocks: int) -> RuleForm:
         self.target.choices = target_choices(program)
-        self.requires.choices = [SelectChoice("", "—")] + target_choices(program)
+        self.requires.choices = [SelectChoice("", "—")] + target_choices(program,
+                                                                           services=False)
         self.levels.choices = _choices(program.levels)
         self.tracks.choices = _choices(program.tracks)
         self.blocks.choices = [SelectChoice(b, str(b)) for b in range(1, blocks + 1)]
@@ -182,7 +183,7 @@ class AwayLimitForm(FlaskForm):
     submit = SubmitField("Save away limit")
 
     def for_program(self, program) -> AwayLimitForm:
-        self.target.choices = [SelectChoice("", "—")] + target_choices(program)
+        self.target.choices = [SelectChoice("", "—")] + target_choices(program, services=False)
         self.levels.choices = _choices(program.levels)
         self.tracks.choices = _choices(program.tracks)
         return self

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..choices import target_key, target_value
 from ..entries import Outcome, delete_entry, save_entry, split_list, text
 from ..models import AwayLimit, Blackout, Program, Service
 from ..program_file import next_position
@@ -42,10 +43,9 @@ def away_limit_entry(program: Program, data: dict[str, Any]) -> dict[str, Any]:
     if text(data, "name"):
         entry["name"] = text(data, "name")
     entry["max"] = data.get("max") or 0
-    target = text(data, "target")
-    if target:
-        codes = {r.code for r in program.rotations}
-        entry["rotation" if target in codes else "group"] = target
+    if text(data, "target"):
+        key, name = target_key(program, text(data, "target"))
+        entry[key] = name
     return _filters_and_hardness(entry, data)
 
 
@@ -114,14 +114,14 @@ class Section:
     def delete(self, program: Program, row: Any) -> Outcome:
         return delete_entry(program, row, self.rows(program))
 
-    def form_data(self, entry: dict[str, Any]) -> dict[str, Any]:
+    def form_data(self, program: Program, entry: dict[str, Any]) -> dict[str, Any]:
         """A stored entry as the form shows it."""
         shown = dict(entry)
         shown["hard"] = entry.get("hard", True)
         if self.name == "blackout":
             shown["first"] = date.fromisoformat(entry["from"])
             shown["last"] = date.fromisoformat(entry["to"])
-        shown["target"] = entry.get("rotation") or entry.get("group") or ""
+        shown["target"] = target_value(program, entry)
         shown["weeks"] = format_weeks(entry.get("weeks"))
         return shown
 

@@ -166,7 +166,7 @@ def requirements(program):
 @program_page(*MANAGERS)
 def edit_requirement(program, requirement_id: int | None = None):
     row = owned(Requirement, program, requirement_id) if requirement_id else None
-    form = RequirementForm(data=entry_forms.form_data(row.entry) if row else None
+    form = RequirementForm(data=entry_forms.form_data(program, row.entry) if row else None
                            ).for_program(program)
     if form.validate_on_submit():
         outcome = entry_forms.save_requirement(program, row, form.data)
@@ -198,7 +198,7 @@ def rules(program):
 def edit_rule(program, rule_id: int | None = None):
     row = owned(Rule, program, rule_id) if rule_id else None
     blocks = BLOCKS_PER_YEAR[program.calendar]
-    form = RuleForm(data=entry_forms.form_data(row.entry) if row else None
+    form = RuleForm(data=entry_forms.form_data(program, row.entry) if row else None
                     ).for_program(program, blocks)
     if form.validate_on_submit():
         outcome = entry_forms.save_rule(program, row, form.data)
@@ -246,8 +246,8 @@ def policy(program, section_name: str):
 def edit_policy(program, section_name: str, entry_id: int | None = None):
     section = _section(section_name)
     row = owned(section.model, program, entry_id) if entry_id else None
-    form = POLICY_FORMS[section.name](data=section.form_data(row.entry) if row else None
-                                      ).for_program(program)
+    shown = section.form_data(program, row.entry) if row else None
+    form = POLICY_FORMS[section.name](data=shown).for_program(program)
     if form.validate_on_submit():
         outcome = section.save(program, row, form.data)
         done = _saved(form, outcome, f"{section.noun.capitalize()} saved.", "setup.policy",
