@@ -24,6 +24,8 @@ def add(ctx: ModelContext) -> None:
         bound = [r for r, resident in enumerate(p.residents) if p.binds(limit, resident)]
         target = limit.target
         for w in ctx.weeks:
+            if not ctx.blocks_of_week[w]:
+                continue  # a week of holidays only: no working day to count
             counts: list[cp_model.LinearExprT] = []
             if target is None:
                 lits = [ctx.vacation[r, w] for r in bound if (r, w) in ctx.vacation]

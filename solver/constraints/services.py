@@ -17,7 +17,7 @@ def add(ctx: ModelContext) -> None:
     for i, service in enumerate(p.services):
         for w in p.service_weeks(service):
             if not ctx.blocks_of_week[w]:
-                continue  # a week of holidays only: nobody works, nobody serves
+                continue  # a week of holidays only: no working day, no cover counted
             serving = [ctx.serve[r, w, service.code] for r in range(len(p.residents))
                        if (r, w, service.code) in ctx.serve]
             if service.min:
