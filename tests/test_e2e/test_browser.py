@@ -148,3 +148,22 @@ def test_on_a_phone_a_resident_manages_their_account_and_signs_out_everywhere(
     expect(page.locator(".flash.info", has_text="Signed out everywhere")).to_be_visible()
     page.goto(f"{base}/")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_enter_in_the_comment_box_returns_the_case_and_never_verifies_it(live, phone, desktop):
+    """Issue 19, item 1: typing a comment and pressing Enter sends the case back with it."""
+    base, _app = live
+    _sign_in(phone, base, "r4.ir@demo.example")
+    phone.get_by_role("link", name="My cases").click()
+    phone.get_by_label("Primary procedure").select_option(label="Paracentesis")
+    phone.get_by_label("Attending").select_option(label="Dr. Rowan Achebe")
+    phone.get_by_role("button", name="Log case").click()
+    expect(phone.locator(".flash.info", has_text="Case logged")).to_be_visible()
+
+    _sign_in(desktop, base, "faculty@demo.example")
+    desktop.get_by_role("link", name="To verify").click()
+    comment = desktop.locator("#queue").get_by_label("Comment").first
+    comment.fill("Please add the site")
+    comment.press("Enter")
+    expect(desktop.locator(".flash.info", has_text="Case returned")).to_be_visible()
+    expect(desktop.get_by_text("Nothing waiting for you")).to_be_visible()

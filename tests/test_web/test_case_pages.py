@@ -91,6 +91,12 @@ def test_the_attending_verifies_and_progress_counts(app, client, cases):
                              "csrf_token": csrf_token(client, queue)},
                        follow_redirects=True).get_data(as_text=True)
     assert "say what needs fixing" in page
+    # a verification carrying a comment would drop the comment: refused, nothing changes
+    page = client.post(f"/programs/{cases['id']}/cases/{case_id}/verify",
+                       data={"action": "verify", "comment": "Please add the site",
+                             "csrf_token": csrf_token(client, queue)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "press Return to send it" in page and f'id="case-{case_id}"' in page
     client.post(f"/programs/{cases['id']}/cases/{case_id}/verify",
                 data={"action": "verify", "csrf_token": csrf_token(client, queue)})
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})

@@ -95,6 +95,13 @@ def test_a_declined_request_needs_a_reason_and_the_resident_sees_it(app, client,
     sign_in(client, "chief@example.org")
     path = f"/programs/{program['id']}/requests/{request_id}/decision"
     listing = f"/programs/{program['id']}/requests"
+    # Issue 19, item 2: a reason typed and Save pressed, no decision chosen: nothing decided
+    assert '<option value="" selected>Choose…</option>' in client.get(listing).get_data(
+        as_text=True)
+    post_form(client, path, form_page=listing, decision="", reason="SICU is required")
+    assert "Choose a decision." in client.get(listing).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Request, request_id).status == "pending"
     post_form(client, path, form_page=listing, decision="declined", reason="")
     assert "say why the request is declined" in client.get(listing).get_data(as_text=True)
     post_form(client, path, form_page=listing, decision="declined",

@@ -95,8 +95,13 @@ def verify(program, case_id: int):
     form = VerifyForm()
     if not form.validate_on_submit():
         abort(400)
-    outcome = services.verify(case, current_user, request.form.get("action") == "verify",
-                              form.comment.data or "")
+    verifying = request.form.get("action") == "verify"
+    if verifying and (form.comment.data or "").strip():
+        # a comment only goes with a return: never verify and drop what was written
+        flash("A comment goes back with a returned case: press Return to send it, or clear "
+              "it to verify.", "error")
+        return redirect(url_for("cases.queue", program_id=program.id))
+    outcome = services.verify(case, current_user, verifying, form.comment.data or "")
     if outcome.ok:
         flash("Case verified." if case.state == "verified" else "Case returned.", "info")
     else:
