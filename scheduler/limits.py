@@ -23,13 +23,17 @@ class Limits(BaseModel):
     requirements: Limit = 1_000
     rules: Limit = 1_000
     requests: Limit = 10_000
+    blackouts: Limit = 200
+    away_limits: Limit = 200
+    services: Limit = 50
 
     def exceeded(self, counts: dict[str, int]) -> list[tuple[str, str]]:
         """(section, message) for each section with more entries than its limit."""
         found = []
         for section, limit in (("resident", self.residents), ("rotation", self.rotations),
                                ("requirement", self.requirements), ("rule", self.rules),
-                               ("request", self.requests)):
+                               ("request", self.requests), ("blackout", self.blackouts),
+                               ("away_limit", self.away_limits), ("service", self.services)):
             count = counts.get(section, 0)
             if count > limit:
                 key = "residents" if section == "resident" else f"{section}s"

@@ -106,3 +106,17 @@ def test_the_shipped_limits_are_the_defaults_and_a_file_over_one_is_invalid(tmp_
     answer = json.loads(result.stdout)
     assert answer["status"] == "INVALID"
     assert "limits.residents in config.toml" in answer["errors"][0]["message"]
+
+
+def test_format_2_sections_have_their_limits_too():
+    from scheduler import load_program_text
+    from scheduler.limits import Limits
+
+    services = "".join(f'[[service]]\ncode = "S{i}"\n' for i in range(3))
+    text = ('format = 2\n[program]\nname = "P"\nyear_start = 2027-07-01\nlevels = ["R1"]\n'
+            'tracks = ["IR"]\n[[rotation]]\ncode = "IR"\n' + services)
+    loaded = load_program_text(text, limits=Limits(services=2))
+    assert [e.as_dict() for e in loaded.errors] == [{
+        "path": "service", "message": "3 service entries; this installation takes at most 2 "
+                                      "per program (limits.services in config.toml)"}]
+    assert load_program_text(text).ok
