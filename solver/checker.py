@@ -179,6 +179,14 @@ class _Checker:
     def name(self, rid: str) -> str:
         return describe.resident(self.p, rid)
 
+    def not_open(self, entry: Any, resident: Resident, source: str, where: str) -> None:
+        """A rotation's or service's `levels` and `tracks` must admit the resident on it."""
+        for key, value in (("levels", resident.level), ("tracks", resident.track)):
+            allowed = getattr(entry, key)
+            if allowed is not None and value not in allowed:
+                self.broken(f"{source}.{key}", f"{self.name(resident.id)} ({value}) is on "
+                                               f"{where}, open only to {'/'.join(allowed)}")
+
     def run(self, previous: Schedule | None, freeze_through: int) -> None:
         self.rotations()
         self.days()
@@ -205,13 +213,8 @@ class _Checker:
                 blocks = on.get(resident.id)
                 if not blocks:
                     continue
-                for key, value in (("levels", resident.level), ("tracks", resident.track)):
-                    allowed = getattr(rotation, key)
-                    if allowed is not None and value not in allowed:
-                        self.broken(source_path("rotation", i, key),
-                                    f"{self.name(resident.id)} ({value}) is on {rotation.code} in "
-                                    f"{describe.blocks_phrase(p, blocks)}, open only to "
-                                    f"{'/'.join(allowed)}")
+                self.not_open(rotation, resident, source_path("rotation", i),
+                              f"{rotation.code} in {describe.blocks_phrase(p, blocks)}")
             for b in range(n):
                 count = counts[b][rotation.code]
                 if count < rotation.min:
@@ -359,12 +362,8 @@ class _Checker:
                         self.broken(source_path("service", i, "weeks"),
                                     f"{self.name(rid)} is on {code} in week {w}, when it does "
                                     f"not run")
-                    for key, value in (("levels", resident.level), ("tracks", resident.track)):
-                        allowed = getattr(service, key)
-                        if allowed is not None and value not in allowed:
-                            self.broken(source_path("service", i, key),
-                                        f"{self.name(rid)} ({value}) is on {code} in week {w}, "
-                                        f"open only to {'/'.join(allowed)}")
+                    self.not_open(service, resident, source_path("service", i),
+                                  f"{code} in week {w}")
         for i, service in enumerate(p.services):
             for w in p.service_weeks(service):
                 if not self.calendar.working_days_of_week(w):
