@@ -202,6 +202,36 @@ class Calendar:
                     found[key] = found.get(key, 0) + 1
         return found
 
+    def half_of_day(self, day: date) -> int:
+        """0 when `day` lies in the first half of its block, 1 in the second."""
+        block = self.blocks[(self.block_of_day(day) or 1) - 1]
+        return 0 if day <= block.halves[0][1] else 1
+
+    @cached_property
+    def half_segments(self) -> dict[tuple[int, int, int], int]:
+        """(week, block, half) -> working days the week has in that half of the block (only
+        where there are some): the segments of a year whose blocks may be split."""
+        found: dict[tuple[int, int, int], int] = {}
+        for week in self.weeks:
+            for day in days_between(week.start, week.end):
+                if self.is_working_day(day):
+                    key = (week.index, self._block_by_offset[(day - self.year_start).days],
+                           self.half_of_day(day))
+                    found[key] = found.get(key, 0) + 1
+        return found
+
+    def weeks_of_half(self, block: int, half: int) -> list[int]:
+        """The weeks with at least one working day in that half of the block, in order."""
+        return sorted(w for (w, b, k) in self.half_segments if b == block and k == half)
+
+    def halves_of_segment(self, week: int, block: int) -> list[int]:
+        """The halves of `block` holding a working day of `week`."""
+        return [k for k in (0, 1) if (week, block, k) in self.half_segments]
+
+    def working_days_in_half(self, block: int, half: int) -> int:
+        first, last = self.blocks[block - 1].halves[half]
+        return sum(self.is_working_day(d) for d in days_between(first, last))
+
     @cached_property
     def loose_working_days(self) -> dict[int, int]:
         """Block -> its working days that lie in no week (before week 1, after the last)."""

@@ -24,13 +24,71 @@ from .validation import FileError, _pydantic_errors
 STATUSES = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "INVALID")
 SCHEDULE_FORMAT = 2
 
+# A resident's block: one rotation code, or (split blocks) the first half's and the second
+# half's codes. The schedule file writes a pair as a two-element list.
+Cell = str | tuple[str, str]
+
+
+def halves(cell: Cell) -> tuple[str, str]:
+    """The rotation of the block's first half and of its second half."""
+    return (cell, cell) if isinstance(cell, str) else cell
+
+
+def cell_codes(cell: Cell) -> list[str]:
+    """The distinct rotations of a block, first half first."""
+    return [cell] if isinstance(cell, str) else list(dict.fromkeys(cell))
+
+
+def cell_label(cell: Cell) -> str:
+    """'IR-U', or 'CHEST / NEURO' for a split block."""
+    return " / ".join(cell_codes(cell))
+
+
+@dataclass(frozen=True)
+class Stint:
+    """A stretch of a resident's year on one rotation: a whole block, or half of a split one
+    (`half` 0 or 1)."""
+
+    block: int
+    half: int | None
+    start: date
+    end: date
+    code: str
+
+    @property
+    def where(self) -> str:
+        """'block 3', 'first half of block 3'."""
+        return (f"block {self.block}" if self.half is None
+                else f"{('first', 'second')[self.half]} half of block {self.block}")
+
+
+def stints(calendar: Calendar, assignment: Assignment) -> list[Stint]:
+    """The resident's year as stints, in date order: one per block, two for a split block."""
+    found = []
+    for block, cell in zip(calendar.blocks, assignment.rotations, strict=False):
+        if isinstance(cell, str):
+            found.append(Stint(block.index, None, block.start, block.end, cell))
+        else:
+            for k, ((first, last), code) in enumerate(zip(block.halves, cell, strict=True)):
+                found.append(Stint(block.index, k, first, last, code))
+    return found
+
+
+def as_cell(value: str | list[str] | tuple[str, ...]) -> Cell:
+    """A block read from a file: a code, or a pair of codes (a pair of one code twice is
+    that code's whole block)."""
+    if isinstance(value, str):
+        return value
+    first, second = value
+    return first if first == second else (first, second)
+
 
 @dataclass
 class Assignment:
     """One resident's year: a rotation code per block, the vacation weeks, and the weeks on
     each weekly service."""
 
-    rotations: list[str]
+    rotations: list[Cell]
     vacation_weeks: list[int] = field(default_factory=list)
     services: dict[str, list[int]] = field(default_factory=dict)
 
@@ -42,7 +100,8 @@ class Assignment:
         return None
 
     def as_dict(self) -> dict[str, Any]:
-        entry: dict[str, Any] = {"rotations": self.rotations,
+        entry: dict[str, Any] = {"rotations": [c if isinstance(c, str) else list(c)
+                                               for c in self.rotations],
                                  "vacation_weeks": self.vacation_weeks}
         if self.services:
             entry["services"] = self.services
@@ -110,7 +169,7 @@ WeekNumber = Annotated[int, Field(ge=1, le=MAX_WEEKS)]
 
 class _ResidentEntry(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
-    rotations: list[str]
+    rotations: list[str | Annotated[list[str], Field(min_length=2, max_length=2)]]
     vacation_weeks: list[WeekNumber] = []
     services: dict[str, list[WeekNumber]] = {}
 
@@ -137,7 +196,8 @@ def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
         return None, _pydantic_errors((), exc)
     week = _format_1_weeks(parsed)
     residents = {
-        rid: Assignment(list(entry.rotations), sorted({week(w) for w in entry.vacation_weeks}),
+        rid: Assignment([as_cell(c) for c in entry.rotations],
+                        sorted({week(w) for w in entry.vacation_weeks}),
                         {code: sorted(set(weeks)) for code, weeks in entry.services.items()
                          if weeks})
         for rid, entry in parsed.residents.items()
@@ -192,7 +252,8 @@ CSV_HEADER = ["resident", "block", "start", "end", "rotation", "vacation_weeks",
 
 
 def csv_rows(program: Program, schedule: Schedule) -> Iterator[list[Any]]:
-    """One row per resident and block: resident, block, start, end, rotation, the vacation
+    """One row per resident and block: resident, block, start, end, rotation ('A / B' for a
+    split block, first half first), the vacation
     weeks with a working day in the block (space-separated), and the service weeks there
     ('NF:14 NF:15'), in the order of CSV_HEADER."""
     weeks_of = program.calendar.weeks_of_block()
@@ -202,7 +263,7 @@ def csv_rows(program: Program, schedule: Schedule) -> Iterator[list[Any]]:
             services = [f"{service}:{w}" for service, served in assignment.services.items()
                         for w in served if w in weeks_of[block.index]]
             yield [rid, block.index, block.start.isoformat(), block.end.isoformat(),
-                   code, " ".join(str(w) for w in weeks), " ".join(services)]
+                   cell_label(code), " ".join(str(w) for w in weeks), " ".join(services)]
 
 
 def to_csv(program: Program, schedule: Schedule) -> str:
@@ -218,7 +279,8 @@ def to_grid(program: Program, schedule: Schedule) -> str:
     """A terminal grid: residents down, blocks across; '*' marks a block with vacation, '+'
     one with a service week."""
     weeks_of = program.calendar.weeks_of_block()
-    width = max([len(c) for c in program.rotation_by_code] + [6]) + 2
+    width = max([len(cell_label(c)) for a in schedule.residents.values() for c in a.rotations]
+                + [6]) + 2
     name_width = max([len(r) for r in schedule.residents] + [8])
     header = " " * (name_width + 5) + "".join(
         b.start.strftime("%b %d").ljust(width + 2) for b in program.blocks
@@ -234,7 +296,7 @@ def to_grid(program: Program, schedule: Schedule) -> str:
             away = any(w in here for w in assignment.vacation_weeks)
             serving = any(w in here for weeks in assignment.services.values() for w in weeks)
             mark = ("*" if away else "") + ("+" if serving else "")
-            cells.append((code + mark).ljust(width + 2))
+            cells.append((cell_label(code) + mark).ljust(width + 2))
         lines.append(f"{resident.id:<{name_width}} {resident.level:<4}" + "".join(cells).rstrip())
     lines.append("(* = vacation week in that block, + = weekly service week)")
     return "\n".join(lines)

@@ -297,9 +297,6 @@ class _CrossCheck:
             elif day in seen:
                 self.error(f"program.holidays[{j}]", f"{day} is listed twice")
             seen.add(day)
-        if info.split_blocks:
-            self.error("program.split_blocks", "split blocks are not supported by this "
-                                                "version yet; set split_blocks = false")
 
     def duplicates(self, path: str, values: list[str], what: str) -> None:
         seen: set[str] = set()

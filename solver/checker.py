@@ -21,6 +21,7 @@ from typing import Any
 from scheduler import Program, Schedule
 from scheduler.calendar import WORKING_WEEKDAYS
 from scheduler.program import requirement_bounds
+from scheduler.schedule import Cell, cell_codes, cell_label, halves
 from scheduler.schema import (
     AssignRequest,
     CoverageRule,
@@ -86,14 +87,23 @@ RULE_CHECKS = {"coverage": "coverage_rule", "max_consecutive": "max_consecutive"
                "min_consecutive": "min_consecutive", "prerequisite": "prerequisite"}
 
 
-def block_counts(rows: Iterable[list[str]], blocks: int) -> list[Counter[str]]:
-    """How many residents each rotation has in each block (index 0 is block 1): the count
-    capacities and coverage are checked on, and the grid's coverage rows show."""
-    counts: list[Counter[str]] = [Counter() for _ in range(blocks)]
+def half_counts(rows: Iterable[list[Cell]], blocks: int
+                ) -> list[tuple[Counter[str], Counter[str]]]:
+    """How many residents each rotation has in each half of each block (index 0 is block 1):
+    the counts capacities are checked on, and the grid's coverage rows show. Without split
+    blocks both halves count alike."""
+    counts: list[tuple[Counter[str], Counter[str]]] = [(Counter(), Counter())
+                                                        for _ in range(blocks)]
     for row in rows:
-        for b, code in enumerate(row[:blocks]):
-            counts[b][code] += 1
+        for b, cell in enumerate(row[:blocks]):
+            for k, code in enumerate(halves(cell)):
+                counts[b][k][code] += 1
     return counts
+
+
+def _at(b: int, k: int | None) -> str:
+    """'block 3', or 'the first half of block 3'."""
+    return f"block {b}" if k is None else f"the {('first', 'second')[k]} half of block {b}"
 
 
 def check(program: Program, schedule: Schedule, previous: Schedule | None = None,
@@ -121,10 +131,19 @@ def _check_shape(program: Program, schedule: Schedule, report: CheckReport) -> N
             report.errors.append(Finding(f"{path}.rotations",
                                          f"{len(assignment.rotations)} rotations for "
                                          f"{program.num_blocks} blocks"))
-        for b, code in enumerate(assignment.rotations):
-            if code not in program.rotation_by_code:
-                report.errors.append(Finding(f"{path}.rotations[{b}]",
-                                             f"unknown rotation '{code}'"))
+        for b, cell in enumerate(assignment.rotations):
+            for code in cell_codes(cell):
+                rotation = program.rotation_by_code.get(code)
+                if rotation is None:
+                    report.errors.append(Finding(f"{path}.rotations[{b}]",
+                                                 f"unknown rotation '{code}'"))
+                elif not isinstance(cell, str) and not (rotation.split
+                                                        and program.info.split_blocks):
+                    report.errors.append(Finding(
+                        f"{path}.rotations[{b}]",
+                        f"{code} cannot fill half a block (it is not a split rotation"
+                        + ("" if program.info.split_blocks else
+                           " and the program does not split blocks") + ")"))
         weeks = program.calendar.num_weeks
         for w in assignment.vacation_weeks:
             if not 1 <= w <= weeks:
@@ -151,6 +170,8 @@ class _Checker:
         self.p = program
         self.report = report
         self.rows = {rid: a.rotations for rid, a in schedule.residents.items()}
+        # resident -> per block, the rotation of its first half and of its second half
+        self.halves = {rid: [halves(c) for c in row] for rid, row in self.rows.items()}
         self.away = {rid: set(a.vacation_weeks) for rid, a in schedule.residents.items()}
         # resident -> week -> the services they are on that week (one at most, if valid)
         self.serving: dict[str, dict[int, list[str]]] = {}
@@ -169,12 +190,17 @@ class _Checker:
             self.report.penalties.append(Finding(source, message, cost))
 
     def on(self, rid: str, target: str) -> list[bool]:
-        """Per block (per week, for a service): whether the resident is on the target."""
+        """Per block (per week, for a service): whether the resident is on the target (in
+        either half of a split block)."""
         if self.p.is_service(target):
             weeks = self.serving[rid]
             return [target in weeks.get(w, []) for w in range(1, self.calendar.num_weeks + 1)]
+        return [any(pair) for pair in self.on_halves(rid, target)]
+
+    def on_halves(self, rid: str, target: str) -> list[tuple[bool, bool]]:
+        """Per block: whether the resident is on the target in its first and second half."""
         codes = set(self.p.resolve(target))
-        return [code in codes for code in self.rows[rid]]
+        return [(first in codes, second in codes) for first, second in self.halves[rid]]
 
     def name(self, rid: str) -> str:
         return describe.resident(self.p, rid)
@@ -203,10 +229,11 @@ class _Checker:
         p = self.p
         n = p.num_blocks
         on_code: dict[str, dict[str, list[int]]] = {}   # code -> resident -> blocks
-        counts = block_counts(self.rows.values(), n)
+        counts = half_counts(self.rows.values(), n)
         for rid, row in self.rows.items():
-            for b, code in enumerate(row[:n]):
-                on_code.setdefault(code, {}).setdefault(rid, []).append(b + 1)
+            for b, cell in enumerate(row[:n]):
+                for code in cell_codes(cell):
+                    on_code.setdefault(code, {}).setdefault(rid, []).append(b + 1)
         for i, rotation in enumerate(p.rotations):
             on = on_code.get(rotation.code, {})
             for resident in p.residents:
@@ -216,15 +243,17 @@ class _Checker:
                 self.not_open(rotation, resident, source_path("rotation", i),
                               f"{rotation.code} in {describe.blocks_phrase(p, blocks)}")
             for b in range(n):
-                count = counts[b][rotation.code]
-                if count < rotation.min:
-                    self.broken(source_path("rotation", i, "min"),
-                                f"{rotation.code} has {count} in block "
-                                f"{b + 1}, needs at least {rotation.min}")
-                if rotation.max is not None and count > rotation.max:
-                    self.broken(source_path("rotation", i, "max"),
-                                f"{rotation.code} has {count} in block "
-                                f"{b + 1}, takes at most {rotation.max}")
+                pair = [counts[b][k][rotation.code] for k in (0, 1)]
+                parts = [(None, pair[0])] if pair[0] == pair[1] else list(enumerate(pair))
+                for k, count in parts:
+                    if count < rotation.min:
+                        self.broken(source_path("rotation", i, "min"),
+                                    f"{rotation.code} has {count} in {_at(b + 1, k)}, needs "
+                                    f"at least {rotation.min}")
+                    if rotation.max is not None and count > rotation.max:
+                        self.broken(source_path("rotation", i, "max"),
+                                    f"{rotation.code} has {count} in {_at(b + 1, k)}, takes at "
+                                    f"most {rotation.max}")
 
     def days(self) -> None:
         """Every working day of the year, one by one: each rotation's residents present (not
@@ -252,9 +281,9 @@ class _Checker:
             assert b is not None
             present: Counter[str] = Counter()
             away_count = [0] * len(limit_codes)
+            half = self.calendar.half_of_day(day)
             for rid, resident in residents:
-                row = self.rows[rid]
-                code = row[b - 1]
+                code = self.halves[rid][b - 1][half]
                 on_vacation = w is not None and w in self.away[rid]
                 services = self.serving[rid].get(w, []) if w is not None else []
                 if not on_vacation and not services:
@@ -296,8 +325,8 @@ class _Checker:
         for (rid, w, service), found in pulled.items():
             self.broken(source_path("service", service_index[service], "not_from"),
                         f"{self.name(rid)} is on {service} in week {w} but on "
-                        f"{self.rows[rid][(self.calendar.block_of_day(found[0]) or 1) - 1]} "
-                        f"on {_dates(found)}, which {service} may not take residents from")
+                        f"{self._code_on(rid, found[0])} on {_dates(found)}, which {service} "
+                        f"may not take residents from")
         for (k, rid), weeks in blacked.items():
             blackout = p.blackouts[k]
             label = f"'{blackout.name}' " if blackout.name else ""
@@ -314,6 +343,11 @@ class _Checker:
                         f"{worst} {whom}{where} on vacation in week {w} "
                         f"({_dates([d for d, _ in counted])}), at most {limit.max}",
                         limit.hard, (limit.weight or 0) * (worst - limit.max))
+
+    def _code_on(self, rid: str, day: date) -> str:
+        """The resident's rotation on a day of the year."""
+        b = self.calendar.block_of_day(day) or 1
+        return self.halves[rid][b - 1][self.calendar.half_of_day(day)]
 
     def vacation(self) -> None:
         """Each resident's number of vacation weeks, and vacation working days per block."""
@@ -382,14 +416,24 @@ class _Checker:
         p = self.p
         for i, requirement in enumerate(p.requirements):
             low, high = requirement_bounds(requirement)
+            service = p.is_service(requirement.target)
             for resident in p.bound_residents(requirement):
-                count = sum(self.on(resident.id, requirement.target))
+                # counted in halves: a half block is 0.5 of a block (a week counts 2 halves)
+                if service:
+                    count2 = 2 * sum(self.on(resident.id, requirement.target))
+                else:
+                    count2 = sum(a + b for a, b in self.on_halves(resident.id,
+                                                                   requirement.target))
                 where = "this year"
                 if requirement.scope == "residency":
-                    count += p.history_count(resident, requirement.target)
+                    count2 += 2 * p.history_count(resident, requirement.target)
                     where = "over the residency"
-                miss = max(low - count, 0) + (max(count - high, 0) if high is not None else 0)
-                unit = "week" if p.is_service(requirement.target) else "block"
+                # a soft requirement charges per whole unit short or over, a half rounded up
+                miss = -(-max(2 * low - count2, 0) // 2)
+                if high is not None:
+                    miss += -(-max(count2 - 2 * high, 0) // 2)
+                unit = "week" if service else "block"
+                count = count2 // 2 if count2 % 2 == 0 else count2 / 2
                 if miss:
                     self.broken(source_path("requirement", i),
                                 f"{self.name(resident.id)} has {count} {unit}s of "
@@ -405,14 +449,20 @@ class _Checker:
             check(i, rule, self.p.bound_residents(rule))
 
     def coverage_rule(self, i: int, rule: CoverageRule, bound: list[Resident]) -> None:
+        on = {r.id: self.on_halves(r.id, rule.target) for r in bound}
         for b in self.p.rule_blocks(rule):
-            count = sum(self.on(r.id, rule.target)[b - 1] for r in bound)
-            miss = max((rule.min or 0) - count, 0)
-            if rule.max is not None:
-                miss += max(count - rule.max, 0)
-            if miss:
+            pair = [sum(on[r.id][b - 1][k] for r in bound) for k in (0, 1)]
+            parts = [(None, pair[0])] if pair[0] == pair[1] else list(enumerate(pair))
+            misses = []
+            for k, count in parts:
+                miss = max((rule.min or 0) - count, 0)
+                if rule.max is not None:
+                    miss += max(count - rule.max, 0)
+                misses.append((miss, k, count))
+            miss, k, count = max(misses, key=lambda found: found[0])
+            if miss:  # a split block is charged for its worse half
                 self.broken(source_path("rule", i), f"{count} {describe.who(rule)} on "
-                            f"{describe.target(self.p, rule.target)} in block {b}, needs "
+                            f"{describe.target(self.p, rule.target)} in {_at(b, k)}, needs "
                             f"{describe.bounds(rule.min, rule.max, 'resident')}",
                             rule.hard, (rule.weight or 0) * miss)
 
@@ -472,10 +522,11 @@ class _Checker:
                 serving = self.serving[rid]
                 wanted = [request.target in serving.get(w, []) for w in p.request_weeks(request)]
                 granted = all(wanted) if isinstance(request, AssignRequest) else not any(wanted)
-            else:
-                on = self.on(rid, request.target)
-                wanted = [on[b - 1] for b in p.request_blocks(request)]
-                granted = all(wanted) if isinstance(request, AssignRequest) else not any(wanted)
+            else:  # assign: both halves on the target; avoid: neither
+                pairs = self.on_halves(rid, request.target)
+                asked = [pairs[b - 1] for b in p.request_blocks(request)]
+                granted = (all(a and b for a, b in asked) if isinstance(request, AssignRequest)
+                           else not any(a or b for a, b in asked))
             if not granted:
                 if not request.hard:
                     self.report.unmet_requests.append(i)
@@ -494,14 +545,16 @@ class _Checker:
                 before = old.rotations[b - 1] if b <= len(old.rotations) else None
                 if code == before:
                     continue
+                was = cell_label(before) if before is not None else "nothing"
                 if b <= freeze_through:
                     self.broken(source_path("previous", None, f"residents.{resident.id}"),
-                                f"{self.name(resident.id)} changed from {before} to {code} in "
-                                f"frozen block {b}")
+                                f"{self.name(resident.id)} changed from {was} to "
+                                f"{cell_label(code)} in frozen block {b}")
                 else:
                     self.broken(source_path("previous", None, f"residents.{resident.id}"),
-                                f"{self.name(resident.id)} moved from {before} to {code} in "
-                                f"block {b}", hard=False, cost=p.info.change_weight)
+                                f"{self.name(resident.id)} moved from {was} to "
+                                f"{cell_label(code)} in block {b}", hard=False,
+                                cost=p.info.change_weight)
             self._kept_weeks(resident, old, freeze_through)
 
     def _kept_weeks(self, resident: Resident, old: Any, freeze_through: int) -> None:

@@ -4,6 +4,11 @@
 in block `b` (1-based); it exists only where the rotation admits the resident, except in
 explanation mode, where eligibility itself is a rule that may be dropped.
 
+With split blocks (F2), `half[r, b, k, code]` is true when block b is split and its half k
+(0 = first, 1 = second) is on the split rotation `code`; `x` then means the whole block. A
+resident's day is on a rotation when its whole block or the half holding the day is (the
+literals of `cells(..., half=k)`, of which exactly one holds).
+
 `vacation[r, w]` is true when resident r takes week w (a Monday-to-Sunday week of the
 calendar, 1-based) as vacation; `serve[r, w, code]` when r is on weekly service `code` in week
 w. Service variables exist only where the service runs and admits the resident (its levels,
@@ -25,6 +30,7 @@ from ortools.sat.python import cp_model
 
 from scheduler import Program, Schedule
 from scheduler.program import admits, requirement_bounds
+from scheduler.schedule import Cell
 
 
 @dataclass
@@ -37,11 +43,12 @@ class ModelContext:
     freeze_through: int = 0
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
+    half: dict[tuple[int, int, int, str], cp_model.IntVar] = field(default_factory=dict)
     vacation: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     serve: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
     gates: dict[str, cp_model.IntVar] = field(default_factory=dict)
     objective: list[tuple[int, cp_model.LinearExprT]] = field(default_factory=list)
-    _on_cache: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
+    _on_cache: dict[tuple[object, ...], cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         p = self.program
@@ -52,6 +59,9 @@ class ModelContext:
         self.blocks_of_week = {w: calendar.blocks_of_week(w) for w in self.weeks}
         self.weeks_of_block = calendar.weeks_of_block()
         self.false = self.model.new_constant(0)
+        # The rotations that may fill half a block (none unless the program splits blocks).
+        self.split_codes = frozenset(r.code for r in p.rotations
+                                     if r.split and p.info.split_blocks)
         for r, resident in enumerate(p.residents):
             for rotation in p.rotations:
                 if self.explain or p.eligible(resident, rotation):
@@ -59,6 +69,10 @@ class ModelContext:
                         self.x[r, b, rotation.code] = self.model.new_bool_var(
                             f"x[{resident.id},{b},{rotation.code}]"
                         )
+                        if rotation.code in self.split_codes:
+                            for k in (0, 1):
+                                self.half[r, b, k, rotation.code] = self.model.new_bool_var(
+                                    f"half[{resident.id},{b},{k},{rotation.code}]")
         # Every week may be a vacation week, even one of holidays only (it then has no
         # working day, and no rule about working days reaches it).
         for r, w in itertools.product(range(len(p.residents)), self.weeks):
@@ -110,9 +124,47 @@ class ModelContext:
 
     # -- reading the assignment ------------------------------------------------------------
 
-    def cells(self, r: int, b: int, codes: Iterable[str]) -> list[cp_model.IntVar]:
-        """The assignment variables of resident r in block b for the given rotations."""
-        return [self.x[r, b, c] for c in codes if (r, b, c) in self.x]
+    def decisions(self) -> list[cp_model.IntVar]:
+        """Every variable a schedule is read from (hints copy these)."""
+        return [*self.x.values(), *self.half.values(), *self.vacation.values(),
+                *self.serve.values()]
+
+    def cells(self, r: int, b: int, codes: Iterable[str], half: int | None = None
+              ) -> list[cp_model.IntVar]:
+        """The assignment variables of resident r in block b for the given rotations: the
+        whole-block ones, and with `half` = k also those of half k of a split block. At most
+        one of them holds."""
+        codes = list(codes)
+        found = [self.x[r, b, c] for c in codes if (r, b, c) in self.x]
+        if half is not None:
+            found += [self.half[r, b, half, c] for c in codes if (r, b, half, c) in self.half]
+        return found
+
+    def is_cell(self, r: int, b: int, cell: Cell) -> cp_model.IntVar | None:
+        """A literal: resident r's block b is exactly `cell` (a rotation, or a pair of split
+        halves); None when the model cannot make it so."""
+        if isinstance(cell, str):
+            return self.x.get((r, b, cell))
+        first, second = (self.half.get((r, b, k, code)) for k, code in enumerate(cell))
+        if first is None or second is None:
+            return None
+        key = ("pair", r, b, *cell)
+        if key not in self._on_cache:
+            lit = self.model.new_bool_var(f"pair[{r},{b},{cell[0]},{cell[1]}]")
+            self.model.add_bool_and([first, second]).only_enforce_if(lit)
+            self.model.add_bool_or([first.Not(), second.Not(), lit])
+            self._on_cache[key] = lit
+        return self._on_cache[key]
+
+    def splits(self, target: str) -> bool:
+        """Whether residents can be on `target` (a rotation or group) for half a block."""
+        return bool(self.split_codes) and any(
+            c in self.split_codes for c in self.program.resolve(target))
+
+    def halves_of(self, target: str) -> tuple[int | None, ...]:
+        """The parts of a block a rule about `target` is stated on: both halves when the
+        target can fill half a block, else the whole block (None)."""
+        return (0, 1) if self.splits(target) else (None,)
 
     def serving(self, r: int, w: int, code: str) -> cp_model.IntVar:
         """A literal: resident r is on service `code` in week w."""
@@ -126,19 +178,59 @@ class ModelContext:
         return [self.on(r, b, target) for b in self.blocks]
 
     def on(self, r: int, b: int, target: str) -> cp_model.IntVar:
-        """A literal: resident r is on `target` (a rotation or group) in block b."""
-        key = (r, b, target)
+        """A literal: resident r is on `target` (a rotation or group) in block b, in either
+        half of a split block (the reading of runs and prerequisites)."""
+        if not self.splits(target):
+            return self.on_half(r, b, None, target)
+        key = ("either", r, b, target)
         if key not in self._on_cache:
-            cells = self.cells(r, b, self.program.resolve(target))
+            parts = [self.on_half(r, b, k, target) for k in (0, 1)]
+            lit = self._either(parts, f"on[{r},{b},{target}]")
+            self._on_cache[key] = lit
+        return self._on_cache[key]
+
+    def on_both(self, r: int, b: int, target: str) -> cp_model.IntVar:
+        """A literal: resident r is on `target` in both halves of block b (the whole block;
+        the reading of an `assign` request)."""
+        if not self.splits(target):
+            return self.on_half(r, b, None, target)
+        key = ("both", r, b, target)
+        if key not in self._on_cache:
+            first, second = (self.on_half(r, b, k, target) for k in (0, 1))
+            if first is self.false or second is self.false:
+                lit = self.false
+            else:
+                lit = self.model.new_bool_var(f"both[{r},{b},{target}]")
+                self.model.add_bool_and([first, second]).only_enforce_if(lit)
+                self.model.add_bool_or([first.Not(), second.Not(), lit])
+            self._on_cache[key] = lit
+        return self._on_cache[key]
+
+    def on_half(self, r: int, b: int, half: int | None, target: str) -> cp_model.IntVar:
+        """A literal: resident r is on `target` in half `half` of block b (None: the whole
+        block, for a target that never fills half a block)."""
+        key = (r, b, half, target)
+        if key not in self._on_cache:
+            cells = self.cells(r, b, self.program.resolve(target), half)
             if not cells:
                 lit = self.false
             elif len(cells) == 1:
                 lit = cells[0]
             else:
-                lit = self.model.new_bool_var(f"on[{r},{b},{target}]")
+                lit = self.model.new_bool_var(f"on[{r},{b},{half},{target}]")
                 self.model.add(lit == sum(cells))
             self._on_cache[key] = lit
         return self._on_cache[key]
+
+    def _either(self, parts: list[cp_model.IntVar], name: str) -> cp_model.IntVar:
+        live = [p for p in parts if p is not self.false]
+        if not live:
+            return self.false
+        if len(live) == 1:
+            return live[0]
+        lit = self.model.new_bool_var(name)
+        self.model.add_max_equality(lit, live)
+        return lit
 
     def year_cap(self, r: int, target: str) -> int:
         """The most blocks resident r can spend on `target` this year under the hard
@@ -162,7 +254,9 @@ class ModelContext:
             if not codes <= set(p.resolve(requirement.target)):
                 continue
             done = p.history_count(resident, requirement.target)
-            cap = min(cap, max(high - (done if requirement.scope == "residency" else 0), 0))
+            left = max(high - (done if requirement.scope == "residency" else 0), 0)
+            # a requirement counts a half block as 0.5: 2 x left halves may touch as many blocks
+            cap = min(cap, 2 * left if self.splits(target) else left)
         return cap
 
     def penalize(self, weight: int, expr: cp_model.LinearExprT) -> None:
@@ -171,15 +265,17 @@ class ModelContext:
             self.objective.append((weight, expr))
 
     def shortfall(self, count: cp_model.LinearExprT, low: int | None, high: int | None,
-                  upper: int, name: str) -> cp_model.LinearExprT:
-        """An expression equal (at the optimum) to how far `count` falls outside [low, high]."""
+                  upper: int, name: str, per: int = 1) -> cp_model.LinearExprT:
+        """An expression equal (at the optimum) to how far `count` falls outside [low, high].
+        With `per` = 2, `count` is in half units and the result in whole ones, a remaining
+        half rounded up."""
         terms = []
         if low is not None and low > 0:
             short = self.model.new_int_var(0, low, f"short[{name}]")
-            self.model.add(short >= low - count)
+            self.model.add(per * short >= per * low - count)
             terms.append(short)
         if high is not None:
             over = self.model.new_int_var(0, max(upper - high, 0), f"over[{name}]")
-            self.model.add(over >= count - high)
+            self.model.add(per * over >= count - per * high)
             terms.append(over)
         return sum(terms)

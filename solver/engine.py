@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model_helper import SatParameters
 
 from scheduler import Assignment, Program, Schedule
-from scheduler.schedule import block_dicts, week_dicts
+from scheduler.schedule import Cell, block_dicts, week_dicts
 
 from . import checker, spread
 from .context import ModelContext
@@ -262,7 +262,7 @@ def _probe(ctx: ModelContext, options: SolveOptions, start: float,
         status = STATUS_NAMES.get(probe.solve(ctx.model, watcher), "UNKNOWN")
     if status == "FEASIBLE" and not ctx.previous:
         ctx.model.clear_hints()  # type: ignore[no-untyped-call, unused-ignore]
-        for var in [*ctx.x.values(), *ctx.vacation.values(), *ctx.serve.values()]:
+        for var in ctx.decisions():
             ctx.model.add_hint(var, probe.boolean_value(var))
     return _Probe(probe, status)
 
@@ -293,8 +293,14 @@ def _extract(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[str, Assignme
     """The schedule in a solution: each resident's rotation per block, vacation weeks, and
     weeks on each weekly service."""
     p = ctx.program
-    rotation_of = {(r, b): code for (r, b, code), var in ctx.x.items()
-                   if solver.boolean_value(var)}
+    rotation_of: dict[tuple[int, int], Cell] = {
+        (r, b): code for (r, b, code), var in ctx.x.items() if solver.boolean_value(var)}
+    halves: dict[tuple[int, int], list[str]] = {}
+    for (r, b, _, code), var in sorted(ctx.half.items(), key=lambda item: item[0][2]):
+        if solver.boolean_value(var):
+            halves.setdefault((r, b), []).append(code)
+    for (r, b), (first, second) in halves.items():
+        rotation_of[r, b] = (first, second)
     weeks: dict[int, list[int]] = {}
     for (r, w), var in ctx.vacation.items():
         if solver.boolean_value(var):

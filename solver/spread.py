@@ -58,7 +58,7 @@ def spread(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
         return None  # no week holds two: nothing to spread
     model = ctx.model
     model.clear_hints()  # type: ignore[no-untyped-call, unused-ignore]
-    for var in [*ctx.x.values(), *ctx.vacation.values(), *ctx.serve.values()]:
+    for var in ctx.decisions():
         model.add_hint(var, solution.boolean_value(var))
     if ctx.objective:
         model.add(sum(w * e for w, e in ctx.objective) <= total)

@@ -73,8 +73,8 @@ def _filters(draw, entry: dict[str, Any]) -> None:
 
 
 def _format_2(draw, raw: dict[str, Any], targets: list[str], groups: list[str]) -> None:
-    """Format 2's keys on a drawn program: holidays, caps, blackouts, away limits, services,
-    and requirements, rules and requests naming the services."""
+    """Format 2's keys on a drawn program: holidays, split blocks, caps, blackouts, away
+    limits, services, and requirements, rules and requests naming the services."""
     info = raw["program"]
     year_start = info["year_start"]
     raw["format"] = 2
@@ -82,6 +82,11 @@ def _format_2(draw, raw: dict[str, Any], targets: list[str], groups: list[str]) 
         info["holidays"] = sorted({_day(draw, year_start) for _ in range(draw(st.integers(1, 4)))})
     if draw(st.integers(0, 3)) == 0:
         info["final_level"] = {"DR": "R3"}
+    if draw(st.integers(0, 2)) == 0:
+        info["split_blocks"] = True
+        for rotation in raw["rotation"]:
+            if draw(st.booleans()):
+                rotation["split"] = True
     for resident in raw["resident"]:
         if draw(st.integers(0, 4)) == 0:
             resident["max_vacation_weeks_per_block"] = draw(st.integers(0, 3))

@@ -16,7 +16,8 @@ def add(ctx: ModelContext) -> None:
     week's worst excess, per week.
 
     Without a target the count is the same on every working day of a week; with one it is
-    the same on every working day of a segment (one week, one block).
+    the same on every working day of a segment (one week, one block, or one half block where
+    the target can fill half a block).
     """
     p = ctx.program
     for i, limit in enumerate(p.away_limits):
@@ -33,11 +34,12 @@ def add(ctx: ModelContext) -> None:
                     counts.append(sum(lits))
             else:
                 for b in ctx.blocks_of_week[w]:
-                    lits = [_away_on(ctx, r, w, b, target) for r in bound
-                            if (r, w) in ctx.vacation]
-                    lits = [lit for lit in lits if lit is not ctx.false]
-                    if len(lits) > limit.max:
-                        counts.append(sum(lits))
+                    for k in _parts(ctx, w, b, target):
+                        lits = [_away_on(ctx, r, w, b, k, target) for r in bound
+                                if (r, w) in ctx.vacation]
+                        lits = [lit for lit in lits if lit is not ctx.false]
+                        if len(lits) > limit.max:
+                            counts.append(sum(lits))
             if not counts:
                 continue
             if limit.hard:
@@ -50,12 +52,22 @@ def add(ctx: ModelContext) -> None:
                 ctx.penalize(limit.weight or 0, excess)
 
 
-def _away_on(ctx: ModelContext, r: int, w: int, b: int, target: str) -> cp_model.IntVar:
+def _parts(ctx: ModelContext, w: int, b: int, target: str) -> list[int | None]:
+    """The parts of block b holding working days of week w that a rule about `target` is
+    stated on: the halves there, for a target that can fill half a block; else the block."""
+    if ctx.splits(target):
+        return list(ctx.program.calendar.halves_of_segment(w, b))
+    return [None]
+
+
+def _away_on(ctx: ModelContext, r: int, w: int, b: int, k: int | None, target: str
+             ) -> cp_model.IntVar:
     """A literal implied true when resident r is on vacation in week w while on `target` in
-    block b (used only where the solver wants it false, so one clause suffices)."""
-    on = ctx.on(r, b, target)
+    half k of block b (k None: the block) (used only where the solver wants it false, so
+    one clause suffices)."""
+    on = ctx.on_half(r, b, k, target)
     if on is ctx.false:
         return ctx.false
-    both = ctx.model.new_bool_var(f"away_on[{r},{w},{b},{target}]")
+    both = ctx.model.new_bool_var(f"away_on[{r},{w},{b},{k},{target}]")
     ctx.model.add_bool_or([on.Not(), ctx.vacation[r, w].Not(), both])
     return both

@@ -30,8 +30,7 @@ def add(ctx: ModelContext) -> None:
             continue
         source = source_path("previous", None, f"residents.{resident.id}")
         for b in ctx.blocks:
-            code = old.rotations[b - 1] if b <= len(old.rotations) else None
-            cell = ctx.x.get((r, b, code)) if code is not None else None
+            cell = ctx.is_cell(r, b, old.rotations[b - 1]) if b <= len(old.rotations) else None
             if b <= ctx.freeze_through:
                 ctx.clause([cell] if cell is not None else [], source)
             elif cell is None:

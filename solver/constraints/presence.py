@@ -3,6 +3,8 @@ service, on every working day."""
 
 from __future__ import annotations
 
+import itertools
+
 from ortools.sat.python import cp_model
 
 from scheduler.sources import source_path
@@ -25,6 +27,9 @@ def add(ctx: ModelContext) -> None:
     weeks must cover the weeks away. The linear relaxation then sees that residents covering
     each other cannot share out more time away than the block has room for (a pigeonhole that
     clause learning alone finds slowly).
+
+    A split rotation's residents change at the middle of a block, so for it all of the above
+    is stated per half block (segments of one week and one half).
     """
     p = ctx.program
     calendar = p.calendar
@@ -33,20 +38,26 @@ def add(ctx: ModelContext) -> None:
         if m <= 0:
             continue
         source = source_path("rotation", i, "min_present")
-        for b in ctx.blocks:
-            if not calendar.working_days_in_block(b):
-                continue
-            cells = {r: ctx.x[r, b, rotation.code] for r in range(len(p.residents))
-                     if (r, b, rotation.code) in ctx.x}
+        for b, k in itertools.product(ctx.blocks, ctx.halves_of(rotation.code)):
+            if k is None:
+                if not calendar.working_days_in_block(b):
+                    continue
+                weeks = ctx.weeks_of_block[b]
+            else:
+                if not calendar.working_days_in_half(b, k):
+                    continue
+                weeks = calendar.weeks_of_half(b, k)
+            cells = {r: ctx.on_half(r, b, k, rotation.code) for r in range(len(p.residents))}
+            cells = {r: cell for r, cell in cells.items() if cell is not ctx.false}
             on = sum(cells.values())
             ctx.require(ctx.model.add(on >= m), source)
-            weeks = ctx.weeks_of_block[b]
             counted = []
             for r, cell in cells.items():
                 away = [(w, ctx.off(r, w)) for w in weeks]
                 if not any(lits for _, lits in away):
                     continue
-                total = ctx.model.new_int_var(0, len(weeks), f"away_on[{r},{b},{rotation.code}]")
+                total = ctx.model.new_int_var(0, len(weeks),
+                                              f"away_on[{r},{b},{k},{rotation.code}]")
                 ctx.model.add(total >= sum(sum(lits) for _, lits in away)
                               - len(weeks) * (1 - cell))
                 counted.append(total)
@@ -55,7 +66,8 @@ def add(ctx: ModelContext) -> None:
                 for w in weeks:
                     lits = ctx.off(r, w)
                     if lits:
-                        gone[w].append(_both(ctx, cell, lits, f"gone[{r},{w},{rotation.code}]"))
+                        gone[w].append(_both(ctx, cell, lits,
+                                             f"gone[{r},{w},{k},{rotation.code}]"))
             for w in weeks:
                 if gone[w]:
                     ctx.require(ctx.model.add(on - sum(gone[w]) >= m), source)

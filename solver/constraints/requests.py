@@ -14,7 +14,8 @@ def add(ctx: ModelContext) -> None:
     """A hard request must hold; a soft one costs its weight when not granted in full.
 
     vacation: every named week is a vacation week. assign: the resident is on the target in
-    every listed block. avoid: on the target in none of the listed blocks (default: any).
+    every listed block (both halves of a split block). avoid: on the target in none of the
+    listed blocks (default: any), neither half.
     A request about a weekly service names weeks (by dates) instead of blocks.
     """
     p = ctx.program
@@ -27,6 +28,8 @@ def add(ctx: ModelContext) -> None:
         else:
             if p.is_service(request.target):
                 lits = [ctx.serving(r, w, request.target) for w in p.request_weeks(request)]
+            elif isinstance(request, AssignRequest):
+                lits = [ctx.on_both(r, b, request.target) for b in p.request_blocks(request)]
             else:
                 lits = [ctx.on(r, b, request.target) for b in p.request_blocks(request)]
             if isinstance(request, AssignRequest):

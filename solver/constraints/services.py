@@ -10,7 +10,8 @@ from ..context import ModelContext
 def add(ctx: ModelContext) -> None:
     """In every week a service runs, between service[i].min and service[i].max eligible
     residents serve on it. A resident is never pulled onto it from a rotation (or group) in
-    its `not_from`: no working day of the week may fall in a block spent there. Who may
+    its `not_from`: no working day of the week may fall in a block (half block, where
+    split) spent there. Who may
     serve (levels, tracks) and in which weeks are built into the variables (context.py):
     they always hold."""
     p = ctx.program
@@ -31,6 +32,9 @@ def add(ctx: ModelContext) -> None:
                 if code != service.code:
                     continue
                 for b in ctx.blocks_of_week[w]:
-                    on = ctx.on(r, b, name)
-                    if on is not ctx.false:
-                        ctx.model.add_bool_or([lit.Not(), on.Not()])
+                    parts = (p.calendar.halves_of_segment(w, b) if ctx.splits(name)
+                             else [None])
+                    for k in parts:
+                        on = ctx.on_half(r, b, k, name)
+                        if on is not ctx.false:
+                            ctx.model.add_bool_or([lit.Not(), on.Not()])

@@ -14,8 +14,8 @@ def add(ctx: ModelContext) -> None:
 
     In each block, a resident's vacation working days are at most 5 x their
     `max_vacation_weeks_per_block` (own override, else the program's). No vacation day falls
-    on a day spent on a rotation with `vacation = false`: a vacation week and a block on such
-    a rotation share no working day.
+    on a day spent on a rotation with `vacation = false`: a vacation week and a block (a half
+    block, where split) on such a rotation share no working day.
     """
     p = ctx.program
     for r, resident in enumerate(p.residents):
@@ -44,6 +44,10 @@ def add(ctx: ModelContext) -> None:
                 cell = ctx.x.get((r, b, rotation.code))
                 if cell is None:
                     continue
-                for w in ctx.weeks_of_block[b]:
-                    if (r, w) in ctx.vacation:
-                        ctx.clause([cell.Not(), ctx.vacation[r, w].Not()], closed)
+                spans = [(cell, ctx.weeks_of_block[b])]
+                spans += [(ctx.half[r, b, k, rotation.code], p.calendar.weeks_of_half(b, k))
+                          for k in (0, 1) if (r, b, k, rotation.code) in ctx.half]
+                for lit, touched in spans:
+                    for w in touched:
+                        if (r, w) in ctx.vacation:
+                            ctx.clause([lit.Not(), ctx.vacation[r, w].Not()], closed)

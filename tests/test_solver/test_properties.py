@@ -239,6 +239,8 @@ def test_every_answer_holds_up_independently(raw):
     event(f"format {raw['format']}: {schedule.status}")
     if raw.get("service"):
         event(f"with services: {schedule.status}")
+    if raw["program"].get("split_blocks"):
+        event(f"with split blocks: {schedule.status}")
     assert schedule.status in ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN")
     if schedule.status in ("OPTIMAL", "FEASIBLE"):
         check_schedule(program, schedule, objectives, bounds)

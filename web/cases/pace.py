@@ -17,7 +17,7 @@ from caselog.progress import ALL, Measure
 from caselog.training import graduation as graduation_day
 from scheduler.calendar import BLOCK_DAYS
 from scheduler.program import admits
-from scheduler.schedule import as_file
+from scheduler.schedule import as_file, stints
 
 from ..extensions import db
 from ..models import CaseTally, Program, Resident
@@ -83,10 +83,10 @@ def projections(program: Program, residents: list[Resident],
         after_from = today
         row = rows.get(resident.key)
         if calendar is not None and row is not None:
-            for block, rotation in zip(calendar.blocks, row.rotations, strict=False):
-                if block.end >= today:
-                    start = max(block.start, today)
-                    ahead.append(Stint(rotation, ((block.end - start).days + 1)
+            for stint in stints(calendar, row):
+                if stint.end >= today:
+                    start = max(stint.start, today)
+                    ahead.append(Stint(stint.code, ((stint.end - start).days + 1)
                                        / DAYS_PER_MONTH))
             after_from = max(today, calendar.year_end)
         months_after = ((graduates - after_from).days / DAYS_PER_MONTH

@@ -20,7 +20,7 @@ from caselog.catalogue import Category
 from caselog.catalogue import ProcedureType as TypeEntry
 from caselog.phi import patient_information
 from caselog.progress import ALL, best_window, category_key, in_period, measure_key
-from scheduler.schedule import as_file
+from scheduler.schedule import as_file, halves
 
 from .. import audit, charts
 from ..entries import Outcome
@@ -89,7 +89,7 @@ def rotation_finder(program: Program) -> Callable[[str, date], tuple[str, str]]:
         block, row = calendar.block_of_day(day), rows.get(key)
         if block is None or row is None or block > len(row.rotations):
             return "", ""
-        code = row.rotations[block - 1]
+        code = halves(row.rotations[block - 1])[calendar.half_of_day(day)]
         return code, sites.get(code, "")
 
     return find

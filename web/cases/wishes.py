@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from scheduler.schedule import as_file
+from scheduler.schedule import as_file, halves
 
 from ..entries import Outcome, save_entry
 from ..models import Program, Request, Resident
@@ -68,7 +68,7 @@ def proposals(program: Program, today: date | None = None) -> list[Proposal]:
                 continue
             rotation = projection.best[0]
             free = [b.index for b in ahead
-                    if (row is None or row.rotations[b.index - 1] != rotation)
+                    if (row is None or rotation not in halves(row.rotations[b.index - 1]))
                     and (resident.id, rotation, b.index) not in asked]
             old = found.get((resident.id, rotation))
             if old is None or needed > old.needed:

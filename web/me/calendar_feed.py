@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar, Event
 
 from scheduler import Program as ProgramYear
-from scheduler.schedule import Assignment
+from scheduler.schedule import Assignment, stints
 
 
 def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
@@ -27,19 +27,21 @@ def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
         return cal.to_ical()
     stamp = datetime.now(UTC).replace(microsecond=0)
     domain = f"program-{program_id}.residency"
-    for block, code in zip(year.blocks, assignment.rotations, strict=False):
+    for stint in stints(year.calendar, assignment):
+        code = stint.code
         rotation = year.rotation_by_code.get(code)
         event = Event()
-        event.add("uid", f"block-{block.index}.{resident_key}@{domain}")
+        half = "" if stint.half is None else f"-{stint.half + 1}"
+        event.add("uid", f"block-{stint.block}{half}.{resident_key}@{domain}")
         event.add("dtstamp", stamp)
         event.add("sequence", version or 0)
-        event.add("dtstart", block.start)
-        event.add("dtend", block.end + timedelta(days=1))  # all-day: end is exclusive
+        event.add("dtstart", stint.start)
+        event.add("dtend", stint.end + timedelta(days=1))  # all-day: end is exclusive
         title = f"{code}: {rotation.name}" if rotation and rotation.name else code
         event.add("summary", title)
         if rotation and rotation.site:
             event.add("location", rotation.site)
-        event.add("description", f"Block {block.index} of the {year.info.name} year"
+        event.add("description", f"{stint.where.capitalize()} of the {year.info.name} year"
                                  f"{f' (version {version})' if version else ''}.")
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)

@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from scheduler.schedule import as_file
+from scheduler.schedule import as_file, stints
 
 from ..access import program_page
 from ..accounts import feed_owner_may_read, resident_of
@@ -46,19 +46,20 @@ def my_schedule(program):
     blocks = []
     if assignment is not None:
         calendar = year.calendar
-        # Each week is listed once, under the block that holds its Monday.
-        starts_in = {w.index: calendar.block_of_day(w.start) for w in calendar.weeks}
+        # One entry per block (two for a split block); each week is listed once, under the
+        # entry that holds its Monday.
         away = set(assignment.vacation_weeks)
-        for block, code in zip(year.blocks, assignment.rotations, strict=False):
+        for stint in stints(calendar, assignment):
+            code = stint.code
             rotation = year.rotation_by_code.get(code)
-            here = [w for w, b in starts_in.items() if b == block.index]
+            here = [w.index for w in calendar.weeks if stint.start <= w.start <= stint.end]
             services = []
             for service, weeks in sorted(assignment.services.items()):
                 entry = year.service_by_code.get(service)
                 label = entry.name if entry is not None and entry.name else service
                 services += [(label, calendar.week_start(w), calendar.week_end(w))
                              for w in here if w in weeks]
-            blocks.append({"block": block, "code": code, "rotation": rotation,
+            blocks.append({"stint": stint, "code": code, "rotation": rotation,
                            "vacation": [(w, calendar.week_start(w), calendar.week_end(w))
                                         for w in here if w in away],
                            "services": services})

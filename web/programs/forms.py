@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SelectField,
@@ -44,6 +45,8 @@ class SettingsForm(FlaskForm):
                                                                       Length(max=4000)],
                              description="Dates, comma-separated or one per line, e.g. "
                                          "2027-11-25, 2027-12-24")
+    split_blocks = BooleanField("Split blocks: a block may be shared half and half by two "
+                                "rotations marked 'may fill half a block'")
     submit = SubmitField("Save settings")
 
 

@@ -21,7 +21,8 @@ def form_values(program: Program) -> SimpleNamespace:
         max_vacation_weeks_per_block=program.max_vacation_weeks_per_block,
         change_weight=program.change_weight,
         final_level=format_counts(program.final_level or {}),
-        holidays=", ".join(program.holidays or []))
+        holidays=", ".join(program.holidays or []),
+        split_blocks=bool(program.split_blocks))
 
 
 def parse_final_levels(value: str) -> dict[str, str]:
@@ -74,5 +75,6 @@ def save(program: Program, data: dict[str, Any]) -> Outcome:
             setattr(row, key, data[key])
         row.final_level = final_level
         row.holidays = holidays
+        row.split_blocks = bool(data.get("split_blocks"))
 
     return save_entry(program, "program", program, [program], change)

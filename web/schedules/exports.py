@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from scheduler import Program as ProgramYear
-from scheduler.schedule import CSV_HEADER, csv_rows
+from scheduler.schedule import CSV_HEADER, cell_label, csv_rows, halves
 from scheduler.schedule import Schedule as ScheduleFile
 
 from ..spreadsheets import as_text_cells, csv_row
@@ -51,11 +51,11 @@ def xlsx_bytes(year: ProgramYear, schedule: ScheduleFile, title: str) -> bytes:
         cells = []
         for b, code in enumerate(assignment.rotations, start=1):
             n = sum(1 for w in weeks.get(b, []) if w in away)
-            cells.append(f"{code} (vac {n})" if n else code)
+            cells.append(f"{cell_label(code)} (vac {n})" if n else cell_label(code))
         grid.append([resident.name or resident.id, resident.level, resident.track, *cells])
         row = grid.max_row
         for b, code in enumerate(assignment.rotations, start=1):
-            colour = colours.get(code, "#ffffff").lstrip("#")
+            colour = colours.get(halves(code)[0], "#ffffff").lstrip("#")
             grid.cell(row=row, column=3 + b).fill = PatternFill("solid", fgColor=colour)
     grid.freeze_panes = "D3"
     grid.column_dimensions["A"].width = 24

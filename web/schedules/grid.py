@@ -1,7 +1,8 @@
 """The schedule grid as a page shows it: residents x blocks, each cell a rotation coloured by
-its group with its vacation and weekly-service weeks, a coverage row per rotation that turns
-red when out of bounds, per-week rows for the residents away and each service's cover,
-unmet requests flagged, and what the independent checker finds."""
+its group with its vacation and weekly-service weeks (a split block shows both halves), a
+coverage row per rotation that turns red when out of bounds (per half where they differ),
+per-week rows for the residents away and each service's cover, unmet requests flagged, and
+what the independent checker finds."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from scheduler import Program as ProgramYear
 from scheduler.schedule import Schedule as ScheduleFile
-from scheduler.schedule import as_file
+from scheduler.schedule import as_file, cell_label, halves
 from solver import checker
 
 PALETTE = ["#cfe3f7", "#f8d9c4", "#d5ecd4", "#eadcf5", "#f7efc2", "#d4eeee", "#f5d0dc",
@@ -19,8 +20,11 @@ PALETTE = ["#cfe3f7", "#f8d9c4", "#d5ecd4", "#eadcf5", "#f7efc2", "#d4eeee", "#f
 
 @dataclass
 class Cell:
-    code: str
+    code: str                                           # the label: 'CHEST / NEURO' if split
     colour: str
+    first: str = ""                                     # the first half's rotation
+    second: str = ""                                    # the second half's (same if whole)
+    second_colour: str = ""
     vacation: list[int] = field(default_factory=list)   # week numbers in this block
     services: list[tuple[str, int]] = field(default_factory=list)  # (code, week) here
     unmet: list[str] = field(default_factory=list)      # unmet requests touching the cell
@@ -41,10 +45,15 @@ class Coverage:
     code: str
     low: int
     high: int | None
-    counts: list[int]
+    counts: list[tuple[int, int]]    # per block: residents in its first and second half
 
-    def ok(self, count: int) -> bool:
-        return count >= self.low and (self.high is None or count <= self.high)
+    def ok(self, count: tuple[int, int]) -> bool:
+        return all(n >= self.low and (self.high is None or n <= self.high) for n in count)
+
+    @staticmethod
+    def shown(count: tuple[int, int]) -> str:
+        """'3', or '2/3' when the halves differ."""
+        return str(count[0]) if count[0] == count[1] else f"{count[0]}/{count[1]}"
 
 
 @dataclass
@@ -95,19 +104,21 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
         cells = []
         for b, code in enumerate(assignment.rotations, start=1):
             here = weeks_of_block.get(b, [])
-            cell = Cell(code, colours.get(code, "#ffffff"), [w for w in here if w in away],
+            first, second = halves(code)
+            cell = Cell(cell_label(code), colours.get(first, "#ffffff"), first, second,
+                        colours.get(second, "#ffffff"), [w for w in here if w in away],
                         [(served[w], w) for w in here if w in served],
                         unmet.get((resident.id, b), []))
             if before is not None:
                 was = old.rotations[b - 1] if old and b <= len(old.rotations) else "—"
                 if was != code:
-                    cell.changed, changes = was, changes + 1
+                    cell.changed, changes = cell_label(was), changes + 1
             cells.append(cell)
         rows.append(Row(resident.id, resident.name or resident.id, resident.level,
                         resident.track, cells))
-    per_block = checker.block_counts((a.rotations for a in schedule.residents.values()),
-                                     year.num_blocks)
-    coverage = [Coverage(r.code, r.min, r.max, [per_block[b][r.code]
+    per_half = checker.half_counts((a.rotations for a in schedule.residents.values()),
+                                   year.num_blocks)
+    coverage = [Coverage(r.code, r.min, r.max, [(per_half[b][0][r.code], per_half[b][1][r.code])
                                                 for b in range(year.num_blocks)])
                 for r in year.rotations]
     legend = [(group, colour) for group, colour in _group_colours(year).items()]
@@ -167,7 +178,8 @@ def _unmet_cells(year: ProgramYear, schedule: ScheduleFile, unmet: list[int]
             rows = schedule.residents.get(request.resident)
             codes = set(year.resolve(request.target))
             blocks = {b for b in year.request_blocks(request)
-                      if rows and b <= len(rows.rotations) and rows.rotations[b - 1] in codes}
+                      if rows and b <= len(rows.rotations)
+                      and codes & set(halves(rows.rotations[b - 1]))}
         text = f"{describe.entry(year, f'request[{index}]')} (weight {request.weight})"
         for block in blocks:
             cells.setdefault((request.resident, block), []).append(text)

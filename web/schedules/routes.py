@@ -128,7 +128,9 @@ def grid(program, schedule_id: int):
     return render_template("schedules/grid.html", program=program, schedule=row, grid=view,
                            level=level, track=track, compare=compare,
                            editable=row.state == "draft" and can(*MANAGERS),
-                           rotations=year.rotations)
+                           rotations=year.rotations,
+                           split_rotations=[r for r in year.rotations
+                                            if r.split and year.info.split_blocks])
 
 
 @bp.post("/schedules/<int:schedule_id>/cell")
@@ -144,12 +146,14 @@ def change_cell(program, schedule_id: int):
         flash("Choose a resident, a block and a rotation.", "error")
         return redirect(back)
     resident, code = request.form.get("resident", ""), request.form.get("rotation", "")
+    second = request.form.get("second", "") or code
     try:
-        change = services.change_cell(program, row, resident, block, code, revision)
+        change = services.change_cell(program, row, resident, block, code, revision, second)
     except services.ScheduleError as exc:
         flash(f"Not changed: {exc}.", "error")
         return redirect(back)
-    flash(f"{resident}, block {block}: now {code}. Penalty {change.penalty_before} → "
+    now = code if second == code else f"{code} / {second}"
+    flash(f"{resident}, block {block}: now {now}. Penalty {change.penalty_before} → "
           f"{change.penalty_after}.", "info")
     for finding in change.broken:
         flash(f"Breaks: {finding.message}", "error")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler import Program as ProgramYear
-from scheduler.schedule import as_file
+from scheduler.schedule import as_file, cell_label
 from solver import checker
 from solver.checker import Finding
 
@@ -48,18 +48,26 @@ class CellChange:
 
 @kept_if_ok
 def change_cell(program: Program, schedule: Schedule, resident: str, block: int, code: str,
-                revision: int) -> CellChange:
-    """Put `resident` on rotation `code` in `block` of a draft. `revision` is the draft's
-    revision the chief was looking at: if someone changed the draft since, the change is
-    refused rather than silently overwriting theirs. Flushes."""
+                revision: int, second: str | None = None) -> CellChange:
+    """Put `resident` on rotation `code` in `block` of a draft; with `second` another split
+    rotation, on `code` for the first half and `second` for the second. `revision` is the
+    draft's revision the chief was looking at: if someone changed the draft since, the
+    change is refused rather than silently overwriting theirs. Flushes."""
     if schedule.state != "draft":
         raise ScheduleError("a published version cannot be changed; start a draft from it")
     if revision != schedule.revision:
         raise ScheduleError("someone else changed this draft meanwhile; reload it and try "
                             "again (your change was not saved)")
     year = program_year(program)
-    if code not in year.rotation_by_code:
-        raise ScheduleError(f"unknown rotation '{code}'")
+    second = second or code
+    for name in (code, second):
+        if name not in year.rotation_by_code:
+            raise ScheduleError(f"unknown rotation '{name}'")
+    if second != code:
+        for name in (code, second):
+            if not (year.rotation_by_code[name].split and year.info.split_blocks):
+                raise ScheduleError(f"{name} cannot fill half a block (it is not a split "
+                                    f"rotation)")
     if not 1 <= block <= year.num_blocks:
         raise ScheduleError(f"there is no block {block}")
     data = copy.deepcopy(schedule.data)
@@ -67,7 +75,7 @@ def change_cell(program: Program, schedule: Schedule, resident: str, block: int,
     if row is None:
         raise ScheduleError(f"resident '{resident}' is not in this schedule")
     before = checker.check(year, as_file(schedule.data))
-    row["rotations"][block - 1] = code
+    row["rotations"][block - 1] = code if second == code else [code, second]
     after = checker.check(year, as_file(data))
     data["objective"] = after.total_penalty
     data["unmet_requests"] = after.unmet_requests
@@ -146,7 +154,7 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Difference], li
             was = left[block - 1] if block <= len(left) else "—"
             now_ = right[block - 1] if block <= len(right) else "—"
             if was != now_:
-                cells.append(Difference(rid, block, was, now_))
+                cells.append(Difference(rid, block, cell_label(was), cell_label(now_)))
         # vacation and weekly-service weeks (night float) are compared together
         weeks_a = (a[rid].vacation_weeks, a[rid].services) if rid in a else ([], {})
         weeks_b = (b[rid].vacation_weeks, b[rid].services) if rid in b else ([], {})

@@ -49,11 +49,12 @@ class RotationForm(FlaskForm):
                        validators=[InputRequired(), NumberRange(0, 100_000)])
     max = IntegerField("At most (blank: no limit)",
                        validators=[Optional(), NumberRange(0, 100_000)])
-    min_present = IntegerField("Present every week, at least", default=0,
+    min_present = IntegerField("Present every working day, at least", default=0,
                                validators=[InputRequired(), NumberRange(0, 100_000)])
     levels = CheckboxList("Levels (none ticked: every level)")
     tracks = CheckboxList("Tracks (none ticked: every track)")
     vacation = BooleanField("Vacation weeks may fall on it", default=True)
+    split = BooleanField("May fill half a block (needs split blocks in the year settings)")
     submit = SubmitField("Save rotation")
 
     def for_program(self, program) -> RotationForm:

@@ -24,6 +24,7 @@ def save_rotation(program: Program, rotation: Rotation | None, data: dict[str, A
         row.levels = list(data.get("levels") or []) or None
         row.tracks = list(data.get("tracks") or []) or None
         row.vacation = bool(data["vacation"])
+        row.split = bool(data.get("split"))
 
     return save_entry(program, "rotation", row, program.rotations, change)
 

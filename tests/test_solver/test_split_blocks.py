@@ -1,0 +1,179 @@
+"""Split blocks (format 2): a block shared by two split rotations, half and half.
+
+Capacities and presence hold in each half, a requirement counts a half as 0.5 block (a soft
+one charges a remaining half as a whole block), an assign request needs both halves and an
+avoid request neither, and runs read a block as on the target when either half is. Every
+schedule is passed through the independent checker (`solve_checked`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from program_helpers import make_program, solve_checked
+
+from scheduler.schedule import Assignment, Schedule, halves
+from solver import checker
+
+HEADER = """
+format = 2
+[program]
+name = "Split blocks"
+year_start = 2027-07-01
+calendar = "months"
+levels = ["R1", "R2", "R3"]
+tracks = ["IR", "DR"]
+vacation_weeks = 1
+split_blocks = {split}
+"""
+
+# SICU takes exactly one resident in every half block and closes to vacation. a's booked
+# week (2-8 August) lies in August's first half (1-15 August), b's (23-29 August) in its
+# second half: neither can spend all of August on SICU, so August must be split.
+BODY = """
+[[rotation]]
+code = "SICU"
+min = 1
+max = 1
+vacation = false
+split = {split}
+[[rotation]]
+code = "BODY"
+split = {split}
+[[resident]]
+id = "a"
+level = "R2"
+track = "IR"
+[[resident]]
+id = "b"
+level = "R2"
+track = "IR"
+[[request]]
+resident = "a"
+kind = "vacation"
+weeks = [2027-08-04]
+hard = true
+[[request]]
+resident = "b"
+kind = "vacation"
+weeks = [2027-08-25]
+hard = true
+"""
+
+AUGUST = 2
+
+
+def split_program(extra: str = "", split: bool = True):
+    flag = "true" if split else "false"
+    return make_program(BODY.format(split=flag) + extra, header=HEADER.format(split=flag))
+
+
+def test_a_block_shared_half_and_half_makes_a_closed_rotation_fit_two_booked_weeks():
+    assert solve_checked(split_program(split=False)).status == "INFEASIBLE"
+    program = split_program()
+    schedule = solve_checked(program)
+    assert schedule.status == "OPTIMAL"
+    assert schedule.residents["a"].rotations[AUGUST - 1] == ("BODY", "SICU")
+    assert schedule.residents["b"].rotations[AUGUST - 1] == ("SICU", "BODY")
+    # the schedule file writes a split block as a pair, first half first
+    assert schedule.as_dict()["residents"]["a"]["rotations"][AUGUST - 1] == ["BODY", "SICU"]
+    # SICU has exactly one resident on every day of August, read from the dates alone
+    for day in range(1, 32):
+        on = [rid for rid, a in schedule.residents.items()
+              if halves(a.rotations[AUGUST - 1])[0 if day <= 15 else 1] == "SICU"]
+        assert len(on) == 1, (day, on)
+
+
+def test_a_soft_requirement_charges_a_half_block_as_a_whole_one():
+    program = split_program("""
+        [[request]]
+        resident = "a"
+        kind = "avoid"
+        rotation = "BODY"
+        blocks = [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+        hard = true
+        [[requirement]]
+        rotation = "SICU"
+        min = 1
+        max = 11
+        hard = false
+        weight = 3
+    """)
+    schedule = solve_checked(program)
+    # a is on SICU for 11.5 blocks (0.5 over 11), b for 0.5 (0.5 short of 1): each half
+    # block off is rounded up to a whole one, 3 each
+    assert schedule.objective == 6
+    report = checker.check(program, schedule)
+    assert sorted(f.message for f in report.penalties) == [
+        "a has 11.5 blocks of SICU this year, needs 1 to 11 blocks",
+        "b has 0.5 blocks of SICU this year, needs 1 to 11 blocks"]
+
+
+def test_assign_needs_both_halves_and_avoid_neither():
+    program = split_program("""
+        [[request]]
+        resident = "b"
+        kind = "assign"
+        rotation = "SICU"
+        blocks = [2]
+        weight = 2
+        [[request]]
+        resident = "a"
+        kind = "avoid"
+        rotation = "SICU"
+        blocks = [2]
+        weight = 1
+    """)
+    schedule = solve_checked(program)
+    assert schedule.objective == 3
+    assert schedule.unmet_requests == [2, 3]
+
+
+def test_a_hand_made_split_is_checked_half_by_half_and_day_by_day():
+    program = split_program()
+    rows = {rid: ["SICU" if rid == "a" else "BODY"] * 12 for rid in ("a", "b")}
+    rows["a"][AUGUST - 1] = ("SICU", "BODY")   # a on SICU during a's own vacation week
+    rows["b"][AUGUST - 1] = ("BODY", "SICU")
+    schedule = Schedule(program="x", status="FEASIBLE", residents={
+        "a": Assignment(rows["a"], [6]), "b": Assignment(rows["b"], [9])})
+    report = checker.check(program, schedule)
+    messages = [f.message for f in report.violations]
+    assert any("vacation in week 6" in m and "while on SICU" in m for m in messages)
+    assert any("first half of block 2" not in m for m in messages)
+    # SICU is empty in no half: a holds the first half, b the second
+    assert not any(f.source == "rotation[0].min" for f in report.violations)
+
+
+def test_a_pair_of_rotations_that_cannot_split_is_a_file_error():
+    program = split_program(split=False)
+    rows = [("SICU", "BODY")] + ["SICU"] * 11
+    schedule = Schedule(program="x", status="FEASIBLE", residents={
+        "a": Assignment(rows, [6]), "b": Assignment(["BODY"] * 12, [9])})
+    report = checker.check(program, schedule)
+    assert [e.path if hasattr(e, "path") else e.source for e in report.errors] == [
+        "residents.a.rotations[0]", "residents.a.rotations[0]"]
+    assert "cannot fill half a block" in report.errors[0].message
+
+
+def test_runs_read_a_block_as_on_the_target_when_either_half_is():
+    program = split_program("""
+        [[rule]]
+        kind = "max_consecutive"
+        rotation = "SICU"
+        blocks = 1
+        hard = false
+        weight = 1
+    """)
+    schedule = solve_checked(program)
+    # Both residents are on SICU in August (half each). Whoever holds July or September
+    # whole then runs two blocks in a row: at least 2, and alternating the rest costs 0.
+    assert schedule.status == "OPTIMAL"
+    assert schedule.objective == 2
+
+
+def test_the_halves_of_a_month_split_at_floor_half_its_days():
+    program = split_program()
+    august = program.calendar.blocks[AUGUST - 1]
+    assert august.halves == ((date(2027, 8, 1), date(2027, 8, 15)),
+                             (date(2027, 8, 16), date(2027, 8, 31)))
+    assert program.calendar.half_of_day(date(2027, 8, 15)) == 0
+    assert program.calendar.half_of_day(date(2027, 8, 16)) == 1
