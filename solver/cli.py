@@ -13,6 +13,7 @@ import click
 
 from scheduler import FileError, Program, Schedule, load_program_file, load_schedule_file
 from scheduler.config import ConfigError, load_settings
+from scheduler.glance import at_a_glance
 from scheduler.schedule import to_csv, to_grid
 
 from . import checker
@@ -68,6 +69,8 @@ def _summary(program: Program, schedule: Schedule) -> None:
             f"{len(schedule.unmet_requests)} request(s) not granted")
         for finding in schedule.penalties:
             say(f"  - cost {finding['cost']}: {finding['message']}")
+        for line in at_a_glance(program, schedule):
+            say(line)
     if schedule.conflicts:
         say(f"No schedule exists. {schedule.explanation}")
         say("The rules involved:")

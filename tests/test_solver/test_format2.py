@@ -404,6 +404,22 @@ def test_every_working_day_of_the_solved_sample_keeps_every_day_rule(duke):
             assert min(present.values()) >= rotation.min_present, rotation.code
 
 
+def test_the_year_at_a_glance_says_what_the_schedule_holds(duke):
+    from scheduler.glance import at_a_glance
+
+    program, schedule = duke
+    lines = at_a_glance(program, schedule)
+    away = Counter(w for a in schedule.residents.values() for w in a.vacation_weeks)
+    busiest = max(away.values())
+    assert lines[0].startswith("Busiest week: week ")
+    assert f", {busiest} residents away" in lines[0]
+    assert "Blackout 'R1 orientation' (1 Jul - 31 Jul): 0 vacation weeks among the 9 " \
+        "residents it binds." in lines
+    assert any(line.startswith("Away limit 'At most 6 residents away on any day': busiest "
+                               f"working day has {busiest} away") for line in lines)
+    assert lines[-1].startswith("Night float: 1-1 residents a week over the 51 weeks it runs;")
+
+
 # -- the reviewer's cases ----------------------------------------------------------------------
 
 

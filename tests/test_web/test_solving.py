@@ -272,6 +272,45 @@ def test_mid_year_re_solve_keeps_the_frozen_blocks_and_shows_the_diff(app, clien
                                                                    in diff)
 
 
+def test_a_re_solved_draft_shows_one_penalty_on_its_grid_the_list_and_the_solve_page(
+        app, client, make_user):
+    from scheduler import load_program_text
+    from solver.engine import SolveOptions, solve
+    from web.models import Request
+
+    pid = chief_imports(app, client, make_user, TINY)
+    first = solve(load_program_text(TINY).program, SolveOptions(time_limit=10))
+    was = first.residents["ash"].rotations[8]
+    wanted = "IR" if was == "DR" else "DR"   # a move the re-solve must make, at a cost
+    with app.app_context():
+        db.session.add(Schedule(program_id=pid, state="published", version=1,
+                                data=first.as_dict()))
+        program = db.session.get(Program, pid)
+        ash = next(r for r in program.residents if r.key == "ash")
+        program.requests.append(Request(resident=ash, kind="assign", status="approved",
+                                        details={"rotation": wanted, "blocks": [9]},
+                                        position=99))
+        db.session.commit()
+    job_id = _job_id(_generate(client, pid, freeze_through="6"))
+    done = _wait(app, job_id)
+    assert done["state"] == "done", done
+    objective = _status(client, pid, job_id)["objective"]
+    assert objective >= 1  # Ash's move from block 9's published rotation costs
+    sid = done["schedule_id"]
+    listed = client.get(f"/programs/{pid}/schedules").get_data(as_text=True)
+    assert f'<td class="num">{objective}</td>' in listed
+    grid = client.get(f"/programs/{pid}/schedules/{sid}").get_data(as_text=True)
+    assert f"penalty {objective} ·" in grid
+    # a hand edit says what it did to the hard rules, not only to the penalty
+    with app.app_context():
+        revision = db.session.get(Schedule, sid).revision
+    page = client.post(f"/programs/{pid}/schedules/{sid}/cell", data={
+        "resident": "bea", "block": "12", "rotation": "SICU", "revision": str(revision),
+        "csrf_token": csrf_token(client, f"/programs/{pid}/schedules/{sid}")},
+        follow_redirects=True).get_data(as_text=True)
+    assert "hard rules broken 0 →" in page
+
+
 def _status(client, pid: int, job_id: int) -> dict:
     return client.get(f"/programs/{pid}/jobs/{job_id}/status").get_json()
 

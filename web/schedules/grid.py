@@ -83,11 +83,12 @@ class Grid:
 
 
 def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str = "",
-          compare: dict[str, Any] | None = None) -> Grid:
+          compare: dict[str, Any] | None = None, previous: ScheduleFile | None = None) -> Grid:
     """The grid of schedule `data` for the program `year`, filtered by level and track;
-    cells that differ from `compare` (another version) are marked."""
+    cells that differ from `compare` (another version) are marked. A re-solved draft is
+    checked against the version it was re-solved from (`previous`), as the solver was."""
     schedule = as_file(data)
-    report = checker.check(year, schedule)
+    report = checker.check(year, schedule, previous)
     colours = _colours(year)
     weeks_of_block = year.calendar.weeks_of_block()
     unmet = _unmet_cells(year, schedule, report.unmet_requests)

@@ -124,7 +124,8 @@ def grid(program, schedule_id: int):
     level, track = request.args.get("level", ""), request.args.get("track", "")
     published = services.latest_published(program)
     compare = published if published is not None and published.id != row.id else None
-    view = build(year, row.data, level, track, compare.data if compare else None)
+    view = build(year, row.data, level, track, compare.data if compare else None,
+                 services.resolved_from(program, row.data))
     return render_template("schedules/grid.html", program=program, schedule=row, grid=view,
                            level=level, track=track, compare=compare,
                            editable=row.state == "draft" and can(*MANAGERS),
@@ -153,8 +154,9 @@ def change_cell(program, schedule_id: int):
         flash(f"Not changed: {exc}.", "error")
         return redirect(back)
     now = code if second == code else f"{code} / {second}"
-    flash(f"{resident}, block {block}: now {now}. Penalty {change.penalty_before} → "
-          f"{change.penalty_after}.", "info")
+    flash(f"{resident}, block {block}: now {now}. Soft-rule penalty {change.penalty_before} "
+          f"→ {change.penalty_after}; hard rules broken {change.hard_before} → "
+          f"{change.hard_after}.", "info")
     for finding in change.broken:
         flash(f"Breaks: {finding.message}", "error")
     for finding in change.fixed:
@@ -229,5 +231,6 @@ def export_xlsx(program, schedule_id: int):
 @program_page(*STAFF)
 def print_view(program, schedule_id: int):
     row = _visible(program, schedule_id)
-    view = build(services.program_year(program), row.data)
+    view = build(services.program_year(program), row.data,
+                 previous=services.resolved_from(program, row.data))
     return render_template("schedules/print.html", program=program, schedule=row, grid=view)

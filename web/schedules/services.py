@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler import Program as ProgramYear
+from scheduler.schedule import Schedule as ScheduleFile
 from scheduler.schedule import as_file, cell_label
 from solver import checker
 from solver.checker import Finding
@@ -38,12 +39,15 @@ def program_year(program: Program) -> ProgramYear:
 
 @dataclass
 class CellChange:
-    """What changing one cell did: hard rules it broke and fixed, and the penalty."""
+    """What changing one cell did: hard rules it broke and fixed, the penalty of the soft
+    rules, and how many hard rules the draft breaks in all."""
 
     broken: list[Finding] = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
     penalty_before: int = 0
     penalty_after: int = 0
+    hard_before: int = 0
+    hard_after: int = 0
 
 
 @kept_if_ok
@@ -74,9 +78,10 @@ def change_cell(program: Program, schedule: Schedule, resident: str, block: int,
     row = data.get("residents", {}).get(resident)
     if row is None:
         raise ScheduleError(f"resident '{resident}' is not in this schedule")
-    before = checker.check(year, as_file(schedule.data))
+    previous = resolved_from(program, schedule.data)
+    before = checker.check(year, as_file(schedule.data), previous)
     row["rotations"][block - 1] = code if second == code else [code, second]
-    after = checker.check(year, as_file(data))
+    after = checker.check(year, as_file(data), previous)
     data["objective"] = after.total_penalty
     data["unmet_requests"] = after.unmet_requests
     data["penalties"] = [f.as_dict() for f in after.penalties]
@@ -96,7 +101,25 @@ def change_cell(program: Program, schedule: Schedule, resident: str, block: int,
                 if (f.source, f.message) not in seen],
         fixed=[f for f in before.violations + before.errors
                if (f.source, f.message) not in now_broken],
-        penalty_before=before.total_penalty, penalty_after=after.total_penalty)
+        penalty_before=before.total_penalty, penalty_after=after.total_penalty,
+        hard_before=len(before.violations + before.errors),
+        hard_after=len(after.violations + after.errors))
+
+
+def resolved_from(program: Program, data: dict[str, Any]) -> ScheduleFile | None:
+    """The version a re-solved draft was re-solved from (its `previous_id`, looked up in
+    this program only), as a schedule file; None for a draft solved afresh.
+
+    Checked against it, a draft's penalty counts the moves and dropped vacation weeks the
+    solver counted, so the grid, the list and the solve page show one figure. Frozen blocks
+    are not enforced here: a chief's later hand edit there costs `change_weight` like any
+    other move instead of barring the draft from being published."""
+    previous_id = data.get("previous_id")
+    if not isinstance(previous_id, int):
+        return None
+    row = db.session.scalar(select(Schedule).where(Schedule.id == previous_id,
+                                                   Schedule.program_id == program.id))
+    return as_file(row.data) if row is not None else None
 
 
 def draft_from(schedule: Schedule, user) -> Schedule:
@@ -114,7 +137,8 @@ def publish(program: Program, schedule: Schedule, user) -> Schedule:
     then see it; the audit log says who published it. Flushes."""
     if schedule.state != "draft":
         raise ScheduleError(f"{schedule.label} is already published")
-    report = checker.check(program_year(program), as_file(schedule.data))
+    report = checker.check(program_year(program), as_file(schedule.data),
+                           resolved_from(program, schedule.data))
     if not report.ok:
         problems = report.errors + report.violations
         raise ScheduleError(f"it breaks {len(problems)} hard rule(s), e.g. "

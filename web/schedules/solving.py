@@ -231,7 +231,10 @@ def _solve(job: SolveJob) -> None:
     job.objective, job.best_bound = schedule.objective, schedule.best_bound
     job.conflicts, job.explanation = schedule.conflicts, schedule.explanation
     if schedule.residents:
-        draft = Schedule(program_id=job.program_id, data=schedule.as_dict(),
+        data = schedule.as_dict()
+        if job.previous_id is not None:  # re-solved: its penalty counts moves from there
+            data["previous_id"], data["freeze_through"] = job.previous_id, job.freeze_through
+        draft = Schedule(program_id=job.program_id, data=data,
                          created_by_id=job.created_by_id,
                          note=_note(job, schedule.status))
         db.session.add(draft)
