@@ -11,9 +11,8 @@ def add(ctx: ModelContext) -> None:
     """In every week a service runs, between service[i].min and service[i].max eligible
     residents serve on it. A resident is never pulled onto it from a rotation (or group) in
     its `not_from`: no working day of the week may fall in a block (half block, where
-    split) spent there. Who may
-    serve (levels, tracks) and in which weeks are built into the variables (context.py):
-    they always hold."""
+    split) spent there. Who may serve (levels, tracks) and in which weeks are built into the
+    variables (context.py): they always hold."""
     p = ctx.program
     for i, service in enumerate(p.services):
         for w in p.service_weeks(service):
