@@ -222,7 +222,14 @@ class Calendar:
 
     def weeks_of_half(self, block: int, half: int) -> list[int]:
         """The weeks with at least one working day in that half of the block, in order."""
-        return sorted(w for (w, b, k) in self.half_segments if b == block and k == half)
+        return self._weeks_by_half.get((block, half), [])
+
+    @cached_property
+    def _weeks_by_half(self) -> dict[tuple[int, int], list[int]]:
+        found: dict[tuple[int, int], list[int]] = {}
+        for (week, block, half) in sorted(self.half_segments):
+            found.setdefault((block, half), []).append(week)
+        return found
 
     def halves_of_segment(self, week: int, block: int) -> list[int]:
         """The halves of `block` holding a working day of `week`."""

@@ -71,6 +71,14 @@ class Program:
         return {r.code: r for r in self.rotations}
 
     @cached_property
+    def split_codes(self) -> frozenset[str]:
+        """The rotations that may fill half a block: those marked `split`, when the program
+        splits blocks (none otherwise)."""
+        if not self.info.split_blocks:
+            return frozenset()
+        return frozenset(r.code for r in self.rotations if r.split)
+
+    @cached_property
     def resident_by_id(self) -> dict[str, Resident]:
         return {r.id: r for r in self.residents}
 

@@ -106,6 +106,12 @@ def _at(b: int, k: int | None) -> str:
     return f"block {b}" if k is None else f"the {('first', 'second')[k]} half of block {b}"
 
 
+def _parts(pair: list[int]) -> list[tuple[int | None, int]]:
+    """A block's count per half as the findings speak of it: once for the block (None) when
+    both halves hold the same, else (0, first half's) and (1, second half's)."""
+    return [(None, pair[0])] if pair[0] == pair[1] else list(enumerate(pair))
+
+
 def check(program: Program, schedule: Schedule, previous: Schedule | None = None,
           freeze_through: int = 0) -> CheckReport:
     """Check a schedule against every rule of the program; see the module docstring."""
@@ -137,8 +143,7 @@ def _check_shape(program: Program, schedule: Schedule, report: CheckReport) -> N
                 if rotation is None:
                     report.errors.append(Finding(f"{path}.rotations[{b}]",
                                                  f"unknown rotation '{code}'"))
-                elif not isinstance(cell, str) and not (rotation.split
-                                                        and program.info.split_blocks):
+                elif not isinstance(cell, str) and code not in program.split_codes:
                     report.errors.append(Finding(
                         f"{path}.rotations[{b}]",
                         f"{code} cannot fill half a block (it is not a split rotation"
@@ -244,16 +249,17 @@ class _Checker:
                               f"{rotation.code} in {describe.blocks_phrase(p, blocks)}")
             for b in range(n):
                 pair = [counts[b][k][rotation.code] for k in (0, 1)]
-                parts = [(None, pair[0])] if pair[0] == pair[1] else list(enumerate(pair))
-                for k, count in parts:
-                    if count < rotation.min:
-                        self.broken(source_path("rotation", i, "min"),
-                                    f"{rotation.code} has {count} in {_at(b + 1, k)}, needs "
-                                    f"at least {rotation.min}")
-                    if rotation.max is not None and count > rotation.max:
-                        self.broken(source_path("rotation", i, "max"),
-                                    f"{rotation.code} has {count} in {_at(b + 1, k)}, takes at "
-                                    f"most {rotation.max}")
+                for k, count in _parts(pair):
+                    self.bounds(source_path("rotation", i), rotation, count, _at(b + 1, k))
+
+    def bounds(self, source: str, entry: Any, count: int, where: str) -> None:
+        """A rotation's or service's `min` and `max`, against its count somewhere."""
+        if count < entry.min:
+            self.broken(f"{source}.min", f"{entry.code} has {count} in {where}, needs at "
+                                         f"least {entry.min}")
+        if entry.max is not None and count > entry.max:
+            self.broken(f"{source}.max", f"{entry.code} has {count} in {where}, takes at most "
+                                         f"{entry.max}")
 
     def days(self) -> None:
         """Every working day of the year, one by one: each rotation's residents present (not
@@ -402,15 +408,8 @@ class _Checker:
             for w in p.service_weeks(service):
                 if not self.calendar.working_days_of_week(w):
                     continue
-                count = cover.get((service.code, w), 0)
-                if count < service.min:
-                    self.broken(source_path("service", i, "min"),
-                                f"{service.code} has {count} in week {w}, needs at least "
-                                f"{service.min}")
-                if service.max is not None and count > service.max:
-                    self.broken(source_path("service", i, "max"),
-                                f"{service.code} has {count} in week {w}, takes at most "
-                                f"{service.max}")
+                self.bounds(source_path("service", i), service,
+                            cover.get((service.code, w), 0), f"week {w}")
 
     def requirements(self) -> None:
         p = self.p
@@ -452,9 +451,8 @@ class _Checker:
         on = {r.id: self.on_halves(r.id, rule.target) for r in bound}
         for b in self.p.rule_blocks(rule):
             pair = [sum(on[r.id][b - 1][k] for r in bound) for k in (0, 1)]
-            parts = [(None, pair[0])] if pair[0] == pair[1] else list(enumerate(pair))
             misses = []
-            for k, count in parts:
+            for k, count in _parts(pair):
                 miss = max((rule.min or 0) - count, 0)
                 if rule.max is not None:
                     miss += max(count - rule.max, 0)

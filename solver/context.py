@@ -59,9 +59,7 @@ class ModelContext:
         self.blocks_of_week = {w: calendar.blocks_of_week(w) for w in self.weeks}
         self.weeks_of_block = calendar.weeks_of_block()
         self.false = self.model.new_constant(0)
-        # The rotations that may fill half a block (none unless the program splits blocks).
-        self.split_codes = frozenset(r.code for r in p.rotations
-                                     if r.split and p.info.split_blocks)
+        self.split_codes = p.split_codes
         for r, resident in enumerate(p.residents):
             for rotation in p.rotations:
                 if self.explain or p.eligible(resident, rotation):
@@ -150,10 +148,7 @@ class ModelContext:
             return None
         key = ("pair", r, b, *cell)
         if key not in self._on_cache:
-            lit = self.model.new_bool_var(f"pair[{r},{b},{cell[0]},{cell[1]}]")
-            self.model.add_bool_and([first, second]).only_enforce_if(lit)
-            self.model.add_bool_or([first.Not(), second.Not(), lit])
-            self._on_cache[key] = lit
+            self._on_cache[key] = self._both(first, second, f"pair[{r},{b},{cell[0]},{cell[1]}]")
         return self._on_cache[key]
 
     def splits(self, target: str) -> bool:
@@ -197,13 +192,7 @@ class ModelContext:
         key = ("both", r, b, target)
         if key not in self._on_cache:
             first, second = (self.on_half(r, b, k, target) for k in (0, 1))
-            if first is self.false or second is self.false:
-                lit = self.false
-            else:
-                lit = self.model.new_bool_var(f"both[{r},{b},{target}]")
-                self.model.add_bool_and([first, second]).only_enforce_if(lit)
-                self.model.add_bool_or([first.Not(), second.Not(), lit])
-            self._on_cache[key] = lit
+            self._on_cache[key] = self._both(first, second, f"both[{r},{b},{target}]")
         return self._on_cache[key]
 
     def on_half(self, r: int, b: int, half: int | None, target: str) -> cp_model.IntVar:
@@ -222,7 +211,18 @@ class ModelContext:
             self._on_cache[key] = lit
         return self._on_cache[key]
 
+    def _both(self, first: cp_model.IntVar, second: cp_model.IntVar, name: str
+              ) -> cp_model.IntVar:
+        """A literal equal to `first` and `second` both holding."""
+        if first is self.false or second is self.false:
+            return self.false
+        lit = self.model.new_bool_var(name)
+        self.model.add_bool_and([first, second]).only_enforce_if(lit)
+        self.model.add_bool_or([first.Not(), second.Not(), lit])
+        return lit
+
     def _either(self, parts: list[cp_model.IntVar], name: str) -> cp_model.IntVar:
+        """A literal equal to at least one of `parts` holding."""
         live = [p for p in parts if p is not self.false]
         if not live:
             return self.false

@@ -295,12 +295,12 @@ def _extract(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[str, Assignme
     p = ctx.program
     rotation_of: dict[tuple[int, int], Cell] = {
         (r, b): code for (r, b, code), var in ctx.x.items() if solver.boolean_value(var)}
-    halves: dict[tuple[int, int], list[str]] = {}
-    for (r, b, _, code), var in sorted(ctx.half.items(), key=lambda item: item[0][2]):
+    split: dict[tuple[int, int], list[str]] = {}   # (r, b) -> [first half's, second half's]
+    for (r, b, k, code), var in ctx.half.items():
         if solver.boolean_value(var):
-            halves.setdefault((r, b), []).append(code)
-    for (r, b), (first, second) in halves.items():
-        rotation_of[r, b] = (first, second)
+            split.setdefault((r, b), ["", ""])[k] = code
+    for key, (first, second) in split.items():
+        rotation_of[key] = (first, second)
     weeks: dict[int, list[int]] = {}
     for (r, w), var in ctx.vacation.items():
         if solver.boolean_value(var):

@@ -131,7 +131,7 @@ def grid(program, schedule_id: int):
                            editable=row.state == "draft" and can(*MANAGERS),
                            rotations=year.rotations,
                            split_rotations=[r for r in year.rotations
-                                            if r.split and year.info.split_blocks])
+                                            if r.code in year.split_codes])
 
 
 @bp.post("/schedules/<int:schedule_id>/cell")

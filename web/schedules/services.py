@@ -69,7 +69,7 @@ def change_cell(program: Program, schedule: Schedule, resident: str, block: int,
             raise ScheduleError(f"unknown rotation '{name}'")
     if second != code:
         for name in (code, second):
-            if not (year.rotation_by_code[name].split and year.info.split_blocks):
+            if name not in year.split_codes:
                 raise ScheduleError(f"{name} cannot fill half a block (it is not a split "
                                     f"rotation)")
     if not 1 <= block <= year.num_blocks:
