@@ -92,6 +92,26 @@ def test_an_edit_made_on_an_old_revision_is_refused(app, client, draft):
             block - 1] == "DR"
 
 
+def test_a_cell_change_normalises_names_and_refuses_what_no_chief_would_send(app, client,
+                                                                            draft):
+    pid, sid = draft
+    # a look-alike code (full-width letters) is the code it looks like
+    page = _change(client, pid, sid, "ash", 3, "\uff24\uff32")   # "ＤＲ"
+    assert "ash, block 3: now DR." in page
+    with app.app_context():
+        before = db.session.get(Schedule, sid).data
+    refusals = {("ash", 3, "D" * 100_000): "Rotation: Field cannot be longer than 64",
+                ("ash", 99, "IR"): "Block: Number must be between 1 and 13",
+                ("ash", 3, "I\u200bR"): "Rotation: This holds an invisible or control character",
+                ("nobody", 3, "IR"): "resident &#39;nobody&#39; is not in this schedule"}
+    for (resident, block, code), said in refusals.items():
+        page = _change(client, pid, sid, resident, block, code)
+        assert "Not changed:" in page and said in page, (resident, block, code[:10])
+        assert "D" * 200 not in page   # a huge name is refused, not echoed back
+    with app.app_context():
+        assert db.session.get(Schedule, sid).data == before
+
+
 def test_publish_refuses_broken_drafts_then_versions_and_diffs(app, client, draft):
     pid, sid = draft
     grid = f"/programs/{pid}/schedules/{sid}"

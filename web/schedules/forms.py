@@ -1,10 +1,14 @@
-"""Forms: starting a solve."""
+"""Forms: starting a solve, changing a grid cell."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms import IntegerField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from scheduler.calendar import MAX_BLOCKS
+
+from ..names import NAME
 
 
 class GenerateForm(FlaskForm):
@@ -15,3 +19,18 @@ class GenerateForm(FlaskForm):
         description="Leave blank for a new schedule. With a block number, blocks up to it "
                     "stay exactly as published and later ones change as little as possible.")
     submit = SubmitField("Generate schedule")
+
+
+class CellForm(FlaskForm):
+    """A chief's change of one grid cell: whose, which block, which rotation and, to split
+    the block, which split rotation for its second half. Names are normalised here, where
+    they enter; the grid's filters (level, track) come along to return to the same view."""
+
+    resident = StringField("Resident", filters=NAME,
+                           validators=[DataRequired(), Length(max=100)])
+    block = IntegerField("Block", validators=[InputRequired(), NumberRange(1, MAX_BLOCKS)])
+    rotation = StringField("Rotation", filters=NAME, validators=[DataRequired(), Length(max=64)])
+    second = StringField("Second half", filters=NAME, validators=[Optional(), Length(max=64)])
+    revision = IntegerField("Revision", validators=[InputRequired()])
+    level = StringField(filters=NAME, validators=[Optional(), Length(max=64)])
+    track = StringField(filters=NAME, validators=[Optional(), Length(max=64)])

@@ -26,7 +26,7 @@ from ..links import edit_link
 from ..models import Schedule, SolveJob
 from ..views import owned
 from . import bp, exports, services, solving
-from .forms import GenerateForm
+from .forms import CellForm, GenerateForm
 from .grid import build
 
 
@@ -138,16 +138,17 @@ def grid(program, schedule_id: int):
 @program_page(*MANAGERS)
 def change_cell(program, schedule_id: int):
     row = owned(Schedule, program, schedule_id)
+    form = CellForm()
+    if not form.validate_on_submit():
+        flash("Not changed: " + "; ".join(f"{getattr(form, name).label.text}: {errors[0]}"
+                                          for name, errors in form.errors.items()) + ".",
+              "error")
+        return redirect(url_for("schedules.grid", program_id=program.id, schedule_id=row.id))
     back = url_for("schedules.grid", program_id=program.id, schedule_id=row.id,
-                   level=request.form.get("level", ""), track=request.form.get("track", ""))
-    try:
-        block = int(request.form.get("block", ""))
-        revision = int(request.form.get("revision", ""))
-    except ValueError:
-        flash("Choose a resident, a block and a rotation.", "error")
-        return redirect(back)
-    resident, code = request.form.get("resident", ""), request.form.get("rotation", "")
-    second = request.form.get("second", "") or code
+                   level=form.level.data or "", track=form.track.data or "")
+    resident, block, code = form.resident.data, form.block.data, form.rotation.data
+    revision = form.revision.data
+    second = form.second.data or code
     try:
         change = services.change_cell(program, row, resident, block, code, revision, second)
     except services.ScheduleError as exc:
