@@ -32,6 +32,58 @@ groups = ["ICU"]
 """
 ICU_ROTATIONS = ICU_PAIR + '[[rotation]]\ncode = "BODY"\n'
 
+# Split blocks (format 2): SICU takes exactly one resident in every half block and closes to
+# vacation. a's booked week (2-8 August) lies in August's first half (1-15 August), b's
+# (23-29 August) in its second half: neither can spend all of August on SICU, so August must
+# be split. `split_program_text(False)` is the same program without split blocks.
+SPLIT_PROGRAM = """
+format = 2
+[program]
+name = "Split blocks"
+year_start = 2027-07-01
+calendar = "months"
+levels = ["R1", "R2", "R3"]
+tracks = ["IR", "DR"]
+vacation_weeks = 1
+split_blocks = {split}
+
+[[rotation]]
+code = "SICU"
+name = "Surgical ICU"
+min = 1
+max = 1
+vacation = false
+split = {split}
+[[rotation]]
+code = "BODY"
+split = {split}
+
+[[resident]]
+id = "a"
+level = "R2"
+track = "IR"
+[[resident]]
+id = "b"
+level = "R2"
+track = "IR"
+
+[[request]]
+resident = "a"
+kind = "vacation"
+weeks = [2027-08-04]
+hard = true
+[[request]]
+resident = "b"
+kind = "vacation"
+weeks = [2027-08-25]
+hard = true
+"""
+
+
+def split_program_text(split: bool = True) -> str:
+    return SPLIT_PROGRAM.format(split="true" if split else "false")
+
+
 ONE_R2 = '[[resident]]\nid = "a"\nlevel = "R2"\ntrack = "IR"\n'
 
 

@@ -9,62 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from program_helpers import make_program, solve_checked
+from program_helpers import make_program, solve_checked, split_program_text
 
 from scheduler.schedule import Assignment, Schedule, halves
 from solver import checker
-
-HEADER = """
-format = 2
-[program]
-name = "Split blocks"
-year_start = 2027-07-01
-calendar = "months"
-levels = ["R1", "R2", "R3"]
-tracks = ["IR", "DR"]
-vacation_weeks = 1
-split_blocks = {split}
-"""
-
-# SICU takes exactly one resident in every half block and closes to vacation. a's booked
-# week (2-8 August) lies in August's first half (1-15 August), b's (23-29 August) in its
-# second half: neither can spend all of August on SICU, so August must be split.
-BODY = """
-[[rotation]]
-code = "SICU"
-min = 1
-max = 1
-vacation = false
-split = {split}
-[[rotation]]
-code = "BODY"
-split = {split}
-[[resident]]
-id = "a"
-level = "R2"
-track = "IR"
-[[resident]]
-id = "b"
-level = "R2"
-track = "IR"
-[[request]]
-resident = "a"
-kind = "vacation"
-weeks = [2027-08-04]
-hard = true
-[[request]]
-resident = "b"
-kind = "vacation"
-weeks = [2027-08-25]
-hard = true
-"""
 
 AUGUST = 2
 
 
 def split_program(extra: str = "", split: bool = True):
-    flag = "true" if split else "false"
-    return make_program(BODY.format(split=flag) + extra, header=HEADER.format(split=flag))
+    return make_program(extra, header=split_program_text(split))
 
 
 def test_a_block_shared_half_and_half_makes_a_closed_rotation_fit_two_booked_weeks():

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from web_support import csrf_token, post_form, program_id, sign_in, upload
+from web_support import chief_imports, csrf_token, post_form, sign_in
 
 from scheduler import load_program_text
 from solver.engine import SolveOptions, solve
@@ -57,12 +57,7 @@ track = "DR"
 
 
 def _chief(app, client, make_user, text: str = SMALL, name: str = "Small IR") -> int:
-    make_user("chief@example.org", name, "chief")
-    sign_in(client, "chief@example.org")
-    pid = program_id(app, name)
-    response = upload(client, f"/programs/{pid}/import", "file", "program.toml", text)
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
-    return pid
+    return chief_imports(app, client, make_user, text, name)
 
 
 def _exported(app, pid: int) -> dict:

@@ -235,23 +235,32 @@ def test_with_the_redis_queue_a_separate_worker_runs_the_solve(app, client, make
     assert done["state"] == "done" and done["solver_status"] == "OPTIMAL", done
 
 
-def test_mid_year_re_solve_keeps_the_frozen_blocks_and_shows_the_diff(app, client, make_user):
+def _published_then_asked(app, client, make_user, wanted: str | None):
+    """TINY imported, solved and published as version 1; then, mid-year, an approved request
+    puts Ash on `wanted` in block 9 (None: on IR or DR, whichever he was not on there).
+    Returns the program's id and version 1's schedule."""
     from scheduler import load_program_text
     from solver.engine import SolveOptions, solve
+    from web.models import Request
 
     pid = chief_imports(app, client, make_user, TINY)
     first = solve(load_program_text(TINY).program, SolveOptions(time_limit=10))
+    if wanted is None:
+        wanted = "IR" if first.residents["ash"].rotations[8] == "DR" else "DR"
     with app.app_context():
         db.session.add(Schedule(program_id=pid, state="published", version=1,
                                 data=first.as_dict()))
-        # Mid-year, Ash now needs a DR block in block 9 (an approved request).
         program = db.session.get(Program, pid)
         ash = next(r for r in program.residents if r.key == "ash")
-        from web.models import Request
         program.requests.append(Request(resident=ash, kind="assign", status="approved",
-                                        details={"rotation": "DR",
-                                                 "blocks": [9]}, position=99))
+                                        details={"rotation": wanted, "blocks": [9]},
+                                        position=99))
         db.session.commit()
+    return pid, first
+
+
+def test_mid_year_re_solve_keeps_the_frozen_blocks_and_shows_the_diff(app, client, make_user):
+    pid, first = _published_then_asked(app, client, make_user, "DR")
     job_id = _job_id(_generate(client, pid, freeze_through="6"))
     done = _wait(app, job_id)
     assert done["state"] == "done" and done["schedule_id"], done
@@ -274,23 +283,8 @@ def test_mid_year_re_solve_keeps_the_frozen_blocks_and_shows_the_diff(app, clien
 
 def test_a_re_solved_draft_shows_one_penalty_on_its_grid_the_list_and_the_solve_page(
         app, client, make_user):
-    from scheduler import load_program_text
-    from solver.engine import SolveOptions, solve
-    from web.models import Request
-
-    pid = chief_imports(app, client, make_user, TINY)
-    first = solve(load_program_text(TINY).program, SolveOptions(time_limit=10))
-    was = first.residents["ash"].rotations[8]
-    wanted = "IR" if was == "DR" else "DR"   # a move the re-solve must make, at a cost
-    with app.app_context():
-        db.session.add(Schedule(program_id=pid, state="published", version=1,
-                                data=first.as_dict()))
-        program = db.session.get(Program, pid)
-        ash = next(r for r in program.residents if r.key == "ash")
-        program.requests.append(Request(resident=ash, kind="assign", status="approved",
-                                        details={"rotation": wanted, "blocks": [9]},
-                                        position=99))
-        db.session.commit()
+    # Ash is asked onto the rotation he was not on in block 9: a move with a cost
+    pid, _ = _published_then_asked(app, client, make_user, None)
     job_id = _job_id(_generate(client, pid, freeze_through="6"))
     done = _wait(app, job_id)
     assert done["state"] == "done", done

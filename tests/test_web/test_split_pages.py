@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 import tomllib
 
+from program_helpers import split_program_text
 from sqlalchemy import select
-from web_support import csrf_token, post_form, sign_in, upload
+from web_support import chief_imports, csrf_token, post_form, sign_in
 
 from scheduler import load_program_text
 from solver.engine import SolveOptions, solve
@@ -17,72 +18,14 @@ from web import program_file
 from web.extensions import db
 from web.models import Program, Resident, Rotation, Schedule, User
 
-# SICU takes one resident in every half block and closes to vacation; a's booked week lies in
-# August's first half and b's in its second, so August is split between them.
-SPLIT = """
-format = 2
-[program]
-name = "Split IR"
-year_start = 2027-07-01
-calendar = "months"
-levels = ["R1", "R2", "R3"]
-tracks = ["IR", "DR"]
-vacation_weeks = 1
-split_blocks = true
+# The shared split program (August split between a and b), with a rotation that may not
+# fill half a block.
+SPLIT = split_program_text() + '\n[[rotation]]\ncode = "IR"\n'
+NAME = "Split blocks"
 
-[[rotation]]
-code = "SICU"
-name = "Surgical ICU"
-min = 1
-max = 1
-vacation = false
-split = true
-[[rotation]]
-code = "BODY"
-split = true
-[[rotation]]
-code = "IR"
-
-[[resident]]
-id = "a"
-name = "Ada Moss"
-level = "R2"
-track = "IR"
-[[resident]]
-id = "b"
-name = "Ben Ito"
-level = "R2"
-track = "IR"
-
-[[request]]
-resident = "a"
-kind = "vacation"
-weeks = [2027-08-04]
-hard = true
-[[request]]
-resident = "b"
-kind = "vacation"
-weeks = [2027-08-25]
-hard = true
-"""
-
-SETTINGS = {"name": "Split IR", "year_start": "2027-07-01", "calendar": "months",
+SETTINGS = {"name": NAME, "year_start": "2027-07-01", "calendar": "months",
             "levels": "R1, R2, R3", "tracks": "IR, DR", "vacation_weeks": "1",
             "max_vacation_weeks_per_block": "1", "change_weight": "1"}
-
-
-def _chief(app, client, make_user, text: str = SPLIT) -> int:
-    make_user("chief@example.org", "Split IR", "chief")
-    sign_in(client, "chief@example.org")
-    pid = _program_id(app)
-    response = upload(client, f"/programs/{pid}/import", "file", "program.toml", text)
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
-    return pid
-
-
-def _program_id(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(Program.id).where(Program.name == "Split IR"))
 
 
 def _exported(app, pid: int) -> dict:
@@ -99,9 +42,21 @@ def _store(app, pid: int, data: dict, state: str = "draft") -> int:
         return row.id
 
 
+def _solved() -> dict:
+    answer = solve(load_program_text(SPLIT).program, SolveOptions(time_limit=20))
+    assert answer.status == "OPTIMAL"
+    return answer.as_dict()
+
+
+def _change_cell(client, pid: int, sid: int, revision: int, **fields) -> str:
+    grid = f"/programs/{pid}/schedules/{sid}"
+    return client.post(f"{grid}/cell", data={**fields, "revision": str(revision),
+                                             "csrf_token": csrf_token(client, grid)},
+                       follow_redirects=True).get_data(as_text=True)
+
+
 def test_split_blocks_are_set_in_the_settings_and_on_the_rotation(app, client, make_user):
-    pid = _chief(app, client, make_user, SPLIT.replace("split_blocks = true", "")
-                 .replace("split = true", ""))
+    pid = chief_imports(app, client, make_user, split_program_text(split=False), NAME)
     with app.app_context():
         sicu = db.session.scalar(select(Rotation.id).where(Rotation.code == "SICU"))
     form = {"code": "SICU", "name": "Surgical ICU", "min": "1", "max": "1",
@@ -113,7 +68,7 @@ def test_split_blocks_are_set_in_the_settings_and_on_the_rotation(app, client, m
     assert post_form(client, f"/programs/{pid}/rotations/{sicu}", **form).status_code == 302
     exported = _exported(app, pid)
     assert exported["program"]["split_blocks"] is True
-    assert [r.get("split", False) for r in exported["rotation"]] == [True, False, False]
+    assert [r.get("split", False) for r in exported["rotation"]] == [True, False]
     # the settings page shows the box ticked
     settings = client.get(f"/programs/{pid}/settings").get_data(as_text=True)
     box = re.search(r'<input[^>]*name="split_blocks"[^>]*>', settings)
@@ -121,30 +76,21 @@ def test_split_blocks_are_set_in_the_settings_and_on_the_rotation(app, client, m
 
 
 def test_the_grid_shows_a_split_block_and_a_chief_can_split_a_cell(app, client, make_user):
-    pid = _chief(app, client, make_user)
-    answer = solve(load_program_text(SPLIT).program, SolveOptions(time_limit=20))
-    assert answer.status == "OPTIMAL"
-    sid = _store(app, pid, answer.as_dict())
+    pid = chief_imports(app, client, make_user, SPLIT, NAME)
+    sid = _store(app, pid, _solved())
     grid = client.get(f"/programs/{pid}/schedules/{sid}").get_data(as_text=True)
     assert ">BODY / SICU" in grid and ">SICU / BODY" in grid
     assert "linear-gradient(to right" in grid
     assert "Second half" in grid
-    # the chief puts a on SICU for block 5's first half and IR for its second: IR cannot
-    # fill half a block, so nothing changes; SICU then BODY can
     with app.app_context():
         revision = db.session.get(Schedule, sid).revision
-    path = f"/programs/{pid}/schedules/{sid}/cell"
-    page = client.post(path, data={"resident": "a", "block": "5", "rotation": "SICU",
-                                   "second": "IR", "revision": str(revision),
-                                   "csrf_token": csrf_token(client, f"/programs/{pid}/"
-                                                                    f"schedules/{sid}")},
-                       follow_redirects=True).get_data(as_text=True)
+    # the chief puts a on SICU for block 5's first half and IR for its second: IR cannot
+    # fill half a block, so nothing changes; SICU then BODY can
+    page = _change_cell(client, pid, sid, revision, resident="a", block="5", rotation="SICU",
+                        second="IR")
     assert "IR cannot fill half a block" in page
-    page = client.post(path, data={"resident": "a", "block": "5", "rotation": "SICU",
-                                   "second": "BODY", "revision": str(revision),
-                                   "csrf_token": csrf_token(client, f"/programs/{pid}/"
-                                                                    f"schedules/{sid}")},
-                       follow_redirects=True).get_data(as_text=True)
+    page = _change_cell(client, pid, sid, revision, resident="a", block="5", rotation="SICU",
+                        second="BODY")
     assert "a, block 5: now SICU / BODY" in page
     with app.app_context():
         assert db.session.get(Schedule, sid).data["residents"]["a"]["rotations"][4] == [
@@ -154,10 +100,9 @@ def test_the_grid_shows_a_split_block_and_a_chief_can_split_a_cell(app, client, 
 
 
 def test_a_residents_phone_and_calendar_show_each_half_with_its_dates(app, client, make_user):
-    pid = _chief(app, client, make_user)
-    answer = solve(load_program_text(SPLIT).program, SolveOptions(time_limit=20))
-    _store(app, pid, answer.as_dict(), state="published")
-    make_user("ada@example.org", "Split IR", "resident")
+    pid = chief_imports(app, client, make_user, SPLIT, NAME)
+    _store(app, pid, _solved(), state="published")
+    make_user("ada@example.org", NAME, "resident")
     with app.app_context():
         ada = db.session.scalar(select(Resident).where(Resident.key == "a"))
         ada.user = db.session.scalar(select(User).where(User.email == "ada@example.org"))
