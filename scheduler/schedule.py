@@ -44,6 +44,12 @@ def cell_label(cell: Cell) -> str:
     return " / ".join(cell_codes(cell))
 
 
+def part_name(block: int, half: int | None) -> str:
+    """'block 3', or 'the first half of block 3' (`half` 0 or 1 of a split block)."""
+    return (f"block {block}" if half is None
+            else f"the {('first', 'second')[half]} half of block {block}")
+
+
 @dataclass(frozen=True)
 class Stint:
     """A stretch of a resident's year on one rotation: a whole block, or half of a split one
@@ -57,9 +63,8 @@ class Stint:
 
     @property
     def where(self) -> str:
-        """'block 3', 'first half of block 3'."""
-        return (f"block {self.block}" if self.half is None
-                else f"{('first', 'second')[self.half]} half of block {self.block}")
+        """'block 3', 'the first half of block 3'."""
+        return part_name(self.block, self.half)
 
 
 def stints(calendar: Calendar, assignment: Assignment) -> list[Stint]:

@@ -21,7 +21,7 @@ from typing import Any
 from scheduler import Program, Schedule
 from scheduler.calendar import WORKING_WEEKDAYS
 from scheduler.program import requirement_bounds
-from scheduler.schedule import Cell, cell_codes, cell_label, halves
+from scheduler.schedule import Cell, cell_codes, cell_label, halves, part_name
 from scheduler.schema import (
     AssignRequest,
     CoverageRule,
@@ -99,11 +99,6 @@ def half_counts(rows: Iterable[list[Cell]], blocks: int
             for k, code in enumerate(halves(cell)):
                 counts[b][k][code] += 1
     return counts
-
-
-def _at(b: int, k: int | None) -> str:
-    """'block 3', or 'the first half of block 3'."""
-    return f"block {b}" if k is None else f"the {('first', 'second')[k]} half of block {b}"
 
 
 def _parts(pair: list[int]) -> list[tuple[int | None, int]]:
@@ -250,7 +245,7 @@ class _Checker:
             for b in range(n):
                 pair = [counts[b][k][rotation.code] for k in (0, 1)]
                 for k, count in _parts(pair):
-                    self.bounds(source_path("rotation", i), rotation, count, _at(b + 1, k))
+                    self.bounds(source_path("rotation", i), rotation, count, part_name(b + 1, k))
 
     def bounds(self, source: str, entry: Any, count: int, where: str) -> None:
         """A rotation's or service's `min` and `max`, against its count somewhere."""
@@ -460,7 +455,7 @@ class _Checker:
             miss, k, count = max(misses, key=lambda found: found[0])
             if miss:  # a split block is charged for its worse half
                 self.broken(source_path("rule", i), f"{count} {describe.who(rule)} on "
-                            f"{describe.target(self.p, rule.target)} in {_at(b, k)}, needs "
+                            f"{describe.target(self.p, rule.target)} in {part_name(b, k)}, needs "
                             f"{describe.bounds(rule.min, rule.max, 'resident')}",
                             rule.hard, (rule.weight or 0) * miss)
 

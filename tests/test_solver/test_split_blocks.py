@@ -92,9 +92,13 @@ def test_a_hand_made_split_is_checked_half_by_half_and_day_by_day():
     report = checker.check(program, schedule)
     messages = [f.message for f in report.violations]
     assert any("vacation in week 6" in m and "while on SICU" in m for m in messages)
-    assert any("first half of block 2" not in m for m in messages)
     # SICU is empty in no half: a holds the first half, b the second
     assert not any(f.source == "rotation[0].min" for f in report.violations)
+    # with b on BODY all August, SICU's second half is empty, and only that half is named
+    schedule.residents["b"].rotations[AUGUST - 1] = "BODY"
+    report = checker.check(program, schedule)
+    assert [f.message for f in report.violations if f.source == "rotation[0].min"] == [
+        "SICU has 0 in the second half of block 2, needs at least 1"]
 
 
 def test_a_pair_of_rotations_that_cannot_split_is_a_file_error():

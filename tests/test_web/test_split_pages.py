@@ -114,4 +114,4 @@ def test_a_residents_phone_and_calendar_show_each_half_with_its_dates(app, clien
     assert "Block 2 (second half) · 16 Aug – 31 Aug 2027" in mine
     feed = client.get(f"/programs/{pid}/my/schedule.ics").get_data(as_text=True)
     assert "DTSTART;VALUE=DATE:20270816" in feed
-    assert "Second half of block 2" in feed
+    assert "The second half of block 2" in feed
