@@ -150,17 +150,17 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 @contextmanager
 def _cancellation(solver: cp_model.CpSolver, stop: threading.Event | None
                   ) -> Iterator[None]:
-    """Stop the search as soon as `stop` is set (a chief pressed Cancel)."""
+    """Stop the search as soon as `stop` is set (a chief pressed Cancel). Asked again every
+    0.1 s: CP-SAT ignores a stop asked before its search has begun."""
     if stop is None:
         yield
         return
     done = threading.Event()
 
     def watch() -> None:
-        while not done.is_set():
-            if stop.wait(0.1):
+        while not done.wait(0.1):
+            if stop.is_set():
                 solver.stop_search()
-                return
 
     thread = threading.Thread(target=watch, daemon=True)
     thread.start()
@@ -180,12 +180,14 @@ def solve(program: Program, options: SolveOptions | None = None,
     relax = options.relaxation
     if relax is None:
         relax = len(program.residents) >= RELAXATION_FROM
-    probe = _probe(ctx, options, start, on_progress)
+    probe = None if _stopped(options) else _probe(ctx, options, start, on_progress)
     solver = cp_model.CpSolver()
     tune(solver.parameters, options, len(program.residents), relax)
     watcher = _Watcher(on_progress, start, solver)
-    if probe is not None and probe.status in ("OPTIMAL", "INFEASIBLE"):
+    if probe is not None and (probe.status in ("OPTIMAL", "INFEASIBLE") or _stopped(options)):
         solver, status = probe.solver, probe.status
+    elif _stopped(options):
+        status = "UNKNOWN"   # cancelled before any search began
     else:
         # The time limit covers the whole call, model building and the probe included.
         spent = time.perf_counter() - start
@@ -204,12 +206,15 @@ def solve(program: Program, options: SolveOptions | None = None,
                 lower.stop()
         if status == "UNKNOWN" and watcher.infeasible:
             status = "INFEASIBLE"
+        elif status == "UNKNOWN" and probe is not None and probe.status == "FEASIBLE":
+            # Stopped before the tuned search found a schedule: the probe's is the best.
+            solver, status = probe.solver, probe.status
     schedule = Schedule(program=program.info.name, status=status, blocks=block_dicts(program),
                         weeks=week_dicts(program))
     if status in ("OPTIMAL", "FEASIBLE"):
         bound_found = solver.best_objective_bound
         answer = solver
-        if not (options.stop is not None and options.stop.is_set()):
+        if not _stopped(options):
             answer = _spread(ctx, solver, options, start) or solver
         schedule.residents = _extract(ctx, answer)
         report = checker.check(program, schedule, options.previous, options.freeze_through)
@@ -228,6 +233,11 @@ def solve(program: Program, options: SolveOptions | None = None,
         schedule.conflicts = [c.as_dict() for c in conflicts]
     schedule.wall_time_s = time.perf_counter() - start
     return schedule
+
+
+def _stopped(options: SolveOptions) -> bool:
+    """Whether the chief has cancelled the solve."""
+    return options.stop is not None and options.stop.is_set()
 
 
 @dataclass

@@ -77,6 +77,7 @@ def load_demo(sample: Path = SAMPLE, time_limit: float = 30.0) -> tuple[Program,
     if answer.residents:
         db.session.add(Schedule(program_id=program.id, data=answer.as_dict(),
                                 state="published", version=1, published_at=now(),
+                                program_toml=program_file.export_toml(program),
                                 note="demo: generated and published"))
     wedding = sample_program.info.year_start.replace(month=9, day=2)
     asking = db.session.scalars(select(Resident).where(

@@ -38,6 +38,7 @@ from .models import (
     Rule,
     Service,
 )
+from .models.columns import now
 from .transaction import kept_if_ok
 
 SOLVED_STATUSES = ("approved", "wish")
@@ -90,8 +91,10 @@ def request_entry(request: Request) -> dict[str, Any]:
 
 
 def solved_requests(program: Program) -> list[Request]:
-    """The requests the solver sees, in file order: approved ones and wishes."""
-    return [r for r in program.requests if r.status in SOLVED_STATUSES]
+    """The requests the solver sees, in file order: approved ones and wishes of the
+    program's residents (an archived resident's stay in the database, out of the file)."""
+    return [r for r in program.requests
+            if r.status in SOLVED_STATUSES and r.resident.archived_at is None]
 
 
 # Keys of kept entries that hold dates (JSON keeps them as ISO text; the file has dates).
@@ -241,8 +244,11 @@ def _apply_rotations(program: Program, year: ProgramYear) -> None:
 
 
 def _apply_residents(program: Program, year: ProgramYear) -> dict[str, Resident]:
-    """Residents keep their rows (ids and linked accounts) when their id stays."""
-    existing = {r.key: r for r in program.residents}
+    """Residents keep their rows (ids, linked accounts, case logs) when their id stays; a
+    resident the file leaves out is archived, never deleted, and an archived resident the
+    file names again is back in the program."""
+    existing = {r.key: r for r in program.residents + program.archived_residents}
+    kept = {r.key for r in program.residents}
     rows = []
     for i, entry in enumerate(year.residents):
         row = existing.pop(entry.id, None) or Resident(key=entry.id)
@@ -251,8 +257,14 @@ def _apply_residents(program: Program, year: ProgramYear) -> dict[str, Resident]
         row.max_vacation_weeks_per_block = entry.max_vacation_weeks_per_block
         row.history = dict(entry.history)
         row.position = i
+        row.archived_at = None
         rows.append(row)
-    program.residents = rows
+    for row in existing.values():
+        if row.key in kept:
+            row.archived_at = now()
+    program.residents.extend(row for row in rows if row.key not in kept)
+    db.session.flush()
+    db.session.expire(program, ["residents", "archived_residents"])
     return {r.key: r for r in rows}
 
 

@@ -167,3 +167,50 @@ def test_enter_in_the_comment_box_returns_the_case_and_never_verifies_it(live, p
     comment.press("Enter")
     expect(desktop.locator(".flash.info", has_text="Case returned")).to_be_visible()
     expect(desktop.get_by_text("Nothing waiting for you")).to_be_visible()
+
+
+def test_a_chief_archives_a_resident_and_the_published_version_keeps_them(live, desktop):
+    """Issue 19, item 3: leaving the roster is asked first, and archives; version 1 still
+    shows the resident's row, unchanged, with no rule newly broken."""
+    base, _app = live
+    page = desktop
+    _sign_in(page, base, "chief@demo.example")
+    page.get_by_role("link", name="Schedules").click()
+    page.get_by_role("link", name="version 1").click()
+    row = page.locator('tr[data-resident="lindgren"]')
+    before = row.inner_text()
+    summary = page.locator("main > p").first.inner_text()
+
+    page.get_by_role("link", name="Residents").click()
+    page.get_by_role("link", name="Archive or delete lindgren").click()
+    expect(page.get_by_text("Published version 1 keeps their row")).to_be_visible()
+    expect(page.get_by_text(re.compile("Not possible: .* is in published version"))
+           ).to_be_visible()
+    page.get_by_role("button", name=re.compile("^Archive ")).click()
+    expect(page.locator(".flash.info", has_text="archived")).to_be_visible()
+    expect(page.locator("#archived + p + table")).to_contain_text("lindgren")
+
+    page.get_by_role("link", name="Schedules").click()
+    page.get_by_role("link", name="version 1").click()
+    expect(page.get_by_role("heading", name=re.compile("Version 1"))).to_be_visible()
+    assert page.locator('tr[data-resident="lindgren"]').inner_text() == before
+    assert page.locator("main > p").first.inner_text() == summary
+
+
+def test_a_chief_cancels_a_solve_and_gets_the_best_schedule_found_as_a_draft(live, desktop):
+    """Issue 19, item 5: Cancel keeps what was promised: the best schedule found so far."""
+    base, _app = live
+    page = desktop
+    _sign_in(page, base, "chief@demo.example")
+    page.get_by_role("link", name="Generate").click()
+    page.get_by_label("Search for at most (seconds)").fill("120")
+    page.get_by_role("button", name="Generate schedule").click()
+    expect(page.locator("#job-state")).to_contain_text("Best penalty", timeout=60_000)
+    page.get_by_role("button", name="Cancel the solve").click()
+    expect(page.locator(".flash.info", has_text="Cancelling")).to_be_visible()
+    expect(page.locator("#job-state")).to_contain_text("Cancelled", timeout=30_000)
+    expect(page.locator("#job-result")).to_contain_text("The best schedule found before you "
+                                                        "cancelled is kept")
+    page.locator("#open-draft").click()
+    expect(page.get_by_role("heading", name=re.compile("Draft #"))).to_be_visible()
+    expect(page.locator('tr[data-resident="lindgren"] td.cell')).to_have_count(12)

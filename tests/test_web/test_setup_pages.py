@@ -207,7 +207,7 @@ def test_deleting_a_resident_takes_their_requests_but_never_their_case_log(app, 
     page = post_form(client, f"{residents}/{logger_id}/delete", form_page=residents,
                  ).get_data(as_text=True)
     page = client.get(residents).get_data(as_text=True)
-    assert "cannot be deleted" in page
+    assert "archive them instead" in page
     with app.app_context():
         assert db.session.get(Resident, asked) is None
         assert not db.session.scalars(select(Request).where(Request.resident_id == asked)

@@ -15,7 +15,7 @@ from ..accounts import feed_owner_may_read, resident_of
 from ..downloads import attachment, safe_stem
 from ..extensions import csrf, db, limiter
 from ..models import Resident
-from ..schedules.services import ScheduleError, latest_published, program_year
+from ..schedules.services import ScheduleError, latest_published, program_year, year_of
 from . import bp
 from .calendar_feed import resident_calendar
 
@@ -24,12 +24,11 @@ def _year_of(resident: Resident):
     """(program year, the resident's assignment, published version) from the latest
     published schedule; assignment None when nothing is published yet."""
     program = resident.program
-    year = program_year(program)
     published = latest_published(program)
     if published is None:
-        return year, None, None
+        return program_year(program), None, None
     assignment = as_file(published.data).residents.get(resident.key)
-    return year, assignment, published.version
+    return year_of(program, published), assignment, published.version
 
 
 @bp.get("/programs/<int:program_id>/my/schedule")

@@ -19,6 +19,9 @@ AUDIT_ACTIONS = (
     "request.decided",
     "role.granted",
     "role.revoked",
+    "resident.archived",
+    "resident.restored",
+    "resident.deleted",
 )
 
 

@@ -73,9 +73,18 @@ class Program(Model):
     rotations: Mapped[list[Rotation]] = relationship(
         back_populates="program", cascade="all, delete-orphan",
         order_by="(Rotation.position, Rotation.id)")
+    # The program's residents this year: everyone not archived. Archived residents (people
+    # who left) stay in the database with their case log and in the versions that name them,
+    # but out of the program file, its pages and new solves.
     residents: Mapped[list[Resident]] = relationship(
         back_populates="program", cascade="all, delete-orphan",
+        primaryjoin="and_(Program.id == Resident.program_id, Resident.archived_at.is_(None))",
         order_by="(Resident.position, Resident.id)")
+    archived_residents: Mapped[list[Resident]] = relationship(
+        viewonly=True,
+        primaryjoin="and_(Program.id == Resident.program_id, "
+                    "Resident.archived_at.is_not(None))",
+        order_by="(Resident.archived_at, Resident.id)")
     requirements: Mapped[list[Requirement]] = relationship(
         cascade="all, delete-orphan", order_by="(Requirement.position, Requirement.id)")
     rules: Mapped[list[Rule]] = relationship(
@@ -163,6 +172,8 @@ class Resident(Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # The secret in the resident's private calendar-feed address (None: no feed yet).
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # When the resident left the program (None: still in it). See Program.residents.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     program: Mapped[Program] = relationship(back_populates="residents")
     user: Mapped[User | None] = relationship()

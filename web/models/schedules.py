@@ -33,8 +33,10 @@ ACTIVE_JOB_STATES = ("queued", "running")
 class Schedule(Model):
     """A year's schedule for a program: a draft the chief may edit, or a published version
     (numbered 1, 2, ... per program; the highest is the one residents see). `data` is the
-    schedule file (format 1). `revision` guards against lost updates: an edit made on an
-    older revision is refused."""
+    schedule file. A published version also keeps `program_toml`, the program file it was
+    checked against when published: a version is read against it ever after, so later
+    changes to the roster or the rules never alter what was published. `revision` guards
+    against lost updates: an edit made on an older revision is refused."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
@@ -49,6 +51,7 @@ class Schedule(Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
                                                                   ondelete="SET NULL"))
     revision: Mapped[int] = mapped_column(default=1)
+    program_toml: Mapped[str | None] = mapped_column(Text)
 
     program: Mapped[Program] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

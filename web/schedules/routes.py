@@ -89,7 +89,8 @@ def job_status(program, job_id: int):
 def cancel(program, job_id: int):
     row = owned(SolveJob, program, job_id)
     solving.cancel(row)
-    flash("Cancelling: the best schedule found so far is kept as a draft.", "info")
+    flash("Cancelling: the search stops within a second. The best schedule it has found, "
+          "if any, is kept as a draft.", "info")
     return redirect(url_for("schedules.job", program_id=program.id, job_id=row.id))
 
 
@@ -117,7 +118,7 @@ def _visible(program, schedule_id: int) -> Schedule:
 def grid(program, schedule_id: int):
     row = _visible(program, schedule_id)
     try:
-        year = services.program_year(program)
+        year = services.year_of(program, row)
     except services.ScheduleError as exc:
         flash(f"The grid cannot be shown: {exc}.", "error")
         return redirect(url_for("programs.overview", program_id=program.id))
@@ -184,7 +185,7 @@ def publish(program, schedule_id: int):
 @program_page(*MANAGERS)
 def new_draft(program, schedule_id: int):
     row = owned(Schedule, program, schedule_id)
-    draft = services.draft_from(row, current_user)
+    draft = services.draft_from(program, row, current_user)
     flash(f"New draft from {row.label}: change cells, then publish it.", "info")
     return redirect(url_for("schedules.grid", program_id=program.id, schedule_id=draft.id))
 
@@ -212,7 +213,7 @@ def _export_name(program, row, extension: str) -> str:
 @program_page(*STAFF)
 def export_csv(program, schedule_id: int):
     row = _visible(program, schedule_id)
-    text = exports.csv_text(services.program_year(program), as_file(row.data))
+    text = exports.csv_text(services.year_of(program, row), as_file(row.data))
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": attachment(_export_name(program, row, "csv"))})
 
@@ -221,7 +222,7 @@ def export_csv(program, schedule_id: int):
 @program_page(*STAFF)
 def export_xlsx(program, schedule_id: int):
     row = _visible(program, schedule_id)
-    body = exports.xlsx_bytes(services.program_year(program), as_file(row.data),
+    body = exports.xlsx_bytes(services.year_of(program, row), as_file(row.data),
                               f"{program.name}: {row.label}")
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
                                     "spreadsheetml.sheet", headers={
@@ -232,6 +233,6 @@ def export_xlsx(program, schedule_id: int):
 @program_page(*STAFF)
 def print_view(program, schedule_id: int):
     row = _visible(program, schedule_id)
-    view = build(services.program_year(program), row.data,
+    view = build(services.year_of(program, row), row.data,
                  previous=services.resolved_from(program, row.data))
     return render_template("schedules/print.html", program=program, schedule=row, grid=view)

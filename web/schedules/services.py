@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from scheduler import LoadResult, load_program_text
 from scheduler import Program as ProgramYear
 from scheduler.schedule import Schedule as ScheduleFile
 from scheduler.schedule import as_file, cell_label
+from scheduler.validation import MAX_PROGRAM_FILE_BYTES
 from solver import checker
 from solver.checker import Finding
 
@@ -20,7 +22,7 @@ from .. import audit
 from ..extensions import db
 from ..models import Program, Schedule
 from ..models.columns import now
-from ..program_file import validate
+from ..program_file import export_toml, installation_limits, validate
 from ..transaction import kept_if_ok
 
 
@@ -30,7 +32,22 @@ class ScheduleError(ValueError):
 
 def program_year(program: Program) -> ProgramYear:
     """The program as the engine reads it; ScheduleError when it has errors."""
-    loaded = validate(program)
+    return _loaded(validate(program))
+
+
+def year_of(program: Program, schedule: Schedule) -> ProgramYear:
+    """The program a schedule is read against. A published version is read against the
+    program file kept when it was published, so archiving a resident or changing a rule
+    later never alters it; a draft (or a version published before versions kept their
+    file) against the program as it is now. ScheduleError when that has errors."""
+    if schedule.program_toml is None:
+        return program_year(program)
+    text = schedule.program_toml
+    return _loaded(load_program_text(text, max(MAX_PROGRAM_FILE_BYTES, len(text.encode())),
+                                     installation_limits()))
+
+
+def _loaded(loaded: LoadResult) -> ProgramYear:
     if loaded.program is None:
         raise ScheduleError("the program has errors; fix them first: " + "; ".join(
             f"{e.path}: {e.message}" for e in loaded.errors[:3]))
@@ -122,10 +139,18 @@ def resolved_from(program: Program, data: dict[str, Any]) -> ScheduleFile | None
     return as_file(row.data) if row is not None else None
 
 
-def draft_from(schedule: Schedule, user) -> Schedule:
-    """A new draft holding a copy of `schedule` (to adjust a published version). Flushes."""
-    draft = Schedule(program_id=schedule.program_id, data=copy.deepcopy(schedule.data),
-                     created_by=user, note=f"copy of {schedule.label}")
+def draft_from(program: Program, schedule: Schedule, user) -> Schedule:
+    """A new draft holding a copy of `schedule` (to adjust a published version), less the
+    rows of residents who have left the program since (archived). Flushes."""
+    data = copy.deepcopy(schedule.data)
+    here = {r.key for r in program.residents}
+    rows = data.get("residents", {})
+    gone = sorted(key for key in rows if key not in here)
+    for key in gone:
+        del rows[key]
+    note = f"copy of {schedule.label}" + (f", without {', '.join(gone)} (archived)"
+                                          if gone else "")
+    draft = Schedule(program_id=program.id, data=data, created_by=user, note=note)
     db.session.add(draft)
     db.session.flush()
     return draft
@@ -134,7 +159,8 @@ def draft_from(schedule: Schedule, user) -> Schedule:
 @kept_if_ok
 def publish(program: Program, schedule: Schedule, user) -> Schedule:
     """Publish a draft as the program's next version, if it breaks no hard rule. Residents
-    then see it; the audit log says who published it. Flushes."""
+    then see it; the audit log says who published it. The version keeps the program file
+    it was checked against (see `year_of`). Flushes."""
     if schedule.state != "draft":
         raise ScheduleError(f"{schedule.label} is already published")
     report = checker.check(program_year(program), as_file(schedule.data),
@@ -146,6 +172,7 @@ def publish(program: Program, schedule: Schedule, user) -> Schedule:
     last = db.session.scalar(select(func.max(Schedule.version))
                              .where(Schedule.program_id == program.id))
     schedule.state, schedule.version = "published", (last or 0) + 1
+    schedule.program_toml = export_toml(program)
     schedule.published_at, schedule.published_by = now(), user
     db.session.flush()
     audit.record("schedule.published", program=program, actor=user, subject=schedule.label,

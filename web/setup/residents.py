@@ -1,4 +1,5 @@
-"""Resident services: add or change a resident, delete one, import a roster from CSV."""
+"""Resident services: add or change a resident; archive one who leaves (or restore them);
+delete one entered by mistake; import a roster from CSV."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from sqlalchemy import func, select
 from scheduler import FileError
 from scheduler.identifiers import BadName, normalise
 
+from .. import audit
 from ..accounts import normal_email
-from ..entries import Outcome, delete_entry, parse_counts, save_entry, text
+from ..entries import Outcome, delete_entry, labelled, parse_counts, save_entry, text
 from ..extensions import db
-from ..models import Program, Resident, User
+from ..models import Case, Program, Resident, Schedule, User
+from ..models.columns import now
 from ..program_file import next_position, validate
 from ..transaction import kept_if_ok
 
@@ -45,6 +48,11 @@ def save_resident(program: Program, resident: Resident | None, data: dict[str, A
         if other is not None and other is not resident:
             return Outcome(field_errors={"account": [
                 f"{email} is already linked to resident {other.key}"]})
+    archived = _archived_with_key(program, text(data, "key"))
+    if archived is not None and archived is not resident:
+        return Outcome(field_errors={"key": [
+            f"id {archived.key} belongs to {archived.label}, who is archived: restore them "
+            "from the list of archived residents, or choose another id"]})
     row = resident or Resident(position=next_position(Resident, program))
 
     def change(row: Resident) -> None:
@@ -60,22 +68,93 @@ def save_resident(program: Program, resident: Resident | None, data: dict[str, A
                       field_names={"id": "key"})
 
 
-@kept_if_ok
-def delete_resident(program: Program, resident: Resident) -> Outcome:
-    """Delete a resident and their requests; refused while they have logged cases (a case
-    log is a training record and is never thrown away with a roster change)."""
-    from ..models import Case
+def _archived_with_key(program: Program, key: str) -> Resident | None:
+    try:
+        key = normalise(key)
+    except BadName:
+        return None     # the program file's check says what is wrong with it
+    return next((r for r in program.archived_residents if r.key == key), None)
 
-    logged = db.session.scalar(select(func.count(Case.id)).where(
-        Case.resident_id == resident.id))
+
+def published_in(program: Program, resident: Resident) -> list[int]:
+    """The published versions (numbers) that name the resident."""
+    rows = db.session.execute(select(Schedule.version, Schedule.data).where(
+        Schedule.program_id == program.id, Schedule.state == "published")).all()
+    return sorted(version for version, data in rows
+                  if resident.key in (data or {}).get("residents", {}))
+
+
+def logged_cases(resident: Resident) -> int:
+    return db.session.scalar(select(func.count(Case.id)).where(
+        Case.resident_id == resident.id)) or 0
+
+
+def deletable(program: Program, resident: Resident) -> str:
+    """Why the resident cannot be deleted ('' when they can): one who has a case log or is
+    named by a published version is part of the record, and is archived instead."""
+    logged = logged_cases(resident)
     if logged:
-        return Outcome(field_errors={"": [
-            f"{resident.label} has {logged} logged case(s): a resident with a case log "
-            "cannot be deleted"]})
+        return f"{resident.label} has {logged} logged case(s)"
+    versions = published_in(program, resident)
+    if versions:
+        return f"{resident.label} is in published version(s) " + \
+            ", ".join(str(v) for v in versions)
+    return ""
+
+
+@kept_if_ok
+def delete_resident(program: Program, resident: Resident, user: User | None) -> Outcome:
+    """Delete a resident entered by mistake, with their requests: refused for anyone who is
+    part of the record (see `deletable`; archive them instead). Audited."""
+    why = deletable(program, resident)
+    if why:
+        return Outcome(field_errors={"": [f"{why}: archive them instead (they are then kept "
+                                          "in history and out of new solves)"]})
+    key, label = resident.key, resident.label
     with db.session.no_autoflush:
         for request in [r for r in program.requests if r.resident_id == resident.id]:
             program.requests.remove(request)
-    return delete_entry(program, resident, program.residents)
+    outcome = delete_entry(program, resident, program.residents)
+    if outcome.ok:
+        audit.record("resident.deleted", program=program, actor=user,
+                     subject=f"{label} ({key})", resident=key)
+    return outcome
+
+
+@kept_if_ok
+def archive_resident(program: Program, resident: Resident, user: User | None) -> Outcome:
+    """A resident leaves the program: they are kept (their case log, their requests, the
+    published versions that name them) but leave the program file, its pages and every
+    new solve. Refused while an entry of the program still names them. Audited."""
+    if resident.archived_at is not None:
+        return Outcome(field_errors={"": [f"{resident.label} is already archived"]})
+    resident.archived_at = now()
+    return _kept_if_valid(program, resident, user, "resident.archived")
+
+
+@kept_if_ok
+def restore_resident(program: Program, resident: Resident, user: User | None) -> Outcome:
+    """Bring an archived resident back into the program (and its next solves), if the
+    program stays valid with them (their level may no longer exist, say). Audited."""
+    if resident.archived_at is None:
+        return Outcome(field_errors={"": [f"{resident.label} is not archived"]})
+    resident.archived_at = None
+    resident.position = next_position(Resident, program)
+    return _kept_if_valid(program, resident, user, "resident.restored")
+
+
+def _kept_if_valid(program: Program, resident: Resident, user: User | None, action: str
+                   ) -> Outcome:
+    """After archiving or restoring: the errors the program would then have (and the
+    caller's kept_if_ok undoes the change), or the change recorded in the audit log."""
+    db.session.flush()
+    db.session.expire(program, ["residents", "archived_residents"])
+    errors = labelled(program, validate(program).errors)
+    if errors:
+        return Outcome(errors=errors)
+    audit.record(action, program=program, actor=user,
+                 subject=f"{resident.label} ({resident.key})", resident=resident.key)
+    return Outcome()
 
 
 @dataclass
@@ -108,7 +187,7 @@ def import_csv(program: Program, text: str) -> RosterImport:
                                     f"(columns: {', '.join(CSV_COLUMNS)})"])
     reader.fieldnames = columns
     outcome = RosterImport()
-    by_key = {r.key: r for r in program.residents}
+    by_key = {r.key: r for r in program.residents + program.archived_residents}
     seen: dict[str, int] = {}
     row_of: dict[int, int] = {}  # index in program.residents -> CSV line
     position = next_position(Resident, program)
@@ -140,8 +219,10 @@ def import_csv(program: Program, text: str) -> RosterImport:
                 outcome.errors.append(f"row {line}: {_plain(exc)}")
                 continue
             row = by_key.get(key)
-            if row is None:
-                row = Resident(key=key, position=position)
+            if row is None or row.archived_at is not None:   # new, or back in the program
+                if row is None:
+                    row = Resident(key=key)
+                row.archived_at, row.position = None, position
                 position += 1
                 program.residents.append(row)
                 outcome.added += 1

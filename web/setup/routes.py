@@ -4,6 +4,7 @@ and weekly services (blackouts, away limits, services): list, add, edit, delete.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from scheduler.calendar import BLOCKS_PER_YEAR
 
@@ -85,6 +86,14 @@ def delete_rotation(program, rotation_id: int):
 
 # --- residents ---------------------------------------------------------------------------
 
+def _current(program, resident_id: int) -> Resident:
+    """The program's resident with this id, if they are in the program (404 if archived)."""
+    resident = owned(Resident, program, resident_id)
+    if resident.archived_at is not None:
+        abort(404)
+    return resident
+
+
 @bp.get("/residents")
 @program_page(*STAFF)
 def residents(program):
@@ -96,7 +105,7 @@ def residents(program):
 @bp.route("/residents/<int:resident_id>", methods=["GET", "POST"])
 @program_page(*MANAGERS)
 def edit_resident(program, resident_id: int | None = None):
-    resident = owned(Resident, program, resident_id) if resident_id else None
+    resident = _current(program, resident_id) if resident_id else None
     form = ResidentForm(obj=resident).for_program(program)
     if resident is not None and not form.is_submitted():
         form.history.data = format_counts(resident.history)
@@ -110,13 +119,48 @@ def edit_resident(program, resident_id: int | None = None):
                            resident=resident)
 
 
+@bp.get("/residents/<int:resident_id>/leave")
+@program_page(*MANAGERS)
+def resident_leaves(program, resident_id: int):
+    """Ask before a resident leaves the roster: what archiving keeps, and whether deleting
+    is possible at all (only for someone entered by mistake)."""
+    resident = _current(program, resident_id)
+    return render_template(
+        "setup/resident_leave.html", program=program, resident=resident,
+        versions=roster.published_in(program, resident),
+        cases=roster.logged_cases(resident),
+        requests=sum(1 for r in program.requests if r.resident_id == resident.id),
+        not_deletable=roster.deletable(program, resident))
+
+
+@bp.post("/residents/<int:resident_id>/archive")
+@program_page(*MANAGERS)
+def archive_resident(program, resident_id: int):
+    resident = _current(program, resident_id)
+    label = resident.label
+    return _deleted(roster.archive_resident(program, resident, current_user),
+                    f"{label} archived: kept in published versions and case logs, left out "
+                    "of new solves. Restore them from the list of archived residents.",
+                    "setup.residents", program, refused=f"{label} is still needed:")
+
+
+@bp.post("/residents/<int:resident_id>/restore")
+@program_page(*MANAGERS)
+def restore_resident(program, resident_id: int):
+    resident = owned(Resident, program, resident_id)
+    label = resident.label
+    return _deleted(roster.restore_resident(program, resident, current_user),
+                    f"{label} is back in the program.", "setup.residents", program,
+                    refused=f"{label} cannot come back as they were:")
+
+
 @bp.post("/residents/<int:resident_id>/delete")
 @program_page(*MANAGERS)
 def delete_resident(program, resident_id: int):
-    resident = owned(Resident, program, resident_id)
+    resident = _current(program, resident_id)
     key = resident.key
-    return _deleted(roster.delete_resident(program, resident), f"Resident {key} deleted.",
-                    "setup.residents", program)
+    return _deleted(roster.delete_resident(program, resident, current_user),
+                    f"Resident {key} deleted.", "setup.residents", program)
 
 
 @bp.post("/residents/import")
