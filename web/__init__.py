@@ -132,6 +132,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import api
 
     api.init_app(app)
+    app.add_url_rule("/favicon.ico", "favicon", assets.icon)
     errors.register(app)
     guards.register(app)
     return app

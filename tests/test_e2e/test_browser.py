@@ -214,3 +214,30 @@ def test_a_chief_cancels_a_solve_and_gets_the_best_schedule_found_as_a_draft(liv
     page.locator("#open-draft").click()
     expect(page.get_by_role("heading", name=re.compile("Draft #"))).to_be_visible()
     expect(page.locator('tr[data-resident="lindgren"] td.cell')).to_have_count(12)
+
+
+def test_discarding_a_draft_asks_first_and_cancel_keeps_it(live, desktop):
+    """Destructive actions ask first (the page's own script: the CSP refuses inline handlers)."""
+    base, _app = live
+    page = desktop
+    _sign_in(page, base, "chief@demo.example")
+    page.get_by_role("link", name="Schedules").click()
+    page.get_by_role("link", name="version 1").click()
+    page.get_by_role("button", name="Start a draft from this version").click()
+    heading = page.get_by_role("heading", name=re.compile("Draft #"))
+    expect(heading).to_be_visible()
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.get_by_role("button", name="Discard this draft").click()
+    expect(heading).to_be_visible()
+    assert asked and asked[0].startswith("Discard draft #")
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    page.get_by_role("button", name="Discard this draft").click()
+    expect(page.locator(".flash.info", has_text="discarded")).to_be_visible()
+    expect(page.get_by_role("heading", name="Schedules")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^draft #"))).to_have_count(0)

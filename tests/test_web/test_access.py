@@ -75,6 +75,7 @@ ALLOWED = {
     "schedules.export_csv": STAFF,
     "schedules.export_xlsx": STAFF,
     "schedules.print_view": STAFF,
+    "schedules.discard": MANAGERS,
     "me.my_schedule": ("resident",),
     "me.my_calendar": ("resident",),
     "me.new_feed": ("resident",),

@@ -135,6 +135,12 @@ def test_publish_refuses_broken_drafts_then_versions_and_diffs(app, client, draf
     _change(client, pid, new_id, "ash", other, "SICU")
     diff = client.get(f"/programs/{pid}/schedules/{new_id}/diff").get_data(as_text=True)
     assert "1 cell(s) changed" in diff and "SICU" in diff
+    assert "<td>Ash Pellow</td>" in diff  # people by name, not by id
+    # Any two schedules compare from the page: the picker offers the others.
+    picker = diff.split('id="compare"')[1].split("</form>")[0]
+    assert f'value="{sid}"' in picker and f'value="{new_id}"' not in picker
+    assert "No rotation changed" in client.get(
+        f"/programs/{pid}/schedules/{new_id}/diff?against={new_id}").get_data(as_text=True)
     page = client.post(f"/programs/{pid}/schedules/{new_id}/publish",
                        data={"csrf_token": csrf_token(client, f"/programs/{pid}/schedules/"
                                                       f"{new_id}")},
@@ -163,3 +169,43 @@ def test_faculty_see_published_versions_but_not_drafts(app, client, draft, make_
     assert client.get(f"/programs/{pid}/schedules/{sid}").status_code == 403
     listing = client.get(f"/programs/{pid}/schedules").get_data(as_text=True)
     assert "version 1" in listing and f"draft #{sid}" not in listing
+
+
+def test_a_draft_is_discarded_and_a_version_never_is(app, client, draft):
+    """The schedules page lists recent solves with their answers; a draft can be discarded
+    (the solve keeps its record), a published version cannot."""
+    from web.models import SolveJob
+
+    pid, sid = draft
+    with app.app_context():
+        published = Schedule(program_id=pid, state="published", version=1,
+                             data=dict(db.session.get(Schedule, sid).data))
+        job = SolveJob(program_id=pid, state="done", program_toml="", solver_status="OPTIMAL",
+                       objective=3, schedule_id=sid)
+        db.session.add_all([published, job])
+        db.session.commit()
+        published_id, job_id = published.id, job.id
+    listing = f"/programs/{pid}/schedules"
+    page = client.get(listing).get_data(as_text=True)
+    solves = page.split('id="solves"')[1]
+    assert f"Solve #{job_id}" in solves and "OPTIMAL, penalty 3" in solves
+    assert f"draft #{sid}" in solves
+    page = client.post(f"/programs/{pid}/schedules/{published_id}/discard",
+                       data={"csrf_token": csrf_token(client, listing)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Not discarded: version 1 is published" in page
+    page = client.post(f"/programs/{pid}/schedules/{sid}/discard",
+                       data={"csrf_token": csrf_token(client, listing)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert f"Draft #{sid} discarded." in page
+    with app.app_context():
+        assert db.session.get(Schedule, sid) is None
+        assert db.session.get(Schedule, published_id) is not None
+        assert db.session.get(SolveJob, job_id).schedule_id is None
+
+
+def test_the_tab_has_an_icon(client):
+    for path in ("/favicon.ico", "/assets/icon.svg"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert b"<svg" in response.data

@@ -97,13 +97,22 @@ def cancel(program, job_id: int):
 @bp.get("/schedules")
 @program_page(*STAFF)
 def schedules(program):
-    """Published versions (everyone on staff) and drafts (those who can publish)."""
+    """Published versions (everyone on staff) and drafts and recent solves (those who can
+    publish)."""
+    solves = db.session.scalars(select(SolveJob).where(SolveJob.program_id == program.id)
+                                .order_by(SolveJob.id.desc()).limit(10)).all() \
+        if can(*MANAGERS) else []
+    return render_template("schedules/list.html", program=program, rows=_listed(program),
+                           solves=solves)
+
+
+def _listed(program) -> list[Schedule]:
+    """The schedules the person may see: versions newest first, then drafts (managers)."""
     query = select(Schedule).where(Schedule.program_id == program.id)
     if not can(*MANAGERS):
         query = query.where(Schedule.state == "published")
-    rows = db.session.scalars(query.order_by(Schedule.version.desc().nulls_last(),
-                                             Schedule.id.desc())).all()
-    return render_template("schedules/list.html", program=program, rows=rows)
+    return list(db.session.scalars(query.order_by(Schedule.version.desc().nulls_last(),
+                                                  Schedule.id.desc())))
 
 
 def _visible(program, schedule_id: int) -> Schedule:
@@ -201,8 +210,10 @@ def diff(program, schedule_id: int):
         flash("There is no published version to compare with yet.", "info")
         return redirect(url_for("schedules.grid", program_id=program.id, schedule_id=row.id))
     cells, vacations = services.diff(other.data, row.data)
+    names = {r.key: r.label for r in program.residents + program.archived_residents}
     return render_template("schedules/diff.html", program=program, schedule=row,
-                           other=other, cells=cells, vacations=vacations)
+                           other=other, cells=cells, vacations=vacations, names=names,
+                           choices=[s for s in _listed(program) if s.id != row.id])
 
 
 def _export_name(program, row, extension: str) -> str:
@@ -236,3 +247,17 @@ def print_view(program, schedule_id: int):
     view = build(services.year_of(program, row), row.data,
                  previous=services.resolved_from(program, row.data))
     return render_template("schedules/print.html", program=program, schedule=row, grid=view)
+
+
+@bp.post("/schedules/<int:schedule_id>/discard")
+@program_page(*MANAGERS)
+def discard(program, schedule_id: int):
+    row = owned(Schedule, program, schedule_id)
+    label = row.label
+    try:
+        services.discard(row)
+    except services.ScheduleError as exc:
+        flash(f"Not discarded: {exc}.", "error")
+        return redirect(url_for("schedules.grid", program_id=program.id, schedule_id=row.id))
+    flash(f"{label.capitalize()} discarded.", "info")
+    return redirect(url_for("schedules.schedules", program_id=program.id))

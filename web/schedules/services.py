@@ -156,6 +156,15 @@ def draft_from(program: Program, schedule: Schedule, user) -> Schedule:
     return draft
 
 
+def discard(schedule: Schedule) -> None:
+    """Delete a draft the chief no longer wants; a published version is never deleted.
+    A solve that made it keeps its record (its link to the draft is cleared). Flushes."""
+    if schedule.state != "draft":
+        raise ScheduleError(f"{schedule.label} is published, and versions are kept for good")
+    db.session.delete(schedule)
+    db.session.flush()
+
+
 @kept_if_ok
 def publish(program: Program, schedule: Schedule, user) -> Schedule:
     """Publish a draft as the program's next version, if it breaks no hard rule. Residents
