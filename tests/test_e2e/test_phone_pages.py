@@ -1,0 +1,70 @@
+"""Every page a resident uses fits a 390 px phone: nothing wider than the screen, so
+nothing needs a sideways scroll (issue 19: "every page fits 390 px")."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from web.demo import PASSWORD
+
+PHONE_WIDTH = 390
+
+
+def _fits(page) -> None:
+    """The page is no wider than the phone, and names the widest thing when it is."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE_WIDTH:
+        widest = page.evaluate("""() => {
+            let found = null, right = 0;
+            for (const el of document.querySelectorAll("body *")) {
+                const r = el.getBoundingClientRect().right;
+                if (r > right) { right = r; found = el; }
+            }
+            return found ? found.tagName + "." + found.className + " " + right : "";
+        }""")
+        raise AssertionError(f"{page.url} is {width} px wide: {widest}")
+
+
+def test_every_resident_page_fits_a_phone(live, phone):
+    base, _app = live
+    page = phone
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail").fill("r4.ir@demo.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    expect(page.get_by_role("heading", name="Your programs")).to_be_visible()
+    _fits(page)
+    page.get_by_role("link", name=re.compile("Duke-style")).click()
+    _fits(page)
+
+    # Something on every list: a logged case (returned pages are the widest), a request.
+    page.get_by_role("link", name="My cases").click()
+    page.get_by_label("Primary procedure").select_option(label="Paracentesis")
+    page.get_by_label("Site").fill("University Hospital")
+    page.get_by_role("button", name="Log case").click()
+    expect(page.locator(".flash.info", has_text="Case logged")).to_be_visible()
+    pages = ["My schedule", "My cases", "My progress", "My requests"]
+    for name in pages:
+        page.get_by_role("link", name=name, exact=True).click()
+        expect(page.get_by_role("link", name=name, exact=True)).to_have_class("current")
+        _fits(page)
+    page.get_by_role("link", name="r4.ir@demo.example").click()
+    expect(page.get_by_role("heading", name=re.compile("account|password", re.I)).first
+           ).to_be_visible()
+    _fits(page)
+
+
+def test_a_chief_decides_requests_on_a_phone(live, phone):
+    """The chief's requests page (a wide table before) fits the phone too."""
+    base, _app = live
+    page = phone
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail").fill("chief@demo.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.get_by_role("link", name=re.compile("Duke-style")).click()
+    page.get_by_role("link", name="Requests", exact=True).click()
+    expect(page.get_by_text("Sister's wedding")).to_be_visible()
+    _fits(page)
