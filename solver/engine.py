@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model_helper import SatParameters
@@ -26,7 +26,9 @@ from . import checker, spread
 from .context import ModelContext
 from .explain import explain
 from .model import SolveOptions, build_model
-from .relaxation import Relaxation, RelaxationBound
+
+if TYPE_CHECKING:
+    from .relaxation import Relaxation
 
 __all__ = ["Progress", "SolveOptions", "build_model", "solve"]
 
@@ -196,6 +198,8 @@ def solve(program: Program, options: SolveOptions | None = None,
         solver.best_bound_callback = watcher.on_bound
         lower = None
         if relax:
+            from .relaxation import RelaxationBound  # numpy and scipy: only when used
+
             lower = RelaxationBound(ctx, options.time_limit - spent,
                                     watcher.on_relaxation).start()
         try:

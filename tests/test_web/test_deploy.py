@@ -19,7 +19,8 @@ from web_support import PASSWORD, POSTGRES, log_case, sign_in, type_id
 
 from bench.database import scratch_database
 from bench.load.server import app_environment, serving
-from web import _instance_secret, create_app
+from web import create_app
+from web.app import _instance_secret
 from web.extensions import db
 
 # docs/deploy.md's check of a restore: every table of the schema with its number of rows.
