@@ -207,3 +207,41 @@ def test_nobody_revokes_someone_elses_token_or_feed(app, client, published, make
     api = {"Authorization": f"Bearer {api_token}"}
     assert app.test_client().get("/api/v1/programs", headers=api).status_code == 200
     assert app.test_client().get(f"/calendar/{token}.ics").status_code == 200
+
+
+def test_my_requests_say_whether_the_published_version_grants_them(app, client, published):
+    """Ash's wish (a vacation week, entered by the chiefs) is granted in version 1; moved to
+    another week in version 2, it is not, and the page says so."""
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    mine = f"/programs/{published}/my/requests"
+    page = client.get(mine).get_data(as_text=True)
+    assert "Granted in version 1" in page
+    assert "(entered by your chiefs: not counted)" in page
+    with app.app_context():
+        data = dict(db.session.scalars(select(Schedule)).one().data)
+        row = data["residents"]["ash"]
+        row["vacation_weeks"] = [w + 1 for w in row["vacation_weeks"]]
+        db.session.add(Schedule(program_id=published, data=data, state="published",
+                                version=2))
+        db.session.commit()
+    page = client.get(mine).get_data(as_text=True)
+    assert "Not granted in version 2" in page and "Granted in version" not in page
+
+
+def test_my_schedule_marks_the_block_we_are_in(app, client, make_user):
+    from datetime import date
+
+    from web_support import PAST, publish_for_ash
+
+    pid = chief_imports(app, client, make_user, PAST)
+    make_user("ash@example.org", "Tiny IR", "resident")
+    publish_for_ash(app, pid, solve(load_program_text(PAST).program,
+                                    SolveOptions(time_limit=10)))
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    page = client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)
+    assert page.count('aria-current="date"') == 1
+    now = page.split('aria-current="date"')[1].split("</li>")[0]
+    block = (date.today().month - 7) % 12 + 1   # a calendar-month year from 1 July
+    assert f"<strong>Now</strong> · Block {block} " in now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -65,7 +66,7 @@ def my_schedule(program):
     feed = url_for("me.feed", token=resident.calendar_token, _external=True) \
         if resident.calendar_token else None
     return render_template("me/schedule.html", program=program, resident=resident,
-                           blocks=blocks, version=version, feed=feed)
+                           blocks=blocks, version=version, feed=feed, today=date.today())
 
 
 @bp.get("/programs/<int:program_id>/my/schedule.ics")

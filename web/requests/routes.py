@@ -34,9 +34,11 @@ def my_requests(program):
             return redirect(url_for("requests.my_requests", program_id=program.id))
         show_errors(form, outcome)
     mine = [r for r in program.requests if r.resident_id == resident.id]
+    version, granted = services.granted(program, resident)
     return render_template("requests/mine.html", program=program, resident=resident,
                            form=form, requests=mine, describe=services.describe,
-                           used=services.weight_used(resident), budget=_budget())
+                           used=services.weight_used(resident), budget=_budget(),
+                           version=version, granted=granted)
 
 
 @bp.post("/my/requests/<int:request_id>/withdraw")

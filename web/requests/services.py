@@ -10,10 +10,14 @@ exist), so an approved request can never make the program unsolvable by being ma
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
+
+from scheduler.schedule import as_file
+from solver import checker
 
 from .. import audit
 from ..choices import target_key
@@ -35,6 +39,30 @@ def weight_used(resident: Resident) -> int:
     return db.session.scalar(select(func.coalesce(func.sum(Request.weight), 0)).where(
         Request.resident_id == resident.id, Request.from_resident.is_(True),
         Request.status != "declined")) or 0
+
+
+def granted(program: Program, resident: Resident) -> tuple[int | None, dict[int, bool]]:
+    """The latest published version's number and, by request id, whether it grants each of
+    the resident's requests the solver sees (approved ones and wishes). (None, {}) when
+    nothing is published, and no answers when the version no longer reads against the
+    program as it is (a resident archived since, say)."""
+    from ..schedules.services import ScheduleError, latest_published, program_year
+
+    published = latest_published(program)
+    if published is None:
+        return None, {}
+    try:
+        report = checker.check(program_year(program), as_file(published.data))
+    except ScheduleError:
+        return published.version, {}
+    if report.errors:
+        return published.version, {}
+    missed = set(report.unmet_requests) | {
+        int(found.group(1)) for f in report.violations
+        if (found := re.fullmatch(r"request\[(\d+)\]", f.source))}
+    return published.version, {request.id: i not in missed
+                               for i, request in enumerate(solved_requests(program))
+                               if request.resident_id == resident.id}
 
 
 def _request_path(request: Request) -> str:
