@@ -50,6 +50,10 @@ def test_every_resident_page_fits_a_phone(live, phone):
         page.get_by_role("link", name=name, exact=True).click()
         expect(page.get_by_role("link", name=name, exact=True)).to_have_class("current")
         _fits(page)
+    page.get_by_role("link", name="My schedule", exact=True).click()
+    page.get_by_role("link", name="Who else is on my rotation").click()
+    expect(page.locator("#program-grid tr.mine")).to_be_visible()
+    _fits(page)
     page.get_by_role("link", name="r4.ir@demo.example").click()
     expect(page.get_by_role("heading", name=re.compile("account|password", re.I)).first
            ).to_be_visible()

@@ -77,6 +77,7 @@ ALLOWED = {
     "schedules.print_view": STAFF,
     "schedules.discard": MANAGERS,
     "me.my_schedule": ("resident",),
+    "me.program_schedule": ("resident",),
     "me.my_calendar": ("resident",),
     "me.new_feed": ("resident",),
     "cases.my_cases": ("resident",),

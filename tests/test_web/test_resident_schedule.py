@@ -245,3 +245,18 @@ def test_my_schedule_marks_the_block_we_are_in(app, client, make_user):
     now = page.split('aria-current="date"')[1].split("</li>")[0]
     block = (date.today().month - 7) % 12 + 1   # a calendar-month year from 1 July
     assert f"<strong>Now</strong> · Block {block} " in now
+
+
+def test_a_resident_sees_everyone_on_the_published_version_with_their_row_first(
+        app, client, published):
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    mine = client.get(f"/programs/{published}/my/schedule").get_data(as_text=True)
+    assert "Who else is on my rotation" in mine
+    page = client.get(f"/programs/{published}/my/program-schedule").get_data(as_text=True)
+    rows = page.split('id="program-grid"')[1]
+    assert rows.index('data-resident="ash"') < rows.index('data-resident="bea"') \
+        < rows.index('data-resident="cal"')
+    assert '<tr data-resident="ash" class="mine" aria-current="true">' in rows
+    assert "Bea Moranti" in rows and "Cal Dunwich" in rows
+    assert "not granted" not in page and "penalty" not in page  # nobody's requests shown

@@ -16,6 +16,7 @@ from ..accounts import feed_owner_may_read, resident_of
 from ..downloads import attachment, safe_stem
 from ..extensions import csrf, db, limiter
 from ..models import Resident
+from ..schedules.grid import build
 from ..schedules.services import ScheduleError, latest_published, program_year, year_of
 from . import bp
 from .calendar_feed import resident_calendar
@@ -67,6 +68,27 @@ def my_schedule(program):
         if resident.calendar_token else None
     return render_template("me/schedule.html", program=program, resident=resident,
                            blocks=blocks, version=version, feed=feed, today=date.today())
+
+
+@bp.get("/programs/<int:program_id>/my/program-schedule")
+@program_page("resident")
+def program_schedule(program):
+    """The published version, read-only: who is on which rotation when, the resident's own
+    row first and marked. Only rotations and weeks away: no one else's requests."""
+    resident = resident_of(current_user, program)
+    published = latest_published(program)
+    if resident is None or published is None:
+        return render_template("me/program_grid.html", program=program, grid=None,
+                               resident=resident)
+    try:
+        view = build(year_of(program, published), published.data)
+    except ScheduleError as exc:
+        flash(f"The schedule cannot be shown: {exc}.", "error")
+        return render_template("me/program_grid.html", program=program, grid=None,
+                               resident=resident)
+    rows = sorted(view.rows, key=lambda row: row.key != resident.key)
+    return render_template("me/program_grid.html", program=program, grid=view, rows=rows,
+                           resident=resident, version=published.version)
 
 
 @bp.get("/programs/<int:program_id>/my/schedule.ics")
