@@ -241,3 +241,26 @@ def test_discarding_a_draft_asks_first_and_cancel_keeps_it(live, desktop):
     expect(page.locator(".flash.info", has_text="discarded")).to_be_visible()
     expect(page.get_by_role("heading", name="Schedules")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^draft #"))).to_have_count(0)
+
+
+def test_a_cell_change_keeps_the_chief_where_they_were_in_the_grid(live, desktop):
+    """The change form stays in view while the chief scrolls the grid, and after the change
+    the page comes back at the same place."""
+    base, _app = live
+    page = desktop
+    _sign_in(page, base, "chief@demo.example")
+    page.get_by_role("link", name="Schedules").click()
+    page.get_by_role("link", name="version 1").click()
+    page.get_by_role("button", name="Start a draft from this version").click()
+    last = page.locator("#grid tbody tr[data-resident]").last
+    cell = last.locator("td.cell").nth(5)
+    cell.scroll_into_view_if_needed()
+    before = page.evaluate("window.scrollY")
+    assert before > 300   # far down the grid
+    cell.click()
+    expect(page.locator("#cell-form")).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") == before
+    page.get_by_role("button", name="Change and check").click()
+    expect(page.locator(".flash.info", has_text="Soft-rule penalty")).to_be_attached()
+    page.wait_for_function(f"Math.abs(window.scrollY - {before}) < 40")
+    expect(last.locator("td.cell").nth(5)).to_be_in_viewport()
