@@ -25,7 +25,9 @@ from scheduler.config import load_settings
 from scheduler.validation import MAX_PROGRAM_FILE_BYTES
 
 from .extensions import (
+    COMPRESSED_TYPES,
     CONTENT_SECURITY_POLICY,
+    compress,
     csrf,
     db,
     limiter,
@@ -94,6 +96,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Please sign in to see this page."
     csrf.init_app(app)
     limiter.init_app(app)
+    app.config["COMPRESS_MIMETYPES"] = COMPRESSED_TYPES
+    compress.init_app(app)
     https = bool(app.config["FORCE_HTTPS"])
     talisman.init_app(app, force_https=https, strict_transport_security=https,
                       session_cookie_secure=https,
