@@ -1,12 +1,17 @@
 """The solver benchmark: `python -m bench.run` (or `make bench`).
 
-For each department size and calendar it generates a program (bench/generate.py), checks that
-it validates, and solves it `--runs` times, each in a fresh process so that the peak memory
-measured (the child's maximum resident set size) belongs to that solve alone. Per run it
-records the time to the first schedule (the first progress event carrying an objective), the
-time to a proven optimum (the wall time when the status is OPTIMAL), status, objective, bound,
-gap and peak memory; it prints the medians as a markdown table and writes them, with the
-per-run figures and a note of the machine, to `--out` (docs/benchmarks.md).
+For each program family (bench/families.py: the realistic department of bench/generate.py,
+many small sites, board minimums, tight capacity), with format 2's features off and on, each
+department size and calendar, it builds a program, checks that it validates and that the
+family's witness schedule keeps every hard rule, and solves it `--runs` times with the engine
+and once with the plain reference model (bench/reference.py: the contract written the
+textbook way, CP-SAT's default parameters), each solve in a fresh process so that the peak
+memory measured (the child's maximum resident set size) belongs to that solve alone. Per run
+it records the time to the first schedule, the time to a proven optimum (the wall time when
+the status is OPTIMAL), status, objective, bound, gap and peak memory; it prints the medians
+with the plain model's time and the ratio (plain / engine, both measured in this run) as a
+markdown table and writes them, with the per-run figures and a note of the machine, to
+`--out` (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.generate import CALENDARS, SIZES, generate, witness
+from bench.families import FAMILIES, program, shape, witness_problems
+from bench.generate import CALENDARS, SIZES
 
 INF = float("inf")
+TEXT_COLUMNS = ("family", "F2", "calendar", "status", "plain status")
 
 
 def _rss_kb(pid: int | str) -> int:
@@ -74,59 +81,54 @@ class _PeakMemory:
         self._thread.join()
 
 
-def _solve_child(residents: int, calendar: str, seed: int, time_limit: float,
+def _solve_child(case: tuple[str, int, str, int, bool], model: str, time_limit: float,
                  workers: int, relaxation: bool | None = None) -> dict[str, Any]:
-    """One solve, run in a fresh (spawned) process."""
+    """One solve of one program (family, residents, calendar, seed, f2), by the engine or
+    the plain model, run in a fresh (spawned) process."""
     import resource
 
     from scheduler import load_program
-    from solver.engine import SolveOptions, solve
 
-    loaded = load_program(generate(residents, calendar, seed))
+    family, residents, calendar, seed, f2 = case
+    loaded = load_program(program(family, residents, calendar, seed, f2))
     assert loaded.program is not None, loaded.errors
     first: list[float] = []
-
-    def on_progress(progress) -> None:
-        if progress.objective is not None and not first:
-            first.append(progress.wall_time_s)
-
     with _PeakMemory() as memory:
-        schedule = solve(loaded.program, SolveOptions(time_limit=time_limit, workers=workers,
-                                                      relaxation=relaxation), on_progress)
+        if model == "plain":
+            from bench.reference import solve_plain
+
+            plain = solve_plain(loaded.program, time_limit, workers)
+            status, objective, bound = plain.status, plain.objective, plain.bound
+            wall, conflicts = plain.seconds, []
+            if plain.first_seconds is not None:
+                first.append(plain.first_seconds)
+        else:
+            from solver.engine import SolveOptions, solve
+
+            def on_progress(progress) -> None:
+                if progress.objective is not None and not first:
+                    first.append(progress.wall_time_s)
+
+            schedule = solve(loaded.program, SolveOptions(
+                time_limit=time_limit, workers=workers, relaxation=relaxation), on_progress)
+            status, objective, bound = schedule.status, schedule.objective, schedule.best_bound
+            wall, conflicts = schedule.wall_time_s, schedule.conflicts
     # KiB on Linux; sampling may miss a short spike of this process, which getrusage keeps
     peak_kb = max(memory.peak_kb, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     return {
-        "status": schedule.status,
-        "objective": schedule.objective,
-        "bound": schedule.best_bound,
-        "wall": schedule.wall_time_s,
+        "status": status, "objective": objective, "bound": bound, "wall": wall,
         "first": first[0] if first else None,
-        "optimum": schedule.wall_time_s if schedule.status == "OPTIMAL" else None,
-        "peak_mb": peak_kb / 1024,
-        "conflicts": schedule.conflicts,
+        "optimum": wall if status == "OPTIMAL" else None,
+        "peak_mb": peak_kb / 1024, "conflicts": conflicts,
     }
 
 
-def solve_once(residents: int, calendar: str, seed: int, time_limit: float,
+def solve_once(case: tuple[str, int, str, int, bool], model: str, time_limit: float,
                workers: int, relaxation: bool | None = None) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(_solve_child, residents, calendar, seed, time_limit, workers,
+        return pool.submit(_solve_child, case, model, time_limit, workers,
                            relaxation).result()
-
-
-def check_witness(residents: int, calendar: str, seed: int) -> list[str]:
-    """Broken hard rules of the generator's witness schedule (none: the program is feasible)."""
-    from scheduler import Assignment, Schedule, load_program
-    from solver import checker
-
-    raw, rows = witness(residents, calendar, seed)
-    program = load_program(raw).program
-    assert program is not None
-    schedule = Schedule(program=program.info.name, status="FEASIBLE", residents={
-        rid: Assignment(row["rotations"], row["vacation_weeks"]) for rid, row in rows.items()})
-    found = checker.check(program, schedule)
-    return [f"{f.source}: {f.message}" for f in found.errors + found.violations]
 
 
 def gap(run: dict[str, Any]) -> float | None:
@@ -154,26 +156,48 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return f"{value:.{digits}f}"
 
 
-def summarise(case: dict[str, Any]) -> dict[str, str]:
+def ratio(engine: float | None, plain: float | None, limit: float) -> str:
+    """How many times faster the engine proved the optimum than the plain model ('>' when
+    the plain model did not prove it within the limit; '-' when the engine did not)."""
+    if engine is None:
+        return "-"
+    if plain is None:
+        return f"> {limit / engine:.1f}x"
+    return f"{plain / engine:.1f}x"
+
+
+def summarise(case: dict[str, Any], limit: float) -> dict[str, str]:
     runs = case["runs"]
     statuses = Counter(r["status"] for r in runs)
     status = statuses.most_common(1)[0][0]
     if len(statuses) > 1:
         status += " (" + ", ".join(f"{n}x {s}" for s, n in statuses.most_common()) + ")"
-    return {
+    optimum = _median([r["optimum"] for r in runs])
+    plain = case.get("plain")
+    row = {
+        "family": case["family"],
+        "F2": "on" if case["f2"] else "off",
         "residents": str(case["residents"]),
         "calendar": case["calendar"],
         "blocks": str(case["blocks"]),
         "rotations": str(case["rotations"]),
         "requests": str(case["requests"]),
         "first schedule (s)": _fmt(_median([r["first"] for r in runs])),
-        "optimum (s)": _fmt(_median([r["optimum"] for r in runs])),
+        "optimum (s)": _fmt(optimum),
         "status": status,
         "objective": _fmt(_median([r["objective"] for r in runs]), 0),
         "bound": _fmt(_median([r["bound"] for r in runs]), 0),
         "gap": (_fmt(_median([gap(r) for r in runs]), 1) + " %").replace("- %", "-"),
         "peak MB": _fmt(statistics.median([r["peak_mb"] for r in runs]), 0),
     }
+    if plain is not None:
+        row.update({
+            "plain optimum (s)": _fmt(plain["optimum"]),
+            "plain status": f"{plain['status']} {_fmt(plain['objective'], 0)}",
+            "ratio": ratio(optimum, plain["optimum"], limit),
+            "plain peak MB": _fmt(plain["peak_mb"], 0),
+        })
+    return row
 
 
 def table(rows: list[dict[str, str]]) -> str:
@@ -181,8 +205,7 @@ def table(rows: list[dict[str, str]]) -> str:
         return ""
     heads = list(rows[0])
     lines = ["| " + " | ".join(heads) + " |",
-             "|" + "|".join("---:" if h not in ("calendar", "status") else "---"
-                            for h in heads) + "|"]
+             "|" + "|".join("---" if h in TEXT_COLUMNS else "---:" for h in heads) + "|"]
     lines += ["| " + " | ".join(row[h] for h in heads) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -192,6 +215,7 @@ def per_run_table(cases: list[dict[str, Any]]) -> str:
     for case in cases:
         for k, r in enumerate(case["runs"], start=1):
             rows.append({
+                "family": case["family"], "F2": "on" if case["f2"] else "off",
                 "residents": str(case["residents"]), "calendar": case["calendar"],
                 "run": str(k), "first schedule (s)": _fmt(r["first"]),
                 "optimum (s)": _fmt(r["optimum"]), "wall (s)": _fmt(r["wall"]),
@@ -239,16 +263,21 @@ def revision() -> str:
 def report(cases: list[dict[str, Any]], args: argparse.Namespace, command: str) -> str:
     import ortools
 
-    rows = [summarise(case) for case in cases]
+    rows = [summarise(case, args.time_limit) for case in cases]
     workers = args.workers or "0 (the engine's default: one per CPU, at least 2)"
     return "\n".join([
-        "# Solver benchmarks",
+        "## Program families: the engine against the plain model",
         "",
-        "Generated departments (bench/generate.py: integrated IR/DR, DR and ESIR tracks, "
-        "R1-R5, IR at the University, VA and community sites, 4 vacation weeks each, about 2 "
-        "requests per resident), each solved in a fresh process. Medians over "
-        f"{args.runs} run(s) per row; time limit {args.time_limit:g} s, workers: {workers}; "
-        f"linear relaxation bound: {args.relaxation}.",
+        "Program families (bench/families.py: *department* = the realistic radiology "
+        "department of bench/generate.py; *sites* = many small rotations at several "
+        "hospitals with presence minimums and history; *boards* = hard multi-year board "
+        "minimums and prerequisites; *tight* = tight capacity, few schedules exist), with "
+        "format 2's features off and on (*F2*: holidays, night float, blackouts, away "
+        "limits, extended leave, split blocks), each solved in a fresh process by the engine "
+        f"(median of {args.runs} run(s)) and once by the plain reference model "
+        "(bench/reference.py, CP-SAT's defaults) in the same run. Time limit "
+        f"{args.time_limit:g} s, workers: {workers}; linear relaxation bound: "
+        f"{args.relaxation}; seed {args.seed}.",
         "",
         f"- Machine: {machine()}",
         f"- OR-Tools {ortools.__version__}, Python {platform.python_version()}, "
@@ -260,24 +289,48 @@ def report(cases: list[dict[str, Any]], args: argparse.Namespace, command: str) 
         "proven optimum ('-' when not proven within the limit); *objective* = total penalty "
         "of the best schedule; *bound* = proven lower bound; *gap* = (objective - bound) / "
         "objective; *peak MB* = the most resident memory the solving process and the linear "
-        "relaxation's process (from 300 residents on) held together, sampled every 50 ms. "
-        "Times include building the model.",
+        "relaxation's process (from 300 residents on) held together, sampled every 50 ms; "
+        "*plain optimum* = the plain model's time to a proven optimum; *ratio* = plain "
+        "optimum / engine optimum ('> n' when the plain model did not prove it within the "
+        "limit). Times include building the model.",
         "",
         table(rows),
         "",
-        "## Every run",
+        "### Every run",
         "",
         per_run_table(cases),
         "",
     ])
 
 
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def write(path: Path, text: str) -> None:
+    """Put the measured tables in `path` between the bench markers, keeping what is written
+    by hand around them (the evidence and notes of earlier runs)."""
+    block = f"{START}\n{text}{END}\n"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in old and END in old:
+        before, rest = old.split(START, 1)
+        after = rest.split(END, 1)[1].lstrip("\n")
+        block = before + block + ("\n" + after if after else "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(block, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--families", default=",".join(FAMILIES),
+                        help="program families, comma-separated")
+    parser.add_argument("--f2", default="off,on",
+                        help="format 2's features: off, on or both (comma-separated)")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
                         help="department sizes (residents), comma-separated")
     parser.add_argument("--calendars", default=",".join(CALENDARS))
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=1, help="engine runs per program")
+    parser.add_argument("--plain", choices=("on", "off"), default="on",
+                        help="also solve each program with the plain reference model")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0, help="generator seed")
@@ -286,55 +339,64 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="docs/benchmarks.md",
                         help="markdown file to write ('-' for none)")
     args = parser.parse_args(argv)
+    families = [f for f in args.families.split(",") if f]
+    unknown = [f for f in families if f not in FAMILIES]
+    if unknown:
+        parser.error(f"unknown family {', '.join(unknown)} (families: {', '.join(FAMILIES)})")
+    f2s = [{"off": False, "on": True}[f] for f in args.f2.split(",") if f]
     sizes = [int(s) for s in args.sizes.split(",") if s]
     calendars = [c for c in args.calendars.split(",") if c]
     command = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
-
-    from scheduler import load_program
+    relaxation = {"auto": None, "on": True, "off": False}[args.relaxation]
 
     cases: list[dict[str, Any]] = []
     failed = False
-    for residents in sizes:
-        for calendar in calendars:
-            started = time.perf_counter()
-            raw = generate(residents, calendar, args.seed)
-            loaded = load_program(raw)
-            if loaded.program is None:
-                print(f"{residents} {calendar}: generated program is INVALID:", file=sys.stderr)
-                for error in loaded.errors:
-                    print(f"  {error.path}: {error.message}", file=sys.stderr)
-                return 2
-            program = loaded.program
-            broken = check_witness(residents, calendar, args.seed)
-            if broken:
-                print(f"{residents} {calendar}: the generator's witness breaks hard rules "
-                      "(the program may be infeasible):", *broken[:10], sep="\n  ",
-                      file=sys.stderr)
-            case = {"residents": residents, "calendar": calendar,
-                    "blocks": program.num_blocks, "rotations": len(program.rotations),
-                    "requests": len(program.requests), "runs": []}
-            for k in range(args.runs):
-                run = solve_once(residents, calendar, args.seed, args.time_limit, args.workers,
-                                 {"auto": None, "on": True, "off": False}[args.relaxation])
-                case["runs"].append(run)
-                print(f"{residents:>4} {calendar:<7} run {k + 1}: {run['status']:<10} "
-                      f"first {_fmt(run['first'])} s, wall {run['wall']:.2f} s, "
-                      f"objective {run['objective']}, bound {run['bound']}, "
-                      f"gap {_fmt(gap(run), 1)} %, peak {run['peak_mb']:.0f} MB",
-                      file=sys.stderr, flush=True)
-                if run["status"] in ("INFEASIBLE", "UNKNOWN"):
-                    failed = True
-                    for conflict in run["conflicts"]:
-                        print(f"    conflict {conflict['source']}: {conflict['message']}",
-                              file=sys.stderr)
-            cases.append(case)
-            spent = time.perf_counter() - started
-            print(f"{residents:>4} {calendar:<7} done in {spent:.0f} s", file=sys.stderr)
+    for family in families:
+        for f2 in f2s:
+            for residents in sizes:
+                for calendar in calendars:
+                    key = (family, residents, calendar, args.seed, f2)
+                    name = f"{family:<10} F2 {'on ' if f2 else 'off'} {residents:>4} {calendar:<7}"
+                    started = time.perf_counter()
+                    problems = witness_problems(*key)
+                    if problems:
+                        print(f"{name}: the program is invalid or its witness breaks hard "
+                              "rules:", *problems[:10], sep="\n  ", file=sys.stderr)
+                        return 2
+                    counts = shape(program(*key))
+                    case: dict[str, Any] = {
+                        "family": family, "f2": f2, "residents": residents,
+                        "calendar": calendar, "blocks": counts["blocks"],
+                        "rotations": counts["rotations"], "requests": counts["requests"],
+                        "runs": [], "plain": None}
+                    for k in range(args.runs):
+                        run = solve_once(key, "engine", args.time_limit, args.workers,
+                                         relaxation)
+                        case["runs"].append(run)
+                        print(f"{name} run {k + 1}: {run['status']:<10} "
+                              f"first {_fmt(run['first'])} s, wall {run['wall']:.2f} s, "
+                              f"objective {run['objective']}, bound {run['bound']}, "
+                              f"gap {_fmt(gap(run), 1)} %, peak {run['peak_mb']:.0f} MB",
+                              file=sys.stderr, flush=True)
+                        if run["status"] in ("INFEASIBLE", "UNKNOWN"):
+                            failed = True
+                            for conflict in run["conflicts"]:
+                                print(f"    conflict {conflict['source']}: "
+                                      f"{conflict['message']}", file=sys.stderr)
+                    if args.plain == "on":
+                        plain = solve_once(key, "plain", args.time_limit, args.workers)
+                        case["plain"] = plain
+                        print(f"{name} plain: {plain['status']:<10} "
+                              f"first {_fmt(plain['first'])} s, wall {plain['wall']:.2f} s, "
+                              f"objective {plain['objective']}, bound {plain['bound']}, "
+                              f"peak {plain['peak_mb']:.0f} MB", file=sys.stderr, flush=True)
+                    cases.append(case)
+                    spent = time.perf_counter() - started
+                    print(f"{name} done in {spent:.0f} s", file=sys.stderr)
     text = report(cases, args, command.strip())
-    print(table([summarise(case) for case in cases]))
+    print(table([summarise(case, args.time_limit) for case in cases]))
     if args.out != "-":
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text, encoding="utf-8")
+        write(Path(args.out), text)
         print(f"written to {args.out}", file=sys.stderr)
     return 1 if failed else 0
 
