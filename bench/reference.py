@@ -10,8 +10,10 @@ way, so that the benchmark can say, in the same run, how much the tuning buys:
   services;
 - every rule posted directly as the format states it: sums, implications, and the rules about
   presence and vacation checked on each working day of the year, one day at a time;
-- each soft rule's penalty an integer variable (or a Boolean), charged exactly as the format
-  says, and the objective their weighted sum;
+- each soft rule's penalty an integer variable (or a Boolean) bounded from below by what the
+  format charges, and the objective their weighted sum: exact at the optimum, the textbook
+  way; a schedule found before the limit may be reported above its true total, which the
+  independent checker gives (bench/run.py reports the checker's);
 - CP-SAT with its default parameters: only `max_time_in_seconds` and `num_workers` are set.
 
 It is deliberately plain: no symmetry breaking, no hints, no search strategy, no parameter
