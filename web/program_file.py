@@ -271,9 +271,11 @@ def _apply_residents(program: Program, year: ProgramYear) -> dict[str, Resident]
 def _apply_requests(program: Program, year: ProgramYear,
                     residents: dict[str, Resident]) -> None:
     """The file's requests become approved (hard) or wishes (soft); pending and declined
-    requests of residents still in the program stay, after them."""
+    requests of residents still in the program stay, after them, and so does every request
+    of an archived resident (the file never holds them; they come back with the resident)."""
     kept = [r for r in program.requests
-            if r.status not in SOLVED_STATUSES and r.resident.key in residents]
+            if r.resident.archived_at is not None
+            or (r.status not in SOLVED_STATUSES and r.resident.key in residents)]
     rows = []
     for i, entry in enumerate(year.requests):
         details = entry.model_dump(mode="json", exclude_defaults=True,

@@ -77,7 +77,14 @@ def upgrade():
 
 
 def downgrade():
-    # Refused (the check fails) while the log holds an event of a new kind: it is never erased.
+    # Refused, before anything changes, while the log holds an event of a new kind: the log
+    # is never erased (and SQLite runs these statements outside a transaction).
+    held = op.get_bind().execute(sa.text(
+        "SELECT count(*) FROM audit_event WHERE NOT " + _known(OLD_ACTIONS))).scalar()
+    if held:
+        raise RuntimeError(f"the audit log holds {held} event(s) this revision introduced "
+                           "(residents archived, restored or deleted); the previous schema "
+                           "cannot hold them, and the log is never erased")
     _audit_actions(OLD_ACTIONS)
     with op.batch_alter_table('schedule', schema=None) as batch_op:
         batch_op.drop_column('program_toml')

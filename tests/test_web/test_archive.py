@@ -138,3 +138,43 @@ def test_an_archived_residents_id_is_not_taken_by_someone_new(app, client, make_
     with app.app_context():
         assert db.session.scalar(select(Resident.name).where(Resident.key == "cal")) == \
             "Cal Dunwich"
+
+
+def test_an_archived_residents_requests_are_kept_and_cannot_be_approved(app, client,
+                                                                         make_user):
+    """Ash (who asked for a vacation week) leaves: the request stays through a re-import of
+    the program file, cannot be approved while Ash is archived, and Ash, still signed in,
+    cannot send another."""
+    from web.models import Request, User
+
+    pid, _sid = _published(app, client, make_user)
+    make_user("ash@example.org", "Tiny IR", "resident")
+    ash = _resident_id(app, pid, "ash")
+    with app.app_context():
+        db.session.get(Resident, ash).user = db.session.scalar(
+            select(User).where(User.email == "ash@example.org"))
+        db.session.commit()
+        asked = db.session.scalar(select(Request.id).where(Request.resident_id == ash))
+    post_form(client, f"/programs/{pid}/residents/{ash}/archive",
+              form_page=f"/programs/{pid}/residents/{ash}/leave")
+    exported = client.get(f"/programs/{pid}/program.toml").get_data(as_text=True)
+    assert upload(client, f"/programs/{pid}/import", "file", "program.toml",
+                  exported).status_code == 302
+    with app.app_context():
+        assert db.session.get(Request, asked) is not None   # kept through the import
+
+    requests = f"/programs/{pid}/requests"
+    page = client.post(f"{requests}/{asked}/decision", data={
+        "decision": "approved", "csrf_token": csrf_token(client, requests)},
+        follow_redirects=True).get_data(as_text=True)
+    assert "Ash Pellow is archived: restore them" in page
+
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    from web_support import sign_in
+
+    sign_in(client, "ash@example.org")
+    mine = f"/programs/{pid}/my/requests"
+    page = client.post(mine, data={"kind": "vacation", "weeks": ["10"], "weight": "1",
+                                   "csrf_token": csrf_token(client, mine)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "roster (archived): your requests are no longer scheduled" in page

@@ -69,3 +69,25 @@ def test_the_previous_releases_database_upgrades_with_every_row_kept(app, client
     resident = app.test_client()     # a new browser: the round trip may end sessions
     sign_in(resident, "ash@example.org")
     assert "verified" in resident.get(f"/programs/{pid}/my/cases").get_data(as_text=True)
+
+
+def test_a_downgrade_that_would_lose_audit_events_is_refused_before_it_changes_anything(app):
+    """Events of a kind the previous schema cannot hold (a resident archived) make the
+    downgrade stop at once: the log keeps every event and stays append-only."""
+    import pytest
+
+    from web import audit
+
+    with app.app_context():
+        head, previous = _revisions()
+        audit.record("resident.archived", program=None, actor=None, subject="Cal (cal)")
+        db.session.commit()
+        with pytest.raises(SystemExit):   # Flask-Migrate logs the refusal and exits
+            downgrade(revision=previous)
+        db.session.rollback()
+        version = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert version == head
+        assert db.session.execute(text("SELECT count(*) FROM audit_event")).scalar() == 1
+        with pytest.raises(Exception, match="append-only"):
+            db.session.execute(text("DELETE FROM audit_event"))
+        db.session.rollback()

@@ -45,16 +45,20 @@ def granted(program: Program, resident: Resident) -> tuple[int | None, dict[int,
     """The latest published version's number and, by request id, whether it grants each of
     the resident's requests the solver sees (approved ones and wishes). (None, {}) when
     nothing is published, and no answers when the version no longer reads against the
-    program as it is (a resident archived since, say)."""
-    from ..schedules.services import ScheduleError, latest_published, program_year
+    program as it is (a resident archived since, or a new academic year)."""
+    from ..schedules.services import ScheduleError, latest_published, program_year, year_of
 
     published = latest_published(program)
     if published is None:
         return None, {}
     try:
-        report = checker.check(program_year(program), as_file(published.data))
+        live, kept = program_year(program), year_of(program, published)
     except ScheduleError:
         return published.version, {}
+    if (live.info.year_start, live.info.calendar) != (kept.info.year_start,
+                                                     kept.info.calendar):
+        return published.version, {}   # the version is of another academic year
+    report = checker.check(live, as_file(published.data))
     if report.errors:
         return published.version, {}
     missed = set(report.unmet_requests) | {
@@ -76,6 +80,10 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
     """A new pending request from form data: kind, weeks (vacation), target and blocks
     (assign, avoid), weight, note. Refused beyond the resident's weight budget, or when the
     program file would not accept it."""
+    if resident.archived_at is not None:
+        return Outcome(field_errors={"": [
+            "you have left this program's roster (archived): your requests are no longer "
+            "scheduled; ask your chief residents"]})
     weight = int(data.get("weight") or 1)
     # One resident's submissions one at a time: two sent at once must not both fit in what
     # is left (PostgreSQL locks the resident's row; SQLite's write lock, taken by
@@ -155,6 +163,10 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
     reason = reason.strip()
     if decision == "declined" and not reason:
         return Outcome(field_errors={"reason": ["say why the request is declined"]})
+    if decision != "declined" and request.resident.archived_at is not None:
+        return Outcome(field_errors={"decision": [
+            f"{request.resident.label} is archived: restore them (Residents) before "
+            "approving or keeping their request"]})
 
     def change(row: Request) -> None:
         row.status = decision
