@@ -264,3 +264,33 @@ def test_a_cell_change_keeps_the_chief_where_they_were_in_the_grid(live, desktop
     expect(page.locator(".flash.info", has_text="Soft-rule penalty")).to_be_attached()
     page.wait_for_function(f"Math.abs(window.scrollY - {before}) < 40")
     expect(last.locator("td.cell").nth(5)).to_be_in_viewport()
+
+
+def test_the_grid_shows_the_whole_year_at_1366_px_and_finds_residents(live, chromium):
+    """The whole year fits a 1366 px screen; typing a name (Enter included) and choosing a
+    rotation narrow the rows at once."""
+    base, _app = live
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        _sign_in(page, base, "chief@demo.example")
+        page.get_by_role("link", name="Schedules").click()
+        page.get_by_role("link", name="version 1").click()
+        expect(page.locator("#grid thead th").last).to_be_in_viewport()   # block 12, June
+        rows = page.locator("#grid tr[data-resident]")
+        everyone = rows.count()
+        find = page.get_by_label("Find")
+        find.fill("lindgren")
+        find.press("Enter")
+        expect(page.locator("#grid tr[data-resident]:visible")).to_have_count(1)
+        expect(page.locator('tr[data-resident="lindgren"]')).to_be_visible()
+        find.fill("")
+        find.press("Enter")
+        expect(page.locator("#grid tr[data-resident]:visible")).to_have_count(everyone)
+        page.get_by_label("On rotation").select_option("SICU")
+        on_sicu = page.locator("#grid tr[data-resident]:visible")
+        assert 0 < on_sicu.count() < everyone
+        expect(on_sicu.first.locator("td.cell.found").first).to_have_attribute(
+            "data-code", "SICU")
+    finally:
+        context.close()
