@@ -20,13 +20,23 @@ def _sign_in(page, base: str, email: str) -> None:
     page.get_by_role("link", name=re.compile("Duke-style")).click()
 
 
+def _generate(page, base: str, seconds: str) -> None:
+    """The chief signs in and starts a solve of at most `seconds`."""
+    _sign_in(page, base, "chief@demo.example")
+    page.get_by_role("link", name="Generate").click()
+    page.get_by_label("Search for at most (seconds)").fill(seconds)
+    page.get_by_role("button", name="Generate schedule").click()
+
+
+def _open_version_1(page) -> None:
+    page.get_by_role("link", name="Schedules").click()
+    page.get_by_role("link", name="version 1").click()
+
+
 def test_chief_generates_edits_a_cell_sees_the_broken_rule_and_publishes(live, desktop):
     base, _app = live
     page = desktop
-    _sign_in(page, base, "chief@demo.example")
-    page.get_by_role("link", name="Generate").click()
-    page.get_by_label("Search for at most (seconds)").fill("20")
-    page.get_by_role("button", name="Generate schedule").click()
+    _generate(page, base, "20")
     expect(page.locator("#job-state")).to_contain_text("Finished", timeout=90_000)
     expect(page.locator("#job-chart .main-svg").first).to_be_visible()
     page.locator("#open-draft").click()
@@ -175,8 +185,7 @@ def test_a_chief_archives_a_resident_and_the_published_version_keeps_them(live, 
     base, _app = live
     page = desktop
     _sign_in(page, base, "chief@demo.example")
-    page.get_by_role("link", name="Schedules").click()
-    page.get_by_role("link", name="version 1").click()
+    _open_version_1(page)
     row = page.locator('tr[data-resident="lindgren"]')
     before = row.inner_text()
     summary = page.locator("main > p").first.inner_text()
@@ -190,8 +199,7 @@ def test_a_chief_archives_a_resident_and_the_published_version_keeps_them(live, 
     expect(page.locator(".flash.info", has_text="archived")).to_be_visible()
     expect(page.locator("#archived + p + table")).to_contain_text("lindgren")
 
-    page.get_by_role("link", name="Schedules").click()
-    page.get_by_role("link", name="version 1").click()
+    _open_version_1(page)
     expect(page.get_by_role("heading", name=re.compile("Version 1"))).to_be_visible()
     assert page.locator('tr[data-resident="lindgren"]').inner_text() == before
     assert page.locator("main > p").first.inner_text() == summary
@@ -201,10 +209,7 @@ def test_a_chief_cancels_a_solve_and_gets_the_best_schedule_found_as_a_draft(liv
     """Issue 19, item 5: Cancel keeps what was promised: the best schedule found so far."""
     base, _app = live
     page = desktop
-    _sign_in(page, base, "chief@demo.example")
-    page.get_by_role("link", name="Generate").click()
-    page.get_by_label("Search for at most (seconds)").fill("120")
-    page.get_by_role("button", name="Generate schedule").click()
+    _generate(page, base, "120")
     expect(page.locator("#job-state")).to_contain_text("Best penalty", timeout=60_000)
     page.get_by_role("button", name="Cancel the solve").click()
     expect(page.locator(".flash.info", has_text="Cancelling")).to_be_visible()
@@ -221,8 +226,7 @@ def test_discarding_a_draft_asks_first_and_cancel_keeps_it(live, desktop):
     base, _app = live
     page = desktop
     _sign_in(page, base, "chief@demo.example")
-    page.get_by_role("link", name="Schedules").click()
-    page.get_by_role("link", name="version 1").click()
+    _open_version_1(page)
     page.get_by_role("button", name="Start a draft from this version").click()
     heading = page.get_by_role("heading", name=re.compile("Draft #"))
     expect(heading).to_be_visible()
@@ -249,8 +253,7 @@ def test_a_cell_change_keeps_the_chief_where_they_were_in_the_grid(live, desktop
     base, _app = live
     page = desktop
     _sign_in(page, base, "chief@demo.example")
-    page.get_by_role("link", name="Schedules").click()
-    page.get_by_role("link", name="version 1").click()
+    _open_version_1(page)
     page.get_by_role("button", name="Start a draft from this version").click()
     last = page.locator("#grid tbody tr[data-resident]").last
     cell = last.locator("td.cell").nth(5)

@@ -52,7 +52,8 @@ def granted(program: Program, resident: Resident) -> tuple[int | None, dict[int,
     if published is None:
         return None, {}
     try:
-        live, kept = program_year(program), year_of(program, published)
+        live = program_year(program)
+        kept = year_of(program, published) if published.program_toml else live
     except ScheduleError:
         return published.version, {}
     if (live.info.year_start, live.info.calendar) != (kept.info.year_start,
