@@ -32,5 +32,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
+.PHONY: bench-call
+bench-call: $(STAMP)
+	$(BIN)/python -m bench.call
+
 clean:
 	rm -rf $(VENV) out build *.egg-info .pytest_cache .hypothesis

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .calendar import Block, Calendar
+from .call_rules import DEFAULT_WORK_HOURS, CallPool, CallRequest, CallSettings, WorkHours
 from .schema import (
     AnyRequest,
     AwayLimit,
@@ -45,6 +46,10 @@ class Program:
     blackouts: list[Blackout] = field(default_factory=list)
     away_limits: list[AwayLimit] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
+    call: CallSettings = field(default_factory=CallSettings)
+    work_hours: list[WorkHours] = field(default_factory=list)
+    call_pools: list[CallPool] = field(default_factory=list)
+    call_requests: list[CallRequest] = field(default_factory=list)
 
     @cached_property
     def calendar(self) -> Calendar:
@@ -77,6 +82,18 @@ class Program:
         if not self.info.split_blocks:
             return frozenset()
         return frozenset(r.code for r in self.rotations if r.split)
+
+    def work_hours_of(self, code: str) -> WorkHours:
+        """When residents on rotation (or service) `code` work: its `[[work_hours]]` entry,
+        else Monday to Friday 07:00-17:00 (not on holidays)."""
+        for entry in self.work_hours:
+            if code in (entry.rotation, entry.service):
+                return entry
+        return _DEFAULT_WORK
+
+    @property
+    def has_call(self) -> bool:
+        return bool(self.call_pools)
 
     @cached_property
     def resident_by_id(self) -> dict[str, Resident]:
@@ -175,6 +192,9 @@ class Program:
     def bound_residents(self, entry: object) -> list[Resident]:
         """Residents whose level and track the entry's filters match."""
         return [r for r in self.residents if self.binds(entry, r)]
+
+
+_DEFAULT_WORK = WorkHours(hours=DEFAULT_WORK_HOURS)
 
 
 def requirement_bounds(requirement: Requirement) -> tuple[int, int | None]:

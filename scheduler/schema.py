@@ -287,4 +287,6 @@ class Service(Entry):
 
 FORMATS = (1, 2)   # program-file formats this version reads (format 1 with format 2's meaning)
 TOP_LEVEL_KEYS = ("format", "program", "rotation", "resident", "requirement", "rule", "request",
-                  "blackout", "away_limit", "service")
+                  "blackout", "away_limit", "service",
+                  # call rules (optional; `call_rules.py`)
+                  "call", "work_hours", "call_pool", "call_request")

@@ -3,7 +3,9 @@
 A source is the path of the schedule file's `conflicts[].source` and of the checker's
 findings: `rotation[3].max` (the `max` of the file's fourth `[[rotation]]`), `rule[0]` (a whole
 entry), `program.vacation_weeks` (a setting of the `[program]` table) or
-`previous.residents.ahmed` (a resident's frozen blocks when re-solving). `Source` is the one
+`previous.residents.ahmed` (a resident's frozen blocks when re-solving); for the call
+schedule also `call_pool[2]`, `call.fairness` and `duty.hours` (a duty-hour limit, which is
+the ACGME's, not the file's). `Source` is the one
 place that writes, reads and orders them; the solver, the checker, the explanations and the
 web app's links all go through it.
 """
@@ -15,10 +17,11 @@ from dataclasses import dataclass
 
 # The file's sections in the order the file lists them (and explanations follow).
 SECTIONS = ("program", "rotation", "resident", "requirement", "rule", "request", "blackout",
-            "away_limit", "service", "previous")
+            "away_limit", "service", "previous",
+            "call", "work_hours", "call_pool", "call_request", "duty")
 # Sections that are lists of entries (`rotation[3]`); the others are tables (`program.x`).
 LISTS = ("rotation", "resident", "requirement", "rule", "request", "blackout", "away_limit",
-         "service")
+         "service", "work_hours", "call_pool", "call_request")
 
 _PATH = re.compile(r"^(?P<section>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<field>.+))?$")
 

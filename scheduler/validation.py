@@ -8,16 +8,20 @@ file: unknown codes, duplicate ids, crossed bounds, blocks and weeks outside the
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .calendar import MAX_WEEKS, Calendar
+from .call_rules import CallPool, CallRequest, CallSettings, WorkHours
+from .call_validation import check_call
 from .limits import DEFAULT_LIMITS, Limits
+from .positions import line_of, place
 from .program import Program, admits
 from .schema import (
     FORMATS,
@@ -51,13 +55,21 @@ MAX_NESTING = 32
 
 @dataclass(frozen=True)
 class FileError:
-    """One problem in a file: where it is and what is wrong, in words."""
+    """One problem in a file: where it is (the key's path, and its line when the file's text
+    is known) and what is wrong, in words."""
 
     path: str
     message: str
+    line: int | None = None
 
     def as_dict(self) -> dict[str, str]:
         return {"path": self.path, "message": self.message}
+
+    @property
+    def where(self) -> str:
+        """'line 37, rotation 4, max': counted from 1, as a person reads the file."""
+        spot = place(self.path)
+        return f"line {self.line}, {spot}" if self.line is not None else spot
 
 
 @dataclass
@@ -125,10 +137,14 @@ def load_program_text(text: str, max_bytes: int = MAX_PROGRAM_FILE_BYTES,
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return LoadResult(errors=[FileError("", f"not valid TOML: {exc}")])
+        at = re.search(r"at line (\d+)", str(exc))
+        return LoadResult(errors=[FileError("", f"not valid TOML: {exc}",
+                                            int(at.group(1)) if at else None)])
     except RecursionError:
         return LoadResult(errors=[FileError("", "the file nests too deeply to be read")])
-    return load_program(raw, limits)
+    result = load_program(raw, limits)
+    result.errors = [replace(e, line=line_of(text, e.path)) for e in result.errors]
+    return result
 
 
 def _nesting(text: str) -> int:
@@ -231,6 +247,13 @@ class _Reader:
         blackouts = self.entries("blackout", lambda i, item: Blackout)
         away_limits = self.entries("away_limit", lambda i, item: AwayLimit)
         services = self.entries("service", lambda i, item: Service)
+        call = (self.entry(CallSettings, self.raw["call"], ("call",)) if "call" in self.raw
+                else CallSettings())
+        call_sections = {
+            "work_hours": self.entries("work_hours", lambda i, item: WorkHours),
+            "call_pool": self.entries("call_pool", lambda i, item: CallPool),
+            "call_request": self.entries("call_request", lambda i, item: CallRequest),
+        }
         # Without a valid [program] table the entries are still cross-checked, so one
         # mistake in the header does not hide the others; checks needing it are skipped.
         draft = Program(
@@ -243,10 +266,15 @@ class _Reader:
             blackouts=[b for _, b in blackouts],
             away_limits=[a for _, a in away_limits],
             services=[s for _, s in services],
+            call=call or CallSettings(),
+            work_hours=[w for _, w in call_sections["work_hours"]],
+            call_pools=[p for _, p in call_sections["call_pool"]],
+            call_requests=[c for _, c in call_sections["call_request"]],
         )
         check = _CrossCheck(self, draft)
         check.run(rotations, residents, requirements, rules, requests)
         check.run_f2(blackouts, away_limits, services)
+        check_call(draft, self.error, call_sections)
         return draft if info is not None else None
 
 

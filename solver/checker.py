@@ -454,7 +454,10 @@ class _Checker:
                 misses.append((miss, k, count))
             miss, k, count = max(misses, key=lambda found: found[0])
             if miss:  # a split block is charged for its worse half
-                self.broken(source_path("rule", i), f"{count} {describe.who(rule)} on "
+                whom = describe.who(rule)
+                counted = (describe.plural(count, "resident") if whom == "all residents"
+                           else f"{count} of the {whom}")
+                self.broken(source_path("rule", i), f"{counted} on "
                             f"{describe.target(self.p, rule.target)} in {part_name(b, k)}, needs "
                             f"{describe.bounds(rule.min, rule.max, 'resident')}",
                             rule.hard, (rule.weight or 0) * miss)

@@ -47,6 +47,12 @@ def _load_previous(path: str | None, freeze_through: int, program: Program | Non
     return previous, errors
 
 
+def _located(error: FileError) -> str:
+    """'line 37, rotation 4, max: max 2 is below min 3 (rotation[3].max)'."""
+    path = f" ({error.path})" if error.path else ""
+    return f"{error.where}: {error.message}{path}"
+
+
 def _write(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -112,8 +118,8 @@ def solve_command(program_file: str, output: str | None, time_limit: float | Non
         _write(schedule.to_json(), output)
         if not quiet:
             say(f"INVALID: {len(schedule.errors)} error(s) in the input")
-            for error in schedule.errors:
-                say(f"  - {error['path'] or '(file)'}: {error['message']}")
+            for problem in loaded.errors + errors:
+                say(f"  - {_located(problem)}")
         sys.exit(EXIT["INVALID"])
     options = SolveOptions(
         time_limit=time_limit if time_limit is not None else settings.solver.time_limit,
@@ -147,7 +153,7 @@ def check_command(program_file: str, schedule_file: str, previous: str | None,
     problems = loaded.errors + errors + more
     if problems or loaded.program is None or schedule is None:
         for error in problems:
-            say(f"invalid: {error.path or '(file)'}: {error.message}")
+            say(f"invalid: {_located(error)}")
         sys.exit(2)
     report = checker.check(loaded.program, schedule, old, freeze_through)
     for finding in report.errors + report.violations:
@@ -162,3 +168,101 @@ def check_command(program_file: str, schedule_file: str, previous: str | None,
 
 if __name__ == "__main__":
     main()
+
+
+@main.command("call")
+@click.argument("program_file", type=click.Path(dir_okay=False))
+@click.argument("schedule_file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1),
+              help="Seconds to search (default: config.toml's solver.time_limit, 60).")
+@click.option("--workers", type=click.IntRange(min=0),
+              help="Search workers (0: one per CPU; default from config.toml).")
+@click.option("--quiet", is_flag=True, help="No summary on stderr.")
+def call_command(program_file: str, schedule_file: str, output: str | None,
+                 time_limit: float | None, workers: int | None, quiet: bool) -> None:
+    """Schedule the year's call for PROGRAM_FILE on the block schedule SCHEDULE_FILE and
+    print the duty file (exit status as `solve`)."""
+    from scheduler.duty_file import DutyFile
+
+    from .call.engine import CallOptions, solve_call
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        say(f"error: {exc}")
+        sys.exit(EXIT["INVALID"])
+    loaded = load_program_file(program_file, settings.limits)
+    schedule, errors = load_schedule_file(schedule_file)
+    problems = loaded.errors + [FileError(f"schedule.{e.path}".rstrip("."), e.message)
+                                for e in errors]
+    if loaded.program is not None and not loaded.program.call_pools:
+        problems.append(FileError("call_pool", "the program file has no [[call_pool]]: "
+                                               "nothing to schedule"))
+    if loaded.program is None or schedule is None or problems:
+        duty = DutyFile(loaded.program.info.name if loaded.program else "", "INVALID",
+                        errors=[e.as_dict() for e in problems])
+    else:
+        options = CallOptions(
+            time_limit=time_limit if time_limit is not None else settings.solver.time_limit,
+            workers=workers if workers is not None else settings.solver.workers,
+            explain_time_limit=settings.solver.explain_time_limit)
+        duty = solve_call(loaded.program, schedule, options)
+    _write(duty.to_json(), output)
+    if not quiet:
+        _call_summary(duty)
+    sys.exit(EXIT[duty.status])
+
+
+def _call_summary(duty: object) -> None:
+    from scheduler.duty_file import DutyFile
+
+    assert isinstance(duty, DutyFile)
+    say(f"{duty.status}: {duty.program}, {duty.wall_time_s:.2f}s")
+    for error in duty.errors:
+        say(f"  - {error['path'] or '(file)'}: {error['message']}")
+    if duty.duty:
+        say(f"penalty {duty.objective} (proven lower bound {duty.best_bound}); "
+            f"{len(duty.unmet_requests)} call request(s) not granted")
+        for level, shares in duty.fairness.items():
+            say(f"  {level}: " + ", ".join(f"{name} {low}-{high}"
+                                           for name, (low, high) in shares.items()))
+    if duty.conflicts:
+        say(f"No call schedule exists. {duty.explanation}")
+        for conflict in duty.conflicts:
+            say(f"  - {conflict['source']}: {conflict['message']}")
+
+
+@main.command("duty-check")
+@click.argument("program_file", type=click.Path(dir_okay=False))
+@click.argument("duty_file", type=click.Path(dir_okay=False))
+@click.option("--schedule", "schedule_file", type=click.Path(dir_okay=False),
+              help="The block schedule: also check calls against vacation and closed "
+                   "rotations.")
+def duty_check_command(program_file: str, duty_file: str, schedule_file: str | None) -> None:
+    """Check DUTY_FILE against the ACGME duty-hour limits and PROGRAM_FILE's call rules;
+    print each breach. Exit status 0 when none, 1 when one is found, 2 when a file is
+    invalid."""
+    from scheduler.duty_file import load_duty_file
+
+    from .duty_check import check_duty
+
+    loaded = load_program_file(program_file)
+    duty, problems = load_duty_file(duty_file)
+    problems = loaded.errors + problems
+    schedule = None
+    if schedule_file is not None:
+        schedule, more = load_schedule_file(schedule_file)
+        problems += more
+    if problems or loaded.program is None or duty is None:
+        for error in problems:
+            say(f"invalid: {_located(error)}")
+        sys.exit(2)
+    breaches = check_duty(loaded.program, duty, schedule)
+    for breach in breaches:
+        who = f" {breach.resident}" if breach.resident else ""
+        click.echo(f"BROKEN  {breach.source}{who}: {breach.message}")
+    residents = len(duty.duty)
+    verdict = "within the limits" if not breaches else "NOT within the limits"
+    click.echo(f"{verdict}: {len(breaches)} breach(es), {residents} residents checked")
+    sys.exit(0 if not breaches else 1)

@@ -109,10 +109,10 @@ def conflict_sources(program: Program, options: SolveOptions) -> tuple[list[str]
     if len(core) < len(everything):
         confirmed = tester.infeasible_core(core)
         core = confirmed if confirmed is not None else everything
-    return _minimize(tester, core), not tester.unsure
+    return shrink(tester, core), not tester.unsure
 
 
-def _minimize(tester: _Tester, core: list[str]) -> list[str]:
+def shrink(tester: Any, core: list[str]) -> list[str]:
     """Drop entries while the rest stay infeasible: chunks first (halving on failure), so a
     large set that assumptions could not shrink needs far fewer tests than one per entry."""
     needed: list[str] = []

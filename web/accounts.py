@@ -1,5 +1,6 @@
 """Account services: creating people, giving and taking away roles in a program (each change
-in the audit log), changing a password, and checking a sign-in."""
+in the audit log), changing or setting a password (a temporary one, chosen by someone else,
+must be replaced at first sign-in), and checking a sign-in."""
 
 from __future__ import annotations
 
@@ -47,6 +48,11 @@ def normal_email(email: str) -> str:
     return email.strip().lower()
 
 
+def account_of(email: str) -> User | None:
+    """The account whose e-mail is `email` (compared in its normal form), or None."""
+    return db.session.scalar(select(User).where(User.email == normal_email(email)))
+
+
 def program_named(name: str) -> tuple[Program, bool]:
     """The program whose name is `name` once normalised and case-folded, or a new one with
     that name; True when new. Only for the command line, where a person names the program:
@@ -67,11 +73,13 @@ def program_named(name: str) -> tuple[Program, bool]:
 
 
 def create_user(email: str, password: str, program: Program, role: str,
-                name: str = "", granted_by: User | None = None) -> Created:
+                name: str = "", granted_by: User | None = None, *,
+                temporary: bool = False) -> Created:
     """Give `email` the `role` in `program` (the object the caller resolved, never looked
     up again by name), creating the account (with `password`) when it does not exist yet.
-    The audit log records the grant (by `granted_by`; None: the command line). Flushes, does
-    not commit."""
+    `temporary`: the password was chosen by someone else, so the new account must choose its
+    own at first sign-in (an existing account's password is left alone). The audit log
+    records the grant (by `granted_by`; None: the command line). Flushes, does not commit."""
     email = normal_email(email)
     if "@" not in email.strip("@"):
         raise AccountError(f"'{email}' is not an e-mail address")
@@ -84,9 +92,9 @@ def create_user(email: str, password: str, program: Program, role: str,
     user = db.session.scalar(select(User).where(User.email == email))
     new_user = user is None
     if user is None:
-        if len(password) < MIN_PASSWORD:
-            raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
-        user = User(email=email, name=name, password_hash=_hash(password))
+        _check_strength(password)
+        user = User(email=email, name=name, password_hash=_hash(password),
+                    must_change_password=temporary)
         db.session.add(user)
     elif role in user.roles_in(program):
         raise AccountError(f"{email} already has the role {role} in {program.name}")
@@ -101,12 +109,13 @@ def create_user(email: str, password: str, program: Program, role: str,
 def grant_role(program: Program, email: str, role: str, name: str, actor: User) -> Granted:
     """`actor` gives `email` the `role` in `program`. Only an admin may make admins. A new
     account gets a random temporary password, returned once for the actor to pass on (the
-    person changes it on their account page). Flushes."""
+    person must change it at first sign-in). Flushes."""
     if role == "admin" and "admin" not in actor.roles_in(program):
         raise AccountError("only an admin can make someone an admin")
-    existing = db.session.scalar(select(User).where(User.email == normal_email(email)))
+    existing = account_of(email)
     temporary = None if existing is not None else secrets.token_urlsafe(12)
-    created = create_user(email, temporary or "", program, role, name, granted_by=actor)
+    created = create_user(email, temporary or "", program, role, name, granted_by=actor,
+                          temporary=True)
     return Granted(created.user, role, temporary)
 
 
@@ -137,16 +146,36 @@ def resident_of(user: User, program: Program) -> Resident | None:
 @kept_if_ok
 def change_password(user: User, current: str, new: str, keep: str | None = None) -> None:
     """Set a new password after checking the current one, and end every other session of
-    the person (`keep`: the token of the session that asked, which stays). Flushes."""
+    the person (`keep`: the token of the session that asked, which stays). The password is
+    the person's own from now on: a temporary one no longer holds them up. Flushes."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError("the current password is not right")
-    if len(new) < MIN_PASSWORD:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+    _check_strength(new)
     if new == current:
         raise AccountError("the new password is the same as the current one")
     user.password_hash = _hash(new)
+    user.must_change_password = False
     end_sessions(user, keep=keep)
     db.session.flush()
+
+
+@kept_if_ok
+def set_password(user: User, new: str, *, temporary: bool = False) -> None:
+    """Set a password without asking for the current one: the person's own, chosen through
+    a password-reset link, or (`temporary`) one an administrator gives them, which they must
+    replace at their next sign-in. Every session of the person ends: whoever was signed in
+    with the old password is out. Flushes."""
+    _check_strength(new)
+    user.password_hash = _hash(new)
+    user.must_change_password = temporary
+    end_sessions(user)
+    db.session.flush()
+
+
+def _check_strength(password: str) -> None:
+    """The one rule every new password meets, whoever sets it."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -32,11 +32,21 @@ from .extensions import (
     db,
     limiter,
     login_manager,
+    mailer,
     migrate,
     talisman,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _unread() -> int:
+    """The signed-in person's unread notifications, for the page header."""
+    from flask_login import current_user
+
+    from .notify import unread
+
+    return unread(current_user) if current_user.is_authenticated else 0
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -76,6 +86,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         FORCE_HTTPS=False,
         # werkzeug's password hash method; the tests lower scrypt's cost, nothing else should
         PASSWORD_HASH="scrypt",
+        # Outgoing e-mail (web/mail.py) through an SMTP server; without MAIL_SERVER and
+        # MAIL_DEFAULT_SENDER this installation sends none (password resets are then the
+        # administrator's: `residency reset-password`).
+        MAIL_SERVER="",
+        MAIL_PORT=25,
+        MAIL_USE_TLS=False,        # STARTTLS after connecting (port 587)
+        MAIL_USE_SSL=False,        # TLS from the start (port 465)
+        MAIL_USERNAME="",
+        MAIL_PASSWORD="",
+        MAIL_DEFAULT_SENDER="",    # e.g. "Residency <residency@example.org>"
+        MAIL_TIMEOUT=10,           # seconds to wait for the mail server
+        MAIL_BACKEND="smtp",       # also under TESTING: the tests run a real SMTP server
+        # The address people reach this site at (scheme and host, no path), e.g.
+        # "https://residency.example.org". Links in e-mails start with it, never with the
+        # Host header of the request that asked (which a visitor chooses).
+        PUBLIC_URL="",
+        # A password-reset link works once, for this many seconds.
+        PASSWORD_RESET_MAX_AGE=3600,
+        # Reset e-mails asked for, per client address and per e-mail address (each sends mail).
+        PASSWORD_RESET_LIMIT_PER_ADDRESS="10 per hour",
+        PASSWORD_RESET_LIMIT_PER_ACCOUNT="3 per hour",
     )
     config_file = Path(os.environ.get("RESIDENCY_CONFIG", ROOT / "config.toml"))
     if config_file.exists():
@@ -96,6 +127,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Please sign in to see this page."
     csrf.init_app(app)
     limiter.init_app(app)
+    mailer.init_app(app)
     app.config["COMPRESS_MIMETYPES"] = COMPRESSED_TYPES
     compress.init_app(app)
     https = bool(app.config["FORCE_HTTPS"])
@@ -108,6 +140,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         access,
         assets,
         auth,
+        call,
         cases,
         charts,
         errors,
@@ -130,9 +163,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["chart_labels"] = charts.labels
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
-                                 STAFF=access.STAFF)
+                                 STAFF=access.STAFF, unread_notifications=_unread)
     for blueprint in (health.bp, assets.bp, auth.bp, programs.bp, setup.bp, requests.bp,
-                      schedules.bp, me.bp, cases.bp, people.bp):
+                      schedules.bp, call.bp, me.bp, cases.bp, people.bp):
         app.register_blueprint(blueprint)
     from . import api
 

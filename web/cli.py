@@ -1,11 +1,12 @@
 """The `residency` command: the engine's `solve` and `check`, plus the web app's set-up
-commands (`init-db`, `create-user`, `create-token`, `demo`, `serve`, `worker`)."""
+commands (`init-db`, `create-user`, `reset-password`, `create-token`, `demo`, `serve`,
+`worker`)."""
 
 from __future__ import annotations
 
 import click
 
-from solver.cli import check_command, solve_command
+from solver.cli import call_command, check_command, duty_check_command, solve_command
 
 
 @click.group()
@@ -15,6 +16,8 @@ def main() -> None:
 
 main.add_command(solve_command)
 main.add_command(check_command)
+main.add_command(call_command)
+main.add_command(duty_check_command)
 
 
 def _app():
@@ -42,7 +45,11 @@ def init_db() -> None:
 @click.option("--name", default="", help="The person's name, as shown in the app.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Asked for when not given (needed only for a new account).")
-def create_user_command(email, program_name, role, name, password) -> None:
+@click.option("--temporary/--no-temporary", default=True, show_default=True,
+              help="A new account must choose its own password at first sign-in; "
+                   "--no-temporary when the password is already the person's (your own "
+                   "account).")
+def create_user_command(email, program_name, role, name, password, temporary) -> None:
     """Give EMAIL a role in a program, creating the account and the program if needed."""
     from . import accounts
     from .extensions import db
@@ -51,13 +58,39 @@ def create_user_command(email, program_name, role, name, password) -> None:
     with app.app_context():
         try:
             program, new_program = accounts.program_named(program_name)
-            created = accounts.create_user(email, password, program, role, name)
+            created = accounts.create_user(email, password, program, role, name,
+                                           temporary=temporary)
         except accounts.AccountError as exc:
             db.session.rollback()
             raise click.ClickException(str(exc)) from exc
         db.session.commit()
         click.echo(f"{'created' if created.new_user else 'updated'} {created.user.email}: "
                    f"{role} in {program.name}{' (new program)' if new_program else ''}")
+
+
+@main.command("reset-password")
+@click.argument("email")
+@click.option("--password", prompt="Temporary password", hide_input=True,
+              confirmation_prompt=True, help="Asked for when not given.")
+def reset_password_command(email, password) -> None:
+    """Give EMAIL a temporary password (for someone who cannot reset theirs by e-mail): they
+    choose their own at their next sign-in, and every session of theirs ends now."""
+    from . import accounts
+    from .extensions import db
+
+    app = _app()
+    with app.app_context():
+        user = accounts.account_of(email)
+        if user is None:
+            raise click.ClickException(f"no account {email}")
+        try:
+            accounts.set_password(user, password, temporary=True)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"{user.email} has a temporary password: give it to them; they choose "
+                   "their own at their next sign-in")
 
 
 @main.command("create-token")
@@ -82,19 +115,23 @@ def create_token_command(email, name) -> None:
 
 
 @main.command("demo")
-@click.option("--time-limit", default=30.0, show_default=True,
-              help="Seconds to spend solving the demo's first schedule.")
+@click.option("--time-limit", default=20.0, show_default=True,
+              help="At most this many seconds solving the demo's schedule (it stops sooner "
+                   "once the schedule is within 10% of the proven bound).")
 @click.option("--reset", is_flag=True,
-              help="Delete the demo program and everything done in it, and load it anew.")
+              help="Delete the demo programs and everything done in them, and load them anew.")
 @click.option("--yes", is_flag=True, help="With --reset: do not ask first.")
 def demo(time_limit, reset, yes) -> None:
-    """Load the sample program with a few accounts per role into an empty database, and
-    print their logins. A database that holds anything is kept as it is (`--reset` starts
-    the demo over, after asking)."""
+    """Load the demo into an empty database: the sample program in the academic year holding
+    today, with a few accounts per role, a published schedule and a few months of case logs,
+    and a small second program with its own people; print the sign-ins. A database that
+    holds anything is kept as it is (`--reset` starts the demo over, after asking)."""
+    import time
+
     from flask_migrate import upgrade
     from sqlalchemy import func, select
 
-    from .demo import ACCOUNTS, PASSWORD, load_demo
+    from .demo import PASSWORD, load_demo, sign_in_emails
     from .extensions import db
     from .models import Program
 
@@ -107,17 +144,26 @@ def demo(time_limit, reset, yes) -> None:
                        f"({app.config['SQLALCHEMY_DATABASE_URI']}); `residency demo --reset` "
                        "starts the demo over")
             click.echo(f"demo sign-ins (unless changed since): password {PASSWORD}, "
-                       + ", ".join(email for email, _, _ in ACCOUNTS))
+                       + ", ".join(sign_in_emails()))
             return
         if held and not yes:
-            click.confirm("This deletes the demo program with every schedule, request and case "
-                          "made in it since, and loads it anew. Go on?", abort=True)
-        program, logins = load_demo(time_limit=time_limit)
-        click.echo(f"demo program: {program.name} (database "
+            click.confirm("This deletes the demo programs with every schedule, request and "
+                          "case made in them since, and loads them anew. Go on?", abort=True)
+        started = time.perf_counter()
+        programs, logins = load_demo(time_limit=time_limit)
+        click.echo(f"demo loaded in {time.perf_counter() - started:.1f} s (database "
                    f"{app.config['SQLALCHEMY_DATABASE_URI']})")
+        for program in programs:
+            calendar = program.year_calendar
+            click.echo(f"  {program.name}: academic year {calendar.year_start.isoformat()} "
+                       f"to {calendar.year_end.isoformat()}")
     click.echo(f"sign in at http://127.0.0.1:5000/login — every password: {PASSWORD}")
+    shown = ""
     for login in logins:
-        click.echo(f"  {login.role:<17} {login.email:<28} {login.who}")
+        if login.program != shown:
+            click.echo(f"{login.program}:")
+            shown = login.program
+        click.echo(f"  {login.role:<17} {login.email:<30} {login.who}")
 
 
 @main.command("worker")

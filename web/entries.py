@@ -127,6 +127,19 @@ def labelled(program: Program, errors: list[FileError]) -> list[FileError]:
             if entry_label(program, e.path) else e for e in errors]
 
 
+def _call_label(program: Program, section: str, index: int) -> str:
+    """A call entry (kept whole in `Program.call_rules`) as a chief names it."""
+    entries = (program.call_rules or {}).get(section, [])
+    if index >= len(entries):
+        return ""
+    entry = entries[index]
+    if section == "work_hours":
+        return f"working hours of {entry.get('rotation') or entry.get('service')}"
+    if section == "call_pool":
+        return f"call pool {entry.get('code')}"
+    return f"call request of {entry.get('resident')}"
+
+
 def entry_label(program: Program, path: str) -> str:
     """The entry a file path points into, as a chief would name it ('' if unknown)."""
     place = Source.parse(path)
@@ -140,6 +153,8 @@ def entry_label(program: Program, path: str) -> str:
         "requirement": program.requirements, "rule": program.rules,
         "request": solved_requests(program), "blackout": program.blackouts,
         "away_limit": program.away_limits, "service": program.services}
+    if section in ("work_hours", "call_pool", "call_request"):
+        return _call_label(program, section, index)
     rows = sections[section]
     if index >= len(rows):
         return ""

@@ -8,6 +8,7 @@ from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
@@ -41,6 +42,8 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 # Storage from RATELIMIT_STORAGE_URI: memory by default, Redis in production.
 limiter = Limiter(key_func=get_remote_address)
+# Outgoing e-mail (SMTP, the MAIL_* settings); `web.mail` is the one way to send.
+mailer = Mail()
 # Security headers (CSP with a nonce for our inline scripts, frame and type options,
 # referrer policy); HTTPS and secure cookies when FORCE_HTTPS is set (behind TLS).
 talisman = Talisman()

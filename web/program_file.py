@@ -10,6 +10,7 @@ round trip is exact. Requests that are still pending or were declined are not pa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -21,11 +22,13 @@ from scheduler import FileError, LoadResult, load_program, load_program_text
 from scheduler import Program as ProgramYear
 from scheduler.identifiers import name_key
 from scheduler.limits import DEFAULT_LIMITS, Limits
+from scheduler.positions import line_of
 from scheduler.schema import ProgramInfo
 from scheduler.schema import Resident as ResidentEntry
 from scheduler.schema import Rotation as RotationEntry
 from scheduler.validation import MAX_PROGRAM_FILE_BYTES
 
+from . import audit
 from .extensions import db
 from .models import (
     AwayLimit,
@@ -37,6 +40,7 @@ from .models import (
     Rotation,
     Rule,
     Service,
+    User,
 )
 from .models.columns import now
 from .transaction import kept_if_ok
@@ -114,6 +118,48 @@ def stored_entry(entry: Any) -> dict[str, Any]:
     return found
 
 
+# The program file's call sections (scheduler/call_rules.py), kept whole in
+# `Program.call_rules`: the table first, then the lists.
+CALL_TABLE = "call"
+CALL_LISTS = ("work_hours", "call_pool", "call_request")
+CALL_DATE_KEYS = ("from", "to", "date")
+
+
+def _dated(entry: dict[str, Any]) -> dict[str, Any]:
+    """A kept call entry with its dates as dates again (`not_both` holds date pairs)."""
+    found: dict[str, Any] = {key: date.fromisoformat(value) if key in CALL_DATE_KEYS else value
+                             for key, value in entry.items()}
+    if "not_both" in entry:
+        found["not_both"] = [[date.fromisoformat(d) for d in pair] for pair in entry["not_both"]]
+    return found
+
+
+def call_document(program: Program) -> dict[str, Any]:
+    """The program's call sections as the file has them; requests of residents no longer on
+    the roster are left out (as their other requests are)."""
+    kept = program.call_rules or {}
+    doc: dict[str, Any] = {}
+    if kept.get(CALL_TABLE):
+        doc[CALL_TABLE] = _dated(kept[CALL_TABLE])
+    active = {r.key for r in program.residents}
+    for name in CALL_LISTS:
+        entries = [_dated(e) for e in kept.get(name, [])
+                   if name != "call_request" or e.get("resident") in active]
+        if entries:
+            doc[name] = entries
+    return doc
+
+
+def stored_call_rules(year: ProgramYear) -> dict[str, Any]:
+    """A validated program's call sections as `Program.call_rules` keeps them."""
+    return {
+        CALL_TABLE: stored_entry(year.call),
+        "work_hours": [stored_entry(w) for w in year.work_hours],
+        "call_pool": [stored_entry(p) for p in year.call_pools],
+        "call_request": [stored_entry(c) for c in year.call_requests],
+    }
+
+
 def document(program: Program) -> dict[str, Any]:
     """The program as a program-file dict (format 2)."""
     doc: dict[str, Any] = {"format": 2, "program": info_entry(program)}
@@ -128,6 +174,7 @@ def document(program: Program) -> dict[str, Any]:
         "service": [kept_entry(s.entry) for s in program.services],
     }
     doc.update({name: entries for name, entries in sections.items() if entries})
+    doc.update(call_document(program))
     return doc
 
 
@@ -146,17 +193,18 @@ def validate(program: Program) -> LoadResult:
 
 
 @kept_if_ok
-def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_BYTES
-                ) -> LoadResult:
+def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_BYTES,
+                user: User | None = None) -> LoadResult:
     """Replace the program's set-up with the file's, when the file is valid; otherwise change
-    nothing and return its errors. Flushes, does not commit."""
+    nothing and return its errors. Residents it archives or brings back are audited as done
+    by `user`. Flushes, does not commit."""
     loaded = load_program_text(text, max_bytes, installation_limits())
     if loaded.program is None:
         return loaded
     year = loaded.program
     unstorable = _unstorable(year)
     if unstorable:
-        return LoadResult(errors=unstorable)
+        return LoadResult(errors=[replace(e, line=line_of(text, e.path)) for e in unstorable])
     taken = name_taken(year.info.name, program)
     if taken is not None:
         return LoadResult(errors=[FileError(
@@ -164,7 +212,7 @@ def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_B
                             "(names are compared ignoring case and spacing)")])
     _apply_info(program, year)
     _apply_rotations(program, year)
-    residents = _apply_residents(program, year)
+    residents = _apply_residents(program, year, user)
     program.requirements = [Requirement(position=i, entry=stored_entry(r))
                             for i, r in enumerate(year.requirements)]
     program.rules = [Rule(position=i, kind=r.kind, entry=stored_entry(r))
@@ -176,6 +224,7 @@ def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_B
     program.services = [Service(position=i, entry=stored_entry(s))
                         for i, s in enumerate(year.services)]
     _apply_requests(program, year, residents)
+    program.call_rules = stored_call_rules(year)
     db.session.flush()
     return loaded
 
@@ -243,12 +292,14 @@ def _apply_rotations(program: Program, year: ProgramYear) -> None:
     program.rotations = rows
 
 
-def _apply_residents(program: Program, year: ProgramYear) -> dict[str, Resident]:
+def _apply_residents(program: Program, year: ProgramYear, user: User | None
+                     ) -> dict[str, Resident]:
     """Residents keep their rows (ids, linked accounts, case logs) when their id stays; a
     resident the file leaves out is archived, never deleted, and an archived resident the
-    file names again is back in the program."""
+    file names again is back in the program; both are audited."""
     existing = {r.key: r for r in program.residents + program.archived_residents}
     kept = {r.key for r in program.residents}
+    returning = {r.key for r in program.archived_residents}
     rows = []
     for i, entry in enumerate(year.residents):
         row = existing.pop(entry.id, None) or Resident(key=entry.id)
@@ -262,6 +313,14 @@ def _apply_residents(program: Program, year: ProgramYear) -> dict[str, Resident]
     for row in existing.values():
         if row.key in kept:
             row.archived_at = now()
+            audit.record("resident.archived", program=program, actor=user,
+                         subject=f"{row.label} ({row.key}), left out of an imported file",
+                         resident=row.key)
+    for row in rows:
+        if row.key in returning:
+            audit.record("resident.restored", program=program, actor=user,
+                         subject=f"{row.label} ({row.key}), named again by an imported file",
+                         resident=row.key)
     program.residents.extend(row for row in rows if row.key not in kept)
     db.session.flush()
     db.session.expire(program, ["residents", "archived_residents"])

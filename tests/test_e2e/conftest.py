@@ -1,14 +1,17 @@
 """End-to-end fixtures: the real app served on a free local port (over the demo data, on a
-SQLite file), and Debian's Chromium driven by Playwright."""
+SQLite file), a real SMTP server for the e-mails it sends, and Debian's Chromium driven by
+Playwright."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from flask_migrate import upgrade
+from smtp_inbox import smtp_server
 from werkzeug.serving import make_server
 
 from web import create_app
@@ -20,9 +23,9 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _app(path):
+def _app(path, **settings):
     return create_app({"SECRET_KEY": "end to end", "WTF_CSRF_TIME_LIMIT": None,
-                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", **settings})
 
 
 @pytest.fixture(scope="session")
@@ -38,22 +41,47 @@ def demo_database(tmp_path_factory):
     return path
 
 
-@pytest.fixture
-def live(tmp_path, demo_database):
-    """The demo, served at a local address; yields (base URL, app)."""
+@contextmanager
+def _serving(tmp_path, demo_database, **settings):
+    """A copy of the demo, served at a local address with `settings`: (base URL, app)."""
     for suffix in ("", "-wal", "-shm"):
         source = demo_database.with_name(demo_database.name + suffix)
         if source.exists():
             shutil.copyfile(source, tmp_path / f"e2e.db{suffix}")
-    app = _app(tmp_path / "e2e.db")
+    app = _app(tmp_path / "e2e.db", **settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", app
+    finally:
+        server.shutdown()
+        thread.join()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def live(tmp_path, demo_database):
+    """The demo, served at a local address; yields (base URL, app)."""
+    with _serving(tmp_path, demo_database) as served:
+        yield served
+
+
+@pytest.fixture
+def inbox():
+    """A real SMTP server (aiosmtpd) on a free local port, and what it received."""
+    with smtp_server() as inbox:
+        yield inbox
+
+
+@pytest.fixture
+def live_with_mail(tmp_path, demo_database, inbox):
+    """The demo served as by `live`, sending its e-mail to `inbox`; the links in them lead
+    to it."""
+    with _serving(tmp_path, demo_database, **inbox.settings()) as (base, app):
+        app.config["PUBLIC_URL"] = base
+        yield base, app
 
 
 @pytest.fixture(scope="session")

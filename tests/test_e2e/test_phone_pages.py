@@ -50,6 +50,11 @@ def test_every_resident_page_fits_a_phone(live, phone):
         page.get_by_role("link", name=name, exact=True).click()
         expect(page.get_by_role("link", name=name, exact=True)).to_have_class("current")
         _fits(page)
+    page.get_by_role("link", name="My cases", exact=True).click()   # editing the case
+    page.locator("#my-cases tbody tr").first.get_by_role(
+        "link", name=re.compile("^Edit the case of")).click()
+    expect(page.get_by_role("button", name="Delete this case")).to_be_visible()
+    _fits(page)
     page.get_by_role("link", name="My schedule", exact=True).click()
     page.get_by_role("link", name="Who else is on my rotation").click()
     expect(page.locator("#program-grid tr.mine")).to_be_visible()
@@ -57,6 +62,20 @@ def test_every_resident_page_fits_a_phone(live, phone):
     page.get_by_role("link", name="r4.ir@demo.example").click()
     expect(page.get_by_role("heading", name=re.compile("account|password", re.I)).first
            ).to_be_visible()
+    _fits(page)
+    # the call schedule: the month calendar, the swaps, the notifications
+    page.go_back()
+    page.go_back()
+    page.get_by_role("link", name="Call", exact=True).click()
+    page.get_by_role("link", name="call version 1").click()
+    expect(page.locator("table.month")).to_be_visible()
+    _fits(page)
+    page.get_by_role("link", name="Call", exact=True).click()
+    page.get_by_role("link", name="Call swaps").click()
+    expect(page.get_by_role("heading", name="Call swaps")).to_be_visible()
+    _fits(page)
+    page.get_by_role("link", name="Notifications").click()
+    expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
     _fits(page)
 
 

@@ -65,11 +65,13 @@ def test_a_resident_sees_both_halves_of_a_split_block_on_a_phone(live, phone):
     with app.app_context():   # the published version splits block 3 of this resident's year
         user = db.session.scalar(select(User).where(User.email == "r4.ir@demo.example"))
         key = db.session.scalar(select(Resident.key).where(Resident.user_id == user.id))
-        program = db.session.scalar(select(Program))
+        program = db.session.scalar(select(Program).where(
+            Program.name.startswith("Duke-style")))   # not the demo's second program
         program.split_blocks = True
         for rotation in program.rotations:
             rotation.split = rotation.code in ("MAMMO", "PEDS")
-        published = db.session.scalar(select(Schedule).where(Schedule.state == "published"))
+        published = db.session.scalar(select(Schedule).where(
+            Schedule.state == "published", Schedule.program_id == program.id))
         data = dict(published.data)
         residents = dict(data["residents"])
         row = dict(residents[key])

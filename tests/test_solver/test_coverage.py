@@ -207,3 +207,35 @@ def test_coverage_against_rotation_max():
         blocks = [2]
     """)
     assert conflict_sources(solve_checked(program)) == {"rotation[0].max", "rule[0]"}
+
+
+def test_a_coverage_breach_says_how_many_residents_in_words_a_chief_reads():
+    from solver import checker
+
+    program = make_program(ROTATIONS + residents("R2", "R4") + """
+        [[rule]]
+        kind = "coverage"
+        rotation = "SICU"
+        min = 2
+        blocks = [1]
+        hard = false
+        weight = 3
+        [[rule]]
+        kind = "coverage"
+        rotation = "MICU"
+        levels = ["R4"]
+        min = 1
+        blocks = [2]
+        hard = false
+        weight = 3
+        [[request]]
+        resident = "r2"
+        kind = "assign"
+        rotation = "BODY"
+        blocks = [1, 2]
+        hard = true
+    """)
+    schedule = solve_checked(program)
+    found = {f.source: f.message for f in checker.check(program, schedule).penalties}
+    assert found["rule[0]"].startswith("1 resident on SICU in block 1, needs at least 2")
+    assert found["rule[1]"].startswith("0 of the R4 residents on MICU in block 2")

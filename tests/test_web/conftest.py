@@ -91,7 +91,14 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
+def app_settings():
+    """Settings a test module adds to the app's (a module overrides this fixture, e.g. to
+    send mail to its SMTP server)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, app_settings):
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test secret",
@@ -99,6 +106,7 @@ def app(database_url, tmp_path):
         # scrypt as in production at a thirty-second of its cost: the tests sign in thousands
         # of times (test_auth checks that production keeps the full cost)
         "PASSWORD_HASH": "scrypt:1024:8:1",
+        **app_settings,
     })
     yield app
     with app.app_context():

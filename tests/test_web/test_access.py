@@ -18,6 +18,8 @@ from web.cases.services import categories
 from web.extensions import db
 from web.models import (
     ROLES,
+    CallSchedule,
+    CallSwap,
     Case,
     CaseFavourite,
     CaseProcedure,
@@ -76,6 +78,18 @@ ALLOWED = {
     "schedules.export_xlsx": STAFF,
     "schedules.print_view": STAFF,
     "schedules.discard": MANAGERS,
+    "call.overview": EVERYONE,
+    "call.generate": MANAGERS,
+    "call.view": EVERYONE,
+    "call.publish": MANAGERS,
+    "call.edit_shift": MANAGERS,
+    "call.discard": MANAGERS,
+    "call.swaps": EVERYONE,
+    "call.offer_swap": ("resident",),
+    "call.accept_swap": ("resident",),
+    "call.withdraw_swap": ("resident",),
+    "call.approve_swap": MANAGERS,
+    "call.decline_swap": MANAGERS,
     "me.my_schedule": ("resident",),
     "me.program_schedule": ("resident",),
     "me.my_calendar": ("resident",),
@@ -85,11 +99,15 @@ ALLOWED = {
     "cases.queue": STAFF,
     "cases.verify": STAFF,
     "cases.overview": STAFF,
+    "cases.resident_progress": STAFF,
     "cases.import_mine": ("resident",),
     "cases.import_program": MANAGERS,
     "cases.export_mine": ("resident",),
     "cases.export_program": MANAGERS,
     "cases.mark_entered": ("resident",),
+    "cases.edit_case": ("resident",),
+    "cases.delete_case": ("resident",),
+    "cases.verify_selected": STAFF,
     "cases.catalogue": STAFF,
     "cases.edit_category": MANAGERS,
     "cases.delete_category": MANAGERS,
@@ -103,6 +121,33 @@ ALLOWED = {
     "people.people": ("admin", "program_director"),
     "people.revoke": ("admin", "program_director"),
     "people.audit_log": ("admin", "program_director", "coordinator"),
+}
+
+# Routes outside a program and outside the API (whose table is in test_api.py): who may open
+# them. ANYONE needs no sign-in: signing in, the password-reset pages, the health check,
+# assets, and calendar feeds (whose token is the key); SIGNED_IN is any signed-in person,
+# for their own account. test_every_route_outside_a_program_says_who_may_open_it fails
+# until a new route is here.
+ANYONE, SIGNED_IN = "anyone", "signed in"
+OUTSIDE_PROGRAMS = {
+    "auth.login": ANYONE,
+    "auth.forgot_password": ANYONE,
+    "auth.reset_password": ANYONE,
+    "health.healthz": ANYONE,
+    "me.feed": ANYONE,
+    "assets.icon": ANYONE,
+    "assets.plotly_js": ANYONE,
+    "favicon": ANYONE,
+    "static": ANYONE,
+    "auth.home": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "auth.logout": SIGNED_IN,
+    "auth.sign_out_everywhere": SIGNED_IN,
+    "auth.revoke_token": SIGNED_IN,
+    "auth.stop_feed": SIGNED_IN,
+    "auth.notifications": SIGNED_IN,
+    "auth.read_notifications": SIGNED_IN,
+    "auth.email_notifications": SIGNED_IN,
 }
 
 
@@ -149,9 +194,16 @@ def department(app, client, make_user):
         draft = Schedule(program_id=duke, data={"status": "OPTIMAL", "residents": {}},
                          state="published", version=1)
         job = SolveJob(program_id=duke, state="done", program_toml="", schedule=draft)
-        db.session.add_all([draft, job])
+        # and a published call schedule on it (publishing or discarding it again is refused)
+        call = CallSchedule(program_id=duke, schedule=draft, state="published", version=1,
+                            data={"duty": {}}, program_toml="")
+        # and a shift of it offered by the linked resident
+        offer = CallSwap(program_id=duke, call_schedule=call, pool="WKNIGHT",
+                         start="2027-08-02T17:00", end="2027-08-03T07:00",
+                         giver=request.resident)
+        db.session.add_all([draft, job, call, offer])
         db.session.commit()
-        schedule_id, job_id = draft.id, job.id
+        schedule_id, job_id, call_id, swap_id = draft.id, job.id, call.id, offer.id
         program = db.session.get(Program, duke)
         # deleting a requirement or rule: one nothing else depends on (the last ones)
         requirement_id, rule_id = program.requirements[-1].id, program.rules[-1].id
@@ -176,7 +228,8 @@ def department(app, client, make_user):
         memberships = [_membership(duke, email) for email in spares]
     return {"program": duke, "other": program_id(app, "Other IR"), "rotation": rotation,
             "residents": list(residents), "request": request_id, "schedule": schedule_id,
-            "job": job_id, "requirement": requirement_id, "rule": rule_id,
+            "job": job_id, "call": call_id, "swap": swap_id,
+            "requirement": requirement_id, "rule": rule_id,
             "blackout": blackout_id, "case": case_id, **catalogue,
             "memberships": memberships}
 
@@ -193,7 +246,7 @@ def _requests(app, ids: dict, role_index: int):
         values = {"program_id": ids["program"]}
         if "rotation_id" in rule.arguments:
             values["rotation_id"] = ids["rotation"]
-        for name in ("schedule", "job", "requirement", "rule", "case"):
+        for name in ("schedule", "job", "call", "swap", "requirement", "rule", "case"):
             if f"{name}_id" in rule.arguments:
                 values[f"{name}_id"] = ids[name]
         for name in ("category", "type", "target", "favourite"):
@@ -206,8 +259,10 @@ def _requests(app, ids: dict, role_index: int):
         if "entry_id" in rule.arguments:
             values["entry_id"] = ids["blackout"]
         if "resident_id" in rule.arguments:
-            # each role deletes a different resident, so every allowed delete really runs
-            values["resident_id"] = ids["residents"][role_index]
+            # each role deletes a different resident, so every allowed delete really runs;
+            # pages that only show a resident show one nobody deletes
+            values["resident_id"] = ids["residents"][
+                -1 if rule.endpoint == "cases.resident_progress" else role_index]
         if "membership_id" in rule.arguments:   # likewise, a role to remove
             values["membership_id"] = ids["memberships"][role_index]
         url = rule.build(values)[1]
@@ -257,6 +312,31 @@ def test_signed_out_visitors_are_sent_to_sign_in(app, client, department):
             assert response.headers["Location"].startswith("/login"), url
         else:  # a POST without a session has no CSRF token either
             assert response.status_code in (302, 400), url
+
+
+def _outside_rules(app):
+    return [rule for rule in app.url_map.iter_rules()
+            if not rule.rule.startswith(("/programs/", "/api/"))]
+
+
+def test_every_route_outside_a_program_says_who_may_open_it(app):
+    assert {rule.endpoint for rule in _outside_rules(app)} == set(OUTSIDE_PROGRAMS)
+
+
+def test_only_the_sign_in_free_pages_open_without_signing_in(app, client):
+    values = {"token": "not-a-real-one", "resident_id": 1, "token_id": 1,
+              "filename": "nothing.css"}
+    for rule in _outside_rules(app):
+        url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+        response = client.get(url) if "GET" in rule.methods else client.post(url)
+        to_sign_in = response.status_code == 302 \
+            and response.headers["Location"].startswith("/login")
+        if OUTSIDE_PROGRAMS[rule.endpoint] == ANYONE:
+            assert not to_sign_in, url
+        elif "GET" in rule.methods:
+            assert to_sign_in, url
+        else:   # a POST without a session has no CSRF token either
+            assert to_sign_in or response.status_code == 400, url
 
 
 def test_a_program_that_does_not_exist_looks_like_one_you_cannot_see(client, make_user):

@@ -136,6 +136,8 @@ API_ALLOWED = {
     "api.cancel_solve": MANAGERS,
     "api.list_cases": EVERYONE,
     "api.new_case": ("resident",),
+    "api.edit_case": ("resident",),
+    "api.delete_case": ("resident",),
     "api.verify_case": ("faculty",),  # only the case's attending: here, the faculty member
     "api.my_progress": ("resident",),
 }
@@ -143,6 +145,7 @@ BODIES = {"api.new_request": {"kind": "vacation", "weeks": [40]},
           "api.decide": {"decision": "wish"}, "api.start_solve": {"time_limit": 5},
           "api.new_case": {"day": date.today().isoformat(), "primary": "PICC",
                            "patient_ref": "K7"},
+          "api.edit_case": {"day": date.today().isoformat(), "primary": "PICC"},
           "api.verify_case": {"verified": True}}
 
 
@@ -191,6 +194,15 @@ def _api_routes(app):
             if rule.rule.startswith("/api/v1/programs/<int:program_id>")]
 
 
+def _call(client, rule, url: str, headers: dict):
+    """Call a route with its own method (a body from BODIES, when it takes one)."""
+    if "GET" in rule.methods:
+        return client.get(url, headers=headers)
+    method = next(m for m in ("POST", "PUT", "DELETE") if m in rule.methods)
+    return client.open(url, method=method, headers=headers,
+                       json=BODIES.get(rule.endpoint, {}))
+
+
 def test_every_api_route_has_an_access_rule(app):
     assert {rule.endpoint for rule in _api_routes(app)} == set(API_ALLOWED)
 
@@ -200,14 +212,9 @@ def test_each_role_reaches_exactly_its_api_routes(app, client, every_role, role)
     for rule in _api_routes(app):
         url = rule.build({k: v for k, v in every_role["ids"].items()
                           if k in rule.arguments})[1]
-        headers = every_role["tokens"][role]
-        if "GET" in rule.methods:
-            status = client.get(url, headers=headers).status_code
-        else:
-            status = client.post(url, headers=headers,
-                                 json=BODIES.get(rule.endpoint, {})).status_code
+        status = _call(client, rule, url, every_role["tokens"][role]).status_code
         if role in API_ALLOWED[rule.endpoint]:
-            assert status in (200, 201, 202), f"{role} {url}: {status}"
+            assert status in (200, 201, 202, 204), f"{role} {url}: {status}"
         else:
             assert status == 403, f"{role} {url}: {status}"
 
@@ -216,12 +223,7 @@ def test_another_programs_token_finds_no_api_route(app, client, every_role, toke
     for rule in _api_routes(app):
         url = rule.build({k: v for k, v in every_role["ids"].items()
                           if k in rule.arguments})[1]
-        if "GET" in rule.methods:
-            status = client.get(url, headers=tokens["other"]).status_code
-        else:
-            status = client.post(url, headers=tokens["other"],
-                                 json=BODIES.get(rule.endpoint, {})).status_code
-        assert status == 404, url
+        assert _call(client, rule, url, tokens["other"]).status_code == 404, url
 
 
 def test_cases_through_the_api(app, client, tokens, make_user):
@@ -255,3 +257,51 @@ def test_cases_through_the_api(app, client, tokens, make_user):
         f"At this pace, {embolization['projected']} of 40")
     mqsa = next((m for m in progress if m["target"] == "MQSA mammography reads"), None)
     assert mqsa is None or mqsa["projected"] is None     # a best window, not a total
+
+
+def test_a_resident_edits_and_deletes_their_case_through_the_api(app, client, tokens):
+    """The same rules as the pages: checked as a new case, a returned case goes back to its
+    attending, a verified case is final (409), another resident's case is not found."""
+    pid = tokens["program"]
+    with app.app_context():
+        program = db.session.get(Program, pid)
+        faculty = create_user("dr.api@example.org", PASSWORD, program, "faculty").user
+        create_user("bea@example.org", PASSWORD, program, "resident")
+        bea = db.session.scalar(select(User).where(User.email == "bea@example.org"))
+        db.session.scalar(select(Resident).where(Resident.key == "bea")).user = bea
+        attending = {"Authorization": f"Bearer {create_token(faculty)}"}
+        other = {"Authorization": f"Bearer {create_token(bea)}"}
+        db.session.commit()
+    cases = f"/api/v1/programs/{pid}/cases"
+    logged = [client.post(cases, headers=tokens["ash"], json={
+        "day": date.today().isoformat(), "primary": "PICC", "attending": "dr.api@example.org",
+        "patient_ref": "K7"}).get_json()["id"] for _ in range(3)]
+    client.post(f"{cases}/{logged[0]}/verification", headers=attending,
+                json={"verified": False, "comment": "you assisted"})
+
+    refused = client.put(f"{cases}/{logged[0]}", headers=tokens["ash"], json={
+        "day": date.today().isoformat(), "primary": "PICC", "notes": "seen with Jane Doe"})
+    assert refused.status_code == 422 and "name" in str(refused.get_json())
+    assert client.put(f"{cases}/{logged[0]}", headers=other, json={
+        "day": date.today().isoformat(), "primary": "PICC"}).status_code == 404
+    fixed = client.put(f"{cases}/{logged[0]}", headers=tokens["ash"], json={
+        "day": date.today().isoformat(), "primary": "PORT", "role": "assistant",
+        "attending": "dr.api@example.org"})
+    assert fixed.status_code == 200, fixed.get_json()
+    assert (fixed.get_json()["state"], fixed.get_json()["role"],
+            fixed.get_json()["procedures"], fixed.get_json()["comment"]) == (
+        "pending", "assistant", ["PORT"], "")
+    with app.app_context():
+        assert db.session.get(Case, logged[0]).patient_hash is not None   # kept
+
+    client.post(f"{cases}/{logged[1]}/verification", headers=attending, json={"verified": True})
+    final = client.put(f"{cases}/{logged[1]}", headers=tokens["ash"], json={
+        "day": date.today().isoformat(), "primary": "PORT"})
+    assert final.status_code == 409 and "final" in final.get_json()["message"]
+    assert client.delete(f"{cases}/{logged[1]}", headers=tokens["ash"]).status_code == 409
+    assert client.delete(f"{cases}/{logged[2]}", headers=other).status_code == 404
+    assert client.delete(f"{cases}/{logged[2]}", headers=tokens["ash"]).status_code == 204
+    listed = client.get(cases, headers=tokens["ash"]).get_json()
+    assert sorted(c["id"] for c in listed) == logged[:2]
+    assert [c["state"] for c in sorted(listed, key=lambda c: c["id"])] == [
+        "pending", "verified"]

@@ -143,8 +143,8 @@ def test_an_archived_residents_id_is_not_taken_by_someone_new(app, client, make_
 def test_an_archived_residents_requests_are_kept_and_cannot_be_approved(app, client,
                                                                          make_user):
     """Ash (who asked for a vacation week) leaves: the request stays through a re-import of
-    the program file, cannot be approved while Ash is archived, and Ash, still signed in,
-    cannot send another."""
+    the program file, cannot be approved while Ash is archived, and Ash, who lost the
+    resident role here, cannot send another."""
     from web.models import Request, User
 
     pid, _sid = _published(app, client, make_user)
@@ -173,8 +173,51 @@ def test_an_archived_residents_requests_are_kept_and_cannot_be_approved(app, cli
     from web_support import sign_in
 
     sign_in(client, "ash@example.org")
+    # archiving took Ash's resident role here: no request page to send one from
     mine = f"/programs/{pid}/my/requests"
-    page = client.post(mine, data={"kind": "vacation", "weeks": ["10"], "weight": "1",
-                                   "csrf_token": csrf_token(client, mine)},
-                       follow_redirects=True).get_data(as_text=True)
-    assert "roster (archived): your requests are no longer scheduled" in page
+    assert client.get(mine).status_code == 404
+    assert client.post(mine, data={"kind": "vacation", "weeks": ["10"], "weight": "1",
+                                   "csrf_token": csrf_token(client, "/")}).status_code == 404
+
+
+def test_an_archived_resident_loses_their_resident_role_here(app, client, make_user):
+    from web_support import sign_in
+
+    from web.models import Membership, User
+
+    pid, _ = _published(app, client, make_user)
+    make_user("cal@example.org", "Tiny IR", "resident")
+    with app.app_context():
+        cal = db.session.scalar(select(Resident).where(Resident.key == "cal"))
+        cal.user = db.session.scalar(select(User).where(User.email == "cal@example.org"))
+        db.session.commit()
+        cal_id = cal.id
+    leave = f"/programs/{pid}/residents/{cal_id}/leave"
+    page = client.get(leave).get_data(as_text=True)
+    assert "Their account (cal@example.org) loses its resident role" in page
+    post_form(client, f"/programs/{pid}/residents/{cal_id}/archive", form_page=leave)
+    assert _actions(app, pid)[-2:] == ["resident.archived", "role.revoked"]
+    with app.app_context():
+        assert db.session.scalars(select(Membership).join(User).where(
+            User.email == "cal@example.org", Membership.program_id == pid)).all() == []
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "cal@example.org")
+    assert client.get(f"/programs/{pid}/my/schedule").status_code == 404
+
+
+def test_a_program_file_that_leaves_someone_out_archives_them_in_the_audit_log(
+        app, client, make_user):
+    pid = chief_imports(app, client, make_user, TINY)
+    without_cal = TINY.replace('[[resident]]\nid = "cal"\nname = "Cal Dunwich"\nlevel = "R2"\n'
+                               'track = "IR"\n', "")
+    assert without_cal != TINY
+    assert upload(client, f"/programs/{pid}/import", "file", "program.toml",
+                  without_cal).status_code == 302
+    assert upload(client, f"/programs/{pid}/import", "file", "program.toml",
+                  TINY).status_code == 302
+    assert _actions(app, pid)[-2:] == ["resident.archived", "resident.restored"]
+    with app.app_context():
+        subjects = list(db.session.scalars(select(AuditEvent.subject).where(
+            AuditEvent.program_id == pid).order_by(AuditEvent.id)))
+    assert subjects[-2:] == ["Cal Dunwich (cal), left out of an imported file",
+                             "Cal Dunwich (cal), named again by an imported file"]

@@ -149,7 +149,8 @@ def test_a_new_account_signs_in_with_its_temporary_password_then_changes_it(
     _sign_out(client)
 
     sign_in(client, "fresh.chief@example.org", temporary)
-    assert client.get(f"/programs/{pid}/").status_code == 200
+    # Pages wait until the person has chosen their own password (test_passwords.py).
+    assert client.get(f"/programs/{pid}/").headers["Location"].startswith("/account/password")
     form = "/account/password"
     response = post_form(client, form, current="not it at all", new="a brand new secret",
                          again="a brand new secret")

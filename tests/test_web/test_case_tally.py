@@ -94,3 +94,43 @@ def test_the_migration_tallies_cases_logged_before_it(app, cases):
         program = db.session.get(Program, cases["id"])
         assert (tally.totals(program), _days(program, "cat:MAMMO-READ")) == before
         assert {rid for rid, _ in before[0]} <= set(ids) and before[1]
+
+
+def test_the_tally_matches_the_cases_after_edits_deletions_and_batch_verifications(app, cases):
+    """Residents correct their unverified cases at random (day, procedures, returned cases
+    sent back), delete some, and the attending verifies many at once: the tally is still
+    exactly a recount of the cases."""
+    from web.cases import unverified
+
+    _busy_day(app, cases["id"], seed=13)
+    rng = random.Random(13)
+    with app.app_context():
+        program = db.session.get(Program, cases["id"])
+        types = [t.id for c in services.categories(program) for t in c.types]
+        quill = db.session.scalar(select(User).where(User.email == "dr.quill@example.org"))
+        open_cases = db.session.scalars(select(Case).where(
+            Case.program_id == program.id, Case.state != "verified",
+            Case.import_key.is_(None))).all()
+        assert {c.state for c in open_cases} == {"pending", "returned"}
+        edited = deleted = 0
+        for case in open_cases:
+            if rng.random() < 0.3:
+                assert unverified.delete_case(case, case.resident, quill).ok
+                deleted += 1
+                continue
+            data = {"day": date.today() - timedelta(days=rng.randrange(700)),
+                    "primary": rng.choice(types), "others": rng.sample(types, rng.randrange(3)),
+                    "attending": quill.id}
+            assert unverified.edit_case(case, case.resident, data, quill).ok
+            edited += 1
+        waiting = db.session.scalars(select(Case.id).where(
+            Case.program_id == program.id, Case.state == "pending",
+            Case.attending_id == quill.id)).all()
+        count, outcome = unverified.verify_many(program, quill, waiting[::2])
+        assert outcome.ok and count == len(waiting[::2]) > 0 and edited and deleted
+        db.session.commit()
+        mqsa = "cat:MAMMO-READ"
+        for count_unverified in (True, False):
+            program.count_unverified = count_unverified
+            assert tally.totals(program) == _recount(program)
+            assert _days(program, mqsa) == _recount(program, by_day=mqsa)

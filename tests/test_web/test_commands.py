@@ -1,6 +1,8 @@
-"""`residency init-db` and `residency create-user` on a fresh SQLite database."""
+"""`residency init-db`, `create-user` and `reset-password` on a fresh SQLite database."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
@@ -58,11 +60,15 @@ def test_the_demo_loads_once_and_later_runs_keep_what_was_done(tmp_path):
     first = run(["demo", "--time-limit", "5"], db_path)
     assert first.exit_code == 0, first.output
     assert "every password" in first.output
+    assert "director@millbrook.example" in first.output    # the second program's people
+    year = date.today().year - (date.today().month < 7)     # the year holding today
+    assert f"academic year {year}-07-01 to {year + 1}-06-30" in first.output
     engine = create_engine(f"sqlite:///{db_path}")
     with engine.begin() as conn:
         conn.execute(text("UPDATE program SET change_weight = 7"))
     again = run(["demo", "--time-limit", "5"], db_path)
     assert again.exit_code == 0 and "kept as it is" in again.output
+    assert "director@millbrook.example" in again.output
     with engine.connect() as conn:
         assert conn.execute(text("SELECT change_weight FROM program")).scalar() == 7
     refused = run(["demo", "--reset"], db_path, input="n\n")
@@ -74,3 +80,49 @@ def test_the_demo_loads_once_and_later_runs_keep_what_was_done(tmp_path):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT change_weight FROM program")).scalar() != 7
     engine.dispose()
+
+
+def test_accounts_made_or_reset_on_the_command_line_choose_their_own_password_first(tmp_path):
+    """A password typed by an administrator is temporary (unless it is their own account):
+    the person is sent to choose their own before any page; resetting someone's password
+    also ends their sessions."""
+    from web_support import csrf_token, sign_in
+
+    from web import create_app
+    from web.extensions import db
+
+    db_path = tmp_path / "fresh.db"
+    run(["init-db"], db_path)
+    for email, extra in (("ines.okafor@example.org", []),
+                         ("own.admin@example.org", ["--no-temporary"])):
+        result = run(["create-user", email, "--program", "Duke IR", "--role", "chief",
+                      "--password", "typed by the admin", *extra], db_path)
+        assert result.exit_code == 0, result.output
+    app = create_app({"TESTING": True, "SECRET_KEY": "x",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+    browser, laptop = app.test_client(), app.test_client()
+
+    def sent_to(client) -> str | None:
+        response = client.get("/")
+        return response.headers["Location"] if response.status_code == 302 else None
+
+    sign_in(browser, "ines.okafor@example.org", "typed by the admin")
+    assert sent_to(browser) == "/account/password?next=/"
+    sign_in(laptop, "own.admin@example.org", "typed by the admin")
+    assert sent_to(laptop) is None
+
+    result = run(["reset-password", "own.admin@example.org", "--password",
+                  "a temporary one"], db_path)
+    assert result.exit_code == 0, result.output
+    assert "they choose their own at their next sign-in" in result.output
+    assert sent_to(laptop).startswith("/login")                 # signed out
+    assert sign_in(laptop, "own.admin@example.org", "typed by the admin").status_code == 200
+    sign_in(laptop, "own.admin@example.org", "a temporary one")
+    assert sent_to(laptop) == "/account/password?next=/"
+    browser.post("/logout", data={"csrf_token": csrf_token(browser, "/account/password")})
+
+    refused = run(["reset-password", "nobody@example.org", "--password", "a temporary one"],
+                  db_path)
+    assert refused.exit_code == 1 and "no account nobody@example.org" in refused.output
+    with app.app_context():
+        db.engine.dispose()

@@ -3,6 +3,7 @@ again; a database of the previous release, full of data, upgrades with every row
 
 from __future__ import annotations
 
+import pytest
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_migrate import downgrade, upgrade
@@ -71,22 +72,29 @@ def test_the_previous_releases_database_upgrades_with_every_row_kept(app, client
     assert "verified" in resident.get(f"/programs/{pid}/my/cases").get_data(as_text=True)
 
 
-def test_a_downgrade_that_would_lose_audit_events_is_refused_before_it_changes_anything(app):
-    """Events of a kind the previous schema cannot hold (a resident archived) make the
-    downgrade stop at once: the log keeps every event and stays append-only."""
-    import pytest
+# Each revision that let the audit log hold new kinds of event, and one of those kinds.
+AUDIT_REVISIONS = [("a3f9c1e7d2b4", "resident.archived"), ("b0e3a24d480f", "case.deleted")]
 
+
+@pytest.mark.parametrize(("revision", "action"), AUDIT_REVISIONS)
+def test_a_downgrade_that_would_lose_audit_events_is_refused_before_it_changes_anything(
+        app, revision, action):
+    """Events of a kind the earlier schema cannot hold (a resident archived, a case its
+    resident deleted) make the downgrade past the revision that allowed them stop at once:
+    the log keeps every event and stays append-only."""
     from web import audit
 
     with app.app_context():
-        head, previous = _revisions()
-        audit.record("resident.archived", program=None, actor=None, subject="Cal (cal)")
+        config = current_app.extensions["migrate"].migrate.get_config()
+        earlier = ScriptDirectory.from_config(config).get_revision(revision).down_revision
+        audit.record(action, program=None, actor=None, subject="an event of that kind")
         db.session.commit()
+        downgrade(revision=revision)      # what came after it holds nothing of the log's
         with pytest.raises(SystemExit):   # Flask-Migrate logs the refusal and exits
-            downgrade(revision=previous)
+            downgrade(revision=earlier)
         db.session.rollback()
         version = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == head
+        assert version == revision
         assert db.session.execute(text("SELECT count(*) FROM audit_event")).scalar() == 1
         with pytest.raises(Exception, match="append-only"):
             db.session.execute(text("DELETE FROM audit_event"))

@@ -54,6 +54,12 @@ def test_a_wrong_file_changes_nothing_and_every_error_is_listed(app, client, mak
     assert response.status_code == 200
     assert "nothing was changed" in page
     assert "program.calendar" in page and ".min_present" in page
+    # each error says where, as a person counts: the line, and entries from 1
+    sicu = broken.splitlines().index("min_present = -1") + 1
+    index = broken.split("[[rotation]]").index(next(
+        part for part in broken.split("[[rotation]]") if 'code = "SICU"' in part))
+    assert f"line {sicu}, rotation {index}, min present" in page
+    assert "line 13, program, calendar" in page
     assert client.get(f"/programs/{pid}/program.toml").get_data(as_text=True) == before
 
 

@@ -81,6 +81,32 @@ def test_changing_a_cell_says_at_once_what_it_breaks(app, client, draft):
         assert row.data["edited"] is True
 
 
+def test_a_cell_change_can_be_undone_from_the_grid(app, client, draft):
+    pid, sid = draft
+    block = _block_of(app, sid, "bea", "SICU")
+    page = _change(client, pid, sid, "bea", block, "IR")
+    assert "Breaks:" in page
+    assert f"Last change: bea, block {block} is now IR." in page
+    assert "Undo: put back SICU" in page
+    form = re.search(r'<form method="post" class="actions" id="undo-form".*?</form>', page,
+                     re.S).group(0)
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', form))
+    grid = f"/programs/{pid}/schedules/{sid}"
+    page = client.post(f"{grid}/cell", data=fields, follow_redirects=True).get_data(
+        as_text=True)
+    assert "Fixed:" in page and "No hard rule is broken by this change." in page
+    with app.app_context():
+        assert db.session.get(Schedule, sid).data["residents"]["bea"]["rotations"][
+            block - 1] == "SICU"
+    # the undo of the undo is offered next; once the draft moves on another way, no undo
+    assert "Undo: put back IR" in page
+    with app.app_context():
+        row = db.session.get(Schedule, sid)
+        row.note = "changed elsewhere"
+        db.session.commit()
+    assert "Undo: put back" not in _page(client, pid, sid)
+
+
 def test_an_edit_made_on_an_old_revision_is_refused(app, client, draft):
     pid, sid = draft
     block = _block_of(app, sid, "ash", "IR") if "IR" in _page(client, pid, sid) else 1

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..access import EVERYONE, MANAGERS, STAFF
 from ..accounts import resident_of, user_for_token
 from ..cases import services as cases
+from ..cases import unverified
 from ..extensions import db
 from ..models import Case, Program, Request, Resident, Schedule, SolveJob
 from ..requests import services as requests
@@ -18,6 +19,7 @@ from ..schedules import solving
 from ..schedules.services import latest_published
 from ..transaction import in_one_transaction
 from .schemas import (
+    CaseEditSchema,
     CaseSchema,
     DecisionSchema,
     MeasureSchema,
@@ -276,14 +278,9 @@ def list_cases(program_id: int):
                               .limit(500)).all()
 
 
-@blp.post("/programs/<int:program_id>/cases")
-@allowed("resident")
-@blp.arguments(CaseSchema)
-@blp.response(201, CaseSchema)
-def new_case(data, program_id: int):
-    """Log a case as the resident your account is linked to."""
-    user, found, _h = _resolved()
-    resident = _linked_resident(user, found)
+def _case_form(found: Program, resident: Resident, data: dict) -> dict:
+    """A case as the API takes it (procedure codes, the attending's e-mail) as the case
+    form gives it (ids); 422 for an unknown code or someone not of the faculty."""
     types = {t.code: t.id for c in cases.categories(found) for t in c.types}
     unknown = [c for c in [data["primary"], *data["others"]] if c not in types]
     if unknown:
@@ -296,12 +293,60 @@ def new_case(data, program_id: int):
             abort(422, errors={"attending": ["not one of the program's faculty"]})
             raise AssertionError("abort returned")
         attending = match.id
-    form = {**data, "primary": types[data["primary"]],
+    return {**data, "primary": types[data["primary"]],
             "others": [types[c] for c in data["others"]], "attending": attending}
-    case, outcome = cases.log_case(found, resident, form)
+
+
+@blp.post("/programs/<int:program_id>/cases")
+@allowed("resident")
+@blp.arguments(CaseSchema)
+@blp.response(201, CaseSchema)
+def new_case(data, program_id: int):
+    """Log a case as the resident your account is linked to."""
+    user, found, _h = _resolved()
+    resident = _linked_resident(user, found)
+    case, outcome = cases.log_case(found, resident, _case_form(found, resident, data))
     if not outcome.ok:
         abort(422, **_outcome_errors(outcome))
     return case
+
+
+def _own_case(found: Program, resident: Resident, case_id: int) -> Case:
+    """The caller's own case (404 for anyone else's); 409 once it is verified."""
+    case = _row(Case, found, case_id)
+    if case.resident_id != resident.id:
+        abort(404, message="not found")
+    if not case.correctable:
+        abort(409, message=unverified.FINAL)
+    return case
+
+
+@blp.put("/programs/<int:program_id>/cases/<int:case_id>")
+@allowed("resident")
+@blp.arguments(CaseEditSchema)
+@blp.response(200, CaseSchema)
+def edit_case(data, program_id: int, case_id: int):
+    """Replace your own case, checked as a new one is, until it is verified; a returned
+    case goes back to its attending."""
+    user, found, _h = _resolved()
+    resident = _linked_resident(user, found)
+    case = _own_case(found, resident, case_id)
+    outcome = unverified.edit_case(case, resident, _case_form(found, resident, data), user)
+    if not outcome.ok:
+        abort(422, **_outcome_errors(outcome))
+    return case
+
+
+@blp.delete("/programs/<int:program_id>/cases/<int:case_id>")
+@allowed("resident")
+@blp.response(204)
+def delete_case(program_id: int, case_id: int):
+    """Delete your own case, until it is verified."""
+    user, found, _h = _resolved()
+    resident = _linked_resident(user, found)
+    outcome = unverified.delete_case(_own_case(found, resident, case_id), resident, user)
+    if not outcome.ok:
+        abort(422, **_outcome_errors(outcome))
 
 
 @blp.post("/programs/<int:program_id>/cases/<int:case_id>/verification")

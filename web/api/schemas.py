@@ -153,6 +153,16 @@ class CaseSchema(Schema):
         return [p.type.code for p in case.procedures]
 
 
+class CaseEditSchema(CaseSchema):
+    """A case sent again in full, to replace what its resident logged (until it is
+    verified)."""
+
+    patient_ref = Text(load_default="", load_only=True, metadata={
+        "description": "a new tag of your own (never PHI); blank keeps the one given before"})
+    forget_reference = fields.Bool(load_default=False, load_only=True, metadata={
+        "description": "drop the reference given before"})
+
+
 class VerificationSchema(Schema):
     verified = fields.Bool(required=True)
     comment = Text(load_default="", validate=validate.Length(max=500))

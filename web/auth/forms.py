@@ -1,10 +1,12 @@
-"""The sign-in form and the change-password form."""
+"""The sign-in form, the change-password form and the two forms of a password reset."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from ..accounts import MIN_PASSWORD
 
 
 class LoginForm(FlaskForm):
@@ -13,10 +15,30 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class PasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
-    new = PasswordField("New password", validators=[DataRequired(), Length(min=12, max=200)],
-                        description="At least 12 characters.")
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice: the same rules wherever a password is chosen."""
+
+    new = PasswordField("New password",
+                        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+                        description=f"At least {MIN_PASSWORD} characters.")
     again = PasswordField("New password again",
                           validators=[DataRequired(), EqualTo("new", "the two do not match")])
+
+
+class PasswordForm(NewPasswordForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
     submit = SubmitField("Change password")
+
+
+class ResetPasswordForm(NewPasswordForm):
+    submit = SubmitField("Set password")
+
+
+def _trimmed(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("E-mail", filters=[_trimmed],
+                       validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField("Send me a link")

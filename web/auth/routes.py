@@ -1,4 +1,5 @@
-"""Views: sign in, sign out, change password, and the signed-in home page."""
+"""Views: sign in, sign out, change password (first of all when it is a temporary one), reset
+a forgotten password by e-mail, and the signed-in home page."""
 
 from __future__ import annotations
 
@@ -7,11 +8,19 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts
+from .. import accounts, mail, notify
 from ..extensions import limiter
 from ..transaction import in_one_transaction
-from . import bp
-from .forms import LoginForm, PasswordForm
+from . import bp, reset
+from .forms import ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm
+
+# What a person whose password is temporary may still open: the account page where they
+# choose their own, signing out, the reset pages, and what is not a page (the API and
+# calendar feeds sign in with tokens; assets; the health check).
+OPEN_BEFORE_OWN_PASSWORD = {"auth.change_password", "auth.logout", "auth.sign_out_everywhere",
+                            "auth.forgot_password", "auth.reset_password", "health.healthz",
+                            "me.feed", "static", "favicon"}
+NOT_PAGES = {"assets", "api", "api-docs"}
 
 
 def _safe_next(target: str | None) -> str:
@@ -33,6 +42,20 @@ def _account_key() -> str:
 
 def _account_and_address_key() -> str:
     return f"{_account_key()}@{request.remote_addr}"
+
+
+@bp.before_app_request
+def own_password_first():
+    """Until a person replaces a temporary password (one a director or an administrator
+    chose for them), every page sends them to the account page to choose their own, and
+    back to the page they asked for afterwards."""
+    if request.endpoint is None or request.endpoint in OPEN_BEFORE_OWN_PASSWORD \
+            or request.blueprint in NOT_PAGES:
+        return None
+    if not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    asked = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.change_password", next=asked))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -77,13 +100,71 @@ def change_password():
             form.current.errors.append(str(exc))
         else:
             flash("Password changed.", "info")
-            return redirect(url_for("auth.home"))
+            return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/password.html", form=form,
                            sessions=accounts.sessions_of(current_user),
                            tokens=accounts.tokens_of(current_user),
                            feeds=accounts.feeds_of(current_user),
                            this_session=accounts.token_hash(
                                session.get(accounts.SESSION_TOKEN) or "")
+                           ), 422 if form.errors else 200
+
+
+def _reset_account_key() -> str:
+    return "reset:" + accounts.normal_email(request.form.get("email", ""))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@in_one_transaction
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_LIMIT_PER_ADDRESS"],
+               methods=["POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_LIMIT_PER_ACCOUNT"],
+               methods=["POST"], key_func=_reset_account_key)
+def forgot_password():
+    """Ask for a password-reset link by e-mail. The answer is the same whether or not the
+    address has an account; without mail, the page says who can reset a password."""
+    if not reset.available():
+        return render_template("auth/forgot.html", form=None)
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset.send_link(form.email.data)
+        except mail.MailError as exc:
+            current_app.logger.warning("password-reset e-mail not sent: %s", exc)
+            flash("The e-mail could not be sent just now: the mail server is not answering "
+                  "or refused it. Nothing has changed. Try again in a few minutes, or ask "
+                  "your program's coordinator.", "error")
+            return render_template("auth/forgot.html", form=form), 503
+        return render_template("auth/forgot_sent.html", email=form.email.data,
+                               lifetime=reset.lifetime())
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@in_one_transaction
+def reset_password(token: str):
+    """Choose a new password through the link of a reset e-mail. It signs the person out
+    everywhere (this browser too); they then sign in with the new password."""
+    try:
+        user = reset.user_of(token)
+    except reset.BadLink as exc:
+        return render_template("auth/reset_link.html", reason=exc.reason,
+                               lifetime=reset.lifetime()), \
+            404 if exc.reason == "invalid" else 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset.choose_password(token, form.new.data)
+        except accounts.AccountError as exc:
+            form.new.errors.append(str(exc))
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash("Your new password is set, and you are signed out everywhere. Sign in "
+                  "with it.", "info")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, email=user.email
                            ), 422 if form.errors else 200
 
 
@@ -148,4 +229,33 @@ def home():
 
 @bp.app_errorhandler(429)
 def too_many_attempts(error):
-    return render_template("auth/throttled.html", limit=error.description), 429
+    return render_template("auth/throttled.html", limit=error.description,
+                           resetting=request.endpoint == "auth.forgot_password"), 429
+
+
+@bp.get("/notifications")
+@login_required
+def notifications():
+    """What concerns the person, newest first; opening the page marks nothing read (the
+    button does), so a glance never loses an unread mark."""
+    return render_template("auth/notifications.html", rows=notify.recent(current_user),
+                           unread=notify.unread(current_user))
+
+
+@bp.post("/notifications/read")
+@login_required
+@in_one_transaction
+def read_notifications():
+    notify.mark_read(current_user)
+    return redirect(url_for("auth.notifications"))
+
+
+@bp.post("/account/notifications")
+@login_required
+@in_one_transaction
+def email_notifications():
+    """Turn e-mailed notifications on or off (they always stay in the app)."""
+    current_user.email_notifications = request.form.get("email") == "on"
+    flash("Notifications will also come by e-mail." if current_user.email_notifications
+          else "Notifications now stay in the app: no e-mail.", "info")
+    return redirect(url_for("auth.change_password"))

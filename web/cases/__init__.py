@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("cases", __name__, url_prefix="/programs/<int:program_id>")
 
 # The views register themselves on bp.
-from . import catalogue_routes, favourite_routes, routes  # noqa: E402,F401
+from . import catalogue_routes, favourite_routes, routes, unverified_routes  # noqa: E402,F401

@@ -51,6 +51,18 @@ class CaseForm(FlaskForm):
         return self
 
 
+class CaseEditForm(CaseForm):
+    """The case form again, for a case already logged: only a scrambled form of its patient
+    reference is kept, so the box starts blank and blank keeps it."""
+
+    patient_ref = StringField(
+        "Your reference for the case (optional)", validators=[Length(max=24)],
+        description="Blank keeps the reference given before (only a scrambled form is "
+                    "stored, so it cannot be shown). Never a name, MRN, date of birth or "
+                    "SSN.")
+    forget_reference = BooleanField("Forget the reference given before")
+
+
 class VerifyForm(FlaskForm):
     comment = StringField("Comment (needed to return a case)", validators=[Length(max=500)])
 

@@ -13,9 +13,9 @@ from ..access import MANAGERS, STAFF, can, program_page
 from ..accounts import resident_of
 from ..downloads import attachment
 from ..extensions import db
-from ..models import Case, CaseProcedure
+from ..models import Case, CaseProcedure, Resident
 from ..views import owned, show_errors
-from . import bp, favourites, imports, services
+from . import bp, dashboard, favourites, imports, services
 from .forms import CaseForm, CaseImportForm, FavouriteForm, VerifyForm
 
 
@@ -62,8 +62,12 @@ def my_cases(program):
     cases = db.session.scalars(select(Case).where(Case.resident_id == resident.id)
                                .options(*CASE_ROWS)
                                .order_by(Case.day.desc(), Case.id.desc()).limit(50)).all()
+    returned = db.session.scalars(select(Case).where(
+        Case.resident_id == resident.id, Case.state == "returned")
+        .options(*CASE_ROWS).order_by(Case.day, Case.id)).all()
     return render_template("cases/mine.html", program=program, resident=resident, form=form,
-                           cases=cases, last=last, favourites=favourites.of(resident),
+                           cases=cases, returned=returned, last=last,
+                           favourites=favourites.of(resident),
                            favourite_form=FavouriteForm(formdata=None))
 
 
@@ -112,9 +116,23 @@ def verify(program, case_id: int):
 @bp.get("/case-logs")
 @program_page(*STAFF)
 def overview(program):
-    """The program director's dashboard: who logged what, and who is behind."""
+    """The program director's dashboard: who logged what, and who is off pace; sorted and
+    filtered by the query string."""
+    query = dashboard.BoardQuery.read(request.args, program.levels)
     return render_template("cases/dashboard.html", program=program,
-                           board=services.dashboard(program))
+                           board=dashboard.board(program, query))
+
+
+@bp.get("/case-logs/residents/<int:resident_id>")
+@program_page(*STAFF)
+def resident_progress(program, resident_id: int):
+    """One resident's progress page as the program's staff see it, opened from the
+    dashboard (whose sorting and filters the way back keeps)."""
+    resident = owned(Resident, program, resident_id)
+    query = dashboard.BoardQuery.read(request.args, program.levels)
+    return render_template("cases/progress.html", program=program, resident=resident,
+                           heading=f"Progress: {resident.label}", board_args=query.args(),
+                           **services.resident_view(program, resident))
 
 
 # --- import and the ACGME export ----------------------------------------------------------

@@ -8,6 +8,7 @@ kept. The rotation is filled in from the published schedule for the case's day.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from caselog import Catalogue, Measure, Target, reference_hash, reference_proble
 from caselog.catalogue import Category
 from caselog.catalogue import ProcedureType as TypeEntry
 from caselog.phi import patient_information
-from caselog.progress import ALL, best_window, category_key, in_period, measure_key
+from caselog.progress import best_window, category_key, in_period, measure_key
 from scheduler.schedule import as_file, halves
 
 from .. import audit, charts
@@ -31,11 +32,13 @@ from ..models import (
     CaseTarget,
     Membership,
     ProcedureCategory,
+    ProcedureType,
     Program,
     Resident,
     User,
 )
 from ..models.columns import now
+from ..notify import notify, page
 from ..schedules.services import latest_published
 from ..transaction import kept_if_ok
 from . import pace, tally
@@ -118,10 +121,32 @@ def phi_errors(program: Program, fields: dict[str, str],
     return errors
 
 
-@kept_if_ok
-def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tuple[
-        Case | None, Outcome]:
-    """Record a case from form data; field errors say what to fix. Flushes."""
+@dataclass(frozen=True)
+class CaseEntry:
+    """A case as its resident describes it, checked: the day, procedures (the primary first,
+    each type once), role, attending, site (the rotation's when left blank), the rotation
+    from the published schedule, complications, notes, and the patient reference as typed
+    (only its keyed hash is ever kept)."""
+
+    day: date
+    primary: ProcedureType
+    others: list[ProcedureType]
+    role: str
+    attending: User | None
+    site: str
+    rotation: str
+    complications: str
+    notes: str
+    reference: str
+
+
+def checked_entry(program: Program, resident: Resident, data: dict[str, Any]) -> tuple[
+        CaseEntry | None, Outcome]:
+    """The case form data describes, checked the same way whether it is logged or edited:
+    not in the future nor before the residency, a primary procedure of the catalogue, one of
+    the program's faculty (never the resident) as attending, a patient reference that is
+    no name, MRN, SSN or date, no patient information in the site or notes. The rotation is
+    the published schedule's for the day. The entry, or the errors by form field."""
     errors: dict[str, list[str]] = {}
     day = data.get("day") or date.today()
     if day > date.today():
@@ -149,14 +174,40 @@ def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tupl
     if errors or primary is None:
         return None, Outcome(field_errors=errors)
     code, site = rotation_finder(program)(resident.key, day)
-    case = Case(program_id=program.id, resident=resident, day=day,
-                role=data.get("role") or "primary", attending=attending,
-                site=(data.get("site") or "").strip() or site, rotation=code,
-                complications=data.get("complications") or "none",
-                notes=(data.get("notes") or "").strip(),
-                patient_hash=reference_digest(program, reference) if reference else None)
-    case.procedures = [CaseProcedure(type=primary, primary=True)] + [
-        CaseProcedure(type=t) for t in others if t.id != primary.id]
+    return CaseEntry(day=day, primary=primary, others=[t for t in others if t != primary],
+                     role=data.get("role") or "primary", attending=attending,
+                     site=(data.get("site") or "").strip() or site, rotation=code,
+                     complications=data.get("complications") or "none",
+                     notes=(data.get("notes") or "").strip(), reference=reference), Outcome()
+
+
+def fill(case: Case, entry: CaseEntry) -> None:
+    """Give `case` what `entry` says (all but the patient reference, which the caller
+    hashes or keeps). Procedure rows the case already has for the same types are kept, so
+    the same type is never removed and added again in one flush."""
+    case.day, case.role, case.attending = entry.day, entry.role, entry.attending
+    case.site, case.rotation = entry.site, entry.rotation
+    case.complications, case.notes = entry.complications, entry.notes
+    held = {p.type_id: p for p in case.procedures if p.type_id is not None}
+    procedures = []
+    for kind, primary in [(entry.primary, True)] + [(t, False) for t in entry.others]:
+        row = held.get(kind.id) or CaseProcedure(type=kind)
+        row.primary = primary
+        procedures.append(row)
+    case.procedures = procedures
+
+
+@kept_if_ok
+def log_case(program: Program, resident: Resident, data: dict[str, Any]) -> tuple[
+        Case | None, Outcome]:
+    """Record a case from form data (checked by `checked_entry`); field errors say what to
+    fix. Flushes."""
+    entry, outcome = checked_entry(program, resident, data)
+    if entry is None:
+        return None, outcome
+    case = Case(program_id=program.id, resident=resident)
+    fill(case, entry)
+    case.patient_hash = reference_digest(program, entry.reference) if entry.reference else None
     db.session.add(case)
     db.session.flush()
     tally.record(program, [tally.facts(case)])
@@ -205,6 +256,12 @@ def verify(case: Case, user: User, verified: bool, comment: str = "") -> Outcome
     audit.record(f"case.{case.state}", program=case.program, actor=user,
                  subject=f"case #{case.id} of {case.resident.name} on {case.day.isoformat()}",
                  case_id=case.id, comment=case.comment)
+    if not verified:
+        notify([case.resident.user], case.program,
+               f"A case of {case.day.isoformat()} was returned to you",
+               f"{user.name or user.email} returned your case of {case.day.isoformat()}: "
+               f"{case.comment} Fix it and send it back from My cases.",
+               page("cases.edit_case", program_id=case.program_id, case_id=case.id))
     return Outcome()
 
 
@@ -243,25 +300,6 @@ def measures_for(program: Program, residents: list[Resident],
     return found
 
 
-def dashboard(program: Program) -> dict[str, Any]:
-    """The program director's view: a residents x categories count matrix, every resident's
-    targets with who is behind now and who is behind pace for graduation, and the program's
-    cases per month by category (all from the tally, plus one grouped query per windowed
-    target)."""
-    cats = categories(program)
-    residents = list(program.residents)
-    counted = tally.totals(program)
-    measures = measures_for(program, residents, catalogue_of(program), counted)
-    projected = pace.projections(program, residents, measures, counted)
-    rows = [{"resident": r, "measures": measures[r.id], "total": counted.get((r.id, ALL), 0),
-             "behind": [m for m in measures[r.id] if not m.met],
-             "off_pace": [p for p in projected[r.id] if not p.on_pace]} for r in residents]
-    return {"categories": cats, "residents": residents, "rows": rows,
-            "matrix": [[counted.get((r.id, category_key(c.code)), 0) for c in cats]
-                       for r in residents],
-            "volume": monthly_volume(program, cats)}
-
-
 def monthly_volume(program: Program, cats: list[ProcedureCategory], months: int = 24
                    ) -> dict[str, Any]:
     """Cases per month in each category over the last `months` months, for a stacked chart."""
@@ -278,11 +316,14 @@ def monthly_volume(program: Program, cats: list[ProcedureCategory], months: int 
 
 
 def resident_view(program: Program, resident: Resident) -> dict[str, Any]:
-    """A resident's progress page: measures, a pace projection for each target, and the
-    cumulative curve of each projected target's cases against its target line."""
+    """A resident's progress page: measures, the one verdict on each target (the program
+    director's dashboard gives the same), a pace projection for each target counted in
+    total, and the cumulative curve of each of those against its target line."""
     counted = tally.totals(program, [resident.id])
     measures = measures_for(program, [resident], counted=counted)
-    projected = pace.projections(program, [resident], measures, counted)[resident.id]
+    every = pace.projections(program, [resident], measures, counted)
+    verdicts = pace.verdicts(program, [resident], measures, every)[resident.id]
+    projected = [p for p in every[resident.id] if p.target.window_months is None]
     monthly = tally.by_month(program, resident.id)
     months = sorted({m for m, _ in monthly})
     curves = []
@@ -299,5 +340,5 @@ def resident_view(program: Program, resident: Resident) -> dict[str, Any]:
                        "projection": [[date.today().isoformat(), projection.measure.done],
                                       [(projection.graduation or date.today()).isoformat(),
                                        projection.projected]]})
-    return {"measures": measures[resident.id], "projections": projected, "curves": curves,
-            "graduation": graduation(program, resident)}
+    return {"measures": measures[resident.id], "verdicts": verdicts, "projections": projected,
+            "curves": curves, "graduation": graduation(program, resident)}

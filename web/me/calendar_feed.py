@@ -14,8 +14,11 @@ from scheduler.schedule import Assignment, stints
 
 
 def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
-                      assignment: Assignment | None, version: int | None) -> bytes:
-    """The .ics file of one resident's published year (empty before anything is published)."""
+                      assignment: Assignment | None, version: int | None,
+                      calls: list[tuple[datetime, datetime, str, bool]] | None = None) -> bytes:
+    """The .ics file of one resident's published year (empty before anything is published),
+    with their call shifts from the published call schedule: (start, end, pool or service
+    code, from home), in the program's local time."""
     cal = Calendar()
     cal.add("prodid", "-//Residency scheduler//rotation schedule//EN")
     cal.add("version", "2.0")
@@ -61,6 +64,20 @@ def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
         event.add("dtstart", year.calendar.week_start(week))
         event.add("dtend", year.calendar.week_end(week) + timedelta(days=1))
         event.add("summary", title)
+        event.add("transp", "OPAQUE")
+        cal.add_component(event)
+    pools = {pool.code: pool for pool in year.call_pools}
+    for start, end, code, at_home in calls or []:
+        pool = pools.get(code)
+        service = year.service_by_code.get(code)
+        name = (pool.name if pool and pool.name else None) or \
+            (service.name if service and service.name else None) or code
+        event = Event()
+        event.add("uid", f"call-{code}-{start:%Y%m%dT%H%M}.{resident_key}@{domain}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", start)      # floating: the program's own wall-clock time
+        event.add("dtend", end)
+        event.add("summary", f"{name}{' (from home)' if at_home else ''}")
         event.add("transp", "OPAQUE")
         cal.add_component(event)
     return cal.to_ical()

@@ -13,9 +13,11 @@ from scheduler.schedule import as_file, stints
 
 from ..access import program_page
 from ..accounts import feed_owner_may_read, resident_of
+from ..call.services import published_calls
 from ..downloads import attachment, safe_stem
 from ..extensions import csrf, db, limiter
-from ..models import Resident
+from ..models import CallSwap, Resident
+from ..models.schedules import OPEN_SWAP_STATES
 from ..schedules.grid import build
 from ..schedules.services import ScheduleError, latest_published, program_year, year_of
 from . import bp
@@ -66,8 +68,13 @@ def my_schedule(program):
                            "services": services})
     feed = url_for("me.feed", token=resident.calendar_token, _external=True) \
         if resident.calendar_token else None
+    call_version, calls = published_calls(program, resident.key)
+    upcoming = [c for c in calls if c.end.date() >= date.today()]
+    offered = {(s.pool, s.start) for s in db.session.scalars(select(CallSwap).where(
+        CallSwap.giver_id == resident.id, CallSwap.state.in_(OPEN_SWAP_STATES)))}
     return render_template("me/schedule.html", program=program, resident=resident,
-                           blocks=blocks, version=version, feed=feed, today=date.today())
+                           blocks=blocks, version=version, feed=feed, today=date.today(),
+                           call_version=call_version, calls=upcoming, offered=offered)
 
 
 @bp.get("/programs/<int:program_id>/my/program-schedule")
@@ -131,7 +138,9 @@ def _ics(resident: Resident, download: bool) -> Response:
         year, assignment, version = _year_of(resident)
     except ScheduleError:
         abort(503)
-    body = resident_calendar(resident.program_id, year, resident.key, assignment, version)
+    _, calls = published_calls(resident.program, resident.key)
+    body = resident_calendar(resident.program_id, year, resident.key, assignment, version,
+                             [(c.start, c.end, c.pool, c.at_home) for c in calls])
     headers = {"Cache-Control": "private, max-age=300"}
     if download:
         headers["Content-Disposition"] = attachment(f"{safe_stem(resident.key)}-schedule.ics")

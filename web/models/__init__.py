@@ -9,7 +9,7 @@ foreign-key constraints (SQLite enforces foreign keys too, see `create_app`).
 - `audit`: the append-only log of publishes, verifications, decisions and role changes.
 """
 
-from .accounts import ROLES, ApiToken, Membership, User, UserSession
+from .accounts import ROLES, ApiToken, Membership, Notification, User, UserSession
 from .audit import AUDIT_ACTIONS, AuditEvent
 from .cases import (
     Case,
@@ -23,12 +23,12 @@ from .cases import (
 )
 from .program import AwayLimit, Blackout, Program, Requirement, Resident, Rotation, Rule, Service
 from .requests import REQUEST_STATUSES, Request
-from .schedules import Schedule, SolveJob
+from .schedules import CallSchedule, CallSwap, Schedule, SolveJob
 
 __all__ = ["AUDIT_ACTIONS", "ROLES", "REQUEST_STATUSES", "ApiToken", "AuditEvent", "AwayLimit",
-           "Blackout", "Case",
+           "Blackout", "CallSchedule", "CallSwap", "Case",
            "CaseDayTally", "CaseFavourite", "CaseProcedure", "CaseTally", "CaseTarget",
-           "Membership", "ProcedureCategory", "ProcedureType", "Program", "Request",
+           "Membership", "Notification", "ProcedureCategory", "ProcedureType", "Program", "Request",
            "Requirement", "Resident", "Rotation", "Rule", "Schedule", "Service", "SolveJob", "User",
            "UserSession"]
 

@@ -6,7 +6,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -26,6 +36,11 @@ class User(UserMixin, Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # A password someone else chose (a director adding the person, the command line): the
+    # person must choose their own before any page opens (`auth.routes.own_password_first`).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Notifications come in the app always, and by e-mail unless the person turned that off.
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user",
@@ -85,3 +100,23 @@ class UserSession(Model):
     browser: Mapped[str] = mapped_column(String(200), default="")
 
     user: Mapped[User] = relationship()
+
+
+class Notification(Model):
+    """Something a person should know, kept for them in the app (and e-mailed to them when
+    they let it): a schedule published, a request decided, a swap offered, accepted or
+    approved, a case returned. `link` is the page it is about; `read_at` when they saw it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("program.id",
+                                                              ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (Index("ix_notification_user", "user_id", "id"),)

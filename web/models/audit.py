@@ -1,5 +1,6 @@
-"""The audit log: who published a schedule, verified or returned a case, decided a request, or
-gave or took away a role, and when."""
+"""The audit log: who published a schedule, verified or returned a case (or, as its resident,
+edited or deleted it before it was verified), decided a request, or gave or took away a role,
+and when."""
 
 from __future__ import annotations
 
@@ -16,12 +17,20 @@ AUDIT_ACTIONS = (
     "schedule.published",
     "case.verified",
     "case.returned",
+    "case.edited",
+    "case.deleted",
     "request.decided",
     "role.granted",
     "role.revoked",
     "resident.archived",
     "resident.restored",
     "resident.deleted",
+    "call.published",
+    "swap.offered",
+    "swap.accepted",
+    "swap.approved",
+    "swap.declined",
+    "swap.withdrawn",
 )
 
 

@@ -108,6 +108,12 @@ class Case(Model):
         back_populates="case", cascade="all, delete-orphan",
         order_by="(CaseProcedure.primary.desc(), CaseProcedure.id)")
 
+    @property
+    def correctable(self) -> bool:
+        """Its resident may still edit or delete it: until it is verified (waiting or
+        returned). A verified case is final."""
+        return self.state != "verified"
+
     __table_args__ = (
         CheckConstraint(in_list("role", CASE_ROLES), name="known_role"),
         CheckConstraint(in_list("state", CASE_STATES), name="known_state"),

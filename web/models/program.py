@@ -65,6 +65,9 @@ class Program(Model):
                                                         server_default="{}")
     holidays: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     split_blocks: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The program file's call keys, as the file has them: {"call": {...}, "work_hours": [...],
+    # "call_pool": [...], "call_request": [...]} (scheduler/call_rules.py)
+    call_rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     # Case logs: whether cases count toward targets before an attending verifies them.
     count_unverified: Mapped[bool] = mapped_column(default=True, server_default="1")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from .. import program_file
 from ..access import EVERYONE, MANAGERS, STAFF, program_page
@@ -58,7 +59,7 @@ def import_file(program):
             form.file.errors.append("The file is not UTF-8 text.")
         else:
             result = program_file.import_text(
-                program, text, current_app.config["PROGRAM_FILE_MAX_BYTES"])
+                program, text, current_app.config["PROGRAM_FILE_MAX_BYTES"], current_user)
             if result.ok:
                 year = result.program
                 flash(f"Imported {len(year.rotations)} rotations, {len(year.residents)} "

@@ -25,6 +25,7 @@ from ..entries import Outcome, save_entry
 from ..extensions import db
 from ..models import Program, Request, Resident
 from ..models.columns import now
+from ..notify import notify, page
 from ..program_file import next_position, solved_requests
 from ..transaction import kept_if_ok
 
@@ -186,6 +187,11 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
         audit.record("request.decided", program=program, actor=user,
                      subject=f"{request.kind} request #{request.id} of {request.resident.name}",
                      request_id=request.id, decision=decision, reason=reason)
+        words = {"approved": "approved", "wish": "kept as a wish",
+                 "declined": f"declined: {reason}"}[decision]
+        notify([request.resident.user], program, f"Your {request.kind} request was {words}",
+               f"Your {request.kind} request in {program.name} was {words}.",
+               page("requests.my_requests", program_id=program.id))
     return outcome
 
 

@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
@@ -28,6 +29,9 @@ from ..views import owned
 from . import bp, exports, services, solving
 from .forms import CellForm, GenerateForm
 from .grid import build
+
+# The session's record of the chief's last cell change, to offer putting it back.
+UNDO_KEY = "undo_cell"
 
 
 @bp.route("/generate", methods=["GET", "POST"])
@@ -80,8 +84,16 @@ def job_status(program, job_id: int):
         objective=row.objective, best_bound=row.best_bound, message=row.message,
         explanation=row.explanation,
         conflicts=[{**c, "link": edit_link(program, c["source"])} for c in row.conflicts],
-        schedule_url=url_for("schedules.grid", program_id=program.id,
-                             schedule_id=row.schedule_id) if row.schedule_id else None)
+        schedule_url=_answer_url(program, row))
+
+
+def _answer_url(program, job: SolveJob) -> str | None:
+    """Where a finished job's answer is: the block draft, or the call draft."""
+    if job.schedule_id:
+        return url_for("schedules.grid", program_id=program.id, schedule_id=job.schedule_id)
+    if job.call_schedule_id:
+        return url_for("call.view", program_id=program.id, call_id=job.call_schedule_id)
+    return None
 
 
 @bp.post("/jobs/<int:job_id>/cancel")
@@ -136,8 +148,11 @@ def grid(program, schedule_id: int):
     compare = published if published is not None and published.id != row.id else None
     view = build(year, row.data, level, track, compare.data if compare else None,
                  services.resolved_from(program, row.data))
+    undo = session.get(UNDO_KEY)
+    if not undo or (undo.get("schedule"), undo.get("revision")) != (row.id, row.revision):
+        undo = None
     return render_template("schedules/grid.html", program=program, schedule=row, grid=view,
-                           level=level, track=track, compare=compare,
+                           level=level, track=track, compare=compare, undo=undo,
                            editable=row.state == "draft" and can(*MANAGERS),
                            rotations=year.rotations,
                            split_rotations=[r for r in year.rotations
@@ -165,6 +180,10 @@ def change_cell(program, schedule_id: int):
         flash(f"Not changed: {exc}.", "error")
         return redirect(back)
     now = code if second == code else f"{code} / {second}"
+    # One step back is offered on the grid while the draft stays as this change left it.
+    session[UNDO_KEY] = {"schedule": row.id, "revision": row.revision, "resident": resident,
+                         "block": block, "rotation": change.was[0], "second": change.was[1],
+                         "now": now}
     flash(f"{resident}, block {block}: now {now}. Soft-rule penalty {change.penalty_before} "
           f"→ {change.penalty_after}; hard rules broken {change.hard_before} → "
           f"{change.hard_after}.", "info")

@@ -22,6 +22,7 @@ from .. import audit
 from ..extensions import db
 from ..models import Program, Schedule
 from ..models.columns import now
+from ..notify import notify, page, residents_of
 from ..program_file import export_toml, installation_limits, validate
 from ..transaction import kept_if_ok
 
@@ -65,6 +66,7 @@ class CellChange:
     penalty_after: int = 0
     hard_before: int = 0
     hard_after: int = 0
+    was: tuple[str, str] = ("", "")    # the cell before: first half's and second half's code
 
 
 @kept_if_ok
@@ -97,6 +99,8 @@ def change_cell(program: Program, schedule: Schedule, resident: str, block: int,
         raise ScheduleError(f"resident '{resident}' is not in this schedule")
     previous = resolved_from(program, schedule.data)
     before = checker.check(year, as_file(schedule.data), previous)
+    old = row["rotations"][block - 1]
+    was = (old, old) if isinstance(old, str) else (old[0], old[1])
     row["rotations"][block - 1] = code if second == code else [code, second]
     after = checker.check(year, as_file(data), previous)
     data["objective"] = after.total_penalty
@@ -120,7 +124,7 @@ def change_cell(program: Program, schedule: Schedule, resident: str, block: int,
                if (f.source, f.message) not in now_broken],
         penalty_before=before.total_penalty, penalty_after=after.total_penalty,
         hard_before=len(before.violations + before.errors),
-        hard_after=len(after.violations + after.errors))
+        hard_after=len(after.violations + after.errors), was=was)
 
 
 def resolved_from(program: Program, data: dict[str, Any]) -> ScheduleFile | None:
@@ -186,6 +190,11 @@ def publish(program: Program, schedule: Schedule, user) -> Schedule:
     db.session.flush()
     audit.record("schedule.published", program=program, actor=user, subject=schedule.label,
                  schedule_id=schedule.id, version=schedule.version)
+    notify(residents_of(program), program, f"{program.name}: schedule version "
+           f"{schedule.version} is published",
+           f"Version {schedule.version} of the {program.name} schedule is published: your "
+           "year is on your schedule page and in your calendar.",
+           page("me.my_schedule", program_id=program.id))
     return schedule
 
 

@@ -16,6 +16,7 @@ import resource
 import signal
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -200,7 +201,15 @@ def _run(job_id: int) -> None:
         db.session.commit()
 
 
+# How a worker runs a job of each kind other than a block solve: the area that makes such
+# jobs registers its runner when it is imported (the call schedule: `web.call.services`).
+RUNNERS: dict[str, Callable[[SolveJob], None]] = {}
+
+
 def _solve(job: SolveJob) -> None:
+    if job.kind in RUNNERS:
+        RUNNERS[job.kind](job)
+        return
     loaded = load_program_text(job.program_toml, current_app.config["PROGRAM_FILE_MAX_BYTES"],
                                installation_limits())
     if loaded.program is None:
@@ -217,7 +226,7 @@ def _solve(job: SolveJob) -> None:
                            workers=settings.workers,
                            memory_mb=int(current_app.config["SOLVE_MEMORY_MB"]),
                            explain_time_limit=min(job.time_limit, settings.explain_time_limit))
-    beat = _Heartbeat(current_app._get_current_object(),  # type: ignore[attr-defined]
+    beat = Heartbeat(current_app._get_current_object(),  # type: ignore[attr-defined]
                       job.id, stop)
     beat.start()
     try:
@@ -252,7 +261,7 @@ def _note(job: SolveJob, status: str) -> str:
     return f"{made} ({status.lower()})"
 
 
-class _Heartbeat:
+class Heartbeat:
     """Collects progress points from the solver's threads and, from its own thread, writes
     them with a heartbeat every BEAT seconds; sets `stop` when the job is cancelled."""
 

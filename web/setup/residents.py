@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from scheduler import FileError
 from scheduler.identifiers import BadName, normalise
 
-from .. import audit
+from .. import accounts, audit
 from ..accounts import normal_email
 from ..entries import Outcome, delete_entry, labelled, parse_counts, save_entry, text
 from ..extensions import db
@@ -125,11 +125,20 @@ def delete_resident(program: Program, resident: Resident, user: User | None) -> 
 def archive_resident(program: Program, resident: Resident, user: User | None) -> Outcome:
     """A resident leaves the program: they are kept (their case log, their requests, the
     published versions that name them) but leave the program file, its pages and every
-    new solve. Refused while an entry of the program still names them. Audited."""
+    new solve, and their account loses its resident role here. Refused while an entry of the
+    program still names them. Audited."""
     if resident.archived_at is not None:
         return Outcome(field_errors={"": [f"{resident.label} is already archived"]})
     resident.archived_at = now()
-    return _kept_if_valid(program, resident, user, "resident.archived")
+    outcome = _kept_if_valid(program, resident, user, "resident.archived")
+    if outcome.ok and resident.user is not None and user is not None:
+        # Someone who left no longer sees the program as its resident (their case log stays,
+        # for the program director to export); a chief archiving themselves keeps theirs.
+        for membership in list(resident.user.memberships):
+            if membership.program_id == program.id and membership.role == "resident" \
+                    and membership.user_id != user.id:
+                accounts.revoke_role(program, membership, user)
+    return outcome
 
 
 @kept_if_ok

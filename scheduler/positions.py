@@ -1,0 +1,90 @@
+"""Where an error is, as a person reads it: 'rotation 4, max' on line 37.
+
+Error paths (`rotation[3].max`) count entries from 0, as the file's lists do in code; a chief
+counts from 1 and looks for a line. `place(path)` gives the words and `line_of(text, path)`
+the line of the program file's text that holds the key (the entry's header when the key is
+not written: a missing key), found by walking the TOML text's table headers.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]|^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
+
+
+def _parts(path: str) -> list[str | int]:
+    return [name if name else int(index) for name, index in _PART.findall(path)]
+
+
+def place(path: str) -> str:
+    """'rotation[3].max' -> 'rotation 4, max'; 'program.holidays[1]' -> 'program,
+    holidays 2'; '' -> 'the file'."""
+    if not path:
+        return "the file"
+    words: list[str] = []
+    for part in _parts(path):
+        if isinstance(part, int):
+            if words:
+                words[-1] += f" {part + 1}"
+            else:
+                words.append(f"item {part + 1}")
+        else:
+            words.append(part.replace("_", " "))
+    return ", ".join(words)
+
+
+def line_of(text: str, path: str) -> int | None:
+    """The 1-based line of `text` holding what `path` names, or None when it is not written
+    as a table of its own (an inline table, say) or the path is file-wide."""
+    parts = _parts(path)
+    if not parts or not isinstance(parts[0], str):
+        return None
+    section = parts[0]
+    index = parts[1] if len(parts) > 1 and isinstance(parts[1], int) else None
+    rest = parts[2:] if index is not None else parts[1:]
+    key = next((p for p in rest if isinstance(p, str)), None)
+    lines = text.splitlines()
+    start, end = _table(lines, section, index)
+    if start is None:
+        if index is None and not rest:          # a top-level key: `format = 2`
+            return _key_line(lines, 0, _first_header(lines), section)
+        return None
+    if key is None:
+        return start + 1
+    found = _key_line(lines, start + 1, end, key)
+    return found if found is not None else start + 1
+
+
+def _first_header(lines: list[str]) -> int:
+    return next((n for n, line in enumerate(lines) if _HEADER.match(line)), len(lines))
+
+
+def _table(lines: list[str], section: str, index: int | None) -> tuple[int | None, int]:
+    """(line index of the header, index of the line after its table) of `[section]` or of
+    the `index`-th `[[section]]`."""
+    seen = -1
+    start = None
+    for n, line in enumerate(lines):
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        if start is not None:
+            return start, n
+        array, table = match.groups()
+        if index is not None and array == section:
+            seen += 1
+            if seen == index:
+                start = n
+        elif index is None and table == section:
+            start = n
+    return start, len(lines)
+
+
+def _key_line(lines: list[str], first: int, last: int, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+    for n in range(first, last):
+        if pattern.match(lines[n]):
+            return n + 1
+    return None

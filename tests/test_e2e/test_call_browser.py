@@ -1,0 +1,106 @@
+"""In real browsers: a resident offers a Saturday call on a phone, another takes it on theirs,
+the chief approves it, and both get an e-mail (a real SMTP server); the call calendar and
+the residents' pages follow the new call version."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from solver.call.swap import swap
+from web.accounts import create_user
+from web.call import services
+from web.demo import PASSWORD
+from web.extensions import db
+from web.models import Program, Resident, User
+
+TAKER = "wren.talbot@example.org"
+
+
+def _sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    expect(page.get_by_role("heading", name="Your programs")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Duke-style")).click()
+
+
+def _a_saturday_to_swap(app) -> tuple[str, str]:
+    """r4.ir's next Saturday call and someone the checker lets take it, given an account
+    (TAKER): (the call's start, the taker's name)."""
+    with app.app_context():
+        program = db.session.scalar(select(Program).where(Program.name.like("Duke-style%")))
+        year, duty, schedule = services.read(services.latest_published(program))
+        giver = db.session.scalar(select(Resident).join(User).where(
+            User.email == "r4.ir@demo.example"))
+        now = datetime.now().strftime("%Y-%m-%dT%H:%M")
+        for period in duty.duty[giver.key]:
+            start = datetime.fromisoformat(period.start)
+            if period.what != "WEEKEND" or start.weekday() != 5 or period.start <= now:
+                continue
+            for resident in program.residents:
+                if resident.id != giver.id and resident.user is None and swap(
+                        year, schedule, duty, "WEEKEND", period.start, giver.key,
+                        resident.key).ok:
+                    user = create_user(TAKER, PASSWORD, program, "resident",
+                                       name=resident.name).user
+                    resident.user = user
+                    db.session.commit()
+                    return period.start, resident.name
+    raise AssertionError("r4.ir has no Saturday call anyone can take")
+
+
+def test_a_saturday_call_is_swapped_on_phones_approved_and_both_get_an_email(
+        live_with_mail, inbox, chromium, desktop):
+    base, app = live_with_mail
+    start, taker_name = _a_saturday_to_swap(app)
+    day = datetime.fromisoformat(start)
+    phones = [chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                   has_touch=True) for _ in range(2)]
+    giver, taker = (context.new_page() for context in phones)
+
+    # r4.ir offers the Saturday from their phone, beside the call on their schedule
+    _sign_in(giver, base, "r4.ir@demo.example")
+    giver.get_by_role("link", name="My schedule", exact=True).click()
+    call = giver.locator("#call-list li").filter(
+        has_text=f"{day:%a} {day.day} {day:%b}").filter(has_text="WEEKEND")
+    call.get_by_role("button", name="Offer to swap").click()
+    expect(giver.locator(".flash.info", has_text="Your shift is on offer")).to_be_visible()
+    offered = next(m for m in inbox.messages if TAKER in inbox.recipients[
+        inbox.messages.index(m)])
+    assert offered["Subject"].startswith("Call shift on offer: WEEKEND")
+
+    # the other resident takes it on theirs (and is asked first)
+    _sign_in(taker, base, TAKER)
+    taker.get_by_role("link", name="Call", exact=True).click()
+    taker.get_by_role("link", name="Call swaps").click()
+    taker.once("dialog", lambda dialog: dialog.accept())
+    taker.get_by_role("button", name="Take this shift").click()
+    expect(taker.locator(".flash.info", has_text="You took the shift")).to_be_visible()
+
+    # the chief approves it
+    _sign_in(desktop, base, "chief@demo.example")
+    desktop.get_by_role("link", name="Call", exact=True).click()
+    desktop.get_by_role("link", name="Call swaps").click()
+    row = desktop.locator("#swaps tbody tr").filter(has_text="accepted")
+    expect(row).to_contain_text(taker_name)
+    row.get_by_role("button", name="Approve").click()
+    expect(desktop.locator(".flash.info", has_text="Swap approved")).to_be_visible()
+    expect(desktop.locator("#swaps")).to_contain_text("call version 2")
+
+    # both get an e-mail, and the call follows the taker
+    for address in ("r4.ir@demo.example", TAKER):
+        subjects = [m["Subject"] for m, to in zip(inbox.messages, inbox.recipients,
+                                                  strict=True) if address in to]
+        assert any(s.startswith("Swap approved: WEEKEND") for s in subjects), subjects
+    taker.get_by_role("link", name="My schedule", exact=True).click()
+    expect(taker.locator("#call-list")).to_contain_text(f"{day:%a} {day.day} {day:%b}")
+    giver.reload()
+    expect(giver.locator("#call-list li").filter(
+        has_text=f"{day:%a} {day.day} {day:%b}").filter(has_text="WEEKEND")).to_have_count(0)
+    for context in phones:
+        context.close()

@@ -1,0 +1,331 @@
+"""The call schedule in the web app: a chief generates it on a published version (a solve
+job), reads it as a month calendar with fairness and weekly hours, publishes it; residents
+then see their calls on their schedule page and in their calendar file."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+from test_solving import TINY, _job_id, _wait
+from web_support import chief_imports, csrf_token, sign_in
+
+from scheduler import load_program_text
+from solver.duty_check import check_duty
+from solver.engine import SolveOptions, solve
+from web.call import services
+from web.extensions import db
+from web.models import CallSchedule, CallSwap, Resident, Schedule, SolveJob, User
+
+CALL = """
+[call]
+not_both = [[2027-12-24, 2027-12-31]]
+
+[[call_pool]]
+code = "NIGHT"
+name = "Night call"
+hours = "17:00-07:00"
+days = ["Mon", "Thu"]
+post_call = true
+
+[[call_pool]]
+code = "WEEKEND"
+name = "Weekend call"
+hours = "07:00-07:00"
+days = ["Sat"]
+post_call = true
+
+[[call_request]]
+resident = "bea"
+kind = "no_call"
+date = 2027-07-05
+weight = 2
+"""
+TINY_CALL = TINY.replace("format = 1", "format = 2") + CALL
+
+
+@pytest.fixture
+def published(app, client, make_user):
+    """TINY with call pools, version 1 published; Ash's account linked. The program id."""
+    pid = chief_imports(app, client, make_user, TINY_CALL)
+    answer = solve(load_program_text(TINY_CALL).program, SolveOptions(time_limit=10))
+    make_user("ash@example.org", "Tiny IR", "resident")
+    with app.app_context():
+        db.session.add(Schedule(program_id=pid, data=answer.as_dict(), state="published",
+                                version=1))
+        ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
+        ash.user = db.session.scalar(select(User).where(User.email == "ash@example.org"))
+        db.session.commit()
+    return pid
+
+
+def _generate(app, client, pid: int) -> int:
+    """The chief generates call on version 1; the new call draft's id."""
+    page = client.get(f"/programs/{pid}/call").get_data(as_text=True)
+    assert "Generate a call schedule" in page and "version 1" in page
+    version = re.search(r'<option[^>]*value="(\d+)"[^>]*>version 1<', page).group(1)
+    response = client.post(f"/programs/{pid}/call/generate", data={
+        "version": version, "time_limit": "20",
+        "csrf_token": csrf_token(client, f"/programs/{pid}/call")})
+    job_id = _job_id(response)
+    assert _wait(app, job_id)["state"] == "done"
+    status = client.get(f"/programs/{pid}/jobs/{job_id}/status").get_json()
+    assert status["solver_status"] == "OPTIMAL"
+    with app.app_context():
+        call_id = db.session.get(SolveJob, job_id).call_schedule_id
+    assert status["schedule_url"] == f"/programs/{pid}/call/{call_id}"
+    return call_id
+
+
+def test_a_chief_generates_call_reads_the_month_and_publishes_it(app, client, published):
+    pid = published
+    call_id = _generate(app, client, pid)
+    page = client.get(f"/programs/{pid}/call/{call_id}?month=2027-09").get_data(as_text=True)
+    assert "September 2027" in page and "A draft" in page
+    # every Monday and Thursday night and every Saturday of September has its resident
+    september = [int(d) for d in re.findall(r'data-day="2027-09-(\d\d)"', page)]
+    assert len(september) == 30
+    names = re.findall(r"(NIGHT|WEEKEND) (\d\d:\d\d): (Ash Pellow|Bea Moranti|Cal Dunwich)",
+                       page)
+    assert len([n for n in names if n[0] == "NIGHT"]) == 9      # 4 Mondays + 5 Thursdays
+    assert len([n for n in names if n[0] == "WEEKEND"]) == 4
+    assert 'id="fairness"' in page and "80 h" in page
+    with app.app_context():
+        row = db.session.get(CallSchedule, call_id)
+        year, duty, schedule = services.read(row)
+        assert check_duty(year, duty, schedule) == []
+        assert row.data["unmet_requests"] == []     # Bea is off on 5 July as she asked
+    # the resident sees nothing of a draft
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    assert client.get(f"/programs/{pid}/call/{call_id}").status_code == 403
+    assert "My calls" not in client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "chief@example.org")
+    path = f"/programs/{pid}/call/{call_id}"
+    page = client.post(f"{path}/publish", data={"csrf_token": csrf_token(client, path)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Published as call version 1" in page
+
+
+def test_residents_see_their_published_calls_on_the_phone_and_in_their_calendar(
+        app, client, published):
+    pid = published
+    call_id = _generate(app, client, pid)
+    path = f"/programs/{pid}/call/{call_id}"
+    client.post(f"{path}/publish", data={"csrf_token": csrf_token(client, path)})
+    with app.app_context():
+        theirs = [p for p in db.session.get(CallSchedule, call_id).data["duty"]["ash"]
+                  if p["kind"] == "call"]
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    # the year lies ahead of today's date in these tests: every call is upcoming
+    page = client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)
+    assert "My calls" in page
+    listed = re.findall(r"<li><strong>", page.split('id="call-list"')[1].split("</ul>")[0])
+    assert len(listed) == len(theirs) > 0
+    assert client.get(path).status_code == 200    # the published call calendar, read-only
+    events = Calendar.from_ical(client.get(f"/programs/{pid}/my/schedule.ics").data)
+    calls = [e for e in events.walk("VEVENT") if str(e["uid"]).startswith("call-")]
+    assert len(calls) == len(theirs)
+    first = min(calls, key=lambda e: e.decoded("dtstart"))
+    assert first.decoded("dtstart").isoformat(timespec="minutes") == theirs[0]["start"]
+    assert str(first["summary"]) in ("Night call", "Weekend call")
+
+
+def test_call_cannot_start_without_pools_or_a_published_version(app, client, make_user):
+    pid = chief_imports(app, client, make_user, TINY)
+    page = client.get(f"/programs/{pid}/call").get_data(as_text=True)
+    assert "The program has no call pools yet" in page
+    with app.app_context():
+        version = Schedule(program_id=pid, data={"residents": {}}, state="draft")
+        db.session.add(version)
+        db.session.commit()
+        draft_id = version.id
+    response = client.post(f"/programs/{pid}/call/generate", data={
+        "version": str(draft_id), "time_limit": "20",
+        "csrf_token": csrf_token(client, f"/programs/{pid}/call")}, follow_redirects=True)
+    assert "Cannot start" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(SolveJob)).all() == []
+
+
+def test_another_programs_chief_cannot_see_or_publish_a_call_schedule(app, client, published,
+                                                                     make_user):
+    call_id = _generate(app, client, published)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    make_user("other@example.org", "Other IR", "chief")
+    sign_in(client, "other@example.org")
+    assert client.get(f"/programs/{published}/call/{call_id}").status_code == 404
+    with app.app_context():
+        other = db.session.scalar(select(Schedule.program_id).where(
+            Schedule.program_id != published).limit(1))
+    assert other is None   # the other program has nothing to reach it through
+
+
+def _link(app, make_user, *keys: str) -> None:
+    for key in keys:
+        make_user(f"{key}@example.org", "Tiny IR", "resident")
+    with app.app_context():
+        for key in keys:
+            resident = db.session.scalar(select(Resident).where(Resident.key == key))
+            resident.user = db.session.scalar(select(User).where(
+                User.email == f"{key}@example.org"))
+        db.session.commit()
+
+
+def _as(client, email: str) -> None:
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, email)
+
+
+@pytest.fixture
+def on_call(app, client, published, make_user):
+    """Call version 1 published on TINY; Bea and Cal signed up. (program id, call id)."""
+    call_id = _generate(app, client, published)
+    path = f"/programs/{published}/call/{call_id}"
+    client.post(f"{path}/publish", data={"csrf_token": csrf_token(client, path)})
+    _link(app, make_user, "bea", "cal")
+    return published, call_id
+
+
+def _shift_for(app, call_id: int, giver: str, taker: str, ok: bool) -> str:
+    """A start of one of `giver`'s shifts that `taker` may (or may not) take."""
+    from solver.call.swap import swap
+
+    with app.app_context():
+        row = db.session.get(CallSchedule, call_id)
+        year, duty, schedule = services.read(row)
+    for period in duty.duty[giver]:
+        if period.kind == "call":
+            result = swap(year, schedule, duty, period.what, period.start, giver, taker)
+            if result.ok == ok:
+                return f"{period.what}|{period.start}"
+    raise AssertionError("no such shift")
+
+
+def _offer(client, pid: int, shift: str):
+    pool, start = shift.split("|")
+    page = client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)
+    assert f'name="start" value="{start}"' in page       # the button beside that call
+    return client.post(f"/programs/{pid}/call/swaps/offer", data={
+        "pool": pool, "start": start,
+        "csrf_token": csrf_token(client, f"/programs/{pid}/my/schedule")},
+        follow_redirects=True).get_data(as_text=True)
+
+
+def _swap_id(app) -> int:
+    with app.app_context():
+        return db.session.scalars(select(CallSwap).order_by(CallSwap.id.desc())).first().id
+
+
+def test_a_swap_offered_taken_and_approved_publishes_the_next_call_version(
+        app, client, on_call):
+    from web.models import AuditEvent
+
+    pid, call_id = on_call
+    shift = _shift_for(app, call_id, "bea", "cal", ok=True)
+    pool, start = shift.split("|")
+    _as(client, "bea@example.org")
+    page = _offer(client, pid, shift)
+    assert "Your shift is on offer" in page
+    assert "on offer" in client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)
+    swap_id = _swap_id(app)
+    _as(client, "cal@example.org")
+    swaps = f"/programs/{pid}/call/swaps"
+    page = client.get(swaps).get_data(as_text=True)
+    assert "Take this shift" in page
+    page = client.post(f"{swaps}/{swap_id}/accept", data={"csrf_token": csrf_token(
+        client, swaps)}, follow_redirects=True).get_data(as_text=True)
+    assert "You took the shift" in page
+    _as(client, "chief@example.org")
+    page = client.post(f"{swaps}/{swap_id}/approve", data={"csrf_token": csrf_token(
+        client, swaps)}, follow_redirects=True).get_data(as_text=True)
+    assert "Swap approved" in page and "call version 2" in page
+    with app.app_context():
+        latest = services.latest_published(db.session.get(CallSchedule, call_id).program)
+        assert latest.version == 2
+        held = {rid: [p["start"] for p in periods if p["what"] == pool]
+                for rid, periods in latest.data["duty"].items()}
+        assert start in held["cal"] and start not in held["bea"]
+        year, duty, schedule = services.read(latest)
+        assert [b for b in check_duty(year, duty, schedule)
+                if b.source.startswith("duty")] == []
+        actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(
+            AuditEvent.id))]
+        assert actions[-3:] == ["swap.offered", "swap.accepted", "swap.approved"]
+    # both calendars follow the new version
+    _as(client, "cal@example.org")
+    events = Calendar.from_ical(client.get(f"/programs/{pid}/my/schedule.ics").data)
+    starts = {e.decoded("dtstart").isoformat(timespec="minutes")
+              for e in events.walk("VEVENT") if str(e["uid"]).startswith("call-")}
+    assert start in starts
+
+
+def test_a_swap_that_would_break_a_limit_is_refused_saying_which(app, client, on_call):
+    pid, call_id = on_call
+    shift = _shift_for(app, call_id, "bea", "cal", ok=False)
+    _as(client, "bea@example.org")
+    _offer(client, pid, shift)
+    swap_id = _swap_id(app)
+    _as(client, "cal@example.org")
+    swaps = f"/programs/{pid}/call/swaps"
+    page = client.post(f"{swaps}/{swap_id}/accept", data={"csrf_token": csrf_token(
+        client, swaps)}, follow_redirects=True).get_data(as_text=True)
+    assert "Not done: the swap would break the rules: " in page
+    with app.app_context():
+        assert db.session.get(CallSwap, swap_id).state == "offered"
+    # the one who offered it withdraws it; nobody can take it after that
+    _as(client, "bea@example.org")
+    page = client.post(f"{swaps}/{swap_id}/withdraw", data={"csrf_token": csrf_token(
+        client, swaps)}, follow_redirects=True).get_data(as_text=True)
+    assert "Offer withdrawn" in page
+    _as(client, "cal@example.org")
+    page = client.post(f"{swaps}/{swap_id}/accept", data={"csrf_token": csrf_token(
+        client, swaps)}, follow_redirects=True).get_data(as_text=True)
+    assert "no longer on offer (withdrawn)" in page
+
+
+def test_a_chief_changes_a_shift_of_a_draft_and_sees_at_once_what_it_breaks(
+        app, client, published):
+    from datetime import timedelta
+
+    pid = published
+    call_id = _generate(app, client, pid)
+    with app.app_context():
+        duty = db.session.get(CallSchedule, call_id).data["duty"]
+    nights = {rid: {date.fromisoformat(p["start"][:10]): p["what"] for p in periods
+                    if p["kind"] == "call"} for rid, periods in duty.items()}
+    # one of Bea's shifts two days from one of Cal's: Cal taking it breaks "every third night"
+    day, pool = next((d, what) for d, what in sorted(nights["bea"].items())
+                     if d + timedelta(days=2) in nights["cal"]
+                     or d - timedelta(days=2) in nights["cal"])
+    path = f"/programs/{pid}/call/{call_id}"
+
+    def change(to: str) -> str:
+        page = client.get(path).get_data(as_text=True)
+        revision = re.search(r'name="revision" value="(\d+)"', page).group(1)
+        return client.post(f"{path}/shift", data={
+            "day": day.isoformat(), "pool": pool, "resident": to, "revision": revision,
+            "csrf_token": csrf_token(client, path)}, follow_redirects=True).get_data(
+                as_text=True)
+
+    page = change("cal")
+    assert f"{pool} on {day}: now cal." in page
+    assert "Breaks: cal: in-house call on the nights of" in page
+    with app.app_context():
+        row = db.session.get(CallSchedule, call_id)
+        assert any(p["start"].startswith(day.isoformat()) and p["what"] == pool
+                   for p in row.data["duty"]["cal"])
+        assert row.data["edited"] is True
+    # the draft now breaks a limit: it cannot be published until the chief puts it right
+    page = client.post(f"{path}/publish", data={"csrf_token": csrf_token(client, path)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Not published: it breaks" in page and "every third night" in page
+    page = change("bea")
+    assert "No rule is broken by this change." in page
+    page = change("bea")
+    assert "Not changed: bea already holds it." in page

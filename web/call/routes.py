@@ -1,0 +1,248 @@
+"""Views: the call schedules, generating one, the month calendar, publishing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..access import EVERYONE, MANAGERS, can, program_page
+from ..accounts import resident_of
+from ..extensions import db
+from ..models import CallSchedule, CallSwap, Resident, Schedule
+from ..transaction import refusable
+from ..views import owned
+from . import bp, services
+from . import swaps as swap_services
+from .forms import CallGenerateForm, OfferForm, ShiftEditForm
+
+
+def _versions(program) -> list[Schedule]:
+    return list(db.session.scalars(select(Schedule).where(
+        Schedule.program_id == program.id, Schedule.state == "published"
+    ).order_by(Schedule.version.desc())))
+
+
+def _form(program) -> CallGenerateForm:
+    settings = current_app.config["SOLVER_SETTINGS"]
+    form = CallGenerateForm(time_limit=int(min(max(settings.solver.time_limit, 5), 600)))
+    form.version.choices = [(v.id, v.label) for v in _versions(program)]
+    return form
+
+
+@bp.get("")
+@program_page(*EVERYONE)
+def overview(program):
+    """The program's call schedules; managers also generate one here."""
+    rows = services.listed(program, drafts=can(*MANAGERS))
+    return render_template("call/overview.html", program=program, rows=rows,
+                           form=_form(program), versions=_versions(program),
+                           has_pools=bool(program.call_rules.get("call_pool")))
+
+
+@bp.post("/generate")
+@program_page(*MANAGERS)
+def generate(program):
+    """Start the call solve of a published block version; its job page shows the answer."""
+    form = _form(program)
+    if not form.validate_on_submit():
+        flash("Cannot start: " + "; ".join(f"{getattr(form, name).label.text}: {errors[0]}"
+                                           for name, errors in form.errors.items()) + ".",
+              "error")
+        return redirect(url_for("call.overview", program_id=program.id))
+    version = owned(Schedule, program, form.version.data)
+    try:
+        job = services.start(program, current_user, version, float(form.time_limit.data))
+    except services.CallError as exc:
+        flash(f"Cannot start: {exc}.", "error")
+        return redirect(url_for("call.overview", program_id=program.id))
+    return redirect(url_for("schedules.job", program_id=program.id, job_id=job.id))
+
+
+def _visible(program, call_id: int) -> CallSchedule:
+    row = owned(CallSchedule, program, call_id)
+    if row.state == "draft" and not can(*MANAGERS):
+        abort(403)
+    return row
+
+
+def _month_asked(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(f"{text}-01") if text else None
+    except ValueError:
+        return None
+
+
+@bp.get("/<int:call_id>")
+@program_page(*EVERYONE)
+def view(program, call_id: int):
+    """A month of call as a calendar, the year's fairness, and one resident's weekly hours
+    against the 80-hour line."""
+    row = _visible(program, call_id)
+    try:
+        year, duty, _ = services.read(row)
+    except services.CallError as exc:
+        flash(f"The call schedule cannot be shown: {exc}.", "error")
+        return redirect(url_for("call.overview", program_id=program.id))
+    first = _month_asked(request.args.get("month")) or date.today()
+    month = services.month(year, duty, first)
+    residents = [r for r in year.residents if r.id in duty.duty]
+    chosen = request.args.get("resident") or (residents[0].id if residents else "")
+    hours = services.weekly_hours(year, duty, chosen) if chosen in duty.duty else []
+    return render_template("call/view.html", program=program, row=row, year=year, duty=duty,
+                           month=month, residents=residents, chosen=chosen, hours=hours,
+                           peak=max((h for _, h in hours), default=0.0))
+
+
+@bp.post("/<int:call_id>/shift")
+@program_page(*MANAGERS)
+def edit_shift(program, call_id: int):
+    """Give one shift of a call draft to another resident, checked at once."""
+    row = owned(CallSchedule, program, call_id)
+    try:
+        year, _, _ = services.read(row)
+    except services.CallError as exc:
+        flash(f"Not changed: {exc}.", "error")
+        return redirect(url_for("call.overview", program_id=program.id))
+    form = ShiftEditForm()
+    form.pool.choices = [p.code for p in year.call_pools]
+    form.resident.choices = [r.id for r in year.residents]
+    back = url_for("call.view", program_id=program.id, call_id=row.id,
+                   month=form.day.data.strftime("%Y-%m") if form.day.data else None)
+    if not form.validate_on_submit():
+        flash("Not changed: " + "; ".join(f"{getattr(form, name).label.text}: {errors[0]}"
+                                          for name, errors in form.errors.items()) + ".",
+              "error")
+        return redirect(back)
+    try:
+        broken = services.edit_shift(row, form.day.data, form.pool.data, form.resident.data,
+                                     form.revision.data)
+    except services.CallError as exc:
+        flash(f"Not changed: {exc}.", "error")
+        return redirect(back)
+    flash(f"{form.pool.data} on {form.day.data}: now {form.resident.data}.", "info")
+    for reason in broken:
+        flash(f"Breaks: {reason}", "error")
+    if not broken:
+        flash("No rule is broken by this change.", "info")
+    return redirect(back)
+
+
+@bp.post("/<int:call_id>/publish")
+@program_page(*MANAGERS)
+def publish(program, call_id: int):
+    row = owned(CallSchedule, program, call_id)
+    try:
+        services.publish(program, row, current_user)
+    except services.CallError as exc:
+        flash(f"Not published: {exc}.", "error")
+    else:
+        flash(f"Published as {row.label}. Residents now see their calls.", "info")
+    return redirect(url_for("call.view", program_id=program.id, call_id=row.id))
+
+
+@bp.post("/<int:call_id>/discard")
+@program_page(*MANAGERS)
+def discard(program, call_id: int):
+    row = owned(CallSchedule, program, call_id)
+    label = row.label
+    try:
+        services.discard(row)
+    except services.CallError as exc:
+        flash(f"Not discarded: {exc}.", "error")
+        return redirect(url_for("call.view", program_id=program.id, call_id=row.id))
+    flash(f"{label.capitalize()} discarded.", "info")
+    return redirect(url_for("call.overview", program_id=program.id))
+
+
+# -- swaps ---------------------------------------------------------------------------------
+
+def _me(program) -> Resident:
+    resident = resident_of(current_user, program)
+    if resident is None:
+        abort(404)
+    return resident
+
+
+def _swaps_page(program):
+    return redirect(url_for("call.swaps", program_id=program.id))
+
+
+@bp.get("/swaps")
+@program_page(*EVERYONE)
+def swaps(program):
+    """Swaps: shifts on offer (a resident takes one here), one's own offers, and for chiefs
+    the accepted swaps waiting for approval."""
+    me = resident_of(current_user, program) if can("resident") else None
+    return render_template("call/swaps.html", program=program, rows=swap_services.listed(program),
+                           me=me, latest=services.latest_published(program))
+
+
+@bp.post("/swaps/offer")
+@program_page("resident")
+def offer_swap(program):
+    form = OfferForm()
+    if not form.validate_on_submit():
+        flash("Not offered: the shift was not named.", "error")
+        return _swaps_page(program)
+    try:
+        with refusable():
+            swap_services.offer(program, _me(program), form.pool.data, form.start.data,
+                                current_user)
+    except swap_services.SwapError as exc:
+        flash(f"Not offered: {exc}.", "error")
+    else:
+        flash("Your shift is on offer. When someone takes it (and a chief approves), it "
+              "leaves your calendar.", "info")
+    return _swaps_page(program)
+
+
+def _swap(program, swap_id: int) -> CallSwap:
+    return owned(CallSwap, program, swap_id)
+
+
+def _act(program, action, done: str):
+    """Run one swap step; a refused step undoes only itself and says why."""
+    try:
+        with refusable():
+            action()
+    except swap_services.SwapError as exc:
+        flash(f"Not done: {exc}.", "error")
+    else:
+        flash(done, "info")
+    return _swaps_page(program)
+
+
+@bp.post("/swaps/<int:swap_id>/accept")
+@program_page("resident")
+def accept_swap(program, swap_id: int):
+    row = _swap(program, swap_id)
+    return _act(program, lambda: swap_services.accept(program, row, _me(program), current_user),
+                "You took the shift. It is yours once a chief approves it.")
+
+
+@bp.post("/swaps/<int:swap_id>/withdraw")
+@program_page("resident")
+def withdraw_swap(program, swap_id: int):
+    row = _swap(program, swap_id)
+    return _act(program, lambda: swap_services.withdraw(program, row, _me(program),
+                                                        current_user),
+                "Offer withdrawn: the shift stays yours.")
+
+
+@bp.post("/swaps/<int:swap_id>/approve")
+@program_page(*MANAGERS)
+def approve_swap(program, swap_id: int):
+    row = _swap(program, swap_id)
+    return _act(program, lambda: swap_services.approve(program, row, current_user),
+                "Swap approved: a new call version is published and both calendars follow it.")
+
+
+@bp.post("/swaps/<int:swap_id>/decline")
+@program_page(*MANAGERS)
+def decline_swap(program, swap_id: int):
+    row = _swap(program, swap_id)
+    return _act(program, lambda: swap_services.decline(program, row, current_user),
+                "Swap declined: the shift stays with the resident who offered it.")

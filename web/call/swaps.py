@@ -1,0 +1,167 @@
+"""Call swaps: a resident offers one of their published call shifts; another resident takes
+it if the duty checker lets them (eligibility, vacation, closed rotations, every duty-hour
+limit, for both of them); a chief approves it (unless the program lets checked swaps through),
+which publishes the next call version with the shift moved. Every step is audited; both
+residents' calendars follow the new version.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from solver.call.swap import swap as check_swap
+
+from .. import audit
+from ..extensions import db
+from ..models import CallSchedule, CallSwap, Program, Resident
+from ..models.columns import now
+from ..notify import managers_of, notify, page, residents_of
+from ..transaction import refusable
+from . import services
+
+
+class SwapError(ValueError):
+    """A swap step that cannot be taken; says why."""
+
+
+def _label(row: CallSwap) -> str:
+    when = datetime.fromisoformat(row.start)
+    return f"{row.pool} {when:%a %d %b %Y %H:%M}"
+
+
+def _page(program: Program) -> str:
+    return page("call.swaps", program_id=program.id)
+
+
+def _latest(program: Program) -> CallSchedule:
+    latest = services.latest_published(program)
+    if latest is None:
+        raise SwapError("no call schedule is published")
+    return latest
+
+
+def offer(program: Program, giver: Resident, pool: str, start: str, user: Any) -> CallSwap:
+    """Offer the giver's shift of `pool` starting `start` in the published call schedule.
+    Refused for a shift that is not theirs, has begun, or is already offered. Flushes."""
+    latest = _latest(program)
+    held = [p for p in latest.data.get("duty", {}).get(giver.key, [])
+            if p.get("kind") in ("call", "home_call") and p.get("what") == pool
+            and p.get("start") == start]
+    if not held:
+        raise SwapError(f"you are not on {pool} at {start.replace('T', ' ')} in "
+                        f"{latest.label}")
+    if datetime.fromisoformat(start) <= datetime.now():
+        raise SwapError("that shift has already begun")
+    row = CallSwap(program_id=program.id, call_schedule_id=latest.id, pool=pool, start=start,
+                   end=held[0]["end"], giver=giver)
+    try:
+        with refusable():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise SwapError("that shift is already offered") from exc
+    audit.record("swap.offered", program=program, actor=user, subject=_label(row),
+                 swap_id=row.id, giver=giver.key)
+    notify([u for u in residents_of(program) if u is not giver.user], program,
+           f"Call shift on offer: {_label(row)}",
+           f"{giver.label} offers their {_label(row)} call. Take it on the swaps page if you "
+           "can.", _page(program))
+    return row
+
+
+def withdraw(program: Program, row: CallSwap, resident: Resident, user: Any) -> None:
+    """The giver takes back an offer not yet approved. Flushes."""
+    if row.giver_id != resident.id:
+        raise SwapError("only the resident who offered a shift may withdraw it")
+    if not row.open:
+        raise SwapError(f"this swap is already {row.state}")
+    row.state, row.decided_at = "withdrawn", now()
+    db.session.flush()
+    audit.record("swap.withdrawn", program=program, actor=user, subject=_label(row),
+                 swap_id=row.id)
+
+
+def _checked(program: Program, row: CallSwap, taker: Resident) -> tuple[CallSchedule, Any]:
+    """The latest call version and the duty after the swap; SwapError with the checker's
+    reasons when the swap would break a rule."""
+    latest = _latest(program)
+    year, duty, schedule = services.read(latest)
+    result = check_swap(year, schedule, duty, row.pool, row.start, row.giver.key, taker.key)
+    if not result.ok:
+        raise SwapError("the swap would break the rules: " + "; ".join(result.reasons))
+    return latest, result.duty
+
+
+def accept(program: Program, row: CallSwap, taker: Resident, user: Any) -> CallSwap:
+    """A resident takes an offered shift, when the checks pass for both; with approval not
+    needed (`call.swaps_need_approval = false`), it takes effect at once. Flushes."""
+    if row.state != "offered":
+        raise SwapError(f"this shift is no longer on offer ({row.state})")
+    if row.giver_id == taker.id:
+        raise SwapError("you cannot take your own shift")
+    _checked(program, row, taker)
+    row.taker, row.state, row.accepted_at = taker, "accepted", now()
+    db.session.flush()
+    audit.record("swap.accepted", program=program, actor=user, subject=_label(row),
+                 swap_id=row.id, giver=row.giver.key, taker=taker.key)
+    settings = (program.call_rules or {}).get("call", {})
+    if settings.get("swaps_need_approval", True):
+        notify([row.giver.user, *managers_of(program)], program,
+               f"Swap to approve: {_label(row)}",
+               f"{taker.label} took {row.giver.label}'s {_label(row)} call; the checks pass. "
+               "A chief approves it on the swaps page.", _page(program))
+    else:
+        approve(program, row, user)
+    return row
+
+
+def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
+    """Approve an accepted swap: checked again against the latest call version, then the
+    next call version is published with the shift moved. Flushes."""
+    if row.state != "accepted" or row.taker is None:
+        raise SwapError(f"only an accepted swap can be approved (this one is {row.state})")
+    latest, duty = _checked(program, row, row.taker)
+    version = services.next_version(program)
+    made = CallSchedule(program_id=program.id, schedule_id=latest.schedule_id,
+                        data={**latest.data, **duty.as_dict(), "status": latest.data.get(
+                            "status", "FEASIBLE")},
+                        program_toml=latest.program_toml, state="published", version=version,
+                        created_by=user, published_by=user, published_at=now(),
+                        note=f"swap: {row.giver.label} gave {_label(row)} to "
+                             f"{row.taker.label}")
+    db.session.add(made)
+    db.session.flush()
+    row.state, row.result, row.decided_at, row.decided_by = "approved", made, now(), user
+    db.session.flush()
+    audit.record("swap.approved", program=program, actor=user, subject=_label(row),
+                 swap_id=row.id, giver=row.giver.key, taker=row.taker.key,
+                 version=made.version)
+    notify([row.giver.user, row.taker.user], program, f"Swap approved: {_label(row)}",
+           f"{row.taker.label} now works {_label(row)} instead of {row.giver.label} "
+           f"({made.label}); both calendars follow it.", _page(program))
+    return made
+
+
+def decline(program: Program, row: CallSwap, user: Any) -> None:
+    """A chief declines an open swap: the shift stays with the giver. Flushes."""
+    if not row.open:
+        raise SwapError(f"this swap is already {row.state}")
+    row.state, row.decided_at, row.decided_by = "declined", now(), user
+    db.session.flush()
+    audit.record("swap.declined", program=program, actor=user, subject=_label(row),
+                 swap_id=row.id)
+    notify([row.giver.user, row.taker.user if row.taker else None], program,
+           f"Swap declined: {_label(row)}",
+           f"The swap of {_label(row)} was declined: it stays with {row.giver.label}.",
+           _page(program))
+
+
+def listed(program: Program, limit: int = 50) -> list[CallSwap]:
+    """The program's swaps, open ones first, newest first."""
+    rows = db.session.scalars(select(CallSwap).where(CallSwap.program_id == program.id)
+                              .order_by(CallSwap.id.desc()).limit(limit)).all()
+    return sorted(rows, key=lambda r: (not r.open, -r.id))
