@@ -37,7 +37,7 @@ PAGES = [
     ("My schedule", "/programs/{pid}/my/schedule", ""),
     ("Who else is on my rotation", "/programs/{pid}/my/program-schedule", ""),
     ("My cases", "/programs/{pid}/my/cases", ""),
-    ("My progress", "/programs/{pid}/my/progress", ".curve .main-svg"),
+    ("My progress", "/programs/{pid}/my/progress", ".curve svg polyline"),
     ("My requests", "/programs/{pid}/my/requests", ""),
     ("Account", "/account", ""),
 ]
@@ -56,8 +56,8 @@ def _serve(folder: Path):
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'pages.db'}"})
     with app.app_context():
         upgrade()
-        program, _logins = load_demo(time_limit=20)
-        pid = program.id
+        programs, _logins = load_demo(time_limit=20)
+        pid = programs[0].id          # the Duke-style program; its residents sign in
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -165,9 +165,9 @@ class CallYear:
     def work(self, resident: Resident) -> list[Period]:
         """The duty the block schedule fixes for the resident, in time order: the
         rotation's hours on its working days, or in a service week the service's hours on its
-        days; nothing in a vacation week. A rotation's day that would start before a night of
-        service ends (night float's last night, then an ICU month starting at 06:00) is
-        dropped: the resident goes home after the night."""
+        days; nothing in a vacation week. A rotation's day on the morning a night of service
+        ends (night float's last night, Sunday to Monday 07:00) is dropped: the resident goes
+        home after the night."""
         periods: list[Period] = []
         holidays = self.calendar.holidays
         for d, day in enumerate(self.days):
@@ -185,8 +185,9 @@ class CallYear:
                 continue
             hours = Hours.parse(entry.hours)
             start = d * MINUTES_PER_DAY + hours.start
-            if kind == "day" and periods and periods[-1].kind == "service" \
-                    and periods[-1].end > start:
+            night = periods[-1] if periods and periods[-1].kind == "service" else None
+            if kind == "day" and night is not None \
+                    and (night.end - 1) // MINUTES_PER_DAY == d and night.start < start:
                 continue      # the morning after a night of service: home, no rotation work
             periods.append(Period(start, start + hours.length, kind, code))
         return periods
@@ -233,7 +234,8 @@ class CallYear:
                 # the last few starting before the shift ends can overlap it.
                 i = bisect_left(starts, shift.end)
                 clash = next((p for p in fixed[max(0, i - 3):i]
-                              if p.overlaps(shift.start, shift.end)), None)
+                              if p.overlaps(shift.start, shift.end)
+                              and not sent_home(shift, p)), None)
                 if clash is not None:
                     reason = f"{resident.id} works {clash.what} then"
             if reason is not None:
@@ -248,14 +250,16 @@ def shift_period(shift: Shift) -> Period:
 
 def duty_of(work: list[Period], taken: list[Shift]) -> list[Period]:
     """A resident's whole duty, in time order: their fixed `work` (`CallYear.work`), less a
-    rotation's day that starts after a post-call shift ending that morning (they went home),
-    and the shifts they take."""
-    home_after: dict[int, int] = {}   # day -> when the earliest post-call shift ends then
-    for shift in taken:
-        if shift.post_call:
-            day = (shift.end - 1) // MINUTES_PER_DAY
-            home_after[day] = min(home_after.get(day, shift.end), shift.end)
-    kept = [p for p in work
-            if not (p.kind == "day" and p.start // MINUTES_PER_DAY in home_after
-                    and p.start >= home_after[p.start // MINUTES_PER_DAY])]
+    rotation's day a post-call shift sends them home from (`sent_home`), and the shifts
+    they take."""
+    kept = [p for p in work if not any(sent_home(shift, p) for shift in taken)]
     return sorted(kept + [shift_period(s) for s in taken], key=lambda p: (p.start, p.end))
+
+
+def sent_home(shift: Shift, period: Period) -> bool:
+    """Whether a post-call shift sends the resident home from `period`: a rotation's day
+    on the day the shift ends, starting after the shift began (the morning after a night;
+    an evening shift leaves that day's earlier work alone)."""
+    return shift.post_call and period.kind == "day" \
+        and period.start // MINUTES_PER_DAY == (shift.end - 1) // MINUTES_PER_DAY \
+        and period.start > shift.start

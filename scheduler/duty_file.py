@@ -22,9 +22,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from .call import DutyKind
 from .validation import FileError, _pydantic_errors
@@ -33,13 +33,17 @@ DUTY_FORMAT = 1
 MAX_DUTY_FILE_BYTES = 40_000_000     # 500 residents' year of duty is about 15 MB
 
 
+# A local wall-clock time to the minute, as the duty file writes it: '2027-07-05T07:00'.
+Moment = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")]
+
+
 class DutyPeriod(BaseModel):
     """One period of duty as the file lists it."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    start: str
-    end: str
+    start: Moment
+    end: Moment
     kind: DutyKind
     what: str
 

@@ -166,10 +166,6 @@ def check_command(program_file: str, schedule_file: str, previous: str | None,
     sys.exit(0 if report.ok else 1)
 
 
-if __name__ == "__main__":
-    main()
-
-
 @main.command("call")
 @click.argument("program_file", type=click.Path(dir_okay=False))
 @click.argument("schedule_file", type=click.Path(dir_okay=False))
@@ -266,3 +262,7 @@ def duty_check_command(program_file: str, duty_file: str, schedule_file: str | N
     verdict = "within the limits" if not breaches else "NOT within the limits"
     click.echo(f"{verdict}: {len(breaches)} breach(es), {residents} residents checked")
     sys.exit(0 if not breaches else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -75,6 +75,10 @@ class _Checker:
         self.last_day = program.calendar.year_end
         self.midnight = datetime(self.first_day.year, self.first_day.month, self.first_day.day)
         self.breaches: list[Breach] = []
+        # Who the call year is about: the residents the block schedule places (without it,
+        # those the duty file lists); someone placed nowhere takes no call.
+        self.year_residents = set(schedule.residents if schedule is not None
+                                  else duty.duty)
         self.duty: dict[str, list[_Period]] = {}
         for rid, periods in duty.duty.items():
             parsed = []
@@ -271,6 +275,7 @@ class _Checker:
                 having = [pools[i] for i, starts in self.pool_starts.items()
                           if any(test(start) for start in starts)]
                 members = [r.id for r in self.program.residents if r.level == level
+                           and r.id in self.year_residents
                            and any(self._admits(pool, r) for pool in having)]
                 counts = {rid: sum(1 for p in calls.get(rid, []) if test(p.start))
                           for rid in members}

@@ -2,10 +2,12 @@
 
 `notify(users, program, subject, text, link)` adds a notification for each person in the
 request's transaction, so it exists exactly when the change it reports committed, and queues
-an e-mail to those who did not turn e-mail off. Queued mail is handed to the mail server only
-after the transaction commits (and dropped if it rolls back), so nobody is told of a change
-that did not happen; a mail server that does not answer is logged and loses nothing, the
-notification stays in the app.
+an e-mail to those who did not turn e-mail off. The request's transaction
+(`transaction.in_one_transaction`) hands queued mail to the mail server only after it has
+committed, and drops it when it rolls back; a refused step (`transaction.refusable`) drops
+what it queued. So nobody is told of a change that did not happen, and a mail server that
+does not answer is logged and loses nothing: the notification stays in the app. Outside a
+request (the command line, the solve worker) nothing is e-mailed.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app, has_app_context, has_request_context, url_for
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
 
 from . import mail
 from .extensions import db
@@ -40,7 +41,7 @@ def notify(users: Iterable[User | None], program: Program | None, subject: str, 
                                     program_id=program.id if program is not None else None,
                                     subject=subject[:200], body=text, link=link[:500]))
         if user.email_notifications and mail.configured():
-            db.session.info.setdefault(OUTBOX, []).append((user.email, subject, text, link))
+            queued().append((user.email, subject, text, link))
 
 
 def page(endpoint: str, **values: Any) -> str:
@@ -55,14 +56,6 @@ def residents_of(program: Program) -> list[User]:
     """The people who hold the resident role in the program."""
     return list(db.session.scalars(select(User).join(Membership).where(
         Membership.program_id == program.id, Membership.role == "resident")))
-
-
-def managers_of(program: Program) -> list[User]:
-    """The chiefs and coordinators of the program (who approve swaps and publish)."""
-    from .access import MANAGERS
-
-    return list(db.session.scalars(select(User).join(Membership).where(
-        Membership.program_id == program.id, Membership.role.in_(MANAGERS))))
 
 
 def unread(user: User) -> int:
@@ -89,20 +82,29 @@ def _message(text: str, link: str) -> str:
             "the app.\n")
 
 
-@event.listens_for(Session, "after_commit")
-def _send_outbox(session: Session) -> None:
-    """After a commit, hand the queued e-mails to the mail server, one at a time."""
-    queued: list[Any] = session.info.pop(OUTBOX, [])
-    if not queued or not has_app_context():
+def queued() -> list[Any]:
+    """The e-mails this request's notifications wait to send (address, subject, text,
+    link), in order."""
+    outbox: list[Any] = db.session.info.setdefault(OUTBOX, [])
+    return outbox
+
+
+def drop_queued(keep: int = 0) -> None:
+    """Forget the queued e-mails after the first `keep`: their change was undone (the
+    request rolled back, or a refused step's savepoint did)."""
+    del queued()[keep:]
+
+
+def send_queued() -> None:
+    """Hand the queued e-mails to the mail server, one at a time; called once the request's
+    transaction has committed. A message that cannot be sent is logged, never raised: the
+    change is saved and the notification is in the app."""
+    outbox = queued()
+    messages, outbox[:] = list(outbox), []
+    if not messages or not has_app_context():
         return
-    for address, subject, text, link in queued:
+    for address, subject, text, link in messages:
         try:
-            mail.send(address, subject, _message(text, link))
-        except mail.MailError as exc:
+            mail.send(address, " ".join(subject.split()), _message(text, link))
+        except Exception as exc:  # noqa: BLE001 - any failure to send is logged, not raised
             log.warning("notification to %s not sent: %s", address, exc)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_outbox(session: Session) -> None:
-    """A change rolled back: nobody is told of it."""
-    session.info.pop(OUTBOX, None)

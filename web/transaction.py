@@ -29,12 +29,20 @@ def in_one_transaction(view: View) -> View:
 
     @wraps(view)
     def run(*args: Any, **kwargs: Any) -> Any:
+        from .notify import drop_queued, send_queued
+
         try:
             answer = view(*args, **kwargs)
         except BaseException:
             db.session.rollback()
+            drop_queued()
             raise
-        db.session.commit()
+        try:
+            db.session.commit()
+        except BaseException:
+            drop_queued()
+            raise
+        send_queued()          # e-mails of notifications, now that their change is saved
         return answer
 
     return run  # type: ignore[return-value]
@@ -55,18 +63,23 @@ def refusable() -> Iterator[Refusal]:
     """Run a change that may be refused inside a savepoint: when the body calls
     `refuse()` or raises, its changes (in the database and on the loaded objects) are undone
     and the rest of the request's changes stay."""
+    from .notify import drop_queued, queued
+
     _begin_sqlite_transaction()
     savepoint = db.session.begin_nested()
     refusal = Refusal()
+    mails = len(queued())
     try:
         yield refusal
     except BaseException:
         # Also when a failed flush has already made the savepoint inactive: rolling it back
         # is what lets the session (and the rest of the request) go on.
         savepoint.rollback()
+        drop_queued(mails)
         raise
     if refusal.refused:
         savepoint.rollback()
+        drop_queued(mails)
     else:
         savepoint.commit()
 

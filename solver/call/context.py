@@ -24,7 +24,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from scheduler import Program, Schedule
-from scheduler.call import COUNTED_KINDS, CallYear, Period, Shift
+from scheduler.call import COUNTED_KINDS, CallYear, Period, Shift, sent_home
 from scheduler.call_rules import MINUTES_PER_DAY
 from scheduler.schema import Resident
 
@@ -96,12 +96,14 @@ class CallModel:
             if period.kind == "day":
                 ending = [self.take[r, s] for s, shift in
                           post_call_by_day.get(period.start // MINUTES_PER_DAY, [])
-                          if shift.end <= period.start]
+                          if sent_home(shift, period)]
                 if ending:
-                    # At most one post-call shift ends before a working day; taking it
-                    # sends the resident home.
+                    # The day is worked exactly when no post-call shift sending the
+                    # resident home from it is taken.
                     literal = self.model.new_bool_var(f"kept[{r},{period.start}]")
-                    self.model.add(literal + sum(ending) == 1)
+                    for taken in ending:
+                        self.model.add_bool_or([literal.Not(), taken.Not()])
+                    self.model.add_bool_or([literal, *ending])
             found.append(Interval(period.start, period.end, period.kind in COUNTED_KINDS,
                                   literal, None, period.kind, period.what))
         return sorted(found, key=lambda i: (i.start, i.end))
@@ -153,7 +155,8 @@ class CallModel:
         constant, terms = self.minutes(r, lo, hi)
         if constant + sum(m for m, _ in terms) <= limit:
             return
-        ct = self.model.add(sum(m * lit for m, lit in terms) <= limit - constant)
+        ct = self.model.add(cp_model.LinearExpr.weighted_sum(
+            [lit for _, lit in terms], [m for m, _ in terms]) <= limit - constant)
         enforce = self.gate(source) + (when or [])
         if enforce:
             ct.only_enforce_if(enforce)

@@ -3,7 +3,8 @@
 `swap(program, schedule, duty, pool, start, giver, taker)` answers with the duty file after
 the swap, or with the reasons it cannot be: the shift is not the giver's, the pool does not
 take the taker (level, track, a closed rotation or service, vacation), the taker works then,
-or the taker's duty after the swap breaks a duty-hour limit. Both residents' duty is rebuilt
+or the taker's duty after the swap breaks a duty-hour limit, a `not_both` pair or a hard
+call request. Both residents' duty is rebuilt
 from the block schedule (a post-call morning moves with the shift) and re-checked by the
 duty checker, which is written apart from the solver. Fairness is not re-checked: residents
 trade calls knowingly, and the chief approves.
@@ -20,6 +21,10 @@ from scheduler.duty_file import DutyFile
 
 from ..duty_check import check_duty
 from .engine import as_periods, figures
+
+# What a swap must keep for both residents: every duty-hour limit, the dates nobody works
+# both of, and hard call requests (fairness is the chief's to weigh when approving).
+SWAP_RULES = ("duty", "call.not_both", "call_request")
 
 
 @dataclass
@@ -76,7 +81,7 @@ def swap(program: Program, schedule: Schedule, duty: DutyFile, pool: str, start:
                                                                key=lambda s: s.start)))
     before = {(b.source, b.resident, b.message) for b in check_duty(program, duty, schedule)}
     breaches = [b for b in check_duty(program, after, schedule)
-                if b.resident in (giver, taker) and b.source.startswith("duty")
+                if b.resident in (giver, taker) and b.source.startswith(SWAP_RULES)
                 and (b.source, b.resident, b.message) not in before]
     if breaches:
         return SwapResult(None, [f"{b.resident}: {b.message}" for b in breaches])

@@ -91,3 +91,21 @@ def test_a_chief_decides_requests_on_a_phone(live, phone):
     page.get_by_role("link", name="Requests", exact=True).click()
     expect(page.get_by_text("Sister's wedding")).to_be_visible()
     _fits(page)
+
+
+def test_a_refused_form_on_a_phone_shows_its_problem_where_the_person_looks(live, phone):
+    """A vacation request sent without a week: the page comes back scrolled to the weeks
+    field, which says what is missing and has the cursor."""
+    base, _app = live
+    page = phone
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail").fill("r4.ir@demo.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.get_by_role("link", name=re.compile("Duke-style")).click()
+    page.get_by_role("link", name="My requests", exact=True).click()
+    page.get_by_label("I ask for").select_option(label="Vacation weeks")
+    page.get_by_role("button", name="Send request").click()
+    weeks = page.locator('[aria-invalid="true"]')
+    expect(weeks).to_be_focused()
+    expect(page.get_by_text("choose at least one week")).to_be_in_viewport()

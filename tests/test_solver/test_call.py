@@ -555,3 +555,44 @@ to = 2027-07-09
     mine = {(q.kind, q.start) for q in duty.duty["r1"]}
     assert ("service", "2028-04-30T21:00") in mine
     assert ("day", "2028-05-01T06:00") not in mine and ("day", "2028-05-02T06:00") in mine
+
+
+def test_a_post_call_night_ending_after_the_morning_start_sends_the_resident_home():
+    """A 17:00-08:00 night with post_call: the next day's 07:00 rotation work is dropped, so
+    the shift can be taken (it would otherwise overlap it)."""
+    p = program("""
+        [[call_pool]]
+        code = "NIGHT"
+        hours = "17:00-08:00"
+        days = ["Tue"]
+        from = 2027-07-06
+        to = 2027-07-06
+        post_call = true
+    """, residents=1)
+    duty = call(p, on_body(p))
+    assert duty.status == "OPTIMAL"
+    days = {q.start for q in duty.duty["r1"]}
+    assert "2027-07-06T17:00" in days and "2027-07-06T07:00" in days
+    assert "2027-07-07T07:00" not in days and "2027-07-08T07:00" in days
+
+
+def test_a_swap_keeps_the_dates_nobody_works_both_of():
+    from solver.call.swap import swap
+
+    p = program("""
+        [call]
+        not_both = [[2027-12-24, 2027-12-31]]
+        fairness = 2
+        [[call_pool]]
+        code = "HOLIDAY"
+        hours = "07:00-07:00"
+        days = ["holiday"]
+        post_call = true
+    """)
+    schedule = on_body(p)
+    duty = call(p, schedule)
+    giver = next(r for r in ("r1", "r2") if "2027-12-31T07:00" in calls_of(duty, r))
+    taker = "r2" if giver == "r1" else "r1"
+    refused = swap(p, schedule, duty, "HOLIDAY", "2027-12-31T07:00", giver, taker)
+    assert not refused.ok
+    assert refused.reasons == [f"{taker}: on call on both 2027-12-24 and 2027-12-31"]

@@ -75,7 +75,10 @@ def test_pace_comes_from_the_schedule_and_the_programs_history(app, client, case
     sign_in(client, "ash@example.org")
     page = client.get(f"/programs/{cases['id']}/my/progress").get_data(as_text=True)
     assert said in page
-    assert 'id="curve-1"' in page                      # the cumulative curve per target
+    assert 'id="curve-1"' in page                      # the cumulative curve per target,
+    curve = page.split('id="curve-1"')[1].split("</figure>")[0]
+    assert "<title>at this pace</title>" in curve and "target: " in curve   # on the server,
+    assert "plotly" not in page                        # no charting library to download
 
 
 def test_deficits_become_wishes_the_chief_can_edit(app, client, cases, make_user):

@@ -155,3 +155,39 @@ def test_a_returned_case_tells_its_resident_where_to_fix_it(app, client, publish
     assert message["Subject"] == "A case of 2027-08-02 was returned to you"
     assert "Add the second access site." in body(message)
     assert f"http://localhost/programs/{published}/my/cases/{case_id}" in body(message)
+
+
+def test_mail_goes_only_after_the_commit_and_never_for_an_undone_step(app, published,  # noqa: F811
+                                                                     inbox):
+    from web.models import Program
+    from web.notify import notify
+    from web.transaction import in_one_transaction, refusable
+
+    with app.test_request_context():
+        program = db.session.get(Program, published)
+        ash = db.session.scalar(select(User).where(User.email == "ash@example.org"))
+
+        @in_one_transaction
+        def change():
+            notify([ash], program, "kept", "a change that stays")
+            try:
+                with refusable():
+                    notify([ash], program, "undone", "a step that was refused")
+                    raise ValueError("refused")
+            except ValueError:
+                pass
+            assert inbox.messages == []          # nothing before the commit
+
+        change()
+
+        @in_one_transaction
+        def failing():
+            notify([ash], program, "rolled back", "a request that failed")
+            raise RuntimeError("the view failed")
+
+        with pytest.raises(RuntimeError):
+            failing()
+        kept = [n.subject for n in db.session.scalars(select(Notification).where(
+            Notification.user_id == ash.id))]
+    assert [m["Subject"] for m in inbox.messages] == ["kept"]
+    assert kept == ["kept"]

@@ -219,8 +219,10 @@ def _act(program, action, done: str):
 @program_page("resident")
 def accept_swap(program, swap_id: int):
     row = _swap(program, swap_id)
+    approval = (program.call_rules or {}).get("call", {}).get("swaps_need_approval", True)
     return _act(program, lambda: swap_services.accept(program, row, _me(program), current_user),
-                "You took the shift. It is yours once a chief approves it.")
+                "You took the shift. It is yours once a chief approves it." if approval
+                else "You took the shift: it is yours, and both calendars follow.")
 
 
 @bp.post("/swaps/<int:swap_id>/withdraw")

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scheduler import LoadResult, load_program_text
 from scheduler import Program as ProgramYear
+from scheduler.call_rules import Hours
 from scheduler.duty_file import DutyFile, DutyPeriod
 from scheduler.schedule import parse_schedule
 from solver.call.engine import CallOptions, solve_call
@@ -162,9 +163,14 @@ def publish(program: Program, row: CallSchedule, user: Any) -> CallSchedule:
     if breaches:
         raise CallError(f"it breaks {len(breaches)} rule(s), e.g. "
                         + "; ".join(b.message for b in breaches[:3]))
-    row.state, row.version = "published", next_version(program)
-    row.published_at, row.published_by = now(), user
-    db.session.flush()
+    try:
+        with refusable():
+            row.state, row.version = "published", next_version(program)
+            row.published_at, row.published_by = now(), user
+            db.session.flush()
+    except IntegrityError as exc:   # two publishes at the same moment took the same number
+        raise CallError("another call version was published meanwhile; reload and try "
+                        "again") from exc
     audit.record("call.published", program=program, actor=user, subject=row.label,
                  call_schedule_id=row.id, version=row.version)
     notify(residents_of(program), program, f"{program.name}: the call schedule is published",
@@ -320,7 +326,8 @@ def edit_shift(row: CallSchedule, day: date, pool: str, taker: str, revision: in
     entry = next((p for p in year.call_pools if p.code == pool), None)
     if entry is None:
         raise CallError(f"unknown call pool '{pool}'")
-    start = f"{day.isoformat()}T{entry.hours[:5]}"
+    begins = Hours.parse(entry.hours).start
+    start = f"{day.isoformat()}T{begins // 60:02d}:{begins % 60:02d}"
     result = reassign(year, schedule, duty, pool, start, taker)
     if result.duty is None:
         raise CallError(result.reasons[0])

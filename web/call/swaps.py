@@ -16,10 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from solver.call.swap import swap as check_swap
 
 from .. import audit
+from ..access import MANAGERS
 from ..extensions import db
-from ..models import CallSchedule, CallSwap, Program, Resident
+from ..models import CallSchedule, CallSwap, Membership, Program, Resident, User
 from ..models.columns import now
-from ..notify import managers_of, notify, page, residents_of
+from ..models.schedules import OPEN_SWAP_STATES
+from ..notify import notify, page, residents_of
 from ..transaction import refusable
 from . import services
 
@@ -31,6 +33,12 @@ class SwapError(ValueError):
 def _label(row: CallSwap) -> str:
     when = datetime.fromisoformat(row.start)
     return f"{row.pool} {when:%a %d %b %Y %H:%M}"
+
+
+def managers_of(program: Program) -> list[User]:
+    """The program's chiefs, coordinators and directors: who approve swaps."""
+    return list(db.session.scalars(select(User).join(Membership).where(
+        Membership.program_id == program.id, Membership.role.in_(MANAGERS))))
 
 
 def _page(program: Program) -> str:
@@ -85,6 +93,13 @@ def withdraw(program: Program, row: CallSwap, resident: Resident, user: Any) -> 
                  swap_id=row.id)
 
 
+def _present(row: CallSwap, taker: Resident) -> None:
+    """Both residents are still on the roster (not archived)."""
+    for person in (row.giver, taker):
+        if person.archived_at is not None:
+            raise SwapError(f"{person.label} has left the program (archived)")
+
+
 def _checked(program: Program, row: CallSwap, taker: Resident) -> tuple[CallSchedule, Any]:
     """The latest call version and the duty after the swap; SwapError with the checker's
     reasons when the swap would break a rule."""
@@ -103,6 +118,7 @@ def accept(program: Program, row: CallSwap, taker: Resident, user: Any) -> CallS
         raise SwapError(f"this shift is no longer on offer ({row.state})")
     if row.giver_id == taker.id:
         raise SwapError("you cannot take your own shift")
+    _present(row, taker)
     _checked(program, row, taker)
     row.taker, row.state, row.accepted_at = taker, "accepted", now()
     db.session.flush()
@@ -124,6 +140,7 @@ def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
     next call version is published with the shift moved. Flushes."""
     if row.state != "accepted" or row.taker is None:
         raise SwapError(f"only an accepted swap can be approved (this one is {row.state})")
+    _present(row, row.taker)
     latest, duty = _checked(program, row, row.taker)
     version = services.next_version(program)
     made = CallSchedule(program_id=program.id, schedule_id=latest.schedule_id,
@@ -133,8 +150,12 @@ def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
                         created_by=user, published_by=user, published_at=now(),
                         note=f"swap: {row.giver.label} gave {_label(row)} to "
                              f"{row.taker.label}")
-    db.session.add(made)
-    db.session.flush()
+    try:
+        with refusable():
+            db.session.add(made)
+            db.session.flush()
+    except IntegrityError as exc:   # another version took the number at the same moment
+        raise SwapError("another call version was published meanwhile; try again") from exc
     row.state, row.result, row.decided_at, row.decided_by = "approved", made, now(), user
     db.session.flush()
     audit.record("swap.approved", program=program, actor=user, subject=_label(row),
@@ -161,7 +182,10 @@ def decline(program: Program, row: CallSwap, user: Any) -> None:
 
 
 def listed(program: Program, limit: int = 50) -> list[CallSwap]:
-    """The program's swaps, open ones first, newest first."""
-    rows = db.session.scalars(select(CallSwap).where(CallSwap.program_id == program.id)
+    """The program's open swaps (all of them), then the `limit` latest closed ones."""
+    mine = select(CallSwap).where(CallSwap.program_id == program.id)
+    open_ones = db.session.scalars(mine.where(CallSwap.state.in_(OPEN_SWAP_STATES))
+                                   .order_by(CallSwap.id.desc())).all()
+    done = db.session.scalars(mine.where(CallSwap.state.not_in(OPEN_SWAP_STATES))
                               .order_by(CallSwap.id.desc()).limit(limit)).all()
-    return sorted(rows, key=lambda r: (not r.open, -r.id))
+    return [*open_ones, *done]

@@ -24,6 +24,7 @@ from caselog.progress import best_window, category_key, in_period, measure_key
 from scheduler.schedule import as_file, halves
 
 from .. import audit, charts
+from .. import curves as curves_svg
 from ..entries import Outcome
 from ..extensions import db
 from ..models import (
@@ -334,11 +335,11 @@ def resident_view(program: Program, resident: Resident) -> dict[str, Any]:
             running += monthly.get((month, key), 0)
             points.append(running)
         curves.append({"name": projection.target.name,
-                       "title": charts.label(projection.target.name),
                        "count": projection.target.count,
                        "months": [m.isoformat() for m in months], "cumulative": points,
                        "projection": [[date.today().isoformat(), projection.measure.done],
                                       [(projection.graduation or date.today()).isoformat(),
                                        projection.projected]]})
+        curves[-1]["geometry"] = curves_svg.geometry(curves[-1])
     return {"measures": measures[resident.id], "verdicts": verdicts, "projections": projected,
             "curves": curves, "graduation": graduation(program, resident)}
