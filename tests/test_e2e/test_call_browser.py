@@ -15,8 +15,9 @@ from web.accounts import create_user
 from web.call import services
 from web.demo import PASSWORD
 from web.extensions import db
-from web.models import Program, Resident, User
+from web.models import Program
 
+GIVER = "ida.marsh@example.org"
 TAKER = "wren.talbot@example.org"
 
 
@@ -30,28 +31,29 @@ def _sign_in(page, base: str, email: str) -> None:
 
 
 def _a_saturday_to_swap(app) -> tuple[str, str]:
-    """r4.ir's next Saturday call and someone the checker lets take it, given an account
-    (TAKER): (the call's start, the taker's name)."""
+    """A resident's coming Saturday call and another resident the checker lets take it,
+    both given accounts (GIVER, TAKER): (the call's start, the taker's name)."""
     with app.app_context():
         program = db.session.scalar(select(Program).where(Program.name.like("Duke-style%")))
         year, duty, schedule = services.read(services.latest_published(program))
-        giver = db.session.scalar(select(Resident).join(User).where(
-            User.email == "r4.ir@demo.example"))
         now = datetime.now().strftime("%Y-%m-%dT%H:%M")
-        for period in duty.duty[giver.key]:
-            start = datetime.fromisoformat(period.start)
-            if period.what != "WEEKEND" or start.weekday() != 5 or period.start <= now:
-                continue
-            for resident in program.residents:
-                if resident.id != giver.id and resident.user is None and swap(
-                        year, schedule, duty, "WEEKEND", period.start, giver.key,
-                        resident.key).ok:
-                    user = create_user(TAKER, PASSWORD, program, "resident",
-                                       name=resident.name).user
-                    resident.user = user
-                    db.session.commit()
-                    return period.start, resident.name
-    raise AssertionError("r4.ir has no Saturday call anyone can take")
+        people = [r for r in program.residents if r.user is None]
+        for giver in people:
+            for period in duty.duty.get(giver.key, []):
+                start = datetime.fromisoformat(period.start)
+                if period.what != "WEEKEND" or start.weekday() != 5 or period.start <= now:
+                    continue
+                taker = next((r for r in people if r.id != giver.id and swap(
+                    year, schedule, duty, "WEEKEND", period.start, giver.key, r.key).ok),
+                    None)
+                if taker is None:
+                    continue
+                for email, resident in ((GIVER, giver), (TAKER, taker)):
+                    resident.user = create_user(email, PASSWORD, program, "resident",
+                                                name=resident.name).user
+                db.session.commit()
+                return period.start, taker.name
+    raise AssertionError("no coming Saturday call anyone else can take")
 
 
 def test_a_saturday_call_is_swapped_on_phones_approved_and_both_get_an_email(
@@ -63,8 +65,8 @@ def test_a_saturday_call_is_swapped_on_phones_approved_and_both_get_an_email(
                                    has_touch=True) for _ in range(2)]
     giver, taker = (context.new_page() for context in phones)
 
-    # r4.ir offers the Saturday from their phone, beside the call on their schedule
-    _sign_in(giver, base, "r4.ir@demo.example")
+    # a resident offers the Saturday from their phone, beside the call on their schedule
+    _sign_in(giver, base, GIVER)
     giver.get_by_role("link", name="My schedule", exact=True).click()
     call = giver.locator("#call-list li").filter(
         has_text=f"{day:%a} {day.day} {day:%b}").filter(has_text="WEEKEND")
@@ -93,7 +95,7 @@ def test_a_saturday_call_is_swapped_on_phones_approved_and_both_get_an_email(
     expect(desktop.locator("#swaps")).to_contain_text("call version 2")
 
     # both get an e-mail, and the call follows the taker
-    for address in ("r4.ir@demo.example", TAKER):
+    for address in (GIVER, TAKER):
         subjects = [m["Subject"] for m, to in zip(inbox.messages, inbox.recipients,
                                                   strict=True) if address in to]
         assert any(s.startswith("Swap approved: WEEKEND") for s in subjects), subjects

@@ -329,3 +329,21 @@ def test_a_chief_changes_a_shift_of_a_draft_and_sees_at_once_what_it_breaks(
     assert "No rule is broken by this change." in page
     page = change("bea")
     assert "Not changed: bea already holds it." in page
+
+
+def test_a_call_schedule_on_an_older_block_version_warns_and_holds_swaps(app, client,
+                                                                         on_call):
+    pid, call_id = on_call
+    shift = _shift_for(app, call_id, "bea", "cal", ok=True)
+    with app.app_context():
+        first = db.session.get(CallSchedule, call_id).schedule
+        db.session.add(Schedule(program_id=pid, data=first.data, state="published",
+                                version=2, program_toml=first.program_toml))
+        db.session.commit()
+    page = client.get(f"/programs/{pid}/call/{call_id}").get_data(as_text=True)
+    assert 'id="outdated"' in page and "version 2 is published since" in page
+    _as(client, "bea@example.org")
+    page = _offer(client, pid, shift)
+    assert "Not offered: the call schedule was made on an older block schedule" in page
+    with app.app_context():
+        assert db.session.scalars(select(CallSwap)).all() == []

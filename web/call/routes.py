@@ -93,6 +93,7 @@ def view(program, call_id: int):
     hours = services.weekly_hours(year, duty, chosen) if chosen in duty.duty else []
     return render_template("call/view.html", program=program, row=row, year=year, duty=duty,
                            month=month, residents=residents, chosen=chosen, hours=hours,
+                           newer=services.outdated(program, row),
                            peak=max((h for _, h in hours), default=0.0))
 
 

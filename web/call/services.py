@@ -334,3 +334,14 @@ def edit_shift(row: CallSchedule, day: date, pool: str, taker: str, revision: in
     row.data = {**row.data, **result.duty.as_dict(), "edited": True}
     db.session.flush()
     return result.reasons
+
+
+def outdated(program: Program, row: CallSchedule) -> Schedule | None:
+    """The newer published block version, when `row` rests on an older one: its calls were
+    checked against a block schedule residents no longer follow (vacation, rotations)."""
+    from ..schedules.services import latest_published as latest_block
+
+    newest = latest_block(program)
+    if newest is not None and newest.id != row.schedule_id:
+        return newest
+    return None

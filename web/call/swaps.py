@@ -46,9 +46,15 @@ def _page(program: Program) -> str:
 
 
 def _latest(program: Program) -> CallSchedule:
+    """The published call version swaps act on; refused while it rests on an older block
+    version than the published one (its checks would use the old vacation and rotations)."""
     latest = services.latest_published(program)
     if latest is None:
         raise SwapError("no call schedule is published")
+    newer = services.outdated(program, latest)
+    if newer is not None:
+        raise SwapError(f"the call schedule was made on an older block schedule than "
+                        f"{newer.label}; swaps wait until the chief publishes call on it")
     return latest
 
 
