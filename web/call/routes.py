@@ -25,10 +25,10 @@ def _versions(program) -> list[Schedule]:
     ).order_by(Schedule.version.desc())))
 
 
-def _form(program) -> CallGenerateForm:
+def _form(versions: list[Schedule]) -> CallGenerateForm:
     settings = current_app.config["SOLVER_SETTINGS"]
     form = CallGenerateForm(time_limit=int(min(max(settings.solver.time_limit, 5), 600)))
-    form.version.choices = [(v.id, v.label) for v in _versions(program)]
+    form.version.choices = [(v.id, v.label) for v in versions]
     return form
 
 
@@ -37,8 +37,9 @@ def _form(program) -> CallGenerateForm:
 def overview(program):
     """The program's call schedules; managers also generate one here."""
     rows = services.listed(program, drafts=can(*MANAGERS))
+    versions = _versions(program)
     return render_template("call/overview.html", program=program, rows=rows,
-                           form=_form(program), versions=_versions(program),
+                           form=_form(versions), versions=versions,
                            has_pools=bool(program.call_rules.get("call_pool")))
 
 
@@ -46,7 +47,7 @@ def overview(program):
 @program_page(*MANAGERS)
 def generate(program):
     """Start the call solve of a published block version; its job page shows the answer."""
-    form = _form(program)
+    form = _form(_versions(program))
     if not form.validate_on_submit():
         flash("Cannot start: " + "; ".join(f"{getattr(form, name).label.text}: {errors[0]}"
                                            for name, errors in form.errors.items()) + ".",

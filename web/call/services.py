@@ -298,15 +298,16 @@ def weekly_hours(year: ProgramYear, duty: DutyFile, rid: str) -> list[tuple[date
 
 def published_calls(program: Program, rid: str) -> tuple[CallSchedule | None, list[Shift]]:
     """The resident's call shifts in the program's latest published call version, in time
-    order (their weekly services are on their block schedule already)."""
+    order (their weekly services are on their block schedule already). Read straight from
+    the version's duty file, their own periods only: My schedule and the calendar feed
+    parse no program file and no one else's year."""
     row = latest_published(program)
     if row is None:
         return None, []
-    try:
-        year, duty, _ = read(row)
-    except CallError:
-        return row, []
-    return row, [s for s in shifts(year, duty) if s.resident == rid and s.kind in CALL_KINDS]
+    mine = [Shift(rid, rid, p["what"], datetime.fromisoformat(p["start"]),
+                  datetime.fromisoformat(p["end"]), p["kind"])
+            for p in row.data.get("duty", {}).get(rid, []) if p.get("kind") in CALL_KINDS]
+    return row, sorted(mine, key=lambda s: s.start)
 
 
 def edit_shift(row: CallSchedule, day: date, pool: str, taker: str, revision: int
