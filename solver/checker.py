@@ -467,12 +467,17 @@ class _Checker:
         for resident in bound:
             self._max_run(i, rule, resident.id, self.on(resident.id, rule.target))
 
+    def _unit(self, target: str) -> str:
+        """What a run of the target is counted in: weeks for a service, else blocks."""
+        return "week" if self.p.is_service(target) else "block"
+
     def _max_run(self, i: int, rule: MaxConsecutiveRule, rid: str, on: list[bool]) -> None:
+        unit = self._unit(rule.target)
         for start, length in runs(on):
             if length > rule.blocks:
                 self.broken(source_path("rule", i),
-                            f"{self.name(rid)} has {length} blocks in a row on "
-                            f"{describe.target(self.p, rule.target)} from block {start + 1}, "
+                            f"{self.name(rid)} has {length} {unit}s in a row on "
+                            f"{describe.target(self.p, rule.target)} from {unit} {start + 1}, "
                             f"at most {rule.blocks} allowed",
                             rule.hard, (rule.weight or 0) * (length - rule.blocks))
 
@@ -482,12 +487,13 @@ class _Checker:
             self._min_run(i, rule, resident.id, self.on(resident.id, rule.target))
 
     def _min_run(self, i: int, rule: MinConsecutiveRule, rid: str, on: list[bool]) -> None:
+        unit = self._unit(rule.target)
         for start, length in runs(on):
             interior = start > 0 and start + length < len(on)
             if interior and length < rule.blocks:
                 self.broken(source_path("rule", i),
-                            f"{self.name(rid)} has only {length} block(s) in a row "
-                            f"on {describe.target(self.p, rule.target)} from block {start + 1}, "
+                            f"{self.name(rid)} has only {length} {unit}(s) in a row "
+                            f"on {describe.target(self.p, rule.target)} from {unit} {start + 1}, "
                             f"needs {rule.blocks}",
                             rule.hard, (rule.weight or 0) * (rule.blocks - length))
 

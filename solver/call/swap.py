@@ -39,7 +39,7 @@ class SwapResult:
         return self.duty is not None
 
 
-def _taken(year: CallYear, duty: DutyFile, rid: str) -> list[Shift]:
+def held_shifts(year: CallYear, duty: DutyFile, rid: str) -> list[Shift]:
     """The shifts a resident holds in a duty file, as the year's shifts."""
     start = year.calendar.year_start
     by_key = {(s.code, at(start, s.start)): s for s in year.shifts}
@@ -56,7 +56,7 @@ def swap(program: Program, schedule: Schedule, duty: DutyFile, pool: str, start:
         return SwapResult(None, ["a resident cannot take their own shift"])
     if taker not in people or taker not in schedule.residents:
         return SwapResult(None, [f"{taker} is not on this schedule"])
-    given = _taken(year, duty, giver)
+    given = held_shifts(year, duty, giver)
     shift = next((s for s in given if s.code == pool and at(year.calendar.year_start,
                                                               s.start) == start), None)
     if shift is None:
@@ -70,7 +70,7 @@ def swap(program: Program, schedule: Schedule, duty: DutyFile, pool: str, start:
     clash = next((p for p in work if p.overlaps(shift.start, shift.end)), None)
     if clash is not None:
         return SwapResult(None, [f"{taker} works {clash.what} then"])
-    taken = _taken(year, duty, taker)
+    taken = held_shifts(year, duty, taker)
     if any(s.start < shift.end and shift.start < s.end for s in taken):
         return SwapResult(None, [f"{taker} is already on call then"])
     after = copy.deepcopy(duty)
@@ -85,9 +85,7 @@ def swap(program: Program, schedule: Schedule, duty: DutyFile, pool: str, start:
                 and (b.source, b.resident, b.message) not in before]
     if breaches:
         return SwapResult(None, [f"{b.resident}: {b.message}" for b in breaches])
-    residents = [r for r in program.residents if r.id in after.duty]
-    held = {r.id: _taken(year, after, r.id) for r in residents}
-    after.calls, after.fairness = figures(program, year.shifts, residents, held)
+    settle(program, year, after)
     return SwapResult(after)
 
 
@@ -108,10 +106,10 @@ def reassign(program: Program, schedule: Schedule, duty: DutyFile, pool: str, st
     year = CallYear(program, schedule)
     if taker not in program.resident_by_id or taker not in schedule.residents:
         return SwapResult(None, [f"{taker} is not on this schedule"])
-    given = _taken(year, duty, holder)
+    given = held_shifts(year, duty, holder)
     shift = next(s for s in given if s.code == pool and at(year.calendar.year_start,
                                                             s.start) == start)
-    taken = _taken(year, duty, taker)
+    taken = held_shifts(year, duty, taker)
     after = copy.deepcopy(duty)
     first = year.calendar.year_start
     people = program.resident_by_id
@@ -124,8 +122,36 @@ def reassign(program: Program, schedule: Schedule, duty: DutyFile, pool: str, st
     reasons = [f"{b.resident}: {b.message}" if b.resident else b.message
                for b in check_duty(program, after, schedule)
                if (b.source, b.resident, b.message) not in before]
-    residents = [r for r in program.residents if r.id in after.duty]
-    held = {r.id: _taken(year, after, r.id) for r in residents}
-    after.calls, after.fairness = figures(program, year.shifts, residents, held)
-    after.status = "FEASIBLE" if after.status == "OPTIMAL" else after.status
+    settle(program, year, after)
     return SwapResult(after, reasons)
+
+
+def settle(program: Program, year: CallYear, after: DutyFile) -> None:
+    """What a duty file reports about its calls, made true again after a change by hand (a
+    swap, a chief's edit): each resident's numbers of calls and the fairness figures, the
+    soft call requests left unmet and their weight, and a status that no longer claims the
+    best call schedule (nothing searched for a better one)."""
+    residents = [r for r in program.residents if r.id in after.duty]
+    held = {r.id: held_shifts(year, after, r.id) for r in residents}
+    after.calls, after.fairness = figures(program, year.shifts, residents, held)
+    after.unmet_requests = unmet_requests(program, held)
+    after.objective = sum(program.call_requests[i].weight for i in after.unmet_requests)
+    if after.status == "OPTIMAL":
+        after.status = "FEASIBLE"
+
+
+def unmet_requests(program: Program, held: dict[str, list[Shift]]) -> list[int]:
+    """Positions of the soft call requests the held shifts leave unmet: a `no_call` whose
+    resident holds a shift starting in its dates (of its pool, when it names one), an
+    `on_call` whose resident holds none. The requests of residents absent from `held` (not
+    on the call schedule) are not counted, as the solver does not count them."""
+    unmet = []
+    for i, request in enumerate(program.call_requests):
+        if request.is_hard or request.resident not in held:
+            continue
+        last = request.last or request.day
+        asked = [s for s in held[request.resident] if request.day <= s.day <= last
+                 and (request.pool is None or s.code == request.pool)]
+        if bool(asked) == (request.kind == "no_call"):
+            unmet.append(i)
+    return unmet

@@ -106,3 +106,80 @@ def test_a_saturday_call_is_swapped_on_phones_approved_and_both_get_an_email(
         has_text=f"{day:%a} {day.day} {day:%b}").filter(has_text="WEEKEND")).to_have_count(0)
     for context in phones:
         context.close()
+
+
+def _night_float_to_swap(app) -> tuple[list[int], str]:
+    """A coming run of a resident's night-float weeks and another resident the checkers let
+    take it, both given accounts (GIVER, TAKER): (the weeks, the taker's name)."""
+    from solver.call.service_swap import swap_service
+
+    with app.app_context():
+        program = db.session.scalar(select(Program).where(Program.name.like("Duke-style%")))
+        year, duty, schedule = services.read(services.latest_published(program))
+        today = datetime.now().date()
+        people = [r for r in program.residents if r.user is None]
+        seniors = [r for r in people if r.level in ("R2", "R3")]
+        for giver in seniors:
+            weeks = schedule.residents[giver.key].services.get("NF", [])
+            for k in range(0, len(weeks) - 1, 2):
+                stint = weeks[k:k + 2]
+                if stint[1] != stint[0] + 1 or year.calendar.week_start(stint[0]) <= today:
+                    continue
+                taker = next((r for r in seniors if r.id != giver.id and swap_service(
+                    year, schedule, duty, "NF", stint, giver.key, r.key).ok), None)
+                if taker is None:
+                    continue
+                for email, resident in ((GIVER, giver), (TAKER, taker)):
+                    resident.user = create_user(email, PASSWORD, program, "resident",
+                                                name=resident.name).user
+                db.session.commit()
+                return stint, taker.name
+    raise AssertionError("no coming night-float stint anyone else can take")
+
+
+def test_night_float_weeks_are_swapped_on_phones_and_the_chief_publishes_both_versions(
+        live_with_mail, inbox, chromium, desktop):
+    base, app = live_with_mail
+    stint, taker_name = _night_float_to_swap(app)
+    first, last = stint
+    phones = [chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                   has_touch=True) for _ in range(2)]
+    giver, taker = (context.new_page() for context in phones)
+
+    # a resident offers their two weeks of night float from their schedule
+    _sign_in(giver, base, GIVER)
+    giver.get_by_role("link", name="My schedule", exact=True).click()
+    giver.locator(f'.svc[data-week="{first}"]').get_by_role(
+        "button", name=f"Offer weeks {first}–{last} together").click()
+    expect(giver.locator(".flash.info", has_text="Your weeks are on offer")).to_be_visible()
+
+    # another takes them on their phone
+    _sign_in(taker, base, TAKER)
+    taker.get_by_role("link", name="Call", exact=True).click()
+    taker.get_by_role("link", name="Call swaps").click()
+    taker.once("dialog", lambda dialog: dialog.accept())
+    taker.get_by_role("button", name="Take these weeks").click()
+    expect(taker.locator(".flash.info", has_text="You took the weeks")).to_be_visible()
+
+    # the chief approves: a block version and a call version are published
+    _sign_in(desktop, base, "chief@demo.example")
+    desktop.get_by_role("link", name="Call", exact=True).click()
+    desktop.get_by_role("link", name="Call swaps").click()
+    row = desktop.locator("#swaps tbody tr").filter(has_text="accepted")
+    expect(row).to_contain_text(taker_name)
+    row.get_by_role("button", name="Approve").click()
+    expect(desktop.locator(".flash.info", has_text="Swap approved")).to_be_visible()
+    expect(desktop.locator("#swaps")).to_contain_text("block version 2")
+    for address in (GIVER, TAKER):
+        subjects = [m["Subject"] for m, to in zip(inbox.messages, inbox.recipients,
+                                                  strict=True) if address in to]
+        assert any(s.startswith(f"Swap approved: NF weeks {first}-{last}")
+                   for s in subjects), subjects
+
+    # the weeks follow the taker on both residents' schedules
+    taker.get_by_role("link", name="My schedule", exact=True).click()
+    expect(taker.locator(f'.svc[data-week="{first}"]')).to_be_visible()
+    giver.reload()
+    expect(giver.locator(f'.svc[data-week="{first}"]')).to_have_count(0)
+    for context in phones:
+        context.close()

@@ -7,8 +7,6 @@ from __future__ import annotations
 import textwrap
 from datetime import date, timedelta
 
-import pytest
-
 from scheduler import Assignment, Program, Schedule, load_program_text
 from scheduler.duty_file import DutyFile
 from solver.call.engine import CallOptions, solve_call
@@ -402,18 +400,6 @@ def test_the_duty_checker_finds_hand_made_breaches():
     assert "call_pool[0]" in found
 
 
-@pytest.fixture(scope="module")
-def duke_year():
-    from scheduler import load_program_file
-    from solver.engine import SolveOptions, solve
-
-    program = load_program_file("samples/duke.toml").program
-    schedule = solve(program, SolveOptions(time_limit=30, workers=2, explain=False))
-    assert schedule.status in ("OPTIMAL", "FEASIBLE")
-    duty = solve_call(program, schedule, CallOptions(time_limit=60, workers=2))
-    return program, schedule, duty
-
-
 def test_the_sample_keeps_every_limit_covers_every_night_and_is_fair(duke_year):
     from datetime import datetime
 
@@ -596,3 +582,28 @@ def test_a_swap_keeps_the_dates_nobody_works_both_of():
     refused = swap(p, schedule, duty, "HOLIDAY", "2027-12-31T07:00", giver, taker)
     assert not refused.ok
     assert refused.reasons == [f"{taker}: on call on both 2027-12-24 and 2027-12-31"]
+
+
+def test_a_swap_recounts_the_requests_it_leaves_unmet_and_no_longer_claims_the_best():
+    from solver.call.swap import swap
+
+    p = program("""
+        [[call_pool]]
+        code = "NIGHT"
+        hours = "17:00-07:00"
+        days = ["Thu"]
+        post_call = true
+        [[call_request]]
+        resident = "r2"
+        kind = "no_call"
+        date = 2027-09-09
+        weight = 2
+    """)
+    schedule = on_body(p)
+    duty = call(p, schedule)
+    assert duty.status == "OPTIMAL" and duty.unmet_requests == [] and duty.objective == 0
+    assert "2027-09-09T17:00" in calls_of(duty, "r1")
+    result = swap(p, schedule, duty, "NIGHT", "2027-09-09T17:00", "r1", "r2")
+    assert result.ok, result.reasons
+    assert result.duty.unmet_requests == [0] and result.duty.objective == 2
+    assert result.duty.status == "FEASIBLE"

@@ -86,6 +86,7 @@ ALLOWED = {
     "call.discard": MANAGERS,
     "call.swaps": EVERYONE,
     "call.offer_swap": ("resident",),
+    "call.offer_weeks": ("resident",),
     "call.accept_swap": ("resident",),
     "call.withdraw_swap": ("resident",),
     "call.approve_swap": MANAGERS,

@@ -1,10 +1,12 @@
-"""Forms: starting a call solve."""
+"""Forms: starting a call solve, offering a shift or service weeks, a chief's edit."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+
+from scheduler.calendar import MAX_WEEKS
 
 from ..names import NAME
 
@@ -25,6 +27,17 @@ class OfferForm(FlaskForm):
     pool = StringField("Pool", filters=NAME, validators=[DataRequired(), Length(max=64)])
     start = StringField("Start", validators=[DataRequired(), Regexp(
         r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$", message="not a shift's start")])
+
+
+class WeekOfferForm(FlaskForm):
+    """A resident offers weeks of a weekly service they are on: which service, from which
+    week to which (one week: the same twice)."""
+
+    service = StringField("Service", filters=NAME, validators=[DataRequired(), Length(max=64)])
+    first_week = IntegerField("First week", validators=[InputRequired(),
+                                                        NumberRange(1, MAX_WEEKS)])
+    last_week = IntegerField("Last week", validators=[InputRequired(),
+                                                      NumberRange(1, MAX_WEEKS)])
 
 
 class ShiftEditForm(FlaskForm):

@@ -14,9 +14,9 @@ from ..extensions import db
 from ..models import CallSchedule, CallSwap, Resident, Schedule
 from ..transaction import refusable
 from ..views import owned
-from . import bp, services
+from . import bp, services, week_swaps
 from . import swaps as swap_services
-from .forms import CallGenerateForm, OfferForm, ShiftEditForm
+from .forms import CallGenerateForm, OfferForm, ShiftEditForm, WeekOfferForm
 
 
 def _versions(program) -> list[Schedule]:
@@ -201,8 +201,33 @@ def offer_swap(program):
     return _swaps_page(program)
 
 
+@bp.post("/swaps/offer-weeks")
+@program_page("resident")
+def offer_weeks(program):
+    """A resident offers weeks of a weekly service (night float) they are on."""
+    form = WeekOfferForm()
+    if not form.validate_on_submit() or form.last_week.data < form.first_week.data:
+        flash("Not offered: the weeks were not named.", "error")
+        return _swaps_page(program)
+    try:
+        with refusable():
+            week_swaps.offer(program, _me(program), form.service.data, form.first_week.data,
+                             form.last_week.data, current_user)
+    except swap_services.SwapError as exc:
+        flash(f"Not offered: {exc}.", "error")
+    else:
+        flash("Your weeks are on offer. When someone takes them (and a chief approves), you "
+              "are back on your rotation those weeks.", "info")
+    return _swaps_page(program)
+
+
 def _swap(program, swap_id: int) -> CallSwap:
     return owned(CallSwap, program, swap_id)
+
+
+def _steps(row: CallSwap):
+    """The services that take and approve a swap of its kind."""
+    return week_swaps if row.kind == "service" else swap_services
 
 
 def _act(program, action, done: str):
@@ -222,9 +247,15 @@ def _act(program, action, done: str):
 def accept_swap(program, swap_id: int):
     row = _swap(program, swap_id)
     approval = (program.call_rules or {}).get("call", {}).get("swaps_need_approval", True)
-    return _act(program, lambda: swap_services.accept(program, row, _me(program), current_user),
-                "You took the shift. It is yours once a chief approves it." if approval
+    if row.kind == "service":
+        done = ("You took the weeks. They are yours once a chief approves the swap."
+                if approval else "You took the weeks: they are yours, and both calendars "
+                                 "follow.")
+    else:
+        done = ("You took the shift. It is yours once a chief approves it." if approval
                 else "You took the shift: it is yours, and both calendars follow.")
+    return _act(program, lambda: _steps(row).accept(program, row, _me(program), current_user),
+                done)
 
 
 @bp.post("/swaps/<int:swap_id>/withdraw")
@@ -240,7 +271,9 @@ def withdraw_swap(program, swap_id: int):
 @program_page(*MANAGERS)
 def approve_swap(program, swap_id: int):
     row = _swap(program, swap_id)
-    return _act(program, lambda: swap_services.approve(program, row, current_user),
+    return _act(program, lambda: _steps(row).approve(program, row, current_user),
+                "Swap approved: a new block version and a new call version are published, and "
+                "both calendars follow them." if row.kind == "service" else
                 "Swap approved: a new call version is published and both calendars follow it.")
 
 

@@ -203,7 +203,9 @@ def read(row: CallSchedule) -> tuple[ProgramYear, DutyFile, Any]:
     periods = {rid: [DutyPeriod.model_validate(p) for p in items]
                for rid, items in row.data.get("duty", {}).items()}
     duty = DutyFile(program=row.data.get("program", ""), status=row.data.get("status", ""),
-                    objective=row.data.get("objective"), duty=periods,
+                    objective=row.data.get("objective"),
+                    best_bound=row.data.get("best_bound"),
+                    wall_time_s=row.data.get("wall_time_s", 0.0), duty=periods,
                     unmet_requests=row.data.get("unmet_requests", []),
                     fairness=row.data.get("fairness", {}), calls=row.data.get("calls", {}))
     schedule, _ = parse_schedule(row.schedule.data)

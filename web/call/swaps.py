@@ -3,11 +3,15 @@ it if the duty checker lets them (eligibility, vacation, closed rotations, every
 limit, for both of them); a chief approves it (unless the program lets checked swaps through),
 which publishes the next call version with the shift moved. Every step is audited; both
 residents' calendars follow the new version.
+
+Withdrawing, declining and listing serve swaps of service weeks too (`week_swaps.py`), which
+take and are approved through `ready` and `took` here.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -30,9 +34,21 @@ class SwapError(ValueError):
     """A swap step that cannot be taken; says why."""
 
 
-def _label(row: CallSwap) -> str:
+def label(row: CallSwap) -> str:
+    """What a swap moves, in words: 'NIGHT Mon 06 Sep 2027 17:00', or for service weeks
+    'NF week 10 (Mon 06 Sep - Sun 12 Sep 2027)'."""
     when = datetime.fromisoformat(row.start)
-    return f"{row.pool} {when:%a %d %b %Y %H:%M}"
+    if row.kind != "service":
+        return f"{row.pool} {when:%a %d %b %Y %H:%M}"
+    last = datetime.fromisoformat(row.end) - timedelta(days=1)
+    weeks = (f"week {row.first_week}" if row.first_week == row.last_week
+             else f"weeks {row.first_week}-{row.last_week}")
+    return f"{row.pool} {weeks} ({when:%a %d %b} - {last:%a %d %b %Y})"
+
+
+def _thing(row: CallSwap) -> str:
+    """'NIGHT Mon 06 Sep 2027 17:00 call', or the service weeks' label."""
+    return label(row) if row.kind == "service" else f"{label(row)} call"
 
 
 def managers_of(program: Program) -> list[User]:
@@ -41,11 +57,11 @@ def managers_of(program: Program) -> list[User]:
         Membership.program_id == program.id, Membership.role.in_(MANAGERS))))
 
 
-def _page(program: Program) -> str:
+def swaps_page(program: Program) -> str:
     return page("call.swaps", program_id=program.id)
 
 
-def _latest(program: Program) -> CallSchedule:
+def latest_call(program: Program) -> CallSchedule:
     """The published call version swaps act on; refused while it rests on an older block
     version than the published one (its checks would use the old vacation and rotations)."""
     latest = services.latest_published(program)
@@ -61,7 +77,7 @@ def _latest(program: Program) -> CallSchedule:
 def offer(program: Program, giver: Resident, pool: str, start: str, user: Any) -> CallSwap:
     """Offer the giver's shift of `pool` starting `start` in the published call schedule.
     Refused for a shift that is not theirs, has begun, or is already offered. Flushes."""
-    latest = _latest(program)
+    latest = latest_call(program)
     held = [p for p in latest.data.get("duty", {}).get(giver.key, [])
             if p.get("kind") in ("call", "home_call") and p.get("what") == pool
             and p.get("start") == start]
@@ -78,12 +94,12 @@ def offer(program: Program, giver: Resident, pool: str, start: str, user: Any) -
             db.session.flush()
     except IntegrityError as exc:
         raise SwapError("that shift is already offered") from exc
-    audit.record("swap.offered", program=program, actor=user, subject=_label(row),
+    audit.record("swap.offered", program=program, actor=user, subject=label(row),
                  swap_id=row.id, giver=giver.key)
     notify([u for u in residents_of(program) if u is not giver.user], program,
-           f"Call shift on offer: {_label(row)}",
-           f"{giver.label} offers their {_label(row)} call. Take it on the swaps page if you "
-           "can.", _page(program))
+           f"Call shift on offer: {label(row)}",
+           f"{giver.label} offers their {label(row)} call. Take it on the swaps page if you "
+           "can.", swaps_page(program))
     return row
 
 
@@ -95,21 +111,30 @@ def withdraw(program: Program, row: CallSwap, resident: Resident, user: Any) -> 
         raise SwapError(f"this swap is already {row.state}")
     row.state, row.decided_at = "withdrawn", now()
     db.session.flush()
-    audit.record("swap.withdrawn", program=program, actor=user, subject=_label(row),
+    audit.record("swap.withdrawn", program=program, actor=user, subject=label(row),
                  swap_id=row.id)
 
 
-def _present(row: CallSwap, taker: Resident) -> None:
+def present(row: CallSwap, taker: Resident) -> None:
     """Both residents are still on the roster (not archived)."""
     for person in (row.giver, taker):
         if person.archived_at is not None:
             raise SwapError(f"{person.label} has left the program (archived)")
 
 
+def approvable(row: CallSwap) -> None:
+    """A swap a chief may approve: accepted, both residents still on the roster."""
+    if row.state != "accepted" or row.taker is None:
+        raise SwapError(f"only an accepted swap can be approved (this one is {row.state})")
+    present(row, row.taker)
+
+
 def _checked(program: Program, row: CallSwap, taker: Resident) -> tuple[CallSchedule, Any]:
     """The latest call version and the duty after the swap; SwapError with the checker's
     reasons when the swap would break a rule."""
-    latest = _latest(program)
+    if row.kind != "call":
+        raise SwapError("this swap moves service weeks, not a call shift")
+    latest = latest_call(program)
     year, duty, schedule = services.read(latest)
     result = check_swap(year, schedule, duty, row.pool, row.start, row.giver.key, taker.key)
     if not result.ok:
@@ -117,44 +142,57 @@ def _checked(program: Program, row: CallSwap, taker: Resident) -> tuple[CallSche
     return latest, result.duty
 
 
-def accept(program: Program, row: CallSwap, taker: Resident, user: Any) -> CallSwap:
-    """A resident takes an offered shift, when the checks pass for both; with approval not
-    needed (`call.swaps_need_approval = false`), it takes effect at once. Flushes."""
+def ready(row: CallSwap, taker: Resident) -> None:
+    """An offer the taker may try to take: still on offer, someone else's, both residents
+    on the roster."""
     if row.state != "offered":
-        raise SwapError(f"this shift is no longer on offer ({row.state})")
+        raise SwapError(f"this {'offer' if row.kind == 'service' else 'shift'} is no longer "
+                        f"on offer ({row.state})")
     if row.giver_id == taker.id:
-        raise SwapError("you cannot take your own shift")
-    _present(row, taker)
-    _checked(program, row, taker)
+        raise SwapError(f"you cannot take your own {'weeks' if row.kind == 'service' else 'shift'}")
+    present(row, taker)
+
+
+def took(program: Program, row: CallSwap, taker: Resident, user: Any,
+         approve_it: Callable[[Program, CallSwap, Any], object]) -> CallSwap:
+    """A checked offer taken: the giver and the chiefs are told it waits for approval, or,
+    with approval not needed (`call.swaps_need_approval = false`), `approve_it` approves it
+    at once. Flushes."""
     row.taker, row.state, row.accepted_at = taker, "accepted", now()
     db.session.flush()
-    audit.record("swap.accepted", program=program, actor=user, subject=_label(row),
-                 swap_id=row.id, giver=row.giver.key, taker=taker.key)
+    audit.record("swap.accepted", program=program, actor=user, subject=label(row),
+                 swap_id=row.id, giver=row.giver.key, taker=taker.key, kind=row.kind)
     settings = (program.call_rules or {}).get("call", {})
     if settings.get("swaps_need_approval", True):
         notify([row.giver.user, *managers_of(program)], program,
-               f"Swap to approve: {_label(row)}",
-               f"{taker.label} took {row.giver.label}'s {_label(row)} call; the checks pass. "
-               "A chief approves it on the swaps page.", _page(program))
+               f"Swap to approve: {label(row)}",
+               f"{taker.label} took {row.giver.label}'s {_thing(row)}; the checks pass. "
+               "A chief approves it on the swaps page.", swaps_page(program))
     else:
-        approve(program, row, user)
+        approve_it(program, row, user)
     return row
+
+
+def accept(program: Program, row: CallSwap, taker: Resident, user: Any) -> CallSwap:
+    """A resident takes an offered shift, when the checks pass for both; with approval not
+    needed (`call.swaps_need_approval = false`), it takes effect at once. Flushes."""
+    ready(row, taker)
+    _checked(program, row, taker)
+    return took(program, row, taker, user, approve)
 
 
 def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
     """Approve an accepted swap: checked again against the latest call version, then the
     next call version is published with the shift moved. Flushes."""
-    if row.state != "accepted" or row.taker is None:
-        raise SwapError(f"only an accepted swap can be approved (this one is {row.state})")
-    _present(row, row.taker)
+    approvable(row)
+    assert row.taker is not None
     latest, duty = _checked(program, row, row.taker)
     version = services.next_version(program)
     made = CallSchedule(program_id=program.id, schedule_id=latest.schedule_id,
-                        data={**latest.data, **duty.as_dict(), "status": latest.data.get(
-                            "status", "FEASIBLE")},
+                        data={**latest.data, **duty.as_dict()},
                         program_toml=latest.program_toml, state="published", version=version,
                         created_by=user, published_by=user, published_at=now(),
-                        note=f"swap: {row.giver.label} gave {_label(row)} to "
+                        note=f"swap: {row.giver.label} gave {label(row)} to "
                              f"{row.taker.label}")
     try:
         with refusable():
@@ -164,12 +202,12 @@ def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
         raise SwapError("another call version was published meanwhile; try again") from exc
     row.state, row.result, row.decided_at, row.decided_by = "approved", made, now(), user
     db.session.flush()
-    audit.record("swap.approved", program=program, actor=user, subject=_label(row),
+    audit.record("swap.approved", program=program, actor=user, subject=label(row),
                  swap_id=row.id, giver=row.giver.key, taker=row.taker.key,
                  version=made.version)
-    notify([row.giver.user, row.taker.user], program, f"Swap approved: {_label(row)}",
-           f"{row.taker.label} now works {_label(row)} instead of {row.giver.label} "
-           f"({made.label}); both calendars follow it.", _page(program))
+    notify([row.giver.user, row.taker.user], program, f"Swap approved: {label(row)}",
+           f"{row.taker.label} now works {label(row)} instead of {row.giver.label} "
+           f"({made.label}); both calendars follow it.", swaps_page(program))
     return made
 
 
@@ -179,12 +217,12 @@ def decline(program: Program, row: CallSwap, user: Any) -> None:
         raise SwapError(f"this swap is already {row.state}")
     row.state, row.decided_at, row.decided_by = "declined", now(), user
     db.session.flush()
-    audit.record("swap.declined", program=program, actor=user, subject=_label(row),
+    audit.record("swap.declined", program=program, actor=user, subject=label(row),
                  swap_id=row.id)
     notify([row.giver.user, row.taker.user if row.taker else None], program,
-           f"Swap declined: {_label(row)}",
-           f"The swap of {_label(row)} was declined: it stays with {row.giver.label}.",
-           _page(program))
+           f"Swap declined: {label(row)}",
+           f"The swap of {label(row)} was declined: it stays with {row.giver.label}.",
+           swaps_page(program))
 
 
 def listed(program: Program, limit: int = 50) -> list[CallSwap]:

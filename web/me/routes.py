@@ -14,6 +14,7 @@ from scheduler.schedule import as_file, stints
 from ..access import program_page
 from ..accounts import feed_owner_may_read, resident_of
 from ..call.services import published_calls
+from ..call.week_swaps import offered_weeks, service_runs
 from ..downloads import attachment, safe_stem
 from ..extensions import csrf, db, limiter
 from ..models import CallSwap, Resident
@@ -49,6 +50,7 @@ def my_schedule(program):
     blocks = []
     if assignment is not None:
         calendar = year.calendar
+        runs = service_runs(assignment)
         # One entry per block (two for a split block); each week is listed once, under the
         # entry that holds its Monday.
         away = set(assignment.vacation_weeks)
@@ -60,7 +62,9 @@ def my_schedule(program):
             for service, weeks in sorted(assignment.services.items()):
                 entry = year.service_by_code.get(service)
                 label = entry.name if entry is not None and entry.name else service
-                services += [(label, calendar.week_start(w), calendar.week_end(w))
+                services += [{"label": label, "code": service, "week": w,
+                              "start": calendar.week_start(w), "end": calendar.week_end(w),
+                              "run_to": runs.get((service, w), w)}
                              for w in here if w in weeks]
             blocks.append({"stint": stint, "code": code, "rotation": rotation,
                            "vacation": [(w, calendar.week_start(w), calendar.week_end(w))
@@ -71,10 +75,12 @@ def my_schedule(program):
     call_version, calls = published_calls(program, resident.key)
     upcoming = [c for c in calls if c.end.date() >= date.today()]
     offered = {(s.pool, s.start) for s in db.session.scalars(select(CallSwap).where(
-        CallSwap.giver_id == resident.id, CallSwap.state.in_(OPEN_SWAP_STATES)))}
+        CallSwap.giver_id == resident.id, CallSwap.kind == "call",
+        CallSwap.state.in_(OPEN_SWAP_STATES)))}
     return render_template("me/schedule.html", program=program, resident=resident,
                            blocks=blocks, version=version, feed=feed, today=date.today(),
-                           call_version=call_version, calls=upcoming, offered=offered)
+                           call_version=call_version, calls=upcoming, offered=offered,
+                           weeks_offered=offered_weeks(resident))
 
 
 @bp.get("/programs/<int:program_id>/my/program-schedule")

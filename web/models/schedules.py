@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -31,6 +31,8 @@ JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
 # passed); approved or declined by a chief; withdrawn by the one who offered it.
 SWAP_STATES = ("offered", "accepted", "approved", "declined", "withdrawn")
 OPEN_SWAP_STATES = ("offered", "accepted")
+# What a swap moves: one call shift, or weeks of a weekly service (night float).
+SWAP_KINDS = ("call", "service")
 # What a solve job makes: a block schedule, or the call schedule on a published version.
 JOB_KINDS = ("blocks", "call")
 ACTIVE_JOB_STATES = ("queued", "running")
@@ -178,7 +180,12 @@ class CallSchedule(Model):
 class CallSwap(Model):
     """A resident's call shift offered to the others: which shift (pool and start, as the
     duty file writes them), on which published call version, who gives it and who takes it.
-    An approved swap made the call version `result` (the next one, with the shift moved)."""
+    An approved swap made the call version `result` (the next one, with the shift moved).
+
+    A swap of `kind` "service" offers weeks `first_week`-`last_week` of a weekly service
+    (night float; its code in `pool`, the first week's Monday and the Monday after the last
+    in `start` and `end`): approved, it made the block version `block_result` (the weeks
+    moved) and the call version `result` on it (both residents' duty rebuilt)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
@@ -198,9 +205,15 @@ class CallSwap(Model):
                                                                 ondelete="SET NULL"))
     result_id: Mapped[int | None] = mapped_column(ForeignKey("call_schedule.id",
                                                             ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16), default="call", server_default="call")
+    first_week: Mapped[int | None]
+    last_week: Mapped[int | None]
+    block_result_id: Mapped[int | None] = mapped_column(ForeignKey("schedule.id",
+                                                                  ondelete="SET NULL"))
 
     call_schedule: Mapped[CallSchedule] = relationship(foreign_keys=[call_schedule_id])
     result: Mapped[CallSchedule | None] = relationship(foreign_keys=[result_id])
+    block_result: Mapped[Schedule | None] = relationship(foreign_keys=[block_result_id])
     giver: Mapped[Resident] = relationship(foreign_keys=[giver_id])
     taker: Mapped[Resident | None] = relationship(foreign_keys=[taker_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
@@ -209,7 +222,12 @@ class CallSwap(Model):
         CheckConstraint(in_list("state", SWAP_STATES), name="known_state"),
         CheckConstraint("state NOT IN ('accepted', 'approved') OR taker_id IS NOT NULL",
                         name="taken_has_taker"),
-        Index("ix_call_swap_one_open_per_shift", "program_id", "pool", "start", unique=True,
+        CheckConstraint(in_list("kind", SWAP_KINDS), name="known_kind"),
+        CheckConstraint("kind = 'call' OR (first_week IS NOT NULL AND last_week >= first_week)",
+                        name="service_has_weeks"),
+        # One open offer of a resident's shift (of a service's weeks from their first).
+        Index("ix_call_swap_one_open_per_shift", "program_id", "kind", "pool", "start",
+              "giver_id", unique=True,
               sqlite_where=text("state IN ('offered', 'accepted')"),
               postgresql_where=text("state IN ('offered', 'accepted')")),
     )
@@ -217,3 +235,15 @@ class CallSwap(Model):
     @property
     def open(self) -> bool:
         return self.state in OPEN_SWAP_STATES
+
+    @property
+    def last_day(self) -> str:
+        """The last day the swap covers ('2027-09-19'): `end` is the moment after it."""
+        return (datetime.fromisoformat(self.end) - timedelta(minutes=1)).date().isoformat()
+
+    @property
+    def weeks(self) -> list[int]:
+        """The service weeks a service swap moves (none for a call swap)."""
+        if self.kind != "service" or self.first_week is None or self.last_week is None:
+            return []
+        return list(range(self.first_week, self.last_week + 1))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler import LoadResult, load_program_text
@@ -24,7 +25,7 @@ from ..models import Program, Schedule
 from ..models.columns import now
 from ..notify import notify, page, residents_of
 from ..program_file import export_toml, installation_limits, validate
-from ..transaction import kept_if_ok
+from ..transaction import kept_if_ok, refusable
 
 
 class ScheduleError(ValueError):
@@ -182,9 +183,7 @@ def publish(program: Program, schedule: Schedule, user) -> Schedule:
         problems = report.errors + report.violations
         raise ScheduleError(f"it breaks {len(problems)} hard rule(s), e.g. "
                             + "; ".join(f.message for f in problems[:3]))
-    last = db.session.scalar(select(func.max(Schedule.version))
-                             .where(Schedule.program_id == program.id))
-    schedule.state, schedule.version = "published", (last or 0) + 1
+    schedule.state, schedule.version = "published", next_version(program)
     schedule.program_toml = export_toml(program)
     schedule.published_at, schedule.published_by = now(), user
     db.session.flush()
@@ -196,6 +195,37 @@ def publish(program: Program, schedule: Schedule, user) -> Schedule:
            "year is on your schedule page and in your calendar.",
            page("me.my_schedule", program_id=program.id))
     return schedule
+
+
+def next_version(program: Program) -> int:
+    """The number the program's next published block version takes."""
+    last = db.session.scalar(select(func.max(Schedule.version))
+                             .where(Schedule.program_id == program.id))
+    return (last or 0) + 1
+
+
+def publish_edit(program: Program, base: Schedule, data: dict[str, Any], user,
+                 note: str) -> Schedule:
+    """Publish `data`, an edit of the published version `base` already checked against
+    `base`'s own program file (residents swapping service weeks), as the program's next
+    version; it keeps that program file. Audited as any publish; telling the residents it
+    concerns is the caller's. Flushes; ScheduleError when another version took the number
+    at the same moment."""
+    if base.state != "published":
+        raise ScheduleError(f"{base.label} is not a published version")
+    version = Schedule(program_id=program.id, data=data, state="published",
+                       version=next_version(program),
+                       program_toml=base.program_toml or export_toml(program),
+                       created_by=user, published_by=user, published_at=now(), note=note)
+    try:
+        with refusable():
+            db.session.add(version)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise ScheduleError("another version was published meanwhile; try again") from exc
+    audit.record("schedule.published", program=program, actor=user, subject=version.label,
+                 schedule_id=version.id, version=version.version, edit_of=base.version)
+    return version
 
 
 def latest_published(program: Program) -> Schedule | None:
