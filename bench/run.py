@@ -292,7 +292,7 @@ def report(cases: list[dict[str, Any]], args: argparse.Namespace, command: str) 
         "proven optimum ('-' when not proven within the limit); *objective* = total penalty "
         "of the best schedule; *bound* = proven lower bound; *gap* = (objective - bound) / "
         "objective; *peak MB* = the most resident memory the solving process and the linear "
-        "relaxation's process (from 300 residents on) held together, sampled every 50 ms; "
+        "relaxation's process held together, sampled every 50 ms; "
         "*plain optimum* = the plain model's time to a proven optimum; *ratio* = plain "
         "optimum / engine optimum ('> n' when the plain model did not prove it within the "
         "limit). Times include building the model.",
@@ -338,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0, help="generator seed")
     parser.add_argument("--relaxation", choices=("auto", "on", "off"), default="auto",
-                        help="the linear relaxation's bound (auto: from RELAXATION_FROM residents)")
+                        help="the linear relaxation's bound beside the search (auto: on)")
     parser.add_argument("--out", default="docs/benchmarks.md",
                         help="markdown file to write ('-' for none)")
     args = parser.parse_args(argv)

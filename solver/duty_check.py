@@ -13,9 +13,13 @@ Limits (ACGME Common Program Requirements VI.F, read strictly):
   after a stretch of 24 hours or more;
 - `duty.third_night`: two in-house call nights at least three days apart.
 Counted duty is rotation work, services and in-house call; call from home counts no hours
-but takes the day. Then the call rules: each pool's shifts have exactly their `need` (on the
-days the pool runs), residents take only pools that admit them, never on vacation or a
-closed rotation (with the schedule), fairness within each level, `not_both`, hard requests.
+but takes the day. With the block schedule, `duty.work`: the file lists exactly the work the
+schedule fixes, each rotation's hours on its working days (a service's in its weeks, nothing
+on vacation), less a rotation's day that a post-call shift or a night of service ending that
+morning sends the resident home from. Then the call rules: each pool's shifts have exactly
+their `need` (on the days the pool runs), residents take only pools that admit them, never
+on vacation or a closed rotation (with the schedule), fairness within each level,
+`not_both`, hard requests.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from scheduler.duty_file import DutyFile
 from scheduler.schema import Resident
 
 DAY = timedelta(days=1)
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 COUNTED = {"day", "service", "call"}
 CALLS = {"call", "home_call"}
 
@@ -302,6 +307,64 @@ class _Checker:
                 self.add(f"call_request[{i}]", request.resident,
                          f"not on call on {request.day} (pinned)")
 
+    # -- the work the block schedule fixes --------------------------------------------------
+
+    def work(self) -> None:
+        """Every resident's rotation and service periods are those the block schedule fixes,
+        none missing (unless the resident was sent home that morning) and none added."""
+        assert self.schedule is not None
+        for rid in self.schedule.residents:
+            periods = self.duty.get(rid, [])
+            listed = {(p.kind, p.what, p.start, p.end) for p in periods
+                      if p.kind in ("day", "service")}
+            expected = set()
+            day = self.first_day
+            while day <= self.last_day:
+                key = self._fixed(rid, day)
+                if key is not None:
+                    expected.add(key)
+                    kind, code, begin, _ = key
+                    if key not in listed and not (kind == "day"
+                                                  and self._sent_home(periods, begin)):
+                        self.add("duty.work", rid, f"{code} on {day} ({begin:%H:%M}) is "
+                                                   "missing from the duty file")
+                day += DAY
+            for kind, code, begin, _ in sorted(listed - expected, key=lambda k: k[2]):
+                self.add("duty.work", rid, f"{kind} {code} at {_fmt(begin)} is not work "
+                                           "the block schedule fixes")
+
+    def _fixed(self, rid: str, day: date) -> tuple[str, str, datetime, datetime] | None:
+        """(kind, code, start, end) of the work the schedule fixes for the resident on `day`:
+        the service's in a service week, else the rotation's; none on vacation, on a day the
+        entry does not work, or on a holiday it does not work."""
+        place = self.place(rid, day)
+        if place is None or place[2]:
+            return None
+        rotation, service, _ = place
+        kind, code = ("service", service) if service else ("day", rotation)
+        start, length, days, on_holidays = self._work_entry(code)
+        if WEEKDAY_NAMES[day.weekday()] not in days or \
+                (day in self.program.info.holidays and not on_holidays):
+            return None
+        begin = datetime.combine(day, datetime.min.time()) + timedelta(minutes=start)
+        return kind, code, begin, begin + timedelta(minutes=length)
+
+    def _work_entry(self, code: str) -> tuple[int, int, list[str], bool]:
+        """(start minute, length, days, on holidays) of a rotation's or service's work, as
+        `[[work_hours]]` says it (default Monday to Friday, 07:00-17:00, not on holidays)."""
+        for entry in self.program.work_hours:
+            if code in (entry.rotation, entry.service):
+                return (*_hours(entry.hours), list(entry.days), entry.on_holidays)
+        return (*_hours("07:00-17:00"), ["Mon", "Tue", "Wed", "Thu", "Fri"], False)
+
+    def _sent_home(self, periods: list[_Period], begin: datetime) -> bool:
+        """Whether the resident goes home the morning `begin` falls on: a post-call shift or
+        a night of service started before it and ends that day."""
+        post_call = {pool.code for pool in self.program.call_pools if pool.post_call}
+        return any(p.start < begin and (p.end - timedelta(minutes=1)).date() == begin.date()
+                   and (p.kind == "service" or (p.kind in CALLS and p.what in post_call))
+                   for p in periods)
+
     @staticmethod
     def _admits(pool: CallPool, resident: Resident) -> bool:
         return (pool.levels is None or resident.level in pool.levels) and \
@@ -311,10 +374,12 @@ class _Checker:
 def check_duty(program: Program, duty: DutyFile, schedule: Schedule | None = None
                ) -> list[Breach]:
     """Every breach of the duty-hour limits and the call rules in `duty` (with `schedule`,
-    also calls on vacation or on a closed rotation)."""
+    also calls on vacation or on a closed rotation, and work the schedule does not fix)."""
     checker = _Checker(program, duty, schedule)
     for rid, periods in checker.duty.items():
         checker.limits(rid, periods)
     checker.cover()
     checker.shares()
+    if schedule is not None:
+        checker.work()
     return checker.breaches

@@ -50,40 +50,24 @@ class Progress:
 
 
 LARGE_PROGRAM = 100  # residents; from here on, lighter probing (see tune)
-RELAXATION_FROM = 300  # residents; from here on, the linear relaxation's bound (relaxation.py)
 # The core search's order of penalties: all at once (see tune)
 NO_STRATIFICATION = SatParameters.MaxSatStratificationAlgorithm.STRATIFICATION_NONE
-# With the relaxation's bound beside it, CP-SAT's workers only look for schedules:
-# first-solution searches, local search and neighbourhood search (see tune)
-SCHEDULE_FINDERS = ["fj*", "fs*", "ls*", "*lns"]
 
 
-def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0,
-         relaxation: bool = False) -> None:
-    """Search settings measured on the benchmark programs (see docs/benchmarks.md).
+def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0) -> None:
+    """Search settings chosen across the benchmark's program families (docs/benchmarks.md).
 
     Our own symmetry breaking (symmetry.py) replaces CP-SAT's costly symmetry detection, and
     one presolve pass suffices for these models. The objective is a sum of many small 0/1
-    penalties, which CP-SAT's core-based search proves fastest; on small machines its default
-    portfolio leaves that worker out, so it is named explicitly; beside it, on two workers,
-    the search with the full linear relaxation (max_lp), which refutes counting conflicts
-    (13 blocks to staff with 12 blocks of residents' time) at once where the default LP
-    worker ran 20 s without a verdict. The core search takes every
-    penalty at once instead of the heaviest first: weight by weight it found no core at all
-    beyond 250 residents (300 residents: bound 13 after 60 s), all at once it proves 300
-    residents optimal in 16 s and 500 in about 100 s. From LARGE_PROGRAM residents
-    on, probing at level 1 instead of 2 keeps 500 residents under 2 GB (2.3 GB -> 1.4 GB) and
-    proves 125 residents faster (13 four-week blocks: 8.4 s -> 6.3 s); below it, level 2 is
-    as fast or faster.
-
-    From RELAXATION_FROM residents on, the linear relaxation running beside the search
-    (`relaxation`) gives the bound, so every CP-SAT thread looks for schedules instead:
-    first-solution searches (which can still prove a program infeasible), local search and
-    neighbourhood search. On smaller programs the core search is kept: it proves optima
-    the relaxation cannot when the two differ. On 500 residents the core search's bound
-    stays far below the relaxation's (19 against 72), and giving its thread to the search
-    for schedules proves the optimum about 30 % sooner (months: 55-60 s -> 38-43 s; 4-week
-    blocks: 51-53 s -> 33-42 s; docs/benchmarks.md).
+    penalties, which CP-SAT's core-based search proves fastest where the linear relaxation
+    beside the search (see `_search`) does not; on small machines CP-SAT's default portfolio
+    leaves that worker out, so it is named explicitly (with the search on the full linear
+    relaxation, max_lp, beside it when there are threads for both); CP-SAT interleaves its
+    neighbourhood and local searches, which find the schedules, on the remaining thread. The
+    core search takes every penalty at once instead of the heaviest first: weight by weight
+    it found no core at all beyond 250 residents. From LARGE_PROGRAM residents on, probing
+    at level 1 instead of 2 keeps 500 residents under 2 GB (format 1: 2.3 GB -> 1.4 GB);
+    below it, level 2 is as fast or faster.
     """
     parameters.max_time_in_seconds = options.time_limit
     if options.memory_mb:
@@ -95,9 +79,7 @@ def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0,
         parameters.cp_model_probing_level = 1
     workers = options.workers or max(2, os.cpu_count() or 1)
     parameters.num_workers = workers
-    if relaxation and residents >= RELAXATION_FROM:
-        parameters.filter_subsolvers.extend(SCHEDULE_FINDERS)
-    elif workers < 8:
+    if workers < 8:
         parameters.subsolvers.extend(["core", "max_lp", "default_lp", "quick_restart"][:workers])
 
 
@@ -106,12 +88,11 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
     search once the best schedule meets the linear relaxation's bound (it is then optimal)
     or the relaxation proves that no schedule exists."""
 
-    def __init__(self, on_progress: Callable[[Progress], None] | None, start: float,
-                 solver: cp_model.CpSolver):
+    def __init__(self, on_progress: Callable[[Progress], None] | None, start: float):
         super().__init__()
         self.on_progress = on_progress
         self.start = start
-        self.solver = solver
+        self.solver: cp_model.CpSolver | None = None   # the search running
         self.bound: float | None = None
         self.objective: float | None = None
         self.relaxation_bound: int | None = None
@@ -140,12 +121,11 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         with self._lock:
             if result.infeasible:
                 self.infeasible = True
+            else:
+                self.relaxation_bound = result.bound
+            if (self.infeasible or self._proven()) and self.solver is not None:
                 self.solver.stop_search()
-                return
-            self.relaxation_bound = result.bound
-            if self._proven():
-                self.solver.stop_search()
-        if self.on_progress and result.bound > (self.bound or 0):
+        if self.on_progress and not result.infeasible and result.bound > (self.bound or 0):
             self.on_progress(Progress(time.perf_counter() - self.start, None, result.bound))
 
 
@@ -179,38 +159,18 @@ def solve(program: Program, options: SolveOptions | None = None,
     options = options or SolveOptions()
     start = time.perf_counter()
     ctx = build_model(program, options)
-    relax = options.relaxation
-    if relax is None:
-        relax = len(program.residents) >= RELAXATION_FROM
     probe = None if _stopped(options) else _probe(ctx, options, start, on_progress)
     solver = cp_model.CpSolver()
-    tune(solver.parameters, options, len(program.residents), relax)
-    watcher = _Watcher(on_progress, start, solver)
+    relaxation_bound: int | None = None
     if probe is not None and (probe.status in ("OPTIMAL", "INFEASIBLE") or _stopped(options)):
         solver, status = probe.solver, probe.status
     elif _stopped(options):
         status = "UNKNOWN"   # cancelled before any search began
     else:
-        # The time limit covers the whole call, model building and the probe included.
-        spent = time.perf_counter() - start
-        solver.parameters.max_time_in_seconds = max(options.time_limit - spent, 0.05)
-        solver.parameters.log_search_progress = options.log
-        solver.best_bound_callback = watcher.on_bound
-        lower = None
-        if relax:
-            from .relaxation import RelaxationBound  # numpy and scipy: only when used
-
-            lower = RelaxationBound(ctx, options.time_limit - spent,
-                                    watcher.on_relaxation).start()
-        try:
-            with _cancellation(solver, options.stop):
-                status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
-        finally:
-            if lower is not None:
-                lower.stop()
-        if status == "UNKNOWN" and watcher.infeasible:
-            status = "INFEASIBLE"
-        elif status == "UNKNOWN" and probe is not None and probe.status == "FEASIBLE":
+        watcher = _Watcher(on_progress, start)
+        solver, status = _search(ctx, options, start, watcher)
+        relaxation_bound = watcher.relaxation_bound
+        if status == "UNKNOWN" and probe is not None and probe.status == "FEASIBLE":
             # Stopped before the tuned search found a schedule: the probe's is the best.
             solver, status = probe.solver, probe.status
     schedule = Schedule(program=program.info.name, status=status, blocks=block_dicts(program),
@@ -226,8 +186,8 @@ def solve(program: Program, options: SolveOptions | None = None,
         schedule.unmet_requests = report.unmet_requests
         schedule.penalties = [f.as_dict() for f in report.penalties]
         bound = math.ceil(bound_found - 1e-6) if ctx.objective else 0
-        if watcher.relaxation_bound is not None:
-            bound = max(bound, watcher.relaxation_bound)
+        if relaxation_bound is not None:
+            bound = max(bound, relaxation_bound)
         schedule.best_bound = min(bound, report.total_penalty)
         # OPTIMAL only when the proven bound meets the total the checker counts: were the
         # model and the checker ever to disagree, the answer says FEASIBLE, not a false proof.
@@ -237,6 +197,55 @@ def solve(program: Program, options: SolveOptions | None = None,
         schedule.conflicts = [c.as_dict() for c in conflicts]
     schedule.wall_time_s = time.perf_counter() - start
     return schedule
+
+
+def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher
+            ) -> tuple[cp_model.CpSolver, str]:
+    """The tuned search, with the linear relaxation's bound computed beside it.
+
+    Which of the two proves the optimum depends on the program's shape, not its size
+    (docs/benchmarks.md): on department-shaped programs the relaxation's bound meets the
+    optimum long before the core search's does; on tight or board-dominated programs the
+    core search proves what the relaxation cannot. So both run on every program, and
+    whichever bound the best schedule meets first ends the search.
+    """
+    lower = None
+    if options.relaxation is not False:
+        from .relaxation import RelaxationBound  # numpy and scipy: only when used
+
+        lower = RelaxationBound(ctx, options.time_limit - (time.perf_counter() - start),
+                                watcher.on_relaxation).start()
+    try:
+        solver, status = _run(ctx, options, start, watcher)
+    finally:
+        if lower is not None:
+            lower.stop()
+    if status == "UNKNOWN" and watcher.infeasible:
+        status = "INFEASIBLE"
+    return solver, status
+
+
+def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher
+         ) -> tuple[cp_model.CpSolver, str]:
+    """One CP-SAT search in what is left of the time limit (which covers the whole call,
+    model building and the probe included)."""
+    solver = cp_model.CpSolver()
+    tune(solver.parameters, options, len(ctx.program.residents))
+    spent = time.perf_counter() - start
+    solver.parameters.max_time_in_seconds = max(options.time_limit - spent, 0.05)
+    solver.parameters.log_search_progress = options.log
+    solver.best_bound_callback = watcher.on_bound
+    watcher.solver = solver
+    with _cancellation(solver, options.stop):
+        status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
+    return solver, status
+
+
+def _hint(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
+    """Start the next search from the schedule `solver` found."""
+    ctx.model.clear_hints()  # type: ignore[no-untyped-call, unused-ignore]
+    for var in ctx.decisions():
+        ctx.model.add_hint(var, solver.boolean_value(var))
 
 
 def _stopped(options: SolveOptions) -> bool:
@@ -271,13 +280,12 @@ def _probe(ctx: ModelContext, options: SolveOptions, start: float,
     probe.parameters.num_workers = options.workers or max(2, os.cpu_count() or 1)
     if options.memory_mb:
         probe.parameters.max_memory_in_mb = options.memory_mb
-    watcher = _Watcher(on_progress, start, probe)
+    watcher = _Watcher(on_progress, start)
+    watcher.solver = probe
     with _cancellation(probe, options.stop):
         status = STATUS_NAMES.get(probe.solve(ctx.model, watcher), "UNKNOWN")
     if status == "FEASIBLE" and not ctx.previous:
-        ctx.model.clear_hints()  # type: ignore[no-untyped-call, unused-ignore]
-        for var in ctx.decisions():
-            ctx.model.add_hint(var, probe.boolean_value(var))
+        _hint(ctx, probe)
     return _Probe(probe, status)
 
 

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import IntegrityError
+
 from .extensions import db
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -82,6 +84,18 @@ def refusable() -> Iterator[Refusal]:
         drop_queued(mails)
     else:
         savepoint.commit()
+
+
+def add_unique(row: Any, refused: Exception) -> None:
+    """Add `row` and flush it, in a savepoint: when one of the database's unique rules turns
+    it down (another request took that place at the same moment), only this step is undone
+    and `refused` (an error that says so in words) is raised."""
+    try:
+        with refusable():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise refused from exc
 
 
 def begin_writing(lock: int = 1) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,7 +22,7 @@ from scheduler.call import Period, Shift, at, duty_of
 from scheduler.duty_file import DutyFile, DutyPeriod
 from scheduler.schema import Resident
 
-from ..engine import STATUS_NAMES
+from ..engine import STATUS_NAMES, Progress
 from .constraints.fairness import categories, members
 from .constraints.requests import shifts_of
 from .context import CallModel
@@ -38,6 +39,7 @@ class CallOptions:
     explain: bool = True
     explain_time_limit: float = 30.0
     stop: threading.Event | None = field(default=None, repr=False)
+    memory_mb: int = 0  # 0: no limit; else the search stops with what it has beyond it
 
 
 def input_errors(program: Program, schedule: Schedule, m: CallModel) -> list[dict[str, str]]:
@@ -91,9 +93,10 @@ def uncovered(program: Program, m: CallModel) -> list[dict[str, str]]:
     return found
 
 
-def solve_call(program: Program, schedule: Schedule, options: CallOptions | None = None
-               ) -> DutyFile:
-    """The call schedule of the year, as a duty file."""
+def solve_call(program: Program, schedule: Schedule, options: CallOptions | None = None,
+               on_progress: Callable[[Progress], None] | None = None) -> DutyFile:
+    """The call schedule of the year, as a duty file; `on_progress` hears of every better
+    call schedule (the weight of the requests it leaves unmet) and every better bound."""
     options = options or CallOptions()
     started = time.perf_counter()
     name = program.info.name
@@ -112,8 +115,13 @@ def solve_call(program: Program, schedule: Schedule, options: CallOptions | None
     solver.parameters.max_time_in_seconds = options.time_limit
     if options.workers:
         solver.parameters.num_workers = options.workers
+    if options.memory_mb:
+        solver.parameters.max_memory_in_mb = options.memory_mb
     stopper = _watch(solver, options.stop)
-    status = solver.solve(m.model)
+    reporter = _Reporter(on_progress, started)
+    if on_progress is not None:
+        solver.best_bound_callback = reporter.on_bound
+    status = solver.solve(m.model, reporter)
     stopper.set()
     status_name = STATUS_NAMES.get(status, "UNKNOWN")
     result = DutyFile(name, status_name)
@@ -132,6 +140,23 @@ def as_periods(year_start: date, periods: list[Period]) -> list[DutyPeriod]:
     return [DutyPeriod(start=at(year_start, p.start), end=at(year_start, p.end),
                        kind=p.kind, what=p.what)  # type: ignore[arg-type]
             for p in periods]
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Relays each better call schedule and bound to the caller (the job page's chart)."""
+
+    def __init__(self, on_progress: Callable[[Progress], None] | None, started: float):
+        super().__init__()
+        self.on_progress, self.started = on_progress, started
+
+    def on_solution_callback(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(Progress(time.perf_counter() - self.started,
+                                      self.objective_value, self.best_objective_bound))
+
+    def on_bound(self, bound: float) -> None:
+        if self.on_progress is not None:
+            self.on_progress(Progress(time.perf_counter() - self.started, None, bound))
 
 
 def _watch(solver: cp_model.CpSolver, stop: threading.Event | None) -> threading.Event:

@@ -427,6 +427,31 @@ def test_the_sample_keeps_every_limit_covers_every_night_and_is_fair(duke_year):
     assert baby and baby == backup
 
 
+def test_the_duty_checker_holds_the_file_to_the_work_the_block_schedule_fixes(duke_year):
+    """A duty file that leaves out a rotation's day (fewer hours on paper) or lists work on
+    another rotation than the schedule's is refused, with the day named."""
+    program, schedule, duty = duke_year
+    rid = next(r for r, periods in duty.duty.items() if any(q.kind == "day" for q in periods))
+    mine = duty.duty[rid]
+    dropped = next(i for i, q in enumerate(mine) if q.kind == "day")
+    relabelled = next(i for i, q in enumerate(mine) if q.kind == "day" and i > dropped)
+    other = next(r.code for r in program.rotations if r.code != mine[relabelled].what)
+    edited = [q.model_copy(update={"what": other}) if i == relabelled else q
+              for i, q in enumerate(mine) if i != dropped]
+    broken = DutyFile(duty.program, duty.status, duty={**duty.duty, rid: edited})
+    found = [b for b in check_duty(program, broken, schedule) if b.source == "duty.work"]
+    day, moved = mine[dropped].start[:10], mine[relabelled].start[:10]
+    assert any(b.resident == rid and day in b.message and "missing" in b.message
+               for b in found), found
+    assert any(b.resident == rid and other in b.message and "not work" in b.message
+               for b in found), found
+    assert any(b.resident == rid and moved in b.message and "missing" in b.message
+               for b in found), found
+    assert all(b.resident == rid for b in found)
+    # without the schedule there is nothing to hold the work to
+    assert not [b for b in check_duty(program, broken) if b.source == "duty.work"]
+
+
 def test_a_swap_moves_the_shift_and_its_post_call_morning_and_refuses_a_broken_limit():
     from solver.call.swap import swap
 

@@ -75,7 +75,11 @@ def _generate(app, client, pid: int) -> int:
     status = client.get(f"/programs/{pid}/jobs/{job_id}/status").get_json()
     assert status["solver_status"] == "OPTIMAL"
     with app.app_context():
-        call_id = db.session.get(SolveJob, job_id).call_schedule_id
+        job = db.session.get(SolveJob, job_id)
+        call_id = job.call_schedule_id
+        # the job page charts the search: each better call schedule, the last one the answer
+        found = [point[1] for point in job.progress if point[1] is not None]
+        assert found and found[-1] == job.objective
     assert status["schedule_url"] == f"/programs/{pid}/call/{call_id}"
     return call_id
 

@@ -35,7 +35,7 @@ from ..models.columns import now
 from ..notify import notify, page, residents_of
 from ..program_file import call_document, export_toml, installation_limits
 from ..schedules import solving
-from ..transaction import refusable
+from ..transaction import add_unique, refusable
 
 CALL_KINDS = ("call", "home_call")
 
@@ -80,12 +80,7 @@ def start(program: Program, user: Any, version: Schedule, time_limit: float) -> 
                         "cancel it")
     job = SolveJob(program=program, created_by=user, program_toml=text, kind="call",
                    time_limit=time_limit, previous=version)
-    try:
-        with refusable():
-            db.session.add(job)
-            db.session.flush()
-    except IntegrityError as exc:  # another request started one at the same moment
-        raise CallError("a solve of this program is already running") from exc
+    add_unique(job, CallError("a solve of this program is already running"))
     # As for block solves: the worker, another process, must see the job first.
     db.session.commit()
     solving.move_queue()
@@ -111,12 +106,15 @@ def solve_job(job: SolveJob) -> None:
     try:
         duty = solve_call(loaded.program, schedule, CallOptions(
             time_limit=job.time_limit, workers=settings.workers, stop=stop,
-            explain_time_limit=min(job.time_limit, settings.explain_time_limit)))
+            memory_mb=int(current_app.config["SOLVE_MEMORY_MB"]),
+            explain_time_limit=min(job.time_limit, settings.explain_time_limit)),
+            on_progress=beat.record)
     finally:
         beat.finish()
     job = db.session.get_one(SolveJob, job.id)
     db.session.refresh(job)
     job.solver_status = duty.status
+    job.progress = beat.points()
     job.objective, job.best_bound = duty.objective, duty.best_bound
     job.conflicts, job.explanation = duty.conflicts, duty.explanation
     if duty.errors:

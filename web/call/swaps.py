@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from solver.call.swap import swap as check_swap
 
@@ -26,7 +25,7 @@ from ..models import CallSchedule, CallSwap, Membership, Program, Resident, User
 from ..models.columns import now
 from ..models.schedules import OPEN_SWAP_STATES
 from ..notify import notify, page, residents_of
-from ..transaction import refusable
+from ..transaction import add_unique
 from . import services
 
 
@@ -88,12 +87,7 @@ def offer(program: Program, giver: Resident, pool: str, start: str, user: Any) -
         raise SwapError("that shift has already begun")
     row = CallSwap(program_id=program.id, call_schedule_id=latest.id, pool=pool, start=start,
                    end=held[0]["end"], giver=giver)
-    try:
-        with refusable():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError as exc:
-        raise SwapError("that shift is already offered") from exc
+    add_unique(row, SwapError("that shift is already offered"))
     audit.record("swap.offered", program=program, actor=user, subject=label(row),
                  swap_id=row.id, giver=giver.key)
     notify([u for u in residents_of(program) if u is not giver.user], program,
@@ -194,12 +188,7 @@ def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
                         created_by=user, published_by=user, published_at=now(),
                         note=f"swap: {row.giver.label} gave {label(row)} to "
                              f"{row.taker.label}")
-    try:
-        with refusable():
-            db.session.add(made)
-            db.session.flush()
-    except IntegrityError as exc:   # another version took the number at the same moment
-        raise SwapError("another call version was published meanwhile; try again") from exc
+    add_unique(made, SwapError("another call version was published meanwhile; try again"))
     row.state, row.result, row.decided_at, row.decided_by = "approved", made, now(), user
     db.session.flush()
     audit.record("swap.approved", program=program, actor=user, subject=label(row),

@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from scheduler.schedule import Assignment
 from solver.call.service_swap import ServiceSwapResult, swap_service
@@ -27,7 +26,7 @@ from ..models.columns import now
 from ..models.schedules import OPEN_SWAP_STATES
 from ..notify import notify, residents_of
 from ..schedules.services import ScheduleError, publish_edit, resolved_from
-from ..transaction import refusable
+from ..transaction import add_unique
 from . import services
 from .swaps import SwapError, approvable, label, latest_call, ready, swaps_page, took
 
@@ -65,12 +64,7 @@ def offer(program: Program, giver: Resident, service: str, first: int, last: int
                    pool=service, start=f"{start.isoformat()}T00:00",
                    end=f"{(year.calendar.week_end(last) + timedelta(days=1)).isoformat()}T00:00",
                    first_week=first, last_week=last, giver=giver)
-    try:
-        with refusable():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError as exc:
-        raise SwapError("those weeks are already on offer") from exc
+    add_unique(row, SwapError("those weeks are already on offer"))
     audit.record("swap.offered", program=program, actor=user, subject=label(row),
                  swap_id=row.id, giver=giver.key, kind="service", weeks=weeks)
     notify([u for u in residents_of(program) if u is not giver.user], program,
@@ -140,12 +134,7 @@ def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
                         program_toml=latest.program_toml, state="published",
                         version=services.next_version(program), created_by=user,
                         published_by=user, published_at=now(), note=note)
-    try:
-        with refusable():
-            db.session.add(made)
-            db.session.flush()
-    except IntegrityError as exc:   # another version took the number at the same moment
-        raise SwapError("another call version was published meanwhile; try again") from exc
+    add_unique(made, SwapError("another call version was published meanwhile; try again"))
     row.state, row.result, row.block_result = "approved", made, block
     row.decided_at, row.decided_by = now(), user
     db.session.flush()

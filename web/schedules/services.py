@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler import LoadResult, load_program_text
@@ -25,7 +24,7 @@ from ..models import Program, Schedule
 from ..models.columns import now
 from ..notify import notify, page, residents_of
 from ..program_file import export_toml, installation_limits, validate
-from ..transaction import kept_if_ok, refusable
+from ..transaction import add_unique, kept_if_ok
 
 
 class ScheduleError(ValueError):
@@ -217,12 +216,7 @@ def publish_edit(program: Program, base: Schedule, data: dict[str, Any], user,
                        version=next_version(program),
                        program_toml=base.program_toml or export_toml(program),
                        created_by=user, published_by=user, published_at=now(), note=note)
-    try:
-        with refusable():
-            db.session.add(version)
-            db.session.flush()
-    except IntegrityError as exc:
-        raise ScheduleError("another version was published meanwhile; try again") from exc
+    add_unique(version, ScheduleError("another version was published meanwhile; try again"))
     audit.record("schedule.published", program=program, actor=user, subject=version.label,
                  schedule_id=version.id, version=version.version, edit_of=base.version)
     return version

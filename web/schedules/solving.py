@@ -22,7 +22,6 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from scheduler import load_program_text
 from scheduler.schedule import parse_schedule
@@ -32,7 +31,7 @@ from ..extensions import db
 from ..models import Program, Schedule, SolveJob
 from ..models.columns import aware, now
 from ..program_file import export_toml, installation_limits, validate
-from ..transaction import refusable
+from ..transaction import add_unique
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +68,7 @@ def start(program: Program, user, time_limit: float, previous: Schedule | None =
         raise SolveError("the previous schedule belongs to another program")
     job = SolveJob(program=program, created_by=user, program_toml=export_toml(program),
                    time_limit=time_limit, previous=previous, freeze_through=freeze_through)
-    try:
-        with refusable():
-            db.session.add(job)
-            db.session.flush()
-    except IntegrityError as exc:  # another request started one at the same moment
-        raise SolveError("a solve of this program is already running") from exc
+    add_unique(job, SolveError("a solve of this program is already running"))
     # The one commit outside the request's transaction boundary: the worker, another
     # process, must see the job before this request answers.
     db.session.commit()
