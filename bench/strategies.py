@@ -8,7 +8,9 @@ a fresh process, one at a time, on a quiet machine; docs/benchmarks.md holds the
 
 Settings (`engine.tune` replaced where the setting is not the engine's own):
 - `engine`: the engine as it is (the core search with the linear relaxation beside it);
-- `defaults`: CP-SAT's own portfolio on the engine's model, no relaxation;
+- `defaults`: CP-SAT's own portfolio of workers on the engine's model (with the engine's
+  other settings: no symmetry detection, one presolve pass, all penalties at once), no
+  relaxation;
 - `core`: the core search without the relaxation (the rule below 300 residents until 2026-12-05);
 - `finders_lp`: the relaxation beside, every CP-SAT thread looking for schedules (first
   solutions, local and neighbourhood search; the rule from 300 residents until 2026-12-05);
@@ -46,8 +48,9 @@ def load(name: str) -> Program:
     return loaded.program
 
 
-def _tune(setting: str, own: Any) -> Any:
+def _tune(setting: str, own: Any, used: list[str]) -> Any:
     def tune(parameters: Any, options: SolveOptions, residents: int = 0) -> None:
+        used.append(setting)
         own(parameters, options, residents)
         if setting in ("engine", "core"):
             return
@@ -71,7 +74,8 @@ def run(name: str, setting: str, time_limit: float) -> dict[str, Any]:
             first.append(progress.wall_time_s)
 
     own = engine.tune
-    engine.tune = _tune(setting, own)
+    used: list[str] = []
+    engine.tune = _tune(setting, own, used)
     try:
         schedule = solve(program, SolveOptions(
             time_limit=time_limit, relaxation=setting not in ("defaults", "core")),
@@ -81,7 +85,8 @@ def run(name: str, setting: str, time_limit: float) -> dict[str, Any]:
     return {"program": name, "setting": setting, "status": schedule.status,
             "objective": schedule.objective, "bound": schedule.best_bound,
             "first": round(first[0], 2) if first else None,
-            "wall": round(schedule.wall_time_s, 2)}
+            "wall": round(schedule.wall_time_s, 2),
+            "tuned": bool(used)}   # False: the probe (CP-SAT's defaults) proved it first
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -170,8 +170,10 @@ def solve(program: Program, options: SolveOptions | None = None,
         watcher = _Watcher(on_progress, start)
         solver, status = _search(ctx, options, start, watcher)
         relaxation_bound = watcher.relaxation_bound
-        if status == "UNKNOWN" and probe is not None and probe.status == "FEASIBLE":
-            # Stopped before the tuned search found a schedule: the probe's is the best.
+        if status in ("UNKNOWN", "INFEASIBLE") and probe is not None \
+                and probe.status == "FEASIBLE":
+            # Stopped before the tuned search found a schedule (or the relaxation's
+            # certificate says none exists, against a schedule in hand): the probe's stands.
             solver, status = probe.solver, probe.status
     schedule = Schedule(program=program.info.name, status=status, blocks=block_dicts(program),
                         weeks=week_dicts(program))

@@ -14,7 +14,7 @@ variables' finite domains), rounded up because penalties are whole numbers. Cons
 relaxation cannot express exactly (several enforcement literals, or kinds other than
 clauses, cardinalities and linear constraints) are left out, which only weakens the bound.
 
-The engine runs it beside the search on large programs: once the best schedule's penalty
+The engine runs it beside every search (engine._search): once the best schedule's penalty
 meets the bound, that schedule is proven optimal and the search stops. When the relaxation
 itself has no solution, the row prices prove it (`proves_infeasible`), and the program is
 infeasible at once: at 500 residents CP-SAT alone does not refute even a plain counting

@@ -95,6 +95,9 @@ def add_unique(row: Any, refused: Exception) -> None:
             db.session.add(row)
             db.session.flush()
     except IntegrityError as exc:
+        # SQLite: "UNIQUE constraint failed"; PostgreSQL: "... violates unique constraint"
+        if "unique" not in str(exc.orig).lower():
+            raise
         raise refused from exc
 
 

@@ -53,6 +53,12 @@ def downgrade():
     if held:
         raise RuntimeError(f"{held} swap(s) of service weeks are kept; the previous schema "
                            "cannot hold them")
+    shared = op.get_bind().execute(sa.text(
+        f"SELECT count(*) FROM (SELECT 1 FROM call_swap WHERE {OPEN} "
+        "GROUP BY program_id, pool, start HAVING count(*) > 1) AS shared")).scalar()
+    if shared:
+        raise RuntimeError(f"{shared} shift(s) are offered by two residents at once; the "
+                           "previous schema allows one open offer per shift")
     with op.batch_alter_table('call_swap') as batch_op:
         batch_op.drop_index(INDEX)
         batch_op.drop_constraint(op.f('ck_call_swap_service_has_weeks'), type_='check')

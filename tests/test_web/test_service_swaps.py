@@ -206,3 +206,24 @@ def test_without_approval_taken_weeks_publish_both_versions_at_once(app, client,
         row = db.session.get(CallSwap, swap_id)
         assert row.state == "approved" and row.block_result.version == 2
         assert row.result.version == 2 and row.result.schedule_id == row.block_result_id
+
+
+def test_an_approval_made_on_a_version_another_publish_overtook_is_refused(
+        app, client, night_float):
+    """Two chiefs approving at the same moment: each new version is numbered from the
+    version it was checked against, so the later one is refused ("try again") instead of
+    publishing a version that silently undoes the other."""
+    from web.schedules.services import ScheduleError, publish_edit
+
+    pid, giver, _ = night_float
+    with app.app_context():
+        program = db.session.get(Program, pid)
+        base = latest_published(program)
+        user = db.session.scalars(select(User).where(User.email == "chief@example.org")).one()
+        publish_edit(program, base, base.data, user, "the first chief's edit")
+        db.session.commit()
+        with pytest.raises(ScheduleError, match="published meanwhile"):
+            publish_edit(program, base, base.data, user, "the second chief's edit")
+        db.session.rollback()
+        assert latest_published(program).version == 2
+        assert latest_published(program).note == "the first chief's edit"

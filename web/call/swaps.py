@@ -181,7 +181,10 @@ def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
     approvable(row)
     assert row.taker is not None
     latest, duty = _checked(program, row, row.taker)
-    version = services.next_version(program)
+    # latest + 1: were another swap approved on the same version meanwhile, the unique
+    # version rule refuses this one (not a version that silently undoes the other)
+    assert latest.version is not None    # published
+    version = latest.version + 1
     made = CallSchedule(program_id=program.id, schedule_id=latest.schedule_id,
                         data={**latest.data, **duty.as_dict()},
                         program_toml=latest.program_toml, state="published", version=version,

@@ -82,6 +82,8 @@ def _checked(program: Program, row: CallSwap, taker: Resident
         raise SwapError("this swap moves a call shift, not service weeks")
     latest = latest_call(program)
     year, duty, schedule = services.read(latest)
+    if row.first_week is not None and year.calendar.week_start(row.first_week) <= date.today():
+        raise SwapError("the first of those weeks has already begun")
     previous = resolved_from(program, latest.schedule.data)
     result = swap_service(year, schedule, duty, row.pool, row.weeks, row.giver.key,
                           taker.key, previous)
@@ -122,7 +124,7 @@ def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
     taker = row.taker
     assert taker is not None
     latest, result = _checked(program, row, taker)
-    assert result.duty is not None
+    assert result.duty is not None and latest.version is not None
     note = f"swap: {row.giver.label} gave {label(row)} to {taker.label}"
     try:
         block = publish_edit(program, latest.schedule, _block_data(
@@ -132,7 +134,7 @@ def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
     made = CallSchedule(program_id=program.id, schedule_id=block.id,
                         data={**latest.data, **result.duty.as_dict()},
                         program_toml=latest.program_toml, state="published",
-                        version=services.next_version(program), created_by=user,
+                        version=latest.version + 1, created_by=user,
                         published_by=user, published_at=now(), note=note)
     add_unique(made, SwapError("another call version was published meanwhile; try again"))
     row.state, row.result, row.block_result = "approved", made, block

@@ -210,10 +210,12 @@ def publish_edit(program: Program, base: Schedule, data: dict[str, Any], user,
     version; it keeps that program file. Audited as any publish; telling the residents it
     concerns is the caller's. Flushes; ScheduleError when another version took the number
     at the same moment."""
-    if base.state != "published":
+    if base.state != "published" or base.version is None:
         raise ScheduleError(f"{base.label} is not a published version")
+    # The base's number + 1, not the highest + 1: when another request published a version
+    # on the same base meanwhile, the unique version rule refuses this one.
     version = Schedule(program_id=program.id, data=data, state="published",
-                       version=next_version(program),
+                       version=base.version + 1,
                        program_toml=base.program_toml or export_toml(program),
                        created_by=user, published_by=user, published_at=now(), note=note)
     add_unique(version, ScheduleError("another version was published meanwhile; try again"))
