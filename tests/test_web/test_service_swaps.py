@@ -227,3 +227,15 @@ def test_an_approval_made_on_a_version_another_publish_overtook_is_refused(
         db.session.rollback()
         assert latest_published(program).version == 2
         assert latest_published(program).note == "the first chief's edit"
+
+
+def test_a_resident_held_to_two_week_stints_is_offered_only_the_whole_stint(
+        app, client, make_user):
+    """Half of a stint could never pass the weeks-in-a-row rule, so it is not offered."""
+    text = TINY_NF + '\n[[rule]]\nkind = "min_consecutive"\nservice = "NF"\nblocks = 2\n'
+    pid, giver, _ = _published(app, client, make_user, text)
+    _as(client, f"{giver}@example.org")
+    assert _nf_weeks(client, pid) == {10, 11}
+    page = client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)
+    assert "Offer weeks 10–11 together" in page
+    assert "Offer this week" not in page

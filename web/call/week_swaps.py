@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from scheduler import Program as ProgramYear
 from scheduler.schedule import Assignment
 from solver.call.service_swap import ServiceSwapResult, swap_service
 
@@ -156,6 +157,25 @@ def offered_weeks(resident: Resident) -> set[tuple[str, int]]:
         CallSwap.giver_id == resident.id, CallSwap.kind == "service",
         CallSwap.state.in_(OPEN_SWAP_STATES)))
     return {(r.pool, w) for r in rows for w in r.weeks}
+
+
+def offers(year: ProgramYear, rid: str, assignment: Assignment, service: str,
+           week: int) -> list[int]:
+    """The last weeks the resident may offer from `week` of `service`: that week alone and,
+    from the first week of a run, the whole run; only the whole run when a hard
+    `min_consecutive` rule holds the resident to longer stints (half of one could never pass
+    the checks)."""
+    run_to = service_runs(assignment).get((service, week))
+    resident = year.resident_by_id.get(rid)
+    if resident is None:
+        return []
+    stint = max((rule.blocks for rule in year.rules if rule.kind == "min_consecutive"
+                 and rule.hard and rule.service == service
+                 and (rule.levels is None or resident.level in rule.levels)
+                 and (rule.tracks is None or resident.track in rule.tracks)), default=1)
+    if stint > 1:
+        return [run_to] if run_to is not None else []
+    return [week] if run_to in (None, week) else [week, run_to]
 
 
 def service_runs(assignment: Assignment) -> dict[tuple[str, int], int]:

@@ -14,7 +14,7 @@ from scheduler.schedule import as_file, stints
 from ..access import program_page
 from ..accounts import feed_owner_may_read, resident_of
 from ..call.services import published_calls
-from ..call.week_swaps import offered_weeks, service_runs
+from ..call.week_swaps import offered_weeks, offers
 from ..downloads import attachment, safe_stem
 from ..extensions import csrf, db, limiter
 from ..models import CallSwap, Resident
@@ -50,7 +50,6 @@ def my_schedule(program):
     blocks = []
     if assignment is not None:
         calendar = year.calendar
-        runs = service_runs(assignment)
         # One entry per block (two for a split block); each week is listed once, under the
         # entry that holds its Monday.
         away = set(assignment.vacation_weeks)
@@ -64,7 +63,7 @@ def my_schedule(program):
                 label = entry.name if entry is not None and entry.name else service
                 services += [{"label": label, "code": service, "week": w,
                               "start": calendar.week_start(w), "end": calendar.week_end(w),
-                              "run_to": runs.get((service, w), w)}
+                              "offers": offers(year, resident.key, assignment, service, w)}
                              for w in here if w in weeks]
             blocks.append({"stint": stint, "code": code, "rotation": rotation,
                            "vacation": [(w, calendar.week_start(w), calendar.week_end(w))
