@@ -4,9 +4,9 @@ the residents' pages follow the new call version."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
+from browser_steps import sign_in
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -21,13 +21,34 @@ GIVER = "ida.marsh@example.org"
 TAKER = "wren.talbot@example.org"
 
 
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    expect(page.get_by_role("heading", name="Your programs")).to_be_visible()
-    page.get_by_role("link", name=re.compile("Duke-style")).click()
+def _take(taker, base: str, button: str, took: str) -> None:
+    """The taker, on their phone, takes the offer on the swaps page (confirming first)."""
+    sign_in(taker, base, TAKER)
+    taker.get_by_role("link", name="Call", exact=True).click()
+    taker.get_by_role("link", name="Call swaps").click()
+    taker.once("dialog", lambda dialog: dialog.accept())
+    taker.get_by_role("button", name=button).click()
+    expect(taker.locator(".flash.info", has_text=took)).to_be_visible()
+
+
+def _approve(desktop, base: str, taker_name: str, published: str) -> None:
+    """The chief approves the accepted swap on a desktop; the page names what it published."""
+    sign_in(desktop, base, "chief@demo.example")
+    desktop.get_by_role("link", name="Call", exact=True).click()
+    desktop.get_by_role("link", name="Call swaps").click()
+    row = desktop.locator("#swaps tbody tr").filter(has_text="accepted")
+    expect(row).to_contain_text(taker_name)
+    row.get_by_role("button", name="Approve").click()
+    expect(desktop.locator(".flash.info", has_text="Swap approved")).to_be_visible()
+    expect(desktop.locator("#swaps")).to_contain_text(published)
+
+
+def _both_mailed(inbox, subject: str) -> None:
+    """Giver and taker each received an e-mail whose subject starts with `subject`."""
+    for address in (GIVER, TAKER):
+        subjects = [m["Subject"] for m, to in zip(inbox.messages, inbox.recipients,
+                                                  strict=True) if address in to]
+        assert any(s.startswith(subject) for s in subjects), subjects
 
 
 def _a_saturday_to_swap(app) -> tuple[str, str]:
@@ -66,7 +87,7 @@ def test_a_saturday_call_is_swapped_on_phones_approved_and_both_get_an_email(
     giver, taker = (context.new_page() for context in phones)
 
     # a resident offers the Saturday from their phone, beside the call on their schedule
-    _sign_in(giver, base, GIVER)
+    sign_in(giver, base, GIVER)
     giver.get_by_role("link", name="My schedule", exact=True).click()
     call = giver.locator("#call-list li").filter(
         has_text=f"{day:%a} {day.day} {day:%b}").filter(has_text="WEEKEND")
@@ -77,28 +98,13 @@ def test_a_saturday_call_is_swapped_on_phones_approved_and_both_get_an_email(
     assert offered["Subject"].startswith("Call shift on offer: WEEKEND")
 
     # the other resident takes it on theirs (and is asked first)
-    _sign_in(taker, base, TAKER)
-    taker.get_by_role("link", name="Call", exact=True).click()
-    taker.get_by_role("link", name="Call swaps").click()
-    taker.once("dialog", lambda dialog: dialog.accept())
-    taker.get_by_role("button", name="Take this shift").click()
-    expect(taker.locator(".flash.info", has_text="You took the shift")).to_be_visible()
+    _take(taker, base, "Take this shift", "You took the shift")
 
     # the chief approves it
-    _sign_in(desktop, base, "chief@demo.example")
-    desktop.get_by_role("link", name="Call", exact=True).click()
-    desktop.get_by_role("link", name="Call swaps").click()
-    row = desktop.locator("#swaps tbody tr").filter(has_text="accepted")
-    expect(row).to_contain_text(taker_name)
-    row.get_by_role("button", name="Approve").click()
-    expect(desktop.locator(".flash.info", has_text="Swap approved")).to_be_visible()
-    expect(desktop.locator("#swaps")).to_contain_text("call version 2")
+    _approve(desktop, base, taker_name, "call version 2")
 
     # both get an e-mail, and the call follows the taker
-    for address in (GIVER, TAKER):
-        subjects = [m["Subject"] for m, to in zip(inbox.messages, inbox.recipients,
-                                                  strict=True) if address in to]
-        assert any(s.startswith("Swap approved: WEEKEND") for s in subjects), subjects
+    _both_mailed(inbox, "Swap approved: WEEKEND")
     taker.get_by_role("link", name="My schedule", exact=True).click()
     expect(taker.locator("#call-list")).to_contain_text(f"{day:%a} {day.day} {day:%b}")
     giver.reload()
@@ -147,34 +153,18 @@ def test_night_float_weeks_are_swapped_on_phones_and_the_chief_publishes_both_ve
     giver, taker = (context.new_page() for context in phones)
 
     # a resident offers their two weeks of night float from their schedule
-    _sign_in(giver, base, GIVER)
+    sign_in(giver, base, GIVER)
     giver.get_by_role("link", name="My schedule", exact=True).click()
     giver.locator(f'.svc[data-week="{first}"]').get_by_role(
         "button", name=f"Offer weeks {first}–{last} together").click()
     expect(giver.locator(".flash.info", has_text="Your weeks are on offer")).to_be_visible()
 
     # another takes them on their phone
-    _sign_in(taker, base, TAKER)
-    taker.get_by_role("link", name="Call", exact=True).click()
-    taker.get_by_role("link", name="Call swaps").click()
-    taker.once("dialog", lambda dialog: dialog.accept())
-    taker.get_by_role("button", name="Take these weeks").click()
-    expect(taker.locator(".flash.info", has_text="You took the weeks")).to_be_visible()
+    _take(taker, base, "Take these weeks", "You took the weeks")
 
     # the chief approves: a block version and a call version are published
-    _sign_in(desktop, base, "chief@demo.example")
-    desktop.get_by_role("link", name="Call", exact=True).click()
-    desktop.get_by_role("link", name="Call swaps").click()
-    row = desktop.locator("#swaps tbody tr").filter(has_text="accepted")
-    expect(row).to_contain_text(taker_name)
-    row.get_by_role("button", name="Approve").click()
-    expect(desktop.locator(".flash.info", has_text="Swap approved")).to_be_visible()
-    expect(desktop.locator("#swaps")).to_contain_text("block version 2")
-    for address in (GIVER, TAKER):
-        subjects = [m["Subject"] for m, to in zip(inbox.messages, inbox.recipients,
-                                                  strict=True) if address in to]
-        assert any(s.startswith(f"Swap approved: NF weeks {first}-{last}")
-                   for s in subjects), subjects
+    _approve(desktop, base, taker_name, "block version 2")
+    _both_mailed(inbox, f"Swap approved: NF weeks {first}-{last}")
 
     # the weeks follow the taker on both residents' schedules
     taker.get_by_role("link", name="My schedule", exact=True).click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from browser_steps import sign_in
 from playwright.sync_api import expect
 
 from web.demo import PASSWORD
@@ -83,11 +84,7 @@ def test_a_chief_decides_requests_on_a_phone(live, phone):
     """The chief's requests page (a wide table before) fits the phone too."""
     base, _app = live
     page = phone
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail").fill("chief@demo.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.get_by_role("link", name=re.compile("Duke-style")).click()
+    sign_in(page, base, "chief@demo.example")
     page.get_by_role("link", name="Requests", exact=True).click()
     expect(page.get_by_text("Sister's wedding")).to_be_visible()
     _fits(page)
@@ -98,11 +95,7 @@ def test_a_refused_form_on_a_phone_shows_its_problem_where_the_person_looks(live
     field, which says what is missing and has the cursor."""
     base, _app = live
     page = phone
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail").fill("r4.ir@demo.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.get_by_role("link", name=re.compile("Duke-style")).click()
+    sign_in(page, base, "r4.ir@demo.example")
     page.get_by_role("link", name="My requests", exact=True).click()
     page.get_by_label("I ask for").select_option(label="Vacation weeks")
     page.get_by_role("button", name="Send request").click()

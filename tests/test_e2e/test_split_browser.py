@@ -7,26 +7,18 @@ from __future__ import annotations
 
 import re
 
+from browser_steps import sign_in
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from web.demo import PASSWORD
 from web.extensions import db
 from web.models import Program, Resident, Schedule, User
-
-
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.get_by_role("link", name=re.compile("Duke-style")).click()
 
 
 def test_a_chief_splits_a_block_in_the_grid(live, desktop):
     base, _app = live
     page = desktop
-    _sign_in(page, base, "chief@demo.example")
+    sign_in(page, base, "chief@demo.example")
     page.get_by_role("link", name="Settings").click()
     page.get_by_label(re.compile("Split blocks")).check()
     page.get_by_label("Program name").press("Enter")
@@ -81,7 +73,7 @@ def test_a_resident_sees_both_halves_of_a_split_block_on_a_phone(live, phone):
         published.data = data
         db.session.commit()
     page = phone
-    _sign_in(page, base, "r4.ir@demo.example")
+    sign_in(page, base, "r4.ir@demo.example")
     page.get_by_role("link", name="My schedule").click()
     expect(page.locator("#my-year li")).to_have_count(13)   # 12 blocks, block 3 in two
     expect(page.locator("#my-year")).to_contain_text("Block 3 (first half) · 1 Sep – 15 Sep")

@@ -239,3 +239,23 @@ def test_a_resident_held_to_two_week_stints_is_offered_only_the_whole_stint(
     page = client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)
     assert "Offer weeks 10–11 together" in page
     assert "Offer this week" not in page
+
+
+def test_weeks_that_are_not_yours_or_not_in_the_year_are_refused_in_words(
+        app, client, night_float):
+    pid, giver, other = night_float
+    _as(client, f"{other}@example.org")
+    form = f"/programs/{pid}/my/schedule"
+
+    def offer(service: str, first: str, last: str) -> str:
+        return client.post(f"/programs/{pid}/call/swaps/offer-weeks", data={
+            "service": service, "first_week": first, "last_week": last,
+            "csrf_token": csrf_token(client, form)}, follow_redirects=True
+        ).get_data(as_text=True)
+
+    assert "Not offered: you are not on NF in week 10" in offer("NF", "10", "10")
+    assert "Not offered: the weeks were not named." in offer("NF", "99999", "99999")
+    assert "Not offered: the weeks were not named." in offer("NF", "11", "10")
+    assert "Not offered" in offer("X" * 5000, "10", "10")
+    with app.app_context():
+        assert db.session.scalars(select(CallSwap)).all() == []
