@@ -20,13 +20,9 @@ def add(ctx: ModelContext) -> None:
     (a segment), so the rule is stated once per segment; working days in no week (before week
     1, after the last) hold no vacation or service, so there the block's count must reach the
     minimum. A block with a working day states `on >= min_present` too, which the segments
-    imply but which lets propagation see it at once.
-
-    The segments' sum is stated once more per block: a resident on the rotation who is away
-    in k of the block's weeks is missing from k segments, so the spare places (on - min) x
-    weeks must cover the weeks away. The linear relaxation then sees that residents covering
-    each other cannot share out more time away than the block has room for (a pigeonhole that
-    clause learning alone finds slowly).
+    imply but which lets propagation see it at once. No sum over the block's weeks is
+    stated: the weekly rows imply it, and neither the linear relaxation's bound nor the
+    search gained from it on the benchmark families (docs/benchmarks.md, 2026-12-05).
 
     A split rotation's residents change at the middle of a block, so for it all of the above
     is stated per half block (segments of one week and one half).
@@ -51,16 +47,6 @@ def add(ctx: ModelContext) -> None:
             cells = {r: cell for r, cell in cells.items() if cell is not ctx.false}
             on = sum(cells.values())
             ctx.require(ctx.model.add(on >= m), source)
-            counted = []
-            for r, cell in cells.items():
-                away = [(w, ctx.off(r, w)) for w in weeks]
-                if not any(lits for _, lits in away):
-                    continue
-                total = ctx.model.new_int_var(0, len(weeks),
-                                              f"away_on[{r},{b},{k},{rotation.code}]")
-                ctx.model.add(total >= sum(sum(lits) for _, lits in away)
-                              - len(weeks) * (1 - cell))
-                counted.append(total)
             gone: dict[int, list[cp_model.IntVar]] = {w: [] for w in weeks}
             for r, cell in cells.items():
                 for w in weeks:
@@ -71,8 +57,6 @@ def add(ctx: ModelContext) -> None:
             for w in weeks:
                 if gone[w]:
                     ctx.require(ctx.model.add(on - sum(gone[w]) >= m), source)
-            if counted:
-                ctx.require(ctx.model.add(len(weeks) * (on - m) >= sum(counted)), source)
 
 
 def _both(ctx: ModelContext, cell: cp_model.IntVar, away: list[cp_model.IntVar], name: str
