@@ -67,7 +67,11 @@ def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0) -
     core search takes every penalty at once instead of the heaviest first: weight by weight
     it found no core at all beyond 250 residents. From LARGE_PROGRAM residents on, probing
     at level 1 instead of 2 keeps 500 residents under 2 GB (format 1: 2.3 GB -> 1.4 GB);
-    below it, level 2 is as fast or faster.
+    below it, level 2 is as fast or faster. CP-SAT's feasibility pump is left out: it never
+    found a schedule on the families, and it took turns with the schedule finders on their
+    one thread (500 residents with format 2: 20 of the first 50 s, the first schedule then
+    only at 58 s, against 41 s without it); without it the 125-resident proofs were as fast
+    or faster and memory 5-15 % lower (docs/benchmarks.md, 2026-12-05).
     """
     parameters.max_time_in_seconds = options.time_limit
     if options.memory_mb:
@@ -75,6 +79,7 @@ def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0) -
     parameters.symmetry_level = 0
     parameters.max_sat_stratification = NO_STRATIFICATION
     parameters.max_presolve_iterations = 1
+    parameters.use_feasibility_pump = False
     if residents >= LARGE_PROGRAM:
         parameters.cp_model_probing_level = 1
     workers = options.workers or max(2, os.cpu_count() or 1)
