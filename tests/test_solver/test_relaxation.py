@@ -59,7 +59,7 @@ OVERSUBSCRIBED = research_program(capacity=2, blocks_each=2, requests=True)
 
 def relaxation_bound(program) -> tuple[int, float]:
     ctx = build_model(program, SolveOptions())
-    result = relaxation.solve_relaxation(relaxation.linear_program(ctx), time_limit=20)
+    result = relaxation.solve_relaxation(relaxation.linear_program_of(ctx), time_limit=20)
     assert not result.infeasible
     return result.bound, result.value
 
@@ -94,7 +94,7 @@ def test_any_prices_give_a_valid_bound():
     """Weak duality: made-up row prices, even absurd ones, never bound above the optimum."""
     program = make_program(OVERSUBSCRIBED)
     ctx = build_model(program, SolveOptions())
-    lp = relaxation.linear_program(ctx)
+    lp = relaxation.linear_program_of(ctx)
     rng = np.random.default_rng(7)
     rows = lp.matrix.shape[0]
     for scale in (0.1, 1.0, 10.0, 1000.0):
@@ -139,7 +139,7 @@ def test_relaxation_never_exceeds_the_optimum(raw, seed):
     event(f"penalty {'0' if schedule.objective == 0 else '> 0'}")
     if not ctx.objective:
         return
-    lp = relaxation.linear_program(ctx)
+    lp = relaxation.linear_program_of(ctx)
     result = relaxation.solve_relaxation(lp, time_limit=10)
     note(f"optimum {schedule.objective}, relaxation {result.value}")
     assert not result.infeasible
@@ -161,11 +161,11 @@ OVERBOOKED = research_program(capacity=1, blocks_each=3, requests=False)
 
 def test_row_prices_prove_a_counting_conflict():
     program = make_program(OVERBOOKED)
-    lp = relaxation.linear_program(build_model(program, SolveOptions()))
+    lp = relaxation.linear_program_of(build_model(program, SolveOptions()))
     result = relaxation.solve_relaxation(lp, time_limit=20)
     assert result.infeasible
     # No prices prove a program infeasible that has a schedule.
-    feasible = relaxation.linear_program(build_model(make_program(OVERSUBSCRIBED),
+    feasible = relaxation.linear_program_of(build_model(make_program(OVERSUBSCRIBED),
                                                      SolveOptions()))
     rng = np.random.default_rng(3)
     for scale in (0.1, 10.0, 1e6):
