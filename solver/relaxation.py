@@ -301,9 +301,11 @@ class RelaxationBound:
         return self
 
     def _run(self) -> None:
-        with tempfile.TemporaryDirectory(prefix="relaxation-") as directory:
-            path = exported(self.ctx, Path(directory))
-            output = self._solve_apart(path)
+        try:
+            with tempfile.TemporaryDirectory(prefix="relaxation-") as directory:
+                output = self._solve_apart(exported(self.ctx, Path(directory)))
+        except OSError:
+            return  # no room for the model file: the search goes on without the bound
         if output is None or self._stopped.is_set():
             return
         self.result = Relaxation(*pickle.loads(output))

@@ -7,6 +7,8 @@ and the engine must turn "best schedule meets the bound" into a proven optimum.
 
 from __future__ import annotations
 
+import tempfile
+
 import numpy as np
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
@@ -185,3 +187,18 @@ def test_engine_reports_infeasible_from_the_relaxation_and_explains():
     assert schedule.status == "INFEASIBLE"
     sources = {conflict["source"] for conflict in schedule.conflicts}
     assert sources == {"requirement[0]", "rotation[1].max"}
+
+
+def test_no_room_for_the_model_file_leaves_the_search_without_the_bound(monkeypatch, tmp_path):
+    """The relaxation's process reads the model from a temporary file; where none can be
+    written, the solve still finds and proves its schedule, by the search alone."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    program = make_program(OVERSUBSCRIBED)
+    called: list[relaxation.Relaxation] = []
+    lower = relaxation.RelaxationBound(build_model(program, SolveOptions()), 30,
+                                       called.append).start()
+    lower._thread.join(30)
+    lower.stop()
+    assert called == [] and lower.result is None
+    schedule = solve(program, SolveOptions(time_limit=20, relaxation=True))
+    assert schedule.status == "OPTIMAL" and schedule.objective == 6
