@@ -175,13 +175,19 @@ def test_row_prices_prove_a_counting_conflict():
             feasible, rng.normal(0.0, scale, feasible.matrix.shape[0]))
 
 
-def test_engine_reports_infeasible_from_the_relaxation_and_explains():
-    program = make_program(OVERBOOKED)
+def _relaxation_answers(program):
+    """Run the relaxation beside no search and wait for it: what it reported, and itself."""
     called: list[relaxation.Relaxation] = []
     lower = relaxation.RelaxationBound(build_model(program, SolveOptions()), 30,
                                        called.append).start()
     lower._thread.join(30)
     lower.stop()
+    return called, lower
+
+
+def test_engine_reports_infeasible_from_the_relaxation_and_explains():
+    program = make_program(OVERBOOKED)
+    called, lower = _relaxation_answers(program)
     assert len(called) == 1 and called[0].infeasible
     schedule = solve(program, SolveOptions(time_limit=20, relaxation=True))
     assert schedule.status == "INFEASIBLE"
@@ -194,11 +200,7 @@ def test_no_room_for_the_model_file_leaves_the_search_without_the_bound(monkeypa
     written, the solve still finds and proves its schedule, by the search alone."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
     program = make_program(OVERSUBSCRIBED)
-    called: list[relaxation.Relaxation] = []
-    lower = relaxation.RelaxationBound(build_model(program, SolveOptions()), 30,
-                                       called.append).start()
-    lower._thread.join(30)
-    lower.stop()
+    called, lower = _relaxation_answers(program)
     assert called == [] and lower.result is None
     schedule = solve(program, SolveOptions(time_limit=20, relaxation=True))
     assert schedule.status == "OPTIMAL" and schedule.objective == 6
