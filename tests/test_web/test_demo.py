@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from web_support import csrf_token, log_case, sign_in, type_id
 
 from scheduler import load_program_text
+from solver.call.engine import solve_call as solve_call_for_real
 from solver.engine import SolveOptions
 from solver.engine import solve as solve_for_real
 from web import demo
@@ -34,12 +35,26 @@ def solved():
     return found
 
 
+@pytest.fixture(scope="session")
+def call_years():
+    """Each demo program's call schedule, solved once for the session on its schedule in
+    `solved` (about 10 s for the sample): program name -> duty file."""
+    return {}
+
+
 @pytest.fixture
-def loaded(app, solved, monkeypatch):
-    """The demo loaded into the empty database (its solves answered from `solved`);
-    program name -> id."""
+def loaded(app, solved, call_years, monkeypatch):
+    """The demo loaded into the empty database (its solves answered from `solved` and
+    `call_years`, the call year solved for real the first time); program name -> id."""
     monkeypatch.setattr(demo, "solve", lambda year, options, watch=None:
                         solved[year.info.name])
+
+    def solve_call_once(year, schedule, options):
+        if year.info.name not in call_years:
+            call_years[year.info.name] = solve_call_for_real(year, schedule, options)
+        return call_years[year.info.name]
+
+    monkeypatch.setattr(demo, "solve_call", solve_call_once)
     with app.app_context():
         programs, _logins = load_demo()
         return {p.name: p.id for p in programs}
