@@ -19,7 +19,8 @@ SOURCE = "duty.hours"
 def add(m: CallModel) -> None:
     """For every resident and every 28 consecutive days of the year (midnight to midnight),
     counted duty (rotation work, services, in-house call) is at most 320 hours. Each day's
-    minutes are counted once; a window adds up its 28 days."""
+    minutes are counted once; each window is the one before it, one day on (the day
+    that enters added, the day that leaves taken away)."""
     days = m.year.num_days
     for r in range(len(m.residents)):
         fixed = [0] * days
@@ -38,16 +39,29 @@ def add(m: CallModel) -> None:
                 else:
                     literals[i.literal.index] = i.literal
                     varying[d][i.literal.index] = varying[d].get(i.literal.index, 0) + inside
-        for first in range(days - WINDOW_DAYS + 1):
-            constant = sum(fixed[first:first + WINDOW_DAYS])
-            coefficients: dict[int, int] = {}
-            for day in varying[first:first + WINDOW_DAYS]:
-                for key, minutes in day.items():
-                    coefficients[key] = coefficients.get(key, 0) + minutes
-            if constant + sum(coefficients.values()) <= LIMIT_MINUTES:
+        window: dict[int, int] = {}     # literal -> its minutes in the window
+        constant = 0
+        for last in range(days):      # the window of the 28 days up to `last`
+            constant += fixed[last]
+            _shift(window, varying[last], 1)
+            first = last - WINDOW_DAYS + 1
+            if first > 0:
+                constant -= fixed[first - 1]
+                _shift(window, varying[first - 1], -1)
+            if first < 0 or constant + sum(window.values()) <= LIMIT_MINUTES:
                 continue
             ct = m.model.add(cp_model.LinearExpr.weighted_sum(
-                [literals[k] for k in coefficients], list(coefficients.values()))
+                [literals[k] for k in window], list(window.values()))
                 <= LIMIT_MINUTES - constant)
             if m.gate(SOURCE):
                 ct.only_enforce_if(m.gate(SOURCE))
+
+
+def _shift(window: dict[int, int], day: dict[int, int], sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) one day's minutes per literal to the window's."""
+    for key, minutes in day.items():
+        left = window.get(key, 0) + sign * minutes
+        if left:
+            window[key] = left
+        else:
+            del window[key]
