@@ -82,7 +82,7 @@ class _PeakMemory:
 
 
 def _solve_child(case: tuple[str, int, str, int, bool], model: str, time_limit: float,
-                 workers: int, relaxation: bool | None = None) -> dict[str, Any]:
+                 workers: int, relaxation: bool = True) -> dict[str, Any]:
     """One solve of one program (family, residents, calendar, seed, f2), by the engine or
     the plain model, run in a fresh (spawned) process."""
     import resource
@@ -127,7 +127,7 @@ def _solve_child(case: tuple[str, int, str, int, bool], model: str, time_limit: 
 
 
 def solve_once(case: tuple[str, int, str, int, bool], model: str, time_limit: float,
-               workers: int, relaxation: bool | None = None) -> dict[str, Any]:
+               workers: int, relaxation: bool = True) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         return pool.submit(_solve_child, case, model, time_limit, workers,
@@ -337,8 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0, help="generator seed")
-    parser.add_argument("--relaxation", choices=("auto", "on", "off"), default="auto",
-                        help="the linear relaxation's bound beside the search (auto: on)")
+    parser.add_argument("--relaxation", choices=("on", "off"), default="on",
+                        help="the linear relaxation's bound beside the search")
     parser.add_argument("--out", default="docs/benchmarks.md",
                         help="markdown file to write ('-' for none)")
     args = parser.parse_args(argv)
@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     calendars = [c for c in args.calendars.split(",") if c]
     command = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
-    relaxation = {"auto": None, "on": True, "off": False}[args.relaxation]
+    relaxation = args.relaxation == "on"
 
     cases: list[dict[str, Any]] = []
     failed = False

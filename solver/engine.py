@@ -217,7 +217,7 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     whichever bound the best schedule meets first ends the search.
     """
     lower = None
-    if options.relaxation is not False:
+    if options.relaxation:
         from .relaxation import RelaxationBound  # numpy and scipy: only when used
 
         lower = RelaxationBound(ctx, options.time_limit - (time.perf_counter() - start),

@@ -23,7 +23,7 @@ class SolveOptions:
     freeze_through: int = 0
     explain: bool = True
     explain_time_limit: float = 30.0
-    relaxation: bool | None = None  # None or True: its bound beside the search; False: none
+    relaxation: bool = True  # the linear relaxation's bound beside the search
     log: bool = False
     stop: threading.Event | None = field(default=None, repr=False)
     memory_mb: int = 0  # 0: no limit; else the search stops with what it has beyond it
