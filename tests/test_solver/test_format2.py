@@ -7,12 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-import pytest
 from program_helpers import conflict_sources, make_program, present_by_day, solve_checked
 
-from scheduler import Assignment, Schedule, load_program_file
+from scheduler import Assignment, Schedule
 from solver import checker
-from solver.engine import SolveOptions, solve
 
 F2 = """
 format = 2
@@ -367,16 +365,8 @@ def test_resolving_keeps_published_vacation_unless_dropping_it_pays():
 # -- the sample, walked day by day ----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def duke():
-    program = load_program_file("samples/duke.toml").program
-    schedule = solve(program, SolveOptions(time_limit=60, explain=False))
-    assert schedule.status in ("OPTIMAL", "FEASIBLE")
-    return program, schedule
-
-
-def test_every_working_day_of_the_solved_sample_keeps_every_day_rule(duke):
-    program, schedule = duke
+def test_every_working_day_of_the_solved_sample_keeps_every_day_rule(duke_schedule):
+    program, schedule = duke_schedule
     assert checker.check(program, schedule).ok
     cal = program.calendar
     limits = {limit.name: limit.max for limit in program.away_limits if limit.hard}
@@ -404,10 +394,10 @@ def test_every_working_day_of_the_solved_sample_keeps_every_day_rule(duke):
             assert min(present.values()) >= rotation.min_present, rotation.code
 
 
-def test_the_year_at_a_glance_says_what_the_schedule_holds(duke):
+def test_the_year_at_a_glance_says_what_the_schedule_holds(duke_schedule):
     from scheduler.glance import at_a_glance
 
-    program, schedule = duke
+    program, schedule = duke_schedule
     lines = at_a_glance(program, schedule)
     away = Counter(w for a in schedule.residents.values() for w in a.vacation_weeks)
     busiest = max(away.values())
