@@ -156,7 +156,7 @@ def every_role(app, tokens):
     nobody works, so none runs."""
     from redis import Redis
 
-    queue = "redis://127.0.0.1:6379/9"
+    queue = "redis://127.0.0.1:6379/10"   # test_solving.py uses 9
     Redis.from_url(queue).flushdb()
     app.config.update(SOLVE_QUEUE="rq", REDIS_URL=queue)
     pid = tokens["program"]
