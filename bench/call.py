@@ -249,6 +249,17 @@ def watch_presolve(solver: Any, marks: Any) -> None:
     solver.log_callback = read
 
 
+def _noting(callback: Any, marks: _Marks) -> None:
+    """Make the engine's solution callback tell `marks` of each schedule first."""
+    heard = callback.on_solution_callback
+
+    def on_solution_callback() -> None:
+        marks.solution(callback.objective_value, callback.best_objective_bound)
+        heard()
+
+    callback.on_solution_callback = on_solution_callback
+
+
 def _watched_engine(marks: _Marks) -> Any:
     """`solver.call.engine` with its `build_call_model` and `CpSolver` noting `marks`
     (in this process only)."""
@@ -275,9 +286,15 @@ def _watched_engine(marks: _Marks) -> Any:
         """CP-SAT's solver as `solve_call` sets it up, watched."""
 
         def solve(self, model: Any, solution_callback: Any = None) -> Any:
-            """Solve as asked; note the presolve, each schedule and the search's time."""
+            """Solve as asked; note the presolve, each schedule and the search's time (the
+            engine's own callback, which charts its progress, hears of each schedule
+            after `marks` does)."""
             watch_presolve(self, marks)
-            status = super().solve(model, solution_callback or Noting())
+            if solution_callback is None:
+                solution_callback = Noting()
+            else:
+                _noting(solution_callback, marks)
+            status = super().solve(model, solution_callback)
             marks.search = self.wall_time
             return status
 
