@@ -11,8 +11,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,7 @@ from . import checker, spread
 from .context import ModelContext
 from .explain import explain
 from .model import SolveOptions, build_model
+from .stopping import stopped_when
 
 if TYPE_CHECKING:
     from .relaxation import Relaxation
@@ -89,19 +89,21 @@ def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0) -
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Relays every new schedule and bound to the caller's progress callback, and stops the
-    search once the best schedule meets the linear relaxation's bound (it is then optimal)
-    or the relaxation proves that no schedule exists."""
+    """Relays every better schedule (the main search's or the guided search's) and every new
+    bound to the caller's progress callback, and stops the search once the best schedule
+    meets the linear relaxation's bound (it is then optimal) or the relaxation proves that
+    no schedule exists."""
 
     def __init__(self, on_progress: Callable[[Progress], None] | None, start: float):
         super().__init__()
         self.on_progress = on_progress
         self.start = start
-        self.solver: cp_model.CpSolver | None = None   # the search running
+        self.solver: cp_model.CpSolver | None = None   # the main search running
         self.bound: float | None = None
-        self.objective: float | None = None
+        self.objective: float | None = None   # the best schedule's, of either search
         self.relaxation_bound: int | None = None
         self.infeasible = False  # proven by the relaxation
+        self.finished = threading.Event()  # set once proven: the main search stops
         self._lock = threading.Lock()
 
     def _proven(self) -> bool:
@@ -109,13 +111,24 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
                 and self.objective <= self.relaxation_bound)
 
     def on_solution_callback(self) -> None:
+        self.on_schedule(self.objective_value, max(self.best_objective_bound,
+                                                   self.relaxation_bound or 0))
+
+    def on_schedule(self, objective: float, bound: float | None = None) -> bool:
+        """A schedule of either search; True when it is proven optimal (the main search is
+        then stopped)."""
         with self._lock:
-            self.objective = self.objective_value
-            bound = max(self.best_objective_bound, self.relaxation_bound or 0)
-            if self._proven():
-                self.stop_search()
+            if self.objective is not None and objective >= self.objective:
+                return self._proven()
+            self.objective = objective
+            proven = self._proven()
+            if proven:
+                self._finish()
         if self.on_progress:
-            self.on_progress(Progress(time.perf_counter() - self.start, self.objective, bound))
+            shown = bound if bound is not None else max(self.bound or 0,
+                                                        self.relaxation_bound or 0)
+            self.on_progress(Progress(time.perf_counter() - self.start, objective, shown))
+        return proven
 
     def on_bound(self, bound: float) -> None:
         self.bound = bound
@@ -128,34 +141,28 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
                 self.infeasible = True
             else:
                 self.relaxation_bound = result.bound
-            if (self.infeasible or self._proven()) and self.solver is not None:
-                self.solver.stop_search()
+            if self.infeasible or self._proven():
+                self._finish()
         if self.on_progress and not result.infeasible and result.bound > (self.bound or 0):
             self.on_progress(Progress(time.perf_counter() - self.start, None, result.bound))
 
+    def _finish(self) -> None:
+        self.finished.set()
+        if self.solver is not None:
+            self.solver.stop_search()
 
-@contextmanager
-def _cancellation(solver: cp_model.CpSolver, stop: threading.Event | None
-                  ) -> Iterator[None]:
-    """Stop the search as soon as `stop` is set (a chief pressed Cancel). Asked again every
-    0.1 s: CP-SAT ignores a stop asked before its search has begun."""
-    if stop is None:
-        yield
-        return
-    done = threading.Event()
+    def proven(self) -> bool:
+        return self.finished.is_set()
 
-    def watch() -> None:
-        while not done.wait(0.1):
-            if stop.is_set():
-                solver.stop_search()
 
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join()
+@dataclass
+class _Found:
+    """What the searches found: the solver holding the best schedule, its status, and a
+    proven lower bound on the whole model's penalty (CP-SAT's own)."""
+
+    solver: cp_model.CpSolver
+    status: str
+    bound: float
 
 
 def solve(program: Program, options: SolveOptions | None = None,
@@ -165,34 +172,28 @@ def solve(program: Program, options: SolveOptions | None = None,
     start = time.perf_counter()
     ctx = build_model(program, options)
     probe = None if _stopped(options) else _probe(ctx, options, start, on_progress)
-    solver = cp_model.CpSolver()
     relaxation_bound: int | None = None
     if probe is not None and (probe.status in ("OPTIMAL", "INFEASIBLE") or _stopped(options)):
-        solver, status = probe.solver, probe.status
+        found = _Found(probe.solver, probe.status, probe.solver.best_objective_bound)
     elif _stopped(options):
-        status = "UNKNOWN"   # cancelled before any search began
+        found = _Found(cp_model.CpSolver(), "UNKNOWN", 0)   # cancelled before any search
     else:
         watcher = _Watcher(on_progress, start)
-        solver, status = _search(ctx, options, start, watcher)
+        found = _search(ctx, options, start, watcher, probe)
         relaxation_bound = watcher.relaxation_bound
-        if status in ("UNKNOWN", "INFEASIBLE") and probe is not None \
-                and probe.status == "FEASIBLE":
-            # Stopped before the tuned search found a schedule (or the relaxation's
-            # certificate says none exists, against a schedule in hand): the probe's stands.
-            solver, status = probe.solver, probe.status
+    status = found.status
     schedule = Schedule(program=program.info.name, status=status, blocks=block_dicts(program),
                         weeks=week_dicts(program))
     if status in ("OPTIMAL", "FEASIBLE"):
-        bound_found = solver.best_objective_bound
-        answer = solver
+        answer = found.solver
         if not _stopped(options):
-            answer = _spread(ctx, solver, options, start) or solver
+            answer = _spread(ctx, found.solver, options, start) or found.solver
         schedule.residents = _extract(ctx, answer)
         report = checker.check(program, schedule, options.previous, options.freeze_through)
         schedule.objective = report.total_penalty
         schedule.unmet_requests = report.unmet_requests
         schedule.penalties = [f.as_dict() for f in report.penalties]
-        bound = math.ceil(bound_found - 1e-6) if ctx.objective else 0
+        bound = math.ceil(found.bound - 1e-6) if ctx.objective else 0
         if relaxation_bound is not None:
             bound = max(bound, relaxation_bound)
         schedule.best_bound = min(bound, report.total_penalty)
@@ -206,30 +207,55 @@ def solve(program: Program, options: SolveOptions | None = None,
     return schedule
 
 
-def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher
-            ) -> tuple[cp_model.CpSolver, str]:
-    """The tuned search, with the linear relaxation's bound computed beside it.
+def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
+            probe: _Probe | None) -> _Found:
+    """The tuned search, with the linear relaxation's bound computed beside it, and once it
+    is, the search the relaxation guides (guided.py).
 
-    Which of the two proves the optimum depends on the program's shape, not its size
+    Which bound proves the optimum depends on the program's shape, not its size
     (docs/benchmarks.md): on department-shaped programs the relaxation's bound meets the
-    optimum long before the core search's does; on tight or board-dominated programs the
-    core search proves what the relaxation cannot. So both run on every program, and
-    whichever bound the best schedule meets first ends the search.
+    optimum long before the core search's does, and the guided search soon finds a schedule
+    that meets it; on tight or board-dominated programs the core search proves what the
+    relaxation cannot. So all run on every program, and whichever bound the best schedule
+    meets first ends the search. The answer is the best schedule of the main search, the
+    guided search and the probe.
     """
-    lower = None
+    lower = guided = None
     if options.relaxation:
-        from .relaxation import RelaxationBound  # numpy and scipy: only when used
+        from .guided import GuidedSearch  # numpy and scipy: only when used
+        from .relaxation import RelaxationBound
 
-        lower = RelaxationBound(ctx, options.time_limit - (time.perf_counter() - start),
-                                watcher.on_relaxation).start()
+        deadline = start + options.time_limit
+        guided = GuidedSearch(ctx, deadline,
+                              lambda s: tune(s.parameters, options, len(ctx.program.residents)),
+                              watcher.on_schedule)
+
+        def on_relaxation(result: Relaxation) -> None:
+            watcher.on_relaxation(result)
+            if not watcher.proven():
+                guided.run(result)
+
+        lower = RelaxationBound(ctx, deadline - time.perf_counter(), on_relaxation).start()
     try:
         solver, status = _run(ctx, options, start, watcher)
     finally:
+        if guided is not None:
+            guided.stop()
         if lower is not None:
             lower.stop()
+    found = _Found(solver, status, solver.best_objective_bound)
     if status == "UNKNOWN" and watcher.infeasible:
-        status = "INFEASIBLE"
-    return solver, status
+        found.status = "INFEASIBLE"
+    if found.status in ("UNKNOWN", "INFEASIBLE") and probe is not None \
+            and probe.status == "FEASIBLE":
+        # Stopped before the tuned search found a schedule (or the relaxation's
+        # certificate says none exists, against a schedule in hand): the probe's stands.
+        found = _Found(probe.solver, probe.status, probe.solver.best_objective_bound)
+    if guided is not None and guided.best is not None and guided.objective is not None and (
+            found.status not in ("OPTIMAL", "FEASIBLE")
+            or guided.objective < found.solver.objective_value):
+        found.solver, found.status = guided.best, "FEASIBLE"  # proven or not: solve() decides
+    return found
 
 
 def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher
@@ -243,7 +269,7 @@ def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watch
     solver.parameters.log_search_progress = options.log
     solver.best_bound_callback = watcher.on_bound
     watcher.solver = solver
-    with _cancellation(solver, options.stop):
+    with stopped_when(solver.stop_search, options.stop, watcher.finished):
         status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
     return solver, status
 
@@ -289,7 +315,7 @@ def _probe(ctx: ModelContext, options: SolveOptions, start: float,
         probe.parameters.max_memory_in_mb = options.memory_mb
     watcher = _Watcher(on_progress, start)
     watcher.solver = probe
-    with _cancellation(probe, options.stop):
+    with stopped_when(probe.stop_search, options.stop):
         status = STATUS_NAMES.get(probe.solve(ctx.model, watcher), "UNKNOWN")
     if status == "FEASIBLE" and not ctx.previous:
         _hint(ctx, probe)
@@ -312,7 +338,7 @@ def _spread(ctx: ModelContext, solver: cp_model.CpSolver, options: SolveOptions,
         second.parameters.num_workers = options.workers or max(2, os.cpu_count() or 1)
         if options.memory_mb:
             second.parameters.max_memory_in_mb = options.memory_mb
-        with _cancellation(second, options.stop):
+        with stopped_when(second.stop_search, options.stop):
             return second, second.solve(model)
 
     return spread.spread(ctx, solver, total, run)

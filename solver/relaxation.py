@@ -34,7 +34,7 @@ import threading
 import time
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -207,14 +207,20 @@ def proves_infeasible(lp: LinearProgram, prices: np.ndarray) -> bool:
     return value > 1e-7 * max(size, 1.0)
 
 
+UNUSED_BELOW = 0.01  # a 0/1 variable the relaxation's optimum sets below this is "unused"
+
+
 @dataclass(frozen=True)
 class Relaxation:
     """What the relaxation proved: a lower bound on the penalty (rounded up, and its exact
-    Lagrangian value), or that no schedule meets the hard rules at all."""
+    Lagrangian value), or that no schedule meets the hard rules at all; and which 0/1
+    variables its optimum leaves (almost) at 0, by model index, which guide the search for
+    a schedule that meets the bound (guided.py)."""
 
     bound: int
     value: float
     infeasible: bool = False
+    unused: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def solve_relaxation(lp: LinearProgram, time_limit: float, threads: int = 1,
@@ -228,7 +234,11 @@ def solve_relaxation(lp: LinearProgram, time_limit: float, threads: int = 1,
     value = lagrangian_bound(lp, prices)
     # A value a hair above a whole number (71.0000001) may be rounding error: keep 71.
     bound = max(math.ceil(value - 1e-6 * max(1.0, abs(value))), 0)
-    return Relaxation(bound, value, proves_infeasible(lp, prices))
+    if proves_infeasible(lp, prices):
+        return Relaxation(bound, value, True)
+    point = np.asarray(result.primal_solution)
+    unused = np.flatnonzero((lp.lower == 0) & (lp.upper == 1) & (point < UNUSED_BELOW))
+    return Relaxation(bound, value, False, unused)
 
 
 def _pdlp(lp: LinearProgram, time_limit: float, threads: int = 1, tolerance: float = 1e-4
@@ -256,9 +266,9 @@ def _pdlp(lp: LinearProgram, time_limit: float, threads: int = 1, tolerance: flo
 
 def main() -> None:
     """The separate process: read (model file, seconds left) from standard input, build the
-    linear program and solve it, write (bound, value, infeasible) to standard output, both
-    pickled. On Linux it dies with the thread that started it, so a solve killed outright
-    leaves no relaxation running."""
+    linear program and solve it, write (bound, value, infeasible, unused) to standard
+    output, both pickled. On Linux it dies with the thread that started it, so a solve
+    killed outright leaves no relaxation running."""
     if sys.platform == "linux":
         import ctypes
         import signal
@@ -270,7 +280,8 @@ def main() -> None:
     lp = linear_program(read_model(Path(path)))
     result = solve_relaxation(lp, deadline - time.perf_counter())
     # A plain tuple: this module runs as __main__ here, so its classes would not unpickle.
-    pickle.dump((result.bound, result.value, result.infeasible), sys.stdout.buffer)
+    pickle.dump((result.bound, result.value, result.infeasible, result.unused),
+                sys.stdout.buffer)
     sys.stdout.buffer.flush()
 
 

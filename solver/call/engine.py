@@ -23,6 +23,7 @@ from scheduler.duty_file import DutyFile, DutyPeriod
 from scheduler.schema import Resident
 
 from ..engine import STATUS_NAMES, Progress
+from ..stopping import stopped_when
 from .constraints.fairness import categories, members
 from .constraints.requests import shifts_of
 from .context import CallModel
@@ -113,12 +114,11 @@ def solve_call(program: Program, schedule: Schedule, options: CallOptions | None
                         wall_time_s=time.perf_counter() - started)
     solver = cp_model.CpSolver()
     tune_call(solver, options)
-    stopper = _watch(solver, options.stop)
     reporter = _Reporter(on_progress, started)
     if on_progress is not None:
         solver.best_bound_callback = reporter.on_bound
-    status = solver.solve(m.model, reporter)
-    stopper.set()
+    with stopped_when(solver.stop_search, options.stop):
+        status = solver.solve(m.model, reporter)
     status_name = STATUS_NAMES.get(status, "UNKNOWN")
     result = DutyFile(name, status_name)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -170,22 +170,6 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
     def on_bound(self, bound: float) -> None:
         if self.on_progress is not None:
             self.on_progress(Progress(time.perf_counter() - self.started, None, bound))
-
-
-def _watch(solver: cp_model.CpSolver, stop: threading.Event | None) -> threading.Event:
-    """Stop the search when `stop` is set (asked again every 0.1 s: CP-SAT ignores a stop
-    asked before its search begins); returns the event that ends the watching."""
-    done = threading.Event()
-    if stop is None:
-        return done
-
-    def watch() -> None:
-        while not done.wait(0.1):
-            if stop.is_set():
-                solver.stop_search()
-
-    threading.Thread(target=watch, daemon=True).start()
-    return done
 
 
 def _fill(program: Program, m: CallModel, solver: cp_model.CpSolver, result: DutyFile) -> None:
