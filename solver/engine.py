@@ -104,6 +104,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.relaxation_bound: int | None = None
         self.infeasible = False  # proven by the relaxation
         self.finished = threading.Event()  # set once proven: the main search stops
+        self.guidance: Relaxation | None = None  # the relaxation's answer, when it guides
+        self.handover = threading.Event()  # set with it: the guided search takes over
         self._lock = threading.Lock()
 
     def _proven(self) -> bool:
@@ -136,6 +138,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.on_progress(Progress(time.perf_counter() - self.start, None, bound))
 
     def on_relaxation(self, result: Relaxation) -> None:
+        from .guided import guides
+
         with self._lock:
             if result.infeasible:
                 self.infeasible = True
@@ -143,6 +147,9 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
                 self.relaxation_bound = result.bound
             if self.infeasible or self._proven():
                 self._finish()
+            elif guides(result):
+                self.guidance = result
+                self.handover.set()
         if self.on_progress and not result.infeasible and result.bound > (self.bound or 0):
             self.on_progress(Progress(time.perf_counter() - self.start, None, result.bound))
 
@@ -209,59 +216,85 @@ def solve(program: Program, options: SolveOptions | None = None,
 
 def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
             probe: _Probe | None) -> _Found:
-    """The tuned search, with the linear relaxation's bound computed beside it, and once it
-    is, the search the relaxation guides (guided.py).
+    """The tuned search, with the linear relaxation's bound computed beside it; once the
+    relaxation is solved, the search it guides (guided.py) takes over for a while.
 
     Which bound proves the optimum depends on the program's shape, not its size
-    (docs/benchmarks.md): on department-shaped programs the relaxation's bound meets the
-    optimum long before the core search's does, and the guided search soon finds a schedule
-    that meets it; on tight or board-dominated programs the core search proves what the
-    relaxation cannot. So all run on every program, and whichever bound the best schedule
-    meets first ends the search. The answer is the best schedule of the main search, the
-    guided search and the probe.
+    (docs/benchmarks.md): on department- and sites-shaped programs the relaxation's bound
+    meets the optimum long before the core search's does, and the guided search soon finds
+    a schedule that meets it; on tight or board-dominated programs the core search proves
+    what the relaxation cannot. So the tuned search starts with the relaxation beside it.
+    When the relaxation's answer comes and points somewhere, the tuned search stops and the
+    guided search has the machine's threads to itself, for at most GUIDED_TIMES what the
+    solve has taken so far (GUIDED_AT_LEAST seconds at least), so that where it finds
+    nothing the solve takes at most about three times as long. Unless it proved the
+    optimum, the tuned search then starts again from the best schedule found. The answer
+    is the best schedule of the searches and the probe; the bound is the tuned searches'
+    and the relaxation's.
     """
-    lower = guided = None
+    lower = None
     if options.relaxation:
-        from .guided import GuidedSearch  # numpy and scipy: only when used
-        from .relaxation import RelaxationBound
+        from .relaxation import RelaxationBound  # numpy and scipy: only when used
 
-        deadline = start + options.time_limit
-        guided = GuidedSearch(ctx, deadline,
-                              lambda s: tune(s.parameters, options, len(ctx.program.residents)),
-                              watcher.on_schedule)
-
-        def on_relaxation(result: Relaxation) -> None:
-            watcher.on_relaxation(result)
-            if not watcher.proven():
-                guided.run(result)
-
-        lower = RelaxationBound(ctx, deadline - time.perf_counter(), on_relaxation).start()
+        lower = RelaxationBound(ctx, options.time_limit - (time.perf_counter() - start),
+                                watcher.on_relaxation).start()
     try:
-        solver, status = _run(ctx, options, start, watcher)
+        solver, status = _run(ctx, options, start, watcher, watcher.handover)
+        found = _Found(solver, status, solver.best_objective_bound)
+        if watcher.guidance is not None and status in ("UNKNOWN", "FEASIBLE") \
+                and not watcher.proven() and not _stopped(options):
+            found = _guided(ctx, options, start, watcher, found)
     finally:
-        if guided is not None:
-            guided.stop()
         if lower is not None:
             lower.stop()
-    found = _Found(solver, status, solver.best_objective_bound)
-    if status == "UNKNOWN" and watcher.infeasible:
+    if found.status == "UNKNOWN" and watcher.infeasible:
         found.status = "INFEASIBLE"
     if found.status in ("UNKNOWN", "INFEASIBLE") and probe is not None \
             and probe.status == "FEASIBLE":
         # Stopped before the tuned search found a schedule (or the relaxation's
         # certificate says none exists, against a schedule in hand): the probe's stands.
         found = _Found(probe.solver, probe.status, probe.solver.best_objective_bound)
-    if guided is not None and guided.best is not None and guided.objective is not None and (
-            found.status not in ("OPTIMAL", "FEASIBLE")
-            or guided.objective < found.solver.objective_value):
-        found.solver, found.status = guided.best, "FEASIBLE"  # proven or not: solve() decides
     return found
 
 
-def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher
-         ) -> tuple[cp_model.CpSolver, str]:
+GUIDED_TIMES = 2.0     # the guided search may take this many times what the solve took ...
+GUIDED_AT_LEAST = 1.0  # ... and at least this many seconds
+
+
+def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
+            found: _Found) -> _Found:
+    """The guided search in the tuned search's place (see `_search`), then the tuned search
+    again from the best schedule, unless the guided search proved it optimal."""
+    from .guided import GuidedSearch
+
+    guidance = watcher.guidance
+    if guidance is None:
+        return found
+    now = time.perf_counter()
+    deadline = start + options.time_limit
+    guided = GuidedSearch(ctx, lambda s: tune(s.parameters, options, len(ctx.program.residents)),
+                          watcher.on_schedule, options.stop)
+    guided.run(guidance, min(deadline, now + max(GUIDED_TIMES * (now - start), GUIDED_AT_LEAST)))
+    if guided.best is not None and guided.objective is not None and (
+            found.status != "FEASIBLE" or guided.objective < found.solver.objective_value):
+        found = _Found(guided.best, "FEASIBLE", found.bound)  # proven or not: solve() decides
+    if watcher.proven() or _stopped(options) or time.perf_counter() > deadline - 0.1:
+        return found
+    if found.status == "FEASIBLE" and not ctx.previous:
+        _hint(ctx, found.solver)
+    solver, status = _run(ctx, options, start, watcher)
+    bound = max(found.bound, solver.best_objective_bound)
+    if status in ("OPTIMAL", "INFEASIBLE") or status == "FEASIBLE" and (
+            found.status != "FEASIBLE" or solver.objective_value <= found.solver.objective_value):
+        return _Found(solver, status, bound)
+    found.bound = bound
+    return found
+
+
+def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
+         handover: threading.Event | None = None) -> tuple[cp_model.CpSolver, str]:
     """One CP-SAT search in what is left of the time limit (which covers the whole call,
-    model building and the probe included)."""
+    model building and the probe included); it stops early once `handover` is set."""
     solver = cp_model.CpSolver()
     tune(solver.parameters, options, len(ctx.program.residents))
     spent = time.perf_counter() - start
@@ -269,7 +302,7 @@ def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watch
     solver.parameters.log_search_progress = options.log
     solver.best_bound_callback = watcher.on_bound
     watcher.solver = solver
-    with stopped_when(solver.stop_search, options.stop, watcher.finished):
+    with stopped_when(solver.stop_search, options.stop, watcher.finished, handover):
         status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
     return solver, status
 

@@ -2,20 +2,21 @@
 among the schedules the relaxation's optimum points to.
 
 Where the linear relaxation's bound equals the optimum (the sample, department- and
-sites-shaped programs), the best schedules lie on the relaxation's optimal face, so a 0/1
-variable its optimum leaves at 0 (a rotation nobody needs in that block, a penalty it
-avoids) is as a rule 0 in them too. Fixing every such variable at 0 leaves a far smaller
-search, which finds such a schedule in a fraction of the time the whole model takes
-(docs/benchmarks.md: the sample 0.7 s against 10 s).
+sites-shaped programs), the best schedules lie on the relaxation's optimal face, so a
+choice its optimum leaves at 0 (a rotation for a resident in a block, a vacation or service
+week, a penalty it avoids) is as a rule 0 in them too. Fixing those at 0 leaves a far
+smaller search, which finds such a schedule in a fraction of the time the whole model takes
+(docs/benchmarks.md: the sample 1.4 s against 10 s). The model's helper literals (a resident
+gone from a rotation in a week, runs) stay free: the relaxation satisfies "a and b imply h"
+with h at 0 whenever a and b are fractional, so its 0 there says nothing about schedules
+(fixed too, they left no schedule at all on the department and tight families).
 
 The engine runs it once the relaxation is solved, beside the main search
 (`engine._search`). A schedule whose penalty meets the relaxation's bound is optimal for the
-whole program, and the main search stops. Where the relaxation's point is not a schedule's
-(its bound weaker than the optimum, or the schedules that meet it use a variable it left at
-0), the smaller model has no such schedule, usually shown within seconds, and the main
-search goes on alone; a schedule the guided search found stands beside the main search's,
-and the better of the two is the answer. The guided search's own bound holds only inside
-its neighbourhood and is never used.
+whole program, and the main search stops. Where the relaxation's bound is below the optimum,
+the guided search cannot prove anything; the main search goes on, a schedule the guided
+search found stands beside the main search's, and the better of the two is the answer. The
+guided search's own bound holds only inside its neighbourhood and is never used.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from .context import ModelContext
@@ -31,43 +33,52 @@ from .relaxation import Relaxation
 from .stopping import stopped_when
 
 
+def guides(relaxation: Relaxation) -> bool:
+    """Whether the relaxation's optimum points anywhere: not when it proves that no schedule
+    exists, nor when its bound is 0 (its optimum is then any fractional point without
+    penalty, and the main search finds penalty-free schedules on its own: the *boards* and
+    *tight* families)."""
+    return not relaxation.infeasible and relaxation.bound > 0 and relaxation.unused.size > 0
+
+
 class GuidedSearch:
-    """Searches the relaxation's neighbourhood (`run`, called once the relaxation is solved)
-    until a schedule meets its bound, time runs out, or `stop` is called.
+    """Searches the relaxation's neighbourhood until a schedule meets its bound, the
+    deadline passes, or `stop` is set (a chief pressed Cancel).
 
     `on_schedule(objective)` is called on every better schedule it finds and returns True
     when that schedule is proven optimal (its penalty meets the bound), which ends the
     search. `tune(solver)` sets the search's parameters (the engine's own)."""
 
-    def __init__(self, ctx: ModelContext, deadline: float,
-                 tune: Callable[[cp_model.CpSolver], None],
-                 on_schedule: Callable[[float], bool]):
+    def __init__(self, ctx: ModelContext, tune: Callable[[cp_model.CpSolver], None],
+                 on_schedule: Callable[[float], bool], stop: threading.Event | None = None):
         self.ctx = ctx
-        self.deadline = deadline
         self.tune = tune
         self.on_schedule = on_schedule
+        self.stop = stop
         self.best: cp_model.CpSolver | None = None  # holds the best schedule found
         self.objective: float | None = None
-        self._stopped = threading.Event()
         self._lock = threading.Lock()
 
-    def run(self, relaxation: Relaxation) -> None:
-        """Search among the schedules that leave every variable the relaxation's optimum
-        leaves unused at 0. Not when its bound is 0: the relaxation's optimum is then any
-        fractional point without penalty, which points nowhere, and the main search finds
-        penalty-free schedules on its own (the *boards* and *tight* families)."""
-        if relaxation.infeasible or relaxation.bound <= 0 or not relaxation.unused.size:
+    def fixed(self, relaxation: Relaxation) -> np.ndarray:
+        """The model indices of the decisions and penalties the relaxation leaves unused."""
+        choices = np.union1d(
+            np.fromiter((var.index for var in self.ctx.decisions()), dtype=np.int64),
+            np.asarray(self.ctx.model.proto.objective.vars, dtype=np.int64))
+        return np.intersect1d(relaxation.unused, choices)
+
+    def run(self, relaxation: Relaxation, deadline: float) -> None:
+        """Search, until `deadline`, among the schedules that leave every decision and
+        penalty the relaxation's optimum leaves unused at 0."""
+        fixed = self.fixed(relaxation) if guides(relaxation) else np.zeros(0)
+        left = deadline - time.perf_counter()
+        if not fixed.size or left <= 0.05:
             return
         model = self.ctx.model.clone()
-        model.add_bool_and([~model.get_bool_var_from_proto_index(int(i))
-                            for i in relaxation.unused])
-        left = self.deadline - time.perf_counter()
-        if self._stopped.is_set() or left <= 0.05:
-            return
+        model.add_bool_and([~model.get_bool_var_from_proto_index(int(i)) for i in fixed])
         solver = cp_model.CpSolver()
         self.tune(solver)
         solver.parameters.max_time_in_seconds = left
-        with stopped_when(solver.stop_search, self._stopped):
+        with stopped_when(solver.stop_search, self.stop):
             solver.solve(model, _Schedules(self, solver))
 
     def found(self, solver: cp_model.CpSolver, objective: float) -> bool:
@@ -79,10 +90,6 @@ class GuidedSearch:
             self.objective = objective
             self.best = solver
         return self.on_schedule(objective)
-
-    def stop(self) -> None:
-        """Stop the search (the main search is over); it ends within 0.1 s."""
-        self._stopped.set()
 
 
 class _Schedules(cp_model.CpSolverSolutionCallback):

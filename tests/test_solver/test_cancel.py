@@ -4,6 +4,7 @@ far is the answer, whichever phase of the search found it."""
 from __future__ import annotations
 
 import threading
+import time
 
 from bench.generate import generate
 from scheduler import load_program
@@ -40,3 +41,28 @@ def test_a_cancel_after_the_first_schedule_keeps_that_schedule():
     assert set(answer.residents) == {r.id for r in program.residents}
     report = checker.check(program, answer)
     assert report.ok and report.total_penalty == answer.objective <= found[0]
+
+
+def test_a_cancel_when_the_guided_search_takes_over_keeps_the_best_schedule(duke_schedule):
+    """The sample: the chief cancels the moment the relaxation's bound arrives, which is
+    when the guided search takes the tuned search's place. The solve stops within seconds
+    (searching on would take several: the rest of the guided search, then the tuned search
+    again), and the answer is a valid schedule no worse than the last one shown."""
+    program, _ = duke_schedule
+    stop = threading.Event()
+    shown: list[float] = []
+    cancelled: list[float] = []
+
+    def cancel_at_the_relaxations_bound(progress: Progress) -> None:
+        if progress.objective is not None:
+            shown.append(progress.objective)
+        elif shown and progress.bound and progress.bound >= 50 and not stop.is_set():
+            cancelled.append(time.perf_counter())
+            stop.set()
+
+    answer = solve(program, SolveOptions(time_limit=300, stop=stop),
+                   cancel_at_the_relaxations_bound)
+    assert cancelled and time.perf_counter() - cancelled[0] < 5
+    assert answer.status in ("FEASIBLE", "OPTIMAL")
+    report = checker.check(program, answer)
+    assert report.ok and report.total_penalty == answer.objective <= min(shown)

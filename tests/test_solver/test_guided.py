@@ -17,13 +17,12 @@ from scheduler import Schedule
 from scheduler.schedule import block_dicts, week_dicts
 from solver import checker, relaxation
 from solver.engine import SolveOptions, _extract, build_model, tune
-from solver.guided import GuidedSearch
+from solver.guided import GuidedSearch, guides
 
 
-def guided_search(ctx, bound: int, seconds: float = 30) -> GuidedSearch:
+def guided_search(ctx, bound: int) -> GuidedSearch:
     """A guided search that calls a schedule proven when it meets `bound`."""
-    return GuidedSearch(ctx, time.perf_counter() + seconds,
-                        lambda s: tune(s.parameters, SolveOptions(workers=2)),
+    return GuidedSearch(ctx, lambda s: tune(s.parameters, SolveOptions(workers=2)),
                         lambda objective: objective <= bound)
 
 
@@ -44,7 +43,7 @@ def test_the_samples_optimum_lies_where_its_relaxation_points(duke_schedule):
     result = relaxation.solve_relaxation(relaxation.linear_program_of(ctx), time_limit=30)
     assert not result.infeasible and result.unused.size > 0
     search = guided_search(ctx, result.bound)
-    search.run(result)
+    search.run(result, time.perf_counter() + 30)
     assert search.objective == result.bound == 75
     report = checked(ctx, search)
     assert report.ok and report.total_penalty == 75
@@ -63,10 +62,10 @@ def test_a_neighbourhood_without_the_optimum_claims_nothing():
     spring = [ctx.x[r5, b, "RES"].index for b in ctx.blocks if b in (9, 10)]
     assert len(spring) == 2
     proven: list[float] = []
-    search = GuidedSearch(ctx, time.perf_counter() + 20,
-                          lambda s: tune(s.parameters, SolveOptions(workers=2)),
+    search = GuidedSearch(ctx, lambda s: tune(s.parameters, SolveOptions(workers=2)),
                           lambda objective: proven.append(objective) or objective <= 6)
-    search.run(relaxation.Relaxation(6, 6.0, False, np.array(spring, dtype=np.int64)))
+    search.run(relaxation.Relaxation(6, 6.0, False, np.array(spring, dtype=np.int64)),
+               time.perf_counter() + 20)
     assert search.objective == 8
     assert checked(ctx, search).total_penalty == 8
     assert all(objective > 6 for objective in proven)
@@ -79,6 +78,7 @@ def test_no_guidance_from_a_relaxation_without_schedules_or_penalty():
     ctx = build_model(program, SolveOptions())
     for answer in (relaxation.Relaxation(0, 0.0, True),
                    relaxation.Relaxation(0, 0.0, False, np.array([0], dtype=np.int64))):
+        assert not guides(answer)
         search = guided_search(ctx, 6)
-        search.run(answer)
+        search.run(answer, time.perf_counter() + 20)
         assert search.best is None
