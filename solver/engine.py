@@ -28,7 +28,7 @@ from .model import SolveOptions, build_model
 from .stopping import stopped_when
 
 if TYPE_CHECKING:
-    from .relaxation import Relaxation
+    from .relaxation import Relaxation, RelaxationBound
 
 __all__ = ["Progress", "SolveOptions", "build_model", "solve"]
 
@@ -178,16 +178,21 @@ def solve(program: Program, options: SolveOptions | None = None,
     options = options or SolveOptions()
     start = time.perf_counter()
     ctx = build_model(program, options)
-    probe = None if _stopped(options) else _probe(ctx, options, start, on_progress)
-    relaxation_bound: int | None = None
-    if probe is not None and (probe.status in ("OPTIMAL", "INFEASIBLE") or _stopped(options)):
-        found = _Found(probe.solver, probe.status, probe.solver.best_objective_bound)
-    elif _stopped(options):
-        found = _Found(cp_model.CpSolver(), "UNKNOWN", 0)   # cancelled before any search
-    else:
-        watcher = _Watcher(on_progress, start)
-        found = _search(ctx, options, start, watcher, probe)
-        relaxation_bound = watcher.relaxation_bound
+    watcher = _Watcher(on_progress, start)
+    lower = _relaxation(ctx, options, start, watcher)
+    try:
+        probe = None if _stopped(options) else _probe(ctx, options, start, on_progress)
+        if probe is not None and (probe.status in ("OPTIMAL", "INFEASIBLE")
+                                  or _stopped(options)):
+            found = _Found(probe.solver, probe.status, probe.solver.best_objective_bound)
+        elif _stopped(options):
+            found = _Found(cp_model.CpSolver(), "UNKNOWN", 0)   # cancelled before any search
+        else:
+            found = _search(ctx, options, start, watcher, probe)
+    finally:
+        if lower is not None:
+            lower.stop()
+    relaxation_bound = watcher.relaxation_bound
     status = found.status
     schedule = Schedule(program=program.info.name, status=status, blocks=block_dicts(program),
                         weeks=week_dicts(program))
@@ -232,21 +237,11 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     is the best schedule of the searches and the probe; the bound is the tuned searches'
     and the relaxation's.
     """
-    lower = None
-    if options.relaxation:
-        from .relaxation import RelaxationBound  # numpy and scipy: only when used
-
-        lower = RelaxationBound(ctx, options.time_limit - (time.perf_counter() - start),
-                                watcher.on_relaxation).start()
-    try:
-        solver, status = _run(ctx, options, start, watcher, watcher.handover)
-        found = _Found(solver, status, solver.best_objective_bound)
-        if watcher.guidance is not None and status in ("UNKNOWN", "FEASIBLE") \
-                and not watcher.proven() and not _stopped(options):
-            found = _guided(ctx, options, start, watcher, found)
-    finally:
-        if lower is not None:
-            lower.stop()
+    solver, status = _run(ctx, options, start, watcher, watcher.handover)
+    found = _Found(solver, status, solver.best_objective_bound)
+    if watcher.guidance is not None and status in ("UNKNOWN", "FEASIBLE") \
+            and not watcher.proven() and not _stopped(options):
+        found = _guided(ctx, options, start, watcher, found)
     if found.status == "UNKNOWN" and watcher.infeasible:
         found.status = "INFEASIBLE"
     if found.status in ("UNKNOWN", "INFEASIBLE") and probe is not None \
@@ -255,6 +250,18 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
         # certificate says none exists, against a schedule in hand): the probe's stands.
         found = _Found(probe.solver, probe.status, probe.solver.best_objective_bound)
     return found
+
+
+def _relaxation(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher
+                ) -> RelaxationBound | None:
+    """The linear relaxation (relaxation.py) in its own process, started as soon as the
+    model is built, before the probe, so that its answer comes as early as it can."""
+    if not options.relaxation or _stopped(options):
+        return None
+    from .relaxation import RelaxationBound  # numpy and scipy: only when used
+
+    return RelaxationBound(ctx, options.time_limit - (time.perf_counter() - start),
+                           watcher.on_relaxation).start()
 
 
 GUIDED_TIMES = 2.0     # the guided search may take this many times what the solve took ...

@@ -120,7 +120,7 @@ def test_the_bound_arrives_from_its_own_process():
     ctx = build_model(program, SolveOptions())
     called: list[int] = []
     bound = relaxation.RelaxationBound(ctx, 30, called.append).start()
-    bound._thread.join(30)
+    bound.wait(30)
     bound.stop()
     assert [result.bound for result in called] == [6]
     assert bound.result.bound == 6 and bound._process.returncode == 0
@@ -180,7 +180,7 @@ def _relaxation_answers(program):
     called: list[relaxation.Relaxation] = []
     lower = relaxation.RelaxationBound(build_model(program, SolveOptions()), 30,
                                        called.append).start()
-    lower._thread.join(30)
+    lower.wait(30)
     lower.stop()
     return called, lower
 
