@@ -89,21 +89,22 @@ def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0) -
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Relays every better schedule (the main search's or the guided search's) and every new
-    bound to the caller's progress callback, and stops the search once the best schedule
-    meets the linear relaxation's bound (it is then optimal) or the relaxation proves that
-    no schedule exists."""
+    """Relays every better schedule (of the tuned searches or the guided search) and every
+    better bound to the caller's progress callback, and stops the tuned search once the best
+    schedule meets the linear relaxation's bound (it is then optimal) or the relaxation
+    proves that no schedule exists; hands over to the guided search (see `_search`) when
+    the relaxation's answer guides."""
 
     def __init__(self, on_progress: Callable[[Progress], None] | None, start: float):
         super().__init__()
         self.on_progress = on_progress
         self.start = start
-        self.solver: cp_model.CpSolver | None = None   # the main search running
+        self.solver: cp_model.CpSolver | None = None   # the tuned search running
         self.bound: float | None = None
         self.objective: float | None = None   # the best schedule's, of either search
         self.relaxation_bound: int | None = None
         self.infeasible = False  # proven by the relaxation
-        self.finished = threading.Event()  # set once proven: the main search stops
+        self.finished = threading.Event()  # set once proven: the tuned search stops
         self.guidance: Relaxation | None = None  # the relaxation's answer, when it guides
         self.handover = threading.Event()  # set with it: the guided search takes over
         self._lock = threading.Lock()
@@ -113,12 +114,11 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
                 and self.objective <= self.relaxation_bound)
 
     def on_solution_callback(self) -> None:
-        self.on_schedule(self.objective_value, max(self.best_objective_bound,
-                                                   self.relaxation_bound or 0))
+        self.on_schedule(self.objective_value, self.best_objective_bound)
 
     def on_schedule(self, objective: float, bound: float | None = None) -> bool:
-        """A schedule of either search; True when it is proven optimal (the main search is
-        then stopped)."""
+        """A schedule of any search (`bound`: the tuned search's own, with it); True when
+        it is proven optimal (the tuned search is then stopped)."""
         with self._lock:
             if self.objective is not None and objective >= self.objective:
                 return self._proven()
@@ -127,12 +127,14 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             if proven:
                 self._finish()
         if self.on_progress:
-            shown = bound if bound is not None else max(self.bound or 0,
-                                                        self.relaxation_bound or 0)
+            shown = max(bound or 0, self.bound or 0, self.relaxation_bound or 0)
             self.on_progress(Progress(time.perf_counter() - self.start, objective, shown))
         return proven
 
     def on_bound(self, bound: float) -> None:
+        """A better bound of a tuned search (each one starts again from nothing)."""
+        if bound <= (self.bound or 0):
+            return
         self.bound = bound
         if self.on_progress and bound > (self.relaxation_bound or 0):
             self.on_progress(Progress(time.perf_counter() - self.start, None, bound))
@@ -291,8 +293,8 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
         _hint(ctx, found.solver)
     solver, status = _run(ctx, options, start, watcher)
     bound = max(found.bound, solver.best_objective_bound)
-    if status in ("OPTIMAL", "INFEASIBLE") or status == "FEASIBLE" and (
-            found.status != "FEASIBLE" or solver.objective_value <= found.solver.objective_value):
+    if status in ("OPTIMAL", "INFEASIBLE") or (status == "FEASIBLE" and (
+            found.status != "FEASIBLE" or solver.objective_value <= found.solver.objective_value)):
         return _Found(solver, status, bound)
     found.bound = bound
     return found

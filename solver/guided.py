@@ -6,17 +6,18 @@ sites-shaped programs), the best schedules lie on the relaxation's optimal face,
 choice its optimum leaves at 0 (a rotation for a resident in a block, a vacation or service
 week, a penalty it avoids) is as a rule 0 in them too. Fixing those at 0 leaves a far
 smaller search, which finds such a schedule in a fraction of the time the whole model takes
-(docs/benchmarks.md: the sample 1.4 s against 10 s). The model's helper literals (a resident
-gone from a rotation in a week, runs) stay free: the relaxation satisfies "a and b imply h"
-with h at 0 whenever a and b are fractional, so its 0 there says nothing about schedules
-(fixed too, they left no schedule at all on the department and tight families).
+(docs/benchmarks.md: the sample 1.4 s against about 10 s). The model's helper literals
+(a resident gone from a rotation in a week, runs) stay free: the relaxation satisfies
+"a and b imply h" with h at 0 whenever a and b are fractional, so its 0 there says nothing
+about schedules (fixed too, they left no schedule at all on the department and tight
+families).
 
-The engine runs it once the relaxation is solved, beside the main search
-(`engine._search`). A schedule whose penalty meets the relaxation's bound is optimal for the
-whole program, and the main search stops. Where the relaxation's bound is below the optimum,
-the guided search cannot prove anything; the main search goes on, a schedule the guided
-search found stands beside the main search's, and the better of the two is the answer. The
-guided search's own bound holds only inside its neighbourhood and is never used.
+The engine runs it once the relaxation is solved, in the tuned search's place
+(`engine._search`, which also bounds its time). A schedule whose penalty meets the
+relaxation's bound is optimal for the whole program. Where the relaxation's bound is below
+the optimum, the guided search cannot prove anything: the tuned search starts again from the
+best schedule found. The guided search's own bound holds only inside its neighbourhood and
+is never used.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from .stopping import stopped_when
 def guides(relaxation: Relaxation) -> bool:
     """Whether the relaxation's optimum points anywhere: not when it proves that no schedule
     exists, nor when its bound is 0 (its optimum is then any fractional point without
-    penalty, and the main search finds penalty-free schedules on its own: the *boards* and
+    penalty, and the tuned search finds penalty-free schedules on its own: the *boards* and
     *tight* families)."""
     return not relaxation.infeasible and relaxation.bound > 0 and relaxation.unused.size > 0
 
