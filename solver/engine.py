@@ -284,8 +284,8 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     guided = GuidedSearch(ctx, lambda s: tune(s.parameters, options, len(ctx.program.residents)),
                           watcher.on_schedule, options.stop)
     guided.run(guidance, min(deadline, now + max(GUIDED_TIMES * (now - start), GUIDED_AT_LEAST)))
-    if guided.best is not None and guided.objective is not None and (
-            found.status != "FEASIBLE" or guided.objective < found.solver.objective_value):
+    if guided.best is not None and guided.objective is not None \
+            and _beats(guided.objective, found):
         found = _Found(guided.best, "FEASIBLE", found.bound)  # proven or not: solve() decides
     if watcher.proven() or _stopped(options) or time.perf_counter() > deadline - 0.1:
         return found
@@ -293,11 +293,16 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
         _hint(ctx, found.solver)
     solver, status = _run(ctx, options, start, watcher)
     bound = max(found.bound, solver.best_objective_bound)
-    if status in ("OPTIMAL", "INFEASIBLE") or (status == "FEASIBLE" and (
-            found.status != "FEASIBLE" or solver.objective_value <= found.solver.objective_value)):
+    if status in ("OPTIMAL", "INFEASIBLE") or (
+            status == "FEASIBLE" and _beats(solver.objective_value, found)):
         return _Found(solver, status, bound)
     found.bound = bound
     return found
+
+
+def _beats(objective: float, found: _Found) -> bool:
+    """Whether a schedule of this penalty is better than the one `found` holds, if any."""
+    return found.status not in ("OPTIMAL", "FEASIBLE") or objective < found.solver.objective_value
 
 
 def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,

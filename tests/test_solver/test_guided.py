@@ -8,14 +8,16 @@ program; where the neighbourhood holds no such schedule, nothing is claimed.
 from __future__ import annotations
 
 import time
+import tomllib
 
 import numpy as np
+from ortools.sat.python import cp_model
 from program_helpers import make_program
 from test_relaxation import OVERSUBSCRIBED
 
-from scheduler import Schedule
+from scheduler import Schedule, load_program
 from scheduler.schedule import block_dicts, week_dicts
-from solver import checker, relaxation
+from solver import checker, engine, relaxation
 from solver.engine import SolveOptions, _extract, build_model, tune
 from solver.guided import GuidedSearch, guides
 
@@ -69,6 +71,101 @@ def test_a_neighbourhood_without_the_optimum_claims_nothing():
     assert search.objective == 8
     assert checked(ctx, search).total_penalty == 8
     assert all(objective > 6 for objective in proven)
+
+
+# A small program whose relaxation's bound (3) is below its optimum (7), found by the
+# property tests' generator: two R3s, night float needed twice a year at one a week.
+BELOW_THE_OPTIMUM = """
+format = 2
+resident = [
+    { id = "res0", level = "R3", track = "IR", history = { C_2 = 0, G1 = 0 } },
+    { id = "res1", level = "R3", track = "IR", history = { C_2 = 0, G1 = 0 } },
+]
+blackout = [
+    { from = 2027-08-13, to = 2027-09-03, name = "blackout 0", hard = false, weight = 4 },
+    { from = 2028-02-06, to = 2028-02-09, hard = false, weight = 3 },
+]
+away_limit = [
+    { max = 2, rotation = "C_2", hard = false, weight = 0 },
+    { max = 2, rotation = "C_2", hard = false, weight = 4 },
+]
+rotation = [
+    { code = "A", groups = ["G2"], levels = ["R3"], split = true },
+    { code = "B-1", groups = ["G1", "G2"], min_present = 1, vacation = true, split = true },
+    { code = "C_2", min_present = 1, vacation = false, split = true },
+]
+requirement = [
+    { rotation = "A", exactly = 0, scope = "year" },
+    { service = "NF", min = 2, hard = false, weight = 1 },
+    { service = "NF", min = 0, tracks = ["DR"], hard = false, weight = 0 },
+]
+service = [{ code = "NF", name = "Service NF", max = 1, weeks = [3, 29, 32, 39] }]
+
+[program]
+name = "Property program"
+year_start = 2027-07-01
+calendar = "months"
+levels = ["R1", "R2", "R3"]
+tracks = ["IR", "DR"]
+vacation_weeks = 0
+holidays = [2027-08-14, 2028-02-07, 2028-05-26, 2028-06-16]
+split_blocks = true
+
+[[rule]]
+kind = "prerequisite"
+rotation = "A"
+requires = "A"
+tracks = ["IR"]
+hard = false
+weight = 4
+
+[[rule]]
+kind = "coverage"
+rotation = "B-1"
+max = 3
+blocks = [7]
+hard = false
+weight = 1
+
+[[request]]
+resident = "res1"
+kind = "assign"
+group = "G1"
+blocks = [3]
+hard = true
+
+[[request]]
+resident = "res1"
+kind = "vacation"
+weeks = [2028-02-21, 2027-09-12]
+hard = false
+
+[[request]]
+resident = "res0"
+kind = "assign"
+service = "NF"
+weeks = [2028-01-29]
+hard = false
+weight = 2
+"""
+
+
+def test_where_the_relaxation_is_below_the_optimum_the_tuned_search_proves_it_after():
+    """The guided search cannot prove a schedule optimal when the relaxation's bound is
+    below the optimum: after it, the tuned search starts again and proves the optimum."""
+    loaded = load_program(tomllib.loads(BELOW_THE_OPTIMUM))
+    assert loaded.program is not None, loaded.errors
+    ctx = build_model(loaded.program, SolveOptions())
+    result = relaxation.solve_relaxation(relaxation.linear_program_of(ctx), time_limit=20)
+    assert guides(result) and result.bound == 3
+    shown: list[float] = []
+    watcher = engine._Watcher(lambda p: shown.append(p.objective) if p.objective else None,
+                              time.perf_counter())
+    watcher.on_relaxation(result)
+    found = engine._guided(ctx, SolveOptions(time_limit=30, workers=2), time.perf_counter(),
+                           watcher, engine._Found(cp_model.CpSolver(), "UNKNOWN", 0))
+    assert found.status == "OPTIMAL" and found.solver.objective_value == 7
+    assert shown and min(shown) == 7 and not watcher.proven()
 
 
 def test_no_guidance_from_a_relaxation_without_schedules_or_penalty():
