@@ -152,6 +152,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             elif guides(result):
                 self.guidance = result
                 self.handover.set()
+                if self.solver is not None:
+                    self.solver.stop_search()
         if self.on_progress and not result.infeasible and result.bound > (self.bound or 0):
             self.on_progress(Progress(time.perf_counter() - self.start, None, result.bound))
 
@@ -179,10 +181,12 @@ def solve(program: Program, options: SolveOptions | None = None,
     """Solve a validated program; the answer is a schedule file (any status but INVALID)."""
     options = options or SolveOptions()
     start = time.perf_counter()
-    ctx = build_model(program, options)
     watcher = _Watcher(on_progress, start)
-    lower = _relaxation(ctx, options, start, watcher)
+    lower = _relaxation(options, start, watcher)
     try:
+        ctx = build_model(program, options)
+        if lower is not None:
+            lower.start(ctx)
         probe = None if _stopped(options) else _probe(ctx, options, start, on_progress)
         if probe is not None and (probe.status in ("OPTIMAL", "INFEASIBLE")
                                   or _stopped(options)):
@@ -239,9 +243,12 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     is the best schedule of the searches and the probe; the bound is the tuned searches'
     and the relaxation's.
     """
-    solver, status = _run(ctx, options, start, watcher, watcher.handover)
-    found = _Found(solver, status, solver.best_objective_bound)
-    if watcher.guidance is not None and status in ("UNKNOWN", "FEASIBLE") \
+    if watcher.handover.is_set():   # the relaxation answered during the probe
+        found = _Found(cp_model.CpSolver(), "UNKNOWN", 0)
+    else:
+        solver, status = _run(ctx, options, start, watcher, watcher.handover)
+        found = _Found(solver, status, solver.best_objective_bound)
+    if watcher.guidance is not None and found.status in ("UNKNOWN", "FEASIBLE") \
             and not watcher.proven() and not _stopped(options):
         found = _guided(ctx, options, start, watcher, found)
     if found.status == "UNKNOWN" and watcher.infeasible:
@@ -254,16 +261,16 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     return found
 
 
-def _relaxation(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher
+def _relaxation(options: SolveOptions, start: float, watcher: _Watcher
                 ) -> RelaxationBound | None:
-    """The linear relaxation (relaxation.py) in its own process, started as soon as the
-    model is built, before the probe, so that its answer comes as early as it can."""
+    """The linear relaxation (relaxation.py) in its own process, spawned before the model is
+    built and handed it before the probe, so that its answer comes as early as it can."""
     if not options.relaxation or _stopped(options):
         return None
     from .relaxation import RelaxationBound  # numpy and scipy: only when used
 
-    return RelaxationBound(ctx, options.time_limit - (time.perf_counter() - start),
-                           watcher.on_relaxation).start()
+    return RelaxationBound(options.time_limit - (time.perf_counter() - start),
+                           watcher.on_relaxation).spawn()
 
 
 GUIDED_TIMES = 2.0     # the guided search may take this many times what the solve took ...
@@ -382,7 +389,7 @@ def _spread(ctx: ModelContext, solver: cp_model.CpSolver, options: SolveOptions,
     def run(model: cp_model.CpModel) -> tuple[cp_model.CpSolver, Any]:
         second = cp_model.CpSolver()
         second.parameters.max_time_in_seconds = share
-        second.parameters.num_workers = options.workers or max(2, os.cpu_count() or 1)
+        spread.tune(second.parameters, options.workers or max(2, os.cpu_count() or 1))
         if options.memory_mb:
             second.parameters.max_memory_in_mb = options.memory_mb
         with stopped_when(second.stop_search, options.stop):

@@ -22,16 +22,23 @@ is never used.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from .context import ModelContext
-from .relaxation import Relaxation
+from .relaxation import INT_LIMIT, Relaxation
 from .stopping import stopped_when
+
+# CP-SAT's probing in presolve, off: the neighbourhood is searched once, and its presolve
+# was most of the search's time (sites F2, 125 residents: 3.3 of 3.6 s); without probing the
+# guided search was 25-35 % faster on every family program it ran on (docs/benchmarks.md).
+PROBING = 0
 
 
 def guides(relaxation: Relaxation) -> bool:
@@ -69,18 +76,29 @@ class GuidedSearch:
 
     def run(self, relaxation: Relaxation, deadline: float) -> None:
         """Search, until `deadline`, among the schedules that leave every decision and
-        penalty the relaxation's optimum leaves unused at 0."""
+        penalty the relaxation's optimum leaves unused at 0: first only for one that meets
+        the relaxation's bound; when none there does, for the best one there."""
         fixed = self.fixed(relaxation) if guides(relaxation) else np.zeros(0)
-        left = deadline - time.perf_counter()
-        if not fixed.size or left <= 0.05:
+        if not fixed.size or deadline - time.perf_counter() <= 0.05:
             return
         model = self.ctx.model.clone()
         model.add_bool_and([~model.get_bool_var_from_proto_index(int(i)) for i in fixed])
+        aimed = model.clone()
+        _at_most(aimed, relaxation.bound)
+        if self._solve(aimed, deadline) == cp_model.INFEASIBLE:
+            self._solve(model, deadline)
+
+    def _solve(self, model: cp_model.CpModel, deadline: float) -> Any:
+        """One CP-SAT search of `model` until `deadline`; its status."""
+        left = deadline - time.perf_counter()
+        if left <= 0.05:
+            return cp_model.UNKNOWN
         solver = cp_model.CpSolver()
         self.tune(solver)
+        solver.parameters.cp_model_probing_level = PROBING
         solver.parameters.max_time_in_seconds = left
         with stopped_when(solver.stop_search, self.stop):
-            solver.solve(model, _Schedules(self, solver))
+            return solver.solve(model, _Schedules(self, solver))
 
     def found(self, solver: cp_model.CpSolver, objective: float) -> bool:
         """Keep a better schedule (the solver holds the best of its search); True when it
@@ -105,3 +123,13 @@ class _Schedules(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         if self.search.found(self.solver, self.objective_value):
             self.stop_search()
+
+
+def _at_most(model: cp_model.CpModel, penalty: int) -> None:
+    """Only schedules of at most this penalty: the objective's own domain, which CP-SAT's
+    presolve and every search worker use (an added linear constraint instead made the
+    *tight* family's format-2 program five times as slow, docs/benchmarks.md)."""
+    objective = model.proto.objective
+    scale = objective.scaling_factor or 1.0
+    objective.domain.clear()
+    objective.domain.extend([-INT_LIMIT, math.floor(penalty / scale - objective.offset + 1e-9)])

@@ -109,17 +109,27 @@ def test_stopping_before_the_bound_arrives_leaves_no_process_behind():
     program = make_program(OVERSUBSCRIBED)
     ctx = build_model(program, SolveOptions())
     called: list[int] = []
-    bound = relaxation.RelaxationBound(ctx, 30, called.append).start()
+    bound = relaxation.RelaxationBound(30, called.append).start(ctx)
     bound.stop()
     assert not bound._thread.is_alive()
     assert bound._process is None or bound._process.poll() is not None
+
+
+def test_a_process_spawned_and_stopped_before_the_model_is_built_is_gone():
+    """A solve cancelled (or failing) while its model is built stops the relaxation's
+    process, which was waiting for the model."""
+    called: list[int] = []
+    bound = relaxation.RelaxationBound(30, called.append).spawn()
+    assert bound._process is not None and bound._process.poll() is None
+    bound.stop()
+    assert bound._process.poll() is not None and called == []
 
 
 def test_the_bound_arrives_from_its_own_process():
     program = make_program(OVERSUBSCRIBED)
     ctx = build_model(program, SolveOptions())
     called: list[int] = []
-    bound = relaxation.RelaxationBound(ctx, 30, called.append).start()
+    bound = relaxation.RelaxationBound(30, called.append).start(ctx)
     bound.wait(30)
     bound.stop()
     assert [result.bound for result in called] == [6]
@@ -178,8 +188,8 @@ def test_row_prices_prove_a_counting_conflict():
 def _relaxation_answers(program):
     """Run the relaxation beside no search and wait for it: what it reported, and itself."""
     called: list[relaxation.Relaxation] = []
-    lower = relaxation.RelaxationBound(build_model(program, SolveOptions()), 30,
-                                       called.append).start()
+    lower = relaxation.RelaxationBound(30, called.append).start(
+        build_model(program, SolveOptions()))
     lower.wait(30)
     lower.stop()
     return called, lower
