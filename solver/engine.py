@@ -82,7 +82,7 @@ def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0) -
     parameters.use_feasibility_pump = False
     if residents >= LARGE_PROGRAM:
         parameters.cp_model_probing_level = 1
-    workers = options.workers or max(2, os.cpu_count() or 1)
+    workers = _workers(options)
     parameters.num_workers = workers
     if workers < 8:
         parameters.subsolvers.extend(["core", "max_lp", "default_lp", "quick_restart"][:workers])
@@ -335,6 +335,12 @@ def _hint(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
         ctx.model.add_hint(var, solver.boolean_value(var))
 
 
+def _workers(options: SolveOptions) -> int:
+    """The threads a search (and the relaxation's solver) uses: the option, else one per
+    CPU, at least 2."""
+    return options.workers or max(2, os.cpu_count() or 1)
+
+
 def _stopped(options: SolveOptions) -> bool:
     """Whether the chief has cancelled the solve."""
     return options.stop is not None and options.stop.is_set()
@@ -364,7 +370,7 @@ def _probe(ctx: ModelContext, options: SolveOptions, start: float,
         return None
     probe = cp_model.CpSolver()
     probe.parameters.max_time_in_seconds = limit
-    probe.parameters.num_workers = options.workers or max(2, os.cpu_count() or 1)
+    probe.parameters.num_workers = _workers(options)
     if options.memory_mb:
         probe.parameters.max_memory_in_mb = options.memory_mb
     watcher = _Watcher(on_progress, start)
@@ -389,7 +395,7 @@ def _spread(ctx: ModelContext, solver: cp_model.CpSolver, options: SolveOptions,
     def run(model: cp_model.CpModel) -> tuple[cp_model.CpSolver, Any]:
         second = cp_model.CpSolver()
         second.parameters.max_time_in_seconds = share
-        spread.tune(second.parameters, options.workers or max(2, os.cpu_count() or 1))
+        spread.tune(second.parameters, _workers(options))
         if options.memory_mb:
             second.parameters.max_memory_in_mb = options.memory_mb
         with stopped_when(second.stop_search, options.stop):
