@@ -82,19 +82,21 @@ class ModelContext:
                     for w in weeks:
                         self.serve[r, w, service.code] = self.model.new_bool_var(
                             f"serve[{r},{w},{service.code}]")
-        # A resident takes vacation or serves at most one service in a week: always true.
+        # The literals that take a resident off their rotation in a week: vacation, and each
+        # service they may serve that week. At most one holds: always true.
+        self._off: dict[tuple[int, int], tuple[cp_model.IntVar, ...]] = {}
         for r, w in itertools.product(range(len(p.residents)), self.weeks):
-            taken = self.off(r, w)
+            taken = [self.vacation[r, w]] if (r, w) in self.vacation else []
+            taken += [self.serve[r, w, s.code] for s in p.services
+                      if (r, w, s.code) in self.serve]
+            self._off[r, w] = tuple(taken)
             if len(taken) > 1:
                 self.model.add_at_most_one(taken)
 
-    def off(self, r: int, w: int) -> list[cp_model.IntVar]:
+    def off(self, r: int, w: int) -> tuple[cp_model.IntVar, ...]:
         """The literals that take resident r off their rotation in week w: vacation, and each
         service they may serve that week (at most one of them holds)."""
-        found = [self.vacation[r, w]] if (r, w) in self.vacation else []
-        found += [self.serve[r, w, s.code] for s in self.program.services
-                  if (r, w, s.code) in self.serve]
-        return found
+        return self._off.get((r, w), ())
 
     def vacation_lit(self, r: int, w: int) -> cp_model.IntVar:
         return self.vacation.get((r, w), self.false)

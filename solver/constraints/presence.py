@@ -4,6 +4,7 @@ service, on every working day."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
@@ -49,22 +50,23 @@ def add(ctx: ModelContext) -> None:
             ctx.require(ctx.model.add(on >= m), source)
             gone: dict[int, list[cp_model.IntVar]] = {w: [] for w in weeks}
             for r, cell in cells.items():
+                not_on = cell.Not()
                 for w in weeks:
                     lits = ctx.off(r, w)
                     if lits:
-                        gone[w].append(_both(ctx, cell, lits,
+                        gone[w].append(_both(ctx, not_on, lits,
                                              f"gone[{r},{w},{k},{rotation.code}]"))
             for w in weeks:
                 if gone[w]:
                     ctx.require(ctx.model.add(on - sum(gone[w]) >= m), source)
 
 
-def _both(ctx: ModelContext, cell: cp_model.IntVar, away: list[cp_model.IntVar], name: str
-          ) -> cp_model.IntVar:
-    """A literal implied true when the resident is on the rotation (`cell`) and away that week
-    (one of `away`, of which at most one holds); only ever used where the solver wants it
-    false, so one clause per way of being away suffices."""
+def _both(ctx: ModelContext, not_on: cp_model.LiteralT, away: Sequence[cp_model.IntVar],
+          name: str) -> cp_model.IntVar:
+    """A literal implied true when the resident is on the rotation (`not_on` is false) and
+    away that week (one of `away`, of which at most one holds); only ever used where the
+    solver wants it false, so one clause per way of being away suffices."""
     both = ctx.model.new_bool_var(name)
     for lit in away:
-        ctx.model.add_bool_or([cell.Not(), lit.Not(), both])
+        ctx.model.add_bool_or([not_on, ~lit, both])
     return both
