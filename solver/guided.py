@@ -12,12 +12,16 @@ smaller search, which finds such a schedule in a fraction of the time the whole 
 about schedules (fixed too, they left no schedule at all on the department and tight
 families).
 
-The engine runs it once the relaxation is solved, in the tuned search's place
-(`engine._search`, which also bounds its time). A schedule whose penalty meets the
-relaxation's bound is optimal for the whole program. Where the relaxation's bound is below
-the optimum, the guided search cannot prove anything: the tuned search starts again from the
-best schedule found. The guided search's own bound holds only inside its neighbourhood and
-is never used.
+The search aims at the bound: it looks only for schedules whose penalty meets it (CP-SAT's
+objective domain), and any it finds is optimal for the whole program; aimed, it found them
+two to three times as fast as a search that walks down from its first schedule (the
+sample: 0.55 s against 1.6 s). Where the neighbourhood holds no such schedule (the
+relaxation's bound is below the optimum, or the optimum lies elsewhere), it searches the
+neighbourhood again without the aim, for the best schedule there, which cannot be proven
+optimal: the engine runs it once the relaxation is solved, in the tuned search's place
+(`engine._search`, which also bounds its time), and then starts the tuned search again from
+the best schedule found. The guided search's own bound holds only inside its neighbourhood
+and is never used.
 """
 
 from __future__ import annotations
