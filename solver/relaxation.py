@@ -390,8 +390,11 @@ class RelaxationBound:
             process.kill()
         if self._thread is not None:
             self._thread.join()
-        elif process is not None:   # spawned, never handed a model
-            process.communicate()
+        if process is not None:   # reaped here too: the thread may have left it unread
+            for pipe in (process.stdin, process.stdout):
+                if pipe is not None:
+                    pipe.close()
+            process.wait()
 
 
 if __name__ == "__main__":
