@@ -129,6 +129,12 @@ class ModelContext:
         return [*self.x.values(), *self.half.values(), *self.vacation.values(),
                 *self.serve.values()]
 
+    def hint(self, solution: cp_model.CpSolver) -> None:
+        """Start the next search of this model from the schedule `solution` holds."""
+        self.model.clear_hints()  # type: ignore[no-untyped-call, unused-ignore]
+        for var in self.decisions():
+            self.model.add_hint(var, solution.boolean_value(var))
+
     def cells(self, r: int, b: int, codes: Iterable[str], half: int | None = None
               ) -> list[cp_model.IntVar]:
         """The assignment variables of resident r in block b for the given rotations: the

@@ -175,6 +175,11 @@ class _Found:
     status: str
     bound: float
 
+    @classmethod
+    def nothing(cls) -> _Found:
+        """No search ran (cancelled first) or none has a schedule yet."""
+        return cls(cp_model.CpSolver(), "UNKNOWN", 0)
+
 
 def solve(program: Program, options: SolveOptions | None = None,
           on_progress: Callable[[Progress], None] | None = None) -> Schedule:
@@ -192,7 +197,7 @@ def solve(program: Program, options: SolveOptions | None = None,
                                   or _stopped(options)):
             found = _Found(probe.solver, probe.status, probe.solver.best_objective_bound)
         elif _stopped(options):
-            found = _Found(cp_model.CpSolver(), "UNKNOWN", 0)   # cancelled before any search
+            found = _Found.nothing()   # cancelled before any search
         else:
             found = _search(ctx, options, start, watcher, probe)
     finally:
@@ -241,13 +246,12 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     nothing the solve takes at most about four times as long. (Twice was too short once the
     relaxation answered sooner: tight F2, 4-week blocks, 125 residents, seed 1, needs about
     5 s to its first schedule there, when the relaxation answers at 2 s; docs/benchmarks.md,
-    tenth session.) Unless it proved the
-    optimum, the tuned search then starts again from the best schedule found. The answer
-    is the best schedule of the searches and the probe; the bound is the tuned searches'
-    and the relaxation's.
+    tenth session.) Unless it proved the optimum, the tuned search then starts again from
+    the best schedule found. The answer is the best schedule of the searches and the probe;
+    the bound is the tuned searches' and the relaxation's.
     """
     if watcher.handover.is_set():   # the relaxation answered during the probe
-        found = _Found(cp_model.CpSolver(), "UNKNOWN", 0)
+        found = _Found.nothing()
     else:
         solver, status = _run(ctx, options, start, watcher, watcher.handover)
         found = _Found(solver, status, solver.best_objective_bound)
@@ -300,7 +304,7 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     if watcher.proven() or _stopped(options) or time.perf_counter() > deadline - 0.1:
         return found
     if found.status == "FEASIBLE" and not ctx.previous:
-        _hint(ctx, found.solver)
+        ctx.hint(found.solver)
     solver, status = _run(ctx, options, start, watcher)
     bound = max(found.bound, solver.best_objective_bound)
     if status in ("OPTIMAL", "INFEASIBLE") or (
@@ -329,13 +333,6 @@ def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watch
     with stopped_when(solver.stop_search, options.stop, watcher.finished, handover):
         status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
     return solver, status
-
-
-def _hint(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
-    """Start the next search from the schedule `solver` found."""
-    ctx.model.clear_hints()  # type: ignore[no-untyped-call, unused-ignore]
-    for var in ctx.decisions():
-        ctx.model.add_hint(var, solver.boolean_value(var))
 
 
 def _workers(options: SolveOptions) -> int:
@@ -381,7 +378,7 @@ def _probe(ctx: ModelContext, options: SolveOptions, start: float,
     with stopped_when(probe.stop_search, options.stop):
         status = STATUS_NAMES.get(probe.solve(ctx.model, watcher), "UNKNOWN")
     if status == "FEASIBLE" and not ctx.previous:
-        _hint(ctx, probe)
+        ctx.hint(probe)
     return _Probe(probe, status)
 
 

@@ -88,9 +88,9 @@ class GuidedSearch:
             return
         model = self.ctx.model.clone()
         model.add_bool_and([~model.get_bool_var_from_proto_index(int(i)) for i in fixed])
-        aimed = model.clone()
-        _at_most(aimed, relaxation.bound)
-        if self._solve(aimed, deadline) == cp_model.INFEASIBLE:
+        _at_most(model, relaxation.bound)
+        if self._solve(model, deadline) == cp_model.INFEASIBLE:
+            model.proto.objective.domain.clear()   # no aim: any penalty
             self._solve(model, deadline)
 
     def _solve(self, model: cp_model.CpModel, deadline: float) -> Any:

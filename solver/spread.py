@@ -80,10 +80,8 @@ def spread(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
     now = busiest(ctx, solution.boolean_value)
     if now <= 1:
         return None  # no week holds two: nothing to spread
+    ctx.hint(solution)
     model = ctx.model
-    model.clear_hints()  # type: ignore[no-untyped-call, unused-ignore]
-    for var in ctx.decisions():
-        model.add_hint(var, solution.boolean_value(var))
     for var in [*ctx.x.values(), *ctx.half.values()]:   # only the weeks move
         _fix(model, var, int(solution.boolean_value(var)))
     if ctx.objective:

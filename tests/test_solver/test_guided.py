@@ -11,7 +11,6 @@ import time
 import tomllib
 
 import numpy as np
-from ortools.sat.python import cp_model
 from program_helpers import make_program
 from test_relaxation import OVERSUBSCRIBED
 
@@ -163,7 +162,7 @@ def test_where_the_relaxation_is_below_the_optimum_the_tuned_search_proves_it_af
                               time.perf_counter())
     watcher.on_relaxation(result)
     found = engine._guided(ctx, SolveOptions(time_limit=30, workers=2), time.perf_counter(),
-                           watcher, engine._Found(cp_model.CpSolver(), "UNKNOWN", 0))
+                           watcher, engine._Found.nothing())
     assert found.status == "OPTIMAL" and found.solver.objective_value == 7
     assert shown and min(shown) == 7 and not watcher.proven()
 
