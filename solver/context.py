@@ -48,6 +48,10 @@ class ModelContext:
     serve: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
     gates: dict[str, cp_model.IntVar] = field(default_factory=dict)
     objective: list[tuple[int, cp_model.LinearExprT]] = field(default_factory=list)
+    # Helper literals the linear relaxation leaves out, with every constraint that reads
+    # them (relaxation.linear_program): ANDs stated by clauses alone, whose relaxation holds
+    # them at 0 whenever their parts are fractional, so that their rows only slow it down.
+    loose: list[int] = field(default_factory=list)
     _on_cache: dict[tuple[object, ...], cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -7,6 +7,7 @@ minimal conflict set, and scores the schedule it returns with the independent ch
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import threading
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
     from .relaxation import Relaxation, RelaxationBound
 
 __all__ = ["Progress", "SolveOptions", "build_model", "solve"]
+
+# Each phase of a solve, at DEBUG level (bench/timeline.py prints them with their times)
+log = logging.getLogger(__name__)
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -140,16 +144,19 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.on_progress(Progress(time.perf_counter() - self.start, None, bound))
 
     def on_relaxation(self, result: Relaxation) -> None:
-        from .guided import guides
-
+        """An answer of the relaxation (there may be a second, with a higher bound): its
+        bound, or its proof that no schedule exists; the first answer that guides hands
+        over to the guided search."""
+        log.debug("relaxation: bound %d, %s, %d unused", result.bound,
+                  "infeasible" if result.infeasible else "feasible", result.unused.size)
         with self._lock:
             if result.infeasible:
                 self.infeasible = True
             else:
-                self.relaxation_bound = result.bound
+                self.relaxation_bound = max(result.bound, self.relaxation_bound or 0)
             if self.infeasible or self._proven():
                 self._finish()
-            elif guides(result):
+            elif result.guides and self.guidance is None:
                 self.guidance = result
                 self.handover.set()
                 if self.solver is not None:
@@ -190,6 +197,8 @@ def solve(program: Program, options: SolveOptions | None = None,
     lower = _relaxation(options, start, watcher)
     try:
         ctx = build_model(program, options)
+        log.debug("model built: %d variables, %d constraints", len(ctx.model.proto.variables),
+                  len(ctx.model.proto.constraints))
         if lower is not None:
             lower.start(ctx)
         probe = None if _stopped(options) else _probe(ctx, options, start, on_progress)
@@ -207,10 +216,12 @@ def solve(program: Program, options: SolveOptions | None = None,
     status = found.status
     schedule = Schedule(program=program.info.name, status=status, blocks=block_dicts(program),
                         weeks=week_dicts(program))
+    log.debug("searches done: %s", status)
     if status in ("OPTIMAL", "FEASIBLE"):
         answer = found.solver
         if not _stopped(options):
             answer = _spread(ctx, found.solver, options, start) or found.solver
+            log.debug("spread done")
         schedule.residents = _extract(ctx, answer)
         report = checker.check(program, schedule, options.previous, options.freeze_through)
         schedule.objective = report.total_penalty
@@ -295,14 +306,16 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
         return found
     now = time.perf_counter()
     deadline = start + options.time_limit
+    log.debug("guided search")
     guided = GuidedSearch(ctx, lambda s: tune(s.parameters, options, len(ctx.program.residents)),
-                          watcher.on_schedule, options.stop)
+                          watcher.on_schedule, options.stop, watcher.finished)
     guided.run(guidance, min(deadline, now + max(GUIDED_TIMES * (now - start), GUIDED_AT_LEAST)))
     if guided.best is not None and guided.objective is not None \
             and _beats(guided.objective, found):
         found = _Found(guided.best, "FEASIBLE", found.bound)  # proven or not: solve() decides
     if watcher.proven() or _stopped(options) or time.perf_counter() > deadline - 0.1:
         return found
+    log.debug("tuned search again")
     if found.status == "FEASIBLE" and not ctx.previous:
         ctx.hint(found.solver)
     solver, status = _run(ctx, options, start, watcher)
@@ -323,6 +336,7 @@ def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watch
          handover: threading.Event | None = None) -> tuple[cp_model.CpSolver, str]:
     """One CP-SAT search in what is left of the time limit (which covers the whole call,
     model building and the probe included); it stops early once `handover` is set."""
+    log.debug("tuned search")
     solver = cp_model.CpSolver()
     tune(solver.parameters, options, len(ctx.program.residents))
     spent = time.perf_counter() - start
@@ -375,8 +389,10 @@ def _probe(ctx: ModelContext, options: SolveOptions, start: float,
         probe.parameters.max_memory_in_mb = options.memory_mb
     watcher = _Watcher(on_progress, start)
     watcher.solver = probe
+    log.debug("probe")
     with stopped_when(probe.stop_search, options.stop):
         status = STATUS_NAMES.get(probe.solve(ctx.model, watcher), "UNKNOWN")
+    log.debug("probe done: %s", status)
     if status == "FEASIBLE" and not ctx.previous:
         ctx.hint(probe)
     return _Probe(probe, status)

@@ -27,6 +27,7 @@ and is never used.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -45,29 +46,24 @@ from .stopping import stopped_when
 # guided search was 25-35 % faster on every family program it ran on (docs/benchmarks.md).
 PROBING = 0
 
-
-def guides(relaxation: Relaxation) -> bool:
-    """Whether the relaxation's optimum points anywhere: not when it proves that no schedule
-    exists, nor when its bound is 0 (its optimum is then any fractional point without
-    penalty, and the tuned search finds penalty-free schedules on its own: the *boards* and
-    *tight* families)."""
-    return not relaxation.infeasible and relaxation.bound > 0 and relaxation.unused.size > 0
+log = logging.getLogger(__name__)
 
 
 class GuidedSearch:
     """Searches the relaxation's neighbourhood until a schedule meets its bound, the
-    deadline passes, or `stop` is set (a chief pressed Cancel).
+    deadline passes, or one of `stops` is set (a chief pressed Cancel; a later answer of the
+    relaxation proved a schedule optimal).
 
     `on_schedule(objective)` is called on every better schedule it finds and returns True
     when that schedule is proven optimal (its penalty meets the bound), which ends the
     search. `tune(solver)` sets the search's parameters (the engine's own)."""
 
     def __init__(self, ctx: ModelContext, tune: Callable[[cp_model.CpSolver], None],
-                 on_schedule: Callable[[float], bool], stop: threading.Event | None = None):
+                 on_schedule: Callable[[float], bool], *stops: threading.Event | None):
         self.ctx = ctx
         self.tune = tune
         self.on_schedule = on_schedule
-        self.stop = stop
+        self.stops = stops
         self.best: cp_model.CpSolver | None = None  # holds the best schedule found
         self.objective: float | None = None
         self._lock = threading.Lock()
@@ -83,13 +79,15 @@ class GuidedSearch:
         """Search, until `deadline`, among the schedules that leave every decision and
         penalty the relaxation's optimum leaves unused at 0: first only for one that meets
         the relaxation's bound; when none there does, for the best one there."""
-        fixed = self.fixed(relaxation) if guides(relaxation) else np.zeros(0)
+        fixed = self.fixed(relaxation) if relaxation.guides else np.zeros(0)
         if not fixed.size or deadline - time.perf_counter() <= 0.05:
             return
         model = self.ctx.model.clone()
         model.add_bool_and([~model.get_bool_var_from_proto_index(int(i)) for i in fixed])
         _at_most(model, relaxation.bound)
+        log.debug("aimed at %d, %d choices fixed", relaxation.bound, fixed.size)
         if self._solve(model, deadline) == cp_model.INFEASIBLE:
+            log.debug("no schedule meets the aim here: the best one here")
             model.proto.objective.domain.clear()   # no aim: any penalty
             self._solve(model, deadline)
 
@@ -102,7 +100,7 @@ class GuidedSearch:
         self.tune(solver)
         solver.parameters.cp_model_probing_level = PROBING
         solver.parameters.max_time_in_seconds = left
-        with stopped_when(solver.stop_search, self.stop):
+        with stopped_when(solver.stop_search, *self.stops):
             return solver.solve(model, _Schedules(self, solver))
 
     def found(self, solver: cp_model.CpSolver, objective: float) -> bool:

@@ -13,7 +13,10 @@ tolerances: it is the Lagrangian value of the returned row prices, which is a lo
 for *any* prices (weak duality over the variables' finite domains), rounded up because
 penalties are whole numbers. Constraints the relaxation cannot express exactly (several
 enforcement literals, or kinds other than clauses, cardinalities and linear constraints) are
-left out, which only weakens the bound.
+left out, which only weakens the bound; so, at first, are the helper literals the model
+marks loose (`ModelContext.loose`) with every constraint that reads them, which cost the
+relaxation most of its time and seldom anything of its bound (where the bound is then 0, a
+second answer brings them back: `main`).
 
 The engine runs it beside every search (engine._search): once the best schedule's penalty
 meets the bound, that schedule is proven optimal and the search stops. When the relaxation
@@ -34,7 +37,7 @@ import tempfile
 import threading
 import time
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,11 +115,15 @@ def read_model(path: Path) -> Any:
 def linear_program_of(ctx: ModelContext) -> LinearProgram:
     """The linear relaxation of the context's model, built in this process."""
     with tempfile.TemporaryDirectory(prefix="relaxation-") as directory:
-        return linear_program(read_model(exported(ctx, Path(directory))))
+        return linear_program(read_model(exported(ctx, Path(directory))), ctx.loose)
 
 
-def linear_program(proto: Any) -> LinearProgram:
-    """The linear relaxation of a CP-SAT model (`read_model`), objective included."""
+def linear_program(proto: Any, loose: Iterable[int] = ()) -> LinearProgram:
+    """The linear relaxation of a CP-SAT model (`read_model`), objective included, without
+    the constraints that read a `loose` variable (by model index; it stays, unconstrained)."""
+    left_out: set[int] = set()
+    for var in loose:
+        left_out.update((var, -var - 1))   # either literal of it
     n = len(proto.variables)
     lower = np.empty(n)
     upper = np.empty(n)
@@ -126,6 +133,9 @@ def linear_program(proto: Any) -> LinearProgram:
     rows = _Rows()
     for constraint in proto.constraints:
         kind = constraint.WhichOneof("constraint")
+        if left_out and kind in ("bool_or", "linear") and not left_out.isdisjoint(
+                constraint.bool_or.literals if kind == "bool_or" else constraint.linear.vars):
+            continue
         enforcement = list(constraint.enforcement_literal)
         if kind == "bool_or":
             rows.clause([*constraint.bool_or.literals, *[-e - 1 for e in enforcement]])
@@ -223,6 +233,14 @@ class Relaxation:
     infeasible: bool = False
     unused: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
+    @property
+    def guides(self) -> bool:
+        """Whether its optimum points anywhere (guided.py): not when it proves that no
+        schedule exists, nor when its bound is 0 (its optimum is then any fractional point
+        without penalty, and the tuned search finds penalty-free schedules on its own: the
+        *boards* and *tight* families)."""
+        return not self.infeasible and self.bound > 0 and self.unused.size > 0
+
 
 def solve_relaxation(lp: LinearProgram, time_limit: float, threads: int = 1,
                      tolerance: float = 1e-4) -> Relaxation:
@@ -266,21 +284,43 @@ def _pdlp(lp: LinearProgram, time_limit: float, threads: int = 1, tolerance: flo
 
 
 def main() -> None:
-    """The separate process: read (model file, seconds left) from standard input, build the
-    linear program and solve it, write (bound, value, infeasible, unused) to standard
-    output, both pickled. On Linux it dies with the thread that started it, so a solve
-    killed outright leaves no relaxation running."""
+    """The separate process: read (model file, seconds left, the model's loose variables as
+    bytes) from standard input; build the linear program without the loose rows, solve it
+    and write its answer (bound, value, infeasible, unused) to standard output, pickled.
+
+    Then, where that answer neither proves that no schedule exists nor guides (its bound is
+    0), solve the whole relaxation, loose rows included, and write its answer too where its
+    bound is higher. Where the loose rows counted on the families, the first answer's bound
+    was 0 and theirs was all the bound there was (*tight*, 4-week blocks, 125 residents,
+    seed 1: 0 without them, 1 with them, and the optimum 1 took the core search 33 s to
+    prove instead of 2.4 s). Where the first answer guides, they never raised its bound, and
+    solving them beside the guided search cost it time and the machine memory
+    (docs/benchmarks.md, eleventh session).
+
+    On Linux the process dies with the thread that started it, so a solve killed outright
+    leaves no relaxation running."""
     if sys.platform == "linux":
         import ctypes
         import signal
 
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    path, time_limit = pickle.load(sys.stdin.buffer)
+    path, time_limit, loose = pickle.load(sys.stdin.buffer)
     deadline = time.perf_counter() + time_limit
-    lp = linear_program(read_model(Path(path)))
-    result = solve_relaxation(lp, deadline - time.perf_counter())
-    # A plain tuple: this module runs as __main__ here, so its classes would not unpickle.
+    proto = read_model(Path(path))
+    first = solve_relaxation(linear_program(proto, array("q", loose)),
+                             deadline - time.perf_counter())
+    _answer(first)
+    if not loose or first.infeasible or first.guides:
+        return
+    whole = solve_relaxation(linear_program(proto), deadline - time.perf_counter())
+    if whole.infeasible or whole.bound > first.bound:
+        _answer(whole)
+
+
+def _answer(result: Relaxation) -> None:
+    """Write one answer to standard output. A plain tuple: this module runs as __main__
+    here, so its classes would not unpickle."""
     pickle.dump((result.bound, result.value, result.infeasible, result.unused),
                 sys.stdout.buffer)
     sys.stdout.buffer.flush()
@@ -296,8 +336,9 @@ class RelaxationBound:
     model from the file `exported` writes. `spawn` starts the process before the model is
     built, so that its imports (0.25 s) overlap the building; `start(ctx)` writes the model
     (0.02 s for the sample, 0.2 s at 500 residents) and hands it over, so the engine may
-    change the model's hints as soon as it returns. `on_result(relaxation)` is called once,
-    from a thread of its own, when the relaxation is solved.
+    change the model's hints as soon as it returns. `on_result(relaxation)` is called from a
+    thread of its own with each answer: the relaxation without the loose rows, then, where
+    its bound is higher, the whole relaxation (`main`).
     """
 
     def __init__(self, time_limit: float, on_result: Callable[[Relaxation], None]):
@@ -342,41 +383,41 @@ class RelaxationBound:
             shutil.rmtree(directory, ignore_errors=True)
             self.stop()
             return self
-        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        loose = array("q", ctx.loose).tobytes()
+        self._thread = threading.Thread(target=self._run, args=(path, loose), daemon=True)
         self._thread.start()
         return self
 
-    def _run(self, path: Path) -> None:
+    def _run(self, path: Path, loose: bytes) -> None:
         try:
-            output = self._solve_apart(path)
+            self._read_answers(path, loose)
         finally:
             shutil.rmtree(path.parent, ignore_errors=True)
-        if output is None or self._stopped.is_set():
-            return
-        self.result = Relaxation(*pickle.loads(output))
-        self.on_result(self.result)
 
-    def _solve_apart(self, path: Path) -> bytes | None:
-        """The relaxation process's answer for the model in `path`, or None when it was
-        stopped, ran out of time or failed."""
+    def _read_answers(self, path: Path, loose: bytes) -> None:
+        """Hand the process the model in `path` (with its loose variables' indices) and pass
+        on each answer it writes (`main`: one or two), until it ends or is stopped; a
+        process that fails or writes something unreadable gives no further answer."""
         with self._lock:
             process = self._process
-        if process is None or self._stopped.is_set():
-            return None
+        if process is None or process.stdin is None or process.stdout is None \
+                or self._stopped.is_set():
+            return
         try:
-            output, _ = process.communicate(
-                pickle.dumps((str(path), self.deadline - time.perf_counter())),
-                timeout=max(self.deadline - time.perf_counter(), 0) + 5)
-        except (subprocess.TimeoutExpired, OSError, ValueError):
-            process.kill()
-            process.wait()
-            return None
-        if process.returncode != 0 or not output:
-            return None
-        return output
+            process.stdin.write(
+                pickle.dumps((str(path), self.deadline - time.perf_counter(), loose)))
+            process.stdin.close()
+            while True:
+                answer = Relaxation(*pickle.load(process.stdout))
+                if self._stopped.is_set():
+                    return
+                self.result = answer
+                self.on_result(answer)
+        except (EOFError, OSError, ValueError, TypeError, pickle.UnpicklingError):
+            return
 
     def wait(self, timeout: float) -> Relaxation | None:
-        """The relaxation's answer, waiting at most `timeout` seconds for it."""
+        """The relaxation's last answer, waiting at most `timeout` seconds for them all."""
         if self._thread is not None:
             self._thread.join(timeout)
         return self.result

@@ -18,7 +18,7 @@ from scheduler import Schedule, load_program
 from scheduler.schedule import block_dicts, week_dicts
 from solver import checker, engine, relaxation
 from solver.engine import SolveOptions, _extract, build_model, tune
-from solver.guided import GuidedSearch, guides
+from solver.guided import GuidedSearch
 
 
 def guided_search(ctx, bound: int) -> GuidedSearch:
@@ -156,7 +156,7 @@ def test_where_the_relaxation_is_below_the_optimum_the_tuned_search_proves_it_af
     assert loaded.program is not None, loaded.errors
     ctx = build_model(loaded.program, SolveOptions())
     result = relaxation.solve_relaxation(relaxation.linear_program_of(ctx), time_limit=20)
-    assert guides(result) and result.bound == 3
+    assert result.guides and result.bound == 3
     shown: list[float] = []
     watcher = engine._Watcher(lambda p: shown.append(p.objective) if p.objective else None,
                               time.perf_counter())
@@ -174,7 +174,7 @@ def test_no_guidance_from_a_relaxation_without_schedules_or_penalty():
     ctx = build_model(program, SolveOptions())
     for answer in (relaxation.Relaxation(0, 0.0, True),
                    relaxation.Relaxation(0, 0.0, False, np.array([0], dtype=np.int64))):
-        assert not guides(answer)
+        assert not answer.guides
         search = guided_search(ctx, 6)
         search.run(answer, time.perf_counter() + 20)
         assert search.best is None

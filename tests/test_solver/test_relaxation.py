@@ -8,6 +8,7 @@ and the engine must turn "best schedule meets the bound" into a proven optimum.
 from __future__ import annotations
 
 import tempfile
+from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, event, given, note, settings
@@ -167,6 +168,69 @@ def test_relaxation_never_exceeds_the_optimum(raw, seed):
     if beside.status == "OPTIMAL":
         assert beside.objective == schedule.objective
 
+
+
+def test_the_weekly_presence_helpers_stay_out_and_the_samples_bound_stays(duke_schedule):
+    """The relaxation leaves out the weekly presence rule's helper literals and every row
+    that reads them (a third of the sample's rows); the sample's bound is the same 75 that
+    its proven optimum has, with or without them."""
+    program, solved = duke_schedule
+    ctx = build_model(program, SolveOptions())
+    assert ctx.loose
+    whole = relaxation.linear_program(_proto(ctx))
+    lean = relaxation.linear_program_of(ctx)
+    assert lean.matrix.shape[0] < 0.7 * whole.matrix.shape[0]
+    assert lean.matrix[:, np.asarray(ctx.loose)].nnz == 0
+    assert whole.matrix[:, np.asarray(ctx.loose)].nnz > 0
+    bounds = [relaxation.solve_relaxation(lp, time_limit=30).bound for lp in (whole, lean)]
+    assert bounds == [75, 75]
+    if solved.status == "OPTIMAL":
+        assert solved.objective == 75
+
+
+# Diagnostic reading is one resident at a time, and both want the same December week off.
+ONE_AT_A_TIME = """
+[[rotation]]
+code = "DR"
+min_present = 1
+
+[[resident]]
+id = "a"
+level = "R2"
+track = "DR"
+[[resident]]
+id = "b"
+level = "R2"
+track = "DR"
+
+[[request]]
+resident = "a"
+kind = "vacation"
+weeks = [2027-12-22]
+weight = 2
+[[request]]
+resident = "b"
+kind = "vacation"
+weeks = [2027-12-22]
+weight = 3
+"""
+
+
+def test_where_the_weekly_presence_rows_count_a_second_answer_brings_them():
+    """Without the weekly presence rows the relaxation grants both December requests (its
+    bound is 0); its second answer, with them, refuses the cheaper one (2), and the engine
+    proves that optimum with it."""
+    program = make_program(ONE_AT_A_TIME, vacation_weeks=1)
+    called, _ = _relaxation_answers(program)
+    assert [answer.bound for answer in called] == [0, 2]
+    schedule = solve_checked(program, relaxation=True)
+    assert schedule.status == "OPTIMAL" and schedule.objective == schedule.best_bound == 2
+
+
+def _proto(ctx):
+    """The context's model as CP-SAT's protobuf message."""
+    with tempfile.TemporaryDirectory() as directory:
+        return relaxation.read_model(relaxation.exported(ctx, Path(directory)))
 
 # 15 blocks of research (three for each of five R2s) in a 12-block year, one at a time.
 OVERBOOKED = research_program(capacity=1, blocks_each=3, requests=False)
