@@ -408,14 +408,15 @@ def _spread(ctx: ModelContext, solver: cp_model.CpSolver, options: SolveOptions,
     if share <= 0:
         return None
 
-    def run(model: cp_model.CpModel) -> tuple[cp_model.CpSolver, Any]:
+    def run(model: cp_model.CpModel, on_solution: cp_model.CpSolverSolutionCallback
+            ) -> tuple[cp_model.CpSolver, Any]:
         second = cp_model.CpSolver()
         second.parameters.max_time_in_seconds = share
         spread.tune(second.parameters, _workers(options))
         if options.memory_mb:
             second.parameters.max_memory_in_mb = options.memory_mb
         with stopped_when(second.stop_search, options.stop):
-            return second, second.solve(model)
+            return second, second.solve(model, on_solution)
 
     return spread.spread(ctx, solver, total, run)
 

@@ -44,6 +44,16 @@ def busiest(ctx: ModelContext, taken: Callable[[cp_model.IntVar], bool]) -> int:
     return max((sum(taken(lit) for lit in lits) for lits in weeks.values()), default=0)
 
 
+def even_share(ctx: ModelContext, weeks: dict[int, list[cp_model.IntVar]]) -> int:
+    """A floor under the busiest week: every resident takes at least their vacation weeks
+    less the weeks they asked for unrequested, and even spread evenly over the weeks that
+    can hold one, some week holds the average, rounded up."""
+    p = ctx.program
+    needed = sum(max(p.vacation_weeks_of(resident) - len(p.requested_vacation(resident)), 0)
+                 for resident in p.residents)
+    return -(-needed // len(weeks)) if weeks else 0
+
+
 def tune(parameters: Any, workers: int) -> None:
     """The second search's settings (docs/benchmarks.md, tenth session). Its model is the
     whole model with every rotation fixed, so one presolve pass without CP-SAT's symmetry
@@ -65,21 +75,37 @@ def _fix(model: cp_model.CpModel, var: cp_model.IntVar, value: int) -> None:
     domain.extend([value, value])
 
 
-Run = Callable[[cp_model.CpModel], tuple[cp_model.CpSolver, Any]]
+class _Flattest(cp_model.CpSolverSolutionCallback):
+    """Ends the second search at a schedule whose busiest week meets the even share: none
+    is flatter, and proving so would only take time."""
+
+    def __init__(self, floor: int):
+        super().__init__()
+        self.floor = floor
+
+    def on_solution_callback(self) -> None:
+        if self.objective_value <= self.floor:
+            self.stop_search()
+
+
+Run = Callable[[cp_model.CpModel, cp_model.CpSolverSolutionCallback],
+               tuple[cp_model.CpSolver, Any]]
 
 
 def spread(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
            ) -> cp_model.CpSolver | None:
-    """Search again (`run` solves a model and returns the solver and its status) for the
-    schedule of total penalty at most `total`, with `solution`'s rotations, whose busiest
-    week holds the fewest unrequested vacation weeks, starting from `solution`. Returns the
+    """Search again (`run` solves a model, calling a callback on each solution, and returns
+    the solver and its status) for the schedule of total penalty at most `total`, with
+    `solution`'s rotations, whose busiest week holds the fewest unrequested vacation weeks,
+    starting from `solution`; a schedule at the even share ends the search. Returns the
     solver holding the better schedule, or None when none better was found."""
     weeks = unrequested(ctx)
     if not weeks:
         return None
     now = busiest(ctx, solution.boolean_value)
-    if now <= 1:
-        return None  # no week holds two: nothing to spread
+    floor = even_share(ctx, weeks)
+    if now <= max(1, floor):
+        return None  # no week holds two, or none can hold fewer: nothing to spread
     ctx.hint(solution)
     model = ctx.model
     for var in [*ctx.x.values(), *ctx.half.values()]:   # only the weeks move
@@ -91,7 +117,7 @@ def spread(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
         model.add(sum(lits) <= peak)
     model.clear_objective()  # type: ignore[no-untyped-call, unused-ignore]
     model.minimize(peak)
-    second, status = run(model)
+    second, status = run(model, _Flattest(floor))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or second.value(peak) >= now:
         return None
     return second
