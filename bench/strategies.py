@@ -3,7 +3,7 @@
 `python -m bench.strategies PROGRAM SETTING [--time-limit S]` solves one program with one
 setting in this process and prints one line of JSON (time to the first schedule, wall time,
 status, objective, bound). PROGRAM is `sample` (samples/duke.toml) or
-`family:residents:calendar:f2` (e.g. `sites:125:months:on`, bench/families.py). Run each in
+`family:residents:calendar:f2[:seed]` (e.g. `sites:125:months:on`, bench/families.py). Run each in
 a fresh process, one at a time, on a quiet machine; docs/benchmarks.md holds the table.
 
 Settings (`engine.tune` replaced where the setting is not the engine's own):
@@ -36,13 +36,15 @@ SCHEDULE_FINDERS = ["fj*", "fs*", "ls*", "*lns"]
 
 
 def load(name: str) -> Program:
-    """The sample, or a generated program of a family (seed 0)."""
+    """The sample, or a generated program of a family (`family:residents:calendar:f2`, and
+    optionally `:seed`; seed 0 without it)."""
     if name == "sample":
         with open("samples/duke.toml", "rb") as handle:
             raw = tomllib.load(handle)
     else:
-        family, residents, calendar, f2 = name.split(":")
-        raw = family_program(family, int(residents), calendar, 0, f2 == "on")
+        family, residents, calendar, f2, *seed = name.split(":")
+        raw = family_program(family, int(residents), calendar, int(seed[0]) if seed else 0,
+                             f2 == "on")
     loaded = load_program(raw)
     assert loaded.program is not None, loaded.errors
     return loaded.program

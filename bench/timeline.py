@@ -1,7 +1,7 @@
 """Where a solve's time goes: `python -m bench.timeline PROGRAM [...]`.
 
-PROGRAM is a program file (samples/duke.toml) or a family program written
-family:residents[:f2][:calendar][:seed] (department:125:f2:4-week:1). Prints each phase of
+PROGRAM is `sample`, or a family program as bench/strategies.py names it
+(`family:residents:calendar:f2[:seed]`, e.g. `sites:125:4-week:on:1`). Prints each phase of
 the engine's solve (its DEBUG log: model built, probe, tuned search, the relaxation's answer,
 guided search, spread), every better schedule and bound, with the seconds since the solve
 began and the resident memory of this process and the relaxation's process then.
@@ -12,30 +12,10 @@ from __future__ import annotations
 import argparse
 import logging
 import time
-from pathlib import Path
 from typing import Any
 
 from bench.run import _PeakMemory, _rss_kb
-
-
-def _program(spec: str) -> Any:
-    """The validated program a PROGRAM argument names."""
-    from scheduler.validation import load_program, load_program_file
-
-    if Path(spec).exists():
-        loaded = load_program_file(spec)
-    else:
-        from bench.families import program
-
-        family, residents, *rest = spec.split(":")
-        f2 = "f2" in rest
-        rest = [part for part in rest if part != "f2"]
-        calendar = rest[0] if rest else "months"
-        seed = int(rest[1]) if len(rest) > 1 else 0
-        loaded = load_program(program(family, int(residents), calendar, seed, f2))
-    if loaded.program is None:
-        raise SystemExit(f"{spec}: {loaded.errors}")
-    return loaded.program
+from bench.strategies import load
 
 
 class _Clock(logging.Formatter):
@@ -67,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     from solver.engine import SolveOptions, solve
 
     for spec in args.programs:
-        program = _program(spec)
+        program = load(spec)
         print(f"== {spec}: {len(program.residents)} residents")
         with _PeakMemory() as memory:
             start = time.perf_counter()
