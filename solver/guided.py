@@ -45,6 +45,11 @@ from .stopping import stopped_when
 # was most of the search's time (sites F2, 125 residents: 3.3 of 3.6 s); without probing the
 # guided search was 25-35 % faster on every family program it ran on (docs/benchmarks.md).
 PROBING = 0
+# Nor its search for large overlaps between linear constraints, which rewrites them to share
+# their common sums: without it the guided search was faster, or the same within noise, on
+# the eight programs measured (F2, 125 residents, both calendars: sites 2.9 -> 2.2 s,
+# department 1.5 -> 1.0 s; the sample 0.33 -> 0.29 s; docs/benchmarks.md, eleventh session).
+LINEAR_OVERLAP = False
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +104,7 @@ class GuidedSearch:
         solver = cp_model.CpSolver()
         self.tune(solver)
         solver.parameters.cp_model_probing_level = PROBING
+        solver.parameters.find_big_linear_overlap = LINEAR_OVERLAP
         solver.parameters.max_time_in_seconds = left
         with stopped_when(solver.stop_search, *self.stops):
             return solver.solve(model, _Schedules(self, solver))
