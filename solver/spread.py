@@ -45,9 +45,10 @@ def busiest(ctx: ModelContext, taken: Callable[[cp_model.IntVar], bool]) -> int:
 
 
 def even_share(ctx: ModelContext, weeks: dict[int, list[cp_model.IntVar]]) -> int:
-    """A floor under the busiest week: every resident takes at least their vacation weeks
-    less the weeks they asked for unrequested, and even spread evenly over the weeks that
-    can hold one, some week holds the average, rounded up."""
+    """A floor under the busiest week: each resident takes at least their vacation weeks
+    less the weeks they asked for as unrequested weeks, and however evenly these spread
+    over the weeks that can hold one (`weeks`), some week holds their average, rounded
+    up."""
     p = ctx.program
     needed = sum(max(p.vacation_weeks_of(resident) - len(p.requested_vacation(resident)), 0)
                  for resident in p.residents)
