@@ -56,14 +56,16 @@ def even_share(ctx: ModelContext, weeks: dict[int, list[cp_model.IntVar]]) -> in
 
 
 def tune(parameters: Any, workers: int) -> None:
-    """The second search's settings (docs/benchmarks.md, tenth session). Its model is the
-    whole model with every rotation fixed, so one presolve pass without CP-SAT's symmetry
-    detection suffices, as for the first search (engine.tune); with fewer than 8 threads,
+    """The second search's settings (docs/benchmarks.md, tenth and eleventh sessions). Its
+    model is the whole model with every rotation fixed, so one presolve pass without CP-SAT's
+    symmetry detection or probing suffices (without probing it was faster on 12 of 15
+    measurements, the same on 2: *tight* F2 125, 1.1 -> 0.7 s); with fewer than 8 threads,
     the searches on the linear relaxation prove the busiest week's minimum soonest (the
     sample: 0.4 s against 1.5 s with CP-SAT's default portfolio and presolve)."""
     parameters.num_workers = workers
     parameters.symmetry_level = 0
     parameters.max_presolve_iterations = 1
+    parameters.cp_model_probing_level = 0
     if workers < 8:
         parameters.subsolvers.extend(["max_lp", "default_lp"][:workers])
 
