@@ -332,7 +332,6 @@ def test_unrequested_vacation_is_spread_and_the_total_never_rises():
     assert max(unrequested.values()) == 1  # 31 unrequested weeks fit one a week
 
 
-
 def test_vacation_is_spread_down_to_the_even_share_and_no_further():
     """20 residents with 4 weeks each: 80 unrequested weeks over the year's 51 weeks, so
     some week holds two; the spread reaches that and stops there."""
@@ -343,6 +342,7 @@ def test_vacation_is_spread_down_to_the_even_share_and_no_further():
     per_week = Counter(w for a in schedule.residents.values() for w in a.vacation_weeks)
     assert sum(per_week.values()) == 80
     assert max(per_week.values()) == 2
+
 
 def test_resolving_keeps_published_vacation_unless_dropping_it_pays():
     program_text = '[[rotation]]\ncode = "A"\n[[rotation]]\ncode = "B"\n' + residents("a", "b")
