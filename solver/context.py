@@ -49,8 +49,8 @@ class ModelContext:
     gates: dict[str, cp_model.IntVar] = field(default_factory=dict)
     objective: list[tuple[int, cp_model.LinearExprT]] = field(default_factory=list)
     # Helper literals the linear relaxation leaves out, with every constraint that reads
-    # them (relaxation.linear_program): ANDs stated by clauses alone, whose relaxation holds
-    # them at 0 whenever their parts are fractional, so that their rows only slow it down.
+    # them (relaxation.linear_program): ANDs stated by clauses alone, which the relaxation may
+    # leave at 0 whenever their two parts add up to at most 1, so that their rows seldom bind.
     loose: list[int] = field(default_factory=list)
     _on_cache: dict[tuple[object, ...], cp_model.IntVar] = field(default_factory=dict)
 

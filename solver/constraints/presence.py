@@ -68,12 +68,12 @@ def _both(ctx: ModelContext, not_on: cp_model.LiteralT, away: Sequence[cp_model.
     solver wants it false, so one clause per way of being away suffices.
 
     The linear relaxation leaves it out at first (`ModelContext.loose`), and with it the
-    weekly rows: relaxed, it is 0 whenever the resident is only partly on the rotation or
-    partly away, so the rows seldom bind there. Without them the relaxation took a third to
-    a half of the time (sites F2, 125 residents: 2.2 s against 5.0 s) and its bound was the
-    same on the sample and every family program but four *tight* ones, where it fell to 0
-    and the relaxation's second answer brings the rows back (relaxation.main;
-    docs/benchmarks.md, eleventh session)."""
+    weekly rows: relaxed, it may stay at 0 whenever the resident's share of the rotation and
+    their share of the week away add up to at most 1, so the rows seldom bind there.
+    Without them the relaxation took a third to a half of the time (sites F2, 125
+    residents: 2.2 s against 5.0 s) and its bound was the same on the sample and every
+    family program but four *tight* ones, where it fell to 0 and the relaxation's second
+    answer brings the rows back (relaxation.main; docs/benchmarks.md, eleventh session)."""
     both = ctx.model.new_bool_var(name)
     for lit in away:
         ctx.model.add_bool_or([not_on, ~lit, both])
