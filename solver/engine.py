@@ -367,7 +367,8 @@ class _Probe:
 
 
 PROBE_SECONDS = 0.25  # the plain search's head start, at most this long ...
-PROBE_SHARE = 0.1     # ... and at most this part of the time limit
+PROBE_SHARE = 0.1     # ... and at most this part of the time limit ...
+PROBE_MAX_VARIABLES = 250_000  # ... on models CP-SAT can load within that (see _probe)
 
 
 def _probe(ctx: ModelContext, options: SolveOptions, start: float,
@@ -378,9 +379,15 @@ def _probe(ctx: ModelContext, options: SolveOptions, start: float,
     small programs of other shapes the default portfolio proves in 0.03 s what they do not
     prove in 20 s. So the plain search goes first, for at most PROBE_SECONDS (and
     PROBE_SHARE of the limit): what it proves (optimal or infeasible) is the answer, and a
-    schedule it found starts the tuned search (as a hint)."""
+    schedule it found starts the tuned search (as a hint).
+
+    CP-SAT copies and presolves the whole model before it searches, and does not stop
+    inside that: on larger models the probe overran its limit without ever searching
+    (sites F2, 125 residents, 211,000 variables: 0.5 s; department F2, 500 residents,
+    582,000 variables: 1.7-2.1 s, and 700 MB more at its peak). Beyond PROBE_MAX_VARIABLES
+    there is no probe (docs/benchmarks.md, twelfth session)."""
     limit = min(PROBE_SECONDS, PROBE_SHARE * options.time_limit)
-    if limit <= 0.05:
+    if limit <= 0.05 or len(ctx.model.proto.variables) > PROBE_MAX_VARIABLES:
         return None
     probe = cp_model.CpSolver()
     probe.parameters.max_time_in_seconds = limit
