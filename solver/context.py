@@ -32,6 +32,8 @@ from scheduler import Program, Schedule
 from scheduler.program import admits, requirement_bounds
 from scheduler.schedule import Cell
 
+BOOLEAN = cp_model.Domain(0, 1)
+
 
 @dataclass
 class ModelContext:
@@ -48,10 +50,12 @@ class ModelContext:
     serve: dict[tuple[int, int, str], cp_model.IntVar] = field(default_factory=dict)
     gates: dict[str, cp_model.IntVar] = field(default_factory=dict)
     objective: list[tuple[int, cp_model.LinearExprT]] = field(default_factory=list)
-    # Helper literals the linear relaxation leaves out, with every constraint that reads
-    # them (relaxation.linear_program): ANDs stated by clauses alone, which the relaxation may
-    # leave at 0 whenever their two parts add up to at most 1, so that their rows seldom bind.
+    # Helper literals the linear relaxation leaves out (by model index), and every constraint
+    # that reads them (`loose_rows`, by constraint index; relaxation.linear_program): ANDs
+    # stated by clauses alone, which the relaxation may leave at 0 whenever their two parts
+    # add up to at most 1, so that their rows seldom bind.
     loose: list[int] = field(default_factory=list)
+    loose_rows: list[int] = field(default_factory=list)
     _on_cache: dict[tuple[object, ...], cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -89,6 +93,7 @@ class ModelContext:
         # The literals that take a resident off their rotation in a week: vacation, and each
         # service they may serve that week. At most one holds: always true.
         self._off: dict[tuple[int, int], tuple[cp_model.IntVar, ...]] = {}
+        self._back: dict[tuple[int, int], tuple[cp_model.LiteralT, ...]] = {}
         for r, w in itertools.product(range(len(p.residents)), self.weeks):
             taken = [self.vacation[r, w]] if (r, w) in self.vacation else []
             taken += [self.serve[r, w, s.code] for s in p.services
@@ -101,6 +106,20 @@ class ModelContext:
         """The literals that take resident r off their rotation in week w: vacation, and each
         service they may serve that week (at most one of them holds)."""
         return self._off.get((r, w), ())
+
+    def back(self, r: int, w: int) -> tuple[cp_model.LiteralT, ...]:
+        """The negations of `off(r, w)`: resident r is not away that way in week w."""
+        found = self._back.get((r, w))
+        if found is None:
+            found = self._back[r, w] = tuple(lit.Not() for lit in self.off(r, w))
+        return found
+
+    def helper(self) -> cp_model.IntVar:
+        """A new unnamed 0/1 helper literal. The weekly presence rule makes one per resident,
+        week and rotation (half the model's variables at 500 residents); built as CP-SAT's
+        own `new_bool_var` builds them, without the name and a new domain object each time,
+        it takes a third of the time."""
+        return cp_model.IntVar(self.model.model_proto).with_domain(BOOLEAN)
 
     def vacation_lit(self, r: int, w: int) -> cp_model.IntVar:
         return self.vacation.get((r, w), self.false)

@@ -14,9 +14,9 @@ for *any* prices (weak duality over the variables' finite domains), rounded up b
 penalties are whole numbers. Constraints the relaxation cannot express exactly (several
 enforcement literals, or kinds other than clauses, cardinalities and linear constraints) are
 left out, which only weakens the bound; so, at first, are the helper literals the model
-marks loose (`ModelContext.loose`) with every constraint that reads them, which cost the
-relaxation most of its time and seldom anything of its bound (where the bound is then 0, a
-second answer brings them back: `main`).
+marks loose (`ModelContext.loose`) with every constraint that reads them (`loose_rows`),
+which cost the relaxation most of its time and seldom anything of its bound (where the bound
+is then 0, a second answer brings them back: `main`).
 
 The engine runs it beside every search (engine._search): once the best schedule's penalty
 meets the bound, that schedule is proven optimal and the search stops. When the relaxation
@@ -115,15 +115,15 @@ def read_model(path: Path) -> Any:
 def linear_program_of(ctx: ModelContext) -> LinearProgram:
     """The linear relaxation of the context's model, built in this process."""
     with tempfile.TemporaryDirectory(prefix="relaxation-") as directory:
-        return linear_program(read_model(exported(ctx, Path(directory))), ctx.loose)
+        return linear_program(read_model(exported(ctx, Path(directory))), ctx.loose_rows)
 
 
-def linear_program(proto: Any, loose: Iterable[int] = ()) -> LinearProgram:
+def linear_program(proto: Any, loose_rows: Iterable[int] = ()) -> LinearProgram:
     """The linear relaxation of a CP-SAT model (`read_model`), objective included, without
-    the constraints that read a `loose` variable (by model index; it stays, unconstrained)."""
-    left_out: set[int] = set()
-    for var in loose:
-        left_out.update((var, -var - 1))   # either literal of it
+    the constraints `loose_rows` names (by constraint index; `ModelContext.loose_rows`).
+    Only the constraints kept are read: at 500 residents the others are two thirds of them."""
+    keep = np.ones(len(proto.constraints), dtype=bool)
+    keep[np.fromiter(loose_rows, dtype=np.int64)] = False
     n = len(proto.variables)
     lower = np.empty(n)
     upper = np.empty(n)
@@ -131,11 +131,10 @@ def linear_program(proto: Any, loose: Iterable[int] = ()) -> LinearProgram:
         domain = var.domain
         lower[i], upper[i] = domain[0], domain[len(domain) - 1]
     rows = _Rows()
-    for constraint in proto.constraints:
+    constraints = proto.constraints
+    for i in np.flatnonzero(keep).tolist():
+        constraint = constraints[i]
         kind = constraint.WhichOneof("constraint")
-        if left_out and kind in ("bool_or", "linear") and not left_out.isdisjoint(
-                constraint.bool_or.literals if kind == "bool_or" else constraint.linear.vars):
-            continue
         enforcement = list(constraint.enforcement_literal)
         if kind == "bool_or":
             rows.clause([*constraint.bool_or.literals, *[-e - 1 for e in enforcement]])
@@ -293,7 +292,7 @@ def _pdlp(lp: LinearProgram, time_limit: float, threads: int = 1, tolerance: flo
 
 
 def main() -> None:
-    """The separate process: read (model file, seconds left, the model's loose variables as
+    """The separate process: read (model file, seconds left, the model's loose rows as
     bytes) from standard input; build the linear program without the loose rows, solve it
     and write its answer (bound, value, infeasible, unused) to standard output, pickled.
 
@@ -314,13 +313,13 @@ def main() -> None:
 
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    path, time_limit, loose = pickle.load(sys.stdin.buffer)
+    path, time_limit, loose_rows = pickle.load(sys.stdin.buffer)
     deadline = time.perf_counter() + time_limit
     proto = read_model(Path(path))
-    first = solve_relaxation(linear_program(proto, array("q", loose)),
+    first = solve_relaxation(linear_program(proto, array("q", loose_rows)),
                              deadline - time.perf_counter())
     _answer(first)
-    if not loose or first.infeasible or first.guides:
+    if not loose_rows or first.infeasible or first.guides:
         return
     whole = solve_relaxation(linear_program(proto), deadline - time.perf_counter())
     if whole.infeasible or whole.bound > first.bound:
@@ -392,19 +391,19 @@ class RelaxationBound:
             shutil.rmtree(directory, ignore_errors=True)
             self.stop()
             return self
-        loose = array("q", ctx.loose).tobytes()
-        self._thread = threading.Thread(target=self._run, args=(path, loose), daemon=True)
+        loose_rows = array("q", ctx.loose_rows).tobytes()
+        self._thread = threading.Thread(target=self._run, args=(path, loose_rows), daemon=True)
         self._thread.start()
         return self
 
-    def _run(self, path: Path, loose: bytes) -> None:
+    def _run(self, path: Path, loose_rows: bytes) -> None:
         try:
-            self._read_answers(path, loose)
+            self._read_answers(path, loose_rows)
         finally:
             shutil.rmtree(path.parent, ignore_errors=True)
 
-    def _read_answers(self, path: Path, loose: bytes) -> None:
-        """Hand the process the model in `path` (with its loose variables' indices) and pass
+    def _read_answers(self, path: Path, loose_rows: bytes) -> None:
+        """Hand the process the model in `path` (with its loose rows' indices) and pass
         on each answer it writes (`main`: one or two), until it ends or is stopped; a
         process that fails or writes something unreadable gives no further answer."""
         with self._lock:
@@ -414,7 +413,7 @@ class RelaxationBound:
             return
         try:
             process.stdin.write(
-                pickle.dumps((str(path), self.deadline - time.perf_counter(), loose)))
+                pickle.dumps((str(path), self.deadline - time.perf_counter(), loose_rows)))
             process.stdin.close()
             while True:
                 answer = Relaxation(*pickle.load(process.stdout))

@@ -52,20 +52,22 @@ def add(ctx: ModelContext) -> None:
             for r, cell in cells.items():
                 not_on = cell.Not()
                 for w in weeks:
-                    lits = ctx.off(r, w)
-                    if lits:
-                        gone[w].append(_both(ctx, not_on, lits,
-                                             f"gone[{r},{w},{k},{rotation.code}]"))
+                    back = ctx.back(r, w)
+                    if back:
+                        gone[w].append(_both(ctx, not_on, back))
             for w in weeks:
                 if gone[w]:
-                    ctx.require(ctx.model.add(on - sum(gone[w]) >= m), source)
+                    row = ctx.model.add(on - sum(gone[w]) >= m)
+                    ctx.loose_rows.append(row.index)
+                    ctx.require(row, source)
 
 
-def _both(ctx: ModelContext, not_on: cp_model.LiteralT, away: Sequence[cp_model.IntVar],
-          name: str) -> cp_model.IntVar:
+def _both(ctx: ModelContext, not_on: cp_model.LiteralT, back: Sequence[cp_model.LiteralT]
+          ) -> cp_model.IntVar:
     """A literal implied true when the resident is on the rotation (`not_on` is false) and
-    away that week (one of `away`, of which at most one holds); only ever used where the
-    solver wants it false, so one clause per way of being away suffices.
+    away that week (`back`, the negations of the ways of being away, of which at most one
+    is false); only ever used where the solver wants it false, so one clause per way of
+    being away suffices. Unnamed (`ModelContext.helper`): there are so many.
 
     The linear relaxation leaves it out at first (`ModelContext.loose`), and with it the
     weekly rows: relaxed, it may stay at 0 whenever the resident's share of the rotation and
@@ -74,8 +76,9 @@ def _both(ctx: ModelContext, not_on: cp_model.LiteralT, away: Sequence[cp_model.
     residents: 2.2 s against 5.0 s) and its bound was the same on the sample and every
     family program but four *tight* ones, where it fell to 0 and the relaxation's second
     answer brings the rows back (relaxation.main; docs/benchmarks.md, eleventh session)."""
-    both = ctx.model.new_bool_var(name)
-    for lit in away:
-        ctx.model.add_bool_or([not_on, ~lit, both])
+    both = ctx.helper()
+    add_bool_or, rows = ctx.model.add_bool_or, ctx.loose_rows
+    for lit in back:
+        rows.append(add_bool_or(not_on, lit, both).index)
     ctx.loose.append(both.index)
     return both
