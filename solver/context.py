@@ -93,7 +93,6 @@ class ModelContext:
         # The literals that take a resident off their rotation in a week: vacation, and each
         # service they may serve that week. At most one holds: always true.
         self._off: dict[tuple[int, int], tuple[cp_model.IntVar, ...]] = {}
-        self._back: dict[tuple[int, int], tuple[cp_model.LiteralT, ...]] = {}
         for r, w in itertools.product(range(len(p.residents)), self.weeks):
             taken = [self.vacation[r, w]] if (r, w) in self.vacation else []
             taken += [self.serve[r, w, s.code] for s in p.services
@@ -106,13 +105,6 @@ class ModelContext:
         """The literals that take resident r off their rotation in week w: vacation, and each
         service they may serve that week (at most one of them holds)."""
         return self._off.get((r, w), ())
-
-    def back(self, r: int, w: int) -> tuple[cp_model.LiteralT, ...]:
-        """The negations of `off(r, w)`: resident r is not away that way in week w."""
-        found = self._back.get((r, w))
-        if found is None:
-            found = self._back[r, w] = tuple(lit.Not() for lit in self.off(r, w))
-        return found
 
     def helper(self) -> cp_model.IntVar:
         """A new unnamed 0/1 helper literal. The weekly presence rule makes one per resident,

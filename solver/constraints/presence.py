@@ -4,7 +4,6 @@ service, on every working day."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
@@ -30,6 +29,7 @@ def add(ctx: ModelContext) -> None:
     """
     p = ctx.program
     calendar = p.calendar
+    here: dict[tuple[int, int], cp_model.LiteralT | None] = {}
     for i, rotation in enumerate(p.rotations):
         m = rotation.min_present
         if m <= 0:
@@ -52,8 +52,8 @@ def add(ctx: ModelContext) -> None:
             for r, cell in cells.items():
                 not_on = cell.Not()
                 for w in weeks:
-                    back = ctx.back(r, w)
-                    if back:
+                    back = _back(ctx, r, w, here)
+                    if back is not None:
                         gone[w].append(_both(ctx, not_on, back))
             for w in weeks:
                 if gone[w]:
@@ -62,12 +62,31 @@ def add(ctx: ModelContext) -> None:
                     ctx.require(row, source)
 
 
-def _both(ctx: ModelContext, not_on: cp_model.LiteralT, back: Sequence[cp_model.LiteralT]
+def _back(ctx: ModelContext, r: int, w: int, here: dict[tuple[int, int],
+          cp_model.LiteralT | None]) -> cp_model.LiteralT | None:
+    """A literal false when resident r is away in week w (None: they cannot be): the
+    negation of their vacation literal, or where a weekly service may take them too, of a
+    helper implied by each way of being away (one clause each), shared by every rotation's
+    rule that week (memoised in `here`)."""
+    key = (r, w)
+    if key not in here:
+        off = ctx.off(r, w)
+        if len(off) <= 1:
+            here[key] = off[0].Not() if off else None
+        else:
+            away = ctx.helper()
+            for lit in off:
+                ctx.loose_rows.append(ctx.model.add_bool_or(~lit, away).index)
+            ctx.loose.append(away.index)
+            here[key] = away.Not()
+    return here[key]
+
+
+def _both(ctx: ModelContext, not_on: cp_model.LiteralT, back: cp_model.LiteralT
           ) -> cp_model.IntVar:
     """A literal implied true when the resident is on the rotation (`not_on` is false) and
-    away that week (`back`, the negations of the ways of being away, of which at most one
-    is false); only ever used where the solver wants it false, so one clause per way of
-    being away suffices. Unnamed (`ModelContext.helper`): there are so many.
+    away that week (`back` is false); only ever used where the solver wants it false, so
+    one clause suffices. Unnamed (`ModelContext.helper`): there are so many.
 
     The linear relaxation leaves it out at first (`ModelContext.loose`), and with it the
     weekly rows: relaxed, it may stay at 0 whenever the resident's share of the rotation and
@@ -77,8 +96,6 @@ def _both(ctx: ModelContext, not_on: cp_model.LiteralT, back: Sequence[cp_model.
     family program but four *tight* ones, where it fell to 0 and the relaxation's second
     answer brings the rows back (relaxation.main; docs/benchmarks.md, eleventh session)."""
     both = ctx.helper()
-    add_bool_or, rows = ctx.model.add_bool_or, ctx.loose_rows
-    for lit in back:
-        rows.append(add_bool_or(not_on, lit, both).index)
+    ctx.loose_rows.append(ctx.model.add_bool_or(not_on, back, both).index)
     ctx.loose.append(both.index)
     return both
