@@ -11,6 +11,7 @@ import time
 import tomllib
 
 import numpy as np
+from ortools.sat.python import cp_model
 from program_helpers import make_program
 from test_relaxation import OVERSUBSCRIBED
 
@@ -70,6 +71,28 @@ def test_a_neighbourhood_without_the_optimum_claims_nothing():
     assert search.objective == 8
     assert checked(ctx, search).total_penalty == 8
     assert all(objective > 6 for objective in proven)
+
+
+def test_the_searches_after_it_see_the_whole_program_again():
+    """The guided search leaves the program's model as it was: the tuned search that may
+    follow finds the optimum (6) that the guided search's neighbourhood lacked, and every
+    variable has its whole domain."""
+    program = make_program(OVERSUBSCRIBED)
+    ctx = build_model(program, SolveOptions())
+    domains = [list(var.domain) for var in ctx.model.proto.variables]
+    aim = list(ctx.model.proto.objective.domain)
+    r5 = next(i for i, res in enumerate(program.residents) if res.id == "r5")
+    spring = [ctx.x[r5, b, "RES"].index for b in ctx.blocks if b in (9, 10)]
+    search = guided_search(ctx, 6)
+    search.run(relaxation.Relaxation(6, 6.0, False, np.array(spring, dtype=np.int64)),
+               time.perf_counter() + 20)
+    assert search.objective == 8
+    assert [list(var.domain) for var in ctx.model.proto.variables] == domains
+    assert list(ctx.model.proto.objective.domain) == aim
+    solver = cp_model.CpSolver()
+    tune(solver.parameters, SolveOptions(workers=2))
+    assert solver.solve(ctx.model) == cp_model.OPTIMAL
+    assert solver.objective_value == 6
 
 
 # A small program whose relaxation's bound (3) is below its optimum (7), found by the
