@@ -273,6 +273,35 @@ def test_night_float_is_covered_every_week_by_eligible_residents_in_stints():
     assert min(present_by_day(program, schedule, "BODY").values()) >= 1
 
 
+# Two residents share night float, one every week, and body imaging needs one of them
+# present on every working day.
+NIGHT_FLOAT_PAIR = """
+[[rotation]]
+code = "BODY"
+min_present = 1
+[[rotation]]
+code = "OTHER"
+[[service]]
+code = "NF"
+name = "Night float"
+min = 1
+max = 1
+""" + residents("a", "b")
+
+
+def test_a_week_on_vacation_or_on_night_float_is_a_week_away_from_the_rotation():
+    """Every week one of the two serves night float, so the other must be on BODY and not
+    away. Without vacation there are such years; with one vacation week each there are
+    none, since in that week the other resident must both serve and be present."""
+    free = make_program(NIGHT_FLOAT_PAIR, header=header(0))
+    year = solve_checked(free)
+    assert year.status == "OPTIMAL"
+    assert min(present_by_day(free, year, "BODY").values()) >= 1
+    program = make_program(NIGHT_FLOAT_PAIR, header=header(1))
+    assert conflict_sources(solve_checked(program)) == {
+        "rotation[0].min_present", "service[0].min", "program.vacation_weeks"}
+
+
 def test_requirement_and_requests_about_a_service_count_weeks():
     program = make_program(NIGHT_FLOAT + residents("a", "b") + """
         [[requirement]]
