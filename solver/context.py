@@ -51,9 +51,12 @@ class ModelContext:
     gates: dict[str, cp_model.IntVar] = field(default_factory=dict)
     objective: list[tuple[int, cp_model.LinearExprT]] = field(default_factory=list)
     # Helper literals the linear relaxation leaves out (by model index), and every constraint
-    # that reads them (`loose_rows`, by constraint index; relaxation.linear_program): ANDs
-    # stated by clauses alone, which the relaxation may leave at 0 whenever their two parts
-    # add up to at most 1, so that their rows seldom bind.
+    # that reads them (`loose_rows`, by constraint index; relaxation.linear_program): the
+    # weekly presence rule's "on it and away that week", an AND stated by clauses alone,
+    # which the relaxation may leave at 0 whenever its two parts add up to at most 1, so
+    # that their rows seldom bind; and the "away that week" it reads where a service may
+    # take the resident too. `loose` itself only lets tests check that no row the relaxation
+    # keeps reads one.
     loose: list[int] = field(default_factory=list)
     loose_rows: list[int] = field(default_factory=list)
     _on_cache: dict[tuple[object, ...], cp_model.IntVar] = field(default_factory=dict)

@@ -171,7 +171,7 @@ def test_relaxation_never_exceeds_the_optimum(raw, seed):
 
 def test_the_weekly_presence_helpers_stay_out_and_the_samples_bound_stays(duke_schedule):
     """The relaxation leaves out the weekly presence rule's helper literals and every row
-    that reads them (two thirds of the sample's rows); the sample's bound is the same 75 that
+    that reads them (more than half of the sample's rows); the sample's bound is the same 75 that
     its proven optimum has, with or without them."""
     program, solved = duke_schedule
     ctx = build_model(program, SolveOptions())
