@@ -253,13 +253,16 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     what the relaxation cannot. So the tuned search starts with the relaxation beside it.
     When the relaxation's answer comes and points somewhere, the tuned search stops and the
     guided search has the machine's threads to itself, for at most GUIDED_TIMES what the
-    solve has taken so far (GUIDED_AT_LEAST seconds at least), so that where it finds
-    nothing the solve takes at most about four times as long. (Twice was too short once the
+    solve has taken so far (GUIDED_AT_LEAST seconds at least). (Twice was too short once the
     relaxation answered sooner: tight F2, 4-week blocks, 125 residents, seed 1, needs about
     5 s to its first schedule there, when the relaxation answers at 2 s; docs/benchmarks.md,
-    tenth session.) Unless it proved the optimum, the tuned search then starts again from
-    the best schedule found. The answer is the best schedule of the searches and the probe;
-    the bound is the tuned searches' and the relaxation's.
+    tenth session.) Unless it proved the optimum, the tuned search on the whole model, aimed
+    at the relaxation's bound, has as long again (`_aimed`), so that where neither finds a
+    schedule that meets the bound the solve takes at most about sixteen times as long as
+    the relaxation took to answer; then the tuned search starts again from the best
+    schedule found. The answer is the best schedule of the searches and the probe; the
+    bound is the tuned searches' and the relaxation's (raised by one where the aimed search
+    proved that nothing meets it).
     """
     if watcher.handover.is_set():   # the relaxation answered during the probe
         found = _Found.nothing()
@@ -315,6 +318,9 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
         found = _Found(guided.best, "FEASIBLE", found.bound)  # proven or not: solve() decides
     if watcher.proven() or _stopped(options) or time.perf_counter() > deadline - 0.1:
         return found
+    found = _aimed(ctx, options, start, watcher, found, guidance.bound)
+    if watcher.proven() or _stopped(options) or time.perf_counter() > deadline - 0.1:
+        return found
     log.debug("tuned search again")
     if found.status == "FEASIBLE" and not ctx.previous:
         ctx.hint(found.solver)
@@ -327,22 +333,59 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     return found
 
 
+def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
+           found: _Found, bound: int) -> _Found:
+    """The tuned search on the whole model aimed at the relaxation's bound: it looks only
+    for schedules whose penalty meets it (guided.aim), any of which is optimal, for as long
+    as the guided search had. Where the guided search's neighbourhood held no such schedule,
+    the best ones were elsewhere, and an aimed search found them sooner than one that walks
+    down from its first schedule (*tight*, 125 residents: 6-10 s against 16-57 s,
+    docs/benchmarks.md, thirteenth session). Where it proves that no schedule meets the
+    aim, the optimum is above the bound, which it then raises by one. Only a bound above
+    0 is aimed at: aimed at 0, every penalty is fixed, the neighbourhood searches have no
+    penalty to walk down, and a schedule took 30-60 s instead of 14 s (*tight*, months, 125
+    residents, seed 0). The aimed search's own bound is not used: it holds only for the
+    schedules it may look at."""
+    from .guided import aim
+
+    now = time.perf_counter()
+    until = min(start + options.time_limit, now + max(GUIDED_TIMES * (now - start),
+                                                      GUIDED_AT_LEAST))
+    log.debug("tuned search aimed at %d", bound)
+    objective = ctx.model.proto.objective
+    domain = list(objective.domain)
+    aim(ctx.model, bound)
+    try:
+        solver, status = _run(ctx, options, start, watcher, until=until, aimed=True)
+    finally:
+        objective.domain.clear()
+        objective.domain.extend(domain)
+    if status == "INFEASIBLE":
+        found.bound = max(found.bound, bound + 1)
+    elif status in ("OPTIMAL", "FEASIBLE") and _beats(solver.objective_value, found):
+        found = _Found(solver, "FEASIBLE", found.bound)  # proven or not: solve() decides
+    return found
+
+
 def _beats(objective: float, found: _Found) -> bool:
     """Whether a schedule of this penalty is better than the one `found` holds, if any."""
     return found.status not in ("OPTIMAL", "FEASIBLE") or objective < found.solver.objective_value
 
 
 def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
-         handover: threading.Event | None = None) -> tuple[cp_model.CpSolver, str]:
+         handover: threading.Event | None = None, until: float | None = None,
+         aimed: bool = False) -> tuple[cp_model.CpSolver, str]:
     """One CP-SAT search in what is left of the time limit (which covers the whole call,
-    model building and the probe included); it stops early once `handover` is set."""
+    model building and the probe included), or until `until`; it stops early once
+    `handover` is set. An `aimed` search's bounds are not passed on (see `_aimed`)."""
     log.debug("tuned search")
     solver = cp_model.CpSolver()
     tune(solver.parameters, options, len(ctx.program.residents))
-    spent = time.perf_counter() - start
-    solver.parameters.max_time_in_seconds = max(options.time_limit - spent, 0.05)
+    end = start + options.time_limit if until is None else until
+    solver.parameters.max_time_in_seconds = max(end - time.perf_counter(), 0.05)
     solver.parameters.log_search_progress = options.log
-    solver.best_bound_callback = watcher.on_bound
+    if not aimed:
+        solver.best_bound_callback = watcher.on_bound
     watcher.solver = solver
     with stopped_when(solver.stop_search, options.stop, watcher.finished, handover):
         status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")

@@ -89,7 +89,7 @@ class GuidedSearch:
             return
         model = self.ctx.model.clone()
         model.add_bool_and([~model.get_bool_var_from_proto_index(int(i)) for i in fixed])
-        _at_most(model, relaxation.bound)
+        aim(model, relaxation.bound)
         log.debug("aimed at %d, %d choices fixed", relaxation.bound, fixed.size)
         if self._solve(model, deadline) == cp_model.INFEASIBLE:
             log.debug("no schedule meets the aim here: the best one here")
@@ -134,10 +134,11 @@ class _Schedules(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def _at_most(model: cp_model.CpModel, penalty: int) -> None:
+def aim(model: cp_model.CpModel, penalty: int) -> None:
     """Only schedules of at most this penalty: the objective's own domain, which CP-SAT's
     presolve and every search worker use (an added linear constraint instead made the
-    *tight* family's format-2 program five times as slow, docs/benchmarks.md)."""
+    *tight* family's format-2 program five times as slow, docs/benchmarks.md). Clearing the
+    domain again lifts the aim."""
     objective = model.proto.objective
     scale = objective.scaling_factor or 1.0
     objective.domain.clear()

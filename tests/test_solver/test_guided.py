@@ -201,3 +201,35 @@ def test_no_guidance_from_a_relaxation_without_schedules_or_penalty():
         search = guided_search(ctx, 6)
         search.run(answer, time.perf_counter() + 20)
         assert search.best is None
+
+
+def test_the_aimed_search_looks_only_at_schedules_that_meet_the_bound():
+    """Aimed at the relaxation's bound (6, the optimum), the tuned search reports no
+    schedule above it: the first it finds is optimal, and proven on the spot; afterwards
+    the model's objective is whole again."""
+    program = make_program(OVERSUBSCRIBED)
+    ctx = build_model(program, SolveOptions())
+    aim = list(ctx.model.proto.objective.domain)
+    shown: list[float] = []
+    watcher = engine._Watcher(lambda p: shown.append(p.objective) if p.objective else None,
+                              time.perf_counter())
+    watcher.on_relaxation(relaxation.Relaxation(6, 6.0, False, np.zeros(0, dtype=np.int64)))
+    found = engine._aimed(ctx, SolveOptions(time_limit=30, workers=2), time.perf_counter(),
+                          watcher, engine._Found.nothing(), 6)
+    assert found.solver.objective_value == 6 and watcher.proven()
+    assert shown == [6]
+    assert list(ctx.model.proto.objective.domain) == aim
+
+
+def test_an_aim_no_schedule_meets_raises_the_bound():
+    """The relaxation's bound (3) is below the optimum (7): the aimed search proves that
+    no schedule costs 3 or less, so the bound becomes 4, and the schedule it did not find
+    is not claimed."""
+    loaded = load_program(tomllib.loads(BELOW_THE_OPTIMUM))
+    assert loaded.program is not None, loaded.errors
+    ctx = build_model(loaded.program, SolveOptions())
+    watcher = engine._Watcher(None, time.perf_counter())
+    found = engine._aimed(ctx, SolveOptions(time_limit=30, workers=2), time.perf_counter(),
+                          watcher, engine._Found.nothing(), 3)
+    assert found.status == "UNKNOWN" and found.bound == 4
+    assert watcher.objective is None and not watcher.proven()
