@@ -318,7 +318,9 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
         found = _Found(guided.best, "FEASIBLE", found.bound)  # proven or not: solve() decides
     if watcher.proven() or _stopped(options) or time.perf_counter() > deadline - 0.1:
         return found
-    found = _aimed(ctx, options, start, watcher, found, guidance.bound)
+    aim = watcher.relaxation_bound or 0   # the relaxation's second answer may be higher
+    if aim > 0:
+        found = _aimed(ctx, options, start, watcher, found, aim)
     if watcher.proven() or _stopped(options) or time.perf_counter() > deadline - 0.1:
         return found
     log.debug("tuned search again")

@@ -1,16 +1,16 @@
 """The relaxation-guided search: a schedule that meets the relaxation's bound, looked for
 among the schedules the relaxation's optimum points to.
 
-Where the linear relaxation's bound equals the optimum (the sample, department- and
-sites-shaped programs), the best schedules lie on the relaxation's optimal face, so a
-choice its optimum leaves at 0 (a rotation for a resident in a block, a vacation or service
-week, a penalty it avoids) is as a rule 0 in them too. Fixing those at 0 leaves a far
-smaller search, which finds such a schedule in a fraction of the time the whole model takes
-(docs/benchmarks.md: the sample 1.4 s against about 10 s). The model's helper literals
-(a resident gone from a rotation in a week, runs) stay free: the relaxation satisfies
-"a and b imply h" with h at 0 whenever a and b are fractional, so its 0 there says nothing
-about schedules (fixed too, they left no schedule at all on the department and tight
-families).
+Where the linear relaxation's bound equals the optimum (the sample and the family programs
+of bench/ timed, bounds of 0 included), the best schedules lie on the relaxation's optimal
+face, so a choice its optimum leaves at 0 (a rotation for a resident in a block, a
+vacation or service week, a penalty it avoids) is as a rule 0 in them too. Fixing those at
+0 leaves a far smaller search, which finds such a schedule in a fraction of the time the
+whole model takes (docs/benchmarks.md: the sample 1.4 s against about 10 s). The model's
+helper literals (a resident gone from a rotation in a week, runs) stay free: the
+relaxation satisfies "a and b imply h" with h at 0 whenever a and b are fractional, so its
+0 there says nothing about schedules (fixed too, they left no schedule at all on the
+department and tight families).
 
 The search aims at the bound: it looks only for schedules whose penalty meets it (CP-SAT's
 objective domain), and any it finds is optimal for the whole program; aimed, it found them

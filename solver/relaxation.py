@@ -236,10 +236,12 @@ class Relaxation:
     @property
     def guides(self) -> bool:
         """Whether its optimum points anywhere (guided.py): not when it proves that no
-        schedule exists, nor when its bound is 0 (its optimum is then any fractional point
-        without penalty, and the tuned search finds penalty-free schedules on its own: the
-        *boards* and *tight* families)."""
-        return not self.infeasible and self.bound > 0 and self.unused.size > 0
+        schedule exists, nor when it leaves nothing unused. A bound of 0 guides too: its
+        optimum is then a fractional point without penalty, and penalty-free schedules lay
+        near it on every *boards* program timed (a third faster, a third less memory) and
+        on most *tight* ones (*tight*, 4-week blocks, seed 0: 8.0 -> 2.3 s;
+        docs/benchmarks.md, thirteenth session)."""
+        return not self.infeasible and self.unused.size > 0
 
 
 def solve_relaxation(lp: LinearProgram, time_limit: float, threads: int = 1,
@@ -297,14 +299,14 @@ def main() -> None:
     bytes) from standard input; build the linear program without the loose rows, solve it
     and write its answer (bound, value, infeasible, unused) to standard output, pickled.
 
-    Then, where that answer neither proves that no schedule exists nor guides (its bound is
-    0), solve the whole relaxation, loose rows included, and write its answer too where its
+    Then, where that answer neither proves that no schedule exists nor has a bound above 0,
+    solve the whole relaxation, loose rows included, and write its answer too where its
     bound is higher. Where the loose rows counted on the families, the first answer's bound
     was 0 and theirs was all the bound there was (*tight*, 4-week blocks, 125 residents,
     seed 1: 0 without them, 1 with them, and the optimum 1 took the core search 33 s to
-    prove instead of 2.4 s). Where the first answer guides, they never raised its bound, and
-    solving them beside the guided search cost it time and the machine memory
-    (docs/benchmarks.md, eleventh session).
+    prove instead of 2.4 s; without the second answer 52 s). Where the first bound is above
+    0, they never raised it, and solving them beside the guided search cost it time and the
+    machine memory (docs/benchmarks.md, eleventh session).
 
     On Linux the process dies with the thread that started it, so a solve killed outright
     leaves no relaxation running."""
@@ -320,7 +322,7 @@ def main() -> None:
     first = solve_relaxation(linear_program(proto, array("q", loose_rows)),
                              deadline - time.perf_counter())
     _answer(first)
-    if not loose_rows or first.infeasible or first.guides:
+    if not loose_rows or first.infeasible or first.bound > 0:
         return
     whole = solve_relaxation(linear_program(proto), deadline - time.perf_counter())
     if whole.infeasible or whole.bound > first.bound:

@@ -13,7 +13,7 @@ import tomllib
 import numpy as np
 from ortools.sat.python import cp_model
 from program_helpers import make_program
-from test_relaxation import OVERSUBSCRIBED
+from test_relaxation import OVERSUBSCRIBED, research_program
 
 from scheduler import Schedule, load_program
 from scheduler.schedule import block_dicts, week_dicts
@@ -190,17 +190,31 @@ def test_where_the_relaxation_is_below_the_optimum_the_tuned_search_proves_it_af
     assert shown and min(shown) == 7 and not watcher.proven()
 
 
-def test_no_guidance_from_a_relaxation_without_schedules_or_penalty():
+def test_no_guidance_from_a_relaxation_without_schedules_or_unused_choices():
     """A relaxation that proves no schedule exists guides nothing, and nor does one whose
-    bound is 0 (its optimum is then any point without penalty)."""
+    optimum leaves no choice unused."""
     program = make_program(OVERSUBSCRIBED)
     ctx = build_model(program, SolveOptions())
-    for answer in (relaxation.Relaxation(0, 0.0, True),
-                   relaxation.Relaxation(0, 0.0, False, np.array([0], dtype=np.int64))):
+    for answer in (relaxation.Relaxation(0, 0.0, True, np.array([0], dtype=np.int64)),
+                   relaxation.Relaxation(6, 6.0, False)):
         assert not answer.guides
         search = guided_search(ctx, 6)
         search.run(answer, time.perf_counter() + 20)
         assert search.best is None
+
+
+def test_a_relaxation_without_penalty_guides_to_a_schedule_without_penalty():
+    """Research takes all five residents who ask for it: the relaxation's bound is 0, and
+    the schedule the guided search finds near its optimum grants every request."""
+    program = make_program(research_program(capacity=5, blocks_each=2, requests=True))
+    ctx = build_model(program, SolveOptions())
+    result = relaxation.solve_relaxation(relaxation.linear_program_of(ctx), time_limit=20)
+    assert result.bound == 0 and result.guides
+    search = guided_search(ctx, 0)
+    search.run(result, time.perf_counter() + 20)
+    assert search.objective == 0
+    report = checked(ctx, search)
+    assert report.ok and report.total_penalty == 0 and not report.unmet_requests
 
 
 def test_the_aimed_search_looks_only_at_schedules_that_meet_the_bound():
