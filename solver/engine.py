@@ -341,7 +341,7 @@ def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wat
     for schedules whose penalty meets it (guided.aim), any of which is optimal, for as long
     as the guided search had. Where the guided search's neighbourhood held no such schedule,
     the best ones were elsewhere, and an aimed search found them sooner than one that walks
-    down from its first schedule (*tight*, 125 residents: 6-10 s against 16-57 s,
+    down from its first schedule (*tight*, 125 residents: 3-10 s against 16-57 s,
     docs/benchmarks.md, thirteenth session). Where it proves that no schedule meets the
     aim, the optimum is above the bound, which it then raises by one. Only a bound above
     0 is aimed at: aimed at 0, every penalty is fixed, the neighbourhood searches have no

@@ -238,9 +238,9 @@ class Relaxation:
         """Whether its optimum points anywhere (guided.py): not when it proves that no
         schedule exists, nor when it leaves nothing unused. A bound of 0 guides too: its
         optimum is then a fractional point without penalty, and penalty-free schedules lay
-        near it on every *boards* program timed (a third faster, a third less memory) and
-        on most *tight* ones (*tight*, 4-week blocks, seed 0: 8.0 -> 2.3 s;
-        docs/benchmarks.md, thirteenth session)."""
+        near it on every *boards* program timed (found in about half the time) and on most
+        *tight* ones (*tight*, 4-week blocks, seed 0: 7.1 -> 2.5 s; docs/benchmarks.md,
+        thirteenth session)."""
         return not self.infeasible and self.unused.size > 0
 
 
