@@ -176,7 +176,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 @dataclass
 class _Found:
     """What the searches found: the solver holding the best schedule, its status, and a
-    proven lower bound on the whole model's penalty (CP-SAT's own)."""
+    proven lower bound on the whole model's penalty (CP-SAT's own, or one above an aim
+    nothing met, see `_aimed`)."""
 
     solver: cp_model.CpSolver
     status: str
@@ -249,20 +250,21 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     Which bound proves the optimum depends on the program's shape, not its size
     (docs/benchmarks.md): on department- and sites-shaped programs the relaxation's bound
     meets the optimum long before the core search's does, and the guided search soon finds
-    a schedule that meets it; on tight or board-dominated programs the core search proves
-    what the relaxation cannot. So the tuned search starts with the relaxation beside it.
+    a schedule that meets it; where the relaxation's bound is below the optimum (some
+    tight or board-dominated programs), the core search proves what the relaxation cannot.
+    So the tuned search starts with the relaxation beside it.
     When the relaxation's answer comes and points somewhere, the tuned search stops and the
     guided search has the machine's threads to itself, for at most GUIDED_TIMES what the
     solve has taken so far (GUIDED_AT_LEAST seconds at least). (Twice was too short once the
     relaxation answered sooner: tight F2, 4-week blocks, 125 residents, seed 1, needs about
     5 s to its first schedule there, when the relaxation answers at 2 s; docs/benchmarks.md,
     tenth session.) Unless it proved the optimum, the tuned search on the whole model, aimed
-    at the relaxation's bound, has as long again (`_aimed`), so that where neither finds a
-    schedule that meets the bound the solve takes at most about sixteen times as long as
-    the relaxation took to answer; then the tuned search starts again from the best
-    schedule found. The answer is the best schedule of the searches and the probe; the
-    bound is the tuned searches' and the relaxation's (raised by one where the aimed search
-    proved that nothing meets it).
+    at the relaxation's bound, has GUIDED_TIMES what the solve has then taken (`_aimed`), so
+    that where neither finds a schedule that meets the bound the solve takes at most about
+    sixteen times as long as the relaxation took to answer; then the tuned search starts
+    again from the best schedule found. The answer is the best schedule of the searches and
+    the probe; the bound is the tuned searches' and the relaxation's (raised by one where
+    the aimed search proved that nothing meets it).
     """
     if watcher.handover.is_set():   # the relaxation answered during the probe
         found = _Found.nothing()
@@ -278,7 +280,10 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
             and probe.status == "FEASIBLE":
         # Stopped before the tuned search found a schedule (or the relaxation's
         # certificate says none exists, against a schedule in hand): the probe's stands.
-        found = _Found(probe.solver, probe.status, probe.solver.best_objective_bound)
+        bound = probe.solver.best_objective_bound
+        if found.status == "UNKNOWN":   # its bound holds (an aim nothing met raised it)
+            bound = max(bound, found.bound)
+        found = _Found(probe.solver, probe.status, bound)
     return found
 
 
@@ -301,7 +306,8 @@ GUIDED_AT_LEAST = 1.0  # ... and at least this many seconds
 def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
             found: _Found) -> _Found:
     """The guided search in the tuned search's place (see `_search`), then the tuned search
-    again from the best schedule, unless the guided search proved it optimal."""
+    aimed at the relaxation's bound (`_aimed`), then the tuned search again from the best
+    schedule, unless one of them proved it optimal."""
     from .guided import GuidedSearch
 
     guidance = watcher.guidance
@@ -318,8 +324,10 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
         found = _Found(guided.best, "FEASIBLE", found.bound)  # proven or not: solve() decides
     if watcher.proven() or _stopped(options) or time.perf_counter() > deadline - 0.1:
         return found
-    aim = watcher.relaxation_bound or 0   # the relaxation's second answer may be higher
-    if aim > 0:
+    # The relaxation's second answer may be higher; where the tuned search's own bound is
+    # higher still, no schedule meets the aim
+    aim = watcher.relaxation_bound or 0
+    if aim > 0 and aim >= math.ceil(found.bound - 1e-6):
         found = _aimed(ctx, options, start, watcher, found, aim)
     if watcher.proven() or _stopped(options) or time.perf_counter() > deadline - 0.1:
         return found
@@ -338,16 +346,17 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
 def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
            found: _Found, bound: int) -> _Found:
     """The tuned search on the whole model aimed at the relaxation's bound: it looks only
-    for schedules whose penalty meets it (guided.aim), any of which is optimal, for as long
-    as the guided search had. Where the guided search's neighbourhood held no such schedule,
-    the best ones were elsewhere, and an aimed search found them sooner than one that walks
-    down from its first schedule (*tight*, 125 residents: 3-10 s against 16-57 s,
-    docs/benchmarks.md, thirteenth session). Where it proves that no schedule meets the
-    aim, the optimum is above the bound, which it then raises by one. Only a bound above
-    0 is aimed at: aimed at 0, every penalty is fixed, the neighbourhood searches have no
-    penalty to walk down, and a schedule took 30-60 s instead of 14 s (*tight*, months, 125
-    residents, seed 0). The aimed search's own bound is not used: it holds only for the
-    schedules it may look at."""
+    for schedules whose penalty meets it (guided.aim), any of which is optimal, for up to
+    GUIDED_TIMES what the solve has taken so far, as the guided search. Where the guided
+    search's neighbourhood held no such schedule, the best ones were elsewhere, and an aimed
+    search found them sooner than one that walks down from its first schedule (*tight*, 125
+    residents: 3-10 s against 16-57 s, docs/benchmarks.md, thirteenth session). Where it
+    proves that no schedule meets the aim, the optimum is above the bound, which it then
+    raises by one. Only a bound above 0 is aimed at: aimed at 0, every penalty is fixed, the
+    neighbourhood searches have no penalty to walk down, and a schedule took 30-60 s instead
+    of 14 s (*tight*, months, 125 residents, seed 0). The aimed search's own bound is not
+    used: it holds only for the schedules it may look at (the bound shown with a schedule it
+    finds is: that schedule meets the relaxation's bound, so it is optimal)."""
     from .guided import aim
 
     now = time.perf_counter()
@@ -356,8 +365,8 @@ def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wat
     log.debug("tuned search aimed at %d", bound)
     objective = ctx.model.proto.objective
     domain = list(objective.domain)
-    aim(ctx.model, bound)
     try:
+        aim(ctx.model, bound)
         solver, status = _run(ctx, options, start, watcher, until=until, aimed=True)
     finally:
         objective.domain.clear()
@@ -379,7 +388,8 @@ def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watch
          aimed: bool = False) -> tuple[cp_model.CpSolver, str]:
     """One CP-SAT search in what is left of the time limit (which covers the whole call,
     model building and the probe included), or until `until`; it stops early once
-    `handover` is set. An `aimed` search's bounds are not passed on (see `_aimed`)."""
+    `handover` is set. An `aimed` search's bounds are not passed on as they improve (see
+    `_aimed`)."""
     log.debug("tuned search")
     solver = cp_model.CpSolver()
     tune(solver.parameters, options, len(ctx.program.residents))

@@ -246,4 +246,4 @@ def test_an_aim_no_schedule_meets_raises_the_bound():
     found = engine._aimed(ctx, SolveOptions(time_limit=30, workers=2), time.perf_counter(),
                           watcher, engine._Found.nothing(), 3)
     assert found.status == "UNKNOWN" and found.bound == 4
-    assert watcher.objective is None and not watcher.proven()
+    assert watcher.objective is None and watcher.bound is None and not watcher.proven()
