@@ -313,23 +313,21 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     guidance = watcher.guidance
     if guidance is None:
         return found
-    now = time.perf_counter()
-    deadline = start + options.time_limit
     log.debug("guided search")
     guided = GuidedSearch(ctx, lambda s: tune(s.parameters, options, len(ctx.program.residents)),
                           watcher.on_schedule, options.stop, watcher.finished)
-    guided.run(guidance, min(deadline, now + max(GUIDED_TIMES * (now - start), GUIDED_AT_LEAST)))
+    guided.run(guidance, _turn_ends(options, start))
     if guided.best is not None and guided.objective is not None \
             and _beats(guided.objective, found):
         found = _Found(guided.best, "FEASIBLE", found.bound)  # proven or not: solve() decides
-    if watcher.proven() or _stopped(options) or time.perf_counter() > deadline - 0.1:
+    if _over(watcher, options, start):
         return found
     # The relaxation's second answer may be higher; where the tuned search's own bound is
     # higher still, no schedule meets the aim
     aim = watcher.relaxation_bound or 0
     if aim > 0 and aim >= math.ceil(found.bound - 1e-6):
         found = _aimed(ctx, options, start, watcher, found, aim)
-    if watcher.proven() or _stopped(options) or time.perf_counter() > deadline - 0.1:
+    if _over(watcher, options, start):
         return found
     log.debug("tuned search again")
     if found.status == "FEASIBLE" and not ctx.previous:
@@ -359,15 +357,13 @@ def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wat
     finds is: that schedule meets the relaxation's bound, so it is optimal)."""
     from .guided import aim
 
-    now = time.perf_counter()
-    until = min(start + options.time_limit, now + max(GUIDED_TIMES * (now - start),
-                                                      GUIDED_AT_LEAST))
     log.debug("tuned search aimed at %d", bound)
     objective = ctx.model.proto.objective
     domain = list(objective.domain)
     try:
         aim(ctx.model, bound)
-        solver, status = _run(ctx, options, start, watcher, until=until, aimed=True)
+        solver, status = _run(ctx, options, start, watcher, until=_turn_ends(options, start),
+                              aimed=True)
     finally:
         objective.domain.clear()
         objective.domain.extend(domain)
@@ -376,6 +372,21 @@ def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wat
     elif status in ("OPTIMAL", "FEASIBLE") and _beats(solver.objective_value, found):
         found = _Found(solver, "FEASIBLE", found.bound)  # proven or not: solve() decides
     return found
+
+
+def _turn_ends(options: SolveOptions, start: float) -> float:
+    """When a search that takes its turn now (the guided one, the aimed one) must stop:
+    after GUIDED_TIMES what the solve has taken so far (GUIDED_AT_LEAST seconds at least),
+    within the time limit."""
+    now = time.perf_counter()
+    return min(start + options.time_limit,
+               now + max(GUIDED_TIMES * (now - start), GUIDED_AT_LEAST))
+
+
+def _over(watcher: _Watcher, options: SolveOptions, start: float) -> bool:
+    """Whether the solve is over: proven, cancelled, or (almost) out of time."""
+    return watcher.proven() or _stopped(options) \
+        or time.perf_counter() > start + options.time_limit - 0.1
 
 
 def _beats(objective: float, found: _Found) -> bool:
