@@ -25,7 +25,7 @@ from scheduler.schedule import Cell, block_dicts, week_dicts
 from . import checker, spread
 from .context import ModelContext
 from .explain import explain
-from .model import SolveOptions, build_model
+from .model import SolveOptions, build_model, large
 from .stopping import stopped_when
 
 if TYPE_CHECKING:
@@ -201,8 +201,11 @@ def solve(program: Program, options: SolveOptions | None = None,
         log.debug("model built: %d variables, %d constraints", len(ctx.model.proto.variables),
                   len(ctx.model.proto.constraints))
         if lower is not None:
-            lower.start(ctx)
-        probe = None if _stopped(options) else _probe(ctx, options, start, on_progress)
+            lower.start(ctx, _workers(options) if large(ctx) else 1)
+            if large(ctx):
+                _await_relaxation(lower, options, start)
+        probe = None if _stopped(options) or large(ctx) else \
+            _probe(ctx, options, start, on_progress)
         if probe is not None and (probe.status in ("OPTIMAL", "INFEASIBLE")
                                   or _stopped(options)):
             found = _Found(probe.solver, probe.status, probe.solver.best_objective_bound)
@@ -245,7 +248,8 @@ def solve(program: Program, options: SolveOptions | None = None,
 def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
             probe: _Probe | None) -> _Found:
     """The tuned search, with the linear relaxation's bound computed beside it; once the
-    relaxation is solved, the search it guides (guided.py) takes over for a while.
+    relaxation is solved, the search it guides (guided.py) takes over for a while. (On a
+    large model the relaxation has answered already: see `_await_relaxation`.)
 
     Which bound proves the optimum depends on the program's shape, not its size
     (docs/benchmarks.md): on department- and sites-shaped programs the relaxation's bound
@@ -297,6 +301,22 @@ def _relaxation(options: SolveOptions, start: float, watcher: _Watcher
 
     return RelaxationBound(options.time_limit - (time.perf_counter() - start),
                            watcher.on_relaxation).spawn()
+
+
+def _await_relaxation(lower: RelaxationBound, options: SolveOptions, start: float) -> None:
+    """On a large model (model.large), wait for the relaxation's first answer before any
+    search (cancelling, the time limit, or a relaxation that cannot run end the wait).
+
+    There the tuned search spent the relaxation's time in CP-SAT's presolve and found no
+    schedule before the relaxation answered, and once searching it held a second copy of the
+    model beside the relaxation's process (department F2, 500 residents, 4-week blocks: 2.2
+    GB together). Waiting, PDLP has both threads and answers sooner, and the guided search
+    starts at once (500 residents: 52.8 -> 36.1 s in months, 55.2 -> 45.6 s in 4-week
+    blocks; docs/benchmarks.md, fourteenth session)."""
+    end = start + options.time_limit
+    while not _stopped(options) and time.perf_counter() < end:
+        if lower.answered(min(0.1, max(end - time.perf_counter(), 0.0))):
+            return
 
 
 GUIDED_TIMES = 3.0     # the guided search may take this many times what the solve took ...
@@ -433,8 +453,7 @@ class _Probe:
 
 
 PROBE_SECONDS = 0.25  # the plain search's head start, at most this long ...
-PROBE_SHARE = 0.1     # ... and at most this part of the time limit ...
-PROBE_MAX_VARIABLES = 250_000  # ... on models CP-SAT can load within that (see _probe)
+PROBE_SHARE = 0.1     # ... and at most this part of the time limit
 
 
 def _probe(ctx: ModelContext, options: SolveOptions, start: float,
@@ -450,10 +469,10 @@ def _probe(ctx: ModelContext, options: SolveOptions, start: float,
     CP-SAT copies and presolves the whole model before it searches, and does not stop
     inside that: on larger models the probe overran its limit without ever searching
     (sites F2, 125 residents, 211,000 variables: 0.5 s; department F2, 500 residents,
-    582,000 variables: 1.7-2.1 s, and 700 MB more at its peak). Beyond PROBE_MAX_VARIABLES
-    there is no probe (docs/benchmarks.md, twelfth session)."""
+    582,000 variables: 1.7-2.1 s, and 700 MB more at its peak). On a large model
+    (model.large) there is no probe (docs/benchmarks.md, twelfth session)."""
     limit = min(PROBE_SECONDS, PROBE_SHARE * options.time_limit)
-    if limit <= 0.05 or len(ctx.model.proto.variables) > PROBE_MAX_VARIABLES:
+    if limit <= 0.05:
         return None
     probe = cp_model.CpSolver()
     probe.parameters.max_time_in_seconds = limit

@@ -38,6 +38,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from .context import ModelContext
+from .model import large
 from .relaxation import INT_LIMIT, Relaxation
 from .stopping import stopped_when
 
@@ -50,13 +51,12 @@ PROBING = 0
 # the eight programs measured (F2, 125 residents, both calendars: sites 2.9 -> 2.2 s,
 # department 1.5 -> 1.0 s; the sample 0.33 -> 0.29 s; docs/benchmarks.md, eleventh session).
 LINEAR_OVERLAP = False
-# On models this large, only CP-SAT's local searches (feasibility jump, violation LS): a
-# full search worker loads its own copy of the presolved model, about 600 MB on top at
-# 500 residents with format 2 (600,000 variables), which put the solve over 2 GB; the local
-# searches found the aimed schedule there as soon or sooner (docs/benchmarks.md,
-# fourteenth session). They cannot prove that the neighbourhood holds no such schedule, so
+# On a large model (model.large), only CP-SAT's local search (feasibility jump), on one
+# thread: a full search worker loads its own copy of the presolved model, about 600 MB on
+# top at 500 residents with format 2 (600,000 variables), which put the solve over 2 GB,
+# and the local search found the aimed schedule there as soon (docs/benchmarks.md,
+# fourteenth session). It cannot prove that the neighbourhood holds no such schedule, so
 # there the guided search ends at its deadline instead.
-LOCAL_ONLY_VARIABLES = 250_000
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,9 @@ class GuidedSearch:
         self.tune(solver)
         solver.parameters.cp_model_probing_level = PROBING
         solver.parameters.find_big_linear_overlap = LINEAR_OVERLAP
-        solver.parameters.use_ls_only = len(model.proto.variables) > LOCAL_ONLY_VARIABLES
+        if large(self.ctx):
+            solver.parameters.use_ls_only = True
+            solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = left
         with stopped_when(solver.stop_search, *self.stops):
             return solver.solve(model, _Schedules(self, solver))

@@ -12,6 +12,21 @@ from . import symmetry
 from .constraints import FAMILIES
 from .context import ModelContext
 
+# A model with more variables than this is *large*: CP-SAT cannot load it cheaply. Its
+# presolve takes seconds and does not stop inside, and every full search worker holds a
+# copy of the presolved model (department F2, 500 residents, 600,000 variables: about 600 MB
+# each). On a large model the engine runs no probe and waits for the linear relaxation's
+# answer (PDLP then on every thread) before any search, and the guided search runs only
+# CP-SAT's local search, on one thread (engine.solve, guided.py; docs/benchmarks.md,
+# twelfth and fourteenth sessions). The family programs up to 125 residents stay below it
+# (sites F2, 4-week blocks: 235,000), department F2 at 250 residents is above (283,000).
+LARGE_MODEL_VARIABLES = 250_000
+
+
+def large(ctx: ModelContext) -> bool:
+    """Whether the context's model is large (LARGE_MODEL_VARIABLES)."""
+    return len(ctx.model.proto.variables) > LARGE_MODEL_VARIABLES
+
 
 @dataclass
 class SolveOptions:

@@ -296,8 +296,9 @@ def _pdlp(lp: LinearProgram, time_limit: float, threads: int = 1, tolerance: flo
 
 def main() -> None:
     """The separate process: read (model file, seconds left, the model's loose rows as
-    bytes) from standard input; build the linear program without the loose rows, solve it
-    and write its answer (bound, value, infeasible, unused) to standard output, pickled.
+    bytes, PDLP's threads) from standard input; build the linear program without the loose
+    rows, solve it and write its answer (bound, value, infeasible, unused) to standard
+    output, pickled.
 
     Then, where that answer neither proves that no schedule exists nor has a bound above 0,
     solve the whole relaxation, loose rows included, and write its answer too where its
@@ -316,17 +317,17 @@ def main() -> None:
 
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    path, time_limit, loose_rows = pickle.load(sys.stdin.buffer)
+    path, time_limit, loose_rows, threads = pickle.load(sys.stdin.buffer)
     deadline = time.perf_counter() + time_limit
     first_lp = linear_program(read_model(Path(path)), array("q", loose_rows))
     _give_back_memory()
-    first = solve_relaxation(first_lp, deadline - time.perf_counter())
+    first = solve_relaxation(first_lp, deadline - time.perf_counter(), threads)
     _answer(first)
     if not loose_rows or first.infeasible or first.bound > 0:
         return
     del first_lp
     whole = solve_relaxation(linear_program(read_model(Path(path))),
-                             deadline - time.perf_counter())
+                             deadline - time.perf_counter(), threads)
     if whole.infeasible or whole.bound > first.bound:
         _answer(whole)
 
@@ -364,7 +365,9 @@ class RelaxationBound:
     model from the file `exported` writes. `spawn` starts the process before the model is
     built, so that its imports (0.25 s) overlap the building; `start(ctx)` writes the model
     (0.02 s for the sample, 0.2 s at 500 residents) and hands it over, so the engine may
-    change the model's hints as soon as it returns. `on_result(relaxation)` is called from a
+    change the model's hints as soon as it returns; `start(ctx, threads)` gives PDLP more
+    than one thread where no search runs beside it (a large model, engine.solve), and
+    `answered` waits for the first answer. `on_result(relaxation)` is called from a
     thread of its own with each answer: the relaxation without the loose rows, then, where
     its bound is higher, the whole relaxation (`main`).
     """
@@ -377,6 +380,7 @@ class RelaxationBound:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
+        self._answered = threading.Event()   # the first answer came, or none will
 
     def spawn(self) -> RelaxationBound:
         """Start the relaxation's process, which imports what it needs and then waits for
@@ -395,7 +399,7 @@ class RelaxationBound:
                 self._stopped.set()
         return self
 
-    def start(self, ctx: ModelContext) -> RelaxationBound:
+    def start(self, ctx: ModelContext, threads: int = 1) -> RelaxationBound:
         """Write the model to a file and solve its relaxation in the background (in the
         process `spawn` started, or a new one). Where no file can be written, there is no
         bound: the search goes on alone."""
@@ -412,17 +416,19 @@ class RelaxationBound:
             self.stop()
             return self
         loose_rows = array("q", ctx.loose_rows).tobytes()
-        self._thread = threading.Thread(target=self._run, args=(path, loose_rows), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(path, loose_rows, threads),
+                                        daemon=True)
         self._thread.start()
         return self
 
-    def _run(self, path: Path, loose_rows: bytes) -> None:
+    def _run(self, path: Path, loose_rows: bytes, threads: int) -> None:
         try:
-            self._read_answers(path, loose_rows)
+            self._read_answers(path, loose_rows, threads)
         finally:
+            self._answered.set()
             shutil.rmtree(path.parent, ignore_errors=True)
 
-    def _read_answers(self, path: Path, loose_rows: bytes) -> None:
+    def _read_answers(self, path: Path, loose_rows: bytes, threads: int) -> None:
         """Hand the process the model in `path` (with its loose rows' indices) and pass
         on each answer it writes (`main`: one or two), until it ends or is stopped; a
         process that fails or writes something unreadable gives no further answer."""
@@ -433,7 +439,8 @@ class RelaxationBound:
             return
         try:
             process.stdin.write(
-                pickle.dumps((str(path), self.deadline - time.perf_counter(), loose_rows)))
+                pickle.dumps((str(path), self.deadline - time.perf_counter(), loose_rows,
+                              threads)))
             process.stdin.close()
             while True:
                 answer = Relaxation(*pickle.load(process.stdout))
@@ -441,8 +448,14 @@ class RelaxationBound:
                     return
                 self.result = answer
                 self.on_result(answer)
+                self._answered.set()
         except (EOFError, OSError, ValueError, TypeError, pickle.UnpicklingError):
             return
+
+    def answered(self, timeout: float) -> bool:
+        """Wait at most `timeout` seconds for the first answer; whether it came (or none
+        will: the process ended, failed or was stopped)."""
+        return self._answered.wait(timeout)
 
     def wait(self, timeout: float) -> Relaxation | None:
         """The relaxation's last answer, waiting at most `timeout` seconds for them all."""
@@ -453,6 +466,7 @@ class RelaxationBound:
     def stop(self) -> None:
         """Stop the relaxation (the search is over) and wait for its thread and process."""
         self._stopped.set()
+        self._answered.set()   # no answer will come: nobody waits for one
         with self._lock:
             process = self._process
         if process is not None and process.poll() is None:

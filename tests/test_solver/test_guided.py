@@ -17,7 +17,7 @@ from test_relaxation import OVERSUBSCRIBED, research_program
 
 from scheduler import Schedule, load_program
 from scheduler.schedule import block_dicts, week_dicts
-from solver import checker, engine, guided, relaxation
+from solver import checker, engine, model, relaxation
 from solver.engine import SolveOptions, _extract, build_model, tune
 from solver.guided import GuidedSearch
 
@@ -55,12 +55,12 @@ def test_the_samples_optimum_lies_where_its_relaxation_points(duke_schedule):
 
 def test_on_a_model_too_large_for_a_second_copy_local_search_alone_finds_it(
         duke_schedule, monkeypatch):
-    """Above LOCAL_ONLY_VARIABLES the guided search runs only CP-SAT's local searches (no
-    full worker loads its own copy of the model); with the threshold below the sample's
-    size, they find the schedule that meets the relaxation's bound, and it passes the
+    """On a large model (model.LARGE_MODEL_VARIABLES) the guided search runs only CP-SAT's
+    local search (no full worker loads its own copy of the model); with the threshold below
+    the sample's size, it finds the schedule that meets the relaxation's bound, and it passes the
     checker at that penalty."""
     program, _ = duke_schedule
-    monkeypatch.setattr(guided, "LOCAL_ONLY_VARIABLES", 0)
+    monkeypatch.setattr(model, "LARGE_MODEL_VARIABLES", 0)
     ctx = build_model(program, SolveOptions())
     result = relaxation.solve_relaxation(relaxation.linear_program_of(ctx), time_limit=30)
     search = guided_search(ctx, result.bound)

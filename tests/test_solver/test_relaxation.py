@@ -8,6 +8,7 @@ and the engine must turn "best schedule meets the bound" into a proven optimum.
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from program_helpers import make_program, solve_checked
 from program_strategies import programs
 
 from scheduler import load_program
-from solver import relaxation
+from solver import model, relaxation
 from solver.engine import Progress, SolveOptions, build_model, solve
 
 
@@ -278,3 +279,36 @@ def test_no_room_for_the_model_file_leaves_the_search_without_the_bound(monkeypa
     assert called == [] and lower.result is None
     schedule = solve(program, SolveOptions(time_limit=20, relaxation=True))
     assert schedule.status == "OPTIMAL" and schedule.objective == 6
+
+
+def test_on_a_large_model_the_relaxation_answers_before_any_search(monkeypatch):
+    """A model above LARGE_MODEL_VARIABLES (here: any) gets no probe and no tuned search
+    until the relaxation has answered: the first thing the chief's progress shows is its
+    bound, then the schedule that meets it, proven optimal."""
+    monkeypatch.setattr(model, "LARGE_MODEL_VARIABLES", 0)
+    points: list[Progress] = []
+    schedule = solve(make_program(OVERSUBSCRIBED), SolveOptions(time_limit=20),
+                     on_progress=points.append)
+    assert schedule.status == "OPTIMAL" and schedule.objective == schedule.best_bound == 6
+    assert points[0].objective is None and points[0].bound == 6
+    assert [p.objective for p in points if p.objective is not None][-1] == 6
+
+
+def test_a_large_model_without_its_relaxation_is_still_solved(monkeypatch, tmp_path):
+    """Where the relaxation cannot run (no room for the model file), a large model's
+    search does not wait for it: the search alone finds and proves the schedule."""
+    monkeypatch.setattr(model, "LARGE_MODEL_VARIABLES", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    schedule = solve(make_program(OVERSUBSCRIBED), SolveOptions(time_limit=20))
+    assert schedule.status == "OPTIMAL" and schedule.objective == 6
+
+
+def test_cancelling_while_a_large_model_waits_for_its_relaxation_ends_the_solve(monkeypatch):
+    """A chief who cancels while the relaxation is still working gets the solve back at
+    once, not at the end of its time limit."""
+    monkeypatch.setattr(model, "LARGE_MODEL_VARIABLES", 0)
+    monkeypatch.setattr(relaxation.RelaxationBound, "_run", lambda self, *args: None)
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    schedule = solve(make_program(OVERSUBSCRIBED), SolveOptions(time_limit=60, stop=stop))
+    assert schedule.status == "UNKNOWN" and schedule.wall_time_s < 30
