@@ -270,7 +270,9 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     the probe; the bound is the tuned searches' and the relaxation's (raised by one where
     the aimed search proved that nothing meets it).
     """
-    if watcher.handover.is_set():   # the relaxation answered during the probe
+    if watcher.handover.is_set() or watcher.proven():
+        # The relaxation answered first (during the probe, or on a large model before any
+        # search): it guides, or it proved that no schedule exists
         found = _Found.nothing()
     else:
         solver, status = _run(ctx, options, start, watcher, watcher.handover)

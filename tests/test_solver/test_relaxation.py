@@ -18,7 +18,7 @@ from program_helpers import make_program, solve_checked
 from program_strategies import programs
 
 from scheduler import load_program
-from solver import model, relaxation
+from solver import engine, model, relaxation
 from solver.engine import Progress, SolveOptions, build_model, solve
 
 
@@ -312,3 +312,16 @@ def test_cancelling_while_a_large_model_waits_for_its_relaxation_ends_the_solve(
     threading.Timer(0.5, stop.set).start()
     schedule = solve(make_program(OVERSUBSCRIBED), SolveOptions(time_limit=60, stop=stop))
     assert schedule.status == "UNKNOWN" and schedule.wall_time_s < 30
+
+
+def test_a_large_model_the_relaxation_proves_infeasible_is_explained(monkeypatch):
+    """On a large model the relaxation's proof that no schedule exists comes before any
+    search, and no search starts after it: the chief gets INFEASIBLE and the conflict."""
+    monkeypatch.setattr(model, "LARGE_MODEL_VARIABLES", 0)
+    runs: list[int] = []
+    run = engine._run
+    monkeypatch.setattr(engine, "_run", lambda *args, **kw: runs.append(1) or run(*args, **kw))
+    schedule = solve(make_program(OVERBOOKED), SolveOptions(time_limit=20))
+    assert schedule.status == "INFEASIBLE" and runs == []
+    sources = {conflict["source"] for conflict in schedule.conflicts}
+    assert sources == {"requirement[0]", "rotation[1].max"}
