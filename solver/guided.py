@@ -51,12 +51,6 @@ PROBING = 0
 # the eight programs measured (F2, 125 residents, both calendars: sites 2.9 -> 2.2 s,
 # department 1.5 -> 1.0 s; the sample 0.33 -> 0.29 s; docs/benchmarks.md, eleventh session).
 LINEAR_OVERLAP = False
-# On a large model (model.large), only CP-SAT's local search (feasibility jump), on one
-# thread: a full search worker loads its own copy of the presolved model, about 600 MB on
-# top at 500 residents with format 2 (600,000 variables), which put the solve over 2 GB,
-# and the local search found the aimed schedule there as soon (docs/benchmarks.md,
-# fourteenth session). It cannot prove that the neighbourhood holds no such schedule, so
-# there the guided search ends at its deadline instead.
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +107,12 @@ class GuidedSearch:
         solver.parameters.cp_model_probing_level = PROBING
         solver.parameters.find_big_linear_overlap = LINEAR_OVERLAP
         if large(self.ctx):
+            # Only CP-SAT's local search (feasibility jump), on one thread: a full search
+            # worker loads its own copy of the presolved model, about 600 MB on top at 500
+            # residents with format 2 (600,000 variables), which put the solve over 2 GB,
+            # and the local search found the aimed schedule there as soon
+            # (docs/benchmarks.md, fourteenth session). It cannot prove that the
+            # neighbourhood holds no such schedule: there the search ends at its deadline.
             solver.parameters.use_ls_only = True
             solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = left
