@@ -296,11 +296,13 @@ def test_on_a_large_model_the_relaxation_answers_before_any_search(monkeypatch):
 
 def test_a_large_model_without_its_relaxation_is_still_solved(monkeypatch, tmp_path):
     """Where the relaxation cannot run (no room for the model file), a large model's
-    search does not wait for it: the search alone finds and proves the schedule."""
+    search does not wait for it (not to the end of its time limit, as it once could): the
+    search alone finds and proves the schedule."""
     monkeypatch.setattr(model, "LARGE_MODEL_VARIABLES", 0)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
-    schedule = solve(make_program(OVERSUBSCRIBED), SolveOptions(time_limit=20))
+    schedule = solve(make_program(OVERSUBSCRIBED), SolveOptions(time_limit=60))
     assert schedule.status == "OPTIMAL" and schedule.objective == 6
+    assert schedule.wall_time_s < 30
 
 
 def test_cancelling_while_a_large_model_waits_for_its_relaxation_ends_the_solve(monkeypatch):
