@@ -200,11 +200,12 @@ def solve(program: Program, options: SolveOptions | None = None,
         ctx = build_model(program, options)
         log.debug("model built: %d variables, %d constraints", len(ctx.model.proto.variables),
                   len(ctx.model.proto.constraints))
+        is_large = large(ctx)
         if lower is not None:
-            lower.start(ctx, _workers(options) if large(ctx) else 1)
-            if large(ctx):
+            lower.start(ctx, _workers(options) if is_large else 1)
+            if is_large:
                 _await_relaxation(lower, options, start)
-        probe = None if _stopped(options) or large(ctx) else \
+        probe = None if _stopped(options) or is_large else \
             _probe(ctx, options, start, on_progress)
         if probe is not None and (probe.status in ("OPTIMAL", "INFEASIBLE")
                                   or _stopped(options)):
