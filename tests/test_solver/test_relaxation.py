@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from program_helpers import make_program, solve_checked
@@ -281,11 +282,16 @@ def test_no_room_for_the_model_file_leaves_the_search_without_the_bound(monkeypa
     assert schedule.status == "OPTIMAL" and schedule.objective == 6
 
 
-def test_on_a_large_model_the_relaxation_answers_before_any_search(monkeypatch):
+@pytest.fixture
+def every_model_large(monkeypatch):
+    """Every model counts as large (model.LARGE_MODEL_VARIABLES), small programs too."""
+    monkeypatch.setattr(model, "LARGE_MODEL_VARIABLES", 0)
+
+
+def test_on_a_large_model_the_relaxation_answers_before_any_search(every_model_large):
     """A model above LARGE_MODEL_VARIABLES (here: any) gets no probe and no tuned search
     until the relaxation has answered: the first thing the chief's progress shows is its
     bound, then the schedule that meets it, proven optimal."""
-    monkeypatch.setattr(model, "LARGE_MODEL_VARIABLES", 0)
     points: list[Progress] = []
     schedule = solve(make_program(OVERSUBSCRIBED), SolveOptions(time_limit=20),
                      on_progress=points.append)
@@ -294,21 +300,21 @@ def test_on_a_large_model_the_relaxation_answers_before_any_search(monkeypatch):
     assert [p.objective for p in points if p.objective is not None][-1] == 6
 
 
-def test_a_large_model_without_its_relaxation_is_still_solved(monkeypatch, tmp_path):
+def test_a_large_model_without_its_relaxation_is_still_solved(every_model_large, monkeypatch,
+                                                               tmp_path):
     """Where the relaxation cannot run (no room for the model file), a large model's
     search does not wait for it (not to the end of its time limit, as it once could): the
     search alone finds and proves the schedule."""
-    monkeypatch.setattr(model, "LARGE_MODEL_VARIABLES", 0)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
     schedule = solve(make_program(OVERSUBSCRIBED), SolveOptions(time_limit=60))
     assert schedule.status == "OPTIMAL" and schedule.objective == 6
     assert schedule.wall_time_s < 30
 
 
-def test_cancelling_while_a_large_model_waits_for_its_relaxation_ends_the_solve(monkeypatch):
+def test_cancelling_while_a_large_model_waits_for_its_relaxation_ends_the_solve(
+        every_model_large, monkeypatch):
     """A chief who cancels while the relaxation is still working gets the solve back at
     once, not at the end of its time limit."""
-    monkeypatch.setattr(model, "LARGE_MODEL_VARIABLES", 0)
     monkeypatch.setattr(relaxation.RelaxationBound, "_run", lambda self, *args: None)
     stop = threading.Event()
     threading.Timer(0.5, stop.set).start()
@@ -316,10 +322,10 @@ def test_cancelling_while_a_large_model_waits_for_its_relaxation_ends_the_solve(
     assert schedule.status == "UNKNOWN" and schedule.wall_time_s < 30
 
 
-def test_a_large_model_the_relaxation_proves_infeasible_is_explained(monkeypatch):
+def test_a_large_model_the_relaxation_proves_infeasible_is_explained(every_model_large,
+                                                                      monkeypatch):
     """On a large model the relaxation's proof that no schedule exists comes before any
     search, and no search starts after it: the chief gets INFEASIBLE and the conflict."""
-    monkeypatch.setattr(model, "LARGE_MODEL_VARIABLES", 0)
     runs: list[int] = []
     run = engine._run
     monkeypatch.setattr(engine, "_run", lambda *args, **kw: runs.append(1) or run(*args, **kw))
