@@ -367,7 +367,7 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
 def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
            found: _Found, bound: int) -> _Found:
     """The tuned search on the whole model aimed at the relaxation's bound: it looks only
-    for schedules whose penalty meets it (guided.aim), any of which is optimal, for up to
+    for schedules whose penalty meets it (guided.aimed), any of which is optimal, for up to
     GUIDED_TIMES what the solve has taken so far, as the guided search. Where the guided
     search's neighbourhood held no such schedule, the best ones were elsewhere, and an aimed
     search found them sooner than one that walks down from its first schedule (*tight*, 125
@@ -378,18 +378,12 @@ def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wat
     of 14 s (*tight*, months, 125 residents, seed 0). The aimed search's own bound is not
     used: it holds only for the schedules it may look at (the bound shown with a schedule it
     finds is: that schedule meets the relaxation's bound, so it is optimal)."""
-    from .guided import aim
+    from .guided import aimed
 
     log.debug("tuned search aimed at %d", bound)
-    objective = ctx.model.proto.objective
-    domain = list(objective.domain)
-    try:
-        aim(ctx.model, bound)
+    with aimed(ctx.model, bound):
         solver, status = _run(ctx, options, start, watcher, until=_turn_ends(options, start),
                               aimed=True)
-    finally:
-        objective.domain.clear()
-        objective.domain.extend(domain)
     if status == "INFEASIBLE":
         found.bound = max(found.bound, bound + 1)
     elif status in ("OPTIMAL", "FEASIBLE") and _beats(solver.objective_value, found):

@@ -31,7 +31,8 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -90,11 +91,11 @@ class GuidedSearch:
             return
         model = self.ctx.model.clone()
         model.add_bool_and([~model.get_bool_var_from_proto_index(int(i)) for i in fixed])
-        aim(model, relaxation.bound)
         log.debug("aimed at %d, %d choices fixed", relaxation.bound, fixed.size)
-        if self._solve(model, deadline) == cp_model.INFEASIBLE:
+        with aimed(model, relaxation.bound):
+            status = self._solve(model, deadline)
+        if status == cp_model.INFEASIBLE:
             log.debug("no schedule meets the aim here: the best one here")
-            model.proto.objective.domain.clear()   # no aim: any penalty
             self._solve(model, deadline)
 
     def _solve(self, model: cp_model.CpModel, deadline: float) -> Any:
@@ -144,12 +145,34 @@ class _Schedules(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def aim(model: cp_model.CpModel, penalty: int) -> None:
-    """Only schedules of at most this penalty: the objective's own domain, which CP-SAT's
-    presolve and every search worker use (an added linear constraint instead made the
-    *tight* family's format-2 program five times as slow, docs/benchmarks.md). Clearing the
-    domain again lifts the aim."""
+@contextmanager
+def aimed(model: cp_model.CpModel, penalty: int) -> Iterator[None]:
+    """Only schedules of at most this penalty, while the block runs: the objective's own
+    domain, which CP-SAT's presolve and every search worker use (an added linear constraint
+    instead made the *tight* family's format-2 program five times as slow,
+    docs/benchmarks.md). The aim narrows whatever domain the objective had (it never
+    admits a penalty the model itself excludes), and the domain is restored afterwards."""
     objective = model.proto.objective
+    before = list(objective.domain)
     scale = objective.scaling_factor or 1.0
+    top = math.floor(penalty / scale - objective.offset + 1e-9)
     objective.domain.clear()
-    objective.domain.extend([-INT_LIMIT, math.floor(penalty / scale - objective.offset + 1e-9)])
+    objective.domain.extend(narrowed(before, top))
+    try:
+        yield
+    finally:
+        objective.domain.clear()
+        objective.domain.extend(before)
+
+
+def narrowed(domain: list[int], top: int) -> list[int]:
+    """A CP-SAT domain (flat list of closed intervals; empty means every value) without
+    the values above `top`. Where none is left, the single value INT_LIMIT, which no
+    schedule's penalty reaches: the aimed search then proves that nothing meets the aim."""
+    if not domain:
+        return [-INT_LIMIT, top]
+    kept: list[int] = []
+    for low, high in zip(domain[::2], domain[1::2], strict=True):
+        if low <= top:
+            kept.extend([low, min(high, top)])
+    return kept or [INT_LIMIT, INT_LIMIT]

@@ -19,7 +19,7 @@ from scheduler import Schedule, load_program
 from scheduler.schedule import block_dicts, week_dicts
 from solver import checker, engine, model, relaxation
 from solver.engine import SolveOptions, _extract, build_model, tune
-from solver.guided import GuidedSearch
+from solver.guided import GuidedSearch, narrowed
 
 
 def guided_search(ctx, bound: int) -> GuidedSearch:
@@ -265,3 +265,22 @@ def test_an_aim_no_schedule_meets_raises_the_bound():
                           watcher, engine._Found.nothing(), 3)
     assert found.status == "UNKNOWN" and found.bound == 4
     assert watcher.objective is None and watcher.bound is None and not watcher.proven()
+
+
+def test_an_aim_never_admits_a_penalty_the_model_excludes():
+    """Where the model's objective has a domain of its own (here: penalties 7 to 100, which
+    leaves out the optimum 6), the aim at 6 narrows it instead of replacing it: nothing
+    meets both, so no schedule is claimed and the bound becomes 7; the model's own domain
+    is back afterwards."""
+    program = make_program(OVERSUBSCRIBED)
+    ctx = build_model(program, SolveOptions())
+    objective = ctx.model.proto.objective
+    objective.domain.extend([7, 100])
+    watcher = engine._Watcher(None, time.perf_counter())
+    found = engine._aimed(ctx, SolveOptions(time_limit=30, workers=2), time.perf_counter(),
+                          watcher, engine._Found.nothing(), 6)
+    assert found.status == "UNKNOWN" and found.bound == 7
+    assert watcher.objective is None
+    assert list(objective.domain) == [7, 100]
+    assert narrowed([0, 3, 5, 10], 6) == [0, 3, 5, 6]
+    assert narrowed([], 6) == [-relaxation.INT_LIMIT, 6]
