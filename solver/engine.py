@@ -12,7 +12,8 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from . import checker, spread
 from .context import ModelContext
 from .explain import explain
 from .model import SolveOptions, build_model, large
+from .objective import aimed
 from .stopping import stopped_when
 
 if TYPE_CHECKING:
@@ -111,6 +113,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.finished = threading.Event()  # set once proven: the tuned search stops
         self.guidance: Relaxation | None = None  # the relaxation's answer, when it guides
         self.handover = threading.Event()  # set with it: the guided search takes over
+        self.progressed = start  # when a search last found a better schedule or bound
         self._lock = threading.Lock()
 
     def _proven(self) -> bool:
@@ -127,6 +130,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             if self.objective is not None and objective >= self.objective:
                 return self._proven()
             self.objective = objective
+            self.progressed = time.perf_counter()
             proven = self._proven()
             if proven:
                 self._finish()
@@ -140,6 +144,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         if bound <= (self.bound or 0):
             return
         self.bound = bound
+        self.progressed = time.perf_counter()
         if self.on_progress and bound > (self.relaxation_bound or 0):
             self.on_progress(Progress(time.perf_counter() - self.start, None, bound))
 
@@ -266,10 +271,10 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     tenth session.) Unless it proved the optimum, the tuned search on the whole model, aimed
     at the relaxation's bound, has GUIDED_TIMES what the solve has then taken (`_aimed`), so
     that where neither finds a schedule that meets the bound the solve takes at most about
-    sixteen times as long as the relaxation took to answer; then the tuned search starts
-    again from the best schedule found. The answer is the best schedule of the searches and
-    the probe; the bound is the tuned searches' and the relaxation's (raised by one where
-    the aimed search proved that nothing meets it).
+    sixteen times as long as the relaxation took to answer; then CP-SAT's default portfolio
+    and the tuned search take turns from the best schedule found (`_in_turns`). The answer
+    is the best schedule of the searches and the probe; the bound is the searches' own and
+    the relaxation's (raised by one where the aimed search proved that nothing meets it).
     """
     if watcher.handover.is_set() or watcher.proven():
         # The relaxation answered first (during the probe, or on a large model before any
@@ -329,8 +334,8 @@ GUIDED_AT_LEAST = 1.0  # ... and at least this many seconds
 def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
             found: _Found) -> _Found:
     """The guided search in the tuned search's place (see `_search`), then the tuned search
-    aimed at the relaxation's bound (`_aimed`), then the tuned search again from the best
-    schedule, unless one of them proved it optimal."""
+    aimed at the relaxation's bound (`_aimed`), then the searches in turn (`_in_turns`),
+    unless one of them proved the optimum."""
     from .guided import GuidedSearch
 
     guidance = watcher.guidance
@@ -352,15 +357,47 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
         found = _aimed(ctx, options, start, watcher, found, aim)
     if _over(watcher, options, start):
         return found
-    log.debug("tuned search again")
-    if found.status == "FEASIBLE" and not ctx.previous:
-        ctx.hint(found.solver)
-    solver, status = _run(ctx, options, start, watcher)
-    bound = max(found.bound, solver.best_objective_bound)
-    if status in ("OPTIMAL", "INFEASIBLE") or (
-            status == "FEASIBLE" and _beats(solver.objective_value, found)):
-        return _Found(solver, status, bound)
-    found.bound = bound
+    return _in_turns(ctx, options, start, watcher, found)
+
+
+STALE_TIMES = 3.0  # a search's turn ends after this many times the solve so far without progress
+
+
+def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
+              found: _Found) -> _Found:
+    """The rest of the time limit, where neither the guided nor the aimed search proved the
+    optimum: the tuned search goes on from the best schedule so far, and whenever a search
+    has found neither a better schedule nor a better bound for as long as the solve had
+    taken when its turn began (STALE_TIMES, `_stale`), it hands over to the other one,
+    CP-SAT's default portfolio, and that one back in turn, each from the best schedule so
+    far. (Told the best bound as the objective's floor, the tuned search took three times
+    as long to prove an optimum the relaxation's bound already met: *tight* F2, 50
+    residents, 4-week blocks, seed 1, 1.6 -> 5 s.)
+
+    Which of the two proves a program whose relaxation is weak depends on its shape: the
+    tuned search's core search proves most *tight* and *boards* programs fastest, but on a
+    small Duke-like year (tests/test_bench/test_reference.py, MINI_DUKE: relaxation 6,
+    optimum 14) it stayed at 13 for a minute, where CP-SAT's defaults (their search on the
+    linear relaxation after a full presolve) prove 14 in 0.2 s. A search still improving
+    keeps its turn: turns of fixed length took the *tight* family's months program (125
+    residents) from 14 to 23 s, its schedules coming down all the way (docs/benchmarks.md,
+    fifteenth session). A large model (model.large) keeps the tuned search alone: a second
+    full presolve and search worker would not fit in memory there."""
+    plain, alone = False, large(ctx)
+    while not _over(watcher, options, start):
+        log.debug("%s search again", "plain" if plain else "tuned")
+        if found.status == "FEASIBLE" and not ctx.previous:
+            ctx.hint(found.solver)
+        patience = None if alone else \
+            STALE_TIMES * max(time.perf_counter() - start, GUIDED_AT_LEAST)
+        solver, status = _run(ctx, options, start, watcher, plain=plain, patience=patience)
+        bound = max(found.bound, solver.best_objective_bound)
+        if status in ("OPTIMAL", "INFEASIBLE"):
+            return _Found(solver, status, bound)
+        if status == "FEASIBLE" and _beats(solver.objective_value, found):
+            found = _Found(solver, status, bound)
+        found.bound = bound
+        plain = not plain and not alone
     return found
 
 
@@ -378,8 +415,6 @@ def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wat
     of 14 s (*tight*, months, 125 residents, seed 0). The aimed search's own bound is not
     used: it holds only for the schedules it may look at (the bound shown with a schedule it
     finds is: that schedule meets the relaxation's bound, so it is optimal)."""
-    from .guided import aimed
-
     log.debug("tuned search aimed at %d", bound)
     with aimed(ctx.model, bound):
         solver, status = _run(ctx, options, start, watcher, until=_turn_ends(options, start),
@@ -413,23 +448,67 @@ def _beats(objective: float, found: _Found) -> bool:
 
 def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
          handover: threading.Event | None = None, until: float | None = None,
-         aimed: bool = False) -> tuple[cp_model.CpSolver, str]:
+         aimed: bool = False, plain: bool = False, patience: float | None = None
+         ) -> tuple[cp_model.CpSolver, str]:
     """One CP-SAT search in what is left of the time limit (which covers the whole call,
     model building and the probe included), or until `until`; it stops early once
-    `handover` is set. An `aimed` search's bounds are not passed on as they improve (see
-    `_aimed`)."""
-    log.debug("tuned search")
+    `handover` is set, or once it has found neither a better schedule nor a better bound
+    for `patience` seconds (`_stale`). An `aimed` search's bounds are not passed on as they
+    improve (see `_aimed`). The tuned search (`tune`), or with `plain` CP-SAT's defaults
+    (`defaults`)."""
+    log.debug("%s search", "plain" if plain else "tuned")
     solver = cp_model.CpSolver()
-    tune(solver.parameters, options, len(ctx.program.residents))
+    if plain:
+        defaults(solver.parameters, options)
+    else:
+        tune(solver.parameters, options, len(ctx.program.residents))
     end = start + options.time_limit if until is None else until
     solver.parameters.max_time_in_seconds = max(end - time.perf_counter(), 0.05)
     solver.parameters.log_search_progress = options.log
     if not aimed:
         solver.best_bound_callback = watcher.on_bound
     watcher.solver = solver
-    with stopped_when(solver.stop_search, options.stop, watcher.finished, handover):
+    with _stale(watcher, patience) as stale, \
+            stopped_when(solver.stop_search, options.stop, watcher.finished, handover, stale):
         status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
     return solver, status
+
+
+@contextmanager
+def _stale(watcher: _Watcher, patience: float | None) -> Iterator[threading.Event | None]:
+    """An event set once no search has found a better schedule or bound for `patience`
+    seconds (counted from the block's start at the earliest), while the block runs; None
+    without a patience."""
+    if patience is None:
+        yield None
+        return
+    stale = threading.Event()
+    done = threading.Event()
+    since = time.perf_counter()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            if time.perf_counter() - max(since, watcher.progressed) > patience:
+                stale.set()
+                return
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield stale
+    finally:
+        done.set()
+        thread.join()
+
+
+def defaults(parameters: SatParameters, options: SolveOptions) -> None:
+    """CP-SAT's own default portfolio (the probe's, and every other turn where the
+    tuned search did not prove the optimum: `_in_turns`), on the engine's threads and
+    within the solve's memory and time limits."""
+    parameters.max_time_in_seconds = options.time_limit
+    parameters.num_workers = _workers(options)
+    if options.memory_mb:
+        parameters.max_memory_in_mb = options.memory_mb
 
 
 def _workers(options: SolveOptions) -> int:
@@ -472,10 +551,8 @@ def _probe(ctx: ModelContext, options: SolveOptions, start: float,
     if limit <= 0.05:
         return None
     probe = cp_model.CpSolver()
+    defaults(probe.parameters, options)
     probe.parameters.max_time_in_seconds = limit
-    probe.parameters.num_workers = _workers(options)
-    if options.memory_mb:
-        probe.parameters.max_memory_in_mb = options.memory_mb
     watcher = _Watcher(on_progress, start)
     watcher.solver = probe
     log.debug("probe")

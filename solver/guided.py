@@ -21,18 +21,17 @@ relaxation's bound is below the optimum, or the optimum lies elsewhere), it sear
 neighbourhood again without the aim, for the best schedule there, which cannot be proven
 optimal: the engine runs it once the relaxation is solved, in the tuned search's place
 (`engine._search`, which also bounds its time), and then runs the tuned search on the
-whole model aimed at the bound, and unaimed again from the best schedule found. The guided
-search's own bound holds only inside its neighbourhood and is never used.
+whole model aimed at the bound, and then CP-SAT's defaults and the tuned search in turns
+(`engine._in_turns`). The guided search's own bound holds only inside its neighbourhood
+and is never used.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -40,7 +39,8 @@ from ortools.sat.python import cp_model
 
 from .context import ModelContext
 from .model import large
-from .relaxation import INT_LIMIT, Relaxation
+from .objective import aimed
+from .relaxation import Relaxation
 from .stopping import stopped_when
 
 # CP-SAT's probing in presolve, off: the neighbourhood is searched once, and its presolve
@@ -143,36 +143,3 @@ class _Schedules(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         if self.search.found(self.solver, self.objective_value):
             self.stop_search()
-
-
-@contextmanager
-def aimed(model: cp_model.CpModel, penalty: int) -> Iterator[None]:
-    """Only schedules of at most this penalty, while the block runs: the objective's own
-    domain, which CP-SAT's presolve and every search worker use (an added linear constraint
-    instead made the *tight* family's format-2 program five times as slow,
-    docs/benchmarks.md). The aim narrows whatever domain the objective had (it never
-    admits a penalty the model itself excludes), and the domain is restored afterwards."""
-    objective = model.proto.objective
-    before = list(objective.domain)
-    scale = objective.scaling_factor or 1.0
-    top = math.floor(penalty / scale - objective.offset + 1e-9)
-    objective.domain.clear()
-    objective.domain.extend(narrowed(before, top))
-    try:
-        yield
-    finally:
-        objective.domain.clear()
-        objective.domain.extend(before)
-
-
-def narrowed(domain: list[int], top: int) -> list[int]:
-    """A CP-SAT domain (flat list of closed intervals; empty means every value) without
-    the values above `top`. Where none is left, the single value INT_LIMIT, which no
-    schedule's penalty reaches: the aimed search then proves that nothing meets the aim."""
-    if not domain:
-        return [-INT_LIMIT, top]
-    kept: list[int] = []
-    for low, high in zip(domain[::2], domain[1::2], strict=True):
-        if low <= top:
-            kept.extend([low, min(high, top)])
-    return kept or [INT_LIMIT, INT_LIMIT]

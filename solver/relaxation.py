@@ -47,10 +47,10 @@ import scipy.sparse
 from ortools.pdlp import solvers_pb2
 from ortools.pdlp.python import pdlp
 
+from .objective import INT_LIMIT
+
 if TYPE_CHECKING:  # the relaxation process imports no more than it needs
     from .context import ModelContext
-
-INT_LIMIT = 2**62  # CP-SAT's domains use ±(2^63 - 1) for "no bound"
 
 
 @dataclass

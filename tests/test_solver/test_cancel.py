@@ -46,7 +46,7 @@ def test_a_cancel_after_the_first_schedule_keeps_that_schedule():
 def test_a_cancel_when_the_guided_search_takes_over_keeps_the_best_schedule(duke_schedule):
     """The sample: the chief cancels the moment the relaxation's bound arrives, which is
     when the guided search takes the tuned search's place. The solve stops within seconds
-    (searching on would take several: the guided search, the tuned search again, the
+    (searching on would take several: the guided search, the searches in turn, the
     spread), and the answer is the best schedule shown by then, valid, or none when none
     was shown yet (on this machine the bound usually comes first)."""
     program, _ = duke_schedule

@@ -19,7 +19,8 @@ from scheduler import Schedule, load_program
 from scheduler.schedule import block_dicts, week_dicts
 from solver import checker, engine, model, relaxation
 from solver.engine import SolveOptions, _extract, build_model, tune
-from solver.guided import GuidedSearch, narrowed
+from solver.guided import GuidedSearch
+from solver.objective import INT_LIMIT, narrowed
 
 
 def guided_search(ctx, bound: int) -> GuidedSearch:
@@ -283,4 +284,5 @@ def test_an_aim_never_admits_a_penalty_the_model_excludes():
     assert watcher.objective is None
     assert list(objective.domain) == [7, 100]
     assert narrowed([0, 3, 5, 10], 6) == [0, 3, 5, 6]
-    assert narrowed([], 6) == [-relaxation.INT_LIMIT, 6]
+    assert narrowed([], 6) == [-INT_LIMIT, 6]
+    assert narrowed([7, 100], 6) == [INT_LIMIT, INT_LIMIT]
