@@ -367,8 +367,8 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
               found: _Found) -> _Found:
     """The rest of the time limit, where neither the guided nor the aimed search proved the
     optimum: the tuned search goes on from the best schedule so far, and whenever a search
-    has found neither a better schedule nor a better bound for as long as the solve had
-    taken when its turn began (STALE_TIMES, `_stale`), it hands over to the other one,
+    has found neither a better schedule nor a better bound for STALE_TIMES what the solve
+    had taken when its turn began (`_stale`), it hands over to the other one,
     CP-SAT's default portfolio, and that one back in turn, each from the best schedule so
     far. (Told the best bound as the objective's floor, the tuned search took three times
     as long to prove an optimum the relaxation's bound already met: *tight* F2, 50
@@ -404,7 +404,7 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
 def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
            found: _Found, bound: int) -> _Found:
     """The tuned search on the whole model aimed at the relaxation's bound: it looks only
-    for schedules whose penalty meets it (guided.aimed), any of which is optimal, for up to
+    for schedules whose penalty meets it (objective.aimed), any of which is optimal, for up to
     GUIDED_TIMES what the solve has taken so far, as the guided search. Where the guided
     search's neighbourhood held no such schedule, the best ones were elsewhere, and an aimed
     search found them sooner than one that walks down from its first schedule (*tight*, 125
