@@ -384,22 +384,26 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
     fifteenth session). A large model (model.large) keeps the tuned search alone: a second
     full presolve and search worker would not fit in memory there."""
     plain, alone = False, large(ctx)
+    if found.status == "FEASIBLE" and not ctx.previous:
+        ctx.hint(found.solver)
     while not _over(watcher, options, start):
         log.debug("%s search again", "plain" if plain else "tuned")
-        if found.status == "FEASIBLE" and not ctx.previous:
-            ctx.hint(found.solver)
         patience = None if alone else \
             STALE_TIMES * max(time.perf_counter() - start, GUIDED_AT_LEAST)
-        solver, status = _run(ctx, options, start, watcher, plain=plain, patience=patience)
+        with _stale(watcher, patience) as stale:
+            solver, status = _run(ctx, options, start, watcher, stale, plain=plain)
         bound = max(found.bound, solver.best_objective_bound)
         if status in ("OPTIMAL", "INFEASIBLE"):
             return _Found(solver, status, bound)
         if status == "FEASIBLE" and _beats(solver.objective_value, found):
             found = _Found(solver, status, bound)
+            if not ctx.previous:
+                ctx.hint(found.solver)
         found.bound = bound
-        plain = not plain and not alone
+        if stale is None or not stale.is_set():
+            break   # it ended on its own: the time limit, a cancel, CP-SAT's memory limit
+        plain = not plain
     return found
-
 
 def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
            found: _Found, bound: int) -> _Found:
@@ -448,14 +452,12 @@ def _beats(objective: float, found: _Found) -> bool:
 
 def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
          handover: threading.Event | None = None, until: float | None = None,
-         aimed: bool = False, plain: bool = False, patience: float | None = None
-         ) -> tuple[cp_model.CpSolver, str]:
+         aimed: bool = False, plain: bool = False) -> tuple[cp_model.CpSolver, str]:
     """One CP-SAT search in what is left of the time limit (which covers the whole call,
     model building and the probe included), or until `until`; it stops early once
-    `handover` is set, or once it has found neither a better schedule nor a better bound
-    for `patience` seconds (`_stale`). An `aimed` search's bounds are not passed on as they
-    improve (see `_aimed`). The tuned search (`tune`), or with `plain` CP-SAT's defaults
-    (`defaults`)."""
+    `handover` is set (the relaxation's answer guides; the search's turn is over). An
+    `aimed` search's bounds are not passed on as they improve (see `_aimed`). The tuned
+    search (`tune`), or with `plain` CP-SAT's defaults (`defaults`)."""
     log.debug("%s search", "plain" if plain else "tuned")
     solver = cp_model.CpSolver()
     if plain:
@@ -468,8 +470,7 @@ def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watch
     if not aimed:
         solver.best_bound_callback = watcher.on_bound
     watcher.solver = solver
-    with _stale(watcher, patience) as stale, \
-            stopped_when(solver.stop_search, options.stop, watcher.finished, handover, stale):
+    with stopped_when(solver.stop_search, options.stop, watcher.finished, handover):
         status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
     return solver, status
 
