@@ -381,9 +381,13 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
     linear relaxation after a full presolve) prove 14 in 0.2 s. A search still improving
     keeps its turn: turns of fixed length took the *tight* family's months program (125
     residents) from 14 to 23 s, its schedules coming down all the way (docs/benchmarks.md,
-    fifteenth session). A large model (model.large) keeps the tuned search alone: a second
+    fifteenth session). Where no search has found a schedule yet, local search looks for
+    the first one before the turns (`_first`), and no turn ends before there is one
+    (`_stale`). A large model (model.large) keeps the tuned search alone: a second
     full presolve and search worker would not fit in memory there."""
     plain, alone = False, large(ctx)
+    if found.status != "FEASIBLE":
+        found = _first(ctx, options, start, watcher, found)
     if found.status == "FEASIBLE" and not ctx.previous:
         ctx.hint(found.solver)
     while not _over(watcher, options, start):
@@ -404,6 +408,30 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
             break   # it ended on its own: the time limit, a cancel, CP-SAT's memory limit
         plain = not plain
     return found
+
+def _first(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
+           found: _Found) -> _Found:
+    """Where no search has found a schedule yet, CP-SAT's local search (feasibility jump
+    and its kin) on every thread looks for the first one, for at most STALE_TIMES what the
+    solve has taken so far; the tuned search then goes on from it (`_in_turns`).
+
+    There finding a schedule is the hard part: the tuned search gives the local search one
+    thread beside the core search, and it was the local search that found the first
+    schedule on *tight* programs, whose relaxation's bound is the optimum (months, 125
+    residents, seed 0: local search alone 1.4-4.3 s to a first schedule on seeds 0-2, the
+    tuned search 3.5-13 s). Three runs a side of the program where this phase runs, the
+    solve before and after: 36.6, 18.5, 42.2 s -> 17.2, 17.9, 22.4 s (docs/benchmarks.md,
+    sixteenth session). The local search proves nothing: it ends at its first schedule or
+    its time."""
+    log.debug("local search for a first schedule")
+    until = min(start + options.time_limit,
+                time.perf_counter() + STALE_TIMES * max(time.perf_counter() - start,
+                                                        GUIDED_AT_LEAST))
+    solver, status = _run(ctx, options, start, watcher, until=until, local=True)
+    if status in ("OPTIMAL", "FEASIBLE"):
+        return _Found(solver, "FEASIBLE", found.bound)  # proven or not: solve() decides
+    return found
+
 
 def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
            found: _Found, bound: int) -> _Found:
@@ -452,7 +480,8 @@ def _beats(objective: float, found: _Found) -> bool:
 
 def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
          handover: threading.Event | None = None, until: float | None = None,
-         aimed: bool = False, plain: bool = False) -> tuple[cp_model.CpSolver, str]:
+         aimed: bool = False, plain: bool = False, local: bool = False
+         ) -> tuple[cp_model.CpSolver, str]:
     """One CP-SAT search in what is left of the time limit (which covers the whole call,
     model building and the probe included), or until `until`; it stops early once
     `handover` is set (the relaxation's answer guides; the search's turn is over). An
@@ -464,6 +493,9 @@ def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watch
         defaults(solver.parameters, options)
     else:
         tune(solver.parameters, options, len(ctx.program.residents))
+    if local:   # the first schedule only, by local search on every thread
+        solver.parameters.use_ls_only = True
+        solver.parameters.stop_after_first_solution = True
     end = start + options.time_limit if until is None else until
     solver.parameters.max_time_in_seconds = max(end - time.perf_counter(), 0.05)
     solver.parameters.log_search_progress = options.log
@@ -479,7 +511,9 @@ def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watch
 def _stale(watcher: _Watcher, patience: float | None) -> Iterator[threading.Event | None]:
     """An event set once no search has found a better schedule or bound for `patience`
     seconds (counted from the block's start at the earliest), while the block runs; None
-    without a patience."""
+    without a patience. Never before the first schedule: a search handed over then starts
+    its own way to a first schedule again from nothing (*tight*, months, 125 residents,
+    seed 1: handed over after ten seconds without one, the first schedule came at 31 s)."""
     if patience is None:
         yield None
         return
@@ -489,7 +523,8 @@ def _stale(watcher: _Watcher, patience: float | None) -> Iterator[threading.Even
 
     def watch() -> None:
         while not done.wait(0.05):
-            if time.perf_counter() - max(since, watcher.progressed) > patience:
+            if watcher.objective is not None \
+                    and time.perf_counter() - max(since, watcher.progressed) > patience:
                 stale.set()
                 return
 
