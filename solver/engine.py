@@ -381,13 +381,11 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
     linear relaxation after a full presolve) prove 14 in 0.2 s. A search still improving
     keeps its turn: turns of fixed length took the *tight* family's months program (125
     residents) from 14 to 23 s, its schedules coming down all the way (docs/benchmarks.md,
-    fifteenth session). Where no search has found a schedule yet, local search looks for
-    the first one before the turns (`_first`), and no turn ends before there is one
-    (`_stale`). A large model (model.large) keeps the tuned search alone: a second
-    full presolve and search worker would not fit in memory there."""
+    fifteenth session). Where a turn of the tuned search ends without any schedule found,
+    local search looks for the first one (`_first`) instead of CP-SAT's defaults, which
+    would start from nothing as slowly. A large model (model.large) keeps the tuned search
+    alone: a second full presolve and search worker would not fit in memory there."""
     plain, alone = False, large(ctx)
-    if found.status != "FEASIBLE":
-        found = _first(ctx, options, start, watcher, found)
     if found.status == "FEASIBLE" and not ctx.previous:
         ctx.hint(found.solver)
     while not _over(watcher, options, start):
@@ -406,23 +404,31 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
         found.bound = bound
         if stale is None or not stale.is_set():
             break   # it ended on its own: the time limit, a cancel, CP-SAT's memory limit
+        if found.status != "FEASIBLE":   # still no schedule: local search for the first
+            found = _first(ctx, options, start, watcher, found)
+            if found.status == "FEASIBLE" and not ctx.previous:
+                ctx.hint(found.solver)
+            plain = False   # the tuned search goes on from it (or looks again)
+            continue
         plain = not plain
     return found
 
 def _first(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
            found: _Found) -> _Found:
-    """Where no search has found a schedule yet, CP-SAT's local search (feasibility jump
-    and its kin) on every thread looks for the first one, for at most STALE_TIMES what the
-    solve has taken so far; the tuned search then goes on from it (`_in_turns`).
+    """Where a turn of the tuned search has ended without any schedule, CP-SAT's local
+    search (feasibility jump and its kin) on every thread looks for the first one, for at
+    most STALE_TIMES what the solve has taken so far; the tuned search then goes on from it
+    (`_in_turns`).
 
     There finding a schedule is the hard part: the tuned search gives the local search one
-    thread beside the core search, and it was the local search that found the first
-    schedule on *tight* programs, whose relaxation's bound is the optimum (months, 125
-    residents, seed 0: local search alone 1.4-4.3 s to a first schedule on seeds 0-2, the
-    tuned search 3.5-13 s). Three runs a side of the program where this phase runs, the
-    solve before and after: 36.6, 18.5, 42.2 s -> 17.2, 17.9, 22.4 s (docs/benchmarks.md,
-    sixteenth session). The local search proves nothing: it ends at its first schedule or
-    its time."""
+    thread beside its core search, and it was the local search that found the first
+    schedule on *tight* programs (months, 125 residents, the engine's model: local search
+    alone on both threads 1.4-9.0 s on seeds 0-2, the tuned search 3.5-13 s, CP-SAT's
+    defaults 6.7-11 s; before, a tuned turn without a schedule handed over to the defaults,
+    and seed 1 found its first schedule only at 31 s). It comes second, not first: it
+    cannot prove that no schedule exists, which the tuned search proved in 0.5 s on an
+    infeasible variant whose relaxation is feasible (runs of four consults: 4.0 s in all,
+    13-20 s with local search first; docs/benchmarks.md, sixteenth session)."""
     log.debug("local search for a first schedule")
     until = min(start + options.time_limit,
                 time.perf_counter() + STALE_TIMES * max(time.perf_counter() - start,
@@ -511,9 +517,7 @@ def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watch
 def _stale(watcher: _Watcher, patience: float | None) -> Iterator[threading.Event | None]:
     """An event set once no search has found a better schedule or bound for `patience`
     seconds (counted from the block's start at the earliest), while the block runs; None
-    without a patience. Never before the first schedule: a search handed over then starts
-    its own way to a first schedule again from nothing (*tight*, months, 125 residents,
-    seed 1: handed over after ten seconds without one, the first schedule came at 31 s)."""
+    without a patience."""
     if patience is None:
         yield None
         return
@@ -523,8 +527,7 @@ def _stale(watcher: _Watcher, patience: float | None) -> Iterator[threading.Even
 
     def watch() -> None:
         while not done.wait(0.05):
-            if watcher.objective is not None \
-                    and time.perf_counter() - max(since, watcher.progressed) > patience:
+            if time.perf_counter() - max(since, watcher.progressed) > patience:
                 stale.set()
                 return
 

@@ -289,10 +289,10 @@ def test_an_aim_never_admits_a_penalty_the_model_excludes():
 
 
 def test_where_no_search_found_a_schedule_local_search_finds_the_first():
-    """Where neither the tuned nor the guided search has found a schedule, the turns begin
-    with CP-SAT's local search on every thread (engine._first), which stops at its first
-    schedule: one that breaks no hard rule, shown to the chief as it comes, whose penalty
-    the checker counts the same."""
+    """Where a turn of the tuned search has ended without any schedule, CP-SAT's local
+    search on every thread looks for one (engine._first) and stops at its first schedule:
+    one that breaks no hard rule, shown to the chief as it comes, whose penalty the checker
+    counts the same."""
     program = make_program(OVERSUBSCRIBED)
     ctx = build_model(program, SolveOptions())
     shown: list[float] = []
