@@ -413,6 +413,7 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
         plain = not plain
     return found
 
+
 def _first(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
            found: _Found) -> _Found:
     """Where a turn of the tuned search has ended without any schedule, CP-SAT's local
@@ -492,8 +493,9 @@ def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watch
     model building and the probe included), or until `until`; it stops early once
     `handover` is set (the relaxation's answer guides; the search's turn is over). An
     `aimed` search's bounds are not passed on as they improve (see `_aimed`). The tuned
-    search (`tune`), or with `plain` CP-SAT's defaults (`defaults`)."""
-    log.debug("%s search", "plain" if plain else "tuned")
+    search (`tune`), or with `plain` CP-SAT's defaults (`defaults`); with `local`, only
+    CP-SAT's local search, until its first schedule (`_first`)."""
+    log.debug("%s search", "plain" if plain else "local" if local else "tuned")
     solver = cp_model.CpSolver()
     if plain:
         defaults(solver.parameters, options)

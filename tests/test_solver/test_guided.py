@@ -290,9 +290,10 @@ def test_an_aim_never_admits_a_penalty_the_model_excludes():
 
 def test_where_no_search_found_a_schedule_local_search_finds_the_first():
     """Where a turn of the tuned search has ended without any schedule, CP-SAT's local
-    search on every thread looks for one (engine._first) and stops at its first schedule:
-    one that breaks no hard rule, shown to the chief as it comes, whose penalty the checker
-    counts the same."""
+    search on every thread looks for one (engine._first) and stops at its first schedule
+    (each of the two threads may report one before the stop reaches the other): one that
+    breaks no hard rule, shown to the chief as it comes, whose penalty the checker counts
+    the same."""
     program = make_program(OVERSUBSCRIBED)
     ctx = build_model(program, SolveOptions())
     shown: list[float] = []
@@ -301,6 +302,7 @@ def test_where_no_search_found_a_schedule_local_search_finds_the_first():
     found = engine._first(ctx, SolveOptions(time_limit=30, workers=2), time.perf_counter(),
                           watcher, engine._Found.nothing())
     assert found.status == "FEASIBLE"
-    assert shown == [found.solver.objective_value]   # one schedule: it stopped at the first
+    assert 1 <= len(shown) <= 2 and shown[-1] == found.solver.objective_value
+    assert shown == sorted(shown, reverse=True)
     report = checked(ctx, found.solver)
     assert report.ok and report.total_penalty == found.solver.objective_value
