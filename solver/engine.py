@@ -210,13 +210,13 @@ def solve(program: Program, options: SolveOptions | None = None,
             lower.start(ctx, _workers(options) if is_large else 1)
             if is_large:
                 _await_relaxation(lower, options, start)
-        probe = None if _stopped(options) or is_large else \
+        probe = None if _stopped(options) or is_large or _late(options, start) else \
             _probe(ctx, options, start, on_progress)
         if probe is not None and (probe.status in ("OPTIMAL", "INFEASIBLE")
                                   or _stopped(options)):
             found = _Found(probe.solver, probe.status, probe.solver.best_objective_bound)
-        elif _stopped(options):
-            found = _Found.nothing()   # cancelled before any search
+        elif _stopped(options) or _late(options, start):
+            found = _Found.nothing()   # cancelled, or out of time, before any search
         else:
             found = _search(ctx, options, start, watcher, probe)
     finally:
@@ -284,7 +284,7 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
         solver, status = _run(ctx, options, start, watcher, watcher.handover)
         found = _Found(solver, status, solver.best_objective_bound)
     if watcher.guidance is not None and found.status in ("UNKNOWN", "FEASIBLE") \
-            and not watcher.proven() and not _stopped(options):
+            and not _over(watcher, options, start):
         found = _guided(ctx, options, start, watcher, found)
     if found.status == "UNKNOWN" and watcher.infeasible:
         found.status = "INFEASIBLE"
@@ -476,8 +476,16 @@ def _turn_ends(options: SolveOptions, start: float) -> float:
 
 def _over(watcher: _Watcher, options: SolveOptions, start: float) -> bool:
     """Whether the solve is over: proven, cancelled, or (almost) out of time."""
-    return watcher.proven() or _stopped(options) \
-        or time.perf_counter() > start + options.time_limit - 0.1
+    return watcher.proven() or _stopped(options) or _late(options, start)
+
+
+def _late(options: SolveOptions, start: float) -> bool:
+    """Whether the time limit has (all but) passed: no search starts then. CP-SAT loads a
+    model before it looks at its time limit, and a search started with no time left on a
+    model of three million variables (*sites* F2, 500 residents, whose model took 39 s to
+    build) took 7.5 s to load it and answer nothing: that solve ended at 70.5 s for a limit
+    of 60 (docs/benchmarks.md, sixteenth session)."""
+    return time.perf_counter() > start + options.time_limit - 0.1
 
 
 def _beats(objective: float, found: _Found) -> bool:

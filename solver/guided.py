@@ -86,8 +86,10 @@ class GuidedSearch:
         """Search, until `deadline`, among the schedules that leave every decision and
         penalty the relaxation's optimum leaves unused at 0: first only for one that meets
         the relaxation's bound; when none there does, for the best one there."""
+        if deadline - time.perf_counter() <= 0.05:
+            return
         fixed = self.fixed(relaxation) if relaxation.guides else np.zeros(0)
-        if not fixed.size or deadline - time.perf_counter() <= 0.05:
+        if not fixed.size:
             return
         model = self.ctx.model.clone()
         model.add_bool_and([~model.get_bool_var_from_proto_index(int(i)) for i in fixed])

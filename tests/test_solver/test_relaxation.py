@@ -322,6 +322,21 @@ def test_cancelling_while_a_large_model_waits_for_its_relaxation_ends_the_solve(
     assert schedule.status == "UNKNOWN" and schedule.wall_time_s < 30
 
 
+def test_no_search_starts_once_the_time_limit_has_passed(every_model_large, monkeypatch):
+    """A large model whose relaxation has not answered when the time limit comes: the
+    solve ends there, UNKNOWN, without starting a search. (CP-SAT loads a model before it
+    looks at its time limit: on three million variables a search started with no time left
+    took 7.5 s, and the solve ended at 70.5 s for a limit of 60.)"""
+    monkeypatch.setattr(relaxation.RelaxationBound, "_run", lambda self, *args: None)
+    runs: list[int] = []
+    run = engine._run
+    monkeypatch.setattr(engine, "_run", lambda *args, **kwargs: runs.append(1)
+                        or run(*args, **kwargs))
+    schedule = solve(make_program(OVERSUBSCRIBED), SolveOptions(time_limit=2))
+    assert schedule.status == "UNKNOWN" and not runs
+    assert schedule.wall_time_s < 30
+
+
 def test_a_large_model_the_relaxation_proves_infeasible_is_explained(every_model_large,
                                                                       monkeypatch):
     """On a large model the relaxation's proof that no schedule exists comes before any
