@@ -217,3 +217,37 @@ def test_requests_sent_at_once_stay_within_the_weight_budget(app, client, progra
         spent = [r.weight for r in db.session.scalars(select(Request).where(
             Request.resident_id == program["ana"], Request.from_resident.is_(True)))]
     assert spent == [2] * 5
+
+
+def test_a_night_float_week_off_says_which_week_and_only_its_residents_ask(app, client,
+                                                                          program):
+    """A resident night float never takes (it is for R2s and R3s) is told so and nothing is
+    sent; once an R2, their request for a week off reads as that week of night float, on
+    their list and on the chief's, not as a rotation."""
+    sign_in(client, "ana.res@example.org")
+    page = post_form(client, _mine(program), kind="avoid", target="NF", weeks=["45"],
+                     weight="1", note="Brother's graduation").get_data(as_text=True)
+    assert "NF is not served by R1 IR residents" in page
+    with app.app_context():
+        assert not db.session.scalars(select(Request).where(
+            Request.resident_id == program["ana"], Request.status == "pending")).all()
+        ana = db.session.get(Resident, program["ana"])
+        key, track = ana.key, ana.track
+        week = db.session.get(Program, program["id"]).year_calendar.week_start(45)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "chief@example.org")
+    assert post_form(client, f"/programs/{program['id']}/residents/{program['ana']}", key=key,
+                     level="R2", track=track, account="ana.res@example.org"
+                     ).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ana.res@example.org")
+    assert post_form(client, _mine(program), kind="avoid", target="NF", weeks=["45"],
+                     weight="1", note="Brother's graduation").status_code == 302
+    said = f"Not on NF: week of {week.day} {week:%b %Y}"
+    page = client.get(_mine(program)).get_data(as_text=True)
+    assert said in page and "None" not in page
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "chief@example.org")
+    listing = client.get(f"/programs/{program['id']}/requests?status=pending"
+                         ).get_data(as_text=True)
+    assert said in listing and "Not on None" not in listing

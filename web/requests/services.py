@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from scheduler.program import admits
 from scheduler.schedule import as_file
 from solver import checker
 
@@ -114,6 +115,12 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
         key, name = target_key(program, target)
         if key == "service":
             # a weekly service (night float): asked for, or off, by the week
+            service = next(s.entry for s in program.services if s.entry.get("code") == target)
+            if not admits(service.get("levels"), service.get("tracks"), resident.level,
+                          resident.track):
+                return Outcome(field_errors={"target": [
+                    f"{target} is not served by {resident.level} {resident.track} "
+                    f"residents: it never takes you"]})
             weeks = sorted({int(w) for w in data.get("weeks") or []})
             if not weeks:
                 return Outcome(field_errors={"weeks": ["choose the week(s) of the service"]})
@@ -215,11 +222,15 @@ def describe(request: Request) -> str:
     if request.kind == "vacation":
         days = [_day(date.fromisoformat(d)) for d in details.get("weeks", [])]
         return "Vacation: week" + ("s" if len(days) > 1 else "") + " of " + ", ".join(days)
+    verb = "On" if request.kind == "assign" else "Not on"
+    if details.get("service"):
+        days = [_day(date.fromisoformat(d)) for d in details.get("weeks", [])]
+        return (f"{verb} {details['service']}: week" + ("s" if len(days) > 1 else "")
+                + " of " + ", ".join(days))
     target = details.get("rotation") or details.get("group")
     blocks = details.get("blocks")
     where = (" in block" + ("s " if len(blocks) > 1 else " ")
              + ", ".join(map(str, blocks))) if blocks else " all year"
-    verb = "On" if request.kind == "assign" else "Not on"
     return f"{verb} {target}{where}"
 
 
