@@ -151,6 +151,10 @@ def test_publish_refuses_broken_drafts_then_versions_and_diffs(app, client, draf
                        follow_redirects=True).get_data(as_text=True)
     assert "Published as version 1" in page
     assert 'id="cell-form"' not in page  # a published version is read-only
+    # a published version is compared with the version it replaced, not with itself
+    page = client.get(f"{grid}/diff", follow_redirects=True).get_data(as_text=True)
+    assert "There is no earlier published version to compare with." in page
+    assert "against version 1" not in page
     page = client.post(f"{grid}/draft", data={"csrf_token": csrf_token(client, grid)},
                        follow_redirects=True).get_data(as_text=True)
     assert "New draft from version 1" in page

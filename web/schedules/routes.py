@@ -224,9 +224,9 @@ def diff(program, schedule_id: int):
     row = _visible(program, schedule_id)
     against_id = request.args.get("against", type=int)
     other = _visible(program, against_id) if against_id else \
-        services.latest_published(program)
+        services.replaced(program, row)
     if other is None:
-        flash("There is no published version to compare with yet.", "info")
+        flash("There is no earlier published version to compare with.", "info")
         return redirect(url_for("schedules.grid", program_id=program.id, schedule_id=row.id))
     cells, vacations = services.diff(other.data, row.data)
     names = {r.key: r.label for r in program.residents + program.archived_residents}

@@ -230,6 +230,17 @@ def latest_published(program: Program) -> Schedule | None:
     ).order_by(Schedule.version.desc()).limit(1))
 
 
+def replaced(program: Program, row: Schedule) -> Schedule | None:
+    """What a schedule is compared with by default: for a published version, the version
+    it replaced (the one before it, None for the first); for a draft, the latest published
+    version."""
+    if row.state != "published":
+        return latest_published(program)
+    return db.session.scalar(select(Schedule).where(
+        Schedule.program_id == program.id, Schedule.state == "published",
+        Schedule.version < row.version).order_by(Schedule.version.desc()).limit(1))
+
+
 @dataclass
 class Difference:
     resident: str
