@@ -59,6 +59,18 @@ def test_chief_generates_edits_a_cell_sees_the_broken_rule_and_publishes(live, d
     page.locator("#cell-rotation").select_option("SICU")
     page.get_by_role("button", name="Change and check").click()
     expect(page.locator(".flash.info", has_text="Fixed:").first).to_be_visible()
+    # Publishing asks first and says what it changes; Cancel keeps the draft
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.get_by_role("button", name="Publish as the next version").click()
+    expect(page.get_by_role("heading", name=re.compile("Draft #"))).to_be_visible()
+    assert asked and asked[0].startswith("Publish draft #") and "differ from version 1" in asked[0]
+    page.once("dialog", lambda dialog: answer(dialog, True))
     page.get_by_role("button", name="Publish as the next version").click()
     expect(page.locator(".flash.info", has_text="Published as version 2")).to_be_visible()
 

@@ -4,6 +4,7 @@ drafts and published versions, publishing, and the diff between them."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from scheduler import load_program_text
 from solver.engine import SolveOptions, solve
 from web.extensions import db
 from web.models import Program, Schedule
+from web.schedules import services
 
 
 @pytest.fixture
@@ -165,6 +167,20 @@ def test_publish_refuses_broken_drafts_then_versions_and_diffs(app, client, draf
     _change(client, pid, new_id, "ash", other, "SICU")
     diff = client.get(f"/programs/{pid}/schedules/{new_id}/diff").get_data(as_text=True)
     assert "1 cell(s) changed" in diff and "SICU" in diff
+    # Publishing asks first, saying what it changes; blocks already worked are named
+    page = client.get(f"/programs/{pid}/schedules/{new_id}").get_data(as_text=True)
+    assert re.search(r'data-confirm="Publish draft #\d+ as the next version\? Residents see '
+                     r'it at once\. 1 cell\(s\) differ from version 1\."', page)
+    with app.app_context():
+        year = services.program_year(db.session.get(Program, pid))
+        draft_row, version_1 = db.session.get(Schedule, new_id), db.session.get(Schedule, sid)
+        after_the_year = year.blocks[-1].end + timedelta(days=1)
+        late = services.what_publishing_changes(year, draft_row, version_1, after_the_year)
+        assert late.worked == [other]
+        assert f"including blocks already worked ({other})" in late.question("draft")
+        early = services.what_publishing_changes(year, draft_row, version_1,
+                                                 year.blocks[0].start)
+        assert early.worked == [] and "already worked" not in early.question("draft")
     assert "<td>Ash Pellow</td>" in diff  # people by name, not by id
     # Any two schedules compare from the page: the picker offers the others.
     picker = diff.split('id="compare"')[1].split("</form>")[0]

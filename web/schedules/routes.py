@@ -3,6 +3,8 @@ publishing, drafts from versions, and diffs."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Response,
     abort,
@@ -151,8 +153,11 @@ def grid(program, schedule_id: int):
     undo = session.get(UNDO_KEY)
     if not undo or (undo.get("schedule"), undo.get("revision")) != (row.id, row.revision):
         undo = None
+    publishing = services.what_publishing_changes(year, row, compare, date.today()) \
+        if row.state == "draft" else None
     return render_template("schedules/grid.html", program=program, schedule=row, grid=view,
                            level=level, track=track, compare=compare, undo=undo,
+                           publishing=publishing,
                            editable=row.state == "draft" and can(*MANAGERS),
                            rotations=year.rotations,
                            split_rotations=[r for r in year.rotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -239,6 +240,43 @@ def replaced(program: Program, row: Schedule) -> Schedule | None:
     return db.session.scalar(select(Schedule).where(
         Schedule.program_id == program.id, Schedule.state == "published",
         Schedule.version < row.version).order_by(Schedule.version.desc()).limit(1))
+
+
+@dataclass(frozen=True)
+class Publishing:
+    """What publishing a draft changes against the latest published version (None: there
+    is none): cells in all, cells of blocks that ended before today, and the residents
+    whose vacation or weekly-service weeks move."""
+
+    against: str | None
+    cells: int = 0
+    worked: list[int] = field(default_factory=list)   # blocks already worked that change
+    moved_weeks: int = 0
+
+    def question(self, label: str) -> str:
+        """The chief's confirmation before publishing, in plain words."""
+        asked = f"Publish {label} as the next version? Residents see it at once."
+        if self.against is None:
+            return asked
+        said = [f"{self.cells} cell(s) differ from {self.against}"]
+        if self.worked:
+            said.append("including blocks already worked (" +
+                        ", ".join(map(str, self.worked)) + ")")
+        if self.moved_weeks:
+            said.append(f"and booked vacation or service weeks move for "
+                        f"{self.moved_weeks} resident(s)")
+        return f"{asked} {' '.join(said)}."
+
+
+def what_publishing_changes(year: ProgramYear, row: Schedule, published: Schedule | None,
+                            today: date) -> Publishing:
+    """What publishing the draft `row` would change (see `Publishing`)."""
+    if published is None:
+        return Publishing(None)
+    cells, moved = diff(published.data, row.data)
+    worked = sorted({d.block for d in cells if d.block <= len(year.blocks)
+                     and year.blocks[d.block - 1].end < today})
+    return Publishing(published.label, len(cells), worked, len(moved))
 
 
 @dataclass
