@@ -92,6 +92,23 @@ def test_resident_on_a_phone_sees_the_schedule_asks_and_downloads(live, phone, t
     expect(page.locator(".flash.info", has_text="Request sent")).to_be_visible()
     expect(page.get_by_text("Waiting for the chief").first).to_be_visible()
 
+    # Withdrawing asks first: Cancel keeps the request, OK takes it back
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    row = page.locator("tr", has_text="Family visit")
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    row.get_by_role("button", name="Withdraw").click()
+    expect(row).to_contain_text("Waiting for the chief")
+    assert asked and asked[0].startswith("Withdraw this request?")
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    row.get_by_role("button", name="Withdraw").click()
+    expect(page.locator(".flash.info", has_text="Request withdrawn")).to_be_visible()
+    expect(page.locator("tr", has_text="Family visit")).to_have_count(0)
+
     page.get_by_role("link", name="My schedule").click()
     with page.expect_download() as info:
         page.locator("#download-ics").click()
