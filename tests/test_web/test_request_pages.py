@@ -51,7 +51,7 @@ def _mine(program) -> str:
 
 def test_vacation_request_goes_from_resident_to_chief_and_into_the_file(app, client, program):
     sign_in(client, "ana.res@example.org")
-    response = post_form(client, _mine(program), kind="vacation", weeks=["25", "26"], weight="3",
+    response = post_form(client, _mine(program), kind="vacation", weeks=["26", "27"], weight="3",
                      note="Family wedding")
     assert response.status_code == 302
     page = client.get(_mine(program)).get_data(as_text=True)
@@ -61,7 +61,7 @@ def test_vacation_request_goes_from_resident_to_chief_and_into_the_file(app, cli
         request = db.session.scalars(select(Request).where(Request.note == "Family wedding")
                                      ).one()
         request_id = request.id
-        assert request.details == {"weeks": ["2027-12-20", "2027-12-27"]}
+        assert request.details == {"weeks": ["2027-12-27", "2028-01-03"]}
         # Pending: not in the file the solver sees.
         assert len(load_program_text(program_file.export_toml(request.program)
                                      ).program.requests) == len(
@@ -78,7 +78,7 @@ def test_vacation_request_goes_from_resident_to_chief_and_into_the_file(app, cli
     exported = client.get(f"/programs/{program['id']}/program.toml").get_data(as_text=True)
     entries = load_program_text(exported).program.requests
     approved = [r for r in entries if r.kind == "vacation" and r.weight == 3 and r.hard
-                and [d.isoformat() for d in r.weeks] == ["2027-12-20", "2027-12-27"]]
+                and [d.isoformat() for d in r.weeks] == ["2027-12-27", "2028-01-03"]]
     assert len(approved) == 1
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
 
@@ -114,7 +114,7 @@ def test_a_declined_request_needs_a_reason_and_the_resident_sees_it(app, client,
 
 def test_requests_beyond_the_weight_budget_are_refused(app, client, program):
     sign_in(client, "ana.res@example.org")
-    for week in ("3", "4"):
+    for week in ("7", "8"):
         assert post_form(client, _mine(program), kind="vacation", weeks=[week],
                      weight="5").status_code == 302
     page = post_form(client, _mine(program), kind="vacation", weeks=["5"], weight="1"
@@ -251,3 +251,43 @@ def test_a_night_float_week_off_says_which_week_and_only_its_residents_ask(app, 
     listing = client.get(f"/programs/{program['id']}/requests?status=pending"
                          ).get_data(as_text=True)
     assert said in listing and "Not on None" not in listing
+
+
+def test_vacation_a_hard_rule_forbids_is_refused_when_asked_and_when_approved(app, client,
+                                                                               program):
+    """The resident is told at once when weeks break a hard rule by themselves (an R1 in the
+    R1 orientation blackout; two weeks of one block where one is allowed), and nothing is
+    sent; a request that got in another way (the chief's own entry, an older one) cannot be
+    approved as hard, which would leave the year without a schedule, but can be kept as a
+    wish."""
+    sign_in(client, "ana.res@example.org")
+    page = post_form(client, _mine(program), kind="vacation", weeks=["2"], weight="1"
+                     ).get_data(as_text=True)
+    assert ("week 2 (12 Jul - 18 Jul 2027) falls in the blackout &#39;R1 orientation&#39; "
+            "(1 Jul - 31 Jul 2027): ask for other weeks") in page
+    page = post_form(client, _mine(program), kind="vacation", weeks=["25", "26"], weight="1"
+                     ).get_data(as_text=True)
+    assert "working days of vacation in block 6, where at most 5 (1 week) are allowed" in page
+    with app.app_context():
+        assert not db.session.scalars(select(Request).where(
+            Request.resident_id == program["ana"], Request.status == "pending")).all()
+        row = db.session.get(Program, program["id"])
+        ana = db.session.get(Resident, program["ana"])
+        asked = Request(program=row, resident=ana, kind="vacation",
+                        details={"weeks": ["2027-12-20", "2027-12-27"]}, weight=2,
+                        note="Christmas", from_resident=True, position=len(row.requests))
+        db.session.add(asked)
+        db.session.commit()
+        request_id = asked.id
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "chief@example.org")
+    listing = f"/programs/{program['id']}/requests"
+    path = f"{listing}/{request_id}/decision"
+    post_form(client, path, form_page=listing, decision="approved")
+    page = client.get(listing).get_data(as_text=True)
+    assert "request would leave no schedule" in page and "Keep it as a wish" in page
+    with app.app_context():
+        assert db.session.get(Request, request_id).status == "pending"
+    assert post_form(client, path, form_page=listing, decision="wish").status_code == 302
+    with app.app_context():
+        assert db.session.get(Request, request_id).status == "wish"

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from scheduler.asking import vacation_conflicts
 from scheduler.program import admits
 from scheduler.schedule import as_file
 from solver import checker
@@ -107,6 +108,9 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
         if not all(1 <= w <= calendar.num_weeks for w in weeks):
             return Outcome(field_errors={"weeks": [
                 f"the year has weeks 1 to {calendar.num_weeks}"]})
+        if conflicts := _vacation_conflicts(program, resident, weeks):
+            return Outcome(field_errors={"weeks": [
+                "; ".join(conflicts) + ": ask for other weeks"]})
         details["weeks"] = [calendar.week_start(w).isoformat() for w in weeks]
     else:
         target = data.get("target") or ""
@@ -177,6 +181,15 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
             f"{request.resident.label} is archived: restore them (Residents) before "
             "approving or keeping their request"]})
 
+    if decision == "approved" and request.kind == "vacation":
+        starts = {week.start.isoformat(): week.index for week in program.year_calendar.weeks}
+        weeks = [starts[d] for d in request.details.get("weeks", []) if d in starts]
+        if conflicts := _vacation_conflicts(program, request.resident, weeks):
+            return Outcome(field_errors={"decision": [
+                f"approved, {request.resident.label}'s request would leave no schedule: "
+                + "; ".join(conflicts) + ". Keep it as a wish (the solver grants what it "
+                "can) or decline it"]})
+
     def change(row: Request) -> None:
         row.status = decision
         row.reason = reason if decision == "declined" else ""
@@ -200,6 +213,19 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
                f"Your {request.kind} request in {program.name} was {words}.",
                page("requests.my_requests", program_id=program.id))
     return outcome
+
+
+def _vacation_conflicts(program: Program, resident: Resident, weeks: list[int]) -> list[str]:
+    """The hard rules vacation in `weeks` would break for the resident by itself
+    (scheduler.asking): a week already over, a blackout, the cap per block."""
+    from ..schedules.services import ScheduleError, program_year
+
+    try:
+        year = program_year(program)
+    except ScheduleError:
+        return []   # the program file has errors of its own, which saving reports
+    found = year.resident_by_id.get(resident.key)
+    return vacation_conflicts(year, found, weeks, date.today()) if found else []
 
 
 def week_choices(program: Program) -> list[tuple[int, str]]:

@@ -1,0 +1,56 @@
+"""What a vacation request would break if the chief granted it as asked: the program's hard
+rules that read the requested weeks alone, checked when a resident asks and when the chief
+approves, so that an approved request never leaves the year without a schedule.
+
+Only rules a request breaks by itself are read: a week already over, a hard blackout that
+binds the resident, and the cap of vacation days per block. Rules that depend on the rest of
+the year (the weeks a resident must take, limits on residents away, coverage) stay with the
+solver and its explanation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from .calendar import WORKING_WEEKDAYS
+from .program import Program
+from .schema import Resident
+
+
+def _span(program: Program, week: int) -> str:
+    found = program.calendar.weeks[week - 1]
+    return f"week {week} ({found.start:%-d %b} - {found.end:%-d %b %Y})"
+
+
+def vacation_conflicts(program: Program, resident: Resident, weeks: list[int],
+                       today: date) -> list[str]:
+    """Plain sentences, one per hard rule that vacation in `weeks` (1-based) breaks by
+    itself for `resident`; empty when granting them breaks none of these."""
+    calendar = program.calendar
+    found: list[str] = []
+    past = [w for w in weeks if calendar.week_end(w) < today]
+    if past:
+        found.append(", ".join(_span(program, w) for w in past) + " "
+                     + ("is" if len(past) == 1 else "are") + " already over")
+    for blackout in program.blackouts:
+        if not blackout.hard or not program.binds(blackout, resident):
+            continue
+        hit = [w for w in weeks if any(blackout.first <= day <= blackout.last
+                                       for day in calendar.working_days_of_week(w))]
+        if hit:
+            named = f" '{blackout.name}'" if blackout.name else ""
+            found.append(f"{', '.join(_span(program, w) for w in hit)} "
+                         f"{'falls' if len(hit) == 1 else 'fall'} in the blackout{named} "
+                         f"({blackout.first:%-d %b} - {blackout.last:%-d %b %Y})")
+    cap = program.max_vacation_weeks_per_block_of(resident)
+    days: Counter[int] = Counter()
+    for (week, block), count in calendar.segments.items():
+        if week in weeks:
+            days[block] += count
+    for block, count in sorted(days.items()):
+        if count > WORKING_WEEKDAYS * cap:
+            found.append(f"{count} working days of vacation in block {block}, where at most "
+                         f"{WORKING_WEEKDAYS * cap} ({cap} week{'s' if cap != 1 else ''}) "
+                         f"are allowed")
+    return found
