@@ -348,7 +348,12 @@ def test_a_call_schedule_on_an_older_block_version_warns_and_holds_swaps(app, cl
         db.session.commit()
     page = client.get(f"/programs/{pid}/call/{call_id}").get_data(as_text=True)
     assert 'id="outdated"' in page and "version 2 is published since" in page
+    # the call overview and the residents' own page say so too
+    page = client.get(f"/programs/{pid}/call").get_data(as_text=True)
+    assert 'id="call-outdated"' in page and "block version 2 has been published since" in page
     _as(client, "bea@example.org")
+    page = client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)
+    assert 'id="calls-outdated"' in page and "has changed since (version 2)" in page
     page = _offer(client, pid, shift)
     assert "Not offered: the call schedule was made on an older block schedule" in page
     with app.app_context():

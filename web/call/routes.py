@@ -40,7 +40,18 @@ def overview(program):
     versions = _versions(program)
     return render_template("call/overview.html", program=program, rows=rows,
                            form=_form(versions), versions=versions,
+                           outdated=_outdated(program),
                            has_pools=bool(program.call_rules.get("call_pool")))
+
+
+def _outdated(program) -> tuple[CallSchedule, Schedule] | None:
+    """(the published call schedule, the newer block version) when the call residents see
+    rests on an older block version; None otherwise."""
+    call = services.latest_published(program)
+    if call is None:
+        return None
+    newer = services.outdated(program, call)
+    return (call, newer) if newer is not None else None
 
 
 @bp.post("/generate")

@@ -13,7 +13,7 @@ from scheduler.schedule import as_file, stints
 
 from ..access import program_page
 from ..accounts import feed_owner_may_read, resident_of
-from ..call.services import published_calls
+from ..call.services import outdated, published_calls
 from ..call.week_swaps import offered_weeks, offers
 from ..downloads import attachment, safe_stem
 from ..extensions import csrf, db, limiter
@@ -72,6 +72,7 @@ def my_schedule(program):
     feed = url_for("me.feed", token=resident.calendar_token, _external=True) \
         if resident.calendar_token else None
     call_version, calls = published_calls(program, resident.key)
+    newer = outdated(program, call_version) if call_version is not None else None
     upcoming = [c for c in calls if c.end.date() >= date.today()]
     offered = {(s.pool, s.start) for s in db.session.scalars(select(CallSwap).where(
         CallSwap.giver_id == resident.id, CallSwap.kind == "call",
@@ -79,6 +80,7 @@ def my_schedule(program):
     return render_template("me/schedule.html", program=program, resident=resident,
                            blocks=blocks, version=version, feed=feed, today=date.today(),
                            call_version=call_version, calls=upcoming, offered=offered,
+                           newer_blocks=newer,
                            weeks_offered=offered_weeks(resident))
 
 
