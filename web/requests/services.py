@@ -209,8 +209,9 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
                      request_id=request.id, decision=decision, reason=reason)
         words = {"approved": "approved", "wish": "kept as a wish",
                  "declined": f"declined: {reason}"}[decision]
-        notify([request.resident.user], program, f"Your {request.kind} request was {words}",
-               f"Your {request.kind} request in {program.name} was {words}.",
+        asked = describe(request)
+        notify([request.resident.user], program, f"Your request ({asked}) was {words}",
+               f"Your request in {program.name} ({asked}) was {words}.",
                page("requests.my_requests", program_id=program.id))
     return outcome
 
