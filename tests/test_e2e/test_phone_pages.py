@@ -38,6 +38,7 @@ def test_every_resident_page_fits_a_phone(live, phone):
     expect(page.get_by_role("heading", name="Your programs")).to_be_visible()
     _fits(page)
     page.get_by_role("link", name=re.compile("Duke-style")).click()
+    expect(page.get_by_role("link", name="My cases")).to_be_visible()  # the page has come
     _fits(page)
 
     # Something on every list: a logged case (returned pages are the widest), a request.

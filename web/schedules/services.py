@@ -265,7 +265,7 @@ class Publishing:
         if self.moved_weeks:
             said.append(f"and booked vacation or service weeks move for "
                         f"{self.moved_weeks} resident(s)")
-        return f"{asked} {' '.join(said)}."
+        return f"{asked} {', '.join(said)}."
 
 
 def what_publishing_changes(year: ProgramYear, row: Schedule, published: Schedule | None,
