@@ -17,3 +17,13 @@ def sign_in(page, base: str, email: str, program: str = "Duke-style") -> None:
     page.get_by_label("Password").press("Enter")
     expect(page.get_by_role("heading", name="Your programs")).to_be_visible()
     page.get_by_role("link", name=re.compile(program)).click()
+
+
+def answer_next_dialog(page, accept: bool, asked: list[str]) -> None:
+    """The page's next confirmation is answered as a person would, OK (`accept`) or Cancel;
+    its question is kept in `asked`."""
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", answer)

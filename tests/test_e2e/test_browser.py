@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import tomli_w
+from browser_steps import answer_next_dialog
 from icalendar import Calendar
 from playwright.sync_api import expect
 
@@ -62,15 +63,11 @@ def test_chief_generates_edits_a_cell_sees_the_broken_rule_and_publishes(live, d
     # Publishing asks first and says what it changes; Cancel keeps the draft
     asked: list[str] = []
 
-    def answer(dialog, accept: bool) -> None:
-        asked.append(dialog.message)
-        dialog.accept() if accept else dialog.dismiss()
-
-    page.once("dialog", lambda dialog: answer(dialog, False))
+    answer_next_dialog(page, False, asked)
     page.get_by_role("button", name="Publish as the next version").click()
     expect(page.get_by_role("heading", name=re.compile("Draft #"))).to_be_visible()
     assert asked and asked[0].startswith("Publish draft #") and "differ from version 1" in asked[0]
-    page.once("dialog", lambda dialog: answer(dialog, True))
+    answer_next_dialog(page, True, asked)
     page.get_by_role("button", name="Publish as the next version").click()
     expect(page.locator(".flash.info", has_text="Published as version 2")).to_be_visible()
 
@@ -96,16 +93,12 @@ def test_resident_on_a_phone_sees_the_schedule_asks_and_downloads(live, phone, t
     # Withdrawing asks first: Cancel keeps the request, OK takes it back
     asked: list[str] = []
 
-    def answer(dialog, accept: bool) -> None:
-        asked.append(dialog.message)
-        dialog.accept() if accept else dialog.dismiss()
-
     row = page.locator("tr", has_text="Family visit")
-    page.once("dialog", lambda dialog: answer(dialog, False))
+    answer_next_dialog(page, False, asked)
     row.get_by_role("button", name="Withdraw").click()
     expect(row).to_contain_text("Waiting for the chief")
     assert asked and asked[0].startswith("Withdraw this request?")
-    page.once("dialog", lambda dialog: answer(dialog, True))
+    answer_next_dialog(page, True, asked)
     row.get_by_role("button", name="Withdraw").click()
     expect(page.locator(".flash.info", has_text="Request withdrawn")).to_be_visible()
     expect(page.locator("tr", has_text="Family visit")).to_have_count(0)
@@ -301,15 +294,11 @@ def test_discarding_a_draft_asks_first_and_cancel_keeps_it(live, desktop):
     expect(heading).to_be_visible()
     asked: list[str] = []
 
-    def answer(dialog, accept: bool) -> None:
-        asked.append(dialog.message)
-        dialog.accept() if accept else dialog.dismiss()
-
-    page.once("dialog", lambda dialog: answer(dialog, False))
+    answer_next_dialog(page, False, asked)
     page.get_by_role("button", name="Discard this draft").click()
     expect(heading).to_be_visible()
     assert asked and asked[0].startswith("Discard draft #")
-    page.once("dialog", lambda dialog: answer(dialog, True))
+    answer_next_dialog(page, True, asked)
     page.get_by_role("button", name="Discard this draft").click()
     expect(page.locator(".flash.info", has_text="discarded")).to_be_visible()
     expect(page.get_by_role("heading", name="Schedules")).to_be_visible()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from browser_steps import answer_next_dialog
 from playwright.sync_api import expect
 from test_browser import _sign_in
 
@@ -71,16 +72,12 @@ def test_deleting_a_case_asks_first_and_cancel_keeps_it(live, phone):
     edit.click()
     asked: list[str] = []
 
-    def answer(dialog, accept: bool) -> None:
-        asked.append(dialog.message)
-        dialog.accept() if accept else dialog.dismiss()
-
-    page.once("dialog", lambda dialog: answer(dialog, False))
+    answer_next_dialog(page, False, asked)
     page.get_by_role("button", name="Delete this case").click()
     expect(page.get_by_role("button", name="Save changes")).to_be_visible()
     expect(page.get_by_label("Site")).to_have_value("Lakeside Annex")
     assert asked and asked[0].startswith("Delete the case of ")
-    page.once("dialog", lambda dialog: answer(dialog, True))
+    answer_next_dialog(page, True, asked)
     page.get_by_role("button", name="Delete this case").click()
     expect(page.locator(".flash.info", has_text="is deleted")).to_be_visible()
     expect(page.locator(f'#my-cases a[href="{address}"]')).to_have_count(0)
