@@ -139,6 +139,9 @@ def test_holidays_and_final_levels_are_settings_checked_on_the_field(app, client
     page = post_form(client, f"/programs/{pid}/settings", **settings, final_level="DR = R9"
                      ).get_data(as_text=True)
     assert "unknown level &#39;R9&#39;" in page
+    page = post_form(client, f"/programs/{pid}/settings", **settings,
+                     final_level="DR = R3, DR = R2").get_data(as_text=True)
+    assert "DR is given twice (R3 and R2): give each track once" in page
     response = post_form(client, f"/programs/{pid}/settings", **settings,
                          holidays="2027-11-25\n2027-12-24", final_level="DR = R2")
     assert response.status_code == 302

@@ -32,6 +32,9 @@ def parse_final_levels(value: str) -> dict[str, str]:
         track, sep, level = (s.strip() for s in part.partition("="))
         if not sep or not track or not level:
             raise ValueError(f"'{part}' is not TRACK = LEVEL")
+        if track in found:
+            raise ValueError(f"{track} is given twice ({found[track]} and {level}): "
+                             f"give each track once")
         found[track] = level
     return found
 
