@@ -431,10 +431,8 @@ def _first(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wat
     infeasible variant whose relaxation is feasible (runs of four consults: 4.0 s in all,
     13-20 s with local search first; docs/benchmarks.md, sixteenth session)."""
     log.debug("local search for a first schedule")
-    until = min(start + options.time_limit,
-                time.perf_counter() + STALE_TIMES * max(time.perf_counter() - start,
-                                                        GUIDED_AT_LEAST))
-    solver, status = _run(ctx, options, start, watcher, until=until, local=True)
+    solver, status = _run(ctx, options, start, watcher,
+                          until=_turn_ends(options, start, STALE_TIMES), local=True)
     if status in ("OPTIMAL", "FEASIBLE"):
         return _Found(solver, "FEASIBLE", found.bound)  # proven or not: solve() decides
     return found
@@ -465,13 +463,13 @@ def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wat
     return found
 
 
-def _turn_ends(options: SolveOptions, start: float) -> float:
-    """When a search that takes its turn now (the guided one, the aimed one) must stop:
-    after GUIDED_TIMES what the solve has taken so far (GUIDED_AT_LEAST seconds at least),
-    within the time limit."""
+def _turn_ends(options: SolveOptions, start: float, times: float = GUIDED_TIMES) -> float:
+    """When a search that takes its turn now (the guided one, the aimed one; the local one
+    with STALE_TIMES) must stop: after `times` what the solve has taken so far
+    (GUIDED_AT_LEAST seconds at least), within the time limit."""
     now = time.perf_counter()
     return min(start + options.time_limit,
-               now + max(GUIDED_TIMES * (now - start), GUIDED_AT_LEAST))
+               now + max(times * (now - start), GUIDED_AT_LEAST))
 
 
 def _over(watcher: _Watcher, options: SolveOptions, start: float) -> bool:
