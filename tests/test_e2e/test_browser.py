@@ -213,8 +213,10 @@ def test_enter_in_the_comment_box_returns_the_case_and_never_verifies_it(live, p
 
     _sign_in(desktop, base, "faculty@demo.example")
     desktop.get_by_role("link", name="To verify").click()
+    mine = desktop.locator("#queue tr", has_text="Foxglove Annex")
+    expect(mine).to_have_count(1)                     # the queue has loaded before counting
     waiting = desktop.locator("#queue tr").count()    # the demo's own cases wait there too
-    comment = desktop.locator("#queue tr", has_text="Foxglove Annex").get_by_label("Comment")
+    comment = mine.get_by_label("Comment")
     comment.fill("Please add the device used")
     comment.press("Enter")
     expect(desktop.locator(".flash.info", has_text="Case returned")).to_be_visible()

@@ -27,6 +27,8 @@ def test_a_director_filters_off_pace_sorts_by_level_and_opens_a_resident(live, d
     page.get_by_label("Off pace only").check()
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page).to_have_url(re.compile(r"[?&]off_pace=1"))
+    expect(page.locator('#dashboard tbody tr:not([data-standing="off pace"])')).to_have_count(0)
+    expect(rows.first).to_be_visible()
     off_pace = rows.count()
     assert 0 < off_pace < everyone
     assert set(rows.evaluate_all("rows => rows.map(r => r.dataset.standing)")) == {"off pace"}
