@@ -23,7 +23,7 @@ from ortools.sat.python.cp_model_helper import SatParameters
 from scheduler import Assignment, Program, Schedule
 from scheduler.schedule import Cell, block_dicts, week_dicts
 
-from . import checker, spread
+from . import checker, repair, spread
 from .context import ModelContext
 from .explain import explain
 from .model import SolveOptions, build_model, large
@@ -109,6 +109,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.bound: float | None = None
         self.objective: float | None = None   # the best schedule's, of either search
         self.relaxation_bound: int | None = None
+        self.rows_bind = False   # the relaxation's later answer, with its loose rows, is higher
         self.infeasible = False  # proven by the relaxation
         self.finished = threading.Event()  # set once proven: the tuned search stops
         self.guidance: Relaxation | None = None  # the relaxation's answer, when it guides
@@ -158,6 +159,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             if result.infeasible:
                 self.infeasible = True
             else:
+                self.rows_bind = self.relaxation_bound is not None \
+                    and result.bound > self.relaxation_bound
                 self.relaxation_bound = max(result.bound, self.relaxation_bound or 0)
             if self.infeasible or self._proven():
                 self._finish()
@@ -334,8 +337,9 @@ GUIDED_AT_LEAST = 1.0  # ... and at least this many seconds
 def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
             found: _Found) -> _Found:
     """The guided search in the tuned search's place (see `_search`), then the tuned search
-    aimed at the relaxation's bound (`_aimed`), then the searches in turn (`_in_turns`),
-    unless one of them proved the optimum."""
+    aimed at the relaxation's bound (`_aimed`), then, if still no search has a schedule, the
+    search without the weekly presence rows with its weeks moved (`_repaired`), then the
+    searches in turn (`_in_turns`), unless one of them proved the optimum."""
     from .guided import GuidedSearch
 
     guidance = watcher.guidance
@@ -355,8 +359,14 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     aim = watcher.relaxation_bound or 0
     if aim > 0 and aim >= math.ceil(found.bound - 1e-6):
         found = _aimed(ctx, options, start, watcher, found, aim)
-    if _over(watcher, options, start):
-        return found
+        if _over(watcher, options, start):
+            return found
+    if found.status != "FEASIBLE" and ctx.loose_rows and not large(ctx) \
+            and not watcher.rows_bind:
+        found = _repaired(ctx, options, start, watcher, found,
+                          max(aim, math.ceil(found.bound - 1e-6)))
+        if found.status == "INFEASIBLE" or _over(watcher, options, start):
+            return found
     return _in_turns(ctx, options, start, watcher, found)
 
 
@@ -436,6 +446,54 @@ def _first(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wat
     if status in ("OPTIMAL", "FEASIBLE"):
         return _Found(solver, "FEASIBLE", found.bound)  # proven or not: solve() decides
     return found
+
+
+def _repaired(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
+              found: _Found, aim: int) -> _Found:
+    """Where neither the guided search nor the aimed one found any schedule: the search
+    without the weekly presence rows, aimed at the bound, for at most GUIDED_TIMES what the
+    solve has taken so far, and then its schedule's weeks moved on the whole model
+    (repair.py; GUIDED_AT_LEAST seconds at least). Its bound holds for the whole model;
+    where it proves that no schedule exists, none does."""
+    log.debug("search without the weekly rows, aimed at %d", aim)
+    until = _turn_ends(options, start)
+    first = cp_model.CpSolver()
+    tune(first.parameters, options, len(ctx.program.residents))
+    first.parameters.max_time_in_seconds = max(until - time.perf_counter(), 0.05)
+    with stopped_when(first.stop_search, options.stop, watcher.finished):
+        status = STATUS_NAMES.get(first.solve(repair.without_weekly_rows(ctx),
+                                              repair.AtMost(aim)), "UNKNOWN")
+    if status == "INFEASIBLE":
+        return _Found(first, status, found.bound)
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return found
+    bound = max(found.bound, first.best_objective_bound)
+    log.debug("without the weekly rows: %d (bound %d)", first.objective_value,
+              first.best_objective_bound)
+    until = max(until, _turn_ends(options, start, 0.0))
+    moved = repair.weeks_moved(ctx, first, _fixed_run(options, until), repair.AtMost(aim))
+    if moved is None:
+        found.bound = bound
+        return found
+    watcher.on_schedule(moved.objective_value)
+    return _Found(moved, "FEASIBLE", bound)
+
+
+def _fixed_run(options: SolveOptions, until: float) -> spread.Run:
+    """How a search that keeps every rotation runs (repair.weeks_moved): with the spread's
+    settings (spread.tune), until `until`."""
+
+    def run(model: cp_model.CpModel, on_solution: cp_model.CpSolverSolutionCallback
+            ) -> tuple[cp_model.CpSolver, Any]:
+        second = cp_model.CpSolver()
+        spread.tune(second.parameters, _workers(options))
+        second.parameters.max_time_in_seconds = max(until - time.perf_counter(), 0.05)
+        if options.memory_mb:
+            second.parameters.max_memory_in_mb = options.memory_mb
+        with stopped_when(second.stop_search, options.stop):
+            return second, second.solve(model, on_solution)
+
+    return run
 
 
 def _aimed(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,

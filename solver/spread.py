@@ -55,6 +55,11 @@ def even_share(ctx: ModelContext, weeks: dict[int, list[cp_model.IntVar]]) -> in
     return -(-needed // len(weeks)) if weeks else 0
 
 
+def week_literals(ctx: ModelContext) -> list[cp_model.IntVar]:
+    """The literals a search that keeps every rotation moves: vacation and service weeks."""
+    return [*ctx.vacation.values(), *ctx.serve.values()]
+
+
 def tune(parameters: Any, workers: int) -> None:
     """The second search's settings (docs/benchmarks.md, tenth and eleventh sessions). Its
     model is the whole model with every rotation fixed, so one presolve pass without CP-SAT's
@@ -70,7 +75,7 @@ def tune(parameters: Any, workers: int) -> None:
         parameters.subsolvers.extend(["max_lp", "default_lp"][:workers])
 
 
-def _fix(model: cp_model.CpModel, solution: cp_model.CpSolver,
+def fix(model: cp_model.CpModel, solution: cp_model.CpSolver,
          variables: list[cp_model.IntVar]) -> None:
     """Fix each variable at its value in `solution`, in its own domain (presolve has no
     constraint to read: the department family's 125 residents, 1.1 s of presolve against
@@ -115,8 +120,8 @@ def spread(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
     if now <= max(1, floor):
         return None  # no week holds two, or none can hold fewer: nothing to spread
     model = ctx.model
-    _fix(model, solution, [*ctx.x.values(), *ctx.half.values()])   # only the weeks move,
-    ctx.hint(solution, [*ctx.vacation.values(), *ctx.serve.values()])   # from where they are
+    fix(model, solution, [*ctx.x.values(), *ctx.half.values()])   # only the weeks move,
+    ctx.hint(solution, week_literals(ctx))   # from where they are
     if ctx.objective:
         model.add(sum(w * e for w, e in ctx.objective) <= total)
     peak = model.new_int_var(0, now, "busiest_week")
