@@ -94,6 +94,20 @@ def _outcome(errors: list[FileError], prefix: str, field_names: dict[str, str]) 
     return outcome
 
 
+def case_clash(program: Program, code: str, own: object | None) -> Outcome | None:
+    """Refuse a rotation or service code that differs from another one (not `own`'s) only in
+    case ('sicu' beside 'SICU'): the program file tells them apart, a chief reading the grid
+    would not. None when the code is clear of them."""
+    taken = [r.code for r in program.rotations if r is not own]
+    taken += [str(s.entry.get("code", "")) for s in program.services if s is not own]
+    clash = next((c for c in taken if c != code and c.casefold() == code.casefold()), None)
+    if clash is None:
+        return None
+    return Outcome(field_errors={"code": [
+        f"'{code}' differs from {clash} only in upper and lower case: use {clash}, or a "
+        "code of its own"]})
+
+
 def parse_counts(text: str) -> dict[str, int]:
     """'NM = 2, BREAST = 1' -> {'NM': 2, 'BREAST': 1}; raises ValueError saying what is wrong."""
     counts: dict[str, int] = {}

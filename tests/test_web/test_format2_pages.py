@@ -100,6 +100,9 @@ def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, c
     page = post_form(client, service, code="IR", name="Night float", min="1", max="1"
                      ).get_data(as_text=True)
     assert "&#39;IR&#39; is already a rotation code" in page
+    page = post_form(client, service, code="ir", name="Night float", min="1", max="1"
+                     ).get_data(as_text=True)
+    assert "&#39;ir&#39; differs from IR only in upper and lower case" in page
     page = post_form(client, service, code="NF", name="Night float", min="1", max="1",
                      weeks="50-60").get_data(as_text=True)
     assert "week 52 is outside the year (1-51)" in page

@@ -78,12 +78,17 @@ def test_rotation_mistakes_are_shown_on_their_fields(app, client, make_user):
                  min_present="0").get_data(as_text=True)
     assert "duplicate rotation code &#39;SICU&#39;" in page
     assert "aria-invalid" in page
+    # a code that differs from one only in case would read as the same on the grid
+    page = post_form(client, f"/programs/{pid}/rotations/new", code="sicu", min="0",
+                     min_present="0").get_data(as_text=True)
+    assert "&#39;sicu&#39; differs from SICU only in upper and lower case" in page
     page = post_form(client, f"/programs/{pid}/rotations/new", code="BAD CODE", min="-1",
                  min_present="0").get_data(as_text=True)
     assert "Letters, digits" in page
     assert "Number must be between 0 and 100000" in page
     with app.app_context():
         assert db.session.scalar(select(Rotation).where(Rotation.code == "BAD CODE")) is None
+        assert db.session.scalar(select(Rotation).where(Rotation.code == "sicu")) is None
 
 
 def test_a_rotation_still_named_elsewhere_cannot_be_deleted(app, client, make_user):

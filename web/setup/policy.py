@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from ..choices import target_key, target_value
-from ..entries import Outcome, delete_entry, save_entry, split_list, text
+from ..entries import Outcome, case_clash, delete_entry, save_entry, split_list, text
 from ..models import AwayLimit, Blackout, Program, Service
 from ..program_file import next_position
 
@@ -103,6 +103,9 @@ class Section:
             entry = self.entry(program, data)
         except ValueError as exc:
             return Outcome(field_errors={"weeks": [str(exc)]})
+        clash = case_clash(program, entry["code"], row) if "code" in entry else None
+        if clash is not None:
+            return clash
         row = row or self.model(position=next_position(self.model, program))
 
         def change(target: Any) -> None:

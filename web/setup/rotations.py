@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..entries import Outcome, delete_entry, save_entry, split_list, text
+from ..entries import Outcome, case_clash, delete_entry, save_entry, split_list, text
 from ..models import Program, Rotation
 from ..program_file import next_position
 
@@ -13,6 +13,9 @@ def save_rotation(program: Program, rotation: Rotation | None, data: dict[str, A
                   ) -> Outcome:
     """Create (`rotation` None) or change a rotation from form data, if the program stays
     valid. Levels or tracks left empty mean every level or track."""
+    clash = case_clash(program, text(data, "code"), rotation)
+    if clash is not None:
+        return clash
     row = rotation or Rotation(position=next_position(Rotation, program))
 
     def change(row: Rotation) -> None:
