@@ -2,10 +2,10 @@
 rules that read the requested weeks alone, checked when a resident asks and when the chief
 approves, so that an approved request never leaves the year without a schedule.
 
-Only rules a request breaks by itself are read: a week already over, a hard blackout that
-binds the resident, and the cap of vacation days per block. Rules that depend on the rest of
-the year (the weeks a resident must take, limits on residents away, coverage) stay with the
-solver and its explanation.
+Only rules a request breaks by itself are read: a week already over (which holds for a week
+off a weekly service too), a hard blackout that binds the resident, and the cap of vacation
+days per block. Rules that depend on the rest of the year (the weeks a resident must take,
+limits on residents away, coverage) stay with the solver and its explanation.
 """
 
 from __future__ import annotations
@@ -13,14 +13,25 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from .calendar import WORKING_WEEKDAYS
+from .calendar import WORKING_WEEKDAYS, Calendar
 from .program import Program
 from .schema import Resident
 
 
-def _span(program: Program, week: int) -> str:
-    found = program.calendar.weeks[week - 1]
+def span(calendar: Calendar, week: int) -> str:
+    """'week 22 (30 Nov - 6 Dec 2026)'."""
+    found = calendar.weeks[week - 1]
     return f"week {week} ({found.start:%-d %b} - {found.end:%-d %b %Y})"
+
+
+def weeks_over(calendar: Calendar, weeks: list[int], today: date) -> str | None:
+    """The sentence naming the weeks (1-based) already over by `today`; None when none is.
+    A week asked for (vacation, or off a weekly service) can no longer be scheduled then."""
+    past = [w for w in weeks if calendar.week_end(w) < today]
+    if not past:
+        return None
+    return (", ".join(span(calendar, w) for w in past) + " "
+            + ("is" if len(past) == 1 else "are") + " already over")
 
 
 def vacation_conflicts(program: Program, resident: Resident, weeks: list[int],
@@ -29,10 +40,8 @@ def vacation_conflicts(program: Program, resident: Resident, weeks: list[int],
     itself for `resident`; empty when granting them breaks none of these."""
     calendar = program.calendar
     found: list[str] = []
-    past = [w for w in weeks if calendar.week_end(w) < today]
-    if past:
-        found.append(", ".join(_span(program, w) for w in past) + " "
-                     + ("is" if len(past) == 1 else "are") + " already over")
+    if over := weeks_over(calendar, weeks, today):
+        found.append(over)
     for blackout in program.blackouts:
         if not blackout.hard or not program.binds(blackout, resident):
             continue
@@ -40,7 +49,7 @@ def vacation_conflicts(program: Program, resident: Resident, weeks: list[int],
                                        for day in calendar.working_days_of_week(w))]
         if hit:
             named = f" '{blackout.name}'" if blackout.name else ""
-            found.append(f"{', '.join(_span(program, w) for w in hit)} "
+            found.append(f"{', '.join(span(calendar, w) for w in hit)} "
                          f"{'falls' if len(hit) == 1 else 'fall'} in the blackout{named} "
                          f"({blackout.first:%-d %b} - {blackout.last:%-d %b %Y})")
     cap = program.max_vacation_weeks_per_block_of(resident)

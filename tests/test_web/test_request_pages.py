@@ -3,6 +3,7 @@ wish (soft) or declines with a reason; only approved requests and wishes reach t
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -251,6 +252,22 @@ def test_a_night_float_week_off_says_which_week_and_only_its_residents_ask(app, 
     listing = client.get(f"/programs/{program['id']}/requests?status=pending"
                          ).get_data(as_text=True)
     assert said in listing and "Not on None" not in listing
+
+
+def test_a_night_float_week_off_in_a_week_already_over_is_refused(app, client, program):
+    """Asking off a weekly service for a week that has passed is refused as vacation is, and
+    costs no weight points (browser walk-through: it was sent, and charged)."""
+    with app.app_context():
+        db.session.get(Resident, program["ana"]).level = "R2"   # night float takes R2s
+        db.session.get(Program, program["id"]).year_start = date(2026, 7, 1)   # week 1 over
+        db.session.commit()
+    sign_in(client, "ana.res@example.org")
+    page = post_form(client, _mine(program), kind="avoid", target="NF", weeks=["1"],
+                     weight="2").get_data(as_text=True)
+    assert "week 1 (6 Jul - 12 Jul 2026) is already over: ask for other weeks" in page
+    with app.app_context():
+        assert not db.session.scalars(select(Request).where(
+            Request.resident_id == program["ana"], Request.status == "pending")).all()
 
 
 def test_vacation_a_hard_rule_forbids_is_refused_when_asked_and_when_approved(app, client,

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from scheduler.asking import vacation_conflicts
+from scheduler.asking import vacation_conflicts, weeks_over
 from scheduler.program import admits
 from scheduler.schedule import as_file
 from solver import checker
@@ -132,6 +132,8 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
             if not all(1 <= w <= calendar.num_weeks for w in weeks):
                 return Outcome(field_errors={"weeks": [
                     f"the year has weeks 1 to {calendar.num_weeks}"]})
+            if over := weeks_over(calendar, weeks, date.today()):
+                return Outcome(field_errors={"weeks": [f"{over}: ask for other weeks"]})
             details["service"] = target
             details["weeks"] = [calendar.week_start(w).isoformat() for w in weeks]
         else:
