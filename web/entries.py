@@ -71,11 +71,23 @@ def delete_entry(program: Program, row: Any, collection: list[Any]) -> Outcome:
             collection.remove(row)
             result = validate(program)
         if result.errors:
-            errors = labelled(program, result.errors)
+            said = needed_by(program, result.errors)
             refusal.refuse()
-            return Outcome(errors=errors)
+            return Outcome(field_errors={"": [said]})
         db.session.delete(row)
     return Outcome()
+
+
+def needed_by(program: Program, errors: list[FileError]) -> str:
+    """What the errors of a program without an entry say of it, in a chief's words: the
+    entries that still name it ('requirement “R4 IR surgical ICU” names it; change or delete
+    it first'), not the validator's words for them ('unknown rotation 'SICU''), which read
+    as if the entry did not exist."""
+    names = list(dict.fromkeys(entry_label(program, e.path) or e.path for e in errors))
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    one = len(names) == 1
+    return (f"{shown} {'names' if one else 'name'} it; change or delete "
+            f"{'it' if one else 'them'} first")
 
 
 def _outcome(errors: list[FileError], prefix: str, field_names: dict[str, str]) -> Outcome:

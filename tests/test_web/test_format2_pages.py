@@ -127,7 +127,8 @@ def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, c
     page = client.post(f"{listing}/{service_id}/delete",
                        data={"csrf_token": csrf_token(client, listing)},
                        follow_redirects=True).get_data(as_text=True)
-    assert "unknown service &#39;NF&#39;" in page
+    assert ("This weekly service is still needed: requirement “R2 night float” names it; "
+            "change or delete it first") in page
     assert len(_exported(app, pid)["service"]) == 1
 
 

@@ -101,9 +101,10 @@ def test_a_rotation_still_named_elsewhere_cannot_be_deleted(app, client, make_us
                      form_page=f"/programs/{pid}/rotations")
     assert response.status_code == 302
     page = client.get(f"/programs/{pid}/rotations").get_data(as_text=True)
-    assert "Rotation SICU is still needed" in page
-    assert "requirement “R4 IR surgical ICU” (requirement[" in page
-    assert "unknown rotation or group &#39;SICU&#39;" in page
+    assert "Rotation SICU is still needed: resident " in page   # their history names it
+    assert "requirement “R4 IR surgical ICU”" in page
+    assert "name it; change or delete them first" in page
+    assert "unknown rotation" not in page   # the validator's words, as if it did not exist
     with app.app_context():
         assert db.session.get(Rotation, sicu_id) is not None
 

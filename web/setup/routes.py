@@ -41,7 +41,10 @@ def _deleted(outcome, message: str, back: str, program, refused: str = "", **whe
     if outcome.ok:
         flash(message, "info")
     else:
-        if refused:
+        said = outcome.field_errors.pop("", [])
+        for line in said:
+            flash(f"{refused} {line}".strip(), "error")
+        if refused and not said:
             flash(refused, "error")
         show_errors(None, outcome)
     return redirect(url_for(back, program_id=program.id, **where))
@@ -226,7 +229,8 @@ def edit_requirement(program, requirement_id: int | None = None):
 def delete_requirement(program, requirement_id: int):
     row = owned(Requirement, program, requirement_id)
     return _deleted(entry_forms.delete_requirement(program, row), "Requirement deleted.",
-                    "setup.requirements", program)
+                    "setup.requirements", program,
+                    refused="This requirement is still needed:")
 
 
 @bp.get("/rules")
@@ -308,5 +312,6 @@ def delete_policy(program, section_name: str, entry_id: int):
     section = _section(section_name)
     row = owned(section.model, program, entry_id)
     return _deleted(section.delete(program, row), f"{section.noun.capitalize()} deleted.",
-                    "setup.policy", program, section_name=section.name)
+                    "setup.policy", program,
+                    refused=f"This {section.noun} is still needed:", section_name=section.name)
 
