@@ -57,7 +57,7 @@ def save_entry(program: Program, section: str, row: Any, collection: list[Any],
                 prefix = f"{section}[{collection.index(row)}]"
             result = validate(program)
         outcome = _outcome(result.errors, prefix, field_names or {})
-        outcome.errors = labelled(program, outcome.errors)
+        outcome.errors = grouped(program, outcome.errors)
         if not outcome.ok:
             refusal.refuse()
     return outcome
@@ -84,10 +84,27 @@ def needed_by(program: Program, errors: list[FileError]) -> str:
     it first'), not the validator's words for them ('unknown rotation 'SICU''), which read
     as if the entry did not exist."""
     names = list(dict.fromkeys(entry_label(program, e.path) or e.path for e in errors))
-    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     one = len(names) == 1
-    return (f"{shown} {'names' if one else 'name'} it; change or delete "
+    return (f"{_some(names)} {'names' if one else 'name'} it; change or delete "
             f"{'it' if one else 'them'} first")
+
+
+def grouped(program: Program, errors: list[FileError]) -> list[FileError]:
+    """Errors in other entries, once per message, naming the entries it is found in: a
+    change of the settings that drops a level every rotation names says so in one line, not
+    in a hundred (browser walk-through)."""
+    found: dict[str, list[str]] = {}
+    for error in errors:
+        found.setdefault(error.message, []).append(entry_label(program, error.path)
+                                                   or error.path)
+    return [FileError(_some(list(dict.fromkeys(names))), message)
+            for message, names in found.items()]
+
+
+def _some(names: list[str], shown: int = 5) -> str:
+    """'a, b, c' or 'a, b, c, d, e and 7 more'."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def _outcome(errors: list[FileError], prefix: str, field_names: dict[str, str]) -> Outcome:
@@ -103,6 +120,8 @@ def _outcome(errors: list[FileError], prefix: str, field_names: dict[str, str]) 
             outcome.field_errors.setdefault("", []).append(error.message)
         else:
             outcome.errors.append(error)
+    for name, messages in outcome.field_errors.items():
+        outcome.field_errors[name] = list(dict.fromkeys(messages))   # once per field
     return outcome
 
 

@@ -49,10 +49,11 @@ SOLVED_STATUSES = ("approved", "wish")
 
 
 def info_entry(program: Program) -> dict[str, Any]:
-    """The [program] table; raises ValueError when the year has not been set up."""
+    """The [program] table, as stored (the validator checks it, with the file's paths);
+    raises ValueError when the year has not been set up."""
     if program.year_start is None:
         raise ValueError("the academic year's start date is not set (Settings)")
-    return ProgramInfo(
+    return ProgramInfo.model_construct(
         name=program.name, year_start=program.year_start,
         calendar=program.calendar,  # type: ignore[arg-type]  # the database checks it
         levels=list(program.levels), tracks=list(program.tracks),

@@ -57,6 +57,28 @@ def test_settings_that_break_the_program_are_refused_on_the_field(app, client, m
         assert program.year_start.isoformat() == "2027-07-01"
 
 
+def test_dropping_levels_everyone_uses_says_so_once_per_level_naming_the_entries(
+        app, client, make_user):
+    """A settings change that breaks a hundred entries says so in a line per problem, naming
+    the first entries and how many more, not in a hundred banners in file paths; an empty
+    list of levels is refused on the Levels field (browser walk-through)."""
+    pid = _signed_in_chief(app, client, make_user)
+    page = post_form(client, f"/programs/{pid}/settings",
+                     **{**SETTINGS, "levels": "R1, R2, R2"}).get_data(as_text=True)
+    assert "duplicate level &#39;R2&#39;" in page
+    assert page.count('class="flash error"') <= 8
+    assert "rotation MAMMO, rotation CARDIAC" in page
+    assert " more: unknown level &#39;R3&#39;" in page
+    assert "rotation[" not in page
+    page = post_form(client, f"/programs/{pid}/settings",
+                     **{**SETTINGS, "levels": ", "}).get_data(as_text=True)
+    levels = page.split('for="levels"')[1].split('<div class="field')[0]
+    assert "at least 1 item" in levels
+    assert "pydantic" not in page
+    with app.app_context():
+        assert db.session.get(Program, pid).levels == ["R1", "R2", "R3", "R4", "R5"]
+
+
 def test_chief_adds_a_rotation_and_sees_it_listed(app, client, make_user):
     pid = _signed_in_chief(app, client, make_user)
     response = post_form(client, f"/programs/{pid}/rotations/new", code="IR-COMM",
