@@ -55,7 +55,7 @@ def info_entry(program: Program) -> dict[str, Any]:
         raise ValueError("the academic year's start date is not set (Settings)")
     return ProgramInfo.model_construct(
         name=program.name, year_start=program.year_start,
-        calendar=program.calendar,  # type: ignore[arg-type]  # the database checks it
+        calendar=program.calendar,  # the database checks it
         levels=list(program.levels), tracks=list(program.tracks),
         vacation_weeks=program.vacation_weeks,
         max_vacation_weeks_per_block=program.max_vacation_weeks_per_block,
