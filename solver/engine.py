@@ -28,7 +28,7 @@ from .context import ModelContext
 from .explain import explain
 from .model import SolveOptions, build_model, large
 from .objective import aimed
-from .stopping import stopped_when
+from .stopping import AtMost, stopped_when
 
 if TYPE_CHECKING:
     from .relaxation import Relaxation, RelaxationBound
@@ -462,7 +462,7 @@ def _repaired(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
     first.parameters.max_time_in_seconds = max(until - time.perf_counter(), 0.05)
     with stopped_when(first.stop_search, options.stop, watcher.finished):
         status = STATUS_NAMES.get(first.solve(repair.without_weekly_rows(ctx),
-                                              repair.AtMost(aim)), "UNKNOWN")
+                                              AtMost(aim)), "UNKNOWN")
     if status == "INFEASIBLE":
         return _Found(first, status, found.bound)
     if status not in ("OPTIMAL", "FEASIBLE"):
@@ -471,7 +471,7 @@ def _repaired(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
     log.debug("without the weekly rows: %d (bound %d)", first.objective_value,
               first.best_objective_bound)
     until = max(until, _turn_ends(options, start, 0.0))
-    moved = repair.weeks_moved(ctx, first, _fixed_run(options, until), repair.AtMost(aim))
+    moved = repair.weeks_moved(ctx, first, _fixed_run(options, until), AtMost(aim))
     if moved is None:
         found.bound = bound
         return found

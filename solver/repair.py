@@ -53,15 +53,3 @@ def weeks_moved(ctx: ModelContext, solution: cp_model.CpSolver, run: spread.Run,
     second, status = run(model, stop)
     return second if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
-
-class AtMost(cp_model.CpSolverSolutionCallback):
-    """Ends a search at a schedule whose penalty is at most `aim` (the bound: it is then
-    optimal)."""
-
-    def __init__(self, aim: float):
-        super().__init__()
-        self.aim = aim
-
-    def on_solution_callback(self) -> None:
-        if self.objective_value <= self.aim:
-            self.stop_search()

@@ -17,6 +17,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from .context import ModelContext
+from .stopping import AtMost
 
 # The second search's share of the time: this part of the limit, at least this long (never
 # beyond what is left of the limit).
@@ -88,19 +89,6 @@ def fix(model: cp_model.CpModel, solution: cp_model.CpSolver,
         domain.extend((value, value))
 
 
-class _Flattest(cp_model.CpSolverSolutionCallback):
-    """Ends the second search at a schedule whose busiest week meets the even share: none
-    is flatter, and proving so would only take time."""
-
-    def __init__(self, floor: int):
-        super().__init__()
-        self.floor = floor
-
-    def on_solution_callback(self) -> None:
-        if self.objective_value <= self.floor:
-            self.stop_search()
-
-
 Run = Callable[[cp_model.CpModel, cp_model.CpSolverSolutionCallback],
                tuple[cp_model.CpSolver, Any]]
 
@@ -129,7 +117,7 @@ def spread(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
         model.add(sum(lits) <= peak)
     model.clear_objective()  # type: ignore[no-untyped-call, unused-ignore]
     model.minimize(peak)
-    second, status = run(model, _Flattest(floor))
+    second, status = run(model, AtMost(floor))   # none is flatter than the even share
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or second.value(peak) >= now:
         return None
     return second

@@ -1,10 +1,13 @@
-"""Stopping a CP-SAT search from outside it: a chief's Cancel, or another search's proof."""
+"""Stopping a CP-SAT search from outside it (a chief's Cancel, or another search's proof), or
+at a schedule good enough (`AtMost`)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from ortools.sat.python import cp_model
 
 
 @contextmanager
@@ -30,3 +33,16 @@ def stopped_when(stop_search: Callable[[], None], *stops: threading.Event | None
     finally:
         done.set()
         thread.join()
+
+
+class AtMost(cp_model.CpSolverSolutionCallback):
+    """Ends a search at a schedule whose objective is at most `aim`, where none can be
+    better (a bound met) and proving so would only take time."""
+
+    def __init__(self, aim: float):
+        super().__init__()
+        self.aim = aim
+
+    def on_solution_callback(self) -> None:
+        if self.objective_value <= self.aim:
+            self.stop_search()

@@ -16,6 +16,7 @@ from test_requests import request
 
 from solver import engine, repair
 from solver.engine import SolveOptions, build_model, tune
+from solver.stopping import AtMost
 
 # CALL is the only rotation and needs one resident there every working day; both residents
 # ask for the same week off (week 14, 4-10 October 2027).
@@ -62,7 +63,7 @@ def test_without_the_weekly_rows_both_take_the_weeks_they_asked_for_and_call_is_
 def test_moving_only_the_weeks_keeps_every_rule_and_every_rotation():
     ctx = build_model(COVERING, SolveOptions())
     short = searched(repair.without_weekly_rows(ctx))
-    moved = repair.weeks_moved(ctx, short, run, repair.AtMost(0))
+    moved = repair.weeks_moved(ctx, short, run, AtMost(0))
     assert moved is not None
     report = checked(ctx, moved)
     assert report.ok
