@@ -25,10 +25,11 @@ class Cell:
     first: str = ""                                     # the first half's rotation
     second: str = ""                                    # the second half's (same if whole)
     second_colour: str = ""
-    vacation: list[int] = field(default_factory=list)   # week numbers in this block
-    services: list[tuple[str, int]] = field(default_factory=list)  # (code, week) here
+    vacation: list[int] = field(default_factory=list)   # weeks whose Monday is in the block
+    services: list[tuple[str, int]] = field(default_factory=list)  # (code, week) likewise
     unmet: list[str] = field(default_factory=list)      # unmet requests touching the cell
     changed: str | None = None                          # the compared version's rotation
+    continued: list[int] = field(default_factory=list)  # vacation weeks from the block before
 
 
 @dataclass
@@ -82,6 +83,20 @@ class Grid:
     week_rows: list[WeekRow] = field(default_factory=list)
 
 
+def _home_blocks(year: ProgramYear) -> dict[int, int]:
+    """Week -> the block its Monday falls in (the first block it touches, for a week that
+    begins before the year): a week crossing two blocks is counted there, as a resident's
+    own schedule lists it, and shown continuing in the next (browser walk-through: it was
+    counted in both, "✈2" in a block allowing one week)."""
+    calendar = year.calendar
+    home = {}
+    for week in calendar.weeks:
+        monday = next((b.index for b in calendar.blocks if b.start <= week.start <= b.end), None)
+        home[week.index] = monday if monday is not None else \
+            min(calendar.blocks_of_week(week.index), default=1)
+    return home
+
+
 def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str = "",
           compare: dict[str, Any] | None = None, previous: ScheduleFile | None = None) -> Grid:
     """The grid of schedule `data` for the program `year`, filtered by level and track;
@@ -91,6 +106,7 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
     report = checker.check(year, schedule, previous)
     colours = _colours(year)
     weeks_of_block = year.calendar.weeks_of_block()
+    home = _home_blocks(year)
     unmet = _unmet_cells(year, schedule, report.unmet_requests)
     before = as_file(compare).residents if compare else None
     rows, changes = [], 0
@@ -107,9 +123,11 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
             here = weeks_of_block.get(b, [])
             first, second = halves(code)
             cell = Cell(cell_label(code), colours.get(first, "#ffffff"), first, second,
-                        colours.get(second, "#ffffff"), [w for w in here if w in away],
-                        [(served[w], w) for w in here if w in served],
-                        unmet.get((resident.id, b), []))
+                        colours.get(second, "#ffffff"),
+                        [w for w in here if w in away and home[w] == b],
+                        [(served[w], w) for w in here if w in served and home[w] == b],
+                        unmet.get((resident.id, b), []),
+                        continued=[w for w in here if w in away and home[w] != b])
             if before is not None:
                 was = old.rotations[b - 1] if old and b <= len(old.rotations) else "—"
                 if was != code:

@@ -233,10 +233,13 @@ def diff(program, schedule_id: int):
     if other is None:
         flash("There is no earlier published version to compare with.", "info")
         return redirect(url_for("schedules.grid", program_id=program.id, schedule_id=row.id))
-    cells, vacations = services.diff(other.data, row.data)
+    cells, weeks = services.diff(other.data, row.data)
     names = {r.key: r.label for r in program.residents + program.archived_residents}
+    calendar = program.year_calendar
+    mondays = {w: calendar.week_start(w) for w in range(1, calendar.num_weeks + 1)}
     return render_template("schedules/diff.html", program=program, schedule=row,
-                           other=other, cells=cells, vacations=vacations, names=names,
+                           other=other, cells=cells, weeks=weeks, names=names,
+                           mondays=mondays, moved={c.resident for c in weeks},
                            choices=[s for s in _listed(program) if s.id != row.id])
 
 

@@ -276,7 +276,7 @@ def what_publishing_changes(year: ProgramYear, row: Schedule, published: Schedul
     cells, moved = diff(published.data, row.data)
     worked = sorted({d.block for d in cells if d.block <= len(year.blocks)
                      and year.blocks[d.block - 1].end < today})
-    return Publishing(published.label, len(cells), worked, len(moved))
+    return Publishing(published.label, len(cells), worked, len({m.resident for m in moved}))
 
 
 @dataclass
@@ -287,10 +287,23 @@ class Difference:
     after: str
 
 
-def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Difference], list[str]]:
-    """Cells whose rotation differs, and residents whose vacation weeks differ."""
+@dataclass
+class WeekChange:
+    """A resident's weeks away from their rotation that differ between two versions: their
+    vacation weeks (`kind` 'vacation') or their weeks on a weekly service (its code)."""
+
+    resident: str
+    kind: str
+    dropped: list[int]   # weeks in the older version only
+    added: list[int]     # weeks in the newer one only
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Difference], list[WeekChange]]:
+    """Cells whose rotation differs, and weeks away (vacation, each weekly service) that
+    moved, resident by resident."""
     a, b = as_file(old).residents, as_file(new).residents
-    cells, vacations = [], []
+    cells: list[Difference] = []
+    weeks: list[WeekChange] = []
     for rid in sorted(set(a) | set(b)):
         left = a[rid].rotations if rid in a else []
         right = b[rid].rotations if rid in b else []
@@ -299,9 +312,10 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Difference], li
             now_ = right[block - 1] if block <= len(right) else "—"
             if was != now_:
                 cells.append(Difference(rid, block, cell_label(was), cell_label(now_)))
-        # vacation and weekly-service weeks (night float) are compared together
-        weeks_a = (a[rid].vacation_weeks, a[rid].services) if rid in a else ([], {})
-        weeks_b = (b[rid].vacation_weeks, b[rid].services) if rid in b else ([], {})
-        if weeks_a != weeks_b:
-            vacations.append(rid)
-    return cells, vacations
+        away_a = {"vacation": a[rid].vacation_weeks, **a[rid].services} if rid in a else {}
+        away_b = {"vacation": b[rid].vacation_weeks, **b[rid].services} if rid in b else {}
+        for kind in sorted(set(away_a) | set(away_b), key=lambda k: (k != "vacation", k)):
+            was, now_ = set(away_a.get(kind, [])), set(away_b.get(kind, []))
+            if was != now_:
+                weeks.append(WeekChange(rid, kind, sorted(was - now_), sorted(now_ - was)))
+    return cells, weeks
