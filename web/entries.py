@@ -29,10 +29,11 @@ class Outcome:
 
     field_errors: dict[str, list[str]] = field(default_factory=dict)
     errors: list[FileError] = field(default_factory=list)
+    needed_by: str = ""   # a refused delete: the entries that still name it (`needed_by`)
 
     @property
     def ok(self) -> bool:
-        return not self.field_errors and not self.errors
+        return not self.field_errors and not self.errors and not self.needed_by
 
 
 def save_entry(program: Program, section: str, row: Any, collection: list[Any],
@@ -73,7 +74,7 @@ def delete_entry(program: Program, row: Any, collection: list[Any]) -> Outcome:
         if result.errors:
             said = needed_by(program, result.errors)
             refusal.refuse()
-            return Outcome(field_errors={"": [said]})
+            return Outcome(needed_by=said)
         db.session.delete(row)
     return Outcome()
 

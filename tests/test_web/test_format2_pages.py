@@ -105,7 +105,8 @@ def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, c
     assert "&#39;ir&#39; differs from IR only in upper and lower case" in page
     page = post_form(client, service, code="NF", name="Night float", min="1", max="1",
                      weeks="50-60").get_data(as_text=True)
-    assert "week 52 is outside the year (1-51)" in page
+    assert "weeks 52-60 are outside the year (1-51)" in page   # once, not once a week
+    assert "week 53" not in page
     response = post_form(client, service, code="NF", name="Night float", min="1", max="1",
                          levels=["R2"], not_from=["DR"])
     assert response.status_code == 302
@@ -140,6 +141,9 @@ def test_holidays_and_final_levels_are_settings_checked_on_the_field(app, client
     page = post_form(client, f"/programs/{pid}/settings", **settings,
                      holidays="2027-11-25, 2026-01-01").get_data(as_text=True)
     assert "2026-01-01 is outside the year" in page
+    page = post_form(client, f"/programs/{pid}/settings", **settings,
+                     holidays="2026-13-40, tomorrow").get_data(as_text=True)
+    assert "&#39;2026-13-40&#39;, &#39;tomorrow&#39; are not dates such as 2027-11-25" in page
     page = post_form(client, f"/programs/{pid}/settings", **settings, final_level="DR = R9"
                      ).get_data(as_text=True)
     assert "unknown level &#39;R9&#39;" in page

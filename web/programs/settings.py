@@ -40,13 +40,17 @@ def parse_final_levels(value: str) -> dict[str, str]:
 
 
 def parse_holidays(value: str) -> list[str]:
-    """Dates, comma- or line-separated, as sorted ISO text; ValueError naming a bad one."""
-    days = set()
+    """Dates, comma- or line-separated, as sorted ISO text; ValueError naming every bad
+    one."""
+    days, bad = set(), []
     for part in filter(None, (p.strip() for p in re.split(r"[,;\s]+", value))):
         try:
             days.add(date.fromisoformat(part))
         except ValueError:
-            raise ValueError(f"'{part}' is not a date such as 2027-11-25") from None
+            bad.append(f"'{part}'")
+    if bad:
+        raise ValueError(f"{', '.join(bad)} {'is not a date' if len(bad) == 1 else 'are not dates'}"
+                         " such as 2027-11-25")
     return [day.isoformat() for day in sorted(days)]
 
 

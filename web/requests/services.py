@@ -11,7 +11,7 @@ exist), so an approved request can never make the program unsolvable by being ma
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -246,14 +246,15 @@ def block_choices(program: Program) -> list[tuple[int, str]]:
 
 
 def describe(request: Request) -> str:
-    """'Vacation: weeks of 20 Dec 2027, 27 Dec 2027' / 'Assign IR-U in blocks 3, 4'."""
+    """'Vacation: weeks of 20 Dec 2027, 27 Dec 2027' / 'Assign IR-U in blocks 3, 4'. A week
+    is named by its Monday, whichever of its days the request holds."""
     details = request.details
     if request.kind == "vacation":
-        days = [_day(date.fromisoformat(d)) for d in details.get("weeks", [])]
+        days = _mondays(details.get("weeks", []))
         return "Vacation: week" + ("s" if len(days) > 1 else "") + " of " + ", ".join(days)
     verb = "On" if request.kind == "assign" else "Not on"
     if details.get("service"):
-        days = [_day(date.fromisoformat(d)) for d in details.get("weeks", [])]
+        days = _mondays(details.get("weeks", []))
         return (f"{verb} {details['service']}: week" + ("s" if len(days) > 1 else "")
                 + " of " + ", ".join(days))
     target = details.get("rotation") or details.get("group")
@@ -261,6 +262,12 @@ def describe(request: Request) -> str:
     where = (" in block" + ("s " if len(blocks) > 1 else " ")
              + ", ".join(map(str, blocks))) if blocks else " all year"
     return f"{verb} {target}{where}"
+
+
+def _mondays(days: list[str]) -> list[str]:
+    """The Mondays of the weeks holding these ISO dates, in words, once each."""
+    mondays = (date.fromisoformat(d) for d in days)
+    return list(dict.fromkeys(_day(d - timedelta(days=d.weekday())) for d in mondays))
 
 
 def _day(day: date) -> str:

@@ -82,6 +82,12 @@ def service_entry(program: Program, data: dict[str, Any]) -> dict[str, Any]:
             entry[key] = list(data[key])
     if text(data, "weeks"):
         entry["weeks"] = parse_weeks(text(data, "weeks"))
+        last = program.year_calendar.num_weeks if program.year_start else None
+        outside = [w for w in entry["weeks"] if last is not None and not 1 <= w <= last]
+        if outside:   # said once, not once per week (browser walk-through)
+            one = len(outside) == 1
+            raise ValueError(f"week{'' if one else 's'} {format_weeks(outside)} "
+                             f"{'is' if one else 'are'} outside the year (1-{last})")
     return entry
 
 

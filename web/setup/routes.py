@@ -41,10 +41,9 @@ def _deleted(outcome, message: str, back: str, program, refused: str = "", **whe
     if outcome.ok:
         flash(message, "info")
     else:
-        said = outcome.field_errors.pop("", [])
-        for line in said:
-            flash(f"{refused} {line}".strip(), "error")
-        if refused and not said:
+        if outcome.needed_by:
+            flash(f"{refused} {outcome.needed_by}".strip(), "error")
+        elif refused:
             flash(refused, "error")
         show_errors(None, outcome)
     return redirect(url_for(back, program_id=program.id, **where))
