@@ -315,7 +315,8 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Difference], li
         away_a = {"vacation": a[rid].vacation_weeks, **a[rid].services} if rid in a else {}
         away_b = {"vacation": b[rid].vacation_weeks, **b[rid].services} if rid in b else {}
         for kind in sorted(set(away_a) | set(away_b), key=lambda k: (k != "vacation", k)):
-            was, now_ = set(away_a.get(kind, [])), set(away_b.get(kind, []))
-            if was != now_:
-                weeks.append(WeekChange(rid, kind, sorted(was - now_), sorted(now_ - was)))
+            older, newer = set(away_a.get(kind, [])), set(away_b.get(kind, []))
+            if older != newer:
+                weeks.append(WeekChange(rid, kind, sorted(older - newer),
+                                        sorted(newer - older)))
     return cells, weeks
