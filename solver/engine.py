@@ -480,8 +480,8 @@ def _repaired(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
 
 
 def _fixed_run(options: SolveOptions, until: float) -> spread.Run:
-    """How a search that keeps every rotation runs (repair.weeks_moved): with the spread's
-    settings (spread.tune), until `until`."""
+    """How a search that keeps every rotation runs (the repair's weeks, the spread): with
+    the spread's settings (spread.tune), until `until`."""
 
     def run(model: cp_model.CpModel, on_solution: cp_model.CpSolverSolutionCallback
             ) -> tuple[cp_model.CpSolver, Any]:
@@ -678,17 +678,7 @@ def _spread(ctx: ModelContext, solver: cp_model.CpSolver, options: SolveOptions,
 
     if share <= 0:
         return None
-
-    def run(model: cp_model.CpModel, on_solution: cp_model.CpSolverSolutionCallback
-            ) -> tuple[cp_model.CpSolver, Any]:
-        second = cp_model.CpSolver()
-        second.parameters.max_time_in_seconds = share
-        spread.tune(second.parameters, _workers(options))
-        if options.memory_mb:
-            second.parameters.max_memory_in_mb = options.memory_mb
-        with stopped_when(second.stop_search, options.stop):
-            return second, second.solve(model, on_solution)
-
+    run = _fixed_run(options, time.perf_counter() + share)
     return spread.spread(ctx, solver, total, run)
 
 

@@ -357,3 +357,30 @@ def test_the_grid_shows_the_whole_year_at_1366_px_and_finds_residents(live, chro
             "data-code", "SICU")
     finally:
         context.close()
+
+
+def test_a_chief_sees_what_a_change_breaks_in_a_line_per_problem(live, desktop, phone):
+    """Levels typed with a mistake and Enter pressed: the duplicate is named on the field and
+    the entries the change would break in a few lines, not one banner each; a rotation still
+    named elsewhere is not deleted, and the page says what names it (phone width too)."""
+    base, _app = live
+    for page in (desktop, phone):
+        _sign_in(page, base, "chief@demo.example")
+        page.get_by_role("link", name="Settings").click()
+        levels = page.get_by_label("Levels, lowest first")
+        levels.fill("R1, R2, R2")
+        levels.press("Enter")
+        expect(page.get_by_text("duplicate level 'R2'")).to_be_visible()
+        errors = page.locator(".flash.error")
+        expect(errors.first).to_contain_text("more: unknown level 'R3'")
+        assert errors.count() <= 8
+        expect(page.get_by_text("rotation[", exact=False)).to_have_count(0)
+    page = desktop
+    page.get_by_role("link", name="Rotations").click()
+    asked: list[str] = []
+    answer_next_dialog(page, True, asked)
+    page.get_by_role("button", name="Delete SICU").click()
+    expect(page.locator(".flash.error", has_text="Rotation SICU is still needed:")
+           ).to_contain_text("change or delete")
+    assert asked == ["Delete rotation SICU?"]
+    expect(page.get_by_role("button", name="Delete SICU")).to_be_visible()

@@ -12,6 +12,7 @@ import time
 from ortools.sat.python import cp_model
 from program_helpers import make_program, solve_checked
 from test_guided import checked
+from test_presence import residents
 from test_requests import request
 
 from solver import engine, repair
@@ -24,16 +25,8 @@ COVERING = make_program("""
     [[rotation]]
     code = "CALL"
     min_present = 1
-    [[resident]]
-    id = "a"
-    level = "R2"
-    track = "IR"
-    [[resident]]
-    id = "b"
-    level = "R2"
-    track = "IR"
-""" + request("a", "vacation", "weeks = [2027-10-04, 2027-10-10]", weight=2)
-    + request("b", "vacation", "weeks = [2027-10-04, 2027-10-10]", weight=3),
+""" + residents(2) + request("r1", "vacation", "weeks = [2027-10-04, 2027-10-10]", weight=2)
+    + request("r2", "vacation", "weeks = [2027-10-04, 2027-10-10]", weight=3),
     vacation_weeks=1)
 
 
