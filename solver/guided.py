@@ -31,7 +31,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,9 @@ PROBING = 0
 # the eight programs measured (F2, 125 residents, both calendars: sites 2.9 -> 2.2 s,
 # department 1.5 -> 1.0 s; the sample 0.33 -> 0.29 s; docs/benchmarks.md, eleventh session).
 LINEAR_OVERLAP = False
+# The local search beside the aimed search (`GuidedSearch._quick`) looks this long at most
+# (where it found the aimed schedule, it did so within 0.65 s).
+QUICK_SECONDS = 0.75
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +78,7 @@ class GuidedSearch:
         self.best: cp_model.CpSolver | None = None  # holds the best schedule found
         self.objective: float | None = None
         self._lock = threading.Lock()
+        self._met = threading.Event()   # a schedule proven optimal: every search ends
 
     def fixed(self, relaxation: Relaxation) -> np.ndarray:
         """The model indices of the decisions and penalties the relaxation leaves unused."""
@@ -95,13 +100,57 @@ class GuidedSearch:
         model.add_bool_and([~model.get_bool_var_from_proto_index(int(i)) for i in fixed])
         log.debug("aimed at %d, %d choices fixed", relaxation.bound, fixed.size)
         with aimed(model, relaxation.bound):
-            status = self._solve(model, deadline)
+            with self._quick(model, deadline) as searching:
+                status = self._solve(model, deadline, searching)
         if status == cp_model.INFEASIBLE:
             log.debug("no schedule meets the aim here: the best one here")
             self._solve(model, deadline)
 
-    def _solve(self, model: cp_model.CpModel, deadline: float) -> Any:
-        """One CP-SAT search of `model` until `deadline`; its status."""
+    @contextmanager
+    def _quick(self, model: cp_model.CpModel, deadline: float
+               ) -> Iterator[threading.Event | None]:
+        """While the block runs (the aimed search), CP-SAT's local search on the model as
+        it is, without presolve, on one thread of its own, until the aimed search has
+        presolved and begins to search (it sets the event yielded), QUICK_SECONDS at most:
+        the first schedule it finds meets the aim and ends both searches.
+
+        CP-SAT presolves on one thread, and the neighbourhood's presolve was most of the
+        aimed search's time where the schedule itself comes at once (the sample: 0.3 of
+        0.35 s), leaving the machine's other thread idle meanwhile. There the local search
+        found the aimed schedule first: the sample 0.36-0.56 -> 0.26 s, *department* 125
+        1.1-1.4 -> 0.7 s, *sites* 50 0.56-0.81 -> 0.3-0.34 s. Where it finds none (*tight*
+        F2), it would take a thread from the aimed search once that one searches: for
+        0.75 s it held the whole solve back by 0.5-0.9 s (docs/benchmarks.md, eighteenth
+        session). Not on a large model, whose aimed search is the local search alone."""
+        if large(self.ctx):
+            yield None
+            return
+        solver = cp_model.CpSolver()
+        self.tune(solver)
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.use_ls_only = True
+        solver.parameters.stop_after_first_solution = True
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(
+            min(QUICK_SECONDS, deadline - time.perf_counter()), 0.01)
+        searching = threading.Event()
+
+        def search() -> None:
+            with stopped_when(solver.stop_search, searching, self._met, *self.stops):
+                solver.solve(model, _Schedules(self, solver))
+
+        thread = threading.Thread(target=search, daemon=True)
+        thread.start()
+        try:
+            yield searching
+        finally:
+            searching.set()
+            thread.join()
+
+    def _solve(self, model: cp_model.CpModel, deadline: float,
+               searching: threading.Event | None = None) -> Any:
+        """One CP-SAT search of `model` until `deadline`; its status. `searching` is set
+        once its presolve is done and it searches (read from CP-SAT's log)."""
         left = deadline - time.perf_counter()
         if left <= 0.05:
             return cp_model.UNKNOWN
@@ -119,7 +168,12 @@ class GuidedSearch:
             solver.parameters.use_ls_only = True
             solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = left
-        with stopped_when(solver.stop_search, *self.stops):
+        if searching is not None:
+            solver.parameters.log_search_progress = True
+            solver.parameters.log_to_stdout = False
+            solver.log_callback = lambda line: searching.set() \
+                if line.startswith("Starting search") else None
+        with stopped_when(solver.stop_search, self._met, *self.stops):
             return solver.solve(model, _Schedules(self, solver))
 
     def found(self, solver: cp_model.CpSolver, objective: float) -> bool:
@@ -130,7 +184,10 @@ class GuidedSearch:
                 return False
             self.objective = objective
             self.best = solver
-        return self.on_schedule(objective)
+        if self.on_schedule(objective):
+            self._met.set()
+            return True
+        return False
 
 
 class _Schedules(cp_model.CpSolverSolutionCallback):

@@ -43,13 +43,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse
-from ortools.pdlp import solvers_pb2
-from ortools.pdlp.python import pdlp
 
 from .objective import INT_LIMIT
 
 if TYPE_CHECKING:  # the relaxation process imports no more than it needs
+    import scipy.sparse
+
     from .context import ModelContext
 
 
@@ -123,6 +122,10 @@ def linear_program(proto: Any, loose_rows: Iterable[int] = ()) -> LinearProgram:
     the constraints `loose_rows` names (by constraint index; `ModelContext.loose_rows`).
     Only the constraints kept are read: the others are 58-63 % of them (the sample, sites F2
     125, 500 residents)."""
+    # scipy and PDLP are imported where they are used: the engine's process, which only
+    # starts the relaxation's and reads its answers, never loads them (0.13 s of start-up)
+    import scipy.sparse
+
     keep = np.ones(len(proto.constraints), dtype=bool)
     keep[np.fromiter(loose_rows, dtype=np.int64)] = False
     n = len(proto.variables)
@@ -270,6 +273,9 @@ def _pdlp(lp: LinearProgram, time_limit: float, threads: int = 1, tolerance: flo
     as good, and without them PDLP took a third less time (sites F2 125: 2.9 -> 2.0 s, 500
     residents: 11.7 -> 8.1 s, the same bound; docs/benchmarks.md, twelfth session). They
     come back at NaN, which no test of the point takes as "unused"."""
+    from ortools.pdlp import solvers_pb2
+    from ortools.pdlp.python import pdlp
+
     matrix = lp.matrix.tocsc()
     columns = np.flatnonzero((np.diff(matrix.indptr) > 0) | (lp.cost != 0))
     qp = pdlp.QuadraticProgram()

@@ -17,10 +17,10 @@ from test_relaxation import OVERSUBSCRIBED, research_program
 
 from scheduler import Schedule, load_program
 from scheduler.schedule import block_dicts, week_dicts
-from solver import checker, engine, model, relaxation
+from solver import checker, engine, guided, model, relaxation
 from solver.engine import SolveOptions, _extract, build_model, tune
 from solver.guided import GuidedSearch
-from solver.objective import INT_LIMIT, narrowed
+from solver.objective import INT_LIMIT, aimed, narrowed
 
 
 def guided_search(ctx, bound: int) -> GuidedSearch:
@@ -69,6 +69,30 @@ def test_on_a_model_too_large_for_a_second_copy_local_search_alone_finds_it(
     assert search.best is not None and search.best.parameters.use_ls_only
     assert search.objective == result.bound == 75
     report = checked(ctx, search.best)
+    assert report.ok and report.total_penalty == 75
+
+
+def test_the_local_search_beside_the_aimed_one_finds_the_samples_optimum_alone(
+        duke_schedule, monkeypatch):
+    """The local search that runs beside the aimed search (on the model as it is, without
+    presolve): given time, it alone finds a schedule that meets the sample's bound, which
+    ends every search and passes the checker at that penalty."""
+    program, _ = duke_schedule
+    monkeypatch.setattr(guided, "QUICK_SECONDS", 30)
+    ctx = build_model(program, SolveOptions())
+    result = relaxation.solve_relaxation(relaxation.linear_program_of(ctx), time_limit=30)
+    search = guided_search(ctx, result.bound)
+    neighbourhood = ctx.model.clone()
+    neighbourhood.add_bool_and([~neighbourhood.get_bool_var_from_proto_index(int(i))
+                                for i in search.fixed(result)])
+    with aimed(neighbourhood, result.bound), \
+            search._quick(neighbourhood, time.perf_counter() + 30):
+        assert search._met.wait(30)
+    best = search.best
+    assert best is not None and best.parameters.use_ls_only
+    assert not best.parameters.cp_model_presolve
+    assert search.objective == result.bound == 75
+    report = checked(ctx, best)
     assert report.ok and report.total_penalty == 75
 
 
