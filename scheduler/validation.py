@@ -353,13 +353,15 @@ class _CrossCheck:
                            f"(also rotation[{first[rotation.code]}])")
             first.setdefault(rotation.code, i)
             if rotation.split and (self.info is None or not self.info.split_blocks):
-                self.error(f"{path}.split", "a split rotation needs program.split_blocks = true")
+                self.error(f"{path}.split", "a split rotation needs split blocks switched on "
+                                              "(program.split_blocks = true)")
             self.filters(path, rotation)
             if rotation.max is not None and rotation.max < rotation.min:
                 self.error(f"{path}.max", f"max {rotation.max} is below min {rotation.min}")
             if rotation.max is not None and rotation.max < rotation.min_present:
                 self.error(f"{path}.min_present",
-                           f"min_present {rotation.min_present} is above max {rotation.max}")
+                           f"{rotation.min_present} present on every working day "
+                           f"(min_present) is above the most it takes (max {rotation.max})")
 
     def check_residents(self, residents: Indexed) -> None:
         first: dict[str, int] = {}

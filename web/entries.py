@@ -57,7 +57,7 @@ def save_entry(program: Program, section: str, row: Any, collection: list[Any],
             else:
                 prefix = f"{section}[{collection.index(row)}]"
             result = validate(program)
-        outcome = _outcome(result.errors, prefix, field_names or {})
+        outcome = _outcome(program, result.errors, prefix, field_names or {})
         outcome.errors = grouped(program, outcome.errors)
         if not outcome.ok:
             refusal.refuse()
@@ -96,8 +96,8 @@ def grouped(program: Program, errors: list[FileError]) -> list[FileError]:
     in a hundred (browser walk-through)."""
     found: dict[str, list[str]] = {}
     for error in errors:
-        found.setdefault(error.message, []).append(entry_label(program, error.path)
-                                                   or error.path)
+        found.setdefault(in_words(program, error.message), []).append(
+            entry_label(program, error.path) or error.path)
     return [FileError(_some(list(dict.fromkeys(names))), message)
             for message, names in found.items()]
 
@@ -108,7 +108,8 @@ def _some(names: list[str], shown: int = 5) -> str:
     return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
-def _outcome(errors: list[FileError], prefix: str, field_names: dict[str, str]) -> Outcome:
+def _outcome(program: Program, errors: list[FileError], prefix: str,
+             field_names: dict[str, str]) -> Outcome:
     outcome = Outcome()
     entry = Source.parse(prefix)
     for error in errors:
@@ -116,14 +117,24 @@ def _outcome(errors: list[FileError], prefix: str, field_names: dict[str, str]) 
         if place is not None and place.entry == entry and place.field:
             key = re.split(r"[.\[]", place.field)[0]
             name = field_names.get(key, key)
-            outcome.field_errors.setdefault(name, []).append(error.message)
+            outcome.field_errors.setdefault(name, []).append(in_words(program, error.message))
         elif error.path == prefix:
-            outcome.field_errors.setdefault("", []).append(error.message)
+            outcome.field_errors.setdefault("", []).append(in_words(program, error.message))
         else:
             outcome.errors.append(error)
     for name, messages in outcome.field_errors.items():
         outcome.field_errors[name] = list(dict.fromkeys(messages))   # once per field
     return outcome
+
+
+_ENTRY_PATH = re.compile(r"\b(?:" + "|".join(LISTS) + r")\[\d+\]")
+
+
+def in_words(program: Program, message: str) -> str:
+    """A validator's message as a form shows it: the entries it points to by their place
+    in the file ('also resident[3]', 'overlaps blackout[0]') named as a chief names them
+    ('also resident Ash Ito', 'overlaps blackout “R1 orientation”')."""
+    return _ENTRY_PATH.sub(lambda m: entry_label(program, m.group(0)) or m.group(0), message)
 
 
 def case_clash(program: Program, code: str, own: object | None) -> Outcome | None:

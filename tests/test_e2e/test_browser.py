@@ -81,8 +81,20 @@ def test_resident_on_a_phone_sees_the_schedule_asks_and_downloads(live, phone, t
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits the phone
 
     page.get_by_role("link", name="My requests").click()
-    page.get_by_label("I ask for").select_option("vacation")
+    # Only the fields a kind of request reads show: weeks for vacation; a rotation and its
+    # blocks for an assign request, and weeks again when the rotation is a weekly service
     weeks = page.get_by_label(re.compile(r"^Weeks \(vacation"))
+    target = page.get_by_label("Rotation, group or weekly service")
+    blocks = page.get_by_label("Blocks", exact=True)
+    page.get_by_label("I ask for").select_option("assign")
+    expect(weeks).to_be_hidden()
+    expect(blocks).to_be_visible()
+    target.select_option("NF")
+    expect(weeks).to_be_visible()
+    expect(blocks).to_be_hidden()
+    page.get_by_label("I ask for").select_option("vacation")
+    expect(target).to_be_hidden()
+    expect(blocks).to_be_hidden()
     weeks.select_option([weeks.locator("option").last.get_attribute("value")])  # not over yet
     page.get_by_label("How much it matters").select_option("3")
     page.get_by_label("Note for the chief (optional)").fill("Family visit")

@@ -24,7 +24,13 @@ def test_chief_adds_a_blackout_and_a_service_and_resolves_mid_year(live, desktop
         calendar = db.session.scalar(select(Program).where(DUKE)).year_calendar
     first, last = date(calendar.year_start.year, 7, 1), date(calendar.year_start.year, 7, 31)
     page = desktop
-    page.on("dialog", lambda dialog: dialog.accept())  # "Delete this blackout?"
+    asked: list[str] = []
+
+    def confirm(dialog) -> None:   # the confirmation names what is deleted
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", confirm)
     page.goto(f"{base}/login")
     page.get_by_label("E-mail").fill("chief@demo.example")
     page.get_by_label("Password").fill(PASSWORD)
@@ -36,6 +42,8 @@ def test_chief_adds_a_blackout_and_a_service_and_resolves_mid_year(live, desktop
     expect(page.get_by_role("heading", name="Blackouts")).to_be_visible()
     page.get_by_role("button", name="Delete blackout 1").click()
     expect(page.locator(".flash.info", has_text="Blackout deleted")).to_be_visible()
+    assert asked == [f"Delete blackout 1 — 'R1 orientation': R1 residents take no vacation "
+                     f"from {first} to {last}?"]
     page.get_by_role("link", name="Add a blackout").click()
     page.get_by_label("From").fill(first.isoformat())
     page.get_by_label("To (inclusive)").fill(last.isoformat())
@@ -97,3 +105,15 @@ def test_chief_adds_a_blackout_and_a_service_and_resolves_mid_year(live, desktop
     for rid, old in published.residents.items():
         assert set(old.vacation_weeks) <= set(draft.residents[rid].vacation_weeks), \
             (rid, published.status, published.objective, draft.objective)
+
+    # What changed against the published version: the new service's weeks are listed
+    # among the weeks away that moved, each with its Monday
+    page.get_by_role("link", name=re.compile(r"cell\(s\) differ from version")).click()
+    expect(page.get_by_role("heading", name="Weeks away that moved")).to_be_visible()
+    swing = page.locator("#weeks tbody tr", has_text="SWING")
+    expect(swing.first).to_be_visible()
+    added = {w for a in draft.residents.values() for w in a.services.get("SWING", [])}
+    assert added == {27, 28, 29, 30}
+    for week in added:
+        monday = calendar.week_start(week)
+        expect(page.locator("#weeks")).to_contain_text(f"week {week} ({monday:%-d %b})")

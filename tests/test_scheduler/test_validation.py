@@ -701,7 +701,8 @@ def test_every_bad_format_2_key_is_reported_at_once_with_its_path():
         "format": "format must be 1 or 2 (got 3)",
         "program.final_level.IR": "unknown level 'R9'",
         "program.holidays[0]": "2027-06-30 is outside the year (2027-07-01 to 2028-06-30)",
-        "rotation[3].split": "a split rotation needs program.split_blocks = true",
+        "rotation[3].split": ("a split rotation needs split blocks switched on "
+                              "(program.split_blocks = true)"),
         "resident[2].level": "R3 is above the DR track's final level R2",
         "blackout[1].from": "overlaps blackout[0] (2027-12-20 to 2028-01-02) for the same "
                             "residents",

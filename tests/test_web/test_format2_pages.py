@@ -96,6 +96,11 @@ def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, c
     assert response.status_code == 302
     listed = client.get(f"/programs/{pid}/policy/blackout").get_data(as_text=True)
     assert "R1 residents take no vacation from 2027-07-01 to 2027-07-31" in listed
+    # another one over it for the same residents: the one it overlaps is named, not numbered
+    page = post_form(client, new, name="Exam", first="2027-07-20", last="2027-08-05",
+                     levels=["R1"], hard="y").get_data(as_text=True)
+    assert ("overlaps blackout “R1 orientation” (2027-07-01 to 2027-07-31) for the same "
+            "residents") in page
     service = f"/programs/{pid}/policy/service/new"
     page = post_form(client, service, code="IR", name="Night float", min="1", max="1"
                      ).get_data(as_text=True)
@@ -131,6 +136,38 @@ def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, c
     assert ("This weekly service is still needed: requirement “R2 night float” names it; "
             "change or delete it first") in page
     assert len(_exported(app, pid)["service"]) == 1
+
+
+def test_a_hard_blackout_over_approved_vacation_is_refused_when_saved(app, client, make_user):
+    """Approved vacation is booked: a hard blackout over one of its working days would leave
+    the year without a schedule, so it is refused on the form, naming the resident and the
+    week; a wish in the same week does not stop it, and a soft blackout is kept."""
+    text = SMALL + """
+[[request]]
+resident = "ash"
+kind = "vacation"
+weeks = [2027-07-14]
+hard = true
+[[request]]
+resident = "bea"
+kind = "vacation"
+weeks = [2027-07-13]
+"""
+    pid = _chief(app, client, make_user, text)
+    new = f"/programs/{pid}/policy/blackout/new"
+    page = post_form(client, new, name="Summer", first="2027-07-01", last="2027-07-31",
+                     levels=["R2"], hard="y").get_data(as_text=True)
+    assert ("it covers approved vacation: Ash Ito" in page
+            and "week 2 (12 Jul - 18 Jul 2027). Approved vacation is booked" in page)
+    assert "Bea Lund" not in page
+    assert _exported(app, pid).get("blackout") is None
+    # ending before that week: kept
+    assert post_form(client, new, name="Early July", first="2027-07-01", last="2027-07-09",
+                     levels=["R2"], hard="y").status_code == 302
+    # discouraged, not forbidden: kept, with its weight
+    assert post_form(client, new, name="Summer", first="2027-07-12", last="2027-07-31",
+                     levels=["R2"], weight="5").status_code == 302
+    assert [b["name"] for b in _exported(app, pid)["blackout"]] == ["Early July", "Summer"]
 
 
 def test_holidays_and_final_levels_are_settings_checked_on_the_field(app, client, make_user):

@@ -42,6 +42,22 @@ def test_a_vacation_week_across_two_blocks_is_counted_once_and_shown_continuing(
     assert counted == len(data["residents"][resident]["vacation_weeks"])
 
 
+def test_a_night_float_week_across_two_blocks_is_shown_once_and_continuing(solved):
+    """A week of a weekly service is shown as vacation is: in the block its Monday falls
+    in, and marked continuing in the next (where the resident is gone too)."""
+    program, schedule = solved
+    calendar = program.calendar
+    crossing = next(w for w in calendar.weeks if w.start.month == 8 and w.end.month == 9)
+    data = schedule.as_dict()
+    resident, entry = next((rid, e) for rid, e in data["residents"].items()
+                           if crossing.index in e.get("services", {}).get("NF", []))
+    row = next(r for r in grid.build(program, data).rows if r.key == resident)
+    august, september = row.cells[1], row.cells[2]
+    assert ("NF", crossing.index) in august.services
+    assert ("NF", crossing.index) not in september.services
+    assert september.services_continued == [("NF", crossing.index)]
+
+
 def test_comparing_two_versions_names_the_weeks_that_moved(solved):
     program, schedule = solved
     before = schedule.as_dict()

@@ -98,8 +98,13 @@ def test_rotation_mistakes_are_shown_on_their_fields(app, client, make_user):
     pid = _signed_in_chief(app, client, make_user)
     page = post_form(client, f"/programs/{pid}/rotations/new", code="SICU", min="3", max="1",
                  min_present="0").get_data(as_text=True)
-    assert "duplicate rotation code &#39;SICU&#39;" in page
+    assert "duplicate rotation code &#39;SICU&#39; (also rotation SICU)" in page
     assert "aria-invalid" in page
+    # more on it every working day than it takes: said in the form's words
+    page = post_form(client, f"/programs/{pid}/rotations/new", code="NEW", min="0", max="1",
+                     min_present="3").get_data(as_text=True)
+    assert "3 present on every working day (min_present) is above the most it takes " \
+           "(max 1)" in page
     # a code that differs from one only in case would read as the same on the grid
     page = post_form(client, f"/programs/{pid}/rotations/new", code="sicu", min="0",
                      min_present="0").get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text
@@ -12,6 +12,8 @@ from ..extensions import Model
 from .columns import in_list, now
 
 if TYPE_CHECKING:
+    from scheduler.calendar import Calendar
+
     from .accounts import User
     from .program import Program, Resident
 
@@ -58,3 +60,10 @@ class Request(Model):
     @property
     def hard(self) -> bool:
         return self.status == "approved"
+
+    def weeks_in(self, calendar: Calendar) -> list[int]:
+        """The weeks (1-based) this request's `weeks` name: any day of a week names it, as
+        in the program file (a day in no week of the year is left out)."""
+        found = (calendar.week_of(date.fromisoformat(day))
+                 for day in self.details.get("weeks", []))
+        return [week for week in found if week is not None]

@@ -184,8 +184,7 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
             "approving or keeping their request"]})
 
     if decision == "approved" and request.kind == "vacation":
-        starts = {week.start.isoformat(): week.index for week in program.year_calendar.weeks}
-        weeks = [starts[d] for d in request.details.get("weeks", []) if d in starts]
+        weeks = request.weeks_in(program.year_calendar)
         if conflicts := _vacation_conflicts(program, request.resident, weeks):
             return Outcome(field_errors={"decision": [
                 f"approved, {request.resident.label}'s request would leave no schedule: "

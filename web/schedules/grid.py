@@ -30,6 +30,7 @@ class Cell:
     unmet: list[str] = field(default_factory=list)      # unmet requests touching the cell
     changed: str | None = None                          # the compared version's rotation
     continued: list[int] = field(default_factory=list)  # vacation weeks from the block before
+    services_continued: list[tuple[str, int]] = field(default_factory=list)  # ... and services
 
 
 @dataclass
@@ -127,7 +128,9 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
                         [w for w in here if w in away and home[w] == b],
                         [(served[w], w) for w in here if w in served and home[w] == b],
                         unmet.get((resident.id, b), []),
-                        continued=[w for w in here if w in away and home[w] != b])
+                        continued=[w for w in here if w in away and home[w] != b],
+                        services_continued=[(served[w], w) for w in here
+                                            if w in served and home[w] != b])
             if before is not None:
                 was = old.rotations[b - 1] if old and b <= len(old.rotations) else "—"
                 if was != code:

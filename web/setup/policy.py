@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from scheduler.asking import span
+from scheduler.program import admits
+
 from ..choices import target_key, target_value
 from ..entries import Outcome, case_clash, delete_entry, save_entry, split_list, text
 from ..models import AwayLimit, Blackout, Program, Service
-from ..program_file import next_position
+from ..program_file import next_position, solved_requests
 
 
 def _filters_and_hardness(entry: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
@@ -36,6 +39,36 @@ def blackout_entry(program: Program, data: dict[str, Any]) -> dict[str, Any]:
         entry["name"] = text(data, "name")
     entry["from"], entry["to"] = _iso(data.get("first")), _iso(data.get("last"))
     return _filters_and_hardness(entry, data)
+
+
+def approved_vacation_in(program: Program, entry: dict[str, Any]) -> str | None:
+    """The approved vacation a hard blackout would forbid, in words (None: none). An
+    approved request is booked (hard): a hard blackout over one of its working days would
+    leave the year without a schedule, which the chief would learn only when solving."""
+    if entry.get("hard", True) is False or program.year_start is None:
+        return None
+    try:
+        first, last = date.fromisoformat(entry["from"]), date.fromisoformat(entry["to"])
+    except ValueError:
+        return None   # the validator says what is wrong with the dates
+    calendar = program.year_calendar
+    hit: list[str] = []
+    for request in solved_requests(program):
+        resident = request.resident
+        if request.kind != "vacation" or request.status != "approved" \
+                or not admits(entry.get("levels"), entry.get("tracks"), resident.level,
+                              resident.track):
+            continue
+        inside = [w for w in request.weeks_in(calendar) if any(first <= day <= last
+                                          for day in calendar.working_days_of_week(w))]
+        if inside:
+            hit.append(f"{resident.label}'s {', '.join(span(calendar, w) for w in inside)}")
+    if not hit:
+        return None
+    shown = "; ".join(hit[:5]) + (f"; and {len(hit) - 5} more" if len(hit) > 5 else "")
+    return (f"it covers approved vacation: {shown}. Approved vacation is booked: change or "
+            "decline those requests first (Requests), or untick \"No vacation at all\" to "
+            "discourage vacation here instead")
 
 
 def away_limit_entry(program: Program, data: dict[str, Any]) -> dict[str, Any]:
@@ -112,6 +145,8 @@ class Section:
         clash = case_clash(program, entry["code"], row) if "code" in entry else None
         if clash is not None:
             return clash
+        if self.name == "blackout" and (booked := approved_vacation_in(program, entry)):
+            return Outcome(field_errors={"first": [booked]})
         row = row or self.model(position=next_position(self.model, program))
 
         def change(target: Any) -> None:
