@@ -71,9 +71,12 @@ class ModelContext:
         self.weeks_of_block = calendar.weeks_of_block()
         self.false = self.model.new_constant(0)
         self.split_codes = p.split_codes
+        # rotation code -> the residents (indices, in order) the model may put on it
+        self.takers: dict[str, list[int]] = {rotation.code: [] for rotation in p.rotations}
         for r, resident in enumerate(p.residents):
             for rotation in p.rotations:
                 if self.explain or p.eligible(resident, rotation):
+                    self.takers[rotation.code].append(r)
                     for b in self.blocks:
                         self.x[r, b, rotation.code] = self.model.new_bool_var(
                             f"x[{resident.id},{b},{rotation.code}]"

@@ -44,9 +44,9 @@ def add(ctx: ModelContext) -> None:
                 if not calendar.working_days_in_half(b, k):
                     continue
                 weeks = calendar.weeks_of_half(b, k)
-            cells = {r: ctx.on_half(r, b, k, rotation.code) for r in range(len(p.residents))}
+            cells = {r: ctx.on_half(r, b, k, rotation.code) for r in ctx.takers[rotation.code]}
             cells = {r: cell for r, cell in cells.items() if cell is not ctx.false}
-            on = sum(cells.values())
+            on = cp_model.LinearExpr.sum(list(cells.values()))
             ctx.require(ctx.model.add(on >= m), source)
             gone: dict[int, list[cp_model.IntVar]] = {w: [] for w in weeks}
             for r, cell in cells.items():
@@ -57,7 +57,7 @@ def add(ctx: ModelContext) -> None:
                         gone[w].append(_both(ctx, not_on, back))
             for w in weeks:
                 if gone[w]:
-                    row = ctx.model.add(on - sum(gone[w]) >= m)
+                    row = ctx.model.add(on - cp_model.LinearExpr.sum(gone[w]) >= m)
                     ctx.loose_rows.append(row.index)
                     ctx.require(row, source)
 
