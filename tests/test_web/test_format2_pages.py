@@ -193,6 +193,11 @@ def test_holidays_and_final_levels_are_settings_checked_on_the_field(app, client
     info = _exported(app, pid)["program"]
     assert [d.isoformat() for d in info["holidays"]] == ["2027-11-25", "2027-12-24"]
     assert info["final_level"] == {"DR": "R2"}
+    # shown again one a line, in a box that holds a year's holidays
+    page = client.get(f"/programs/{pid}/settings").get_data(as_text=True)
+    box = re.search(r'<textarea[^>]*name="holidays"[^>]*>([^<]*)</textarea>', page)
+    assert box is not None and 'rows="8"' in box.group(0)
+    assert box.group(1).split() == ["2027-11-25", "2027-12-24"] and "\n2027-12-24" in box.group(1)
 
 
 def test_the_grid_and_the_residents_phone_show_night_float_weeks(app, client, make_user):

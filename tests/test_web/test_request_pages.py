@@ -154,6 +154,53 @@ def test_residents_withdraw_only_their_own_pending_requests(app, client, program
         assert db.session.get(Request, anas) is None
 
 
+def test_a_decision_from_a_page_loaded_before_a_withdrawal_decides_nothing(app, client,
+                                                                            program):
+    """The chief's list was loaded while a request was pending; the resident withdrew it and
+    asked again (on SQLite the new request takes the freed number). Approving from the old
+    page approves nothing: the chief is told to read the new request first."""
+    sign_in(client, "ana.res@example.org")
+    post_form(client, _mine(program), kind="vacation", weeks=["30"], weight="1")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "chief@example.org")
+    listing = f"/programs/{program['id']}/requests"
+    page = client.get(listing).get_data(as_text=True)
+    with app.app_context():
+        first = db.session.scalar(select(Request).where(Request.resident_id == program["ana"],
+                                                        Request.status == "pending"))
+        first_id, seen = first.id, first.stamp
+    assert f'name="seen" value="{seen}"' in page
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ana.res@example.org")
+    post_form(client, f"/programs/{program['id']}/my/requests/{first_id}/withdraw",
+              form_page=_mine(program))
+    post_form(client, _mine(program), kind="vacation", weeks=["40"], weight="1")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "chief@example.org")
+    with app.app_context():
+        second = db.session.scalar(select(Request).where(Request.resident_id == program["ana"],
+                                                         Request.status == "pending"))
+        second_id = second.id
+    page = client.post(f"{listing}/{second_id}/decision",
+                       data={"csrf_token": csrf_token(client, listing), "seen": seen,
+                             "decision": "approved"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "another has taken its place since the page was loaded: nothing was decided" in page
+    with app.app_context():
+        assert db.session.get(Request, second_id).status == "pending"
+    # from the page as it is now, the decision is made
+    page = client.get(listing).get_data(as_text=True)
+    with app.app_context():
+        now_seen = db.session.get(Request, second_id).stamp
+    assert f'name="seen" value="{now_seen}"' in page
+    response = client.post(f"{listing}/{second_id}/decision",
+                           data={"csrf_token": csrf_token(client, listing), "seen": now_seen,
+                                 "decision": "wish"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Request, second_id).status == "wish"
+
+
 def test_a_resident_sees_only_their_own_requests(app, client, program):
     sign_in(client, "ana.res@example.org")
     post_form(client, _mine(program), kind="vacation", weeks=["30"], weight="2",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text
@@ -60,6 +60,16 @@ class Request(Model):
     @property
     def hard(self) -> bool:
         return self.status == "approved"
+
+    @property
+    def stamp(self) -> str:
+        """When it was asked, to the microsecond: a page that decides on a request sends it
+        back, so that a decision never lands on another request that took a withdrawn
+        one's number (SQLite reuses the highest number once it is free)."""
+        asked = self.created_at
+        if asked.tzinfo is not None:   # PostgreSQL's, in its session's time zone
+            asked = asked.astimezone(UTC).replace(tzinfo=None)
+        return asked.isoformat(timespec="microseconds")
 
     def weeks_in(self, calendar: Calendar) -> list[int]:
         """The weeks (1-based) this request's `weeks` name: any day of a week names it, as

@@ -13,7 +13,8 @@ from ..program_file import name_taken
 
 
 def form_values(program: Program) -> SimpleNamespace:
-    """The settings as the settings form shows them (lists as comma-separated text)."""
+    """The settings as the settings form shows them (lists as comma-separated text, the
+    holidays one a line)."""
     return SimpleNamespace(
         name=program.name, year_start=program.year_start, calendar=program.calendar,
         levels=", ".join(program.levels), tracks=", ".join(program.tracks),
@@ -21,7 +22,7 @@ def form_values(program: Program) -> SimpleNamespace:
         max_vacation_weeks_per_block=program.max_vacation_weeks_per_block,
         change_weight=program.change_weight,
         final_level=format_counts(program.final_level or {}),
-        holidays=", ".join(program.holidays or []),
+        holidays="\n".join(program.holidays or []),   # one a line, in their own box
         split_blocks=bool(program.split_blocks))
 
 

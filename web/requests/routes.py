@@ -75,7 +75,11 @@ def all_requests(program):
 def decide(program, request_id: int):
     row = owned(ResidentRequest, program, request_id)
     form = DecisionForm()
-    if not form.validate_on_submit():
+    seen = request.form.get("seen")
+    if seen is not None and seen != row.stamp:
+        flash("That request was withdrawn and another has taken its place since the page was "
+              "loaded: nothing was decided. Read it below and decide again.", "error")
+    elif not form.validate_on_submit():
         flash("Choose a decision.", "error")
     else:
         outcome = services.decide(program, row, form.decision.data, form.reason.data or "",
