@@ -127,7 +127,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
     def on_schedule(self, objective: float, bound: float | None = None) -> bool:
         """A schedule of any search (`bound`: the tuned search's own, with it); True when
         it is proven optimal (the tuned search is then stopped)."""
-        with self._lock:
+        with self._lock:   # held while it is reported: two searches may report at once
             if self.objective is not None and objective >= self.objective:
                 return self._proven()
             self.objective = objective
@@ -135,9 +135,9 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             proven = self._proven()
             if proven:
                 self._finish()
-        if self.on_progress:
-            shown = max(bound or 0, self.bound or 0, self.relaxation_bound or 0)
-            self.on_progress(Progress(time.perf_counter() - self.start, objective, shown))
+            if self.on_progress:
+                shown = max(bound or 0, self.bound or 0, self.relaxation_bound or 0)
+                self.on_progress(Progress(time.perf_counter() - self.start, objective, shown))
         return proven
 
     def on_bound(self, bound: float) -> None:

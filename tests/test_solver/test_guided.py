@@ -7,6 +7,7 @@ program; where the neighbourhood holds no such schedule, nothing is claimed.
 
 from __future__ import annotations
 
+import threading
 import time
 import tomllib
 
@@ -94,6 +95,17 @@ def test_the_local_search_beside_the_aimed_one_finds_the_samples_optimum_alone(
     assert search.objective == result.bound == 75
     report = checked(ctx, best)
     assert report.ok and report.total_penalty == 75
+
+
+def test_the_aimed_search_says_when_it_begins_to_search():
+    """The local search beside the aimed search stops once that one has presolved: CP-SAT's
+    log says so ("Starting search"), and the event is set from it. Were the line ever
+    worded otherwise, the local search would take a thread from the aimed search."""
+    ctx = build_model(make_program(OVERSUBSCRIBED), SolveOptions())
+    search = guided_search(ctx, 6)
+    searching = threading.Event()
+    search._solve(ctx.model.clone(), time.perf_counter() + 20, searching)
+    assert searching.is_set()
 
 
 def test_a_neighbourhood_without_the_optimum_claims_nothing():

@@ -141,7 +141,8 @@ def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, c
 def test_a_hard_blackout_over_approved_vacation_is_refused_when_saved(app, client, make_user):
     """Approved vacation is booked: a hard blackout over one of its working days would leave
     the year without a schedule, so it is refused on the form, naming the resident and the
-    week; a wish in the same week does not stop it, and a soft blackout is kept."""
+    week (read from the request's date as the solver reads it); a wish in the same week
+    does not stop it, and a soft blackout is kept."""
     text = SMALL + """
 [[request]]
 resident = "ash"
@@ -152,6 +153,11 @@ hard = true
 resident = "bea"
 kind = "vacation"
 weeks = [2027-07-13]
+[[request]]
+resident = "cal"
+kind = "vacation"
+weeks = [2027-07-01]
+hard = true
 """
     pid = _chief(app, client, make_user, text)
     new = f"/programs/{pid}/policy/blackout/new"
@@ -161,6 +167,10 @@ weeks = [2027-07-13]
             and "week 2 (12 Jul - 18 Jul 2027). Approved vacation is booked" in page)
     assert "Bea Lund" not in page
     assert _exported(app, pid).get("blackout") is None
+    # a date before week 1 names week 1, as the solver reads it
+    page = post_form(client, new, name="Orientation", first="2027-07-05", last="2027-07-09",
+                     levels=["R1"], hard="y").get_data(as_text=True)
+    assert "it covers approved vacation: Cal Moss&#39;s week 1 (5 Jul - 11 Jul 2027)" in page
     # ending before that week: kept
     assert post_form(client, new, name="Early July", first="2027-07-01", last="2027-07-09",
                      levels=["R2"], hard="y").status_code == 302

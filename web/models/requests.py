@@ -72,8 +72,9 @@ class Request(Model):
         return asked.isoformat(timespec="microseconds")
 
     def weeks_in(self, calendar: Calendar) -> list[int]:
-        """The weeks (1-based) this request's `weeks` name: any day of a week names it, as
-        in the program file (a day in no week of the year is left out)."""
-        found = (calendar.week_of(date.fromisoformat(day))
+        """The weeks (1-based) this request's `weeks` name, in order, without repeats, read
+        as the solver reads the program file (`Calendar.week_named_by`: any day of a week
+        names it; a day of the year before week 1 names week 1)."""
+        found = (calendar.week_named_by(date.fromisoformat(day))
                  for day in self.details.get("weeks", []))
-        return [week for week in found if week is not None]
+        return sorted({week for week in found if week is not None})
