@@ -417,7 +417,8 @@ class _CrossCheck:
 
     def soft_weight(self, path: str, entry: Any) -> None:
         if not entry.hard and entry.weight is None:
-            self.error(f"{path}.weight", "a soft entry (hard = false) needs a weight")
+            self.error(f"{path}.weight",
+                       "a soft entry (hard = false) needs a weight: what breaking it costs")
 
     def bounds(self, path: str, low: int | None, high: int | None) -> None:
         if low is not None and high is not None and high < low:

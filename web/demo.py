@@ -195,7 +195,8 @@ def in_year_of(text: str, today: date) -> str:
 
     Weekdays are not kept: each date lands on another weekday. A holiday kept by date (4
     July, 25 December) stays right; one kept by weekday (Thanksgiving, the fourth Thursday of
-    November) lands a day or two off, and on a weekend it takes no working day. The
+    November) lands a day or two off; one that lands on a weekend is taken on the weekday it
+    is observed on (`observed`). The
     Monday-to-Sunday weeks are counted afresh from the new start, so a requested week is the
     one holding the moved date, and the year may hold a week more or fewer; entries that name
     blocks or week numbers keep their numbers. `load_demo` checks the result with the
@@ -204,7 +205,25 @@ def in_year_of(text: str, today: date) -> str:
     start = raw.get("program", {}).get("year_start")
     if not isinstance(start, date):
         return text
-    return tomli_w.dumps(_moved_values(raw, years_to(start, today)))
+    moved_raw = _moved_values(raw, years_to(start, today))
+    info = moved_raw["program"]
+    if info.get("holidays"):
+        info["holidays"] = sorted({observed(day, info["year_start"])
+                                   for day in info["holidays"]})
+    return tomli_w.dumps(moved_raw)
+
+
+def observed(day: date, year_start: date) -> date:
+    """A holiday moved onto a weekend, on the weekday it is observed: a Saturday's on the
+    Friday before, a Sunday's on the Monday after, either kept inside the year (the other
+    one where it is not). (A weekend holiday takes no working day, and the settings refuse
+    one.)"""
+    if day.weekday() < 5:
+        return day
+    friday = day - timedelta(days=day.weekday() - 4)
+    monday = day + timedelta(days=7 - day.weekday())
+    first, second = (friday, monday) if day.weekday() == 5 else (monday, friday)
+    return first if year_start <= first < moved(year_start, 1) else second
 
 
 @dataclass

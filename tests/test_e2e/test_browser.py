@@ -9,9 +9,12 @@ import tomli_w
 from browser_steps import answer_next_dialog
 from icalendar import Calendar
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from bench import families
 from web.demo import PASSWORD
+from web.extensions import db
+from web.models import Program, Service
 
 
 def _sign_in(page, base: str, email: str) -> None:
@@ -73,7 +76,12 @@ def test_chief_generates_edits_a_cell_sees_the_broken_rule_and_publishes(live, d
 
 
 def test_resident_on_a_phone_sees_the_schedule_asks_and_downloads(live, phone, tmp_path):
-    base, _app = live
+    base, app = live
+    with app.app_context():   # a weekly service R4s may serve, beside night float (R2-R3)
+        duke = db.session.scalar(select(Program).where(Program.name.startswith("Duke-style")))
+        duke.services.append(Service(position=len(duke.services), entry={
+            "code": "CONSULT", "name": "Evening consults", "levels": ["R4"]}))
+        db.session.commit()
     page = phone
     _sign_in(page, base, "r4.ir@demo.example")
     page.get_by_role("link", name="My schedule").click()
@@ -83,13 +91,15 @@ def test_resident_on_a_phone_sees_the_schedule_asks_and_downloads(live, phone, t
     page.get_by_role("link", name="My requests").click()
     # Only the fields a kind of request reads show: weeks for vacation; a rotation and its
     # blocks for an assign request, and weeks again when the rotation is a weekly service
-    weeks = page.get_by_label(re.compile(r"^Weeks \(vacation"))
+    weeks = page.get_by_label("Weeks", exact=True)
     target = page.get_by_label("Rotation, group or weekly service")
     blocks = page.get_by_label("Blocks", exact=True)
     page.get_by_label("I ask for").select_option("assign")
     expect(weeks).to_be_hidden()
     expect(blocks).to_be_visible()
-    target.select_option("NF")
+    expect(target.locator('option[value="NF"]')).to_be_disabled()   # it never takes an R4
+    expect(target.locator('option[value="NF"]')).to_contain_text("not for R4 IR residents")
+    target.select_option("CONSULT")
     expect(weeks).to_be_visible()
     expect(blocks).to_be_hidden()
     page.get_by_label("I ask for").select_option("vacation")

@@ -514,7 +514,7 @@ def test_coverage_rule_without_any_bound():
 )
 def test_soft_entry_without_weight(snippet, path):
     found = errors_of(snippet)
-    assert found == {path: "a soft entry (hard = false) needs a weight"}
+    assert found == {path: "a soft entry (hard = false) needs a weight: what breaking it costs"}
 
 
 def test_soft_request_weight_defaults_to_1_and_hard_defaults_to_false():

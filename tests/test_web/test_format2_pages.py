@@ -191,6 +191,16 @@ def test_holidays_and_final_levels_are_settings_checked_on_the_field(app, client
     page = post_form(client, f"/programs/{pid}/settings", **settings,
                      holidays="2026-13-40, tomorrow").get_data(as_text=True)
     assert "&#39;2026-13-40&#39;, &#39;tomorrow&#39; are not dates such as 2027-11-25" in page
+    # a name after the date is one bad line, not three bad words
+    page = post_form(client, f"/programs/{pid}/settings", **settings,
+                     holidays="2027-11-25\n2028-03-17 St Patrick's Day").get_data(as_text=True)
+    assert "&#39;2028-03-17 St Patrick&#39;s Day&#39; is not a date" in page
+    assert "(one date a line, without a name)" in page
+    # a weekend day off changes no working day: the weekday it is observed on is asked for
+    page = post_form(client, f"/programs/{pid}/settings", **settings,
+                     holidays="2027-07-04").get_data(as_text=True)
+    assert ("2027-07-04 is a Sunday: a holiday on a weekend changes no working day; give the "
+            "weekday it is observed on") in page
     page = post_form(client, f"/programs/{pid}/settings", **settings, final_level="DR = R9"
                      ).get_data(as_text=True)
     assert "unknown level &#39;R9&#39;" in page

@@ -104,7 +104,8 @@ def test_a_declined_request_needs_a_reason_and_the_resident_sees_it(app, client,
     with app.app_context():
         assert db.session.get(Request, request_id).status == "pending"
     post_form(client, path, form_page=listing, decision="declined", reason="")
-    assert "say why the request is declined" in client.get(listing).get_data(as_text=True)
+    page = client.get(listing).get_data(as_text=True)   # which request, in words
+    assert "request (Not on SICU all year) is declined: the reason goes to them" in page
     post_form(client, path, form_page=listing, decision="declined",
           reason="SICU is required in the R4 year")
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
@@ -315,6 +316,32 @@ def test_a_night_float_week_off_in_a_week_already_over_is_refused(app, client, p
     with app.app_context():
         assert not db.session.scalars(select(Request).where(
             Request.resident_id == program["ana"], Request.status == "pending")).all()
+
+
+def test_a_rotation_asked_for_in_a_block_already_over_is_refused(app, client, program):
+    """On or off a rotation in a block that has ended cannot be scheduled any more: refused
+    on the blocks field, naming the block, and no weight point spent (browser walk-through:
+    it was sent, and could be approved)."""
+    today = date.today()
+    month = today.month - 3   # the year began three months ago: its first block is over
+    start = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    with app.app_context():
+        db.session.get(Program, program["id"]).year_start = start
+        first = db.session.get(Program, program["id"]).year_calendar.blocks[0]
+        db.session.commit()
+    sign_in(client, "ana.res@example.org")
+    page = post_form(client, _mine(program), kind="avoid", target="CT", blocks=["1", "12"],
+                     weight="2").get_data(as_text=True)
+    assert (f"block 1 ({first.start.day} {first.start:%b %Y} – {first.end.day} "
+            f"{first.end:%b %Y}) is already over: ask for later blocks") in page
+    assert "block 12 (" not in page
+    with app.app_context():
+        assert not db.session.scalars(select(Request).where(
+            Request.resident_id == program["ana"], Request.status == "pending")).all()
+    # the blocks still to come are not said to be over
+    page = post_form(client, _mine(program), kind="avoid", target="CT", blocks=["12"],
+                     weight="2").get_data(as_text=True)
+    assert "already over" not in page
 
 
 def test_vacation_a_hard_rule_forbids_is_refused_when_asked_and_when_approved(app, client,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
@@ -40,18 +41,27 @@ def parse_final_levels(value: str) -> dict[str, str]:
     return found
 
 
-def parse_holidays(value: str) -> list[str]:
+def parse_holidays(value: str, kept: Iterable[str] = ()) -> list[str]:
     """Dates, comma- or line-separated, as sorted ISO text; ValueError naming every bad
-    one."""
-    days, bad = set(), []
-    for part in filter(None, (p.strip() for p in re.split(r"[,;\s]+", value))):
+    one. A weekend date not among `kept` (the holidays already set, say from an imported
+    file) is refused too: it would change no working day, and the day off is then the
+    weekday it is observed on (4 July 2027, a Sunday: Monday 5 July)."""
+    days, bad, weekend = set(), [], []
+    for part in filter(None, (p.strip() for p in re.split(r"[,;\n]+", value))):
         try:
-            days.add(date.fromisoformat(part))
+            day = date.fromisoformat(part)
         except ValueError:
             bad.append(f"'{part}'")
+            continue
+        if day.weekday() >= 5 and day.isoformat() not in kept:
+            weekend.append(f"{part} is a {day:%A}")
+        days.add(day)
     if bad:
         raise ValueError(f"{', '.join(bad)} {'is not a date' if len(bad) == 1 else 'are not dates'}"
-                         " such as 2027-11-25")
+                         " such as 2027-11-25 (one date a line, without a name)")
+    if weekend:
+        raise ValueError(f"{'; '.join(weekend)}: a holiday on a weekend changes no working day; "
+                         "give the weekday it is observed on")
     return [day.isoformat() for day in sorted(days)]
 
 
@@ -64,7 +74,7 @@ def save(program: Program, data: dict[str, Any]) -> Outcome:
     except ValueError as exc:
         return Outcome(field_errors={"final_level": [str(exc)]})
     try:
-        holidays = parse_holidays(text(data, "holidays"))
+        holidays = parse_holidays(text(data, "holidays"), program.holidays or [])
     except ValueError as exc:
         return Outcome(field_errors={"holidays": [str(exc)]})
     taken = name_taken(name, program)

@@ -7,6 +7,8 @@ from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from scheduler.program import admits
+
 from ..choices import target_choices
 from .services import WEIGHTS, block_choices, week_choices
 
@@ -17,8 +19,9 @@ KINDS = [SelectChoice("vacation", "Vacation weeks"),
 
 class RequestForm(FlaskForm):
     kind = SelectField("I ask for", choices=KINDS, validators=[InputRequired()])
-    weeks = SelectMultipleField("Weeks (vacation, or a weekly service such as night float)",
-                                coerce=int, validators=[Optional()])
+    weeks = SelectMultipleField("Weeks", coerce=int, validators=[Optional()],
+                                description="Monday to Sunday; hold Ctrl (or ⌘) to choose "
+                                            "more than one")
     target = SelectField("Rotation, group or weekly service", validators=[Optional()])
     blocks = SelectMultipleField("Blocks", coerce=int, validators=[Optional()])
     weight = SelectField("How much it matters", coerce=int,
@@ -27,9 +30,19 @@ class RequestForm(FlaskForm):
     note = TextAreaField("Note for the chief (optional)", validators=[Length(max=500)])
     submit = SubmitField("Send request")
 
-    def for_program(self, program) -> RequestForm:
+    def for_program(self, program, resident=None) -> RequestForm:
+        """Choices from the program; with `resident`, a weekly service that never takes them
+        shows as such and cannot be chosen (night float for an R4)."""
         self.weeks.choices = [SelectChoice(w, label) for w, label in week_choices(program)]
-        self.target.choices = [SelectChoice("", "—")] + target_choices(program)
+        offered = target_choices(program)
+        if resident is not None:
+            closed = {s.entry.get("code") for s in program.services
+                      if not admits(s.entry.get("levels"), s.entry.get("tracks"),
+                                    resident.level, resident.track)}
+            offered = [SelectChoice(c.value, f"{c.label} — not for {resident.level} "
+                                    f"{resident.track} residents", render_kw={"disabled": True})
+                       if c.value in closed else c for c in offered]
+        self.target.choices = [SelectChoice("", "—")] + offered
         self.blocks.choices = [SelectChoice(b, label) for b, label in block_choices(program)]
         return self
 

@@ -26,7 +26,7 @@ def my_requests(program):
     resident = resident_of(current_user, program)
     if resident is None or program.year_start is None:
         return render_template("requests/mine.html", program=program, resident=None), 200
-    form = RequestForm().for_program(program)
+    form = RequestForm().for_program(program, resident)
     if form.validate_on_submit():
         outcome = services.submit(program, resident, form.data, _budget())
         if outcome.ok:

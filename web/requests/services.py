@@ -139,6 +139,8 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
         else:
             details[key] = name
             blocks = sorted({int(b) for b in data.get("blocks") or []})
+            if over := _blocks_over(program, blocks, date.today()):
+                return Outcome(field_errors={"blocks": [f"{over}: ask for later blocks"]})
             if blocks:
                 details["blocks"] = blocks
             elif kind == "assign":
@@ -177,7 +179,9 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
         return Outcome(field_errors={"decision": [f"unknown decision '{decision}'"]})
     reason = reason.strip()
     if decision == "declined" and not reason:
-        return Outcome(field_errors={"reason": ["say why the request is declined"]})
+        return Outcome(field_errors={"reason": [
+            f"Say why {request.resident.label}'s request ({describe(request)}) is declined: "
+            "the reason goes to them"]})
     if decision != "declined" and request.resident.archived_at is not None:
         return Outcome(field_errors={"decision": [
             f"{request.resident.label} is archived: restore them (Residents) before "
@@ -228,6 +232,17 @@ def _vacation_conflicts(program: Program, resident: Resident, weeks: list[int]) 
         return []   # the program file has errors of its own, which saving reports
     found = year.resident_by_id.get(resident.key)
     return vacation_conflicts(year, found, weeks, date.today()) if found else []
+
+
+def _blocks_over(program: Program, blocks: list[int], today: date) -> str | None:
+    """The sentence naming the blocks already over by `today` (None when none is): a
+    rotation asked for, or against, in them can no longer be scheduled."""
+    ends = {b.index: b for b in program.year_calendar.blocks}
+    past = [ends[b] for b in blocks if b in ends and ends[b].end < today]
+    if not past:
+        return None
+    named = ", ".join(f"block {b.index} ({_day(b.start)} – {_day(b.end)})" for b in past)
+    return f"{named} {'is' if len(past) == 1 else 'are'} already over"
 
 
 def week_choices(program: Program) -> list[tuple[int, str]]:
