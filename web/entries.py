@@ -58,7 +58,11 @@ def save_entry(program: Program, section: str, row: Any, collection: list[Any],
                 prefix = f"{section}[{collection.index(row)}]"
             result = validate(program)
         outcome = _outcome(program, result.errors, prefix, field_names or {})
-        outcome.errors = grouped(program, outcome.errors)
+        # Where the entry's new code is refused, what the renaming would break elsewhere is
+        # not said yet: it follows from a code the entry cannot have (a rotation renamed to
+        # a code already taken read as if every entry naming it were broken).
+        outcome.errors = [] if "code" in outcome.field_errors else \
+            grouped(program, outcome.errors)
         if not outcome.ok:
             refusal.refuse()
     return outcome
@@ -142,7 +146,13 @@ def case_clash(program: Program, code: str, own: object | None) -> Outcome | Non
     case ('sicu' beside 'SICU'): the program file tells them apart, a chief reading the grid
     would not. None when the code is clear of them."""
     taken = [r.code for r in program.rotations if r is not own]
-    taken += [str(s.entry.get("code", "")) for s in program.services if s is not own]
+    services = [str(s.entry.get("code", "")) for s in program.services if s is not own]
+    if code in services and own not in program.services:
+        # said on the rotation's own field, not as the service's error ("service NF: 'NF'
+        # is already a rotation code" read backwards; browser walk-through)
+        return Outcome(field_errors={"code": [
+            f"'{code}' is already the code of a weekly service: use a code of its own"]})
+    taken += services
     clash = next((c for c in taken if c != code and c.casefold() == code.casefold()), None)
     if clash is None:
         return None

@@ -115,6 +115,11 @@ def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, c
     response = post_form(client, service, code="NF", name="Night float", min="1", max="1",
                          levels=["R2"], not_from=["DR"])
     assert response.status_code == 302
+    # a rotation may not take the service's code: said on the rotation's Code field
+    page = post_form(client, f"/programs/{pid}/rotations/new", code="NF", min="0",
+                     min_present="0").get_data(as_text=True)
+    assert "&#39;NF&#39; is already the code of a weekly service: use a code of its own" in page
+    assert "is already a rotation code" not in page
     exported = _exported(app, pid)
     assert exported["blackout"] == [{"name": "R1 orientation", "levels": ["R1"],
                                      "from": date(2027, 7, 1), "to": date(2027, 7, 31)}]

@@ -79,6 +79,24 @@ def test_dropping_levels_everyone_uses_says_so_once_per_level_naming_the_entries
         assert db.session.get(Program, pid).levels == ["R1", "R2", "R3", "R4", "R5"]
 
 
+def test_renaming_a_rotation_to_a_taken_code_says_only_that(app, client, make_user):
+    """NEURO renamed to CT, a code already taken: refused on the Code field, and the entries
+    naming NEURO are not listed as broken by a renaming that is not made (browser
+    walk-through)."""
+    pid = _signed_in_chief(app, client, make_user)
+    with app.app_context():
+        neuro = db.session.scalar(select(Rotation).where(Rotation.program_id == pid,
+                                                         Rotation.code == "NEURO"))
+        form = {"code": "CT", "name": neuro.name or "", "min": str(neuro.min),
+                "min_present": str(neuro.min_present)}
+        path = f"/programs/{pid}/rotations/{neuro.id}"
+    page = post_form(client, path, **form).get_data(as_text=True)
+    assert "duplicate rotation code &#39;CT&#39;" in page
+    assert "unknown rotation or group &#39;NEURO&#39;" not in page
+    with app.app_context():
+        assert db.session.scalar(select(Rotation.code).where(Rotation.id == neuro.id)) == "NEURO"
+
+
 def test_chief_adds_a_rotation_and_sees_it_listed(app, client, make_user):
     pid = _signed_in_chief(app, client, make_user)
     response = post_form(client, f"/programs/{pid}/rotations/new", code="IR-COMM",
@@ -100,6 +118,7 @@ def test_rotation_mistakes_are_shown_on_their_fields(app, client, make_user):
                  min_present="0").get_data(as_text=True)
     assert "duplicate rotation code &#39;SICU&#39; (also rotation SICU)" in page
     assert "aria-invalid" in page
+    assert "unknown rotation" not in page   # nothing else is said broken by a refused code
     # more on it every working day than it takes: said in the form's words
     page = post_form(client, f"/programs/{pid}/rotations/new", code="NEW", min="0", max="1",
                      min_present="3").get_data(as_text=True)

@@ -3,7 +3,7 @@ and weekly services (blackouts, away limits, services): list, add, edit, delete.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from scheduler.calendar import BLOCKS_PER_YEAR
@@ -63,7 +63,9 @@ def rotations(program):
 @program_page(*MANAGERS)
 def edit_rotation(program, rotation_id: int | None = None):
     rotation = owned(Rotation, program, rotation_id) if rotation_id else None
-    form = RotationForm(obj=rotation).for_program(program)
+    # the stored rotation fills the form shown, never a form sent: a field left out of a
+    # post would otherwise take the rotation's own value, its groups a list (a 500)
+    form = RotationForm(obj=rotation if request.method == "GET" else None).for_program(program)
     if rotation is not None and not form.is_submitted():
         form.groups.data = ", ".join(rotation.groups)
         form.levels.data, form.tracks.data = rotation.levels or [], rotation.tracks or []
