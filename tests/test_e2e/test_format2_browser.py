@@ -45,6 +45,14 @@ def test_chief_adds_a_blackout_and_a_service_and_resolves_mid_year(live, desktop
     assert asked == [f"Delete blackout 1 — 'R1 orientation': R1 residents take no vacation "
                      f"from {first} to {last}?"]
     page.get_by_role("link", name="Add a blackout").click()
+    # a hard blackout has no weight: the weight shows only once "No vacation at all" is off
+    weight = page.get_by_label("Weight per vacation week touching it (soft only)")
+    hard = page.get_by_label(re.compile(r"No vacation at all"))
+    expect(weight).to_be_hidden()
+    hard.uncheck()
+    expect(weight).to_be_visible()
+    hard.check()
+    expect(weight).to_be_hidden()
     page.get_by_label("From").fill(first.isoformat())
     page.get_by_label("To (inclusive)").fill(last.isoformat())
     page.get_by_label("R1", exact=True).check()
