@@ -45,8 +45,8 @@ def vacation_conflicts(program: Program, resident: Resident, weeks: list[int],
     for blackout in program.blackouts:
         if not blackout.hard or not program.binds(blackout, resident):
             continue
-        hit = [w for w in weeks if any(blackout.first <= day <= blackout.last
-                                       for day in calendar.working_days_of_week(w))]
+        touched = set(calendar.weeks_touching(blackout.first, blackout.last))
+        hit = [w for w in weeks if w in touched]
         if hit:
             named = f" '{blackout.name}'" if blackout.name else ""
             found.append(f"{', '.join(span(calendar, w) for w in hit)} "

@@ -28,7 +28,7 @@ from .context import ModelContext
 from .explain import explain
 from .model import SolveOptions, build_model, large
 from .objective import aimed
-from .stopping import AtMost, stopped_when
+from .stopping import AtMost, beside, stopped_when
 
 if TYPE_CHECKING:
     from .relaxation import Relaxation, RelaxationBound
@@ -588,22 +588,16 @@ def _stale(watcher: _Watcher, patience: float | None) -> Iterator[threading.Even
         yield None
         return
     stale = threading.Event()
-    done = threading.Event()
     since = time.perf_counter()
 
-    def watch() -> None:
+    def watch(done: threading.Event) -> None:
         while not done.wait(0.05):
             if time.perf_counter() - max(since, watcher.progressed) > patience:
                 stale.set()
                 return
 
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    try:
+    with beside(watch):
         yield stale
-    finally:
-        done.set()
-        thread.join()
 
 
 def defaults(parameters: SatParameters, options: SolveOptions) -> None:

@@ -42,7 +42,7 @@ from .context import ModelContext
 from .model import large
 from .objective import aimed
 from .relaxation import Relaxation
-from .stopping import stopped_when
+from .stopping import beside, stopped_when
 
 # CP-SAT's probing in presolve, off: the neighbourhood is searched once, and its presolve
 # was most of the search's time (sites F2, 125 residents: 3.3 of 3.6 s); without probing the
@@ -133,19 +133,13 @@ class GuidedSearch:
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(
             min(QUICK_SECONDS, deadline - time.perf_counter()), 0.01)
-        searching = threading.Event()
 
-        def search() -> None:
+        def search(searching: threading.Event) -> None:
             with stopped_when(solver.stop_search, searching, self._met, *self.stops):
                 solver.solve(model, _Schedules(self, solver))
 
-        thread = threading.Thread(target=search, daemon=True)
-        thread.start()
-        try:
+        with beside(search) as searching:
             yield searching
-        finally:
-            searching.set()
-            thread.join()
 
     def _solve(self, model: cp_model.CpModel, deadline: float,
                searching: threading.Event | None = None) -> Any:

@@ -19,17 +19,25 @@ def stopped_when(stop_search: Callable[[], None], *stops: threading.Event | None
     if not events:
         yield
         return
-    done = threading.Event()
 
-    def watch() -> None:
+    def watch(done: threading.Event) -> None:
         while not done.wait(0.02):
             if any(stop.is_set() for stop in events):
                 stop_search()
 
-    thread = threading.Thread(target=watch, daemon=True)
+    with beside(watch):
+        yield
+
+
+@contextmanager
+def beside(work: Callable[[threading.Event], None]) -> Iterator[threading.Event]:
+    """Run `work(done)` on a thread of its own while the block runs; on leaving the block,
+    set `done` (the event yielded; `work` ends soon after it is set) and wait for it."""
+    done = threading.Event()
+    thread = threading.Thread(target=work, args=(done,), daemon=True)
     thread.start()
     try:
-        yield
+        yield done
     finally:
         done.set()
         thread.join()

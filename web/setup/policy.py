@@ -52,6 +52,7 @@ def approved_vacation_in(program: Program, entry: dict[str, Any]) -> str | None:
     except ValueError:
         return None   # the validator says what is wrong with the dates
     calendar = program.year_calendar
+    touched = set(calendar.weeks_touching(first, last))   # weeks with a working day in it
     hit: list[str] = []
     for request in solved_requests(program):
         resident = request.resident
@@ -59,8 +60,7 @@ def approved_vacation_in(program: Program, entry: dict[str, Any]) -> str | None:
                 or not admits(entry.get("levels"), entry.get("tracks"), resident.level,
                               resident.track):
             continue
-        inside = [w for w in request.weeks_in(calendar) if any(first <= day <= last
-                                          for day in calendar.working_days_of_week(w))]
+        inside = [w for w in request.weeks_in(calendar) if w in touched]
         if inside:
             hit.append(f"{resident.label}'s {', '.join(span(calendar, w) for w in inside)}")
     if not hit:

@@ -110,7 +110,8 @@ def residents(program):
 @program_page(*MANAGERS)
 def edit_resident(program, resident_id: int | None = None):
     resident = _current(program, resident_id) if resident_id else None
-    form = ResidentForm(obj=resident).for_program(program)
+    form = ResidentForm(obj=resident if request.method == "GET" else None
+                        ).for_program(program)   # as the rotation's form (its history)
     if resident is not None and not form.is_submitted():
         form.history.data = format_counts(resident.history)
         form.account.data = resident.user.email if resident.user else ""
