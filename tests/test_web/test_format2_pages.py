@@ -291,3 +291,34 @@ min = 1
                          scope="year", hard="y")
     assert response.status_code == 302
     assert _exported(app, pid)["requirement"] == [{"name": "Some IR", "group": "IR", "min": 2}]
+
+
+def test_a_page_of_a_deleted_entry_cannot_change_the_entry_added_after_it(app, client,
+                                                                         make_user):
+    """SQLite used to give the newest entry's id again once it was deleted: an edit form
+    left open on the deleted blackout then saved over the blackout added after it. Ids are
+    never given twice now, so the stale form finds nothing and changes nothing."""
+    pid = _chief(app, client, make_user)
+    listing = f"/programs/{pid}/policy/blackout"
+    assert post_form(client, f"{listing}/new", name="Orientation", first="2027-07-01",
+                     last="2027-07-31", levels=["R1"], hard="y").status_code == 302
+    with app.app_context():
+        old = db.session.get(Program, pid).blackouts[0].id
+    stale = client.get(f"{listing}/{old}")          # the edit form, left open in a tab
+    assert stale.status_code == 200
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      stale.get_data(as_text=True)).group(1)
+    assert client.post(f"{listing}/{old}/delete",
+                       data={"csrf_token": csrf_token(client, listing)}).status_code == 302
+    assert post_form(client, f"{listing}/new", name="Board exam", first="2028-05-01",
+                     last="2028-05-31", levels=["R3"], hard="y").status_code == 302
+    with app.app_context():
+        new = db.session.get(Program, pid).blackouts[0].id
+    assert new != old
+    response = client.post(f"{listing}/{old}", data={
+        "csrf_token": token, "name": "Orientation", "first": "2027-07-01",
+        "last": "2027-07-14", "levels": ["R1"], "hard": "y"})
+    assert response.status_code == 404
+    assert _exported(app, pid)["blackout"] == [{"name": "Board exam", "levels": ["R3"],
+                                                "from": date(2028, 5, 1),
+                                                "to": date(2028, 5, 31)}]

@@ -99,3 +99,31 @@ def test_a_downgrade_that_would_lose_audit_events_is_refused_before_it_changes_a
         with pytest.raises(Exception, match="append-only"):
             db.session.execute(text("DELETE FROM audit_event"))
         db.session.rollback()
+
+
+def test_ids_are_never_given_twice_and_the_rebuilt_tables_keep_their_guards(app):
+    """The revision that made SQLite count ids on (1d7a5e3c9b20) rebuilt every table: after
+    going down past it and up again, a deleted newest entry's id is not given again, and the
+    audit log keeps its row and still refuses changes."""
+    from web import audit
+    from web.models import Program
+
+    with app.app_context():
+        audit.record("role.granted", program=None, actor=None, subject="kept")
+        db.session.commit()
+        downgrade(revision="f4b8d2c6a1e9")
+        upgrade()
+        first = Program(name="Gone IR", name_key="gone ir")
+        db.session.add(first)
+        db.session.commit()
+        gone = first.id
+        db.session.delete(first)
+        db.session.commit()
+        again = Program(name="New IR", name_key="new ir")
+        db.session.add(again)
+        db.session.commit()
+        assert again.id > gone
+        assert db.session.execute(text("SELECT count(*) FROM audit_event")).scalar() == 1
+        with pytest.raises(Exception, match="append-only"):
+            db.session.execute(text("UPDATE audit_event SET subject = 'changed'"))
+        db.session.rollback()

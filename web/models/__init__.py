@@ -9,6 +9,7 @@ foreign-key constraints (SQLite enforces foreign keys too, see `create_app`).
 - `audit`: the append-only log of publishes, verifications, decisions and role changes.
 """
 
+from ..extensions import db
 from .accounts import ROLES, ApiToken, Membership, Notification, User, UserSession
 from .audit import AUDIT_ACTIONS, AuditEvent
 from .cases import (
@@ -31,6 +32,13 @@ __all__ = ["AUDIT_ACTIONS", "ROLES", "REQUEST_STATUSES", "ApiToken", "AuditEvent
            "Membership", "Notification", "ProcedureCategory", "ProcedureType", "Program", "Request",
            "Requirement", "Resident", "Rotation", "Rule", "Schedule", "Service", "SolveJob", "User",
            "UserSession"]
+
+# An id is never given twice, so a page loaded before an entry was deleted cannot act on a
+# new entry that took its number: on SQLite every table with a whole-number id counts on
+# from the highest it ever gave (AUTOINCREMENT; migration 1d7a5e3c9b20 rebuilt the tables),
+# as PostgreSQL's sequences do.
+for _table in db.metadata.tables.values():
+    _table.dialect_options["sqlite"]["autoincrement"] = True
 
 # Registers the listener that gives every new program its case-log catalogue.
 from . import default_catalogue  # noqa: E402,F401
