@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from scheduler import FileError
@@ -139,6 +140,26 @@ def in_words(program: Program, message: str) -> str:
     in the file ('also resident[3]', 'overlaps blackout[0]') named as a chief names them
     ('also resident Ash Ito', 'overlaps blackout “R1 orientation”')."""
     return _ENTRY_PATH.sub(lambda m: entry_label(program, m.group(0)) or m.group(0), message)
+
+
+def day_in_words(day: date) -> str:
+    """'1 Jul 2027': a date as the app writes it for people (date fields keep ISO dates)."""
+    return f"{day.day} {day:%b %Y}"
+
+
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def dates_in_words(sentence: str) -> str:
+    """A sentence of the engine's with its ISO dates in words: 'no vacation from 2027-07-01'
+    reads 'no vacation from 1 Jul 2027'."""
+    def worded(match: re.Match[str]) -> str:
+        try:
+            return day_in_words(date.fromisoformat(match.group(0)))
+        except ValueError:
+            return match.group(0)
+
+    return _ISO_DATE.sub(worded, sentence)
 
 
 def case_clash(program: Program, code: str, own: object | None) -> Outcome | None:

@@ -95,7 +95,13 @@ def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, c
                          last="2027-07-31", levels=["R1"], hard="y")
     assert response.status_code == 302
     listed = client.get(f"/programs/{pid}/policy/blackout").get_data(as_text=True)
-    assert "R1 residents take no vacation from 2027-07-01 to 2027-07-31" in listed
+    # dates in words, as the rest of the app writes them for people; the form keeps ISO
+    assert "R1 residents take no vacation from 1 Jul 2027 to 31 Jul 2027" in listed
+    assert "2027-07-01" not in listed
+    with app.app_context():
+        blackout_id = db.session.get(Program, pid).blackouts[0].id
+    form = client.get(f"/programs/{pid}/policy/blackout/{blackout_id}").get_data(as_text=True)
+    assert 'value="2027-07-01"' in form
     # another one over it for the same residents: the one it overlaps is named, not numbered
     page = post_form(client, new, name="Exam", first="2027-07-20", last="2027-08-05",
                      levels=["R1"], hard="y").get_data(as_text=True)

@@ -23,7 +23,7 @@ from solver import checker
 
 from .. import audit
 from ..choices import target_key
-from ..entries import Outcome, save_entry
+from ..entries import Outcome, day_in_words, save_entry
 from ..extensions import db
 from ..models import Program, Request, Resident
 from ..models.columns import now
@@ -241,7 +241,8 @@ def _blocks_over(program: Program, blocks: list[int], today: date) -> str | None
     past = [ends[b] for b in blocks if b in ends and ends[b].end < today]
     if not past:
         return None
-    named = ", ".join(f"block {b.index} ({_day(b.start)} – {_day(b.end)})" for b in past)
+    named = ", ".join(f"block {b.index} ({day_in_words(b.start)} – {day_in_words(b.end)})"
+                      for b in past)
     return f"{named} {'is' if len(past) == 1 else 'are'} already over"
 
 
@@ -249,13 +250,14 @@ def week_choices(program: Program) -> list[tuple[int, str]]:
     """(week number, 'Week 25 · 20 Dec – 26 Dec 2027') for every Monday-to-Sunday week of the
     year."""
     calendar = program.year_calendar
-    return [(w, f"Week {w} · {_day(calendar.week_start(w))} – {_day(calendar.week_end(w))}")
+    return [(w, f"Week {w} · {day_in_words(calendar.week_start(w))} – "
+                f"{day_in_words(calendar.week_end(w))}")
             for w in range(1, calendar.num_weeks + 1)]
 
 
 def block_choices(program: Program) -> list[tuple[int, str]]:
     calendar = program.year_calendar
-    return [(b.index, f"Block {b.index} · {_day(b.start)} – {_day(b.end)}")
+    return [(b.index, f"Block {b.index} · {day_in_words(b.start)} – {day_in_words(b.end)}")
             for b in calendar.blocks]
 
 
@@ -281,8 +283,4 @@ def describe(request: Request) -> str:
 def _mondays(days: list[str]) -> list[str]:
     """The Mondays of the weeks holding these ISO dates, in words, once each."""
     mondays = (date.fromisoformat(d) for d in days)
-    return list(dict.fromkeys(_day(d - timedelta(days=d.weekday())) for d in mondays))
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return list(dict.fromkeys(day_in_words(d - timedelta(days=d.weekday())) for d in mondays))

@@ -9,7 +9,7 @@ from flask_login import current_user
 from scheduler.calendar import BLOCKS_PER_YEAR
 
 from ..access import MANAGERS, STAFF, can, program_page
-from ..entries import format_counts
+from ..entries import dates_in_words, format_counts
 from ..models import Requirement, Resident, Rotation, Rule
 from ..program_file import validate
 from ..views import owned, show_errors
@@ -191,15 +191,15 @@ def import_residents(program):
 
 # --- requirements and rules ---------------------------------------------------------------
 
-def _described(program, section: str) -> list[tuple[object, str]]:
-    """(row, the entry in words) for a section's rows; plain when the program is invalid."""
+def _described(program, section: str, rows: list) -> list[tuple[object, str]]:
+    """(row, the entry in words) for a section's rows (requirements, rules, blackouts...),
+    its dates as people read them ('1 Jul 2027'); plain when the program is invalid."""
     from solver import describe
 
-    rows = program.requirements if section == "requirement" else program.rules
     loaded = validate(program)
     if loaded.program is None:
         return [(row, "") for row in rows]
-    return [(row, describe.entry(loaded.program, f"{section}[{i}]"))
+    return [(row, dates_in_words(describe.entry(loaded.program, f"{section}[{i}]")))
             for i, row in enumerate(rows)]
 
 
@@ -207,7 +207,8 @@ def _described(program, section: str) -> list[tuple[object, str]]:
 @program_page(*STAFF)
 def requirements(program):
     return render_template("setup/entries.html", program=program, section="requirement",
-                           rows=_described(program, "requirement"), editable=can(*MANAGERS))
+                           rows=_described(program, "requirement", program.requirements),
+                           editable=can(*MANAGERS))
 
 
 @bp.route("/requirements/new", methods=["GET", "POST"])
@@ -239,7 +240,8 @@ def delete_requirement(program, requirement_id: int):
 @program_page(*STAFF)
 def rules(program):
     return render_template("setup/entries.html", program=program, section="rule",
-                           rows=_described(program, "rule"), editable=can(*MANAGERS))
+                           rows=_described(program, "rule", program.rules),
+                           editable=can(*MANAGERS))
 
 
 @bp.route("/rules/new", methods=["GET", "POST"])
@@ -279,15 +281,10 @@ def _section(name: str):
 @bp.get("/policy/<section_name>")
 @program_page(*STAFF)
 def policy(program, section_name: str):
-    from solver import describe
-
     section = _section(section_name)
-    rows = section.rows(program)
-    loaded = validate(program)
-    words = [describe.entry(loaded.program, f"{section.name}[{i}]") if loaded.program else ""
-             for i in range(len(rows))]
     return render_template("setup/policy.html", program=program, section=section,
-                           rows=list(zip(rows, words, strict=True)), editable=can(*MANAGERS))
+                           rows=_described(program, section.name, section.rows(program)),
+                           editable=can(*MANAGERS))
 
 
 @bp.route("/policy/<section_name>/new", methods=["GET", "POST"])
