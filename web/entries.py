@@ -255,6 +255,8 @@ def entry_label(program: Program, path: str) -> str:
         name = row.entry.get("name")
         return f"requirement “{name}”" if name else f"requirement {index + 1}"
     if section == "rule":
+        if row.entry.get("name"):
+            return f"rule “{row.entry['name']}”"
         target = row.entry.get("rotation") or row.entry.get("group") or row.entry.get("service")
         return f"{row.kind.replace('_', ' ')} rule on {target}"
     if section == "request":

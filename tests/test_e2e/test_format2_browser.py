@@ -41,9 +41,9 @@ def test_chief_adds_a_blackout_and_a_service_and_resolves_mid_year(live, desktop
     # Blackouts: the demo's orientation blackout is taken out and put back by hand.
     page.get_by_role("link", name="Vacation & services").click()
     expect(page.get_by_role("heading", name="Blackouts")).to_be_visible()
-    page.get_by_role("button", name="Delete blackout 1").click()
+    page.get_by_role("button", name="Delete blackout “R1 orientation”").click()
     expect(page.locator(".flash.info", has_text="Blackout deleted")).to_be_visible()
-    assert asked == [f"Delete blackout 1 — 'R1 orientation': R1 residents take no vacation "
+    assert asked == [f"Delete blackout “R1 orientation” — R1 residents take no vacation "
                      f"{period}?"]
     page.get_by_role("link", name="Add a blackout").click()
     # a hard blackout has no weight: the weight shows only once "No vacation at all" is off

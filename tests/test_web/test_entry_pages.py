@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from test_solving import CONFLICT, TINY
-from web_support import chief_imports, post_form
+from web_support import chief_imports, confirmations, post_form
 
 from scheduler import load_program_text
 from web import program_file
@@ -24,6 +24,21 @@ def test_requirements_are_listed_in_words(app, client, make_user):
     pid = _chief(app, client, make_user)
     page = client.get(f"/programs/{pid}/requirements").get_data(as_text=True)
     assert "R2 SICU" in page and "SICU" in page
+
+
+def test_delete_buttons_name_entries_by_their_name_not_their_place(app, client, make_user):
+    """A named requirement is named by its name, an unnamed rule by what it says; never
+    'requirement 1' (browser walk-through)."""
+    pid = _chief(app, client, make_user, CONFLICT)
+    page = client.get(f"/programs/{pid}/requirements").get_data(as_text=True)
+    assert confirmations(page) == [
+        "Delete requirement “R2 SICU” — R2 residents need exactly 1 block of SICU each "
+        "(2 residents, 2 blocks in all)?"]
+    assert 'aria-label="Delete requirement “R2 SICU”"' in page
+    page = client.get(f"/programs/{pid}/rules").get_data(as_text=True)
+    assert confirmations(page) == ["Delete this rule — SICU is closed in blocks 2-12?"]
+    assert 'aria-label="Delete coverage rule on SICU"' in page
+    assert "rule 1" not in page
 
 
 def test_a_new_requirement_goes_into_the_program_file(app, client, make_user):

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from web_support import chief_imports, csrf_token, post_form, sign_in
+from web_support import chief_imports, confirmations, csrf_token, post_form, sign_in
 
 from scheduler import load_program_text
 from solver.engine import SolveOptions, solve
@@ -147,6 +147,38 @@ def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, c
     assert ("This weekly service is still needed: requirement “R2 night float” names it; "
             "change or delete it first") in page
     assert len(_exported(app, pid)["service"]) == 1
+
+
+def test_delete_buttons_name_blackouts_services_and_limits_by_name(app, client, make_user):
+    """Each Delete asks about the entry by its name or code, then what it says (its dates in
+    words); one without a name by what it says, not by its place in the list."""
+    text = SMALL + """
+[[blackout]]
+name = "R1 orientation"
+levels = ["R1"]
+from = 2027-07-01
+to = 2027-07-31
+[[away_limit]]
+max = 2
+[[service]]
+code = "NF"
+name = "Night float"
+min = 1
+max = 1
+"""
+    pid = _chief(app, client, make_user, text)
+    policy = f"/programs/{pid}/policy"
+    page = client.get(f"{policy}/blackout").get_data(as_text=True)
+    assert confirmations(page) == ["Delete blackout “R1 orientation” — R1 residents take no "
+                                   "vacation from 1 Jul 2027 to 31 Jul 2027?"]
+    assert 'aria-label="Delete blackout “R1 orientation”"' in page
+    page = client.get(f"{policy}/away_limit").get_data(as_text=True)
+    assert confirmations(page) == ["Delete this away limit — at most 2 residents (all "
+                                   "residents) are on vacation on any working day?"]
+    page = client.get(f"{policy}/service").get_data(as_text=True)
+    assert confirmations(page) == ["Delete service NF — Night float (NF): exactly 1 resident "
+                                   "a week, every week, open to all residents?"]
+    assert 'aria-label="Delete service NF"' in page
 
 
 def test_a_hard_blackout_over_approved_vacation_is_refused_when_saved(app, client, make_user):

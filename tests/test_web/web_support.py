@@ -20,6 +20,13 @@ def csrf_token(client, path: str) -> str:
     raise AssertionError(f"no form with a CSRF token on {path}")
 
 
+def confirmations(page: str) -> list[str]:
+    """The questions the page's forms ask before they are sent (data-confirm), as shown."""
+    from html import unescape
+
+    return [unescape(q) for q in re.findall(r'data-confirm="([^"]*)"', page)]
+
+
 def sign_in(client, email: str, password: str = PASSWORD):
     return client.post("/login", data={"email": email, "password": password,
                                        "csrf_token": csrf_token(client, "/login")})

@@ -3,13 +3,15 @@ and weekly services (blackouts, away limits, services): list, add, edit, delete.
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from scheduler.calendar import BLOCKS_PER_YEAR
 
 from ..access import MANAGERS, STAFF, can, program_page
-from ..entries import dates_in_words, format_counts
+from ..entries import dates_in_words, entry_label, format_counts
 from ..models import Requirement, Resident, Rotation, Rule
 from ..program_file import validate
 from ..views import owned, show_errors
@@ -191,16 +193,42 @@ def import_residents(program):
 
 # --- requirements and rules ---------------------------------------------------------------
 
-def _described(program, section: str, rows: list) -> list[tuple[object, str]]:
-    """(row, the entry in words) for a section's rows (requirements, rules, blackouts...),
-    its dates as people read them ('1 Jul 2027'); plain when the program is invalid."""
+class Listed(NamedTuple):
+    """A row of a set-up list: the entry, what it says, and how its Delete button names it."""
+
+    row: Any
+    words: str   # the entry in words, its dates as people read them ('1 Jul 2027')
+    label: str   # by its name or code ('blackout “R1 orientation”'), else its place in the list
+    asked: str   # the question its Delete button asks
+
+
+def _described(program, section: str, rows: list, noun: str = "") -> list[Listed]:
+    """A section's rows (requirements, rules, blackouts...) in words; plain when the program
+    is invalid. `noun`: one entry in words, when not the section's name."""
     from solver import describe
 
     loaded = validate(program)
-    if loaded.program is None:
-        return [(row, "") for row in rows]
-    return [(row, dates_in_words(describe.entry(loaded.program, f"{section}[{i}]")))
-            for i, row in enumerate(rows)]
+    listed = []
+    for i, row in enumerate(rows):
+        path = f"{section}[{i}]"
+        words = dates_in_words(describe.entry(loaded.program, path)) if loaded.program else ""
+        label = entry_label(program, path)
+        asked = _delete_question(row, noun or section, label, words)
+        listed.append(Listed(row, words, label, asked))
+    return listed
+
+
+def _delete_question(row, noun: str, label: str, words: str) -> str:
+    """'Delete blackout “R1 orientation” — R1 residents take no vacation from ...?': an entry
+    by its own name or code, then what it says; one without either by what it says ('Delete
+    this rule — ...?'), by its place in the list only when it cannot be said in words."""
+    name = row.entry.get("name") or row.entry.get("code")
+    if not words:
+        return f"Delete {label}?"
+    if not name:
+        return f"Delete this {noun} — {words}?"
+    said = words.removeprefix(f"'{name}': ")   # its name said once
+    return f"Delete {label} — {said}?"
 
 
 @bp.get("/requirements")
@@ -283,7 +311,8 @@ def _section(name: str):
 def policy(program, section_name: str):
     section = _section(section_name)
     return render_template("setup/policy.html", program=program, section=section,
-                           rows=_described(program, section.name, section.rows(program)),
+                           rows=_described(program, section.name, section.rows(program),
+                                          section.noun),
                            editable=can(*MANAGERS))
 
 
