@@ -89,9 +89,9 @@ def needed_by(program: Program, errors: list[FileError]) -> str:
     entries that still name it ('requirement “R4 IR surgical ICU” names it; change or delete
     it first'), not the validator's words for them ('unknown rotation 'SICU''), which read
     as if the entry did not exist."""
-    names = list(dict.fromkeys(entry_label(program, e.path) or e.path for e in errors))
-    one = len(names) == 1
-    return (f"{_some(names)} {'names' if one else 'name'} it; change or delete "
+    paths = [e.path for e in errors]
+    one = len({entry_label(program, path) or path for path in paths}) == 1
+    return (f"{_some(program, paths)} {'names' if one else 'name'} it; change or delete "
             f"{'it' if one else 'them'} first")
 
 
@@ -101,16 +101,39 @@ def grouped(program: Program, errors: list[FileError]) -> list[FileError]:
     in a hundred (browser walk-through)."""
     found: dict[str, list[str]] = {}
     for error in errors:
-        found.setdefault(in_words(program, error.message), []).append(
-            entry_label(program, error.path) or error.path)
-    return [FileError(_some(list(dict.fromkeys(names))), message)
-            for message, names in found.items()]
+        found.setdefault(in_words(program, error.message), []).append(error.path)
+    return [FileError(_some(program, paths), message) for message, paths in found.items()]
 
 
-def _some(names: list[str], shown: int = 5) -> str:
-    """'a, b, c' or 'a, b, c, d, e and 7 more'."""
-    more = len(names) - shown
-    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
+# The entries of a section, one and many, as a count of them says it ('and 34 more residents').
+_KINDS = {"rotation": ("rotation", "rotations"), "resident": ("resident", "residents"),
+          "requirement": ("requirement", "requirements"), "rule": ("rule", "rules"),
+          "request": ("request", "requests"), "blackout": ("blackout", "blackouts"),
+          "away_limit": ("away limit", "away limits"),
+          "service": ("weekly service", "weekly services"),
+          "work_hours": ("set of working hours", "sets of working hours"),
+          "call_pool": ("call pool", "call pools"),
+          "call_request": ("call request", "call requests")}
+
+
+def _some(program: Program, paths: list[str], shown: int = 3) -> str:
+    """The entries these paths point into, once each and kind by kind: the first `shown` of
+    a kind named, the rest counted, so that a chief knows which list holds them ('resident
+    Ash Ito, resident Bea Lund, resident Cal Moss and 34 more residents; requirement “R1
+    NUC”')."""
+    kinds: dict[str, list[str]] = {}
+    for path in paths:
+        place = Source.parse(path)
+        kinds.setdefault(place.section if place else "", []).append(
+            entry_label(program, path) or path)
+    said = []
+    for kind, found in kinds.items():
+        names = list(dict.fromkeys(found))
+        more = len(names) - shown
+        one, many = _KINDS.get(kind, ("entry", "entries"))
+        said.append(", ".join(names[:shown])
+                    + (f" and {more} more {one if more == 1 else many}" if more > 0 else ""))
+    return "; ".join(said)
 
 
 def _outcome(program: Program, errors: list[FileError], prefix: str,

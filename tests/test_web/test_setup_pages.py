@@ -3,6 +3,8 @@ file is, with each message on the field at fault; CSV import all or nothing."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from pathlib import Path
 
 from sqlalchemy import select
@@ -68,7 +70,9 @@ def test_dropping_levels_everyone_uses_says_so_once_per_level_naming_the_entries
     assert "duplicate level &#39;R2&#39;" in page
     assert page.count('class="flash error"') <= 8
     assert "rotation MAMMO, rotation CARDIAC" in page
-    assert " more: unknown level &#39;R3&#39;" in page
+    # the rest counted kind by kind, so the chief knows which lists to look in
+    assert re.search(r" and \d+ more requirements; rule “Senior in ER”; blackout “ABR Core "
+                     r"exam \(R3\)”; service NF: unknown level &#39;R3&#39;", page)
     assert "rotation[" not in page
     page = post_form(client, f"/programs/{pid}/settings",
                      **{**SETTINGS, "levels": ", "}).get_data(as_text=True)
@@ -171,6 +175,27 @@ def test_a_rotation_still_named_elsewhere_cannot_be_deleted(app, client, make_us
     assert "unknown rotation" not in page   # the validator's words, as if it did not exist
     with app.app_context():
         assert db.session.get(Rotation, sicu_id) is not None
+
+
+def test_a_refused_delete_names_some_of_each_kind_and_counts_the_rest(app, client, make_user):
+    """NUC is in 37 residents' earlier years, a requirement and a rule: a few of each kind
+    are named and the rest counted by their kind ('and 34 more residents'), so the
+    requirement and the rule are not lost behind the residents (browser walk-through: 'and
+    36 more' said neither which nor where)."""
+    pid = _signed_in_chief(app, client, make_user)
+    with app.app_context():
+        nuc = db.session.scalar(select(Rotation.id).where(Rotation.code == "NUC",
+                                                          Rotation.program_id == pid))
+    post_form(client, f"/programs/{pid}/rotations/{nuc}/delete",
+              form_page=f"/programs/{pid}/rotations")
+    page = unescape(client.get(f"/programs/{pid}/rotations").get_data(as_text=True))
+    said = re.search(r"Rotation NUC is still needed: (.*?) name it; change or delete them "
+                     r"first", page).group(1)
+    residents, requirements, rules = said.split("; ")
+    assert re.fullmatch(r"(resident [^,]+, ){2}resident [^,]+ and 34 more residents",
+                        residents)
+    assert requirements == "requirement “NUC at most 3 months a year”"
+    assert rules == "rule “NUC at most 2 in a row”"
 
 
 def test_editing_a_resident_keeps_their_row_and_checks_history(app, client, make_user):
