@@ -5,6 +5,7 @@ queue shows each case's site and complications; the tallies and the audit log fo
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -346,3 +347,101 @@ def test_a_batch_never_verifies_the_attendings_own_case(app, client, cases, make
     assert "nobody verifies their own case" in page
     assert _state(app, first)[0] == _state(app, second)[0] == "pending"
     assert _actions(app) == []
+
+
+def _seen(page: str, case_id: int) -> str:
+    """The stamp the queue's forms send back for a case, as the page drew it."""
+    found = re.search(rf'name="seen-{case_id}" value="([0-9a-f]+)"', page)
+    assert found is not None
+    assert f'name="seen" value="{found.group(1)}"' in page      # the row's own buttons too
+    return found.group(1)
+
+
+def test_a_queue_loaded_before_the_resident_changed_a_case_verifies_nothing(
+        app, client, cases):
+    """The attending's page showed a PICC line with no complication; the resident then
+    changed it to a major-complication TIPS. Verify (one, or ticked) from that page must not
+    verify what the attending never saw."""
+    pid = cases["id"]
+    first, second, _third = _three_cases(app, client, cases)
+    sign_in(client, "dr.quill@example.org")
+    queue = f"/programs/{pid}/verify"
+    page = client.get(queue).get_data(as_text=True)
+    seen = {first: _seen(page, first), second: _seen(page, second)}
+    _sign_out(client)
+    sign_in(client, "ash@example.org")
+    edited = _edit(client, pid, first, primary=str(type_id(app, "TIPS")), complications="major",
+          attending=str(cases["faculty"]))
+    assert "Case saved." in edited.get_data(as_text=True)
+    _sign_out(client)
+
+    sign_in(client, "dr.quill@example.org")
+    events = _actions(app)
+    page = client.post(f"/programs/{pid}/cases/{first}/verify",
+                       data={"action": "verify", "seen": seen[first],
+                             "csrf_token": csrf_token(client, queue)},
+                       follow_redirects=True).get_data(as_text=True)
+    day = f"{date.today().day} {date.today():%b %Y}"
+    assert (f"Ash Pellow changed the case of {day} after your page was loaded: it was not "
+            "verified. Read it again below.") in page
+    page = client.post(f"/programs/{pid}/verify/selected",
+                       data={"case": [str(first), str(second)],
+                             **{f"seen-{i}": s for i, s in seen.items()},
+                             "csrf_token": csrf_token(client, queue)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert (f"Ash Pellow changed the case of {day} after your page was loaded, so nothing was "
+            "verified") in page
+    assert _state(app, first)[0] == _state(app, second)[0] == "pending"
+    assert _actions(app) == events
+    # the queue as it is now verifies both
+    page = client.get(queue).get_data(as_text=True)
+    page = client.post(f"/programs/{pid}/verify/selected",
+                       data={"case": [str(first), str(second)],
+                             **{f"seen-{i}": _seen(page, i) for i in (first, second)},
+                             "csrf_token": csrf_token(client, queue)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "2 cases verified." in page
+    _tally_agrees(app, pid)
+
+
+def test_a_second_tab_neither_returns_a_verified_case_nor_verifies_it_twice(
+        app, client, cases):
+    pid = cases["id"]
+    first, second, _third = _three_cases(app, client, cases)
+    sign_in(client, "dr.quill@example.org")
+    queue = f"/programs/{pid}/verify"
+    post_form(client, f"/programs/{pid}/cases/{first}/verify", queue, action="verify")
+    events = _actions(app)
+    day = f"{date.today().day} {date.today():%b %Y}"
+    for action, comment in (("return", "wrong side"), ("verify", "")):
+        page = client.post(f"/programs/{pid}/cases/{first}/verify",
+                           data={"action": action, "comment": comment,
+                                 "csrf_token": csrf_token(client, queue)},
+                           follow_redirects=True).get_data(as_text=True)
+        assert (f"the case of {day} by Ash Pellow is already verified: a verified case is "
+                "final") in page
+    assert _state(app, first)[0] == "verified" and _actions(app) == events
+
+    post_form(client, f"/programs/{pid}/cases/{second}/verify", queue, action="return",
+              comment="which side?")
+    page = post_form(client, f"/programs/{pid}/cases/{second}/verify", queue,
+                     action="verify").headers["Location"]
+    page = client.get(page).get_data(as_text=True)
+    assert "is with its resident, returned to be fixed" in page
+    assert _state(app, second)[0] == "returned"
+
+
+def test_verifying_a_case_its_resident_deleted_says_so(app, client, cases):
+    pid = cases["id"]
+    first, *_rest = _three_cases(app, client, cases)
+    sign_in(client, "ash@example.org")
+    post_form(client, f"/programs/{pid}/my/cases/{first}/delete",
+              f"/programs/{pid}/my/cases/{first}")
+    _sign_out(client)
+    sign_in(client, "dr.quill@example.org")
+    queue = f"/programs/{pid}/verify"
+    response = post_form(client, f"/programs/{pid}/cases/{first}/verify", queue,
+                         action="verify")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "That case is no longer there: its resident deleted it" in page

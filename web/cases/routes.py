@@ -15,7 +15,7 @@ from ..downloads import attachment
 from ..extensions import db
 from ..models import Case, CaseProcedure, Resident
 from ..views import owned, show_errors
-from . import bp, dashboard, favourites, imports, services
+from . import bp, dashboard, favourites, imports, services, unverified
 from .forms import CaseForm, CaseImportForm, FavouriteForm, VerifyForm
 
 
@@ -89,17 +89,27 @@ def queue(program):
         Case.program_id == program.id, Case.attending_id == current_user.id,
         Case.state == "pending").options(*CASE_ROWS).order_by(Case.day, Case.id)).all()
     return render_template("cases/queue.html", program=program, cases=cases,
-                           form=VerifyForm())
+                           form=VerifyForm(), seen_stamp=unverified.seen_stamp)
 
 
 @bp.post("/cases/<int:case_id>/verify")
 @program_page(*STAFF)
 def verify(program, case_id: int):
-    case = owned(Case, program, case_id)
     form = VerifyForm()
     if not form.validate_on_submit():
         abort(400)
+    case = db.session.get(Case, case_id)
+    if case is None:   # ids are never given twice: deleted since the queue was drawn
+        flash("That case is no longer there: its resident deleted it after your page was "
+              "loaded.", "error")
+        return redirect(url_for("cases.queue", program_id=program.id))
+    case = owned(Case, program, case_id)
     verifying = request.form.get("action") == "verify"
+    changed = unverified.changed_since(case, request.form.get("seen"))
+    if changed is not None:
+        flash(f"{changed}: it was not {'verified' if verifying else 'returned'}. Read it "
+              "again below.", "error")
+        return redirect(url_for("cases.queue", program_id=program.id))
     if verifying and (form.comment.data or "").strip():
         # a comment only goes with a return: never verify and drop what was written
         flash("A comment goes back with a returned case: press Return to send it, or clear "

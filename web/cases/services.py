@@ -25,7 +25,7 @@ from scheduler.schedule import as_file, halves
 
 from .. import audit, charts
 from .. import curves as curves_svg
-from ..entries import Outcome
+from ..entries import Outcome, day_in_words
 from ..extensions import db
 from ..models import (
     Case,
@@ -243,6 +243,12 @@ def verify(case: Case, user: User, verified: bool, comment: str = "") -> Outcome
         return Outcome(field_errors={"": ["only the case's attending can verify it"]})
     if case.resident.user_id == user.id:
         return Outcome(field_errors={"": ["nobody verifies their own case"]})
+    if case.state != "pending":   # a page left open, or a second press
+        return Outcome(field_errors={"": [
+            f"the case of {day_in_words(case.day)} by {case.resident.label} is "
+            + ("already verified: a verified case is final" if case.state == "verified"
+               else "with its resident, returned to be fixed: it comes back to you once "
+               "they save it")]})
     if not verified and not comment.strip():
         return Outcome(field_errors={"comment": ["say what needs fixing"]})
     refused = phi_errors(case.program, {"comment": comment})

@@ -11,14 +11,15 @@ they flush; the request commits (`web.transaction`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import abort
 from sqlalchemy import select
 
 from .. import audit
-from ..entries import Outcome
+from ..entries import Outcome, day_in_words
 from ..extensions import db
 from ..models import Case, Program, Resident, User
 from ..transaction import kept_if_ok
@@ -63,6 +64,22 @@ def _described(case: Case) -> dict[str, Any]:
             "role": case.role, "attending": case.attending_id, "site": case.site,
             "complications": case.complications, "notes": case.notes,
             "patient reference": case.patient_hash}
+
+
+def seen_stamp(case: Case) -> str:
+    """A short digest of what the case holds now (what an edit may change): the attending's
+    queue sends back the stamp of the case it showed, so a verification from a page drawn
+    before the resident changed the case verifies nothing."""
+    return hashlib.sha256(repr(sorted(_described(case).items())).encode()).hexdigest()[:16]
+
+
+def changed_since(case: Case, seen: str | None) -> str | None:
+    """The sentence saying the case changed since the page that sent `seen` was drawn
+    (None when it did not, or when no stamp was sent)."""
+    if seen is None or seen == seen_stamp(case):
+        return None
+    return (f"{case.resident.label} changed the case of {day_in_words(case.day)} after your "
+            "page was loaded")
 
 
 @kept_if_ok
@@ -112,13 +129,13 @@ def delete_case(case: Case, resident: Resident, actor: User) -> Outcome:
 
 
 @kept_if_ok
-def verify_many(program: Program, user: User, case_ids: Iterable[int]) -> tuple[
-        int, Outcome]:
+def verify_many(program: Program, user: User, case_ids: Iterable[int],
+                seen: Mapping[int, str] | None = None) -> tuple[int, Outcome]:
     """The attending verifies several cases at once, each as a single verification is
     (`services.verify`: audited one by one). All or nothing: every case named must be one
-    of this program's, addressed to this attending and still waiting; otherwise nothing is
-    verified and the refusal names the cases that are not. (How many verified, the
-    outcome.)"""
+    of this program's, addressed to this attending, still waiting and, where `seen` gives
+    the stamp of the case the page showed, unchanged since; otherwise nothing is verified
+    and the refusal names the cases that are not. (How many verified, the outcome.)"""
     wanted = list(dict.fromkeys(case_ids))
     if not wanted:
         return 0, Outcome(field_errors={"": ["choose the cases to verify"]})
@@ -131,6 +148,12 @@ def verify_many(program: Program, user: User, case_ids: Iterable[int]) -> tuple[
         cases = f"case {named} is" if len(others) == 1 else f"cases {named} are"
         return 0, Outcome(field_errors={"": [
             f"{cases} not waiting for you, so nothing was verified: reload the queue and "
+            "choose again"]})
+    changed = [sentence for i in wanted
+               if (sentence := changed_since(found[i], (seen or {}).get(i))) is not None]
+    if changed:
+        return 0, Outcome(field_errors={"": [
+            "; ".join(changed) + ", so nothing was verified: read the queue again and "
             "choose again"]})
     for case_id in wanted:
         outcome = services.verify(found[case_id], user, True)

@@ -63,7 +63,10 @@ def verify_selected(program):
     ids = request.form.getlist("case")
     if not all(re.fullmatch(r"[0-9]{1,9}", i) for i in ids):
         abort(400)
-    count, outcome = unverified.verify_many(program, current_user, [int(i) for i in ids])
+    # the stamp of each case as the queue showed it (a page drawn before one changed)
+    seen = {int(i): request.form[f"seen-{i}"] for i in ids if f"seen-{i}" in request.form}
+    count, outcome = unverified.verify_many(program, current_user, [int(i) for i in ids],
+                                            seen)
     if outcome.ok:
         flash(f"{count} case{'s' if count != 1 else ''} verified.", "info")
     else:
