@@ -3,6 +3,7 @@ wish (soft) or declines with a reason; only approved requests and wishes reach t
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -382,3 +383,33 @@ def test_vacation_a_hard_rule_forbids_is_refused_when_asked_and_when_approved(ap
     assert post_form(client, path, form_page=listing, decision="wish").status_code == 302
     with app.app_context():
         assert db.session.get(Request, request_id).status == "wish"
+
+
+def test_a_week_already_asked_for_is_not_asked_and_charged_twice(app, client, program):
+    """The request form sent again (a second tab, or the form filled in twice) for a week a
+    standing request already asks for: refused on the Weeks field, the weight charged once;
+    once the first is withdrawn the week can be asked for again."""
+    sign_in(client, "ana.res@example.org")
+    assert post_form(client, _mine(program), kind="vacation", weeks=["30"], weight="2",
+                     note="Brother's graduation").status_code == 302
+    with app.app_context():
+        first = db.session.scalars(select(Request).where(
+            Request.resident_id == program["ana"], Request.status == "pending")).one()
+        monday = first.weeks_in(first.program.year_calendar)[0]
+        day = first.program.year_calendar.week_start(monday)
+        first_id = first.id
+    named = f"{day.day} {day:%b %Y}"
+    response = post_form(client, _mine(program), kind="vacation", weeks=["30"],
+                         weight="1", note="again")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert (f"you have already asked for the week of {named} (Vacation: week of {named}: "
+            "waiting for the chief); withdraw that request first to ask for it "
+            "differently") in page
+    assert "8 of 10 weight points left" in page.replace("<strong>", "").replace(
+        "</strong>", "")
+    assert re.search(r'name="note" rows="2">\s*again</textarea>', page)  # typed, kept
+    post_form(client, f"/programs/{program['id']}/my/requests/{first_id}/withdraw",
+              form_page=_mine(program))
+    assert post_form(client, _mine(program), kind="vacation", weeks=["30"],
+                     weight="1").status_code == 302

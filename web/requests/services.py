@@ -108,6 +108,8 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
         if not all(1 <= w <= calendar.num_weeks for w in weeks):
             return Outcome(field_errors={"weeks": [
                 f"the year has weeks 1 to {calendar.num_weeks}"]})
+        if asked := _asked_already(program, resident, weeks):
+            return Outcome(field_errors={"weeks": [asked]})
         if conflicts := _vacation_conflicts(program, resident, weeks):
             return Outcome(field_errors={"weeks": [
                 "; ".join(conflicts) + ": ask for other weeks"]})
@@ -232,6 +234,31 @@ def _vacation_conflicts(program: Program, resident: Resident, weeks: list[int]) 
         return []   # the program file has errors of its own, which saving reports
     found = year.resident_by_id.get(resident.key)
     return vacation_conflicts(year, found, weeks, date.today()) if found else []
+
+
+STATUS_WORDS = {"pending": "waiting for the chief", "approved": "approved",
+                "wish": "kept as a wish"}
+
+
+def _asked_already(program: Program, resident: Resident, weeks: list[int]) -> str | None:
+    """The sentence naming the weeks a vacation request the resident sent, still standing
+    (not declined), already asks for, or None: asked twice, a week would cost its weight
+    twice and add nothing (a page sent again, or left open in another tab). Requests the
+    chief residents entered for them do not count here (they cost nothing)."""
+    calendar = program.year_calendar
+    for request in program.requests:
+        if (request.resident_id != resident.id or request.kind != "vacation"
+                or not request.from_resident or request.status == "declined"):
+            continue
+        again = [w for w in request.weeks_in(calendar) if w in weeks]
+        if again:
+            named = ", ".join(day_in_words(calendar.week_start(w)) for w in again)
+            sentence = (f"you have already asked for the week{'s' if len(again) > 1 else ''}"
+                        f" of {named} ({describe(request)}: {STATUS_WORDS[request.status]})")
+            if request.status == "pending":
+                sentence += "; withdraw that request first to ask for it differently"
+            return sentence
+    return None
 
 
 def _blocks_over(program: Program, blocks: list[int], today: date) -> str | None:
