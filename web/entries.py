@@ -1,8 +1,9 @@
 """Saving program entries (rotations, residents, settings), checked as a program file is.
 
 Every change is checked the way a program file is: the whole program, changed, goes through
-the engine's validator (`scheduler.validation`), so a form says exactly what an imported file
-would ("unknown rotation 'SICUU'", "max is below min"), on the field at fault. A change that
+the engine's validator (`scheduler.validation`), so a form says what an imported file would
+("unknown rotation 'SICUU'"), on the field at fault, in the form's words where the file's
+differ ("“At most” (1) is below “At least” (3)", `views.in_form_words`). A change that
 breaks the program is not kept.
 """
 

@@ -65,6 +65,44 @@ def test_requirement_mistakes_are_shown_on_their_fields(app, client, make_user):
         assert len(db.session.get(Program, pid).requirements) == 1
 
 
+def test_requirement_and_rule_mistakes_are_said_in_the_forms_words(app, client, make_user):
+    """The validator's messages name the file's keys ('max 2 is below min 5', 'a soft entry
+    (hard = false) needs a weight'), which the command line keeps; a form says them with its
+    own labels (browser walk-through)."""
+    pid = _chief(app, client, make_user)
+    new = f"/programs/{pid}/requirements/new"
+    said = {
+        "“At most” (2) is below “At least” (5)":
+            dict(target="DR", min="5", max="2", scope="year", hard="y"),
+        "“Exactly” cannot be combined with “At least” or “At most”: give one or the others":
+            dict(target="DR", exactly="2", min="1", scope="year", hard="y"),
+        "Give “Exactly”, or “At least” and/or “At most”":
+            dict(target="DR", scope="year", hard="y"),
+        "Give “Weight per block short or over” (what breaking it costs), or tick “Must hold”":
+            dict(target="DR", exactly="2", scope="year"),
+    }
+    for sentence, form in said.items():
+        page = post_form(client, new, **form).get_data(as_text=True)
+        assert sentence in page, sentence
+    new = f"/programs/{pid}/rules/new"
+    said = {
+        "A coverage rule needs “Coverage: at least” and/or “Coverage: at most”":
+            dict(kind="coverage", target="IR", hard="y"),
+        "“Coverage: at most” (1) is below “Coverage: at least” (2)":
+            dict(kind="coverage", target="IR", min="2", max="1", hard="y"),
+        "“Consecutive: N blocks” is needed": dict(kind="max_consecutive", target="IR",
+                                                   hard="y"),
+        "“Prerequisite: after” is needed": dict(kind="prerequisite", target="IR", hard="y"),
+    }
+    for sentence, form in said.items():
+        page = post_form(client, new, **form).get_data(as_text=True)
+        assert sentence in page, sentence
+        assert "missing required key" not in page and "min and/or max" not in page
+    with app.app_context():
+        program = db.session.get(Program, pid)
+        assert (len(program.requirements), len(program.rules)) == (1, 0)
+
+
 def test_rules_of_each_kind_are_saved_from_the_form(app, client, make_user):
     pid = _chief(app, client, make_user)
     new = f"/programs/{pid}/rules/new"

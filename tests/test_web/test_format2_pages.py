@@ -89,7 +89,7 @@ def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, c
     # the period is backwards: refused, on the field, nothing kept
     page = post_form(client, new, name="R1 orientation", first="2027-07-31", last="2027-07-01",
                      levels=["R1"], hard="y").get_data(as_text=True)
-    assert "2027-07-01 is before 2027-07-31" in page
+    assert "“To” (1 Jul 2027) is before “From” (31 Jul 2027)" in page
     assert _exported(app, pid).get("blackout") is None
     response = post_form(client, new, name="R1 orientation", first="2027-07-01",
                          last="2027-07-31", levels=["R1"], hard="y")
@@ -114,6 +114,8 @@ def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, c
     page = post_form(client, service, code="ir", name="Night float", min="1", max="1"
                      ).get_data(as_text=True)
     assert "&#39;ir&#39; differs from IR only in upper and lower case" in page
+    page = post_form(client, service, code="NF", min="2", max="1").get_data(as_text=True)
+    assert "“At most” (1) is below “At least” (2)" in page
     page = post_form(client, service, code="NF", name="Night float", min="1", max="1",
                      weeks="50-60").get_data(as_text=True)
     assert "weeks 52-60 are outside the year (1-51)" in page   # once, not once a week

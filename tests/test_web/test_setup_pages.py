@@ -141,11 +141,15 @@ def test_rotation_mistakes_are_shown_on_their_fields(app, client, make_user):
     assert "duplicate rotation code &#39;SICU&#39; (also rotation SICU)" in page
     assert "aria-invalid" in page
     assert "unknown rotation" not in page   # nothing else is said broken by a refused code
-    # more on it every working day than it takes: said in the form's words
+    # bounds that cross, and more on it every working day than it takes: said in the
+    # form's words, its fields by their labels, not the file's keys ('max 1 is below min 3')
+    page = post_form(client, f"/programs/{pid}/rotations/new", code="NEW", min="3", max="1",
+                     min_present="0").get_data(as_text=True)
+    assert "“At most” (1) is below “At least” (3)" in page
     page = post_form(client, f"/programs/{pid}/rotations/new", code="NEW", min="0", max="1",
                      min_present="3").get_data(as_text=True)
-    assert "3 present on every working day (min_present) is above the most it takes " \
-           "(max 1)" in page
+    assert "“Present every working day, at least” (3) is above “At most” (1)" in page
+    assert "(min_present)" not in page
     # a code that differs from one only in case would read as the same on the grid
     page = post_form(client, f"/programs/{pid}/rotations/new", code="sicu", min="0",
                      min_present="0").get_data(as_text=True)

@@ -62,7 +62,8 @@ def test_split_blocks_are_set_in_the_settings_and_on_the_rotation(app, client, m
     form = {"code": "SICU", "name": "Surgical ICU", "min": "1", "max": "1",
             "min_present": "0", "split": "y"}
     page = post_form(client, f"/programs/{pid}/rotations/{sicu}", **form).get_data(as_text=True)
-    assert "a split rotation needs split blocks switched on (program.split_blocks = true)" in page
+    assert ("“May fill half a block” needs split blocks: switch them on in Settings first"
+            in page)
     assert post_form(client, f"/programs/{pid}/settings", **SETTINGS,
                      split_blocks="y").status_code == 302
     assert post_form(client, f"/programs/{pid}/rotations/{sicu}", **form).status_code == 302

@@ -195,9 +195,9 @@ class ServiceForm(FlaskForm):
                        description="e.g. NF; not a rotation's code")
     name = StringField("Name", filters=NAME, validators=[Length(max=200)],
                        description="e.g. Night float")
-    min = IntegerField("Residents on it each week, at least", default=0,
+    min = IntegerField("At least (residents on it each week)", default=0,
                        validators=[InputRequired(), NumberRange(0, 100_000)])
-    max = IntegerField("... and at most (blank: no limit)",
+    max = IntegerField("At most (blank: no limit)",
                        validators=[Optional(), NumberRange(0, 100_000)])
     levels = CheckboxList("Levels who may serve (none ticked: every level)")
     tracks = CheckboxList("Tracks who may serve (none ticked: every track)")
