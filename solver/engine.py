@@ -348,7 +348,8 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     log.debug("guided search")
     guided = GuidedSearch(ctx, lambda s: tune(s.parameters, options, len(ctx.program.residents)),
                           watcher.on_schedule, options.stop, watcher.finished)
-    guided.run(guidance, _turn_ends(options, start))
+    guided.run(guidance, _turn_ends(options, start), start + options.time_limit,
+               patience=max(time.perf_counter() - start, GUIDED_AT_LEAST))
     if guided.best is not None and guided.objective is not None \
             and _beats(guided.objective, found):
         found = _Found(guided.best, "FEASIBLE", found.bound)  # proven or not: solve() decides

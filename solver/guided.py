@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -77,6 +78,7 @@ class GuidedSearch:
         self.stops = stops
         self.best: cp_model.CpSolver | None = None  # holds the best schedule found
         self.objective: float | None = None
+        self.pace: _Pace | None = None   # of the search running
         self._lock = threading.Lock()
         self._met = threading.Event()   # a schedule proven optimal: every search ends
 
@@ -87,12 +89,16 @@ class GuidedSearch:
             np.asarray(self.ctx.model.proto.objective.vars, dtype=np.int64))
         return np.intersect1d(relaxation.unused, choices)
 
-    def run(self, relaxation: Relaxation, deadline: float) -> None:
-        """Search, until `deadline`, among the schedules that leave every decision and
-        penalty the relaxation's optimum leaves unused at 0: first only for one that meets
-        the relaxation's bound; when none there does, for the best one there."""
+    def run(self, relaxation: Relaxation, deadline: float, latest: float | None = None,
+            patience: float = 0.0) -> None:
+        """Search among the schedules that leave every decision and penalty the
+        relaxation's optimum leaves unused at 0: first only for one that meets the
+        relaxation's bound; when none there does, for the best one there. Each search
+        ends at `deadline`, or past it, while it is still closing in (`_Pace.going`, with
+        `patience`), at `latest` at the most."""
         if deadline - time.perf_counter() <= 0.05:
             return
+        turn = _Turn(deadline, max(latest or deadline, deadline), patience)
         fixed = self.fixed(relaxation) if relaxation.guides else np.zeros(0)
         if not fixed.size:
             return
@@ -101,10 +107,10 @@ class GuidedSearch:
         log.debug("aimed at %d, %d choices fixed", relaxation.bound, fixed.size)
         with aimed(model, relaxation.bound):
             with self._quick(model, deadline) as searching:
-                status = self._solve(model, deadline, searching)
+                status = self._solve(model, turn, relaxation.bound, searching)
         if status == cp_model.INFEASIBLE:
             log.debug("no schedule meets the aim here: the best one here")
-            self._solve(model, deadline)
+            self._solve(model, turn)
 
     @contextmanager
     def _quick(self, model: cp_model.CpModel, deadline: float
@@ -141,12 +147,12 @@ class GuidedSearch:
         with beside(search) as searching:
             yield searching
 
-    def _solve(self, model: cp_model.CpModel, deadline: float,
+    def _solve(self, model: cp_model.CpModel, turn: _Turn, aim: float | None = None,
                searching: threading.Event | None = None) -> Any:
-        """One CP-SAT search of `model` until `deadline`; its status. `searching` is set
-        once its presolve is done and it searches (read from CP-SAT's log)."""
-        left = deadline - time.perf_counter()
-        if left <= 0.05:
+        """One CP-SAT search of `model` in its turn (aimed at `aim`, if any); its status.
+        `searching` is set once its presolve is done and it searches (read from CP-SAT's
+        log)."""
+        if turn.deadline - time.perf_counter() <= 0.05:
             return cp_model.UNKNOWN
         solver = cp_model.CpSolver()
         self.tune(solver)
@@ -161,13 +167,16 @@ class GuidedSearch:
             # neighbourhood holds no such schedule: there the search ends at its deadline.
             solver.parameters.use_ls_only = True
             solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = left
+        solver.parameters.max_time_in_seconds = turn.latest - time.perf_counter()
+        pace = self.pace = _Pace(aim)
+        solver.best_bound_callback = pace.bound
         if searching is not None:
             solver.parameters.log_search_progress = True
             solver.parameters.log_to_stdout = False
             solver.log_callback = lambda line: searching.set() \
                 if line.startswith("Starting search") else None
-        with stopped_when(solver.stop_search, self._met, *self.stops):
+        with turn.over(pace) as over, \
+                stopped_when(solver.stop_search, over, self._met, *self.stops):
             return solver.solve(model, _Schedules(self, solver))
 
     def found(self, solver: cp_model.CpSolver, objective: float) -> bool:
@@ -178,10 +187,76 @@ class GuidedSearch:
                 return False
             self.objective = objective
             self.best = solver
+            if self.pace is not None:
+                self.pace.progressed()
         if self.on_schedule(objective):
             self._met.set()
             return True
         return False
+
+
+class _Pace:
+    """How a search closes in: when it last found a better schedule or bound of its own
+    (inside the neighbourhood only, never passed on), the longest wait between two such so
+    far, and when its bound met the aim (it then looks for the aimed schedule itself, with
+    nothing more to report).
+
+    Where the relaxation's bound is the optimum but the neighbourhood's schedules are few,
+    CP-SAT's core search finds the aimed schedule after raising its own bound to the aim
+    one core at a time (*tight* F2, 125 residents, months: six cores in 6-9 s, 0.4-1.6 s
+    apart, the schedule 1.0-3.0 s after the last). A turn of a fixed length ended it there
+    in two runs of three, and the searches after it took 50-60 s instead of 9
+    (docs/benchmarks.md, nineteenth session): a search still closing in keeps its turn, as
+    in `engine._in_turns`."""
+
+    def __init__(self, aim: float | None):
+        self.aim = aim
+        self.began = self.last = time.perf_counter()
+        self.longest = 0.0
+        self.met_aim: float | None = None
+
+    def progressed(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+    def bound(self, bound: float) -> None:
+        """CP-SAT's best-bound callback."""
+        self.progressed()
+        if self.aim is not None and bound >= self.aim and self.met_aim is None:
+            self.met_aim = self.last
+
+    def going(self, now: float, patience: float) -> bool:
+        """Whether it is still closing in: its bound met the aim no longer ago than it took
+        to get there, or it progressed within `patience` or twice its longest wait."""
+        if self.met_aim is not None:
+            return now - self.met_aim <= self.met_aim - self.began
+        return now - self.last <= max(patience, 2 * self.longest)
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """A guided search's time: until `deadline`, then while it is still closing in
+    (`_Pace.going`), until `latest` at the most."""
+
+    deadline: float
+    latest: float
+    patience: float
+
+    @contextmanager
+    def over(self, pace: _Pace) -> Iterator[threading.Event]:
+        """An event set, while the block runs, once the turn is over."""
+        over = threading.Event()
+
+        def watch(done: threading.Event) -> None:
+            while not done.wait(0.05):
+                now = time.perf_counter()
+                if now >= self.deadline and not pace.going(now, self.patience):
+                    over.set()
+                    return
+
+        with beside(watch):
+            yield over
 
 
 class _Schedules(cp_model.CpSolverSolutionCallback):

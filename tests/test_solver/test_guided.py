@@ -20,7 +20,7 @@ from scheduler import Schedule, load_program
 from scheduler.schedule import block_dicts, week_dicts
 from solver import checker, engine, guided, model, relaxation
 from solver.engine import SolveOptions, _extract, build_model, tune
-from solver.guided import GuidedSearch
+from solver.guided import GuidedSearch, _Pace, _Turn
 from solver.objective import INT_LIMIT, aimed, narrowed
 
 
@@ -104,8 +104,25 @@ def test_the_aimed_search_says_when_it_begins_to_search():
     ctx = build_model(make_program(OVERSUBSCRIBED), SolveOptions())
     search = guided_search(ctx, 6)
     searching = threading.Event()
-    search._solve(ctx.model.clone(), time.perf_counter() + 20, searching)
+    deadline = time.perf_counter() + 20
+    search._solve(ctx.model.clone(), _Turn(deadline, deadline, 0.0), 6, searching)
     assert searching.is_set()
+
+
+def test_a_search_still_closing_in_keeps_its_turn_past_the_deadline():
+    """Past its deadline a guided search goes on while it still closes in: a better bound
+    within the patience or twice its longest wait so far; once its bound has met the aim,
+    for as long again as it took to get there (it then looks for the schedule itself, with
+    nothing to report)."""
+    pace = _Pace(aim=6)
+    pace.began = pace.last = 100.0
+    pace.longest = 1.5                      # bounds came at most 1.5 s apart
+    assert pace.going(102.9, patience=1.0)      # 2.9 s since the last: within twice 1.5
+    assert not pace.going(103.1, patience=1.0)
+    assert pace.going(103.1, patience=4.0)
+    pace.met_aim = 108.0                    # the aim met 8 s after it began
+    assert pace.going(115.9, patience=1.0)
+    assert not pace.going(116.1, patience=1.0)
 
 
 def test_a_neighbourhood_without_the_optimum_claims_nothing():
