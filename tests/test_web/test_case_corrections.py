@@ -5,6 +5,7 @@ queue shows each case's site and complications; the tallies and the audit log fo
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -445,3 +446,24 @@ def test_verifying_a_case_its_resident_deleted_says_so(app, client, cases):
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "That case is no longer there: its resident deleted it" in page
+
+
+@pytest.mark.parametrize("comment, why", [
+    ("which side? see Mr Jones's chart", "this looks like a person's name (Mr Jones's)"),
+    ("  ", "say what needs fixing")])
+def test_a_refused_return_comment_is_kept_and_names_its_case(app, client, cases, comment,
+                                                             why):
+    pid = cases["id"]
+    first, second, _third = _three_cases(app, client, cases)
+    sign_in(client, "dr.quill@example.org")
+    response = post_form(client, f"/programs/{pid}/cases/{second}/verify",
+                         f"/programs/{pid}/verify", action="return", comment=comment)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    day = f"{date.today().day} {date.today():%b %Y}"
+    assert f"The case of {day} by Ash Pellow was not returned: {why}" in html.unescape(page)
+    kept = re.search(rf'id="case-{second}".*?name="comment"[^>]*>', page, re.S).group(0)
+    assert f'value="{comment}" autofocus' in html.unescape(kept)
+    other = re.search(rf'id="case-{first}".*?name="comment"[^>]*>', page, re.S).group(0)
+    assert "value=" not in other.split('name="comment"')[1]
+    assert _state(app, second)[0] == "pending"

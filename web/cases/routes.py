@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..access import MANAGERS, STAFF, can, program_page
 from ..accounts import resident_of
 from ..downloads import attachment
+from ..entries import day_in_words
 from ..extensions import db
 from ..models import Case, CaseProcedure, Resident
 from ..views import owned, show_errors
@@ -85,11 +86,17 @@ def my_progress(program):
 @program_page(*STAFF)
 def queue(program):
     """Cases waiting for the signed-in attending."""
+    return _queue_page(program)
+
+
+def _queue_page(program, kept: tuple[int, str] | None = None, status: int = 200):
+    """The queue; `kept`: (case id, the return comment refused) to show again in its row."""
     cases = db.session.scalars(select(Case).where(
         Case.program_id == program.id, Case.attending_id == current_user.id,
         Case.state == "pending").options(*CASE_ROWS).order_by(Case.day, Case.id)).all()
     return render_template("cases/queue.html", program=program, cases=cases,
-                           form=VerifyForm(), seen_stamp=unverified.seen_stamp)
+                           form=VerifyForm(), seen_stamp=unverified.seen_stamp,
+                           kept=kept), status
 
 
 @bp.post("/cases/<int:case_id>/verify")
@@ -118,9 +125,17 @@ def verify(program, case_id: int):
     outcome = services.verify(case, current_user, verifying, form.comment.data or "")
     if outcome.ok:
         flash("Case verified." if case.state == "verified" else "Case returned.", "info")
-    else:
+        return redirect(url_for("cases.queue", program_id=program.id))
+    if verifying or case.state != "pending":
         show_errors(None, outcome)
-    return redirect(url_for("cases.queue", program_id=program.id))
+        return redirect(url_for("cases.queue", program_id=program.id))
+    # a comment refused (empty, or holding patient information): said against its case,
+    # and kept in its box to reword
+    for messages in outcome.field_errors.values():
+        for message in messages:
+            flash(f"The case of {day_in_words(case.day)} by {case.resident.label} was not "
+                  f"returned: {message}", "error")
+    return _queue_page(program, kept=(case.id, form.comment.data or ""), status=422)
 
 
 @bp.get("/case-logs")
