@@ -81,6 +81,40 @@ def test_every_resident_page_fits_a_phone(live, phone):
     _fits(page)
 
 
+def _tappable(page) -> None:
+    """Every link and button of the header and of the program's menu is inside the screen,
+    at least 24 px each way (WCAG 2.2's smallest target) and clear of every other one."""
+    boxes = page.evaluate("""() => Array.from(
+        document.querySelectorAll("header a, header button, nav.program a"), el => {
+            const r = el.getBoundingClientRect();
+            return {name: el.textContent.trim(), left: r.left, right: r.right, top: r.top,
+                    bottom: r.bottom};
+        })""")
+    assert len(boxes) > 10
+    for box in boxes:
+        assert 0 <= box["left"] and box["right"] <= PHONE_WIDTH, box
+        assert box["right"] - box["left"] >= 24 and box["bottom"] - box["top"] >= 24, box
+    slack = 0.5   # rounding: boxes that touch are apart
+    for i, one in enumerate(boxes):
+        for other in boxes[i + 1:]:
+            assert (one["right"] <= other["left"] + slack or other["right"] <= one["left"] + slack
+                    or one["bottom"] <= other["top"] + slack
+                    or other["bottom"] <= one["top"] + slack), (one, other)
+
+
+def test_a_chiefs_header_wraps_on_a_phone_every_link_apart_and_tappable(live, phone):
+    """At 390 px the header's items wrap whole (the name and Notifications, then the account
+    and Sign out) and the program's menu wraps under it: nothing overlaps, nothing is cut
+    (browser walk-through: the account ran into the name, three links stacked 19 px tall)."""
+    base, _app = live
+    page = phone
+    sign_in(page, base, "chief@demo.example")
+    page.get_by_role("link", name="Rotations").click()
+    expect(page.get_by_role("heading", name="Rotations")).to_be_visible()
+    _tappable(page)
+    _fits(page)
+
+
 def test_a_chief_decides_requests_on_a_phone(live, phone):
     """The chief's requests page (a wide table before) fits the phone too."""
     base, _app = live
