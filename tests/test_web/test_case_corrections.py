@@ -139,7 +139,7 @@ def test_a_returned_case_shows_the_comment_and_once_fixed_goes_back_to_the_queue
     sign_in(client, "ash@example.org")
     mine = client.get(f"/programs/{pid}/my/cases").get_data(as_text=True)
     assert "Returned to you (1)" in mine and "you were the assistant" in mine
-    assert f"Fix the case of {date.today().isoformat()}" in mine
+    assert f"Fix the case of {date.today().day} {date.today():%b %Y}" in mine
     page = client.get(f"/programs/{pid}/my/cases/{case_id}").get_data(as_text=True)
     assert 'id="returned-comment"' in page and "“you were the assistant”" in page
     assert "Save and send back to verify" in page
@@ -227,13 +227,13 @@ def test_a_resident_deletes_a_waiting_or_returned_case_after_being_asked(app, cl
                  attending=str(cases["faculty"]))
     first, second, third = _case_ids(app)
     page = client.get(f"/programs/{pid}/my/cases/{first}").get_data(as_text=True)
-    assert f'data-confirm="Delete the case of {date.today().isoformat()}?' in page
+    assert f'data-confirm="Delete the case of {date.today().day} {date.today():%b %Y}?' in page
     progress = client.get(f"/programs/{pid}/my/progress").get_data(as_text=True)
     assert "38 to go" in progress                        # two embolizations of 40
     page = client.post(f"/programs/{pid}/my/cases/{first}/delete",
                        data={"csrf_token": csrf_token(client, "/")},
                        follow_redirects=True).get_data(as_text=True)
-    assert f"The case of {date.today().isoformat()} is deleted." in page
+    assert f"The case of {date.today().day} {date.today():%b %Y} is deleted." in page
     assert _state(app, first) is None
     progress = client.get(f"/programs/{pid}/my/progress").get_data(as_text=True)
     assert "39 to go" in progress
@@ -467,3 +467,22 @@ def test_a_refused_return_comment_is_kept_and_names_its_case(app, client, cases,
     other = re.search(rf'id="case-{first}".*?name="comment"[^>]*>', page, re.S).group(0)
     assert "value=" not in other.split('name="comment"')[1]
     assert _state(app, second)[0] == "pending"
+
+
+def test_case_pages_write_dates_in_words(app, client, cases):
+    """My cases, the edit page and the queue say 'Sun 6 Dec 2026', not '2026-12-06'."""
+    pid = cases["id"]
+    first, *_rest = _three_cases(app, client, cases)
+    today = date.today()
+    words, iso = f"{today:%a} {today.day} {today:%b %Y}", today.isoformat()
+    sign_in(client, "ash@example.org")
+    mine = client.get(f"/programs/{pid}/my/cases").get_data(as_text=True)
+    edit = client.get(f"/programs/{pid}/my/cases/{first}").get_data(as_text=True)
+    assert words in mine and f"<h1>Case of {words}</h1>" in edit
+    assert f"Delete the case of {today.day} {today:%b %Y}?" in edit
+    _sign_out(client)
+    sign_in(client, "dr.quill@example.org")
+    queue = client.get(f"/programs/{pid}/verify").get_data(as_text=True)
+    assert f"<td>{words}</td>" in queue
+    for page in (mine, edit, queue):
+        assert f">{iso}<" not in page and f" {iso}" not in page

@@ -156,7 +156,7 @@ def test_a_returned_case_tells_its_resident_where_to_fix_it(app, client, publish
         "action": "return", "comment": "Add the second access site.",
         "csrf_token": csrf_token(client, queue)})
     message = inbox.only_message_to("ash@example.org")
-    assert message["Subject"] == "A case of 2027-08-02 was returned to you"
+    assert message["Subject"] == "A case of 2 Aug 2027 was returned to you"
     assert "Add the second access site." in body(message)
     assert f"http://localhost/programs/{published}/my/cases/{case_id}" in body(message)
 

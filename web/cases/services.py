@@ -265,8 +265,8 @@ def verify(case: Case, user: User, verified: bool, comment: str = "") -> Outcome
                  case_id=case.id, comment=case.comment)
     if not verified:
         notify([case.resident.user], case.program,
-               f"A case of {case.day.isoformat()} was returned to you",
-               f"{user.name or user.email} returned your case of {case.day.isoformat()}: "
+               f"A case of {day_in_words(case.day)} was returned to you",
+               f"{user.name or user.email} returned your case of {day_in_words(case.day)}: "
                f"{case.comment} Fix it and send it back from My cases.",
                page("cases.edit_case", program_id=case.program_id, case_id=case.id))
     return Outcome()

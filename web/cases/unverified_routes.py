@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import STAFF, program_page
+from ..entries import day_in_words
 from ..views import show_errors
 from . import bp, services, unverified
 from .forms import CaseEditForm
@@ -47,7 +48,7 @@ def delete_case(program, case_id: int):
     """Delete the resident's own case (asked first, in the browser), unless verified."""
     resident = _resident(program) or abort(404)
     case = unverified.owned(program, resident, case_id)
-    day = case.day.isoformat()
+    day = day_in_words(case.day)
     outcome = unverified.delete_case(case, resident, current_user)
     if not outcome.ok:
         show_errors(None, outcome)
