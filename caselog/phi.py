@@ -3,14 +3,21 @@
 Case logs are training records, never patient records: a note, a site, a verifier's comment
 or a favourite's name must not identify a patient. `patient_information` looks at a piece of
 free text the way a privacy officer would skim it and names the first thing that looks like
-patient information — an e-mail address, a phone number, a social security, medical record
-or accession number, a date, or a person's name — or returns None. When in doubt it refuses:
-a resident can always reword a note, while a name that slips through cannot be taken back.
+patient information — an e-mail address, a phone number, a social security, medical record,
+accession, health-plan or other identifying number, a date, a street address, or a person's
+name — or returns None. A bed or room number is none of these (beds are used again and
+again; a reference of one's own such as "bed4-am" is the patient reference's own example).
+When in doubt it refuses: a resident can always reword a note, while a name that slips
+through cannot be taken back.
 
 Names are found by the given names people carry (a dictionary of some 40,000 first names from
 the gender-guesser package), followed by a capitalised word ("Maria Lopez", "JOHN SMITH"),
 after a courtesy title ("Mrs Jones"), or after a surname and a comma ("Lopez, Maria").
-Eponyms and anatomy ("Hickman catheter", "Portal Vein") carry no given name and pass.
+Eponyms and anatomy ("Hickman catheter", "Portal Vein") carry no given name and pass. A
+surname with an initial is taken for a name where an age and sex follow ("Smith J, 67M"):
+alone it reads like "Hepatitis B" or "Stanford A". A given name standing alone ("seen with
+Maria") passes: hospitals, devices and places carry given names too ("at Duke", "over a
+Rosen wire", "Sofia catheter"), and refusing them would refuse every other note.
 """
 
 from __future__ import annotations
@@ -24,6 +31,20 @@ import phonenumbers
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _SSN = re.compile(r"\b\d{3}[- ]\d{2}[- ]\d{4}\b|\b\d{9}\b")
 _DIGIT_RUN = re.compile(r"\d{6,}")
+# A number a word announces as someone's: a provider's, a health plan's, an insurance's.
+_ID_NUMBER = re.compile(r"\b(npi|member\s?(id|no|number|#)|policy\s?(no|number|#)|"
+                        r"insurance\s?(id|no|number|#)|medicaid|medicare|subscriber\s?(id|#))"
+                        r"\s*[:#]?\s*[A-Z]*\d[\dA-Z-]*", re.IGNORECASE)
+# "12 Elm Street", "1600 Pennsylvania Ave", "apt 4B".
+_STREET = re.compile(r"\b\d{1,6}\s+(?:[A-Z][A-Za-z'-]*\.?\s+){1,3}(?:Street|St|Avenue|Ave|Road|"
+                     r"Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Ter|"
+                     r"Circle|Cir|Highway|Hwy|Parkway|Pkwy|Square|Sq)\b\.?"
+                     r"|\b(?:apt|apartment)\.?\s*#?\s*\d+[A-Za-z]?\b", re.IGNORECASE)
+# A surname and an initial (either way round) followed by an age and sex: "Smith J, 67M",
+# "J. Smith 54 yo F".
+_NAME_AGE = re.compile(r"\b(?:(?P<first>[A-Z][a-z'-]{2,})\s+[A-Z]\.?|[A-Z]\.?\s*"
+                       r"(?P<last>[A-Z][a-z'-]{2,})),?\s+\d{1,3}\s*"
+                       r"(?:(?:-?\s*(?:yo|y/o|y\.o\.|years?[- ]old)\s*)[MF]?|[MF])\b")
 _RECORD_WORD = re.compile(r"\b(mrn|mr\s?#|medical record|record\s?(no|number|#)|acc(ession)?"
                           r"\s?(no|number|#)|acc#|csn|fin\s?#|encounter\s?(no|#))",
                           re.IGNORECASE)
@@ -63,7 +84,9 @@ _NOT_A_SURNAME = {
     "tear", "ulcer", "cyst", "node", "nodes", "point", "view", "position", "maneuver",
     "manoeuvre", "technique", "needle", "sheath", "wire", "balloon", "device", "valve",
     "operation", "anastomosis", "artery", "vein", "muscle", "nerve", "bone", "joint",
-    "phenomenon", "effect", "test", "scale", "stage", "staging", "weiss", "esophageal"}
+    "phenomenon", "effect", "test", "scale", "stage", "staging", "weiss", "esophageal",
+    "hepatitis", "vitamin", "zone", "class", "segment", "level", "factor", "child", "group",
+    "stanford", "bosniak", "lesser", "greater"}
 # Eponyms that are also given names, when they stand first.
 _EPONYMS = {"mallory", "barrett", "stanford", "chance", "jefferson", "hunter", "todd",
             "morgan", "douglas", "warren", "glenn", "bell", "graves", "addison", "wilson",
@@ -96,6 +119,9 @@ def _name_in(text: str) -> str | None:
     """A person's name in `text`, as written, or None."""
     if match := _TITLE.search(text):
         return match.group(0)
+    for match in _NAME_AGE.finditer(text):
+        if (match.group("first") or match.group("last")).lower() not in _NOT_A_SURNAME:
+            return match.group(0)
     for match in _PATIENT.finditer(text):
         if is_given_name(match.group(2)):
             return match.group(0)
@@ -141,12 +167,16 @@ def patient_information(text: str) -> str | None:
         return f"an e-mail address ({match.group(0)})"
     if match := _SSN.search(text):
         return f"a social security number ({match.group(0)})"
+    if match := _ID_NUMBER.search(text):
+        return f"an identifying number ({match.group(0)})"
     if found := _phone_in(text):
         return f"a phone number ({found})"
     if found := _date_in(text):
         return f"a date ({found}): the case's date has its own field"
     if match := _RECORD_WORD.search(text) or _DIGIT_RUN.search(text):
         return f"a medical record or accession number ({match.group(0)})"
+    if match := _STREET.search(text):
+        return f"a street address ({match.group(0)})"
     if found := _name_in(text):
         return f"a person's name ({found})"
     return None

@@ -36,6 +36,13 @@ PATIENT_INFORMATION = [
     ("pt maria lopez", "name"),
     ("seen 3/14", "date"),
     ("follow-up March 4", "date"),
+    ("Smith J, 67M", "name"),
+    ("J. Smith 54 yo F", "name"),
+    ("12 Elm Street", "street address"),
+    ("lives at 1600 Pennsylvania Ave", "street address"),
+    ("moved to apt 4B", "street address"),
+    ("NPI 1234567890", "identifying number"),
+    ("member ID W123456", "identifying number"),
 ]
 
 CLINICAL = [
@@ -71,6 +78,13 @@ CLINICAL = [
     "2 septal 12 mm",
     "birth control history",
     "1/2 of the lumen",
+    "Hepatitis B, 45M",
+    "Stanford Type B, 45 F",
+    "IR room 4, suite 3",
+    "bed 12, room 4B",
+    "8 Fr sheath over a Rosen wire",
+    "Segment V lesion 3 cm",
+    "Medicare patient",
 ]
 
 
