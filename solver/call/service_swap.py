@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from scheduler import Program, Schedule
+from scheduler.asking import span
 from scheduler.call import CallYear, duty_of
 from scheduler.duty_file import DutyFile
 
@@ -57,18 +58,25 @@ def _refused(*reasons: str) -> ServiceSwapResult:
     return ServiceSwapResult(None, None, list(reasons))
 
 
-def _week_problems(schedule: Schedule, service: str, weeks: Sequence[int], giver: str,
-                   taker: str) -> list[str]:
+def _week_problems(program: Program, schedule: Schedule, service: str, weeks: Sequence[int],
+                   giver: str, taker: str) -> list[str]:
     """Why the weeks cannot pass from giver to taker as the two residents' rows stand: not
-    the giver's, or the taker away or already serving then."""
+    the giver's, or the taker away or already serving then; in words a resident reads (names,
+    and each week with its dates)."""
     given = schedule.residents[giver].services.get(service, [])
     theirs = schedule.residents[taker]
-    problems = [f"{giver} is not on {service} in week {w}" for w in weeks if w not in given]
+    calendar = program.calendar
+
+    def who(rid: str) -> str:
+        return program.resident_by_id[rid].name or rid
+
+    problems = [f"{who(giver)} is not on {service} in {span(calendar, w)}"
+                for w in weeks if w not in given]
     for w in weeks:
         if w in theirs.vacation_weeks:
-            problems.append(f"{taker} is on vacation in week {w}")
+            problems.append(f"{who(taker)} is on vacation in {span(calendar, w)}")
         elif (serving := theirs.service_in(w)) is not None:
-            problems.append(f"{taker} is already on {serving} in week {w}")
+            problems.append(f"{who(taker)} is already on {serving} in {span(calendar, w)}")
     return problems
 
 
@@ -119,7 +127,7 @@ def swap_service(program: Program, schedule: Schedule, duty: DutyFile, service: 
     weeks = sorted(set(weeks))
     if not weeks:
         return _refused("no week was named")
-    problems = _week_problems(schedule, service, weeks, giver, taker)
+    problems = _week_problems(program, schedule, service, weeks, giver, taker)
     if problems:
         return _refused(*problems)
     after = moved(schedule, service, weeks, giver, taker)
