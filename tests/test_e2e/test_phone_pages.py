@@ -137,3 +137,51 @@ def test_a_refused_form_on_a_phone_shows_its_problem_where_the_person_looks(live
     weeks = page.locator('[aria-invalid="true"]')
     expect(weeks).to_be_focused()
     expect(page.get_by_text("choose at least one week")).to_be_in_viewport()
+
+
+def _pressable(page) -> None:
+    """Every button of the page's main part is at least 44 px tall (a finger's size), and
+    every field of a form lies inside the form's width."""
+    buttons = page.evaluate("""() => Array.from(
+        document.querySelectorAll("main button, main input[type=submit]"), el => {
+            const r = el.getBoundingClientRect();
+            return {name: (el.textContent || el.value).trim(), height: r.height,
+                    shown: r.width > 0};
+        }).filter(b => b.shown)""")
+    assert buttons
+    for button in buttons:
+        assert button["height"] >= 44, button
+    outside = page.evaluate("""() => Array.from(
+        document.querySelectorAll("main form input, main form select, main form textarea"))
+        .filter(el => el.type !== "hidden" && el.getBoundingClientRect().width > 0
+                && el.getBoundingClientRect().right > el.form.getBoundingClientRect().right + 0.5)
+        .map(el => el.name)""")
+    assert outside == []
+
+
+def test_residents_and_attendings_press_buttons_a_finger_wide_on_a_phone(live, phone):
+    """A resident's case form and requests, and an attending's verify queue, at 390 px:
+    Verify, Return and Withdraw were 20 px tall beside 40 px ones, and the date and site
+    fields stood 10 px out of the form (browser walk-through)."""
+    base, _app = live
+    page = phone
+    sign_in(page, base, "r4.ir@demo.example")
+    page.get_by_role("link", name="My cases", exact=True).click()
+    page.get_by_label("Primary procedure").select_option(label="Paracentesis")
+    page.get_by_label("Site").fill("University Hospital")
+    page.get_by_role("button", name="Log case").click()
+    expect(page.locator(".flash.info", has_text="Case logged")).to_be_visible()
+    _pressable(page)
+    page.get_by_role("link", name="My requests", exact=True).click()
+    page.get_by_label("I ask for").select_option("vacation")
+    weeks = page.get_by_label("Weeks", exact=True)
+    weeks.select_option([weeks.locator("option").last.get_attribute("value")])
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_role("button", name="Withdraw").first).to_be_visible()
+    _pressable(page)
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, base, "faculty@demo.example")
+    page.get_by_role("link", name=re.compile("To verify")).first.click()
+    expect(page.get_by_role("button", name="Verify").first).to_be_visible()
+    _pressable(page)
+    _fits(page)
