@@ -143,6 +143,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         call,
         cases,
         charts,
+        entries,
         errors,
         guards,
         health,
@@ -162,6 +163,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["chart_labels"] = charts.labels
+    app.jinja_env.filters["day_in_words"] = entries.day_in_words
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
                                  STAFF=access.STAFF, unread_notifications=_unread)
     for blueprint in (health.bp, assets.bp, auth.bp, programs.bp, setup.bp, requests.bp,

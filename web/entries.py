@@ -171,6 +171,13 @@ def day_in_words(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def span_in_words(first: date, last: date) -> str:
+    """'6 Sep – 19 Sep 2027': days from `first` to `last`, the year said once when both
+    share it ('27 Dec 2027 – 9 Jan 2028' when not)."""
+    start = f"{first.day} {first:%b}" if first.year == last.year else day_in_words(first)
+    return f"{start} – {day_in_words(last)}"
+
+
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 

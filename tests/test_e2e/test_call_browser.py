@@ -14,6 +14,7 @@ from solver.call.swap import swap
 from web.accounts import create_user
 from web.call import services
 from web.demo import PASSWORD
+from web.entries import span_in_words
 from web.extensions import db
 from web.models import Program
 
@@ -46,7 +47,7 @@ def _approve(desktop, base: str, taker_name: str, published: str) -> None:
 def _both_mailed(inbox, subject: str) -> None:
     """Giver and taker each received an e-mail whose subject starts with `subject`."""
     for address in (GIVER, TAKER):
-        subjects = [m["Subject"] for m, to in zip(inbox.messages, inbox.recipients,
+        subjects = [m["Subject"].strip() for m, to in zip(inbox.messages, inbox.recipients,
                                                   strict=True) if address in to]
         assert any(s.startswith(subject) for s in subjects), subjects
 
@@ -90,12 +91,13 @@ def test_a_saturday_call_is_swapped_on_phones_approved_and_both_get_an_email(
     sign_in(giver, base, GIVER)
     giver.get_by_role("link", name="My schedule", exact=True).click()
     call = giver.locator("#call-list li").filter(
-        has_text=f"{day:%a} {day.day} {day:%b}").filter(has_text="WEEKEND")
+        has_text=f"{day:%a} {day.day} {day:%b}").filter(has_text="Weekend 24-hour call")
     call.get_by_role("button", name="Offer to swap").click()
     expect(giver.locator(".flash.info", has_text="Your shift is on offer")).to_be_visible()
     offered = next(m for m in inbox.messages if TAKER in inbox.recipients[
         inbox.messages.index(m)])
-    assert offered["Subject"].startswith("Call shift on offer: WEEKEND")
+    assert offered["Subject"].strip() == (f"Call shift on offer: Weekend 24-hour call on {day:%a} "
+                                  f"{day.day} {day:%b %Y}, 07:00–07:00")
 
     # the other resident takes it on theirs (and is asked first)
     _take(taker, base, "Take this shift", "You took the shift")
@@ -104,19 +106,21 @@ def test_a_saturday_call_is_swapped_on_phones_approved_and_both_get_an_email(
     _approve(desktop, base, taker_name, "call version 2")
 
     # both get an e-mail, and the call follows the taker
-    _both_mailed(inbox, "Swap approved: WEEKEND")
+    _both_mailed(inbox, f"Swap approved: Weekend 24-hour call on {day:%a} {day.day} {day:%b}")
     taker.get_by_role("link", name="My schedule", exact=True).click()
     expect(taker.locator("#call-list")).to_contain_text(f"{day:%a} {day.day} {day:%b}")
     giver.reload()
     expect(giver.locator("#call-list li").filter(
-        has_text=f"{day:%a} {day.day} {day:%b}").filter(has_text="WEEKEND")).to_have_count(0)
+        has_text=f"{day:%a} {day.day} {day:%b}").filter(
+            has_text="Weekend 24-hour call")).to_have_count(0)
     for context in phones:
         context.close()
 
 
-def _night_float_to_swap(app) -> tuple[list[int], str]:
+def _night_float_to_swap(app) -> tuple[list[int], str, str]:
     """A coming run of a resident's night-float weeks and another resident the checkers let
-    take it, both given accounts (GIVER, TAKER): (the weeks, the taker's name)."""
+    take it, both given accounts (GIVER, TAKER): (the weeks, the taker's name, the weeks'
+    days in words)."""
     from solver.call.service_swap import swap_service
 
     with app.app_context():
@@ -139,14 +143,15 @@ def _night_float_to_swap(app) -> tuple[list[int], str]:
                     resident.user = create_user(email, PASSWORD, program, "resident",
                                                 name=resident.name).user
                 db.session.commit()
-                return stint, taker.name
+                return stint, taker.name, span_in_words(
+                    year.calendar.week_start(stint[0]), year.calendar.week_end(stint[1]))
     raise AssertionError("no coming night-float stint anyone else can take")
 
 
 def test_night_float_weeks_are_swapped_on_phones_and_the_chief_publishes_both_versions(
         live_with_mail, inbox, chromium, desktop):
     base, app = live_with_mail
-    stint, taker_name = _night_float_to_swap(app)
+    stint, taker_name, days = _night_float_to_swap(app)
     first, last = stint
     phones = [chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                    has_touch=True) for _ in range(2)]
@@ -156,7 +161,7 @@ def test_night_float_weeks_are_swapped_on_phones_and_the_chief_publishes_both_ve
     sign_in(giver, base, GIVER)
     giver.get_by_role("link", name="My schedule", exact=True).click()
     giver.locator(f'.svc[data-week="{first}"]').get_by_role(
-        "button", name=f"Offer weeks {first}–{last} together").click()
+        "button", name=f"Offer {days} together").click()
     expect(giver.locator(".flash.info", has_text="Your weeks are on offer")).to_be_visible()
 
     # another takes them on their phone
@@ -164,7 +169,7 @@ def test_night_float_weeks_are_swapped_on_phones_and_the_chief_publishes_both_ve
 
     # the chief approves: a block version and a call version are published
     _approve(desktop, base, taker_name, "block version 2")
-    _both_mailed(inbox, f"Swap approved: NF weeks {first}-{last}")
+    _both_mailed(inbox, f"Swap approved: Night float, {days}")
 
     # the weeks follow the taker on both residents' schedules
     taker.get_by_role("link", name="My schedule", exact=True).click()

@@ -92,10 +92,12 @@ def test_a_chief_generates_call_reads_the_month_and_publishes_it(app, client, pu
     # every Monday and Thursday night and every Saturday of September has its resident
     september = [int(d) for d in re.findall(r'data-day="2027-09-(\d\d)"', page)]
     assert len(september) == 30
-    names = re.findall(r"(NIGHT|WEEKEND) (\d\d:\d\d): (Ash Pellow|Bea Moranti|Cal Dunwich)",
-                       page)
-    assert len([n for n in names if n[0] == "NIGHT"]) == 9      # 4 Mondays + 5 Thursdays
-    assert len([n for n in names if n[0] == "WEEKEND"]) == 4
+    # each shift by its pool's name in the program file, not its code
+    names = re.findall(r"(Night call|Weekend call) (\d\d:\d\d): "
+                       r"(Ash Pellow|Bea Moranti|Cal Dunwich)", page)
+    assert len([n for n in names if n[0] == "Night call"]) == 9   # 4 Mondays + 5 Thursdays
+    assert len([n for n in names if n[0] == "Weekend call"]) == 4
+    assert '<option value="NIGHT">Night call</option>' in page
     assert 'id="fairness"' in page and "80 h" in page
     with app.app_context():
         row = db.session.get(CallSchedule, call_id)
@@ -318,7 +320,8 @@ def test_a_chief_changes_a_shift_of_a_draft_and_sees_at_once_what_it_breaks(
                 as_text=True)
 
     page = change("cal")
-    assert f"{pool} on {day}: now cal." in page
+    named = {"NIGHT": "Night call", "WEEKEND": "Weekend call"}[pool]
+    assert f"{named} on {day:%a} {day.day} {day:%b %Y}: now Cal Dunwich." in page
     assert "Breaks: cal: in-house call on the nights of" in page
     with app.app_context():
         row = db.session.get(CallSchedule, call_id)
@@ -358,3 +361,41 @@ def test_a_call_schedule_on_an_older_block_version_warns_and_holds_swaps(app, cl
     assert "Not offered: the call schedule was made on an older block schedule" in page
     with app.app_context():
         assert db.session.scalars(select(CallSwap)).all() == []
+
+
+def test_call_pages_name_the_pools_and_write_dates_in_words(app, client, on_call):
+    """Residents read pools by the names the program file gives them and dates in words
+    ('Night call on Mon 6 Sep 2027, 17:00–07:00'), never codes or machine dates (browser
+    walk-through)."""
+    from datetime import datetime
+
+    from web.models import Notification
+
+    pid, call_id = on_call
+    with app.app_context():
+        published_at = db.session.get(CallSchedule, call_id).published_at
+    page = client.get(f"/programs/{pid}/call").get_data(as_text=True)
+    assert f"published {published_at.day} {published_at:%b %Y}" in page
+    assert not re.search(r"published \d{4}-", page)
+
+    shift = _shift_for(app, call_id, "bea", "cal", ok=True)
+    pool, start = shift.split("|")
+    when = datetime.fromisoformat(start)
+    named = {"NIGHT": "Night call", "WEEKEND": "Weekend call"}[pool]
+    said = f"{named} on {when:%a} {when.day} {when:%b %Y}, {when:%H:%M}–07:00"
+    _as(client, "bea@example.org")
+    page = client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)
+    calls = page.split('id="call-list"')[1].split("</ul>")[0]
+    assert f"· {named}" in calls
+    assert "· NIGHT" not in calls and "· WEEKEND" not in calls
+    _offer(client, pid, shift)
+    _as(client, "cal@example.org")
+    page = client.get(f"/programs/{pid}/call/swaps").get_data(as_text=True)
+    row = page.split("data-swap=")[1].split("</tr>")[0]
+    assert f"<td>{said}</td>" in row
+    assert f'data-confirm="Take {said} from Bea Moranti?"' in row
+    assert start.replace("T", " ") not in page
+    with app.app_context():
+        told = db.session.scalars(select(Notification.subject).join(User).where(
+            User.email == "cal@example.org")).all()
+    assert f"Call shift on offer: {said}" in told

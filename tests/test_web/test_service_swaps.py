@@ -128,7 +128,7 @@ def test_night_float_weeks_offered_taken_and_approved_publish_block_and_call_ver
     _as(client, f"{taker}@example.org")
     assert 10 not in _nf_weeks(client, pid)
     page = client.get(f"/programs/{pid}/call/swaps").get_data(as_text=True)
-    assert "Take these weeks" in page and "NF · week 10 · 2027-09-06 – 2027-09-12" in page
+    assert "Take these weeks" in page and "Night float, 6 Sep – 12 Sep 2027" in page
     assert "You took the weeks" in _post(client, pid, swap_id, "accept")
     _as(client, "chief@example.org")
     page = _post(client, pid, swap_id, "approve")
@@ -155,7 +155,7 @@ def test_night_float_weeks_offered_taken_and_approved_publish_block_and_call_ver
                                 "swap.approved"]
         told = db.session.scalars(select(Notification.subject).join(User).where(
             User.email == f"{taker}@example.org")).all()
-        assert any(s.startswith("Swap approved: NF week 10") for s in told)
+        assert any(s == "Swap approved: Night float, 6 Sep – 12 Sep 2027" for s in told)
     # both residents' schedules and calendars follow version 2
     _as(client, f"{taker}@example.org")
     assert 10 in _nf_weeks(client, pid)
@@ -237,7 +237,8 @@ def test_a_resident_held_to_two_week_stints_is_offered_only_the_whole_stint(
     _as(client, f"{giver}@example.org")
     assert _nf_weeks(client, pid) == {10, 11}
     page = client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)
-    assert "Offer weeks 10–11 together" in page
+    assert "Offer 6 Sep – 19 Sep 2027 together" in page    # the dates, not week numbers
+    assert "weeks 10" not in page
     assert "Offer this week" not in page
 
 

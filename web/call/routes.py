@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..access import EVERYONE, MANAGERS, can, program_page
 from ..accounts import resident_of
+from ..entries import day_in_words
 from ..extensions import db
 from ..models import CallSchedule, CallSwap, Resident, Schedule
 from ..transaction import refusable
@@ -106,6 +107,7 @@ def view(program, call_id: int):
     return render_template("call/view.html", program=program, row=row, year=year, duty=duty,
                            month=month, residents=residents, chosen=chosen, hours=hours,
                            newer=services.outdated(program, row),
+                           pool_names=services.pool_names(row),
                            peak=max((h for _, h in hours), default=0.0))
 
 
@@ -135,7 +137,10 @@ def edit_shift(program, call_id: int):
     except services.CallError as exc:
         flash(f"Not changed: {exc}.", "error")
         return redirect(back)
-    flash(f"{form.pool.data} on {form.day.data}: now {form.resident.data}.", "info")
+    taker = year.resident_by_id[form.resident.data]
+    flash(f"{services.pool_names(row).get(form.pool.data, form.pool.data)} on "
+          f"{form.day.data:%a} {day_in_words(form.day.data)}: now {taker.name or taker.id}.",
+          "info")
     for reason in broken:
         flash(f"Breaks: {reason}", "error")
     if not broken:
@@ -190,7 +195,8 @@ def swaps(program):
     the accepted swaps waiting for approval."""
     me = resident_of(current_user, program) if can("resident") else None
     return render_template("call/swaps.html", program=program, rows=swap_services.listed(program),
-                           me=me, latest=services.latest_published(program))
+                           me=me, latest=services.latest_published(program),
+                           label=swap_services.label)
 
 
 @bp.post("/swaps/offer")

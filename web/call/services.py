@@ -14,6 +14,7 @@ import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import tomli_w
@@ -208,6 +209,30 @@ def read(row: CallSchedule) -> tuple[ProgramYear, DutyFile, Any]:
                     fairness=row.data.get("fairness", {}), calls=row.data.get("calls", {}))
     schedule, _ = parse_schedule(row.schedule.data)
     return loaded.program, duty, schedule
+
+
+def pool_names(row: CallSchedule | None) -> dict[str, str]:
+    """What people call each call pool and weekly service of a call version, by code, as
+    the program file it was made with names them: 'WKNIGHT' -> 'Weeknight call (VA)',
+    'NF' -> 'Night float'. A pool without a name is 'WKNIGHT call'; a service without
+    one, its code. Read from the version's own file (no validation: it was validated when
+    the version was made), so a renamed pool leaves history as it was."""
+    return dict(_names_in(row.program_toml)) if row is not None else {}
+
+
+@lru_cache(maxsize=16)
+def _names_in(text: str) -> tuple[tuple[str, str], ...]:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return ()
+    names: dict[str, str] = {}
+    for key, unnamed in (("service", "{}"), ("call_pool", "{} call")):
+        for entry in doc.get(key, []):
+            code = str(entry.get("code", "")) if isinstance(entry, dict) else ""
+            if code:
+                names[code] = str(entry.get("name") or "") or unnamed.format(code)
+    return tuple(names.items())
 
 
 @dataclass(frozen=True)

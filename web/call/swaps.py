@@ -11,7 +11,7 @@ take and are approved through `ready` and `took` here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from solver.call.swap import swap as check_swap
 
 from .. import audit
 from ..access import MANAGERS
+from ..entries import day_in_words, span_in_words
 from ..extensions import db
 from ..models import CallSchedule, CallSwap, Membership, Program, Resident, User
 from ..models.columns import now
@@ -34,20 +35,15 @@ class SwapError(ValueError):
 
 
 def label(row: CallSwap) -> str:
-    """What a swap moves, in words: 'NIGHT Mon 06 Sep 2027 17:00', or for service weeks
-    'NF week 10 (Mon 06 Sep - Sun 12 Sep 2027)'."""
+    """What a swap moves, in words, the pool or service by the name the program file gives
+    it: 'Night call on Mon 6 Sep 2027, 17:00–07:00', or for service weeks 'Night float,
+    6 Sep – 19 Sep 2027' (residents never see week numbers)."""
+    name = services.pool_names(row.call_schedule).get(row.pool, row.pool)
     when = datetime.fromisoformat(row.start)
     if row.kind != "service":
-        return f"{row.pool} {when:%a %d %b %Y %H:%M}"
-    last = datetime.fromisoformat(row.end) - timedelta(days=1)
-    weeks = (f"week {row.first_week}" if row.first_week == row.last_week
-             else f"weeks {row.first_week}-{row.last_week}")
-    return f"{row.pool} {weeks} ({when:%a %d %b} - {last:%a %d %b %Y})"
-
-
-def _thing(row: CallSwap) -> str:
-    """'NIGHT Mon 06 Sep 2027 17:00 call', or the service weeks' label."""
-    return label(row) if row.kind == "service" else f"{label(row)} call"
+        end = datetime.fromisoformat(row.end)
+        return f"{name} on {when:%a} {day_in_words(when)}, {when:%H:%M}–{end:%H:%M}"
+    return f"{name}, {span_in_words(when.date(), date.fromisoformat(row.last_day))}"
 
 
 def managers_of(program: Program) -> list[User]:
@@ -85,14 +81,14 @@ def offer(program: Program, giver: Resident, pool: str, start: str, user: Any) -
                         f"{latest.label}")
     if datetime.fromisoformat(start) <= datetime.now():
         raise SwapError("that shift has already begun")
-    row = CallSwap(program_id=program.id, call_schedule_id=latest.id, pool=pool, start=start,
+    row = CallSwap(program_id=program.id, call_schedule=latest, pool=pool, start=start,
                    end=held[0]["end"], giver=giver)
     add_unique(row, SwapError("that shift is already offered"))
     audit.record("swap.offered", program=program, actor=user, subject=label(row),
                  swap_id=row.id, giver=giver.key)
     notify([u for u in residents_of(program) if u is not giver.user], program,
            f"Call shift on offer: {label(row)}",
-           f"{giver.label} offers their {label(row)} call. Take it on the swaps page if you "
+           f"{giver.label} offers their {label(row)}. Take it on the swaps page if you "
            "can.", swaps_page(program))
     return row
 
@@ -160,7 +156,7 @@ def took(program: Program, row: CallSwap, taker: Resident, user: Any,
     if settings.get("swaps_need_approval", True):
         notify([row.giver.user, *managers_of(program)], program,
                f"Swap to approve: {label(row)}",
-               f"{taker.label} took {row.giver.label}'s {_thing(row)}; the checks pass. "
+               f"{taker.label} took {row.giver.label}'s {label(row)}; the checks pass. "
                "A chief approves it on the swaps page.", swaps_page(program))
     else:
         approve_it(program, row, user)

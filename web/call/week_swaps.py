@@ -61,7 +61,7 @@ def offer(program: Program, giver: Resident, service: str, first: int, last: int
         raise SwapError("that week has already begun")
     if _overlapping(giver, service, first, last) is not None:
         raise SwapError("some of those weeks are already on offer")
-    row = CallSwap(program_id=program.id, call_schedule_id=latest.id, kind="service",
+    row = CallSwap(program_id=program.id, call_schedule=latest, kind="service",
                    pool=service, start=f"{start.isoformat()}T00:00",
                    end=f"{(year.calendar.week_end(last) + timedelta(days=1)).isoformat()}T00:00",
                    first_week=first, last_week=last, giver=giver)

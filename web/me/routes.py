@@ -13,9 +13,10 @@ from scheduler.schedule import as_file, stints
 
 from ..access import program_page
 from ..accounts import feed_owner_may_read, resident_of
-from ..call.services import outdated, published_calls
+from ..call.services import outdated, pool_names, published_calls
 from ..call.week_swaps import offered_weeks, offers
 from ..downloads import attachment, safe_stem
+from ..entries import span_in_words
 from ..extensions import csrf, db, limiter
 from ..models import CallSwap, Resident
 from ..models.schedules import OPEN_SWAP_STATES
@@ -63,7 +64,10 @@ def my_schedule(program):
                 label = entry.name if entry is not None and entry.name else service
                 services += [{"label": label, "code": service, "week": w,
                               "start": calendar.week_start(w), "end": calendar.week_end(w),
-                              "offers": offers(year, resident.key, assignment, service, w)}
+                              "offers": [(last, span_in_words(calendar.week_start(w),
+                                                              calendar.week_end(last)))
+                                         for last in offers(year, resident.key, assignment,
+                                                            service, w)]}
                              for w in here if w in weeks]
             blocks.append({"stint": stint, "code": code, "rotation": rotation,
                            "vacation": [(w, calendar.week_start(w), calendar.week_end(w))
@@ -80,6 +84,7 @@ def my_schedule(program):
     return render_template("me/schedule.html", program=program, resident=resident,
                            blocks=blocks, version=version, feed=feed, today=date.today(),
                            call_version=call_version, calls=upcoming, offered=offered,
+                           pool_names=pool_names(call_version),
                            newer_blocks=newer,
                            weeks_offered=offered_weeks(resident))
 
