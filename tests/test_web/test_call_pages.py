@@ -50,8 +50,12 @@ TINY_CALL = TINY.replace("format = 1", "format = 2") + CALL
 @pytest.fixture
 def published(app, client, make_user):
     """TINY with call pools, version 1 published; Ash's account linked. The program id."""
-    pid = chief_imports(app, client, make_user, TINY_CALL)
-    answer = solve(load_program_text(TINY_CALL).program, SolveOptions(time_limit=10))
+    return _published(app, client, make_user, TINY_CALL)
+
+
+def _published(app, client, make_user, text: str) -> int:
+    pid = chief_imports(app, client, make_user, text)
+    answer = solve(load_program_text(text).program, SolveOptions(time_limit=10))
     make_user("ash@example.org", "Tiny IR", "resident")
     with app.app_context():
         db.session.add(Schedule(program_id=pid, data=answer.as_dict(), state="published",
@@ -399,3 +403,32 @@ def test_call_pages_name_the_pools_and_write_dates_in_words(app, client, on_call
         told = db.session.scalars(select(Notification.subject).join(User).where(
             User.email == "cal@example.org")).all()
     assert f"Call shift on offer: {said}" in told
+
+
+def test_an_offered_shift_is_told_only_to_residents_its_pool_admits(app, client, make_user):
+    """Night call takes R2s only: Bea's night on offer is told to Cal (R2), not to Ash
+    (R1), who could never take it."""
+    from solver.call.swap import swap
+    from web.models import Notification
+
+    text = TINY_CALL.replace('days = ["Mon", "Thu"]', 'days = ["Mon", "Thu"]\nlevels = ["R2"]')
+    pid = _published(app, client, make_user, text)
+    call_id = _generate(app, client, pid)
+    path = f"/programs/{pid}/call/{call_id}"
+    client.post(f"{path}/publish", data={"csrf_token": csrf_token(client, path)})
+    _link(app, make_user, "bea", "cal")
+    with app.app_context():
+        year, duty, schedule = services.read(db.session.get(CallSchedule, call_id))
+    start = next(p.start for p in duty.duty["bea"] if p.what == "NIGHT"
+                 and swap(year, schedule, duty, "NIGHT", p.start, "bea", "cal").ok)
+    _as(client, "bea@example.org")
+    assert "Your shift is on offer" in _offer(client, pid, f"NIGHT|{start}")
+
+    def told(key: str) -> list[str]:
+        with app.app_context():
+            return db.session.scalars(select(Notification.subject).join(User).where(
+                User.email == f"{key}@example.org",
+                Notification.subject.like("Call shift on offer%"))).all()
+
+    assert len(told("cal")) == 1
+    assert told("ash") == [] and told("bea") == []

@@ -165,6 +165,22 @@ def test_night_float_weeks_offered_taken_and_approved_publish_block_and_call_ver
     assert 10 not in _nf_weeks(client, pid)
 
 
+def test_weeks_on_offer_are_told_only_to_residents_the_service_admits(
+        app, client, night_float):
+    """Night float takes R2s: the other R2 hears of the offered week, Ash (R1) does not."""
+    pid, giver, other = night_float
+    _as(client, f"{giver}@example.org")
+    _offer_week(client, pid, 10)
+    with app.app_context():
+        told = {email: db.session.scalars(select(Notification.subject).join(User).where(
+                    User.email == email, Notification.subject.like("Service weeks on offer%")
+                )).all() for email in ("ash@example.org", f"{other}@example.org",
+                                       f"{giver}@example.org")}
+    assert told == {"ash@example.org": [], f"{giver}@example.org": [],
+                    f"{other}@example.org": ["Service weeks on offer: Night float, "
+                                             "6 Sep – 12 Sep 2027"]}
+
+
 def test_weeks_the_checker_refuses_are_not_taken_and_the_reason_is_shown(
         app, client, night_float):
     pid, giver, _ = night_float

@@ -16,6 +16,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from scheduler import Program as ProgramYear
+from scheduler.call import CallYear, minute_of
+from scheduler.schema import Resident as YearResident
 from solver.call.swap import swap as check_swap
 
 from .. import audit
@@ -86,11 +89,31 @@ def offer(program: Program, giver: Resident, pool: str, start: str, user: Any) -
     add_unique(row, SwapError("that shift is already offered"))
     audit.record("swap.offered", program=program, actor=user, subject=label(row),
                  swap_id=row.id, giver=giver.key)
-    notify([u for u in residents_of(program) if u is not giver.user], program,
+    year, _, schedule = services.read(latest)
+    call_year = CallYear(year, schedule)
+    minute = minute_of(year.calendar.year_start, start)
+    shift = next((s for s in call_year.shifts if s.code == pool and s.start == minute), None)
+    if shift is None:       # not a shift of the pool as the rules stand: nobody to tell
+        return row
+    entry = year.call_pools[shift.pool]
+    notify(offered_to(program, year, giver,
+                      lambda resident: call_year.closed(entry, resident, shift) is None),
+           program,
            f"Call shift on offer: {label(row)}",
            f"{giver.label} offers their {label(row)}. Take it on the swaps page if you "
            "can.", swaps_page(program))
     return row
+
+
+def offered_to(program: Program, year: ProgramYear, giver: Resident,
+               may_take: Callable[[YearResident], bool]) -> list[User]:
+    """Whom an offer of the giver's is told of: the program's other residents (on the
+    roster, with an account) whom `may_take` lets take it (the call pool or the weekly
+    service admits them: an R1 is not told of a shift only seniors take)."""
+    accounts = {user.id for user in residents_of(program)}
+    return [r.user for r in program.residents
+            if r.user is not None and r.id != giver.id and r.user.id in accounts
+            and (them := year.resident_by_id.get(r.key)) is not None and may_take(them)]
 
 
 def withdraw(program: Program, row: CallSwap, resident: Resident, user: Any) -> None:

@@ -25,11 +25,20 @@ from ..extensions import db
 from ..models import CallSchedule, CallSwap, Program, Resident, Schedule
 from ..models.columns import now
 from ..models.schedules import OPEN_SWAP_STATES
-from ..notify import notify, residents_of
+from ..notify import notify
 from ..schedules.services import ScheduleError, publish_edit, resolved_from
 from ..transaction import add_unique
 from . import services
-from .swaps import SwapError, approvable, label, latest_call, ready, swaps_page, took
+from .swaps import (
+    SwapError,
+    approvable,
+    label,
+    latest_call,
+    offered_to,
+    ready,
+    swaps_page,
+    took,
+)
 
 
 def _overlapping(giver: Resident, service: str, first: int, last: int) -> CallSwap | None:
@@ -68,7 +77,10 @@ def offer(program: Program, giver: Resident, service: str, first: int, last: int
     add_unique(row, SwapError("those weeks are already on offer"))
     audit.record("swap.offered", program=program, actor=user, subject=label(row),
                  swap_id=row.id, giver=giver.key, kind="service", weeks=weeks)
-    notify([u for u in residents_of(program) if u is not giver.user], program,
+    entry = year.service_by_code.get(service)
+    notify(offered_to(program, year, giver,
+                      lambda resident: entry is not None and year.binds(entry, resident)),
+           program,
            f"Service weeks on offer: {label(row)}",
            f"{giver.label} offers their {label(row)}. Take them on the swaps page if you "
            "can.", swaps_page(program))
