@@ -73,16 +73,17 @@ def test_publishes_decisions_and_role_changes_are_logged_with_who(app, client, m
 
     rows = _audit_rows(client, pid)
     # newest first; the people made by the command line at set-up come last
+    # each kind of event in words, roles as the people page names them, no database ids
     assert rows[:4] == [
-        "pd@example.org | role.revoked · faculty from new.doc@example.org | role: faculty",
-        "pd@example.org | role.granted · faculty to new.doc@example.org "
-        "| role: faculty; new_account: True",
-        "command line | role.granted · program_director to pd@example.org "
-        "| role: program_director; new_account: True",
-        f"chief@example.org | request.decided · vacation request #{request_id} of Ash Pellow "
-        "| decision: declined; reason: block 3 is short of SICU cover",
+        "pd@example.org | Role taken away · Faculty (attending) from new.doc@example.org | ",
+        "pd@example.org | Role given · Faculty (attending) to new.doc@example.org "
+        "| a new account",
+        "command line | Role given · Program director to pd@example.org | a new account",
+        "chief@example.org | Request decided · vacation request of Ash Pellow "
+        "| declined; reason: block 3 is short of SICU cover",
     ]
-    assert "chief@example.org | schedule.published · version 1 | version: 1" in rows
+    assert f"#{request_id}" not in " ".join(rows)
+    assert "chief@example.org | Schedule published · version 1 | " in rows
     assert _audit_rows(client, pid, "?action=role.revoked") == rows[:1]
 
 
@@ -105,14 +106,48 @@ def test_verifications_and_returns_are_logged_with_the_attendings_comment(
 
     make_user("coordinator@example.org", "Tiny IR", "coordinator")
     sign_in(client, "coordinator@example.org")   # coordinators read the log
-    rows = [r for r in _audit_rows(client, pid) if " case." in r]
-    today = rows[0].split(" on ")[1].split(" ")[0]
+    rows = [r for r in _audit_rows(client, pid) if " | Case " in r]
+    day = re.search(r" on (\d{1,2} [A-Z][a-z]{2} \d{4}) ", rows[0]).group(1)   # in words
     assert rows == [
-        f"dr.quill@example.org | case.returned · case #{second} of Ash Pellow on {today} "
-        "| comment: the role was second operator",
-        f"dr.quill@example.org | case.verified · case #{first} of Ash Pellow on {today} | ",
+        f"dr.quill@example.org | Case returned · case of Ash Pellow on {day} "
+        "| comment: “the role was second operator”",
+        f"dr.quill@example.org | Case verified · case of Ash Pellow on {day} | ",
     ]
+    assert f"#{first}" not in " ".join(rows) and f"#{second}" not in " ".join(rows)
     assert client.get(f"/programs/{pid}/people").status_code == 403
+
+
+def test_the_log_says_events_in_words_and_its_filter_keeps_its_links(app, client,
+                                                                     make_user, published):
+    """Swaps name residents and say weeks as dates, imports count in words; the filter
+    shows each kind in words and still links by the event's name (browser walk-through)."""
+    from web import audit
+    from web.models import Program
+
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    _sign_out(client)
+    sign_in(client, "pd@example.org")
+    with app.app_context():
+        program = db.session.get(Program, published)
+        audit.record("swap.offered", program=program, actor=None,
+                     subject="Night float, 6 Sep – 19 Sep 2027", swap_id=7, giver="bea",
+                     kind="service", weeks=[10, 11])
+        audit.record("case.verified", program=program, actor=None,
+                     subject="6325 imported case(s) from log.csv", imported=6325)
+        db.session.commit()
+    rows = _audit_rows(client, published)
+    assert rows[:2] == [
+        "command line | Case verified · 6,325 cases imported from log.csv | ",
+        "command line | Swap offered · Night float, 6 Sep – 19 Sep 2027 "
+        "| offered by Bea Moranti; weeks of a weekly service; 6 Sep – 19 Sep 2027",
+    ]
+    page = client.get(f"/programs/{published}/audit").get_data(as_text=True)
+    assert f'href="/programs/{published}/audit?action=swap.offered" >Swap offered</a>' in page
+    assert ">swap.offered<" not in page and ">case.verified<" not in page
+    assert _audit_rows(client, published, "?action=swap.offered") == rows[1:2]
+    page = client.get(f"/programs/{published}/audit?action=swap.declined").get_data(
+        as_text=True)
+    assert "Nothing recorded for “Swap declined” yet." in page
 
 
 def test_nobody_can_change_or_delete_an_entry(app, client, published):

@@ -127,7 +127,7 @@ def test_program_staff_import_an_excel_export_of_several_residents(app, client, 
     assert _count(app, state="verified") == 2 and _count(app, entered_in_acgme=True) == 1
     audit = client.get(f"/programs/{cases['id']}/audit?action=case.verified").get_data(
         as_text=True)   # the director vouched for two cases: the audit log says so
-    assert "pd@example.org" in audit and "2 imported case(s) from old.xlsx" in audit
+    assert "pd@example.org" in audit and "2 cases imported from old.xlsx" in audit
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
 
     # A chief sets up and solves, but does not vouch for cases: "verified" is refused.

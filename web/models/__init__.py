@@ -11,7 +11,7 @@ foreign-key constraints (SQLite enforces foreign keys too, see `create_app`).
 
 from ..extensions import db
 from .accounts import ROLES, ApiToken, Membership, Notification, User, UserSession
-from .audit import AUDIT_ACTIONS, AuditEvent
+from .audit import AUDIT_ACTIONS, AUDIT_WORDS, AuditEvent
 from .cases import (
     Case,
     CaseDayTally,
@@ -26,12 +26,12 @@ from .program import AwayLimit, Blackout, Program, Requirement, Resident, Rotati
 from .requests import REQUEST_STATUSES, Request
 from .schedules import CallSchedule, CallSwap, Schedule, SolveJob
 
-__all__ = ["AUDIT_ACTIONS", "ROLES", "REQUEST_STATUSES", "ApiToken", "AuditEvent", "AwayLimit",
-           "Blackout", "CallSchedule", "CallSwap", "Case",
-           "CaseDayTally", "CaseFavourite", "CaseProcedure", "CaseTally", "CaseTarget",
-           "Membership", "Notification", "ProcedureCategory", "ProcedureType", "Program", "Request",
-           "Requirement", "Resident", "Rotation", "Rule", "Schedule", "Service", "SolveJob", "User",
-           "UserSession"]
+__all__ = ["AUDIT_ACTIONS", "AUDIT_WORDS", "ROLES", "REQUEST_STATUSES", "ApiToken", "AuditEvent",
+           "AwayLimit", "Blackout", "CallSchedule", "CallSwap", "Case", "CaseDayTally",
+           "CaseFavourite", "CaseProcedure", "CaseTally", "CaseTarget", "Membership",
+           "Notification", "ProcedureCategory", "ProcedureType", "Program", "Request",
+           "Requirement", "Resident", "Rotation", "Rule", "Schedule", "Service", "SolveJob",
+           "User", "UserSession"]
 
 # An id is never given twice, so a page loaded before an entry was deleted cannot act on a
 # new entry that took its number: on SQLite every table with a whole-number id counts on

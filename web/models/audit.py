@@ -13,25 +13,27 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import Model
 from .columns import in_list, now
 
-AUDIT_ACTIONS = (
-    "schedule.published",
-    "case.verified",
-    "case.returned",
-    "case.edited",
-    "case.deleted",
-    "request.decided",
-    "role.granted",
-    "role.revoked",
-    "resident.archived",
-    "resident.restored",
-    "resident.deleted",
-    "call.published",
-    "swap.offered",
-    "swap.accepted",
-    "swap.approved",
-    "swap.declined",
-    "swap.withdrawn",
-)
+# Every kind of event the log records, and how the log names it to people.
+AUDIT_WORDS = {
+    "schedule.published": "Schedule published",
+    "case.verified": "Case verified",
+    "case.returned": "Case returned",
+    "case.edited": "Case edited",
+    "case.deleted": "Case deleted",
+    "request.decided": "Request decided",
+    "role.granted": "Role given",
+    "role.revoked": "Role taken away",
+    "resident.archived": "Resident archived",
+    "resident.restored": "Resident restored",
+    "resident.deleted": "Resident deleted",
+    "call.published": "Call schedule published",
+    "swap.offered": "Swap offered",
+    "swap.accepted": "Swap accepted",
+    "swap.approved": "Swap approved",
+    "swap.declined": "Swap declined",
+    "swap.withdrawn": "Swap withdrawn",
+}
+AUDIT_ACTIONS = tuple(AUDIT_WORDS)
 
 
 class AuditEvent(Model):

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from .. import accounts, audit
 from ..access import program_page
 from ..extensions import db
-from ..models import AUDIT_ACTIONS, Membership, User
+from ..models import AUDIT_ACTIONS, AUDIT_WORDS, Membership, User
 from . import bp
+from .audit_words import AuditWords
 from .forms import ROLE_NAMES, GrantForm, RevokeForm
 
 PEOPLE_MANAGERS = ("admin", "program_director")          # give and take roles
@@ -71,5 +72,7 @@ def audit_log(program):
     before = request.args.get("before", type=int)
     rows = audit.events(program, action, before, PAGE + 1)
     older = rows[PAGE - 1].id if len(rows) > PAGE else None
-    return render_template("people/audit.html", program=program, events=rows[:PAGE],
-                           action=action, actions=AUDIT_ACTIONS, older=older)
+    words = AuditWords(program)
+    return render_template("people/audit.html", program=program,
+                           events=[(e, words(e)) for e in rows[:PAGE]],
+                           action=action, actions=AUDIT_WORDS, older=older)

@@ -1,0 +1,96 @@
+"""The audit log in words: each event's kind as people say it ('Case verified'), its
+subject with dates in words and without database numbers, and its details with residents
+by name, weeks as dates and roles as the people page names them. The events themselves stay
+as they were recorded; only their reading changes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from scheduler.calendar import Calendar
+
+from ..entries import dates_in_words, span_in_words
+from ..models import AUDIT_WORDS, AuditEvent, Program
+from .forms import ROLE_NAMES
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An event as the log's row reads it."""
+
+    what: str
+    subject: str
+    detail: str
+
+
+_NUMBERED = re.compile(r"\b(case|request) #\d+ ")
+_IMPORTED = re.compile(r"^(\d+) imported case\(s\)")
+
+
+class AuditWords:
+    """Reads a program's events in words, with what the program knows now: its residents'
+    names (archived ones too) and its calendar's weeks."""
+
+    def __init__(self, program: Program):
+        self.names = {r.key: r.label for r in [*program.residents,
+                                                *program.archived_residents]}
+        try:
+            self.calendar: Calendar | None = program.year_calendar
+        except ValueError:
+            self.calendar = None
+
+    def __call__(self, event: AuditEvent) -> Shown:
+        said = [self._detail(event, key, value) for key, value in (event.detail or {}).items()]
+        return Shown(AUDIT_WORDS.get(event.action, event.action), self._subject(event),
+                     "; ".join(s for s in said if s))
+
+    def _subject(self, event: AuditEvent) -> str:
+        subject = _NUMBERED.sub(r"\1 ", dates_in_words(event.subject))
+        imported = _IMPORTED.match(subject)
+        if imported:
+            count = int(imported.group(1))
+            subject = (f"{count:,} case{'' if count == 1 else 's'} imported"
+                       + subject[imported.end():])
+        role = (event.detail or {}).get("role")
+        if event.action.startswith("role.") and role in ROLE_NAMES \
+                and subject.startswith(f"{role} "):
+            subject = ROLE_NAMES[role] + subject[len(role):]
+        return subject
+
+    def _detail(self, event: AuditEvent, key: str, value: Any) -> str:
+        """One detail in words; '' for what the row says already (the subject names the
+        resident, the version, the role and the count) or what people do not read (ids)."""
+        if value in ("", None, False) or key.endswith("_id") \
+                or key in ("resident", "role", "imported"):
+            return ""
+        if key == "version" and event.action in ("schedule.published", "call.published"):
+            return ""
+        person = self.names.get(str(value), str(value))
+        words = {
+            "giver": f"offered by {person}",
+            "taker": f"taken by {person}",
+            "new_account": "a new account",
+            "version": f"call version {value}",
+            "block_version": f"block version {value}",
+            "edit_of": f"an edit of version {value}",
+            "decision": str(value),
+            "reason": f"reason: {value}",
+            "comment": f"comment: “{value}”",
+            "was": f"was {value}",
+            "changed": f"changed: {value}",
+            "kind": "weeks of a weekly service" if value == "service" else "",
+        }
+        if key == "weeks":
+            return self._weeks(value)
+        return words.get(key, f"{key.replace('_', ' ')}: {value}")
+
+    def _weeks(self, weeks: Any) -> str:
+        """'6 Sep – 19 Sep 2027' for weeks [10, 11] of the program's calendar."""
+        numbers = [w for w in weeks if isinstance(w, int)] if isinstance(weeks, list) else []
+        calendar = self.calendar
+        if not numbers or calendar is None \
+                or not 1 <= min(numbers) <= max(numbers) <= calendar.num_weeks:
+            return f"weeks: {weeks}"
+        return span_in_words(calendar.week_start(min(numbers)), calendar.week_end(max(numbers)))
