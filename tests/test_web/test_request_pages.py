@@ -156,6 +156,34 @@ def test_residents_withdraw_only_their_own_pending_requests(app, client, program
         assert db.session.get(Request, anas) is None
 
 
+def test_withdrawing_a_request_the_chiefs_decided_meanwhile_says_what_they_decided(
+        app, client, program):
+    """From a tab loaded before the chief approved it (browser walk-through)."""
+    sign_in(client, "ana.res@example.org")
+    post_form(client, _mine(program), kind="vacation", weeks=["30"], weight="1")
+    with app.app_context():
+        asked = db.session.scalar(select(Request).where(Request.resident_id == program["ana"],
+                                                        Request.status == "pending"))
+        asked_id, seen = asked.id, asked.stamp
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "chief@example.org")
+    listing = f"/programs/{program['id']}/requests"
+    client.post(f"{listing}/{asked_id}/decision", data={
+        "csrf_token": csrf_token(client, listing), "seen": seen, "decision": "approved"})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ana.res@example.org")
+    page = post_form(client, f"/programs/{program['id']}/my/requests/{asked_id}/withdraw",
+                     form_page=_mine(program))
+    page = client.get(page.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        decided = db.session.get(Request, asked_id)
+        assert decided.status == "approved"
+        on = decided.decided_at
+    assert (f"The chiefs already approved this request on {on.day} {on:%b %Y}; ask them if "
+            "you need a change.") in page
+    assert "Only a pending request" not in page
+
+
 def test_a_decision_from_a_page_loaded_before_a_withdrawal_decides_nothing(app, client,
                                                                             program):
     """The chief's list was loaded while a request was pending; the resident withdrew it and

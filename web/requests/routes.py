@@ -51,7 +51,7 @@ def withdraw(program, request_id: int):
     try:
         services.withdraw(row)
     except ValueError as exc:
-        flash(str(exc).capitalize() + ".", "error")
+        flash(f"{exc}.", "error")
     else:
         flash("Request withdrawn.", "info")
     return redirect(url_for("requests.my_requests", program_id=program.id))

@@ -166,9 +166,15 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
 
 @kept_if_ok
 def withdraw(request: Request) -> None:
-    """The resident takes back a request the chief has not decided yet."""
+    """The resident takes back a request the chief has not decided yet; one decided since
+    (a page loaded before) is refused saying what the chiefs decided and when."""
     if request.status != "pending":
-        raise ValueError("only a pending request can be withdrawn")
+        decided = {"approved": "approved this request", "wish": "kept this request as a wish",
+                   "declined": "declined this request"}.get(request.status,
+                                                            "decided on this request")
+        when = f" on {day_in_words(request.decided_at)}" if request.decided_at else ""
+        raise ValueError(f"The chiefs already {decided}{when}; ask them if you need a "
+                         "change")
     db.session.delete(request)
     db.session.flush()
 
