@@ -29,6 +29,22 @@ def test_a_case_is_logged_with_the_rotation_from_the_schedule(app, client, cases
         assert [p.type.code for p in case.procedures] == ["PARACENTESIS", "THORACENTESIS"]
 
 
+def test_a_case_logged_again_warns_in_words_as_one_or_many(app, client, cases):
+    """'Another case that day ...', then '2 other cases that day ...', never '1 other
+    case(s)' (browser walk-through)."""
+    sign_in(client, "ash@example.org")
+
+    def again() -> str:
+        return log_case(client, cases["id"], primary=str(type_id(app, "PARACENTESIS")),
+                        attending=str(cases["faculty"]), patient_ref="K7")
+
+    assert "same reference" not in again()
+    assert "Another case that day carries the same reference: logged twice?" in again()
+    page = again()
+    assert "2 other cases that day carry the same reference: logged twice?" in page
+    assert "case(s)" not in page
+
+
 def test_a_phi_looking_reference_is_refused_and_nothing_is_stored(app, client, cases):
     sign_in(client, "ash@example.org")
     for reference, words in (("John Smith", "looks like a name"),

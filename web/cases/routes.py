@@ -56,8 +56,9 @@ def my_cases(program):
             twins = services.duplicates(case)
             flash(f"Case logged{f' on {case.rotation}' if case.rotation else ''}.", "info")
             if twins:
-                flash(f"{twins} other case(s) that day carry the same reference: logged "
-                      "twice?", "error")
+                flash("Another case that day carries the same reference: logged twice?"
+                      if twins == 1 else f"{twins} other cases that day carry the same "
+                      "reference: logged twice?", "error")
             return redirect(url_for("cases.my_cases", program_id=program.id))
         show_errors(form, outcome)
     cases = db.session.scalars(select(Case).where(Case.resident_id == resident.id)
