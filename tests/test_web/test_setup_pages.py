@@ -42,6 +42,8 @@ def test_a_new_program_is_set_up_from_its_settings_page(app, client, make_user):
         program = db.session.get(Program, pid)
         assert program.year_start.isoformat() == "2027-07-01"
         assert program.tracks == ["IR", "DR", "ESIR"]
+    overview = client.get(f"/programs/{pid}/").get_data(as_text=True)
+    assert "Academic year from 1 Jul 2027, calendar months" in " ".join(overview.split())
 
 
 def test_settings_that_break_the_program_are_refused_on_the_field(app, client, make_user):
