@@ -139,6 +139,15 @@ def test_incomplete_requests_say_what_is_missing(client, program):
     assert "choose a rotation, group or service" in page
 
 
+def test_the_weeks_list_says_how_to_choose_several_on_a_phone_and_a_computer(
+        client, program):
+    sign_in(client, "ana.res@example.org")
+    page = " ".join(client.get(_mine(program)).get_data(as_text=True).split())
+    assert ("To choose more than one: on a phone, tap each week; on a computer, hold Ctrl "
+            "(⌘ on a Mac) and click each") in page
+    assert "hold Ctrl (or ⌘)" not in page
+
+
 def test_residents_withdraw_only_their_own_pending_requests(app, client, program):
     sign_in(client, "ana.res@example.org")
     post_form(client, _mine(program), kind="vacation", weeks=["30"], weight="1")

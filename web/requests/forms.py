@@ -20,8 +20,9 @@ KINDS = [SelectChoice("vacation", "Vacation weeks"),
 class RequestForm(FlaskForm):
     kind = SelectField("I ask for", choices=KINDS, validators=[InputRequired()])
     weeks = SelectMultipleField("Weeks", coerce=int, validators=[Optional()],
-                                description="Monday to Sunday; hold Ctrl (or ⌘) to choose "
-                                            "more than one")
+                                description="Monday to Sunday. To choose more than one: on a "
+                                            "phone, tap each week; on a computer, hold Ctrl "
+                                            "(⌘ on a Mac) and click each")
     target = SelectField("Rotation, group or weekly service", validators=[Optional()])
     blocks = SelectMultipleField("Blocks", coerce=int, validators=[Optional()])
     weight = SelectField("How much it matters", coerce=int,
