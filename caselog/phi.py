@@ -31,20 +31,24 @@ import phonenumbers
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _SSN = re.compile(r"\b\d{3}[- ]\d{2}[- ]\d{4}\b|\b\d{9}\b")
 _DIGIT_RUN = re.compile(r"\d{6,}")
-# A number a word announces as someone's: a provider's, a health plan's, an insurance's.
+# A number a word announces as someone's: a provider's, a health plan's, an insurance's (four
+# characters at least: "Medicare 2" is a count).
 _ID_NUMBER = re.compile(r"\b(npi|member\s?(id|no|number|#)|policy\s?(no|number|#)|"
                         r"insurance\s?(id|no|number|#)|medicaid|medicare|subscriber\s?(id|#))"
-                        r"\s*[:#]?\s*[A-Z]*\d[\dA-Z-]*", re.IGNORECASE)
-# "12 Elm Street", "1600 Pennsylvania Ave", "apt 4B".
-_STREET = re.compile(r"\b\d{1,6}\s+(?:[A-Z][A-Za-z'-]*\.?\s+){1,3}(?:Street|St|Avenue|Ave|Road|"
-                     r"Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Ter|"
-                     r"Circle|Cir|Highway|Hwy|Parkway|Pkwy|Square|Sq)\b\.?"
-                     r"|\b(?:apt|apartment)\.?\s*#?\s*\d+[A-Za-z]?\b", re.IGNORECASE)
-# A surname and an initial (either way round) followed by an age and sex: "Smith J, 67M",
-# "J. Smith 54 yo F".
+                        r"\s*[:#]?\s*[A-Z]*\d[\dA-Z-]{3,}", re.IGNORECASE)
+# "12 Elm Street", "1600 Pennsylvania Ave", "apt 4B": a number, capitalised words and a
+# street's suffix, each as written (case counts: "4 phase CT", "2 stents in place" and
+# "2 attending Dr Patel" are not addresses; suffixes that are also clinical, Ct, Dr, Pl, Sq
+# and Way, are left out).
+_STREET = re.compile(r"\b\d{1,6}\s+(?:[A-Z][a-z'-]+\.?\s+){1,3}(?:Street|St|Avenue|Ave|Road|"
+                     r"Rd|Lane|Ln|Drive|Boulevard|Blvd|Court|Terrace|Circle|Highway|Hwy|"
+                     r"Parkway|Pkwy)\b\.?"
+                     r"|(?i:\b(?:apt|apartment)\.?\s*#?\s*\d+[A-Za-z]?\b)")
+# A surname and an initial (either way round) followed by an age: "Smith J, 67M" (a comma,
+# then the age and sex) or "J. Smith 54 yo F" (years said); "Cobra C 5F" is a catheter.
 _NAME_AGE = re.compile(r"\b(?:(?P<first>[A-Z][a-z'-]{2,})\s+[A-Z]\.?|[A-Z]\.?\s*"
-                       r"(?P<last>[A-Z][a-z'-]{2,})),?\s+\d{1,3}\s*"
-                       r"(?:(?:-?\s*(?:yo|y/o|y\.o\.|years?[- ]old)\s*)[MF]?|[MF])\b")
+                       r"(?P<last>[A-Z][a-z'-]{2,}))(?:,\s*\d{1,3}\s*[MF]\b|,?\s+\d{1,3}\s*"
+                       r"-?\s*(?:yo|y/o|y\.o\.|years?[- ]old)\b)")
 _RECORD_WORD = re.compile(r"\b(mrn|mr\s?#|medical record|record\s?(no|number|#)|acc(ession)?"
                           r"\s?(no|number|#)|acc#|csn|fin\s?#|encounter\s?(no|#))",
                           re.IGNORECASE)

@@ -38,6 +38,7 @@ PATIENT_INFORMATION = [
     ("follow-up March 4", "date"),
     ("Smith J, 67M", "name"),
     ("J. Smith 54 yo F", "name"),
+    ("Jones A 71 year-old", "name"),
     ("12 Elm Street", "street address"),
     ("lives at 1600 Pennsylvania Ave", "street address"),
     ("moved to apt 4B", "street address"),
@@ -85,6 +86,16 @@ CLINICAL = [
     "8 Fr sheath over a Rosen wire",
     "Segment V lesion 3 cm",
     "Medicare patient",
+    "Medicare 2",
+    "4 phase CT",
+    "compared with 1 prior CT",
+    "2 stents in place",
+    "area 5 cm sq",
+    "seen by 2 attending Dr Patel",
+    "Amplatz A 14 F",
+    "Used Cobra C 5F",
+    "Vessel A 6F",
+    "2 Rosen wires way past the lesion",
 ]
 
 
