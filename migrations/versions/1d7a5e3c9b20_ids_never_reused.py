@@ -16,7 +16,12 @@ every column, check, foreign key and row is kept, and its indexes (partial ones 
 and triggers (the audit log's append-only guards) are made again from their stored text. The
 migration environment turns foreign keys off while it runs (env.py), so dropping the old
 table deletes nothing that refers to it. Ids already freed before the upgrade may be given
-once more; none after it.
+once more; none after it. It copies every row of every table: back up first, and allow the
+time and the disk space of a second copy of the largest table (the cases).
+
+A later revision that rebuilds a table on SQLite (a batch operation, or a table made anew)
+must keep the counting: `table_kwargs={"sqlite_autoincrement": True}` on the batch, or
+`sqlite_autoincrement=True` on the new table (test_migrations.py checks every table).
 """
 import re
 
@@ -61,6 +66,8 @@ def _rebuild(bind, name, sql, definition):
     header = re.match(r'\s*CREATE TABLE\s+("[^"]+"|\w+)', definition)
     assert header is not None, sql
     run = bind.exec_driver_sql   # the stored text as it is (no bound parameters read in it)
+    # SQLite's driver commits a CREATE at once: a run stopped half-way left this table
+    run(f'DROP TABLE IF EXISTS "{spare}"')
     run(f'CREATE TABLE "{spare}"' + definition[header.end():])
     run(f'INSERT INTO "{spare}" SELECT * FROM "{name}"')
     run(f'DROP TABLE "{name}"')       # its indexes and triggers go with it

@@ -7,7 +7,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import Integer, func, inspect, select, text
 from web_support import csrf_token, log_case, post_form, sign_in, type_id
 
 from web.extensions import db
@@ -127,3 +127,22 @@ def test_ids_are_never_given_twice_and_the_rebuilt_tables_keep_their_guards(app)
         with pytest.raises(Exception, match="append-only"):
             db.session.execute(text("UPDATE audit_event SET subject = 'changed'"))
         db.session.rollback()
+
+
+def test_every_table_with_a_whole_number_id_counts_on(app):
+    """After the migrations, every SQLite table whose key is one whole-number column says
+    AUTOINCREMENT, so that no later revision silently rebuilt one without it (Alembic's
+    batch mode does not carry it over by itself)."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's sequences never give an id twice")
+        counted, plain = [], []
+        for table in db.metadata.sorted_tables:
+            key = list(table.primary_key.columns)
+            if len(key) != 1 or not isinstance(key[0].type, Integer) or key[0].foreign_keys:
+                continue
+            stored = db.session.execute(text(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                {"name": table.name}).scalar_one()
+            (counted if "AUTOINCREMENT" in stored else plain).append(table.name)
+    assert plain == [] and {"case", "request", "blackout", "audit_event"} <= set(counted)
