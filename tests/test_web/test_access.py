@@ -285,9 +285,10 @@ def test_each_role_reaches_exactly_its_pages(app, client, department, role):
     for method, url, endpoint in _requests(app, department, ROLES.index(role)):
         status = _call(client, method, url, token).status_code
         if role in ALLOWED[endpoint]:
-            # 422: let in, and the empty form refused on the page (a return without its
-            # comment comes back with the comment box to fill)
-            assert status in (200, 302, 422), f"{role} {method} {url}: {status}"
+            # the verify queue lets a role in and refuses the empty form on its page (422:
+            # a return without its comment comes back with the comment box to fill)
+            allowed = (200, 302, 422) if endpoint == "cases.verify" else (200, 302)
+            assert status in allowed, f"{role} {method} {url}: {status}"
         else:
             assert status == 403, f"{role} {method} {url}: {status}"
 

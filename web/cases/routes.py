@@ -106,12 +106,13 @@ def verify(program, case_id: int):
     form = VerifyForm()
     if not form.validate_on_submit():
         abort(400)
-    case = db.session.get(Case, case_id)
-    if case is None:   # ids are never given twice: deleted since the queue was drawn
+    case = db.session.scalar(select(Case).where(Case.id == case_id,
+                                                Case.program_id == program.id))
+    if case is None:   # ids are never given twice: deleted since the queue was drawn (one
+        # of another program's reads the same: nothing is said of other programs)
         flash("That case is no longer there: its resident deleted it after your page was "
               "loaded.", "error")
         return redirect(url_for("cases.queue", program_id=program.id))
-    case = owned(Case, program, case_id)
     verifying = request.form.get("action") == "verify"
     changed = unverified.changed_since(case, request.form.get("seen"))
     if changed is not None:
