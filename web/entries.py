@@ -178,7 +178,8 @@ def span_in_words(first: date, last: date) -> str:
     return f"{start} – {day_in_words(last)}"
 
 
-_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+# A date standing as a word of its own (not inside a file name: "log-2027-08-01.csv").
+_ISO_DATE = re.compile(r"(?<![\w.-])\d{4}-\d{2}-\d{2}(?![\w-]|\.\w)")
 
 
 def dates_in_words(sentence: str) -> str:

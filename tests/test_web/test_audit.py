@@ -119,8 +119,10 @@ def test_verifications_and_returns_are_logged_with_the_attendings_comment(
 
 def test_the_log_says_events_in_words_and_its_filter_keeps_its_links(app, client,
                                                                      make_user, published):
-    """Swaps name residents and say weeks as dates, imports count in words; the filter
-    shows each kind in words and still links by the event's name (browser walk-through)."""
+    """Swaps name residents (the subject, worded when recorded, gives the weeks' dates; the
+    weeks stay as recorded, not read against a later year's calendar), imports count in
+    words, a date inside a file name stays as it is; the filter shows each kind in words
+    and still links by the event's name (browser walk-through)."""
     from web import audit
     from web.models import Program
 
@@ -133,13 +135,13 @@ def test_the_log_says_events_in_words_and_its_filter_keeps_its_links(app, client
                      subject="Night float, 6 Sep – 19 Sep 2027", swap_id=7, giver="bea",
                      kind="service", weeks=[10, 11])
         audit.record("case.verified", program=program, actor=None,
-                     subject="6325 imported case(s) from log.csv", imported=6325)
+                     subject="6325 imported case(s) from log-2027-08-01.csv", imported=6325)
         db.session.commit()
     rows = _audit_rows(client, published)
     assert rows[:2] == [
-        "command line | Case verified · 6,325 cases imported from log.csv | ",
+        "command line | Case verified · 6,325 cases imported from log-2027-08-01.csv | ",
         "command line | Swap offered · Night float, 6 Sep – 19 Sep 2027 "
-        "| offered by Bea Moranti; weeks of a weekly service; 6 Sep – 19 Sep 2027",
+        "| offered by Bea Moranti; weeks of a weekly service; weeks 10–11",
     ]
     page = client.get(f"/programs/{published}/audit").get_data(as_text=True)
     assert f'href="/programs/{published}/audit?action=swap.offered" >Swap offered</a>' in page

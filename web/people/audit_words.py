@@ -1,6 +1,6 @@
 """The audit log in words: each event's kind as people say it ('Case verified'), its
 subject with dates in words and without database numbers, and its details with residents
-by name, weeks as dates and roles as the people page names them. The events themselves stay
+by name and roles as the people page names them. The events themselves stay
 as they were recorded; only their reading changes."""
 
 from __future__ import annotations
@@ -9,9 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from scheduler.calendar import Calendar
-
-from ..entries import dates_in_words, span_in_words
+from ..entries import dates_in_words
 from ..models import AUDIT_WORDS, AuditEvent, Program
 from .forms import ROLE_NAMES
 
@@ -31,15 +29,11 @@ _IMPORTED = re.compile(r"^(\d+) imported case\(s\)")
 
 class AuditWords:
     """Reads a program's events in words, with what the program knows now: its residents'
-    names (archived ones too) and its calendar's weeks."""
+    names (archived ones too)."""
 
     def __init__(self, program: Program):
         self.names = {r.key: r.label for r in [*program.residents,
                                                 *program.archived_residents]}
-        try:
-            self.calendar: Calendar | None = program.year_calendar
-        except ValueError:
-            self.calendar = None
 
     def __call__(self, event: AuditEvent) -> Shown:
         said = [self._detail(event, key, value) for key, value in (event.detail or {}).items()]
@@ -83,14 +77,18 @@ class AuditWords:
             "kind": "weeks of a weekly service" if value == "service" else "",
         }
         if key == "weeks":
-            return self._weeks(value)
+            return _weeks(value)
         return words.get(key, f"{key.replace('_', ' ')}: {value}")
 
-    def _weeks(self, weeks: Any) -> str:
-        """'6 Sep – 19 Sep 2027' for weeks [10, 11] of the program's calendar."""
-        numbers = [w for w in weeks if isinstance(w, int)] if isinstance(weeks, list) else []
-        calendar = self.calendar
-        if not numbers or calendar is None \
-                or not 1 <= min(numbers) <= max(numbers) <= calendar.num_weeks:
-            return f"weeks: {weeks}"
-        return span_in_words(calendar.week_start(min(numbers)), calendar.week_end(max(numbers)))
+
+def _weeks(weeks: Any) -> str:
+    """'weeks 10–11' as recorded: the subject, worded when the event happened, gives their
+    dates (read against today's calendar, a later year's, they would be another year's)."""
+    numbers = sorted(w for w in weeks if isinstance(w, int)) if isinstance(weeks, list) else []
+    if not numbers:
+        return f"weeks: {weeks}"
+    if len(numbers) == 1:
+        return f"week {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"weeks {numbers[0]}–{numbers[-1]}"
+    return "weeks " + ", ".join(str(n) for n in numbers)
