@@ -110,7 +110,7 @@ def test_resident_on_a_phone_sees_the_schedule_asks_and_downloads(live, phone, t
     page.get_by_label("Note for the chief (optional)").fill("Family visit")
     page.get_by_role("button", name="Send request").click()
     expect(page.locator(".flash.info", has_text="Request sent")).to_be_visible()
-    expect(page.get_by_text("Waiting for the chief").first).to_be_visible()
+    expect(page.get_by_text("Waiting for a decision").first).to_be_visible()
 
     # Withdrawing asks first: Cancel keeps the request, OK takes it back
     asked: list[str] = []
@@ -118,7 +118,7 @@ def test_resident_on_a_phone_sees_the_schedule_asks_and_downloads(live, phone, t
     row = page.locator("tr", has_text="Family visit")
     answer_next_dialog(page, False, asked)
     row.get_by_role("button", name="Withdraw").click()
-    expect(row).to_contain_text("Waiting for the chief")
+    expect(row).to_contain_text("Waiting for a decision")
     assert asked and asked[0].startswith("Withdraw this request?")
     answer_next_dialog(page, True, asked)
     row.get_by_role("button", name="Withdraw").click()

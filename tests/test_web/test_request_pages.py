@@ -57,7 +57,7 @@ def test_vacation_request_goes_from_resident_to_chief_and_into_the_file(app, cli
                      note="Family wedding")
     assert response.status_code == 302
     page = client.get(_mine(program)).get_data(as_text=True)
-    assert "Waiting for the chief" in page and "7 of 10 weight points left" in page.replace(
+    assert "Waiting for a decision" in page and "7 of 10 weight points left" in page.replace(
         "<strong>", "").replace("</strong>", "")
     with app.app_context():
         request = db.session.scalars(select(Request).where(Request.note == "Family wedding")
@@ -188,8 +188,8 @@ def test_withdrawing_a_request_the_chiefs_decided_meanwhile_says_what_they_decid
         decided = db.session.get(Request, asked_id)
         assert decided.status == "approved"
         on = decided.decided_at
-    assert (f"The chiefs already approved this request on {on.day} {on:%b %Y}; ask them if "
-            "you need a change.") in page
+    assert (f"The chiefs already decided this request on {on.day} {on:%b %Y}: approved; ask "
+            "them if you need a change.") in page
     assert "Only a pending request" not in page
 
 
@@ -441,7 +441,7 @@ def test_a_week_already_asked_for_is_not_asked_and_charged_twice(app, client, pr
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert (f"you have already asked for the week of {named} (Vacation: week of {named}: "
-            "waiting for the chief); withdraw that request first to ask for it "
+            "waiting for a decision); withdraw that request first to ask for it "
             "differently") in page
     assert "8 of 10 weight points left" in page.replace("<strong>", "").replace(
         "</strong>", "")

@@ -23,15 +23,15 @@ from .cases import (
     ProcedureType,
 )
 from .program import AwayLimit, Blackout, Program, Requirement, Resident, Rotation, Rule, Service
-from .requests import REQUEST_STATUSES, Request
+from .requests import REQUEST_STATUS_WORDS, REQUEST_STATUSES, Request
 from .schedules import CallSchedule, CallSwap, Schedule, SolveJob
 
-__all__ = ["AUDIT_ACTIONS", "AUDIT_WORDS", "ROLES", "REQUEST_STATUSES", "ApiToken", "AuditEvent",
-           "AwayLimit", "Blackout", "CallSchedule", "CallSwap", "Case", "CaseDayTally",
-           "CaseFavourite", "CaseProcedure", "CaseTally", "CaseTarget", "Membership",
-           "Notification", "ProcedureCategory", "ProcedureType", "Program", "Request",
-           "Requirement", "Resident", "Rotation", "Rule", "Schedule", "Service", "SolveJob",
-           "User", "UserSession"]
+__all__ = ["AUDIT_ACTIONS", "AUDIT_WORDS", "ROLES", "REQUEST_STATUS_WORDS", "REQUEST_STATUSES",
+           "ApiToken", "AuditEvent", "AwayLimit", "Blackout", "CallSchedule", "CallSwap", "Case",
+           "CaseDayTally", "CaseFavourite", "CaseProcedure", "CaseTally", "CaseTarget",
+           "Membership", "Notification", "ProcedureCategory", "ProcedureType", "Program", "Request",
+           "Requirement", "Resident", "Rotation", "Rule", "Schedule", "Service", "SolveJob", "User",
+           "UserSession"]
 
 # An id is never given twice, so a page loaded before an entry was deleted cannot act on a
 # new entry that took its number: on SQLite every table with a whole-number id counts on

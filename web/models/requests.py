@@ -21,6 +21,10 @@ REQUEST_KINDS = ("vacation", "assign", "avoid")
 # pending: awaiting the chief; approved: must hold (hard); wish: the solver tries (soft);
 # declined: left out of the solve, with a reason.
 REQUEST_STATUSES = ("pending", "approved", "wish", "declined")
+# Each status in words, as sentences say it ("Request kept as a wish.", "was declined").
+REQUEST_STATUS_WORDS = {"pending": "waiting for a decision", "approved": "approved",
+                        "wish": "kept as a wish", "declined": "declined"}
+assert set(REQUEST_STATUS_WORDS) == set(REQUEST_STATUSES)
 
 
 class Request(Model):
@@ -60,6 +64,10 @@ class Request(Model):
     @property
     def hard(self) -> bool:
         return self.status == "approved"
+
+    @property
+    def status_in_words(self) -> str:
+        return REQUEST_STATUS_WORDS[self.status]
 
     @property
     def stamp(self) -> str:

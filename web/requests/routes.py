@@ -7,13 +7,11 @@ from flask_login import current_user
 
 from ..access import MANAGERS, STAFF, can, program_page
 from ..accounts import resident_of
-from ..models import REQUEST_STATUSES
+from ..models import REQUEST_STATUS_WORDS, REQUEST_STATUSES
 from ..models import Request as ResidentRequest
 from ..views import owned, show_errors
 from . import bp, services
 from .forms import DecisionForm, RequestForm
-
-DECIDED = {"approved": "approved", "wish": "kept as a wish", "declined": "declined"}
 
 
 def _budget() -> int:
@@ -85,7 +83,7 @@ def decide(program, request_id: int):
         outcome = services.decide(program, row, form.decision.data, form.reason.data or "",
                                   current_user)
         if outcome.ok:
-            flash(f"Request {DECIDED[form.decision.data]}.", "info")
+            flash(f"Request {REQUEST_STATUS_WORDS[form.decision.data]}.", "info")
         else:
             show_errors(None, outcome)
     return redirect(url_for("requests.all_requests", program_id=program.id,

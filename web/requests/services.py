@@ -25,7 +25,7 @@ from .. import audit
 from ..choices import target_key
 from ..entries import Outcome, day_in_words, save_entry
 from ..extensions import db
-from ..models import Program, Request, Resident
+from ..models import REQUEST_STATUS_WORDS, Program, Request, Resident
 from ..models.columns import now
 from ..notify import notify, page
 from ..program_file import next_position, solved_requests
@@ -169,12 +169,9 @@ def withdraw(request: Request) -> None:
     """The resident takes back a request the chief has not decided yet; one decided since
     (a page loaded before) is refused saying what the chiefs decided and when."""
     if request.status != "pending":
-        decided = {"approved": "approved this request", "wish": "kept this request as a wish",
-                   "declined": "declined this request"}.get(request.status,
-                                                            "decided on this request")
         when = f" on {day_in_words(request.decided_at)}" if request.decided_at else ""
-        raise ValueError(f"The chiefs already {decided}{when}; ask them if you need a "
-                         "change")
+        raise ValueError(f"The chiefs already decided this request{when}: "
+                         f"{request.status_in_words}; ask them if you need a change")
     db.session.delete(request)
     db.session.flush()
 
@@ -220,8 +217,8 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
         audit.record("request.decided", program=program, actor=user,
                      subject=f"{request.kind} request #{request.id} of {request.resident.name}",
                      request_id=request.id, decision=decision, reason=reason)
-        words = {"approved": "approved", "wish": "kept as a wish",
-                 "declined": f"declined: {reason}"}[decision]
+        words = REQUEST_STATUS_WORDS[decision] + (f": {reason}" if decision == "declined"
+                                                  else "")
         asked = describe(request)
         notify([request.resident.user], program, f"Your request ({asked}) was {words}",
                f"Your request in {program.name} ({asked}) was {words}.",
@@ -242,10 +239,6 @@ def _vacation_conflicts(program: Program, resident: Resident, weeks: list[int]) 
     return vacation_conflicts(year, found, weeks, date.today()) if found else []
 
 
-STATUS_WORDS = {"pending": "waiting for the chief", "approved": "approved",
-                "wish": "kept as a wish"}
-
-
 def _asked_already(program: Program, resident: Resident, weeks: list[int]) -> str | None:
     """The sentence naming the weeks a vacation request the resident sent, still standing
     (not declined), already asks for, or None: asked twice, a week would cost its weight
@@ -260,7 +253,7 @@ def _asked_already(program: Program, resident: Resident, weeks: list[int]) -> st
         if again:
             named = ", ".join(day_in_words(calendar.week_start(w)) for w in again)
             sentence = (f"you have already asked for the week{'s' if len(again) > 1 else ''}"
-                        f" of {named} ({describe(request)}: {STATUS_WORDS[request.status]})")
+                        f" of {named} ({describe(request)}: {request.status_in_words})")
             if request.status == "pending":
                 sentence += "; withdraw that request first to ask for it differently"
             return sentence
