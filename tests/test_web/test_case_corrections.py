@@ -486,3 +486,44 @@ def test_case_pages_write_dates_in_words(app, client, cases):
     assert f"<td>{words}</td>" in queue
     for page in (mine, edit, queue):
         assert f">{iso}<" not in page and f" {iso}" not in page
+
+
+def test_a_verification_waits_for_the_residents_change_in_flight_and_then_sees_it(
+        app, client, cases):
+    """PostgreSQL: the resident's edit holds the case (not yet committed) when the attending
+    presses Verify on the page drawn before it. The verification waits for the edit, then
+    sees the case changed and verifies nothing; it used to read the old case, find its stamp
+    unchanged and verify the new one unseen once the edit committed."""
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite lets one writer in at a time: no edit is in flight there")
+    pid = cases["id"]
+    first, *_rest = _three_cases(app, client, cases)
+    sign_in(client, "dr.quill@example.org")
+    queue = f"/programs/{pid}/verify"
+    page = client.get(queue).get_data(as_text=True)
+    seen, token = _seen(page, first), csrf_token(client, queue)
+    answer: list[str] = []
+
+    def verify() -> None:
+        response = client.post(f"/programs/{pid}/cases/{first}/verify",
+                               data={"action": "verify", "seen": seen, "csrf_token": token},
+                               follow_redirects=True)
+        answer.append(response.get_data(as_text=True))
+
+    with app.app_context(), db.engine.connect() as edit:   # the resident's edit, in flight
+        edit.execute(text('UPDATE "case" SET complications = \'major\' WHERE id = :id'),
+                     {"id": first})
+        pressed = threading.Thread(target=verify)
+        pressed.start()
+        time.sleep(0.5)
+        assert pressed.is_alive() and not answer      # it waits for the edit
+        edit.commit()
+    pressed.join(10)
+    assert answer and "changed the case" in answer[0] and "it was not verified" in answer[0]
+    assert _state(app, first)[0] == "pending"

@@ -106,8 +106,10 @@ def verify(program, case_id: int):
     form = VerifyForm()
     if not form.validate_on_submit():
         abort(400)
+    # locked until the request ends (PostgreSQL): the resident's change in flight is
+    # waited for and then seen by the stamp check below, never verified unseen
     case = db.session.scalar(select(Case).where(Case.id == case_id,
-                                                Case.program_id == program.id))
+                                                Case.program_id == program.id).with_for_update())
     if case is None:   # ids are never given twice: deleted since the queue was drawn (one
         # of another program's reads the same: nothing is said of other programs)
         flash("That case is no longer there: its resident deleted it after your page was "

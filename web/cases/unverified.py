@@ -29,9 +29,11 @@ FINAL = ("this case has been verified: it is final and can no longer be changed 
          "(ask the program if it is wrong)")
 
 
-def owned(program: Program, resident: Resident, case_id: int) -> Case:
-    """The resident's own case with this id; 404 for anyone else's, as for a missing one."""
-    case = db.session.get(Case, case_id)
+def owned(program: Program, resident: Resident, case_id: int, lock: bool = False) -> Case:
+    """The resident's own case with this id; 404 for anyone else's, as for a missing one.
+    With `lock`, its row is locked until the request ends (PostgreSQL: FOR UPDATE), so an
+    attending's verification waits for the resident's change and then sees it."""
+    case = db.session.get(Case, case_id, with_for_update=True if lock else None)
     if case is None or case.program_id != program.id or case.resident_id != resident.id:
         abort(404)
     return case
@@ -141,7 +143,7 @@ def verify_many(program: Program, user: User, case_ids: Iterable[int],
         return 0, Outcome(field_errors={"": ["choose the cases to verify"]})
     found = {c.id: c for c in db.session.scalars(select(Case).where(
         Case.id.in_(wanted), Case.program_id == program.id, Case.attending_id == user.id,
-        Case.state == "pending"))}
+        Case.state == "pending").with_for_update())}   # a resident's edit waits, or is seen
     others = [i for i in wanted if i not in found]
     if others:
         named = ", ".join(f"#{i}" for i in others)

@@ -22,7 +22,7 @@ def edit_case(program, case_id: int):
     """The resident's own case in the case form, with the attending's comment when it was
     returned; a verified case is shown as final, with no form."""
     resident = _resident(program) or abort(404)
-    case = unverified.owned(program, resident, case_id)
+    case = unverified.owned(program, resident, case_id, lock=request.method == "POST")
     form = CaseEditForm(data=unverified.form_data(case)).for_program(
         services.categories(program), services.attendings(program, resident))
     returned = case.comment if case.state == "returned" else ""
@@ -47,7 +47,7 @@ def edit_case(program, case_id: int):
 def delete_case(program, case_id: int):
     """Delete the resident's own case (asked first, in the browser), unless verified."""
     resident = _resident(program) or abort(404)
-    case = unverified.owned(program, resident, case_id)
+    case = unverified.owned(program, resident, case_id, lock=True)
     day = day_in_words(case.day)
     outcome = unverified.delete_case(case, resident, current_user)
     if not outcome.ok:
