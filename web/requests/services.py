@@ -243,11 +243,15 @@ def _asked_already(program: Program, resident: Resident, weeks: list[int]) -> st
     """The sentence naming the weeks a vacation request the resident sent, still standing
     (not declined), already asks for, or None: asked twice, a week would cost its weight
     twice and add nothing (a page sent again, or left open in another tab). Requests the
-    chief residents entered for them do not count here (they cost nothing)."""
+    chief residents entered for them do not count here (they cost nothing). Read from the
+    database after `submit` locked the resident (not the program's requests as loaded
+    before): a request sent from a second tab at the same moment is seen."""
     calendar = program.year_calendar
-    for request in program.requests:
-        if (request.resident_id != resident.id or request.kind != "vacation"
-                or not request.from_resident or request.status == "declined"):
+    standing = db.session.scalars(select(Request).where(
+        Request.resident_id == resident.id, Request.kind == "vacation",
+        Request.status != "declined").order_by(Request.id))
+    for request in standing:
+        if not request.from_resident:
             continue
         again = [w for w in request.weeks_in(calendar) if w in weeks]
         if again:
