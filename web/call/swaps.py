@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from scheduler import Program as ProgramYear
 from scheduler.call import CallYear, minute_of
@@ -237,8 +238,10 @@ def decline(program: Program, row: CallSwap, user: Any) -> None:
 
 
 def listed(program: Program, limit: int = 50) -> list[CallSwap]:
-    """The program's open swaps (all of them), then the `limit` latest closed ones."""
-    mine = select(CallSwap).where(CallSwap.program_id == program.id)
+    """The program's open swaps (all of them), then the `limit` latest closed ones, each
+    with its call version's program file (which names its pools: `label`), not its duty."""
+    mine = select(CallSwap).where(CallSwap.program_id == program.id).options(
+        selectinload(CallSwap.call_schedule).load_only(CallSchedule.program_toml))
     open_ones = db.session.scalars(mine.where(CallSwap.state.in_(OPEN_SWAP_STATES))
                                    .order_by(CallSwap.id.desc())).all()
     done = db.session.scalars(mine.where(CallSwap.state.not_in(OPEN_SWAP_STATES))
