@@ -267,14 +267,15 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     tight or board-dominated programs), the core search proves what the relaxation cannot.
     So the tuned search starts with the relaxation beside it.
     When the relaxation's answer comes and points somewhere, the tuned search stops and the
-    guided search has the machine's threads to itself, for at most GUIDED_TIMES what the
-    solve has taken so far (GUIDED_AT_LEAST seconds at least). (Twice was too short once the
+    guided search has the machine's threads to itself, for GUIDED_TIMES what the solve has
+    taken so far (GUIDED_AT_LEAST seconds at least), its aimed search longer while it still
+    closes in on the aim (guided._Turn: at most twice as long, or as long again as it took
+    to meet the aim; never past the time limit). (Twice was too short once the
     relaxation answered sooner: tight F2, 4-week blocks, 125 residents, seed 1, needs about
     5 s to its first schedule there, when the relaxation answers at 2 s; docs/benchmarks.md,
     tenth session.) Unless it proved the optimum, the tuned search on the whole model, aimed
-    at the relaxation's bound, has GUIDED_TIMES what the solve has then taken (`_aimed`), so
-    that where neither finds a schedule that meets the bound the solve takes at most about
-    sixteen times as long as the relaxation took to answer; then CP-SAT's default portfolio
+    at the relaxation's bound, has GUIDED_TIMES what the solve has then taken (`_aimed`);
+    then CP-SAT's default portfolio
     and the tuned search take turns from the best schedule found (`_in_turns`). The answer
     is the best schedule of the searches and the probe; the bound is the searches' own and
     the relaxation's (raised by one where the aimed search proved that nothing meets it).

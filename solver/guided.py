@@ -20,7 +20,7 @@ up to 2.7 times as fast as a search that walks down from its first schedule (the
 relaxation's bound is below the optimum, or the optimum lies elsewhere), it searches the
 neighbourhood again without the aim, for the best schedule there, which cannot be proven
 optimal: the engine runs it once the relaxation is solved, in the tuned search's place
-(`engine._search`, which also bounds its time), and then runs the tuned search on the
+(`engine._search`, which gives it its turn: `_Turn`), and then runs the tuned search on the
 whole model aimed at the bound, and then CP-SAT's defaults and the tuned search in turns
 (`engine._in_turns`). The guided search's own bound holds only inside its neighbourhood
 and is never used.
@@ -78,7 +78,6 @@ class GuidedSearch:
         self.stops = stops
         self.best: cp_model.CpSolver | None = None  # holds the best schedule found
         self.objective: float | None = None
-        self.pace: _Pace | None = None   # of the search running
         self._lock = threading.Lock()
         self._met = threading.Event()   # a schedule proven optimal: every search ends
 
@@ -94,11 +93,12 @@ class GuidedSearch:
         """Search among the schedules that leave every decision and penalty the
         relaxation's optimum leaves unused at 0: first only for one that meets the
         relaxation's bound; when none there does, for the best one there. Each search
-        ends at `deadline`, or past it, while it is still closing in (`_Pace.going`, with
-        `patience`), at `latest` at the most."""
+        ends at `deadline`; the aimed one, past it, while it is still closing in on the aim
+        (`_Turn`, with `patience`), and at `latest` at the most."""
         if deadline - time.perf_counter() <= 0.05:
             return
-        turn = _Turn(deadline, max(latest or deadline, deadline), patience)
+        turn = _Turn(time.perf_counter(), deadline, max(latest or deadline, deadline),
+                     patience)
         fixed = self.fixed(relaxation) if relaxation.guides else np.zeros(0)
         if not fixed.size:
             return
@@ -168,7 +168,7 @@ class GuidedSearch:
             solver.parameters.use_ls_only = True
             solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = turn.latest - time.perf_counter()
-        pace = self.pace = _Pace(aim)
+        pace = _Pace(aim)
         solver.best_bound_callback = pace.bound
         if searching is not None:
             solver.parameters.log_search_progress = True
@@ -187,8 +187,6 @@ class GuidedSearch:
                 return False
             self.objective = objective
             self.best = solver
-            if self.pace is not None:
-                self.pace.progressed()
         if self.on_schedule(objective):
             self._met.set()
             return True
@@ -196,10 +194,9 @@ class GuidedSearch:
 
 
 class _Pace:
-    """How a search closes in: when it last found a better schedule or bound of its own
-    (inside the neighbourhood only, never passed on), the longest wait between two such so
-    far, and when its bound met the aim (it then looks for the aimed schedule itself, with
-    nothing more to report).
+    """How an aimed search closes in on its aim: when its own bound (inside the
+    neighbourhood only, never passed on) last rose, and when it met the aim (the search
+    then looks for the aimed schedule itself, with nothing more to report).
 
     Where the relaxation's bound is the optimum but the neighbourhood's schedules are few,
     CP-SAT's core search finds the aimed schedule after raising its own bound to the aim
@@ -207,38 +204,39 @@ class _Pace:
     apart, the schedule 1.0-3.0 s after the last). A turn of a fixed length ended it there
     in two runs of three, and the searches after it took 50-60 s instead of 9
     (docs/benchmarks.md, nineteenth session): a search still closing in keeps its turn, as
-    in `engine._in_turns`."""
+    in `engine._in_turns`, within bounds (`going`). A search not aimed (the best schedule
+    of the neighbourhood) has nothing to close in on: its turn ends at its deadline."""
 
     def __init__(self, aim: float | None):
         self.aim = aim
         self.began = self.last = time.perf_counter()
-        self.longest = 0.0
         self.met_aim: float | None = None
-
-    def progressed(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
 
     def bound(self, bound: float) -> None:
         """CP-SAT's best-bound callback."""
-        self.progressed()
+        self.last = time.perf_counter()
         if self.aim is not None and bound >= self.aim and self.met_aim is None:
             self.met_aim = self.last
 
-    def going(self, now: float, patience: float) -> bool:
-        """Whether it is still closing in: its bound met the aim no longer ago than it took
-        to get there, or it progressed within `patience` or twice its longest wait."""
+    def going(self, now: float, patience: float, until: float) -> bool:
+        """Whether an aimed search is still closing in: its bound met the aim no longer ago
+        than it took to get there, or it rose within the last `patience` seconds and it is
+        not yet `until`."""
+        if self.aim is None:
+            return False
         if self.met_aim is not None:
             return now - self.met_aim <= self.met_aim - self.began
-        return now - self.last <= max(patience, 2 * self.longest)
+        return now - self.last <= patience and now <= until
 
 
 @dataclass(frozen=True)
 class _Turn:
-    """A guided search's time: until `deadline`, then while it is still closing in
-    (`_Pace.going`), until `latest` at the most."""
+    """A guided search's time, from `began`: until `deadline`, then while it is still
+    closing in (`_Pace.going`: its bound rising within `patience`, for as long again as
+    its turn at the most; or its bound at the aim), and never past `latest` (the solve's
+    time limit)."""
 
+    began: float
     deadline: float
     latest: float
     patience: float
@@ -247,11 +245,12 @@ class _Turn:
     def over(self, pace: _Pace) -> Iterator[threading.Event]:
         """An event set, while the block runs, once the turn is over."""
         over = threading.Event()
+        until = self.deadline + (self.deadline - self.began)
 
         def watch(done: threading.Event) -> None:
             while not done.wait(0.05):
                 now = time.perf_counter()
-                if now >= self.deadline and not pace.going(now, self.patience):
+                if now >= self.deadline and not pace.going(now, self.patience, until):
                     over.set()
                     return
 

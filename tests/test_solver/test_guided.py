@@ -22,6 +22,7 @@ from solver import checker, engine, guided, model, relaxation
 from solver.engine import SolveOptions, _extract, build_model, tune
 from solver.guided import GuidedSearch, _Pace, _Turn
 from solver.objective import INT_LIMIT, aimed, narrowed
+from solver.stopping import beside
 
 
 def guided_search(ctx, bound: int) -> GuidedSearch:
@@ -105,24 +106,45 @@ def test_the_aimed_search_says_when_it_begins_to_search():
     search = guided_search(ctx, 6)
     searching = threading.Event()
     deadline = time.perf_counter() + 20
-    search._solve(ctx.model.clone(), _Turn(deadline, deadline, 0.0), 6, searching)
+    search._solve(ctx.model.clone(), _Turn(time.perf_counter(), deadline, deadline, 0.0), 6,
+                  searching)
     assert searching.is_set()
 
 
 def test_a_search_still_closing_in_keeps_its_turn_past_the_deadline():
-    """Past its deadline a guided search goes on while it still closes in: a better bound
-    within the patience or twice its longest wait so far; once its bound has met the aim,
-    for as long again as it took to get there (it then looks for the schedule itself, with
-    nothing to report)."""
+    """Past its deadline an aimed guided search goes on while its own bound rose within
+    the patience (for as long again as its turn at the most), or, once its bound met the
+    aim, for as long again as it took to get there; a search not aimed does not."""
     pace = _Pace(aim=6)
-    pace.began = pace.last = 100.0
-    pace.longest = 1.5                      # bounds came at most 1.5 s apart
-    assert pace.going(102.9, patience=1.0)      # 2.9 s since the last: within twice 1.5
-    assert not pace.going(103.1, patience=1.0)
-    assert pace.going(103.1, patience=4.0)
-    pace.met_aim = 108.0                    # the aim met 8 s after it began
-    assert pace.going(115.9, patience=1.0)
-    assert not pace.going(116.1, patience=1.0)
+    pace.began = 100.0
+    pace.last = 103.0                          # its bound last rose at 103
+    assert pace.going(104.9, patience=2.0, until=110.0)
+    assert not pace.going(105.1, patience=2.0, until=110.0)
+    pace.last = 109.5
+    assert not pace.going(110.1, patience=2.0, until=110.0)   # rising, but its turn is over
+    pace.met_aim = 108.0                       # the aim met 8 s after it began
+    assert pace.going(115.9, patience=2.0, until=110.0)
+    assert not pace.going(116.1, patience=2.0, until=110.0)
+    unaimed = _Pace(aim=None)
+    assert not unaimed.going(unaimed.last, patience=2.0, until=unaimed.last + 10)
+
+
+def test_a_search_whose_bound_never_stops_rising_ends_at_twice_its_turn():
+    """However steadily its bound rises, a turn of 0.2 s ends by 0.4 s."""
+    pace = _Pace(aim=1000)
+    began = time.perf_counter()
+    turn = _Turn(began, began + 0.2, began + 30, patience=1.0)
+
+    def rising(done: threading.Event) -> None:
+        bound = 0
+        while not done.wait(0.02):
+            bound += 1
+            pace.bound(bound)
+
+    with beside(rising), turn.over(pace) as over:
+        assert over.wait(5)
+        ended = time.perf_counter() - began
+    assert 0.2 <= ended < 0.6
 
 
 def test_a_neighbourhood_without_the_optimum_claims_nothing():
