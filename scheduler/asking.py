@@ -20,8 +20,7 @@ from .schema import Resident
 
 def span(calendar: Calendar, week: int) -> str:
     """'week 22 (30 Nov - 6 Dec 2026)'."""
-    found = calendar.weeks[week - 1]
-    return f"week {week} ({found.start:%-d %b} - {found.end:%-d %b %Y})"
+    return f"week {week} ({calendar.week_dates(week)})"
 
 
 def weeks_over(calendar: Calendar, weeks: list[int], today: date) -> str | None:

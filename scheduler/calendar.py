@@ -163,6 +163,11 @@ class Calendar:
         """The Sunday that ends week `week`."""
         return self.weeks[week - 1].end
 
+    def week_dates(self, week: int) -> str:
+        """'6 Sep - 12 Sep 2027': week `week`'s Monday to Sunday, as people read them."""
+        found = self.weeks[week - 1]
+        return f"{found.start.day} {found.start:%b} - {found.end.day} {found.end:%b %Y}"
+
     def week_of(self, day: date) -> int | None:
         """The week holding `day`; None for a day in no week (before week 1, after the last
         week, or outside the year)."""

@@ -14,11 +14,6 @@ from .program import Program
 from .schedule import Schedule, halves
 
 
-def _span(program: Program, week: int) -> str:
-    found = program.calendar.weeks[week - 1]
-    return f"{found.start:%-d %b} - {found.end:%-d %b %Y}"
-
-
 def at_a_glance(program: Program, schedule: Schedule) -> list[str]:
     """Plain sentences about the schedule's vacation, blackouts, away limits and services."""
     calendar = program.calendar
@@ -33,8 +28,8 @@ def at_a_glance(program: Program, schedule: Schedule) -> list[str]:
             unasked[w] += w not in asked
     if away:
         week, most = max(sorted(away.items()), key=lambda item: item[1])
-        lines.append(f"Busiest week: week {week} ({_span(program, week)}), {most} residents "
-                     f"away ({unasked[week]} of them unrequested); at most "
+        lines.append(f"Busiest week: week {week} ({program.calendar.week_dates(week)}), "
+                     f"{most} residents away ({unasked[week]} of them unrequested); at most "
                      f"{max(unasked.values())} unrequested vacation weeks in any week.")
     for blackout in program.blackouts:
         bound = [rid for rid in assigned if program.binds(blackout, program.resident_by_id[rid])]

@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from scheduler import Program, Schedule
-from scheduler.asking import span
 from scheduler.call import CallYear, duty_of
 from scheduler.duty_file import DutyFile
 
@@ -62,7 +61,7 @@ def _week_problems(program: Program, schedule: Schedule, service: str, weeks: Se
                    giver: str, taker: str) -> list[str]:
     """Why the weeks cannot pass from giver to taker as the two residents' rows stand: not
     the giver's, or the taker away or already serving then; in words a resident reads (names,
-    and each week with its dates)."""
+    and each week by its dates: residents never see week numbers)."""
     given = schedule.residents[giver].services.get(service, [])
     theirs = schedule.residents[taker]
     calendar = program.calendar
@@ -70,13 +69,13 @@ def _week_problems(program: Program, schedule: Schedule, service: str, weeks: Se
     def who(rid: str) -> str:
         return program.resident_by_id[rid].name or rid
 
-    problems = [f"{who(giver)} is not on {service} in {span(calendar, w)}"
+    problems = [f"{who(giver)} is not on {service} {calendar.week_dates(w)}"
                 for w in weeks if w not in given]
     for w in weeks:
         if w in theirs.vacation_weeks:
-            problems.append(f"{who(taker)} is on vacation in {span(calendar, w)}")
+            problems.append(f"{who(taker)} is on vacation {calendar.week_dates(w)}")
         elif (serving := theirs.service_in(w)) is not None:
-            problems.append(f"{who(taker)} is already on {serving} in {span(calendar, w)}")
+            problems.append(f"{who(taker)} is already on {serving} {calendar.week_dates(w)}")
     return problems
 
 
