@@ -33,3 +33,13 @@ def test_every_calendar_has_its_block_count_a_name_and_a_form_choice():
         assert year.blocks[-1].end == year.year_end
     choices = SettingsForm.calendar.kwargs["choices"]
     assert [c.value for c in choices] == list(CALENDARS)
+
+
+def test_every_list_of_a_program_file_has_its_words_one_and_many():
+    """A refusal counts the entries of a list by its own noun ('and 34 more residents'):
+    a list added to the program file has its words too, or fails here."""
+    from scheduler.sources import LISTS
+    from web.entries import _KINDS
+
+    assert set(_KINDS) == set(LISTS)
+    assert all(one and many and one != many for one, many in _KINDS.values())
