@@ -275,10 +275,10 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     5 s to its first schedule there, when the relaxation answers at 2 s; docs/benchmarks.md,
     tenth session.) Unless it proved the optimum, the tuned search on the whole model, aimed
     at the relaxation's bound, has GUIDED_TIMES what the solve has then taken (`_aimed`);
-    then CP-SAT's default portfolio
-    and the tuned search take turns from the best schedule found (`_in_turns`). The answer
-    is the best schedule of the searches and the probe; the bound is the searches' own and
-    the relaxation's (raised by one where the aimed search proved that nothing meets it).
+    then CP-SAT's default portfolio and the tuned search take turns from the best schedule
+    found (`_in_turns`). The answer is the best schedule of the searches and the probe; the
+    bound is the searches' own and the relaxation's (raised by one where the aimed search
+    proved that nothing meets it).
     """
     if watcher.handover.is_set() or watcher.proven():
         # The relaxation answered first (during the probe, or on a large model before any

@@ -4,7 +4,7 @@ wish (soft) or declines with a reason; only approved requests and wishes reach t
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -354,6 +354,29 @@ def test_a_night_float_week_off_in_a_week_already_over_is_refused(app, client, p
     with app.app_context():
         assert not db.session.scalars(select(Request).where(
             Request.resident_id == program["ana"], Request.status == "pending")).all()
+
+
+def test_weeks_already_over_are_greyed_out_in_the_weeks_list(app, client, program):
+    """The weeks list keeps every week of the year, those already over marked and not to be
+    chosen, so a resident sees where the year stands without picking a week in vain
+    (browser walk-through: 23 weeks already over looked as good as the rest)."""
+    start = date.today() - timedelta(days=60)
+    with app.app_context():
+        db.session.get(Program, program["id"]).year_start = start
+        calendar = db.session.get(Program, program["id"]).year_calendar
+        db.session.commit()
+    over = [w for w in range(1, calendar.num_weeks + 1) if calendar.week_end(w) < date.today()]
+    assert over and over[-1] < calendar.num_weeks
+    sign_in(client, "ana.res@example.org")
+    page = client.get(_mine(program)).get_data(as_text=True)
+    options = re.findall(r'<option ([^>]*)value="(\d+)"[^>]*>(Week [^<]*)</option>', page)
+    marked = {int(value): ("disabled" in attributes, label) for attributes, value, label
+              in options}
+    assert all(marked[w][0] and marked[w][1].endswith("— over") for w in over)
+    last = calendar.num_weeks
+    assert not marked[last][0] and not marked[last][1].endswith("— over")
+    first = calendar.week_start(last)
+    assert marked[last][1].startswith(f"Week {last} · {first.day} {first:%b}")
 
 
 def test_a_rotation_asked_for_in_a_block_already_over_is_refused(app, client, program):

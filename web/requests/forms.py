@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -34,7 +36,10 @@ class RequestForm(FlaskForm):
     def for_program(self, program, resident=None) -> RequestForm:
         """Choices from the program; with `resident`, a weekly service that never takes them
         shows as such and cannot be chosen (night float for an R4)."""
-        self.weeks.choices = [SelectChoice(w, label) for w, label in week_choices(program)]
+        self.weeks.choices = [   # weeks already over stay in the list, greyed out
+            SelectChoice(w, f"{label} — over", render_kw={"disabled": True}) if over
+            else SelectChoice(w, label)
+            for w, label, over in week_choices(program, date.today())]
         offered = target_choices(program)
         if resident is not None:
             closed = {s.entry.get("code") for s in program.services

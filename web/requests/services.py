@@ -23,7 +23,7 @@ from solver import checker
 
 from .. import audit
 from ..choices import target_key
-from ..entries import Outcome, day_in_words, save_entry
+from ..entries import Outcome, day_in_words, save_entry, span_in_words
 from ..extensions import db
 from ..models import REQUEST_STATUS_WORDS, Program, Request, Resident
 from ..models.columns import now
@@ -276,12 +276,14 @@ def _blocks_over(program: Program, blocks: list[int], today: date) -> str | None
     return f"{named} {'is' if len(past) == 1 else 'are'} already over"
 
 
-def week_choices(program: Program) -> list[tuple[int, str]]:
-    """(week number, 'Week 25 · 20 Dec – 26 Dec 2027') for every Monday-to-Sunday week of the
-    year."""
+def week_choices(program: Program, today: date | None = None
+                 ) -> list[tuple[int, str, bool]]:
+    """(week number, 'Week 25 · 20 Dec – 26 Dec 2027', over) for every Monday-to-Sunday week
+    of the year; `over`: it ended before `today` (none, without a day), so it can no longer
+    be asked for (scheduler.asking.weeks_over)."""
     calendar = program.year_calendar
-    return [(w, f"Week {w} · {day_in_words(calendar.week_start(w))} – "
-                f"{day_in_words(calendar.week_end(w))}")
+    return [(w, f"Week {w} · {span_in_words(calendar.week_start(w), calendar.week_end(w))}",
+             today is not None and calendar.week_end(w) < today)
             for w in range(1, calendar.num_weeks + 1)]
 
 
