@@ -123,6 +123,11 @@ class Resident(Entry):
     max_vacation_weeks_per_block: Count | None = None
     history: dict[Name, Count] = {}
 
+    @property
+    def called(self) -> str:
+        """What people call the resident: their name, else their id."""
+        return self.name or self.id
+
 
 class Targeted(Entry):
     """An entry aimed at a rotation or a group, binding the residents its filters match."""

@@ -65,17 +65,14 @@ def _week_problems(program: Program, schedule: Schedule, service: str, weeks: Se
     given = schedule.residents[giver].services.get(service, [])
     theirs = schedule.residents[taker]
     calendar = program.calendar
-
-    def who(rid: str) -> str:
-        return program.resident_by_id[rid].name or rid
-
-    problems = [f"{who(giver)} is not on {service} {calendar.week_dates(w)}"
+    who = {rid: program.resident_by_id[rid].called for rid in (giver, taker)}
+    problems = [f"{who[giver]} is not on {service} {calendar.week_dates(w)}"
                 for w in weeks if w not in given]
     for w in weeks:
         if w in theirs.vacation_weeks:
-            problems.append(f"{who(taker)} is on vacation {calendar.week_dates(w)}")
+            problems.append(f"{who[taker]} is on vacation {calendar.week_dates(w)}")
         elif (serving := theirs.service_in(w)) is not None:
-            problems.append(f"{who(taker)} is already on {serving} {calendar.week_dates(w)}")
+            problems.append(f"{who[taker]} is already on {serving} {calendar.week_dates(w)}")
     return problems
 
 

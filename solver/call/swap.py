@@ -102,7 +102,8 @@ def reassign(program: Program, schedule: Schedule, duty: DutyFile, pool: str, st
     if holder is None:
         return SwapResult(None, [f"nobody holds {pool} at {start.replace('T', ' ')}"])
     if holder == taker:
-        return SwapResult(None, [f"{taker} already holds it"])
+        person = program.resident_by_id.get(taker)
+        return SwapResult(None, [f"{person.called if person else taker} already holds it"])
     year = CallYear(program, schedule)
     if taker not in program.resident_by_id or taker not in schedule.residents:
         return SwapResult(None, [f"{taker} is not on this schedule"])

@@ -341,7 +341,7 @@ def test_a_chief_changes_a_shift_of_a_draft_and_sees_at_once_what_it_breaks(
     page = change("bea")
     assert "No rule is broken by this change." in page
     page = change("bea")
-    assert "Not changed: bea already holds it." in page
+    assert "Not changed: Bea Moranti already holds it." in page   # by name, not key
 
 
 def test_a_call_schedule_on_an_older_block_version_warns_and_holds_swaps(app, client,
