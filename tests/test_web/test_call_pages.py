@@ -103,6 +103,7 @@ def test_a_chief_generates_call_reads_the_month_and_publishes_it(app, client, pu
     assert len([n for n in names if n[0] == "Weekend call"]) == 4
     assert '<option value="NIGHT">Night call</option>' in page
     assert 'id="fairness"' in page and "80 h" in page
+    assert 'aria-label="Duty hours per week of Ash Pellow:' in page   # by name, not key
     with app.app_context():
         row = db.session.get(CallSchedule, call_id)
         year, duty, schedule = services.read(row)

@@ -104,8 +104,10 @@ def view(program, call_id: int):
     residents = [r for r in year.residents if r.id in duty.duty]
     chosen = request.args.get("resident") or (residents[0].id if residents else "")
     hours = services.weekly_hours(year, duty, chosen) if chosen in duty.duty else []
+    called = next((r.called for r in residents if r.id == chosen), chosen)
     return render_template("call/view.html", program=program, row=row, year=year, duty=duty,
-                           month=month, residents=residents, chosen=chosen, hours=hours,
+                           month=month, residents=residents, chosen=chosen, called=called,
+                           hours=hours,
                            newer=services.outdated(program, row),
                            pool_names=services.pool_names(row),
                            peak=max((h for _, h in hours), default=0.0))
