@@ -254,7 +254,7 @@ class Shift:
 def shifts(year: ProgramYear, duty: DutyFile) -> list[Shift]:
     """Every call shift of the year and every shift of a weekly service (night float), in
     time order."""
-    names = {r.id: r.name or r.id for r in year.residents}
+    names = {r.id: r.called for r in year.residents}
     found = [Shift(rid, names.get(rid, rid), p.what, datetime.fromisoformat(p.start),
                    datetime.fromisoformat(p.end), p.kind)
              for rid, periods in duty.duty.items() for p in periods

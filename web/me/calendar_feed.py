@@ -24,7 +24,7 @@ def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     resident = year.resident_by_id.get(resident_key)
-    who = (resident.name or resident.id) if resident else resident_key
+    who = resident.called if resident else resident_key
     cal.add("x-wr-calname", f"{year.info.name}: {who}")
     if assignment is None:
         return cal.to_ical()

@@ -52,7 +52,7 @@ def xlsx_bytes(year: ProgramYear, schedule: ScheduleFile, title: str) -> bytes:
         for b, code in enumerate(assignment.rotations, start=1):
             n = sum(1 for w in weeks.get(b, []) if w in away)
             cells.append(f"{cell_label(code)} (vac {n})" if n else cell_label(code))
-        grid.append([resident.name or resident.id, resident.level, resident.track, *cells])
+        grid.append([resident.called, resident.level, resident.track, *cells])
         row = grid.max_row
         for b, code in enumerate(assignment.rotations, start=1):
             colour = colours.get(halves(code)[0], "#ffffff").lstrip("#")

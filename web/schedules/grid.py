@@ -136,7 +136,7 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
                 if was != code:
                     cell.changed, changes = cell_label(was), changes + 1
             cells.append(cell)
-        rows.append(Row(resident.id, resident.name or resident.id, resident.level,
+        rows.append(Row(resident.id, resident.called, resident.level,
                         resident.track, cells))
     per_half = checker.half_counts((a.rotations for a in schedule.residents.values()),
                                    year.num_blocks)
