@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from .calendar import WORKING_WEEKDAYS, Calendar
+from .calendar import WORKING_WEEKDAYS, Calendar, span_in_words
 from .program import Program
 from .schema import Resident
 
 
 def span(calendar: Calendar, week: int) -> str:
-    """'week 22 (30 Nov - 6 Dec 2026)'."""
+    """'week 22 (30 Nov – 6 Dec 2026)'."""
     return f"week {week} ({calendar.week_dates(week)})"
 
 
@@ -50,7 +50,7 @@ def vacation_conflicts(program: Program, resident: Resident, weeks: list[int],
             named = f" '{blackout.name}'" if blackout.name else ""
             found.append(f"{', '.join(span(calendar, w) for w in hit)} "
                          f"{'falls' if len(hit) == 1 else 'fall'} in the blackout{named} "
-                         f"({blackout.first:%-d %b} - {blackout.last:%-d %b %Y})")
+                         f"({span_in_words(blackout.first, blackout.last)})")
     cap = program.max_vacation_weeks_per_block_of(resident)
     days: Counter[int] = Counter()
     for (week, block), count in calendar.segments.items():

@@ -25,6 +25,22 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Literal, get_args
 
+
+def day_in_words(day: date, weekday: bool = False, year: bool = True) -> str:
+    """A date as people read it: '1 Jul 2027'; with `weekday` 'Thu 1 Jul 2027'; without
+    `year` '1 Jul' (files and date fields keep ISO dates)."""
+    words = f"{day.day} {day:%b}"
+    if weekday:
+        words = f"{day:%a} {words}"
+    return f"{words} {day.year}" if year else words
+
+
+def span_in_words(first: date, last: date) -> str:
+    """'6 Sep – 19 Sep 2027': the days from `first` to `last`, the year said once when both
+    share it ('27 Dec 2027 – 9 Jan 2028' when not)."""
+    return f"{day_in_words(first, year=first.year != last.year)} – {day_in_words(last)}"
+
+
 # A year holds at most 52 whole Monday-to-Sunday weeks (53 would need 371 days).
 MAX_WEEKS = 52
 WORKING_WEEKDAYS = 5   # Monday to Friday
@@ -164,9 +180,9 @@ class Calendar:
         return self.weeks[week - 1].end
 
     def week_dates(self, week: int) -> str:
-        """'6 Sep - 12 Sep 2027': week `week`'s Monday to Sunday, as people read them."""
+        """'6 Sep – 12 Sep 2027': week `week`'s Monday to Sunday, as people read them."""
         found = self.weeks[week - 1]
-        return f"{found.start.day} {found.start:%b} - {found.end.day} {found.end:%b %Y}"
+        return span_in_words(found.start, found.end)
 
     def week_of(self, day: date) -> int | None:
         """The week holding `day`; None for a day in no week (before week 1, after the last

@@ -206,10 +206,10 @@ class CallYear:
             rotation, service, away = place
             day = self.calendar.year_start + timedelta(days=d)
             if away:
-                return f"{resident.id} is on vacation on {day}"
+                return f"{resident.called} is on vacation on {day}"
             for code in (rotation, service):
                 if code is not None and code in closed_codes:
-                    return f"{resident.id} is on {code} on {day}, closed to {pool.code}"
+                    return f"{resident.called} is on {code} on {day}, closed to {pool.code}"
         return None
 
     @cached_property

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .calendar import day_in_words, span_in_words
 from .program import Program
 from .schedule import Schedule, halves
 
@@ -36,7 +37,7 @@ def at_a_glance(program: Program, schedule: Schedule) -> list[str]:
         touched = set(calendar.weeks_touching(blackout.first, blackout.last))
         inside = sum(len(touched & set(assigned[rid].vacation_weeks)) for rid in bound)
         label = blackout.name or f"{blackout.first} to {blackout.last}"
-        lines.append(f"Blackout '{label}' ({blackout.first:%-d %b} - {blackout.last:%-d %b}): "
+        lines.append(f"Blackout '{label}' ({span_in_words(blackout.first, blackout.last)}): "
                      f"{inside} vacation weeks among the {len(bound)} residents it binds.")
     for limit in program.away_limits:
         codes = set(program.resolve(limit.target)) if limit.target else None
@@ -55,7 +56,7 @@ def at_a_glance(program: Program, schedule: Schedule) -> list[str]:
             if count > worst:
                 worst, on = count, day
         label = limit.name or f"at most {limit.max} away"
-        when = f" (first on {on:%-d %b %Y})" if on is not None else ""
+        when = f" (first on {day_in_words(on)})" if on is not None else ""
         lines.append(f"Away limit '{label}': busiest working day has {worst} away{when}, "
                      f"limit {limit.max}.")
     for service in program.services:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from scheduler.calendar import day_in_words, span_in_words
 from scheduler.config import load_settings
 from scheduler.validation import MAX_PROGRAM_FILE_BYTES
 
@@ -143,7 +144,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         call,
         cases,
         charts,
-        entries,
         errors,
         guards,
         health,
@@ -163,7 +163,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["chart_labels"] = charts.labels
-    app.jinja_env.filters["day_in_words"] = entries.day_in_words
+    app.jinja_env.filters["day_in_words"] = day_in_words
+    app.jinja_env.filters["span_in_words"] = span_in_words
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
                                  STAFF=access.STAFF, unread_notifications=_unread)
     for blueprint in (health.bp, assets.bp, auth.bp, programs.bp, setup.bp, requests.bp,

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from scheduler import FileError
+from scheduler.calendar import day_in_words
 from scheduler.sources import LISTS, Source
 
 from .extensions import db
@@ -164,18 +165,6 @@ def in_words(program: Program, message: str) -> str:
     in the file ('also resident[3]', 'overlaps blackout[0]') named as a chief names them
     ('also resident Ash Ito', 'overlaps blackout “R1 orientation”')."""
     return _ENTRY_PATH.sub(lambda m: entry_label(program, m.group(0)) or m.group(0), message)
-
-
-def day_in_words(day: date) -> str:
-    """'1 Jul 2027': a date as the app writes it for people (date fields keep ISO dates)."""
-    return f"{day.day} {day:%b %Y}"
-
-
-def span_in_words(first: date, last: date) -> str:
-    """'6 Sep – 19 Sep 2027': days from `first` to `last`, the year said once when both
-    share it ('27 Dec 2027 – 9 Jan 2028' when not)."""
-    start = f"{first.day} {first:%b}" if first.year == last.year else day_in_words(first)
-    return f"{start} – {day_in_words(last)}"
 
 
 # A date standing as a word of its own (not inside a file name: "log-2027-08-01.csv").

@@ -32,7 +32,7 @@ from scheduler.duty_file import DutyFile
 from ..checker import CheckReport, check
 from ..duty_check import check_duty
 from .engine import as_periods
-from .swap import SWAP_RULES, held_shifts, settle
+from .swap import SWAP_RULES, breach_in_words, held_shifts, settle
 
 # What a service swap must keep in both residents' duty: a swap's rules, and with the new
 # block schedule, the call pools' eligibility (no call on a service a pool is closed to).
@@ -152,6 +152,6 @@ def _with_duty(program: Program, schedule: Schedule, after: Schedule, duty: Duty
                 if b.resident in (giver, taker) and b.source.startswith(SERVICE_SWAP_RULES)
                 and (b.source, b.resident, b.message) not in before]
     if breaches:
-        return _refused(*[f"{b.resident}: {b.message}" for b in breaches])
+        return _refused(*[breach_in_words(program, b) for b in breaches])
     settle(program, new_year, new_duty)
     return ServiceSwapResult(after, new_duty)

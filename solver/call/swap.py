@@ -19,7 +19,7 @@ from scheduler import Program, Schedule
 from scheduler.call import CallYear, Shift, at, duty_of
 from scheduler.duty_file import DutyFile
 
-from ..duty_check import check_duty
+from ..duty_check import Breach, check_duty
 from .engine import as_periods, figures
 
 # What a swap must keep for both residents: every duty-hour limit, the dates nobody works
@@ -39,6 +39,19 @@ class SwapResult:
         return self.duty is not None
 
 
+def called(program: Program, rid: str) -> str:
+    """What people call the resident keyed `rid` (their name, else the key as given)."""
+    person = program.resident_by_id.get(rid)
+    return person.called if person is not None else rid
+
+
+def breach_in_words(program: Program, breach: Breach) -> str:
+    """A broken duty rule as a sentence: whose it is, by name, then what happened."""
+    if not breach.resident:
+        return breach.message
+    return f"{called(program, breach.resident)}: {breach.message}"
+
+
 def held_shifts(year: CallYear, duty: DutyFile, rid: str) -> list[Shift]:
     """The shifts a resident holds in a duty file, as the year's shifts."""
     start = year.calendar.year_start
@@ -55,12 +68,13 @@ def swap(program: Program, schedule: Schedule, duty: DutyFile, pool: str, start:
     if taker == giver:
         return SwapResult(None, ["a resident cannot take their own shift"])
     if taker not in people or taker not in schedule.residents:
-        return SwapResult(None, [f"{taker} is not on this schedule"])
+        return SwapResult(None, [f"{called(program, taker)} is not on this schedule"])
     given = held_shifts(year, duty, giver)
     shift = next((s for s in given if s.code == pool and at(year.calendar.year_start,
                                                               s.start) == start), None)
     if shift is None:
-        return SwapResult(None, [f"{giver} is not on {pool} at {start.replace('T', ' ')}"])
+        return SwapResult(None, [f"{called(program, giver)} is not on {pool} "
+                                 f"at {start.replace('T', ' ')}"])
     resident = people[taker]
     entry = program.call_pools[shift.pool]
     closed = year.closed(entry, resident, shift)
@@ -69,10 +83,10 @@ def swap(program: Program, schedule: Schedule, duty: DutyFile, pool: str, start:
     work = year.work(resident)
     clash = next((p for p in work if p.overlaps(shift.start, shift.end)), None)
     if clash is not None:
-        return SwapResult(None, [f"{taker} works {clash.what} then"])
+        return SwapResult(None, [f"{called(program, taker)} works {clash.what} then"])
     taken = held_shifts(year, duty, taker)
     if any(s.start < shift.end and shift.start < s.end for s in taken):
-        return SwapResult(None, [f"{taker} is already on call then"])
+        return SwapResult(None, [f"{called(program, taker)} is already on call then"])
     after = copy.deepcopy(duty)
     first = year.calendar.year_start
     after.duty[giver] = as_periods(first, duty_of(year.work(people[giver]),
@@ -84,7 +98,7 @@ def swap(program: Program, schedule: Schedule, duty: DutyFile, pool: str, start:
                 if b.resident in (giver, taker) and b.source.startswith(SWAP_RULES)
                 and (b.source, b.resident, b.message) not in before]
     if breaches:
-        return SwapResult(None, [f"{b.resident}: {b.message}" for b in breaches])
+        return SwapResult(None, [breach_in_words(program, b) for b in breaches])
     settle(program, year, after)
     return SwapResult(after)
 
@@ -102,11 +116,10 @@ def reassign(program: Program, schedule: Schedule, duty: DutyFile, pool: str, st
     if holder is None:
         return SwapResult(None, [f"nobody holds {pool} at {start.replace('T', ' ')}"])
     if holder == taker:
-        person = program.resident_by_id.get(taker)
-        return SwapResult(None, [f"{person.called if person else taker} already holds it"])
+        return SwapResult(None, [f"{called(program, taker)} already holds it"])
     year = CallYear(program, schedule)
     if taker not in program.resident_by_id or taker not in schedule.residents:
-        return SwapResult(None, [f"{taker} is not on this schedule"])
+        return SwapResult(None, [f"{called(program, taker)} is not on this schedule"])
     given = held_shifts(year, duty, holder)
     shift = next(s for s in given if s.code == pool and at(year.calendar.year_start,
                                                             s.start) == start)
@@ -120,8 +133,7 @@ def reassign(program: Program, schedule: Schedule, duty: DutyFile, pool: str, st
                                                   sorted(taken + [shift],
                                                          key=lambda s: s.start)))
     before = {(b.source, b.resident, b.message) for b in check_duty(program, duty, schedule)}
-    reasons = [f"{b.resident}: {b.message}" if b.resident else b.message
-               for b in check_duty(program, after, schedule)
+    reasons = [breach_in_words(program, b) for b in check_duty(program, after, schedule)
                if (b.source, b.resident, b.message) not in before]
     settle(program, year, after)
     return SwapResult(after, reasons)

@@ -10,11 +10,11 @@ from browser_steps import sign_in
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from scheduler.calendar import span_in_words
 from solver.call.swap import swap
 from web.accounts import create_user
 from web.call import services
 from web.demo import PASSWORD
-from web.entries import span_in_words
 from web.extensions import db
 from web.models import Program
 

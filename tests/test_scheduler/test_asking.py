@@ -27,8 +27,8 @@ def year() -> Program:
 def test_a_week_in_a_blackout_that_binds_the_resident_is_named(year):
     r1 = year.resident_by_id["okafor"]   # an R1: "R1 orientation", 1-31 July 2027
     said = vacation_conflicts(year, r1, [2], BEFORE_THE_YEAR)
-    assert said == ["week 2 (12 Jul - 18 Jul 2027) falls in the blackout 'R1 orientation' "
-                    "(1 Jul - 31 Jul 2027)"]
+    assert said == ["week 2 (12 Jul – 18 Jul 2027) falls in the blackout 'R1 orientation' "
+                    "(1 Jul – 31 Jul 2027)"]
     r3 = next(r for r in year.residents if r.level == "R3")
     assert vacation_conflicts(year, r3, [2], BEFORE_THE_YEAR) == []
 
@@ -48,4 +48,4 @@ def test_two_weeks_in_one_block_break_the_cap_of_one_week_per_block(year):
 def test_a_week_already_over_is_named(year):
     r3 = next(r for r in year.residents if r.level == "R3")
     assert vacation_conflicts(year, r3, [5, 20], date(2027, 9, 1)) == [
-        "week 5 (2 Aug - 8 Aug 2027) is already over"]
+        "week 5 (2 Aug – 8 Aug 2027) is already over"]

@@ -444,7 +444,7 @@ def test_the_year_at_a_glance_says_what_the_schedule_holds(duke_schedule):
     busiest = max(away.values())
     assert lines[0].startswith("Busiest week: week ")
     assert f", {busiest} residents away" in lines[0]
-    assert "Blackout 'R1 orientation' (1 Jul - 31 Jul): 0 vacation weeks among the 9 " \
+    assert "Blackout 'R1 orientation' (1 Jul – 31 Jul 2027): 0 vacation weeks among the 9 " \
         "residents it binds." in lines
     assert any(line.startswith("Away limit 'At most 6 residents away on any day': busiest "
                                f"working day has {busiest} away") for line in lines)

@@ -167,15 +167,15 @@ def test_weeks_not_the_givers_or_a_taker_away_or_already_serving_are_refused():
     w = week(p)
     schedule, duty = year(p, {"r1": [w], "r3": [w + 1]}, vacation={"r2": [w]})
     assert swap_service(p, schedule, duty, "NF", [w + 1], "r1", "r2").reasons == [
-        "r1 is not on NF 13 Sep - 19 Sep 2027"]
+        "r1 is not on NF 13 Sep – 19 Sep 2027"]
     # the resident by their name, the week by its dates
     assert swap_service(p, schedule, duty, "NF", [w], "r1", "r2").reasons == [
-        "Rosa Vinter is on vacation 6 Sep - 12 Sep 2027"]
+        "Rosa Vinter is on vacation 6 Sep – 12 Sep 2027"]
     assert swap_service(p, schedule, duty, "NF", [w + 1], "r3", "r3").reasons == [
         "a resident cannot take their own service week"]
     schedule.residents["r3"].services = {"NF": [w, w + 1]}
     assert swap_service(p, schedule, duty, "NF", [w], "r1", "r3").reasons == [
-        "r3 is already on NF 6 Sep - 12 Sep 2027"]
+        "r3 is already on NF 6 Sep – 12 Sep 2027"]
 
 
 def test_the_sample_swaps_a_two_week_stint_but_not_half_of_one(duke_year):

@@ -246,3 +246,27 @@ def test_a_removed_role_no_longer_opens_the_program(app, client, make_user):
     _sign_out(client)
     sign_in(client, "leaving@example.org")
     assert client.get(f"/programs/{pid}/verify").status_code == 404
+
+
+def test_the_log_names_who_acted_and_keeps_the_address_recorded(app, client, make_user,
+                                                                published):
+    """'Who' reads a person's name where their account has one, with the e-mail address the
+    entry recorded beneath it; an account without a name reads as its address."""
+    from web import audit
+    from web.models import Program, User
+
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    make_user("coordinator@example.org", "Tiny IR", "coordinator")
+    with app.app_context():
+        program = db.session.get(Program, published)
+        named = db.session.scalar(select(User).where(User.email == "pd@example.org"))
+        named.name = "Petra Dunmore"
+        unnamed = db.session.scalar(select(User).where(User.email == "coordinator@example.org"))
+        audit.record("role.granted", program=program, actor=named, subject="coordinator x")
+        audit.record("role.granted", program=program, actor=unnamed, subject="coordinator y")
+        db.session.commit()
+    _sign_out(client)
+    sign_in(client, "pd@example.org")
+    who = [row.split(" | ")[0] for row in _audit_rows(client, published)[:2]]
+    assert who == ["coordinator@example.org",
+                   'Petra Dunmore<div class="hint">pd@example.org</div>']

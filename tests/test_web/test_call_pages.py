@@ -327,7 +327,11 @@ def test_a_chief_changes_a_shift_of_a_draft_and_sees_at_once_what_it_breaks(
     page = change("cal")
     named = {"NIGHT": "Night call", "WEEKEND": "Weekend call"}[pool]
     assert f"{named} on {day:%a} {day.day} {day:%b %Y}: now Cal Dunwich." in page
-    assert "Breaks: cal: in-house call on the nights of" in page
+    # whose rule breaks, by name, and its nights in words (not "cal", not ISO dates)
+    broken = re.search(r"Breaks: Cal Dunwich: in-house call on the nights of ([^<]*)", page)
+    assert broken is not None, page
+    assert re.match(r"\d{1,2} [A-Z][a-z]{2} \d{4} and \d{1,2} [A-Z][a-z]{2} \d{4} ",
+                    broken.group(1)), broken.group(1)
     with app.app_context():
         row = db.session.get(CallSchedule, call_id)
         assert any(p["start"].startswith(day.isoformat()) and p["what"] == pool

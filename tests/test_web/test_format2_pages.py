@@ -209,13 +209,13 @@ hard = true
     page = post_form(client, new, name="Summer", first="2027-07-01", last="2027-07-31",
                      levels=["R2"], hard="y").get_data(as_text=True)
     assert ("it covers approved vacation: Ash Ito" in page
-            and "week 2 (12 Jul - 18 Jul 2027). Approved vacation is booked" in page)
+            and "week 2 (12 Jul – 18 Jul 2027). Approved vacation is booked" in page)
     assert "Bea Lund" not in page
     assert _exported(app, pid).get("blackout") is None
     # a date before week 1 names week 1, as the solver reads it
     page = post_form(client, new, name="Orientation", first="2027-07-05", last="2027-07-09",
                      levels=["R1"], hard="y").get_data(as_text=True)
-    assert "it covers approved vacation: Cal Moss&#39;s week 1 (5 Jul - 11 Jul 2027)" in page
+    assert "it covers approved vacation: Cal Moss&#39;s week 1 (5 Jul – 11 Jul 2027)" in page
     # ending before that week: kept
     assert post_form(client, new, name="Early July", first="2027-07-01", last="2027-07-09",
                      levels=["R2"], hard="y").status_code == 302

@@ -350,7 +350,7 @@ def test_a_night_float_week_off_in_a_week_already_over_is_refused(app, client, p
     sign_in(client, "ana.res@example.org")
     page = post_form(client, _mine(program), kind="avoid", target="NF", weeks=["1"],
                      weight="2").get_data(as_text=True)
-    assert "week 1 (6 Jul - 12 Jul 2026) is already over: ask for other weeks" in page
+    assert "week 1 (6 Jul – 12 Jul 2026) is already over: ask for other weeks" in page
     with app.app_context():
         assert not db.session.scalars(select(Request).where(
             Request.resident_id == program["ana"], Request.status == "pending")).all()
@@ -415,8 +415,8 @@ def test_vacation_a_hard_rule_forbids_is_refused_when_asked_and_when_approved(ap
     sign_in(client, "ana.res@example.org")
     page = post_form(client, _mine(program), kind="vacation", weeks=["2"], weight="1"
                      ).get_data(as_text=True)
-    assert ("week 2 (12 Jul - 18 Jul 2027) falls in the blackout &#39;R1 orientation&#39; "
-            "(1 Jul - 31 Jul 2027): ask for other weeks") in page
+    assert ("week 2 (12 Jul – 18 Jul 2027) falls in the blackout &#39;R1 orientation&#39; "
+            "(1 Jul – 31 Jul 2027): ask for other weeks") in page
     page = post_form(client, _mine(program), kind="vacation", weeks=["25", "26"], weight="1"
                      ).get_data(as_text=True)
     assert "working days of vacation in block 6, where at most 5 (1 week) are allowed" in page

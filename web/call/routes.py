@@ -8,9 +8,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import select
 
+from scheduler.calendar import day_in_words
+
 from ..access import EVERYONE, MANAGERS, can, program_page
 from ..accounts import resident_of
-from ..entries import day_in_words
 from ..extensions import db
 from ..models import CallSchedule, CallSwap, Resident, Schedule
 from ..transaction import refusable
@@ -141,7 +142,7 @@ def edit_shift(program, call_id: int):
         return redirect(back)
     taker = year.resident_by_id[form.resident.data]
     flash(f"{services.pool_names(row).get(form.pool.data, form.pool.data)} on "
-          f"{form.day.data:%a} {day_in_words(form.day.data)}: now {taker.name or taker.id}.",
+          f"{form.day.data:%a} {day_in_words(form.day.data)}: now {taker.called}.",
           "info")
     for reason in broken:
         flash(f"Breaks: {reason}", "error")

@@ -30,6 +30,7 @@ from scheduler.schedule import parse_schedule
 from solver.call.engine import CallOptions, solve_call
 
 from .. import audit
+from ..entries import dates_in_words
 from ..extensions import db
 from ..models import CallSchedule, Program, Schedule, SolveJob
 from ..models.columns import now
@@ -356,10 +357,10 @@ def edit_shift(row: CallSchedule, day: date, pool: str, taker: str, revision: in
     start = f"{day.isoformat()}T{begins // 60:02d}:{begins % 60:02d}"
     result = reassign(year, schedule, duty, pool, start, taker)
     if result.duty is None:
-        raise CallError(result.reasons[0])
+        raise CallError(dates_in_words(result.reasons[0]))
     row.data = {**row.data, **result.duty.as_dict(), "edited": True}
     db.session.flush()
-    return result.reasons
+    return [dates_in_words(reason) for reason in result.reasons]
 
 
 def outdated(program: Program, row: CallSchedule) -> Schedule | None:

@@ -18,13 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from scheduler import Program as ProgramYear
+from scheduler.calendar import day_in_words, span_in_words
 from scheduler.call import CallYear, minute_of
 from scheduler.schema import Resident as YearResident
 from solver.call.swap import swap as check_swap
 
 from .. import audit
 from ..access import MANAGERS
-from ..entries import day_in_words, span_in_words
+from ..entries import dates_in_words
 from ..extensions import db
 from ..models import CallSchedule, CallSwap, Membership, Program, Resident, User
 from ..models.columns import now
@@ -152,7 +153,8 @@ def _checked(program: Program, row: CallSwap, taker: Resident) -> tuple[CallSche
     year, duty, schedule = services.read(latest)
     result = check_swap(year, schedule, duty, row.pool, row.start, row.giver.key, taker.key)
     if not result.ok:
-        raise SwapError("the swap would break the rules: " + "; ".join(result.reasons))
+        raise SwapError("the swap would break the rules: "
+                        + "; ".join(dates_in_words(r) for r in result.reasons))
     return latest, result.duty
 
 

@@ -21,6 +21,7 @@ from scheduler.schedule import Assignment
 from solver.call.service_swap import ServiceSwapResult, swap_service
 
 from .. import audit
+from ..entries import dates_in_words
 from ..extensions import db
 from ..models import CallSchedule, CallSwap, Program, Resident, Schedule
 from ..models.columns import now
@@ -101,7 +102,8 @@ def _checked(program: Program, row: CallSwap, taker: Resident
     result = swap_service(year, schedule, duty, row.pool, row.weeks, row.giver.key,
                           taker.key, previous)
     if not result.ok:
-        raise SwapError("the swap would break the rules: " + "; ".join(result.reasons))
+        raise SwapError("the swap would break the rules: "
+                        + "; ".join(dates_in_words(r) for r in result.reasons))
     return latest, result
 
 

@@ -9,10 +9,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from scheduler.calendar import day_in_words
+
 from ..access import MANAGERS, STAFF, can, program_page
 from ..accounts import resident_of
 from ..downloads import attachment
-from ..entries import day_in_words
 from ..extensions import db
 from ..models import Case, CaseProcedure, Resident
 from ..views import owned, show_errors

@@ -21,11 +21,12 @@ from caselog.catalogue import Category
 from caselog.catalogue import ProcedureType as TypeEntry
 from caselog.phi import patient_information
 from caselog.progress import best_window, category_key, in_period, measure_key
+from scheduler.calendar import day_in_words
 from scheduler.schedule import as_file, halves
 
 from .. import audit, charts
 from .. import curves as curves_svg
-from ..entries import Outcome, day_in_words
+from ..entries import Outcome
 from ..extensions import db
 from ..models import (
     Case,

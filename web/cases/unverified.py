@@ -18,8 +18,10 @@ from typing import Any
 from flask import abort
 from sqlalchemy import select
 
+from scheduler.calendar import day_in_words
+
 from .. import audit
-from ..entries import Outcome, day_in_words
+from ..entries import Outcome
 from ..extensions import db
 from ..models import Case, Program, Resident, User
 from ..transaction import kept_if_ok

@@ -8,8 +8,9 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from scheduler.calendar import day_in_words
+
 from ..access import STAFF, program_page
-from ..entries import day_in_words
 from ..views import show_errors
 from . import bp, services, unverified
 from .forms import CaseEditForm

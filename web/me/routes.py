@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from scheduler.calendar import span_in_words
 from scheduler.schedule import as_file, stints
 
 from ..access import program_page
@@ -16,7 +17,6 @@ from ..accounts import feed_owner_may_read, resident_of
 from ..call.services import outdated, pool_names, published_calls
 from ..call.week_swaps import offered_weeks, offers
 from ..downloads import attachment, safe_stem
-from ..entries import span_in_words
 from ..extensions import csrf, db, limiter
 from ..models import CallSwap, Resident
 from ..models.schedules import OPEN_SWAP_STATES

@@ -9,8 +9,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from ..entries import dates_in_words
-from ..models import AUDIT_WORDS, AuditEvent, Program
+from ..extensions import db
+from ..models import AUDIT_WORDS, AuditEvent, Program, User
 from .forms import ROLE_NAMES
 
 
@@ -21,6 +24,8 @@ class Shown:
     what: str
     subject: str
     detail: str
+    who: str = "command line"   # who did it: their name as the app knows it now ...
+    address: str = ""           # ... and the e-mail address recorded, under a name
 
 
 _NUMBERED = re.compile(r"\b(case|request) #\d+ ")
@@ -28,17 +33,26 @@ _IMPORTED = re.compile(r"^(\d+) imported case\(s\)")
 
 
 class AuditWords:
-    """Reads a program's events in words, with what the program knows now: its residents'
-    names (archived ones too)."""
+    """Reads a program's events in words, with what the app knows now: its residents'
+    names (archived ones too) and the names of the people who acted (`events`: the events
+    to be read, whose actors are looked up at once)."""
 
-    def __init__(self, program: Program):
+    def __init__(self, program: Program, events: list[AuditEvent]):
         self.names = {r.key: r.label for r in [*program.residents,
                                                 *program.archived_residents]}
+        ids = {e.actor_id for e in events if e.actor_id is not None}
+        self.actors: dict[int, str] = {row.id: row.name for row in db.session.execute(
+            select(User.id, User.name).where(User.id.in_(ids)))} if ids else {}
 
     def __call__(self, event: AuditEvent) -> Shown:
         said = [self._detail(event, key, value) for key, value in (event.detail or {}).items()]
+        name = self.actors.get(event.actor_id) if event.actor_id is not None else None
+        if name:
+            who, address = name, event.actor_email
+        else:   # no name given, or the account is gone: the address recorded
+            who, address = event.actor_email or "command line", ""
         return Shown(AUDIT_WORDS.get(event.action, event.action), self._subject(event),
-                     "; ".join(s for s in said if s))
+                     "; ".join(s for s in said if s), who, address)
 
     def _subject(self, event: AuditEvent) -> str:
         subject = _NUMBERED.sub(r"\1 ", dates_in_words(event.subject))

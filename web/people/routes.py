@@ -72,7 +72,8 @@ def audit_log(program):
     before = request.args.get("before", type=int)
     rows = audit.events(program, action, before, PAGE + 1)
     older = rows[PAGE - 1].id if len(rows) > PAGE else None
-    words = AuditWords(program)
+    shown = rows[:PAGE]
+    words = AuditWords(program, shown)
     return render_template("people/audit.html", program=program,
-                           events=[(e, words(e)) for e in rows[:PAGE]],
+                           events=[(e, words(e)) for e in shown],
                            action=action, actions=AUDIT_WORDS, older=older)

@@ -17,13 +17,14 @@ from typing import Any
 from sqlalchemy import func, select
 
 from scheduler.asking import vacation_conflicts, weeks_over
+from scheduler.calendar import day_in_words, span_in_words
 from scheduler.program import admits
 from scheduler.schedule import as_file
 from solver import checker
 
 from .. import audit
 from ..choices import target_key
-from ..entries import Outcome, day_in_words, save_entry, span_in_words
+from ..entries import Outcome, save_entry
 from ..extensions import db
 from ..models import REQUEST_STATUS_WORDS, Program, Request, Resident
 from ..models.columns import now
