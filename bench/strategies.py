@@ -36,10 +36,10 @@ SCHEDULE_FINDERS = ["fj*", "fs*", "ls*", "*lns"]
 
 
 def load(name: str) -> Program:
-    """The sample, or a generated program of a family (`family:residents:calendar:f2`, and
-    optionally `:seed`; seed 0 without it)."""
-    if name == "sample":
-        with open("samples/duke.toml", "rb") as handle:
+    """The sample, a program file (a path ending in .toml), or a generated program of a
+    family (`family:residents:calendar:f2`, and optionally `:seed`; seed 0 without it)."""
+    if name == "sample" or name.endswith(".toml"):
+        with open("samples/duke.toml" if name == "sample" else name, "rb") as handle:
             raw = tomllib.load(handle)
     else:
         family, residents, calendar, f2, *seed = name.split(":")

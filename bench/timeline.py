@@ -1,7 +1,8 @@
 """Where a solve's time goes: `python -m bench.timeline PROGRAM [...]`.
 
-PROGRAM is `sample`, or a family program as bench/strategies.py names it
-(`family:residents:calendar:f2[:seed]`, e.g. `sites:125:4-week:on:1`). Prints each phase of
+PROGRAM is `sample`, a program file (`path/to/program.toml`), or a family program as
+bench/strategies.py names it (`family:residents:calendar:f2[:seed]`, e.g.
+`sites:125:4-week:on:1`). Prints each phase of
 the engine's solve (its DEBUG log: model built, probe, tuned search, the relaxation's answer,
 guided search, spread), every better schedule and bound, with the seconds since the solve
 began and the resident memory of this process and the relaxation's process then.

@@ -248,7 +248,8 @@ def solve(program: Program, options: SolveOptions | None = None,
         # model and the checker ever to disagree, the answer says FEASIBLE, not a false proof.
         status = schedule.status = "OPTIMAL" if bound >= report.total_penalty else "FEASIBLE"
     elif status == "INFEASIBLE" and options.explain:
-        conflicts, schedule.explanation = explain(program, options)
+        conflicts, schedule.explanation = explain(program, options,
+                                                  relaxed_first=watcher.infeasible)
         schedule.conflicts = [c.as_dict() for c in conflicts]
     schedule.wall_time_s = time.perf_counter() - start
     return schedule

@@ -111,10 +111,12 @@ def read_model(path: Path) -> Any:
     return cp_model_pb2.CpModelProto.FromString(path.read_bytes())
 
 
-def linear_program_of(ctx: ModelContext) -> LinearProgram:
-    """The linear relaxation of the context's model, built in this process."""
+def linear_program_of(ctx: ModelContext, whole: bool = False) -> LinearProgram:
+    """The linear relaxation of the context's model, built in this process (without the
+    loose rows, unless `whole`)."""
     with tempfile.TemporaryDirectory(prefix="relaxation-") as directory:
-        return linear_program(read_model(exported(ctx, Path(directory))), ctx.loose_rows)
+        return linear_program(read_model(exported(ctx, Path(directory))),
+                              () if whole else ctx.loose_rows)
 
 
 def linear_program(proto: Any, loose_rows: Iterable[int] = ()) -> LinearProgram:
@@ -192,12 +194,18 @@ def _linear(rows: _Rows, linear: Any, enforcement: list[int], lower: np.ndarray,
             rows.add(terms + [(var, -slack)], -math.inf, hi)
 
 
+def _leaning(lp: LinearProgram, prices: np.ndarray) -> np.ndarray:
+    """The prices a Lagrangian may use: a positive price only on a row with a lower side, a
+    negative one only on a row with an upper side (others count as 0)."""
+    return np.where((prices > 0) & np.isfinite(lp.row_lower), prices, 0.0) + \
+        np.where((prices < 0) & np.isfinite(lp.row_upper), prices, 0.0)
+
+
 def _lagrangian(lp: LinearProgram, prices: np.ndarray, cost: np.ndarray) -> tuple[float, float]:
     """min over the variables' box of cost·x - prices·(A x - row side), and the size of its
     terms: a positive price may only lean on a row's lower side, a negative one on its upper
     side; each variable then sits at its cheaper domain end."""
-    prices = np.where((prices > 0) & np.isfinite(lp.row_lower), prices, 0.0) + \
-        np.where((prices < 0) & np.isfinite(lp.row_upper), prices, 0.0)
+    prices = _leaning(lp, prices)
     rows = np.where(prices > 0, prices * np.nan_to_num(lp.row_lower, neginf=0.0), 0.0) + \
         np.where(prices < 0, prices * np.nan_to_num(lp.row_upper, posinf=0.0), 0.0)
     reduced = cost - lp.matrix.T @ prices
@@ -219,6 +227,15 @@ def proves_infeasible(lp: LinearProgram, prices: np.ndarray) -> bool:
     terms' size, keeps rounding error from proving anything."""
     value, size = _lagrangian(lp, prices, np.zeros_like(lp.cost))
     return value > 1e-7 * max(size, 1.0)
+
+
+def leaned_on(lp: LinearProgram, prices: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    """Of the variables `fixed` at 1 (indices), those an infeasibility certificate
+    (`proves_infeasible`) leans on: each adds a positive term to its Lagrangian value. Fixed
+    at 0 instead, the others only raise that value and shrink its terms, so the same prices
+    prove that no assignment exists with every one of them at 0 (explain.py: switches)."""
+    reduced: np.ndarray = -(lp.matrix.T @ _leaning(lp, prices))
+    return np.asarray(fixed[reduced[fixed] > 0])
 
 
 UNUSED_BELOW = 0.01  # a 0/1 variable the relaxation's optimum sets below this is "unused"
@@ -247,33 +264,67 @@ class Relaxation:
         return not self.infeasible and self.unused.size > 0
 
 
+# PDLP stops on a sign of infeasibility this loose first; where its row prices then prove
+# nothing, it looks again ten times closer each time, down to the tightest.
+LOOSE_INFEASIBILITY = 1e-3
+TIGHTEST_INFEASIBILITY = 1e-7
+
+
 def solve_relaxation(lp: LinearProgram, time_limit: float, threads: int = 1,
                      tolerance: float = 1e-4) -> Relaxation:
     """Solve the linear relaxation with PDLP. When the relaxation has no solution, PDLP's
     row prices grow along a certificate of it, which `proves_infeasible` checks; PDLP is
     asked to stop on a loose sign of infeasibility (500 residents: 9 s instead of never
-    within a minute), since the proof does not rest on its tolerance."""
-    point, prices = _pdlp(lp, time_limit, threads, tolerance)
+    within a minute), since the proof does not rest on its tolerance; where that sign was
+    too loose for its prices to prove anything, it looks closer (`_pdlp_answer`)."""
+    point, prices, infeasible = _pdlp_answer(lp, time.perf_counter() + time_limit, threads,
+                                             tolerance)
     value = lagrangian_bound(lp, prices)
     # A value a hair above a whole number (71.0000001) may be rounding error: keep 71.
     bound = max(math.ceil(value - 1e-6 * max(1.0, abs(value))), 0)
-    if proves_infeasible(lp, prices):
+    if infeasible:
         return Relaxation(bound, value, True)
     unused = np.flatnonzero((lp.lower == 0) & (lp.upper == 1) & (point < UNUSED_BELOW))
     return Relaxation(bound, value, False, unused)
 
 
-def _pdlp(lp: LinearProgram, time_limit: float, threads: int = 1, tolerance: float = 1e-4
-          ) -> tuple[np.ndarray, np.ndarray]:
-    """PDLP's answer to the linear program: a point (one value per variable) and the row
-    prices.
+def refutation(lp: LinearProgram, time_limit: float, threads: int = 1) -> np.ndarray | None:
+    """Row prices proving that the linear program has no solution (`proves_infeasible`),
+    or None where PDLP found none in time (it may have a solution)."""
+    _, prices, infeasible = _pdlp_answer(lp, time.perf_counter() + time_limit, threads)
+    return prices if infeasible else None
+
+
+def _pdlp_answer(lp: LinearProgram, deadline: float, threads: int = 1,
+                 tolerance: float = 1e-4) -> tuple[np.ndarray, np.ndarray, bool]:
+    """PDLP's point and row prices, and whether the prices prove that there is no
+    solution. When PDLP stopped on a sign of infeasibility that its prices do not prove
+    (a capacity shortfall at 180 residents: the Lagrangian value -0.69 with the loosest
+    sign, +5.7 ten times closer), it looks again, ten times closer each time, while time
+    is left."""
+    closeness = LOOSE_INFEASIBILITY
+    while True:
+        point, prices, sign = _pdlp(lp, deadline - time.perf_counter(), threads, tolerance,
+                                    closeness)
+        if proves_infeasible(lp, prices):
+            return point, prices, True
+        closeness /= 10
+        if not sign or closeness < TIGHTEST_INFEASIBILITY \
+                or time.perf_counter() > deadline - 0.1:
+            return point, prices, False
+
+
+def _pdlp(lp: LinearProgram, time_limit: float, threads: int = 1, tolerance: float = 1e-4,
+          infeasibility: float = LOOSE_INFEASIBILITY) -> tuple[np.ndarray, np.ndarray, bool]:
+    """PDLP's answer to the linear program: a point (one value per variable), the row
+    prices, and whether it stopped on a sign (this loose) that no solution exists.
 
     Variables in no row and without cost (the loose helpers once their rows are left out:
     half the columns at 500 residents) are not handed to PDLP: any value in their domain is
     as good, and without them PDLP took a third less time (sites F2 125: 2.9 -> 2.0 s, 500
     residents: 11.7 -> 8.1 s, the same bound; docs/benchmarks.md, twelfth session). They
     come back at NaN, which no test of the point takes as "unused"."""
-    from ortools.pdlp import solvers_pb2
+    from ortools.pdlp import solve_log_pb2, solvers_pb2
     from ortools.pdlp.python import pdlp
 
     matrix = lp.matrix.tocsc()
@@ -292,12 +343,14 @@ def _pdlp(lp: LinearProgram, time_limit: float, threads: int = 1, tolerance: flo
     criteria = params.termination_criteria.simple_optimality_criteria
     criteria.eps_optimal_absolute = tolerance
     criteria.eps_optimal_relative = tolerance
-    params.termination_criteria.eps_primal_infeasible = 1e-3
+    params.termination_criteria.eps_primal_infeasible = infeasibility
     params.termination_criteria.time_sec_limit = max(time_limit, 0.1)
     result = pdlp.primal_dual_hybrid_gradient(qp, params)
     point = np.full(lp.cost.size, np.nan)
     point[columns] = result.primal_solution
-    return point, np.asarray(result.dual_solution)
+    sign = result.solve_log.termination_reason == \
+        solve_log_pb2.TERMINATION_REASON_PRIMAL_INFEASIBLE
+    return point, np.asarray(result.dual_solution), sign
 
 
 def main() -> None:

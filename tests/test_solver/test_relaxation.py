@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 from program_helpers import make_program, solve_checked
 from program_strategies import programs
 
-from scheduler import load_program
+from scheduler import Program, load_program
 from solver import engine, model, relaxation
 from solver.engine import Progress, SolveOptions, build_model, solve
 
@@ -348,3 +350,48 @@ def test_a_large_model_the_relaxation_proves_infeasible_is_explained(every_model
     assert schedule.status == "INFEASIBLE" and runs == []
     sources = {conflict["source"] for conflict in schedule.conflicts}
     assert sources == {"requirement[0]", "rotation[1].max"}
+
+
+def _short_of_places() -> Program:
+    """The *sites* family's 50 residents (format 2) and one more rotation that all of them
+    need a block of, taking two residents a block: 24 places for 50 residents."""
+    from bench.families import program
+
+    raw = program("sites", 50, "months", 0, True)
+    raw["rotation"].append({"code": "SHORT", "max": 2})
+    raw["requirement"].append({"rotation": "SHORT", "min": 1})
+    loaded = load_program(raw)
+    assert loaded.program is not None, loaded.errors
+    return loaded.program
+
+
+def test_a_sign_of_infeasibility_its_prices_do_not_prove_is_looked_at_closer(monkeypatch):
+    """Where PDLP stops on a sign that no solution exists but its row prices prove nothing
+    (at 180 residents with the loosest sign; here, at 50, with one ten times looser), it
+    looks again closer, and the relaxation proves what it saw."""
+    lp = relaxation.linear_program_of(build_model(_short_of_places(), SolveOptions()))
+    _, prices, sign = relaxation._pdlp(lp, 20, 1, infeasibility=1e-2)
+    assert sign and not relaxation.proves_infeasible(lp, prices)   # what the loop is for
+    monkeypatch.setattr(relaxation, "LOOSE_INFEASIBILITY", 1e-2)
+    assert relaxation.solve_relaxation(lp, time_limit=20).infeasible
+    assert relaxation.refutation(lp, 20) is not None
+
+
+def test_the_relaxation_names_the_entries_its_proof_leans_on():
+    """Switches at 1 for the entries tested and 0 for the others: the certificate's entries
+    admit no schedule by themselves (CP-SAT agrees), and the explanation started from the
+    relaxation is the minimal one: the rotation's places and the requirement."""
+    from solver import explain
+
+    program = _short_of_places()
+    options = SolveOptions()
+    tester = explain._Tester(program, options, time.perf_counter() + 60, relaxed_first=True)
+    every = sorted(tester.ctx.gates)
+    core = tester._relaxed(every, 20)
+    assert core is not None and set(core) >= {"rotation[17].max", "requirement[37]"}, core
+    assert len(core) < len(every)
+    status, _ = tester._solve(core, False, 20)
+    assert status == cp_model.INFEASIBLE
+    conflicts, text = explain.explain(program, options, relaxed_first=True)
+    assert [c.source for c in conflicts] == ["rotation[17].max", "requirement[37]"], text
+    assert "Time ran out" not in text
