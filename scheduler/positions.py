@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .sources import LISTS
+
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]|^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
 
@@ -33,6 +35,16 @@ def place(path: str) -> str:
         else:
             words.append(part.replace("_", " "))
     return ", ".join(words)
+
+
+_ENTRY = re.compile(r"\b(" + "|".join(LISTS) + r")\[(\d+)\]")
+
+
+def places_in(message: str) -> str:
+    """A message with the entries it points to counted as `place` counts them: 'overlaps
+    blackout[3] (...)' -> 'overlaps blackout 4 (...)'."""
+    return _ENTRY.sub(lambda m: f"{m.group(1).replace('_', ' ')} {int(m.group(2)) + 1}",
+                      message)
 
 
 def line_of(text: str, path: str) -> int | None:

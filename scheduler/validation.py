@@ -544,9 +544,22 @@ class _CrossCheck:
             for j, other in blackouts[:n]:
                 if one.first > other.last or other.first > one.last:
                     continue
-                if any(admits(one.levels, one.tracks, lv, tr)
-                       and admits(other.levels, other.tracks, lv, tr) for lv, tr in kinds):
+                both = [(lv, tr) for lv, tr in kinds if admits(one.levels, one.tracks, lv, tr)
+                        and admits(other.levels, other.tracks, lv, tr)]
+                if both:
                     self.error(f"blackout[{i}].from",
                                f"overlaps blackout[{j}] ({other.first} to {other.last}) for "
-                               f"the same residents")
+                               f"{self._residents_of(both)}, whom both bind")
                     break
+
+    def _residents_of(self, kinds: list[tuple[str, str]]) -> str:
+        """'R3 residents', 'R4 IR residents', 'all residents': the residents of these
+        (level, track) pairs, in the program's words."""
+        assert self.info is not None
+        levels = [lv for lv in self.info.levels if any(k[0] == lv for k in kinds)]
+        tracks = [tr for tr in self.info.tracks if any(k[1] == tr for k in kinds)]
+        if len(kinds) < len(levels) * len(tracks):   # not every pair: name each
+            return ", ".join(f"{lv} {tr}" for lv, tr in kinds) + " residents"
+        words = [*(["/".join(levels)] if len(levels) < len(self.info.levels) else []),
+                 *(["/".join(tracks)] if len(tracks) < len(self.info.tracks) else [])]
+        return " ".join([*words, "residents"]) if words else "all residents"

@@ -14,6 +14,7 @@ import click
 from scheduler import FileError, Program, Schedule, load_program_file, load_schedule_file
 from scheduler.config import ConfigError, load_settings
 from scheduler.glance import at_a_glance
+from scheduler.positions import places_in
 from scheduler.schedule import to_csv, to_grid
 
 from . import checker
@@ -48,9 +49,10 @@ def _load_previous(path: str | None, freeze_through: int, program: Program | Non
 
 
 def _located(error: FileError) -> str:
-    """'line 37, rotation 4, max: max 2 is below min 3 (rotation[3].max)'."""
+    """'line 37, rotation 4, max: max 2 is below min 3 (rotation[3].max)'; the entries the
+    message points to are counted from 1 as well ('overlaps blackout 4')."""
     path = f" ({error.path})" if error.path else ""
-    return f"{error.where}: {error.message}{path}"
+    return f"{error.where}: {places_in(error.message)}{path}"
 
 
 def _write(text: str, output: str | None) -> None:

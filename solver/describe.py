@@ -296,5 +296,17 @@ def summary(program: Program, sources: list[str]) -> str:
     demands = [entry(program, s) for s in sources if not _is_limit(program, s)]
     limits = [entry(program, s) for s in sources if _is_limit(program, s)]
     if demands and limits:
-        return f"{'; '.join(demands)}, but {' and '.join(limits)}."
+        return _capitalised(program, f"{'; '.join(demands)}, but {' and '.join(limits)}.")
     return f"These cannot all hold: {'; '.join(demands or limits)}."
+
+
+def _capitalised(program: Program, sentence: str) -> str:
+    """The sentence with a capital first letter ('every resident ...' -> 'Every resident
+    ...'), unless its first word is a key the file gives (a resident's id, a code), which
+    keeps its spelling."""
+    first = sentence.split(" ", 1)[0]
+    keys = {r.id for r in program.residents} | {r.code for r in program.rotations} \
+        | {s.code for s in program.services}
+    if not sentence[:1].islower() or first in keys:
+        return sentence
+    return sentence[0].upper() + sentence[1:]

@@ -704,8 +704,8 @@ def test_every_bad_format_2_key_is_reported_at_once_with_its_path():
         "rotation[3].split": ("a split rotation needs split blocks switched on "
                               "(program.split_blocks = true)"),
         "resident[2].level": "R3 is above the DR track's final level R2",
-        "blackout[1].from": "overlaps blackout[0] (2027-12-20 to 2028-01-02) for the same "
-                            "residents",
+        "blackout[1].from": "overlaps blackout[0] (2027-12-20 to 2028-01-02) for all "
+                            "residents, whom both bind",
         "blackout[2].to": "2028-07-10 is outside the year (2027-07-01 to 2028-06-30)",
         "service[0].code": "'NM' is already a rotation code",
         "service[1].not_from[0]": "unknown rotation or group 'NOWHERE'",
@@ -743,3 +743,27 @@ def test_a_request_about_a_service_names_weeks_not_blocks():
 def test_a_service_code_may_not_be_a_group_name_either():
     found = errors_of('[[service]]\ncode = "ICU"\n')
     assert found == {"service[0].code": "'ICU' is already a group name"}
+
+
+def test_overlapping_blackouts_name_the_residents_both_bind():
+    """Board-exam weeks inside a blackout for everyone overlap only for the R3s, and the
+    message says so (not 'the same residents'); blackouts for different residents may
+    overlap."""
+    found = errors_of("""
+        [[blackout]]
+        name = "Year end"
+        from = 2028-06-12
+        to = 2028-06-25
+        [[blackout]]
+        name = "Board exam"
+        from = 2028-05-29
+        to = 2028-06-16
+        levels = ["R3"]
+        [[blackout]]
+        from = 2028-06-01
+        to = 2028-06-05
+        levels = ["R1"]
+        tracks = ["IR"]
+    """, header=HEADER.replace("format = 1", "format = 2"))
+    assert found == {"blackout[1].from": "overlaps blackout[0] (2028-06-12 to 2028-06-25) for "
+                                         "R3 residents, whom both bind"}

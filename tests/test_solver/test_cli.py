@@ -419,3 +419,19 @@ def test_check_against_a_previous_schedule(write, tmp_path):
     assert "frozen" not in free.stdout
     bad = run("check", program, edited, "--previous", str(first), "--freeze-through", "99")
     assert bad.exit_code == 2
+
+
+def test_an_error_that_points_to_another_entry_counts_it_from_1_as_its_place_does(write):
+    """'blackout 2, from: overlaps blackout 1', not 'overlaps blackout[0]' beside it."""
+    code, _, err = solve_json(write(INVALID.replace("format = 1", "format = 2").replace(
+        "[[rotation]]", """[[blackout]]
+from = 2027-07-05
+to = 2027-07-20
+[[blackout]]
+from = 2027-07-10
+to = 2027-07-30
+[[rotation]]""", 1)))
+    assert code == 2
+    line = next(line for line in err.splitlines() if "overlaps" in line)
+    assert "blackout 2, from: overlaps blackout 1 (" in line, line
+    assert line.endswith("(blackout[1].from)")

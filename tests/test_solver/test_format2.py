@@ -175,8 +175,10 @@ def test_too_strict_an_away_limit_is_explained_with_its_source():
         [[away_limit]]
         max = 0
     """, header=header(1))
-    assert conflict_sources(solve_checked(program)) == {"away_limit[0]",
-                                                       "program.vacation_weeks"}
+    schedule = solve_checked(program)
+    assert conflict_sources(schedule) == {"away_limit[0]", "program.vacation_weeks"}
+    # one sentence, from a capital letter: 'Every resident without an own allowance gets ...'
+    assert schedule.explanation.startswith("Every resident "), schedule.explanation
 
 
 def test_an_away_limit_on_a_group_counts_only_residents_on_it_that_day():

@@ -105,8 +105,8 @@ def test_a_chief_adds_a_blackout_and_a_night_float_service_on_their_pages(app, c
     # another one over it for the same residents: the one it overlaps is named, not numbered
     page = post_form(client, new, name="Exam", first="2027-07-20", last="2027-08-05",
                      levels=["R1"], hard="y").get_data(as_text=True)
-    assert ("overlaps blackout “R1 orientation” (2027-07-01 to 2027-07-31) for the same "
-            "residents") in page
+    assert ("overlaps blackout “R1 orientation” (2027-07-01 to 2027-07-31) for R1 "
+            "residents, whom both bind") in page
     service = f"/programs/{pid}/policy/service/new"
     page = post_form(client, service, code="IR", name="Night float", min="1", max="1"
                      ).get_data(as_text=True)
