@@ -13,6 +13,7 @@ from collections import Counter
 from .calendar import day_in_words, span_in_words
 from .program import Program
 from .schedule import Schedule, halves
+from .words import plural
 
 
 def at_a_glance(program: Program, schedule: Schedule) -> list[str]:
@@ -30,15 +31,17 @@ def at_a_glance(program: Program, schedule: Schedule) -> list[str]:
     if away:
         week, most = max(sorted(away.items()), key=lambda item: item[1])
         lines.append(f"Busiest week: week {week} ({program.calendar.week_dates(week)}), "
-                     f"{most} residents away ({unasked[week]} of them unrequested); at most "
-                     f"{max(unasked.values())} unrequested vacation weeks in any week.")
+                     f"{plural(most, 'resident')} away ({unasked[week]} of them unrequested); "
+                     f"at most {plural(max(unasked.values()), 'unrequested vacation week')} in "
+                     "any week.")
     for blackout in program.blackouts:
         bound = [rid for rid in assigned if program.binds(blackout, program.resident_by_id[rid])]
         touched = set(calendar.weeks_touching(blackout.first, blackout.last))
         inside = sum(len(touched & set(assigned[rid].vacation_weeks)) for rid in bound)
         label = blackout.name or f"{blackout.first} to {blackout.last}"
         lines.append(f"Blackout '{label}' ({span_in_words(blackout.first, blackout.last)}): "
-                     f"{inside} vacation weeks among the {len(bound)} residents it binds.")
+                     f"{plural(inside, 'vacation week')} among the "
+                     f"{plural(len(bound), 'resident')} it binds.")
     for limit in program.away_limits:
         codes = set(program.resolve(limit.target)) if limit.target else None
         worst, on = 0, None

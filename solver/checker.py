@@ -32,6 +32,7 @@ from scheduler.schema import (
     VacationRequest,
 )
 from scheduler.sources import source_path
+from scheduler.words import plural
 
 from . import describe
 
@@ -359,8 +360,8 @@ class _Checker:
             if len(weeks) != wanted:
                 source = ("program.vacation_weeks" if resident.vacation_weeks is None
                           else source_path("resident", r, "vacation_weeks"))
-                self.broken(source, f"{self.name(resident.id)} has {len(weeks)} vacation weeks, "
-                            f"must have {wanted}")
+                self.broken(source, f"{self.name(resident.id)} has "
+                            f"{plural(len(weeks), 'vacation week')}, must have {wanted}")
             cap = p.max_vacation_weeks_per_block_of(resident)
             source = ("program.max_vacation_weeks_per_block"
                       if resident.max_vacation_weeks_per_block is None
@@ -455,7 +456,7 @@ class _Checker:
             miss, k, count = max(misses, key=lambda found: found[0])
             if miss:  # a split block is charged for its worse half
                 whom = describe.who(rule)
-                counted = (describe.plural(count, "resident") if whom == "all residents"
+                counted = (plural(count, "resident") if whom == "all residents"
                            else f"{count} of the {whom}")
                 self.broken(source_path("rule", i), f"{counted} on "
                             f"{describe.target(self.p, rule.target)} in {part_name(b, k)}, needs "

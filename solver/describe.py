@@ -16,24 +16,32 @@ from scheduler.schema import (
     VacationRequest,
 )
 from scheduler.sources import Source
+from scheduler.words import plural
 
 
 def ranges(numbers: list[int]) -> str:
     """[1, 2, 3, 5] -> '1-3, 5'."""
-    numbers = sorted(set(numbers))
-    parts: list[str] = []
-    i = 0
-    while i < len(numbers):
-        j = i
-        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
-            j += 1
-        parts.append(str(numbers[i]) if i == j else f"{numbers[i]}-{numbers[j]}")
-        i = j + 1
-    return ", ".join(parts)
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs(numbers))
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """[1, 2, 3, 5] -> [(1, 3), (5, 5)]: the runs of consecutive numbers."""
+    found: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if found and n == found[-1][1] + 1:
+            found[-1] = (found[-1][0], n)
+        else:
+            found.append((n, n))
+    return found
+
+
+def dated_weeks(program: Program, weeks: list[int]) -> str:
+    """'week 23 (from 2030-12-02) and weeks 39-40 (from 2031-03-24)': each run of weeks
+    with the Monday it starts on."""
+    said = [(f"week {a}" if a == b else f"weeks {a}-{b}")
+            + f" (from {program.calendar.week_start(a).isoformat()})" for a, b in runs(weeks)]
+    return " and ".join([", ".join(said[:-1]), said[-1]]) if len(said) > 1 else \
+        "".join(said)
 
 
 def target(program: Program, name: str) -> str:
@@ -254,14 +262,11 @@ def _request_entry(program: Program, index: int) -> str:
     how = "must" if request.hard else "asked to"
     if isinstance(request, VacationRequest):
         weeks = program.request_weeks(request)
-        first = program.calendar.week_start(weeks[0]).isoformat()
-        return (f"{person} {how} have vacation in week{'s' if len(weeks) > 1 else ''} "
-                f"{ranges(weeks)} (from {first})")
+        return f"{person} {how} have vacation in {dated_weeks(program, weeks)}"
     goal = target(program, request.target)
     if program.is_service(request.target):
         weeks = program.request_weeks(request)
-        first = program.calendar.week_start(weeks[0]).isoformat() if weeks else "?"
-        span = f"week{'s' if len(weeks) > 1 else ''} {ranges(weeks)} (from {first})"
+        span = dated_weeks(program, weeks) if weeks else "no week of the year"
         if isinstance(request, AssignRequest):
             return f"{person} {how} be on {goal} in {span}"
         return f"{person} {how} stay off {goal} in {span}"

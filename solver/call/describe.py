@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from scheduler import Program
 from scheduler.sources import Source
+from scheduler.words import plural
 
-from ..describe import plural, resident, who
+from ..describe import resident, who
 
 LIMITS = {
     "duty.hours": "no resident works more than 80 hours a week averaged over any 28 days",

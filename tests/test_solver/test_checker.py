@@ -184,7 +184,7 @@ def test_vacation_count_of_program_and_of_resident_override():
     assert sorted(sources(report.violations)) == ["program.vacation_weeks",
                                                   "resident[1].vacation_weeks"]
     messages = {f.source: f.message for f in report.violations}
-    assert "Ann Lee (ann) has 1 vacation weeks, must have 2" == messages["program.vacation_weeks"]
+    assert "Ann Lee (ann) has 1 vacation week, must have 2" == messages["program.vacation_weeks"]
 
 
 def test_vacation_weeks_per_block_cap():

@@ -246,3 +246,23 @@ def test_vacation_forbidding_rotation_pinned_by_a_request_is_infeasible():
     """, vacation_weeks=2)
     assert conflict_sources(solve_checked(program)) == {
         "rotation[0].vacation", "program.vacation_weeks", "request[0]"}
+
+
+def test_a_request_for_weeks_months_apart_gives_each_weeks_dates():
+    """'weeks 25-26 (from 2027-12-20) and week 39 (from 2028-03-27)', not one date for
+    weeks four months apart."""
+    from solver import describe
+
+    program = make_program("""
+        [[rotation]]
+        code = "A"
+    """ + ONE + """
+        [[request]]
+        resident = "ahmed"
+        kind = "vacation"
+        weeks = [2027-12-20, 2027-12-27, 2028-03-27]
+        weight = 2
+    """, header=header(3, 2))
+    said = describe.entry(program, "request[0]")
+    assert said.endswith("asked to have vacation in weeks 25-26 (from 2027-12-20) and week 39 "
+                         "(from 2028-03-27)"), said
