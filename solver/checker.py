@@ -433,8 +433,20 @@ class _Checker:
                     self.broken(source_path("requirement", i),
                                 f"{self.name(resident.id)} has {count} {unit}s of "
                                 f"{describe.target(p, requirement.target)} {where}, needs "
-                                f"{describe.bounds(low, high, unit)}",
+                                f"{describe.bounds(low, high, unit)}"
+                                + self._closed_to(resident, requirement.target),
                                 requirement.hard, (requirement.weight or 0) * miss)
+
+    def _closed_to(self, resident: Resident, target: str) -> str:
+        """'; NF does not take R1 DR residents' where nothing the target names takes the
+        resident (levels, tracks), so that no schedule could meet a requirement on it; ''
+        otherwise."""
+        p = self.p
+        takers = [p.service_by_code[target]] if p.is_service(target) else \
+            [p.rotation_by_code[code] for code in p.resolve(target)]
+        if any(p.binds(entry, resident) for entry in takers):
+            return ""
+        return f"; {target} does not take {resident.level} {resident.track} residents"
 
     def rules(self) -> None:
         """Each rule checked by its kind's check (RULE_CHECKS)."""

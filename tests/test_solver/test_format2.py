@@ -480,3 +480,22 @@ def test_a_format_1_schedule_keeps_its_vacation_dates_as_nearly_as_format_2_week
     # old week 1 = Thu 1 - Wed 7 July -> 5-11 July (week 1, 3 of its 5 weekdays); old 10 =
     # Thu 2 - Wed 8 Sep -> 6-12 Sep (week 10); old 52 = 23-30 June -> the last week (51)
     assert schedule.residents["a"].vacation_weeks == [1, 10, 51]
+
+
+def test_a_soft_requirement_on_a_service_that_never_takes_the_resident_says_so():
+    """An R1 bound by 'two weeks of night float' which takes only R2s: the cost says why no
+    schedule could meet it; an R2 short of it is only short."""
+    program = make_program(NIGHT_FLOAT + residents("a", "b") + residents("r1", level="R1")
+                           + """
+        [[requirement]]
+        service = "NF"
+        min = 30
+        hard = false
+        weight = 1
+    """, header=header(1))
+    schedule = solve_checked(program)
+    said = {p["message"].split(" ", 1)[0]: p["message"] for p in schedule.penalties
+            if p["source"] == "requirement[0]"}
+    assert said["r1"].endswith("needs at least 30 weeks; NF does not take R1 IR residents")
+    short = [said[rid] for rid in ("a", "b") if rid in said]   # 51 weeks, one at a time
+    assert short and all(m.endswith("needs at least 30 weeks") for m in short), said
