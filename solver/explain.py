@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,10 @@ class Conflict:
 
     def as_dict(self) -> dict[str, str]:
         return {"source": self.source, "message": self.message}
+
+
+ELASTIC_GIVEN = 0.99   # a switch the elastic relaxation left below this was turned down
+ELASTIC_TEST_AT_LEAST = 0.5   # seconds a test of the entries kept on may wait, at least
 
 
 class _Tester:
@@ -62,6 +67,7 @@ class _Tester:
         self.assumptions_slow = relaxed_first
         self._relaxation: relaxation.LinearProgram | None = None
         self._refuted_in = 0.0   # the longest a certificate took to come, so far
+        self.certified: set[frozenset[str]] = set()   # sets a certificate proved
 
     def _solve(self, sources: list[str], assume: bool, limit: float
                ) -> tuple[Any, list[str]]:
@@ -97,17 +103,9 @@ class _Tester:
         """The entries of `sources` a certificate of the linear relaxation (switches of
         `sources` at 1, the others at 0) leans on, which admit no schedule together; None
         where it found no certificate in `limit` seconds (a schedule may exist)."""
-        if self._relaxation is None:
-            self._relaxation = relaxation.linear_program_of(self.ctx, whole=True)
-        lp = self._relaxation
         gates = self.ctx.gates
-        every = np.array([gate.index for gate in gates.values()], dtype=np.int64)
         on = np.array([gates[s].index for s in sources], dtype=np.int64)
-        lower, upper = lp.lower.copy(), lp.upper.copy()
-        lower[every] = upper[every] = 0
-        lower[on] = upper[on] = 1
-        test = relaxation.LinearProgram(lp.cost, lp.offset, lp.scale, lp.matrix, lp.row_lower,
-                                        lp.row_upper, lower, upper)
+        test = self._switched(sources)
         began = time.perf_counter()
         prices = relaxation.refutation(test, limit, self.threads)
         if prices is None:
@@ -115,7 +113,73 @@ class _Tester:
         self._refuted_in = max(self._refuted_in, time.perf_counter() - began)
         leaned = set(relaxation.leaned_on(test, prices, on).tolist())
         core = [s for s in sources if gates[s].index in leaned]
-        return core or None   # a certificate on no entry at all is not trusted
+        if not core:
+            return None   # a certificate on no entry at all is not trusted
+        self.certified.add(frozenset(core))
+        return core
+
+    def _switched(self, on: list[str], free: Sequence[str] = ()) -> relaxation.LinearProgram:
+        """The linear relaxation with the switches of `on` at 1, those of `free` anywhere
+        from 0 to 1 (each costing 1 below 1), and every other switch at 0."""
+        if self._relaxation is None:   # without the weekly presence helpers' rows (loose):
+            # weaker, but two to three times faster to solve (relaxation.py); where a
+            # conflict needs them, the test falls back to CP-SAT
+            self._relaxation = relaxation.linear_program_of(self.ctx)
+        lp = self._relaxation
+        gates = self.ctx.gates
+        every = np.array([gate.index for gate in gates.values()], dtype=np.int64)
+        ones = np.array([gates[s].index for s in on], dtype=np.int64)
+        loose = np.array([gates[s].index for s in free], dtype=np.int64)
+        lower, upper = lp.lower.copy(), lp.upper.copy()
+        lower[every] = upper[every] = 0
+        lower[ones] = upper[ones] = 1
+        upper[loose] = 1
+        cost = np.zeros_like(lp.cost)
+        cost[loose] = -1.0
+        return relaxation.LinearProgram(cost, 0.0, 1.0, lp.matrix, lp.row_lower,
+                                        lp.row_upper, lower, upper)
+
+    def elastic(self, sources: list[str]) -> list[str] | None:
+        """A few entries of `sources` that admit no schedule together, found by the linear
+        relaxation with every switch free to give (the elastic filter): it keeps as many
+        switches on as it can, and those it must turn down are in a conflict; they are
+        switched on for good, the relaxation solved again, until the entries switched on
+        for good admit no solution (a certificate proves it). None where the relaxation
+        admits them all, or time ran out.
+
+        At 180 residents, where the certificates of the whole set lean on a hundred entries
+        and halving them did not reach the two that conflict within the time, it names them
+        at the second turn (a rotation of 10 places a block, and a requirement all 180
+        residents need once)."""
+        gates = self.ctx.gates
+        kept: list[str] = []
+        free = list(sources)
+        while free and time.perf_counter() < self.deadline:
+            began = time.perf_counter()
+            test = self._switched(kept, free)
+            point, prices, infeasible = relaxation.pdlp_answer(test, self.deadline,
+                                                               self.threads)
+            if infeasible:   # the entries kept on admit no solution, whatever the others
+                on = np.array([gates[s].index for s in kept], dtype=np.int64)
+                leaned = set(relaxation.leaned_on(test, prices, on).tolist())
+                core = [s for s in kept if gates[s].index in leaned]
+                if core:
+                    self.certified.add(frozenset(core))
+                return core or None
+            gave = [s for s in free if point[gates[s].index] < ELASTIC_GIVEN]
+            if not gave:
+                return None   # the relaxation admits them all
+            kept += gave
+            free = [s for s in free if s not in set(gave)]
+            # The entries kept on may conflict by themselves already: a certificate comes
+            # sooner than the next elastic turn proves it (3 s against 18 s at 180
+            # residents), but where they do not, PDLP takes as long as a turn to settle; so
+            # it waits half as long as the turn took.
+            refuted = self._relaxed(kept, min(self.deadline - time.perf_counter(), max(
+                ELASTIC_TEST_AT_LEAST, (time.perf_counter() - began) / 2)))
+            if refuted is not None:
+                return refuted
+        return None
 
     def infeasible_core(self, sources: list[str]) -> list[str] | None:
         """A subset of `sources` that admits no schedule, or None if `sources` do admit one
@@ -158,13 +222,17 @@ def conflict_sources(program: Program, options: SolveOptions, relaxed_first: boo
     deadline = time.perf_counter() + options.explain_time_limit
     tester = _Tester(program, options, deadline, relaxed_first)
     everything = sorted(tester.ctx.gates, key=file_order)
-    core = tester.infeasible_core(everything)
+    core = tester.elastic(everything) if relaxed_first else None
     if core is None:
-        return [], False
-    # The core CP-SAT returns is not trusted blindly: the deletion loop re-proves it.
-    if len(core) < len(everything):
-        confirmed = tester.infeasible_core(core)
-        core = confirmed if confirmed is not None else everything
+        core = tester.infeasible_core(everything)
+        if core is None:
+            return [], False
+        # The core CP-SAT returns is not trusted blindly: the deletion loop re-proves it.
+        if len(core) < len(everything) and frozenset(core) not in tester.certified:
+            confirmed = tester.infeasible_core(core)
+            core = confirmed if confirmed is not None else everything
+        if tester.assumptions_slow and len(core) > 2:   # the relaxation's certificate: fewer
+            core = tester.elastic(core) or core
     return shrink(tester, core), not tester.unsure
 
 

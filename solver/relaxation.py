@@ -276,8 +276,8 @@ def solve_relaxation(lp: LinearProgram, time_limit: float, threads: int = 1,
     row prices grow along a certificate of it, which `proves_infeasible` checks; PDLP is
     asked to stop on a loose sign of infeasibility (500 residents: 9 s instead of never
     within a minute), since the proof does not rest on its tolerance; where that sign was
-    too loose for its prices to prove anything, it looks closer (`_pdlp_answer`)."""
-    point, prices, infeasible = _pdlp_answer(lp, time.perf_counter() + time_limit, threads,
+    too loose for its prices to prove anything, it looks closer (`pdlp_answer`)."""
+    point, prices, infeasible = pdlp_answer(lp, time.perf_counter() + time_limit, threads,
                                              tolerance)
     value = lagrangian_bound(lp, prices)
     # A value a hair above a whole number (71.0000001) may be rounding error: keep 71.
@@ -291,11 +291,11 @@ def solve_relaxation(lp: LinearProgram, time_limit: float, threads: int = 1,
 def refutation(lp: LinearProgram, time_limit: float, threads: int = 1) -> np.ndarray | None:
     """Row prices proving that the linear program has no solution (`proves_infeasible`),
     or None where PDLP found none in time (it may have a solution)."""
-    _, prices, infeasible = _pdlp_answer(lp, time.perf_counter() + time_limit, threads)
+    _, prices, infeasible = pdlp_answer(lp, time.perf_counter() + time_limit, threads)
     return prices if infeasible else None
 
 
-def _pdlp_answer(lp: LinearProgram, deadline: float, threads: int = 1,
+def pdlp_answer(lp: LinearProgram, deadline: float, threads: int = 1,
                  tolerance: float = 1e-4) -> tuple[np.ndarray, np.ndarray, bool]:
     """PDLP's point and row prices, and whether the prices prove that there is no
     solution. When PDLP stopped on a sign of infeasibility that its prices do not prove

@@ -395,3 +395,17 @@ def test_the_relaxation_names_the_entries_its_proof_leans_on():
     conflicts, text = explain.explain(program, options, relaxed_first=True)
     assert [c.source for c in conflicts] == ["rotation[17].max", "requirement[37]"], text
     assert "Time ran out" not in text
+
+
+def test_the_elastic_relaxation_names_the_two_entries_that_conflict():
+    """Every switch free to give a little: the relaxation turns down the rotation's places
+    first, then the requirement, and those two admit no solution together (a certificate
+    proves it); the other entries stay out of it."""
+    from solver import explain
+
+    program = _short_of_places()
+    tester = explain._Tester(program, SolveOptions(), time.perf_counter() + 60,
+                             relaxed_first=True)
+    found = tester.elastic(sorted(tester.ctx.gates))
+    assert set(found or []) == {"rotation[17].max", "requirement[37]"}
+    assert frozenset(found) in tester.certified
