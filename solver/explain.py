@@ -39,6 +39,7 @@ class Conflict:
 
 ELASTIC_GIVEN = 0.99   # a switch the elastic relaxation left below this was turned down
 ELASTIC_TEST_AT_LEAST = 0.5   # seconds a test of the entries kept on may wait, at least
+ELASTIC_SHARE = 2 / 3   # of the explanation's time, at most, before any other test
 
 
 class _Tester:
@@ -139,26 +140,26 @@ class _Tester:
         return relaxation.LinearProgram(cost, 0.0, 1.0, lp.matrix, lp.row_lower,
                                         lp.row_upper, lower, upper)
 
-    def elastic(self, sources: list[str]) -> list[str] | None:
+    def elastic(self, sources: list[str], until: float | None = None) -> list[str] | None:
         """A few entries of `sources` that admit no schedule together, found by the linear
         relaxation with every switch free to give (the elastic filter): it keeps as many
         switches on as it can, and those it must turn down are in a conflict; they are
         switched on for good, the relaxation solved again, until the entries switched on
         for good admit no solution (a certificate proves it). None where the relaxation
-        admits them all, or time ran out.
+        admits them all, or time ran out (at `until`, else at the explanation's deadline).
 
         At 180 residents, where the certificates of the whole set lean on a hundred entries
         and halving them did not reach the two that conflict within the time, it names them
         at the second turn (a rotation of 10 places a block, and a requirement all 180
         residents need once)."""
         gates = self.ctx.gates
+        end = min(self.deadline, until if until is not None else self.deadline)
         kept: list[str] = []
         free = list(sources)
-        while free and time.perf_counter() < self.deadline:
+        while free and time.perf_counter() < end:
             began = time.perf_counter()
             test = self._switched(kept, free)
-            point, prices, infeasible = relaxation.pdlp_answer(test, self.deadline,
-                                                               self.threads)
+            point, prices, infeasible = relaxation.pdlp_answer(test, end, self.threads)
             if infeasible:   # the entries kept on admit no solution, whatever the others
                 on = np.array([gates[s].index for s in kept], dtype=np.int64)
                 leaned = set(relaxation.leaned_on(test, prices, on).tolist())
@@ -175,7 +176,7 @@ class _Tester:
             # sooner than the next elastic turn proves it (3 s against 18 s at 180
             # residents), but where they do not, PDLP takes as long as a turn to settle; so
             # it waits half as long as the turn took.
-            refuted = self._relaxed(kept, min(self.deadline - time.perf_counter(), max(
+            refuted = self._relaxed(kept, min(end - time.perf_counter(), max(
                 ELASTIC_TEST_AT_LEAST, (time.perf_counter() - began) / 2)))
             if refuted is not None:
                 return refuted
@@ -222,7 +223,10 @@ def conflict_sources(program: Program, options: SolveOptions, relaxed_first: boo
     deadline = time.perf_counter() + options.explain_time_limit
     tester = _Tester(program, options, deadline, relaxed_first)
     everything = sorted(tester.ctx.gates, key=file_order)
-    core = tester.elastic(everything) if relaxed_first else None
+    # Where the relaxation proved it, the elastic relaxation names the entries soonest; two
+    # thirds of the time at most, so that certificates and CP-SAT still have some.
+    core = tester.elastic(everything, time.perf_counter()
+                          + ELASTIC_SHARE * options.explain_time_limit) if relaxed_first else None
     if core is None:
         core = tester.infeasible_core(everything)
         if core is None:
