@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from .calendar import MAX_WEEKS, Calendar
 from .call_rules import CallPool, CallRequest, CallSettings, WorkHours
 from .call_validation import check_call
+from .identifiers import cleaned
 from .limits import DEFAULT_LIMITS, Limits
 from .positions import line_of, place
 from .program import Program, admits
@@ -78,6 +79,7 @@ class LoadResult:
 
     program: Program | None = None
     errors: list[FileError] = field(default_factory=list)
+    name: str = ""   # the program's name as the file gives it, even when the file is invalid
 
     @property
     def ok(self) -> bool:
@@ -171,7 +173,16 @@ def load_program(raw: Any, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
         return LoadResult(errors=[FileError(path, message) for path, message in too_many])
     reader = _Reader(raw)
     program = reader.read()
-    return LoadResult(program=program if not reader.errors else None, errors=reader.errors)
+    return LoadResult(program=program if not reader.errors else None, errors=reader.errors,
+                      name=_given_name(raw))
+
+
+def _given_name(raw: dict[str, Any]) -> str:
+    """The program's name in a file that may be invalid, in its normal form with any
+    character no name may hold left out (echoed back, never kept): '' when it has none."""
+    section = raw.get("program")
+    given = section.get("name") if isinstance(section, dict) else None
+    return cleaned(given)[:200] if isinstance(given, str) else ""
 
 
 class _Reader:

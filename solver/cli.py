@@ -114,7 +114,7 @@ def solve_command(program_file: str, output: str | None, time_limit: float | Non
         sys.exit(EXIT["INVALID"])
     loaded = load_program_file(program_file, settings.limits)
     old, errors = _load_previous(previous, freeze_through, loaded.program)
-    name = loaded.program.info.name if loaded.program else ""
+    name = loaded.program.info.name if loaded.program else loaded.name
     if loaded.program is None or errors:
         schedule = _invalid(name, loaded.errors + errors)
         _write(schedule.to_json(), output)

@@ -435,3 +435,12 @@ to = 2027-07-30
     line = next(line for line in err.splitlines() if "overlaps" in line)
     assert "blackout 2, from: overlaps blackout 1 (" in line, line
     assert line.endswith("(blackout[1].from)")
+
+
+def test_an_invalid_program_still_names_itself_in_the_schedule_file(write):
+    """The INVALID answer carries the program's name the file gives (normalised), so that a
+    chief who solves several files knows which one it is."""
+    code, data, _ = solve_json(write(INVALID.replace('name = "Broken"',
+                                                     'name = "  Broken   program "')))
+    assert code == 2 and data["status"] == "INVALID"
+    assert data["program"] == "Broken program"
