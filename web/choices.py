@@ -8,7 +8,9 @@ from typing import Any
 
 from wtforms.fields.choices import SelectChoice
 
-from .models import Program
+from scheduler.program import admits
+
+from .models import Program, Resident
 
 # The value of a group that shares its name with a rotation (format 2 allows it): the bare
 # name would be the rotation.
@@ -51,3 +53,21 @@ def target_value(program: Program, entry: dict[str, Any]) -> str:
         codes = {r.code for r in program.rotations}
         return GROUP_PREFIX + group if group in codes else group
     return entry.get("rotation") or entry.get("service") or ""
+
+
+def closed_to(program: Program, resident: Resident) -> set[str]:
+    """The values of `target_choices` that never take the resident: a rotation whose levels
+    or tracks leave them out, a group none of whose rotations takes them, a weekly service
+    that never takes them (an ESIR rotation for a DR resident, night float for an R4)."""
+    def takes(levels: list[str] | None, tracks: list[str] | None) -> bool:
+        return admits(levels, tracks, resident.level, resident.track)
+
+    closed = {r.code for r in program.rotations if not takes(r.levels, r.tracks)}
+    codes = {r.code for r in program.rotations}
+    for group in {g for r in program.rotations for g in r.groups}:
+        if all(r.code in closed for r in program.rotations if group in r.groups):
+            closed.add(GROUP_PREFIX + group if group in codes else group)
+    closed |= {s.entry.get("code", "") for s in program.services
+               if not takes(s.entry.get("levels"), s.entry.get("tracks"))}
+    return closed
+

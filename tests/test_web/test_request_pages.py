@@ -90,7 +90,7 @@ def test_vacation_request_goes_from_resident_to_chief_and_into_the_file(app, cli
 
 def test_a_declined_request_needs_a_reason_and_the_resident_sees_it(app, client, program):
     sign_in(client, "ana.res@example.org")
-    post_form(client, _mine(program), kind="avoid", target="SICU", weight="1")
+    post_form(client, _mine(program), kind="avoid", target="CT", weight="1")
     with app.app_context():
         request_id = db.session.scalar(select(Request.id).where(Request.status == "pending"))
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
@@ -100,19 +100,19 @@ def test_a_declined_request_needs_a_reason_and_the_resident_sees_it(app, client,
     # Issue 19, item 2: a reason typed and Save pressed, no decision chosen: nothing decided
     assert '<option value="" selected>Choose…</option>' in client.get(listing).get_data(
         as_text=True)
-    post_form(client, path, form_page=listing, decision="", reason="SICU is required")
+    post_form(client, path, form_page=listing, decision="", reason="CT is required")
     assert "Choose a decision." in client.get(listing).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Request, request_id).status == "pending"
     post_form(client, path, form_page=listing, decision="declined", reason="")
     page = client.get(listing).get_data(as_text=True)   # which request, in words
-    assert "request (Not on SICU all year) is declined: the reason goes to them" in page
+    assert "request (Not on CT all year) is declined: the reason goes to them" in page
     post_form(client, path, form_page=listing, decision="declined",
-          reason="SICU is required in the R4 year")
+          reason="CT is required in the R1 year")
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     sign_in(client, "ana.res@example.org")
     page = client.get(_mine(program)).get_data(as_text=True)
-    assert "Declined" in page and "SICU is required in the R4 year" in page
+    assert "Declined" in page and "CT is required in the R1 year" in page
 
 
 def test_requests_beyond_the_weight_budget_are_refused(app, client, program):
@@ -473,3 +473,40 @@ def test_a_week_already_asked_for_is_not_asked_and_charged_twice(app, client, pr
               form_page=_mine(program))
     assert post_form(client, _mine(program), kind="vacation", weeks=["30"],
                      weight="1").status_code == 302
+
+
+def test_a_rotation_that_never_takes_the_resident_cannot_be_asked_for_or_approved(
+        app, client, program):
+    """SICU takes only R4s (IR, ESIR): an R1's list shows it as not for them, asking for it
+    is refused on the field, and a request for it that got in another way cannot be
+    approved as hard (the next solve would find no schedule), only kept as a wish."""
+    sign_in(client, "ana.res@example.org")
+    form = client.get(_mine(program)).get_data(as_text=True)
+    assert re.search(r'<option disabled value="SICU">SICU[^<]* — not for R1 \w+ residents',
+                     form), "SICU is offered to an R1"
+    assert re.search(r'<option value="CT">', form)
+    page = post_form(client, _mine(program), kind="assign", target="SICU", blocks=["7"],
+                     weight="1").get_data(as_text=True)
+    assert "SICU does not take R1" in page and "it never takes you" in page
+    with app.app_context():
+        assert not db.session.scalars(select(Request).where(
+            Request.resident_id == program["ana"], Request.status == "pending")).all()
+        row = db.session.get(Program, program["id"])
+        ana = db.session.get(Resident, program["ana"])
+        asked = Request(program=row, resident=ana, kind="assign",
+                        details={"rotation": "SICU", "blocks": [7]}, weight=1,
+                        from_resident=True, position=len(row.requests))
+        db.session.add(asked)
+        db.session.commit()
+        request_id = asked.id
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "chief@example.org")
+    listing = f"/programs/{program['id']}/requests"
+    path = f"{listing}/{request_id}/decision"
+    post_form(client, path, form_page=listing, decision="approved")
+    page = client.get(listing).get_data(as_text=True)
+    assert re.search(r"If approved, [^<]*&#39;s request would leave no schedule: SICU does not "
+                     r"take R1 \w+ residents\. Keep it as a wish", page), "approved anyway"
+    with app.app_context():
+        assert db.session.get(Request, request_id).status == "pending"
+    assert post_form(client, path, form_page=listing, decision="wish").status_code == 302

@@ -273,3 +273,23 @@ def test_the_charting_library_is_sent_compressed_and_kept_a_year(client):
     assert gzip.decompress(squeezed.data) == plain.data
     page = client.get("/login", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in page.headers
+
+
+def test_four_week_blocks_are_headed_by_the_day_they_start(app, client, make_user):
+    """Block 1 of a 4-week year starting Thursday 1 July reads '1 Jul', block 2 '29 Jul' (not
+    'Jul' twice), and each header's tooltip gives the block's days in words."""
+    text = TINY.replace('year_start = 2027-07-01', 'year_start = 2027-07-01\ncalendar = "4-week"')
+    pid = chief_imports(app, client, make_user, text)
+    program = load_program_text(text).program
+    answer = solve(program, SolveOptions(time_limit=10))
+    with app.app_context():
+        row = Schedule(program_id=pid, data=answer.as_dict(), note="generated")
+        db.session.add(row)
+        db.session.commit()
+        sid = row.id
+    page = _page(client, pid, sid)
+    blocks = page[:page.index('<th class="who">Week</th>')]   # the block grid, not the weeks'
+    heads = re.findall(r'<th title="([^"]*)">(\d+)<br><span class="hint">([^<]*)</span>', blocks)
+    assert heads[0] == ("1 Jul – 28 Jul 2027", "1", "Jul")
+    assert heads[1] == ("29 Jul – 25 Aug 2027", "2", "29 Jul")
+    assert heads[-1][2] == "Jun" and len(heads) == 13   # 1 Jun 2028 (a leap year)

@@ -9,9 +9,7 @@ from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from scheduler.program import admits
-
-from ..choices import target_choices
+from ..choices import closed_to, target_choices
 from .services import WEIGHTS, block_choices, week_choices
 
 KINDS = [SelectChoice("vacation", "Vacation weeks"),
@@ -34,17 +32,16 @@ class RequestForm(FlaskForm):
     submit = SubmitField("Send request")
 
     def for_program(self, program, resident=None) -> RequestForm:
-        """Choices from the program; with `resident`, a weekly service that never takes them
-        shows as such and cannot be chosen (night float for an R4)."""
+        """Choices from the program; with `resident`, a rotation, group or weekly service
+        that never takes them shows as such and cannot be chosen (night float for an R4,
+        an ESIR rotation for a DR resident)."""
         self.weeks.choices = [   # weeks already over stay in the list, greyed out
             SelectChoice(w, f"{label} — over", render_kw={"disabled": True}) if over
             else SelectChoice(w, label)
             for w, label, over in week_choices(program, date.today())]
         offered = target_choices(program)
         if resident is not None:
-            closed = {s.entry.get("code") for s in program.services
-                      if not admits(s.entry.get("levels"), s.entry.get("tracks"),
-                                    resident.level, resident.track)}
+            closed = closed_to(program, resident)
             offered = [SelectChoice(c.value, f"{c.label} — not for {resident.level} "
                                     f"{resident.track} residents", render_kw={"disabled": True})
                        if c.value in closed else c for c in offered]

@@ -23,7 +23,7 @@ from scheduler.schedule import as_file
 from solver import checker
 
 from .. import audit
-from ..choices import target_key
+from ..choices import GROUP_PREFIX, closed_to, target_key, target_value
 from ..entries import Outcome, save_entry
 from ..extensions import db
 from ..models import REQUEST_STATUS_WORDS, Program, Request, Resident
@@ -120,6 +120,10 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
         if not target:
             return Outcome(field_errors={"target": ["choose a rotation, group or service"]})
         key, name = target_key(program, target)
+        if key != "service" and target in closed_to(program, resident):
+            return Outcome(field_errors={"target": [
+                f"{name} does not take {resident.level} {resident.track} residents: it "
+                "never takes you"]})
         if key == "service":
             # a weekly service (night float): asked for, or off, by the week
             service = next(s.entry for s in program.services if s.entry.get("code") == target)
@@ -193,13 +197,20 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
             f"{request.resident.label} is archived: restore them (Residents) before "
             "approving or keeping their request"]})
 
+    conflicts: list[str] = []
     if decision == "approved" and request.kind == "vacation":
         weeks = request.weeks_in(program.year_calendar)
-        if conflicts := _vacation_conflicts(program, request.resident, weeks):
-            return Outcome(field_errors={"decision": [
-                f"approved, {request.resident.label}'s request would leave no schedule: "
-                + "; ".join(conflicts) + ". Keep it as a wish (the solver grants what it "
-                "can) or decline it"]})
+        conflicts = _vacation_conflicts(program, request.resident, weeks)
+    elif decision == "approved" and request.kind == "assign":
+        value = target_value(program, request.details)
+        if value in closed_to(program, request.resident):
+            conflicts = [f"{value.removeprefix(GROUP_PREFIX)} does not take "
+                         f"{request.resident.level} {request.resident.track} residents"]
+    if conflicts:
+        return Outcome(field_errors={"decision": [
+            f"If approved, {request.resident.label}'s request would leave no schedule: "
+            + "; ".join(conflicts) + ". Keep it as a wish (the solver grants what it "
+            "can) or decline it"]})
 
     def change(row: Request) -> None:
         row.status = decision
