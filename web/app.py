@@ -144,6 +144,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         call,
         cases,
         charts,
+        entries,
         errors,
         guards,
         health,
@@ -165,6 +166,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["chart_labels"] = charts.labels
     app.jinja_env.filters["day_in_words"] = day_in_words
     app.jinja_env.filters["span_in_words"] = span_in_words
+    app.jinja_env.filters["dates_in_words"] = entries.dates_in_words
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
                                  STAFF=access.STAFF, unread_notifications=_unread)
     for blueprint in (health.bp, assets.bp, auth.bp, programs.bp, setup.bp, requests.bp,

@@ -293,3 +293,40 @@ def test_four_week_blocks_are_headed_by_the_day_they_start(app, client, make_use
     assert heads[0] == ("1 Jul – 28 Jul 2027", "1", "Jul")
     assert heads[1] == ("29 Jul – 25 Aug 2027", "2", "29 Jul")
     assert heads[-1][2] == "Jun" and len(heads) == 13   # 1 Jun 2028 (a leap year)
+
+
+def test_the_penalty_is_shown_entry_by_entry_and_moved_weeks_are_counted(app, client,
+                                                                         make_user):
+    """The sample's penalty, costliest entry first, each with its rule in words and where it
+    is not met; the parts add up to the total. A draft whose weeks away differ from the
+    published version says so beside its changed cells (it said '0 cells differ')."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "samples" / "duke.toml").read_text()
+    pid = chief_imports(app, client, make_user, text)
+    program = load_program_text(text).program
+    answer = solve(program, SolveOptions(time_limit=20))
+    assert answer.objective and answer.objective > 0
+    moved = answer.as_dict()
+    rid = next(r for r, a in moved["residents"].items() if a["vacation_weeks"])
+    week = moved["residents"][rid]["vacation_weeks"][0]
+    moved["residents"][rid]["vacation_weeks"] = [
+        w for w in moved["residents"][rid]["vacation_weeks"] if w != week] + [
+        next(w for w in range(1, 52) if w not in moved["residents"][rid]["vacation_weeks"])]
+    with app.app_context():
+        db.session.add(Schedule(program_id=pid, data=answer.as_dict(), note="generated",
+                                state="published", version=1))
+        row = Schedule(program_id=pid, data=moved, note="weeks moved")
+        db.session.add(row)
+        db.session.commit()
+        sid = row.id
+    page = _page(client, pid, sid)
+    parts = re.search(r'<details id="penalty-parts"><summary>What the penalty of (\d+) is made '
+                      r'of</summary>(.*?)</details>', page, re.S)
+    assert parts is not None
+    costs = [int(c) for c in re.findall(r'<tr data-source="[^"]+"><td class="num">(\d+)</td>',
+                                        parts.group(2))]
+    assert sum(costs) == int(parts.group(1)) and costs == sorted(costs, reverse=True)
+    assert "not granted" in parts.group(2)
+    assert re.search(r'id="differ">0 cells and the weeks away of 1 resident differ from '
+                     r'version 1<', page), re.search(r'id="differ">[^<]*', page)

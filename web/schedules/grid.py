@@ -12,7 +12,7 @@ from typing import Any
 from scheduler import Program as ProgramYear
 from scheduler.schedule import Schedule as ScheduleFile
 from scheduler.schedule import as_file, cell_label, halves
-from solver import checker
+from solver import checker, describe
 
 PALETTE = ["#cfe3f7", "#f8d9c4", "#d5ecd4", "#eadcf5", "#f7efc2", "#d4eeee", "#f5d0dc",
            "#e3e3e3", "#c9d6f2", "#e8e0cc", "#d8f0c8", "#f2cfc9"]
@@ -82,6 +82,39 @@ class Grid:
     changes: int = 0
     weeks: list[Any] = field(default_factory=list)
     week_rows: list[WeekRow] = field(default_factory=list)
+    moved: int = 0   # residents whose vacation or service weeks differ from the compared
+    penalty_parts: list[PenaltyPart] = field(default_factory=list)
+
+
+@dataclass
+class PenaltyPart:
+    """What one entry of the program file costs the schedule: the rule in words, its cost
+    in all, and each time it is broken."""
+
+    source: str
+    rule: str
+    cost: int
+    findings: list[str]
+
+
+def penalty_parts(year: ProgramYear, report: checker.CheckReport) -> list[PenaltyPart]:
+    """The penalty entry by entry, the costliest first ('IR call share: 9, three residents
+    short of it'), so that a chief sees what the total is made of."""
+    by_source: dict[str, list[checker.Finding]] = {}
+    for finding in report.penalties:
+        by_source.setdefault(finding.source, []).append(finding)
+    parts = [PenaltyPart(source, _rule_words(year, source), sum(f.cost for f in found),
+                         [f"{f.message} ({f.cost})" for f in found])
+             for source, found in by_source.items()]
+    return sorted(parts, key=lambda part: (-part.cost, part.source))
+
+
+def _rule_words(year: ProgramYear, source: str) -> str:
+    """The rule an entry states, in words; its path where it has none."""
+    try:
+        return describe.entry(year, source)
+    except (KeyError, IndexError, ValueError):
+        return source
 
 
 def _home_blocks(year: ProgramYear) -> dict[int, int]:
@@ -110,7 +143,7 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
     home = _home_blocks(year)
     unmet = _unmet_cells(year, schedule, report.unmet_requests)
     before = as_file(compare).residents if compare else None
-    rows, changes = [], 0
+    rows, changes, moved = [], 0, 0
     for resident in year.residents:
         assignment = schedule.residents.get(resident.id)
         if assignment is None or (level and resident.level != level) \
@@ -119,6 +152,9 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
         away = set(assignment.vacation_weeks)
         served = {w: code for code, weeks in assignment.services.items() for w in weeks}
         old = before.get(resident.id) if before is not None else None
+        if old is not None and (sorted(old.vacation_weeks) != sorted(assignment.vacation_weeks)
+                                or _service_weeks(old) != _service_weeks(assignment)):
+            moved += 1
         cells = []
         for b, code in enumerate(assignment.rotations, start=1):
             here = weeks_of_block.get(b, [])
@@ -145,7 +181,11 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
                 for r in year.rotations]
     legend = [(group, colour) for group, colour in _group_colours(year).items()]
     return Grid(year.blocks, rows, coverage, legend, report, changes, year.calendar.weeks,
-                _week_rows(year, schedule))
+                _week_rows(year, schedule), moved, penalty_parts(year, report))
+
+
+def _service_weeks(assignment: Any) -> dict[str, list[int]]:
+    return {code: sorted(weeks) for code, weeks in assignment.services.items() if weeks}
 
 
 def _week_rows(year: ProgramYear, schedule: ScheduleFile) -> list[WeekRow]:
