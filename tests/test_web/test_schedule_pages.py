@@ -330,3 +330,19 @@ def test_the_penalty_is_shown_entry_by_entry_and_moved_weeks_are_counted(app, cl
     assert "not granted" in parts.group(2)
     assert re.search(r'id="differ">0 cells and the weeks away of 1 resident differ from '
                      r'version 1<', page), re.search(r'id="differ">[^<]*', page)
+    # night float weeks are on the printout and in the workbook's grid too, not only on
+    # the screen; the screen's tooltips give a week's dates, not its number
+    nights = sum(len(a.services.get("NF", [])) for a in answer.residents.values())
+    assert nights > 0
+    printed = client.get(f"/programs/{pid}/schedules/{sid}/print").get_data(as_text=True)
+    assert printed.count("☾NF") >= 1 and "☾NF×n = weeks on a weekly service" in printed
+    import io
+
+    from openpyxl import load_workbook
+    book = load_workbook(io.BytesIO(client.get(f"/programs/{pid}/schedules/{sid}/schedule.xlsx"
+                                               ).data))
+    cells = [str(c.value) for row in book["Grid"].iter_rows(min_row=3) for c in row[3:]]
+    assert any("NF " in c for c in cells)
+    assert re.search(r'<span class="svc" title="NF \d{1,2} [A-Z][a-z]{2}( \d{4})? – \d{1,2} '
+                     r'[A-Z][a-z]{2} \d{4}">', page)
+    assert 'title="vacation week' not in page

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from scheduler import Program as ProgramYear
+from scheduler.calendar import day_in_words
 from scheduler.schedule import CSV_HEADER, cell_label, csv_rows, halves
 from scheduler.schedule import Schedule as ScheduleFile
 
@@ -36,7 +37,7 @@ def xlsx_bytes(year: ProgramYear, schedule: ScheduleFile, title: str) -> bytes:
     grid.append([title])
     grid["A1"].font = Font(bold=True, size=13)
     header = ["Resident", "Level", "Track"] + [
-        f"{b.index}: {b.start:%d %b}" for b in year.blocks]
+        f"{b.index}: {day_in_words(b.start, year=False)}" for b in year.blocks]
     grid.append(header)
     for cell in grid[2]:
         cell.font = Font(bold=True)
@@ -50,8 +51,14 @@ def xlsx_bytes(year: ProgramYear, schedule: ScheduleFile, title: str) -> bytes:
         weeks = year.calendar.weeks_of_block()
         cells = []
         for b, code in enumerate(assignment.rotations, start=1):
-            n = sum(1 for w in weeks.get(b, []) if w in away)
-            cells.append(f"{cell_label(code)} (vac {n})" if n else cell_label(code))
+            here = weeks.get(b, [])
+            n = sum(1 for w in here if w in away)
+            weeks_away = [f"vac {n}"] if n else []
+            weeks_away += [f"{service} {len(on)}" for service, served in
+                           assignment.services.items()
+                           if (on := [w for w in here if w in served])]
+            cells.append(f"{cell_label(code)} ({', '.join(weeks_away)})" if weeks_away
+                         else cell_label(code))
         grid.append([resident.called, resident.level, resident.track, *cells])
         row = grid.max_row
         for b, code in enumerate(assignment.rotations, start=1):

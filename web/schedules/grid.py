@@ -32,6 +32,14 @@ class Cell:
     continued: list[int] = field(default_factory=list)  # vacation weeks from the block before
     services_continued: list[tuple[str, int]] = field(default_factory=list)  # ... and services
 
+    @property
+    def service_counts(self) -> list[tuple[str, int]]:
+        """(service code, weeks on it starting in the block), in the order of the weeks."""
+        counts: dict[str, int] = {}
+        for code, _ in self.services:
+            counts[code] = counts.get(code, 0) + 1
+        return list(counts.items())
+
 
 @dataclass
 class Row:
