@@ -13,7 +13,7 @@ import bisect
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import accumulate
 
 from .catalogue import Catalogue, Target
@@ -97,10 +97,12 @@ def counts_toward(target: Target, case: LoggedCase, catalogue: Catalogue) -> boo
 
 
 def in_period(target: Target, graduation: date | None) -> tuple[date | None, date | None]:
-    """The days a windowed target may count: the last `last_years` before graduation."""
+    """The days a windowed target may count: the last `last_years` before graduation, from
+    the day after the same date `last_years` earlier (graduating 30 June 2031, the last two
+    years begin on 1 July 2029: the first day of that training year, not its eve)."""
     if target.last_years is None or graduation is None:
         return None, None
-    return add_months(graduation, -12 * target.last_years), graduation
+    return add_months(graduation, -12 * target.last_years) + timedelta(days=1), graduation
 
 
 def best_window(daily: list[tuple[date, int]], months: int

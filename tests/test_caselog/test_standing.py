@@ -31,8 +31,8 @@ def test_an_r1_far_from_a_target_due_at_graduation_is_on_pace_not_behind():
 def test_a_windowed_target_not_open_yet_is_not_behind():
     paced = project_window(Measure(MQSA, 0), [], Rates(), [], 48, {}, R1_GRADUATES, TODAY)
     found = verdict(Measure(MQSA, 0), paced, R1_GRADUATES, TODAY)
-    assert found.state == NOT_YET and found.opens == date(2029, 6, 30)
-    assert found.words() == "counts from 30 June 2029"
+    assert found.state == NOT_YET and found.opens == date(2029, 7, 1)   # an R4 year's first day
+    assert found.words() == "counts from 1 July 2029"
     assert standing([found]) == ON_PACE
 
 

@@ -122,7 +122,7 @@ def test_a_row_never_says_behind_and_on_pace_at_once(client, board):
         assert "behind" not in _text(row).lower(), key
     cal = rows["cal"]
     assert 'data-standing="on pace"' in cal and _pace(cal) == "on pace"
-    assert re.search(r"MQSA mammography reads: 0/240 · counts from \d+ June \d{4}", _text(cal))
+    assert re.search(r"MQSA mammography reads: 0/240 · counts from 1 July \d{4}", _text(cal))
     assert "Embolization (example): 40/40 · met" in _text(cal)
 
 
