@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -53,6 +54,15 @@ def account_of(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normal_email(email)))
 
 
+def other_program_names(program: Program, shown: int = 5) -> list[str]:
+    """The names of up to `shown` other programs, in the order they were made ('and N more'
+    last when there are more)."""
+    names = list(db.session.scalars(select(Program.name).where(Program.id != program.id)
+                                    .order_by(Program.id)))
+    more = len(names) - shown
+    return [f"'{n}'" for n in names[:shown]] + ([f"and {more} more"] if more > 0 else [])
+
+
 def program_named(name: str) -> tuple[Program, bool]:
     """The program whose name is `name` once normalised and case-folded, or a new one with
     that name; True when new. Only for the command line, where a person names the program:
@@ -81,8 +91,11 @@ def create_user(email: str, password: str, program: Program, role: str,
     own at first sign-in (an existing account's password is left alone). The audit log
     records the grant (by `granted_by`; None: the command line). Flushes, does not commit."""
     email = normal_email(email)
-    if "@" not in email.strip("@"):
-        raise AccountError(f"'{email}' is not an e-mail address")
+    try:   # the sign-in form's own test: an account it would refuse could never sign in
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise AccountError(f"'{email}' is not an e-mail address anyone can sign in with: "
+                           f"{exc}") from exc
     if role not in ROLES:
         raise AccountError(f"unknown role '{role}' (one of {', '.join(ROLES)})")
     try:

@@ -63,9 +63,13 @@ def create_user_command(email, program_name, role, name, password, temporary) ->
         except accounts.AccountError as exc:
             db.session.rollback()
             raise click.ClickException(str(exc)) from exc
+        others = accounts.other_program_names(program) if new_program else []
         db.session.commit()
         click.echo(f"{'created' if created.new_user else 'updated'} {created.user.email}: "
                    f"{role} in {program.name}{' (new program)' if new_program else ''}")
+        if others:   # a name mistyped, or a program renamed by its imported file
+            click.echo(f"note: no program was named '{program.name}' before, so a new, empty "
+                       f"one was made; the others are: {', '.join(others)}")
 
 
 @main.command("reset-password")

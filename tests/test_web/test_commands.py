@@ -126,3 +126,25 @@ def test_accounts_made_or_reset_on_the_command_line_choose_their_own_password_fi
     assert refused.exit_code == 1 and "no account nobody@example.org" in refused.output
     with app.app_context():
         db.engine.dispose()
+
+
+def test_create_user_refuses_an_address_sign_in_would_refuse_and_names_other_programs(
+        tmp_path):
+    """'chief@riverbend.test' could never sign in (a reserved domain): refused, nothing
+    made. A program name that matches none makes a new one and names the others, so that a
+    mistyped name is seen at once."""
+    db_path = tmp_path / "fresh.db"
+    run(["init-db"], db_path)
+    result = run(["create-user", "chief@riverbend.test", "--program", "Riverbend IR",
+                  "--role", "chief", "--password", "correct horse battery"], db_path)
+    assert result.exit_code == 1
+    assert "'chief@riverbend.test' is not an e-mail address anyone can sign in with" \
+        in result.output
+    result = run(["create-user", "ada.quill@example.org", "--program", "Riverbend IR",
+                  "--role", "chief", "--password", "correct horse battery"], db_path)
+    assert result.exit_code == 0 and "note:" not in result.output
+    result = run(["create-user", "bo.quill@example.org", "--program", "Riverbend",
+                  "--role", "chief", "--password", "correct horse battery"], db_path)
+    assert result.exit_code == 0
+    assert ("note: no program was named 'Riverbend' before, so a new, empty one was made; "
+            "the others are: 'Riverbend IR'") in result.output
