@@ -141,7 +141,7 @@ def _blackout_entry(program: Program, index: int) -> str:
 def _away_limit_entry(program: Program, index: int) -> str:
     limit = program.away_limits[index]
     where = f" from {target(program, limit.target)}" if limit.target else ""
-    how = "are" if limit.hard else "should be"
+    how = ("is" if limit.max == 1 else "are") if limit.hard else "should be"
     return (f"{_named(limit)}at most {plural(limit.max, 'resident')} "
             f"({who(limit)}){where} {how} on vacation on any working day")
 

@@ -4,6 +4,7 @@ then see their calls on their schedule page and in their calendar file."""
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date
 
@@ -437,3 +438,35 @@ def test_an_offered_shift_is_told_only_to_residents_its_pool_admits(app, client,
 
     assert len(told("cal")) == 1
     assert told("ash") == [] and told("bea") == []
+
+
+def test_before_any_call_version_the_swaps_page_offers_no_dead_links(app, client, published):
+    """A resident on the swaps page before call is published is told when offers open,
+    not sent to their schedule, which has nothing to offer yet (walk-through)."""
+    _as(client, "ash@example.org")
+    page = client.get(f"/programs/{published}/call/swaps").get_data(as_text=True)
+    assert "can be offered once a call schedule is published" in page
+    assert "Offer service weeks" not in page and "Offer one of my calls" not in page
+
+
+def test_a_shift_already_under_way_is_not_offered_for_a_swap(app, client, on_call):
+    """Today's shift that began this morning reads 'under way', without an offer button."""
+    from datetime import datetime, timedelta
+
+    pid, call_id = on_call
+    started = datetime.now().replace(second=0, microsecond=0) - timedelta(hours=1)
+    with app.app_context():
+        row = db.session.get(CallSchedule, call_id)
+        data = copy.deepcopy(row.data)
+        held = data["duty"]["bea"]
+        held.append({"kind": "call", "what": held[0]["what"] if held else "NIGHT",
+                     "start": started.isoformat(timespec="minutes"),
+                     "end": (started + timedelta(hours=14)).isoformat(timespec="minutes")})
+        row.data = data
+        db.session.commit()
+    _as(client, "bea@example.org")
+    page = client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)
+    mine = re.search(r'<ul class="calls" id="call-list">(.*?)</ul>', page, re.S)
+    assert mine is not None
+    first = re.findall(r"<li>(.*?)</li>", mine.group(1), re.S)[0]
+    assert "under way" in first and "Offer to swap" not in first

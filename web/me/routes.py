@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -83,6 +83,7 @@ def my_schedule(program):
         CallSwap.state.in_(OPEN_SWAP_STATES)))}
     return render_template("me/schedule.html", program=program, resident=resident,
                            blocks=blocks, version=version, feed=feed, today=date.today(),
+                           now=datetime.now(),
                            call_version=call_version, calls=upcoming, offered=offered,
                            pool_names=pool_names(call_version),
                            newer_blocks=newer,
