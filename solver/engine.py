@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,7 +25,7 @@ from scheduler.schedule import Cell, block_dicts, week_dicts
 from . import checker, repair, spread
 from .context import ModelContext
 from .explain import explain
-from .model import SolveOptions, build_model, large
+from .model import SolveOptions, build_model, large, threads
 from .objective import aimed
 from .stopping import AtMost, beside, stopped_when
 
@@ -88,7 +87,7 @@ def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0) -
     parameters.use_feasibility_pump = False
     if residents >= LARGE_PROGRAM:
         parameters.cp_model_probing_level = 1
-    workers = _workers(options)
+    workers = threads(options)
     parameters.num_workers = workers
     if workers < 8:
         parameters.subsolvers.extend(["core", "max_lp", "default_lp", "quick_restart"][:workers])
@@ -211,7 +210,7 @@ def solve(program: Program, options: SolveOptions | None = None,
         is_large = large(ctx)
         searching = _searching(ctx, options, time.perf_counter() - start)
         if lower is not None:
-            lower.start(ctx, _workers(options) if is_large else 1)
+            lower.start(ctx, threads(options) if is_large else 1)
             if is_large:
                 _await_relaxation(lower, searching, start)
         probe = None if _stopped(options) or is_large or _late(searching, start) else \
@@ -511,7 +510,7 @@ def _fixed_run(options: SolveOptions, until: float) -> spread.Run:
     def run(model: cp_model.CpModel, on_solution: cp_model.CpSolverSolutionCallback
             ) -> tuple[cp_model.CpSolver, Any]:
         second = cp_model.CpSolver()
-        spread.tune(second.parameters, _workers(options))
+        spread.tune(second.parameters, threads(options))
         second.parameters.max_time_in_seconds = max(until - time.perf_counter(), 0.05)
         if options.memory_mb:
             second.parameters.max_memory_in_mb = options.memory_mb
@@ -630,15 +629,9 @@ def defaults(parameters: SatParameters, options: SolveOptions) -> None:
     tuned search did not prove the optimum: `_in_turns`), on the engine's threads and
     within the solve's memory and time limits."""
     parameters.max_time_in_seconds = options.time_limit
-    parameters.num_workers = _workers(options)
+    parameters.num_workers = threads(options)
     if options.memory_mb:
         parameters.max_memory_in_mb = options.memory_mb
-
-
-def _workers(options: SolveOptions) -> int:
-    """The threads a search (and the relaxation's solver) uses: the option, else one per
-    CPU, at least 2."""
-    return options.workers or max(2, os.cpu_count() or 1)
 
 
 def _stopped(options: SolveOptions) -> bool:

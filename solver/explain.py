@@ -10,7 +10,6 @@ any one of them leaves a schedule: each was tested).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from scheduler import Program
 from scheduler.sources import file_order
 
 from . import describe, relaxation
-from .model import SolveOptions, build_model
+from .model import SolveOptions, build_model, threads
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ class _Tester:
                  relaxed_first: bool = False):
         self.ctx = build_model(program, options, explain=True)
         self.deadline = deadline
-        self.threads = options.workers or max(2, os.cpu_count() or 1)
+        self.threads = threads(options)
         self.unsure = False  # a test ran out of time: the set may not be minimal
         self.assumptions_slow = relaxed_first
         self._relaxation: relaxation.LinearProgram | None = None

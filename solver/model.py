@@ -3,6 +3,7 @@ solve is asked to do (`SolveOptions`) and every constraint family added to one m
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -42,6 +43,12 @@ class SolveOptions:
     log: bool = False
     stop: threading.Event | None = field(default=None, repr=False)
     memory_mb: int = 0  # 0: no limit; else the search stops with what it has beyond it
+
+
+def threads(options: SolveOptions) -> int:
+    """The threads a search (and the relaxation's solver) uses: the option, else one per
+    CPU, at least 2."""
+    return options.workers or max(2, os.cpu_count() or 1)
 
 
 def build_model(program: Program, options: SolveOptions, explain: bool = False) -> ModelContext:

@@ -116,7 +116,7 @@ def test_chief_adds_a_blackout_and_a_service_and_resolves_mid_year(live, desktop
 
     # What changed against the published version: the new service's weeks are listed
     # among the weeks away that moved, each with its Monday
-    page.get_by_role("link", name=re.compile(r"cell\(s\) differ from version")).click()
+    page.get_by_role("link", name=re.compile(r"cells? .*differ from version")).click()
     expect(page.get_by_role("heading", name="Weeks away that moved")).to_be_visible()
     swing = page.locator("#weeks tbody tr", has_text="SWING")
     expect(swing.first).to_be_visible()
