@@ -37,7 +37,9 @@ def day_in_words(day: date, weekday: bool = False, year: bool = True) -> str:
 
 def span_in_words(first: date, last: date) -> str:
     """'6 Sep – 19 Sep 2027': the days from `first` to `last`, the year said once when both
-    share it ('27 Dec 2027 – 9 Jan 2028' when not)."""
+    share it ('27 Dec 2027 – 9 Jan 2028' when not); one day reads as that day."""
+    if first == last:
+        return day_in_words(first)
     return f"{day_in_words(first, year=first.year != last.year)} – {day_in_words(last)}"
 
 

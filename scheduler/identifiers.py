@@ -63,6 +63,7 @@ def name_key(text: str) -> str:
 
 def cleaned(text: str) -> str:
     """`text` normalised with every refused character removed instead of refused: for data
-    that was stored before names were checked (migrations), never for new input."""
+    that was stored before names were checked (migrations), or to echo back the name a
+    refused file gives (never to keep new input)."""
     kept = "".join(c for c in text if unicodedata.category(c) not in REFUSED_CATEGORIES)
     return " ".join(unicodedata.normalize("NFKC", kept).split())

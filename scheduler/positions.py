@@ -37,14 +37,14 @@ def place(path: str) -> str:
     return ", ".join(words)
 
 
-_ENTRY = re.compile(r"\b(" + "|".join(LISTS) + r")\[(\d+)\]")
+_ENTRY = re.compile(r"\b(?:" + "|".join(LISTS) + r")\[\d+\](?:\.[a-z_]+(?:\[\d+\])?)*")
 
 
 def places_in(message: str) -> str:
-    """A message with the entries it points to counted as `place` counts them: 'overlaps
-    blackout[3] (...)' -> 'overlaps blackout 4 (...)'."""
-    return _ENTRY.sub(lambda m: f"{m.group(1).replace('_', ' ')} {int(m.group(2)) + 1}",
-                      message)
+    """A message with the entries it points to read as `place` reads them: 'overlaps
+    blackout[3] (...)' -> 'overlaps blackout 4 (...)', 'rotation[12].max' -> 'rotation 13,
+    max'."""
+    return _ENTRY.sub(lambda m: place(m.group(0)), message)
 
 
 def line_of(text: str, path: str) -> int | None:

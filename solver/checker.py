@@ -431,7 +431,7 @@ class _Checker:
                 count = count2 // 2 if count2 % 2 == 0 else count2 / 2
                 if miss:
                     self.broken(source_path("requirement", i),
-                                f"{self.name(resident.id)} has {count} {unit}s of "
+                                f"{self.name(resident.id)} has {plural(count, unit)} of "
                                 f"{describe.target(p, requirement.target)} {where}, needs "
                                 f"{describe.bounds(low, high, unit)}"
                                 + self._closed_to(resident, requirement.target),

@@ -40,8 +40,9 @@ def dated_weeks(program: Program, weeks: list[int]) -> str:
     with the Monday it starts on."""
     said = [(f"week {a}" if a == b else f"weeks {a}-{b}")
             + f" (from {program.calendar.week_start(a).isoformat()})" for a, b in runs(weeks)]
-    return " and ".join([", ".join(said[:-1]), said[-1]]) if len(said) > 1 else \
-        "".join(said)
+    if not said:
+        return "no week of the year"
+    return " and ".join([", ".join(said[:-1]), said[-1]]) if len(said) > 1 else said[0]
 
 
 def target(program: Program, name: str) -> str:
@@ -265,8 +266,7 @@ def _request_entry(program: Program, index: int) -> str:
         return f"{person} {how} have vacation in {dated_weeks(program, weeks)}"
     goal = target(program, request.target)
     if program.is_service(request.target):
-        weeks = program.request_weeks(request)
-        span = dated_weeks(program, weeks) if weeks else "no week of the year"
+        span = dated_weeks(program, program.request_weeks(request))
         if isinstance(request, AssignRequest):
             return f"{person} {how} be on {goal} in {span}"
         return f"{person} {how} stay off {goal} in {span}"
@@ -307,11 +307,13 @@ def summary(program: Program, sources: list[str]) -> str:
 
 def _capitalised(program: Program, sentence: str) -> str:
     """The sentence with a capital first letter ('every resident ...' -> 'Every resident
-    ...'), unless its first word is a key the file gives (a resident's id, a code), which
-    keeps its spelling."""
+    ...'), unless its first word is a key the file gives (a resident's id, a code) or
+    begins a resident's name, which keep their spelling."""
     first = sentence.split(" ", 1)[0]
     keys = {r.id for r in program.residents} | {r.code for r in program.rotations} \
-        | {s.code for s in program.services}
+        | {s.code for s in program.services} \
+        | {r.called.split(" ", 1)[0] for r in program.residents}   # 'van Dijk'
+
     if not sentence[:1].islower() or first in keys:
         return sentence
     return sentence[0].upper() + sentence[1:]

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
@@ -110,11 +110,21 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.relaxation_bound: int | None = None
         self.rows_bind = False   # the relaxation's later answer, with its loose rows, is higher
         self.infeasible = False  # proven by the relaxation
+        self.infeasible_lean = False  # ... by its first answer, without the loose rows
         self.finished = threading.Event()  # set once proven: the tuned search stops
         self.guidance: Relaxation | None = None  # the relaxation's answer, when it guides
         self.handover = threading.Event()  # set with it: the guided search takes over
         self.progressed = start  # when a search last found a better schedule or bound
+        self.spread_at: float | None = None   # when the spread's kept time begins, if any
+        self.spread_due = threading.Event()  # set then, once a schedule is in hand
         self._lock = threading.Lock()
+
+    def searching_until(self, options: SolveOptions) -> float:
+        """When the searches end: the limit, or, once a schedule is in hand, when the
+        spread's kept time begins (`_spread_kept`)."""
+        if self.spread_at is not None and self.objective is not None:
+            return self.spread_at
+        return self.start + options.time_limit
 
     def _proven(self) -> bool:
         return (self.objective is not None and self.relaxation_bound is not None
@@ -129,6 +139,13 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         with self._lock:   # held while it is reported: two searches may report at once
             if self.objective is not None and objective >= self.objective:
                 return self._proven()
+            if self.objective is None and self.spread_at is not None:
+                # the first schedule: from now on a search (even one begun without any)
+                # ends when the spread's time begins
+                due = threading.Timer(max(self.spread_at - time.perf_counter(), 0.0),
+                                      self.spread_due.set)
+                due.daemon = True
+                due.start()
             self.objective = objective
             self.progressed = time.perf_counter()
             proven = self._proven()
@@ -157,6 +174,9 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         with self._lock:
             if result.infeasible:
                 self.infeasible = True
+                # the first answer (a second comes only after a feasible first one): the
+                # explanation's relaxation, without the loose rows, proves it as well
+                self.infeasible_lean = self.relaxation_bound is None
             else:
                 self.rows_bind = self.relaxation_bound is not None \
                     and result.bound > self.relaxation_bound
@@ -208,20 +228,22 @@ def solve(program: Program, options: SolveOptions | None = None,
         log.debug("model built: %d variables, %d constraints", len(ctx.model.proto.variables),
                   len(ctx.model.proto.constraints))
         is_large = large(ctx)
-        searching = _searching(ctx, options, time.perf_counter() - start)
+        kept = _spread_kept(ctx, options, time.perf_counter() - start)
+        if kept:
+            watcher.spread_at = start + options.time_limit - kept
         if lower is not None:
             lower.start(ctx, threads(options) if is_large else 1)
             if is_large:
-                _await_relaxation(lower, searching, start)
-        probe = None if _stopped(options) or is_large or _late(searching, start) else \
-            _probe(ctx, searching, start, on_progress)
+                _await_relaxation(lower, options, start)
+        probe = None if _stopped(options) or is_large or _late(options, start) else \
+            _probe(ctx, options, start, on_progress)
         if probe is not None and (probe.status in ("OPTIMAL", "INFEASIBLE")
                                   or _stopped(options)):
             found = _Found(probe.solver, probe.status, probe.solver.best_objective_bound)
-        elif _stopped(options) or _late(searching, start):
+        elif _stopped(options) or _late(options, start):
             found = _Found.nothing()   # cancelled, or out of time, before any search
         else:
-            found = _search(ctx, searching, start, watcher, probe)
+            found = _search(ctx, options, start, watcher, probe)
     finally:
         if lower is not None:
             lower.stop()
@@ -249,7 +271,7 @@ def solve(program: Program, options: SolveOptions | None = None,
         status = schedule.status = "OPTIMAL" if bound >= report.total_penalty else "FEASIBLE"
     elif status == "INFEASIBLE" and options.explain:
         conflicts, schedule.explanation = explain(program, options,
-                                                  relaxed_first=watcher.infeasible)
+                                                  relaxed_first=watcher.infeasible_lean)
         schedule.conflicts = [c.as_dict() for c in conflicts]
     schedule.wall_time_s = time.perf_counter() - start
     return schedule
@@ -259,21 +281,22 @@ SPREAD_PER_BUILD = 1.5   # the spread's time kept from the searches: this many t
 SPREAD_KEPT_LEAST = 0.1  # model's building, and this long, but at most the spread's share
 
 
-def _searching(ctx: ModelContext, options: SolveOptions, built: float) -> SolveOptions:
-    """The options the searches for the lowest total run with: the solve's, less the time
-    the spread (the secondary aim) is kept where there is vacation to spread. A search that
-    runs to the limit used to leave the spread nothing, and unrequested vacation bunched up
-    (an outside tester's program of 15 residents with split blocks, no optimum proven in
-    60 s: 6 of them away at Christmas, none of them asked; 5 in a week with a limit of 5 s,
-    1 with the spread's time kept). The spread presolves the whole model with every
-    rotation fixed, which takes about as long as building it (`built` seconds): 0.4-0.8
-    times on the sample, *sites* 125 and that program; so it keeps SPREAD_PER_BUILD times
-    that, which takes from the search for the lowest total as little as it can."""
+def _spread_kept(ctx: ModelContext, options: SolveOptions, built: float) -> float:
+    """The seconds at the end of the limit kept for the spread (the secondary aim) where
+    there is vacation to spread: once a schedule is in hand, every search ends that much
+    before the limit, and no search starts then (`_Watcher.spread_due`, `_over`); without
+    one, a search has the whole limit, for its first schedule or a proof. Searches that ran to
+    the limit used to leave the spread nothing, and unrequested vacation bunched up (an
+    outside tester's program of 15 residents with split blocks, no optimum proven in 60 s:
+    6 of them away at Christmas, none of them asked; 5 in a week with a limit of 5 s, 1
+    with the spread's time kept). The spread presolves the whole model with every rotation
+    fixed, which takes about as long as building it (`built` seconds): 0.4-0.8 times on the
+    sample, *sites* 125 and that program; so it keeps SPREAD_PER_BUILD times that, and at
+    most its share of the limit."""
     if not spread.unrequested(ctx):
-        return options
-    kept = min(SPREAD_KEPT_LEAST + SPREAD_PER_BUILD * built,
+        return 0.0
+    return min(SPREAD_KEPT_LEAST + SPREAD_PER_BUILD * built,
                spread.SPREAD_SHARE * options.time_limit)
-    return replace(options, time_limit=options.time_limit - kept)
 
 
 def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
@@ -555,8 +578,10 @@ def _turn_ends(options: SolveOptions, start: float, times: float = GUIDED_TIMES)
 
 
 def _over(watcher: _Watcher, options: SolveOptions, start: float) -> bool:
-    """Whether the solve is over: proven, cancelled, or (almost) out of time."""
-    return watcher.proven() or _stopped(options) or _late(options, start)
+    """Whether the searches are over: proven, cancelled, or (almost) out of their time
+    (the spread's kept time included, once a schedule is in hand)."""
+    return watcher.proven() or _stopped(options) or _late(options, start) \
+        or time.perf_counter() > watcher.searching_until(options) - 0.1
 
 
 def _late(options: SolveOptions, start: float) -> bool:
@@ -592,13 +617,14 @@ def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watch
     if local:   # the first schedule only, by local search on every thread
         solver.parameters.use_ls_only = True
         solver.parameters.stop_after_first_solution = True
-    end = start + options.time_limit if until is None else until
+    end = watcher.searching_until(options) if until is None else until
     solver.parameters.max_time_in_seconds = max(end - time.perf_counter(), 0.05)
     solver.parameters.log_search_progress = options.log
     if not aimed:
         solver.best_bound_callback = watcher.on_bound
     watcher.solver = solver
-    with stopped_when(solver.stop_search, options.stop, watcher.finished, handover):
+    with stopped_when(solver.stop_search, options.stop, watcher.finished, handover,
+                      watcher.spread_due):
         status = STATUS_NAMES.get(solver.solve(ctx.model, watcher), "UNKNOWN")
     return solver, status
 

@@ -235,7 +235,8 @@ def conflict_sources(program: Program, options: SolveOptions, relaxed_first: boo
             confirmed = tester.infeasible_core(core)
             core = confirmed if confirmed is not None else everything
         if tester.assumptions_slow and len(core) > 2:   # the relaxation's certificate: fewer
-            core = tester.elastic(core) or core
+            core = tester.elastic(core, time.perf_counter() + ELASTIC_SHARE * max(
+                tester.deadline - time.perf_counter(), 0.0)) or core
     return shrink(tester, core), not tester.unsure
 
 

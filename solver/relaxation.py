@@ -111,12 +111,11 @@ def read_model(path: Path) -> Any:
     return cp_model_pb2.CpModelProto.FromString(path.read_bytes())
 
 
-def linear_program_of(ctx: ModelContext, whole: bool = False) -> LinearProgram:
-    """The linear relaxation of the context's model, built in this process (without the
-    loose rows, unless `whole`)."""
+def linear_program_of(ctx: ModelContext) -> LinearProgram:
+    """The linear relaxation of the context's model, without its loose rows, built in this
+    process."""
     with tempfile.TemporaryDirectory(prefix="relaxation-") as directory:
-        return linear_program(read_model(exported(ctx, Path(directory))),
-                              () if whole else ctx.loose_rows)
+        return linear_program(read_model(exported(ctx, Path(directory))), ctx.loose_rows)
 
 
 def linear_program(proto: Any, loose_rows: Iterable[int] = ()) -> LinearProgram:

@@ -314,7 +314,7 @@ def test_a_night_float_week_off_says_which_week_and_only_its_residents_ask(app, 
     sign_in(client, "ana.res@example.org")
     page = post_form(client, _mine(program), kind="avoid", target="NF", weeks=["45"],
                      weight="1", note="Brother's graduation").get_data(as_text=True)
-    assert "NF is not served by R1 IR residents" in page
+    assert "NF does not take R1 IR residents: it never takes you" in page
     with app.app_context():
         assert not db.session.scalars(select(Request).where(
             Request.resident_id == program["ana"], Request.status == "pending")).all()

@@ -142,7 +142,7 @@ def edit_shift(program, call_id: int):
         return redirect(back)
     taker = year.resident_by_id[form.resident.data]
     flash(f"{services.pool_names(row).get(form.pool.data, form.pool.data)} on "
-          f"{form.day.data:%a} {day_in_words(form.day.data)}: now {taker.called}.",
+          f"{day_in_words(form.day.data, weekday=True)}: now {taker.called}.",
           "info")
     for reason in broken:
         flash(f"Breaks: {reason}", "error")

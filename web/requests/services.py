@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 
 from scheduler.asking import vacation_conflicts, weeks_over
 from scheduler.calendar import day_in_words, span_in_words
-from scheduler.program import admits
 from scheduler.schedule import as_file
 from solver import checker
 
@@ -120,18 +119,12 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
         if not target:
             return Outcome(field_errors={"target": ["choose a rotation, group or service"]})
         key, name = target_key(program, target)
-        if key != "service" and target in closed_to(program, resident):
+        if target in closed_to(program, resident):
             return Outcome(field_errors={"target": [
                 f"{name} does not take {resident.level} {resident.track} residents: it "
                 "never takes you"]})
         if key == "service":
             # a weekly service (night float): asked for, or off, by the week
-            service = next(s.entry for s in program.services if s.entry.get("code") == target)
-            if not admits(service.get("levels"), service.get("tracks"), resident.level,
-                          resident.track):
-                return Outcome(field_errors={"target": [
-                    f"{target} is not served by {resident.level} {resident.track} "
-                    f"residents: it never takes you"]})
             weeks = sorted({int(w) for w in data.get("weeks") or []})
             if not weeks:
                 return Outcome(field_errors={"weeks": ["choose the week(s) of the service"]})

@@ -16,7 +16,7 @@ from scheduler.schedule import CSV_HEADER, cell_label, csv_rows, halves
 from scheduler.schedule import Schedule as ScheduleFile
 
 from ..spreadsheets import as_text_cells, csv_row
-from .grid import _colours
+from .grid import _colours, home_blocks
 
 
 def csv_text(year: ProgramYear, schedule: ScheduleFile) -> str:
@@ -43,15 +43,19 @@ def xlsx_bytes(year: ProgramYear, schedule: ScheduleFile, title: str) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     colours = _colours(year)
+    home = home_blocks(year)
+    starting: dict[int, list[int]] = {b.index: [] for b in year.blocks}
+    for week, block in sorted(home.items()):
+        starting[block].append(week)
     for resident in year.residents:
         assignment = schedule.residents.get(resident.id)
         if assignment is None:
             continue
         away = set(assignment.vacation_weeks)
-        weeks = year.calendar.weeks_of_block()
         cells = []
         for b, code in enumerate(assignment.rotations, start=1):
-            here = weeks.get(b, [])
+            here = starting[b]   # a week crossing two blocks counts where it starts, as on
+            # the screen and the printout
             n = sum(1 for w in here if w in away)
             weeks_away = [f"vac {n}"] if n else []
             weeks_away += [f"{service} {len(on)}" for service, served in

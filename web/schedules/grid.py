@@ -121,11 +121,11 @@ def _rule_words(year: ProgramYear, source: str) -> str:
     """The rule an entry states, in words; its path where it has none."""
     try:
         return describe.entry(year, source)
-    except (KeyError, IndexError, ValueError):
+    except Exception:   # a source no sentence covers: its path, not an error page
         return source
 
 
-def _home_blocks(year: ProgramYear) -> dict[int, int]:
+def home_blocks(year: ProgramYear) -> dict[int, int]:
     """Week -> the block its Monday falls in (the first block it touches, for a week that
     begins before the year): a week crossing two blocks is counted there, as a resident's
     own schedule lists it, and shown continuing in the next (browser walk-through: it was
@@ -148,7 +148,7 @@ def build(year: ProgramYear, data: dict[str, Any], level: str = "", track: str =
     report = checker.check(year, schedule, previous)
     colours = _colours(year)
     weeks_of_block = year.calendar.weeks_of_block()
-    home = _home_blocks(year)
+    home = home_blocks(year)
     unmet = _unmet_cells(year, schedule, report.unmet_requests)
     before = as_file(compare).residents if compare else None
     rows, changes, moved = [], 0, 0
