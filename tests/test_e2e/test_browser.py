@@ -51,6 +51,12 @@ def test_chief_generates_edits_a_cell_sees_the_broken_rule_and_publishes(live, d
     assert said is not None and said.group(3) == "OPTIMAL" and said.group(1) == said.group(2)
     page.locator("#open-draft").click()
     expect(page.get_by_role("heading", name=re.compile("Draft #"))).to_be_visible()
+    # what the penalty is made of: folded away until the chief opens it
+    parts = page.locator("#penalty-parts tbody tr")
+    expect(parts.first).to_be_hidden()
+    page.get_by_text(re.compile(r"What the penalty of \d+ is made of")).click()
+    expect(parts.first).to_be_visible()
+    expect(page.locator("#penalty-parts")).to_contain_text("not granted")
 
     # Victor Lindgren (R4 IR) must do exactly one SICU block: move him off it.
     row = page.locator('tr[data-resident="lindgren"]')
@@ -103,6 +109,9 @@ def test_resident_on_a_phone_sees_the_schedule_asks_and_downloads(live, phone, t
     expect(blocks).to_be_visible()
     expect(target.locator('option[value="NF"]')).to_be_disabled()   # it never takes an R4
     expect(target.locator('option[value="NF"]')).to_contain_text("not for R4 IR residents")
+    # a rotation that never takes them (NIR is for R5s) cannot be chosen either
+    expect(target.locator('option[value="NIR"]')).to_be_disabled()
+    expect(target.locator('option[value="NIR"]')).to_contain_text("not for R4 IR residents")
     target.select_option("CONSULT")
     expect(weeks).to_be_visible()
     expect(blocks).to_be_hidden()

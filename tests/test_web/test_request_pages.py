@@ -51,6 +51,27 @@ def _mine(program) -> str:
     return f"/programs/{program['id']}/my/requests"
 
 
+def _got_in_another_way(app, program, kind: str, details: dict, note: str = "") -> int:
+    """A pending request of Ana's that the request form would refuse (an older one, or the
+    chief's own entry): written straight to the database; its id."""
+    with app.app_context():
+        row = db.session.get(Program, program["id"])
+        ana = db.session.get(Resident, program["ana"])
+        asked = Request(program=row, resident=ana, kind=kind, details=details, weight=2,
+                        note=note, from_resident=True, position=len(row.requests))
+        db.session.add(asked)
+        db.session.commit()
+        return asked.id
+
+
+def _chief_decides(client, program, request_id: int) -> tuple[str, str]:
+    """The chief signs in: the requests page, and the request's decision address."""
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "chief@example.org")
+    listing = f"/programs/{program['id']}/requests"
+    return listing, f"{listing}/{request_id}/decision"
+
+
 def test_vacation_request_goes_from_resident_to_chief_and_into_the_file(app, client, program):
     sign_in(client, "ana.res@example.org")
     response = post_form(client, _mine(program), kind="vacation", weeks=["26", "27"], weight="3",
@@ -423,18 +444,9 @@ def test_vacation_a_hard_rule_forbids_is_refused_when_asked_and_when_approved(ap
     with app.app_context():
         assert not db.session.scalars(select(Request).where(
             Request.resident_id == program["ana"], Request.status == "pending")).all()
-        row = db.session.get(Program, program["id"])
-        ana = db.session.get(Resident, program["ana"])
-        asked = Request(program=row, resident=ana, kind="vacation",
-                        details={"weeks": ["2027-12-20", "2027-12-27"]}, weight=2,
-                        note="Christmas", from_resident=True, position=len(row.requests))
-        db.session.add(asked)
-        db.session.commit()
-        request_id = asked.id
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
-    sign_in(client, "chief@example.org")
-    listing = f"/programs/{program['id']}/requests"
-    path = f"{listing}/{request_id}/decision"
+    request_id = _got_in_another_way(app, program, "vacation",
+                                     {"weeks": ["2027-12-20", "2027-12-27"]}, note="Christmas")
+    listing, path = _chief_decides(client, program, request_id)
     post_form(client, path, form_page=listing, decision="approved")
     page = client.get(listing).get_data(as_text=True)
     assert "request would leave no schedule" in page and "Keep it as a wish" in page
@@ -491,18 +503,9 @@ def test_a_rotation_that_never_takes_the_resident_cannot_be_asked_for_or_approve
     with app.app_context():
         assert not db.session.scalars(select(Request).where(
             Request.resident_id == program["ana"], Request.status == "pending")).all()
-        row = db.session.get(Program, program["id"])
-        ana = db.session.get(Resident, program["ana"])
-        asked = Request(program=row, resident=ana, kind="assign",
-                        details={"rotation": "SICU", "blocks": [7]}, weight=1,
-                        from_resident=True, position=len(row.requests))
-        db.session.add(asked)
-        db.session.commit()
-        request_id = asked.id
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
-    sign_in(client, "chief@example.org")
-    listing = f"/programs/{program['id']}/requests"
-    path = f"{listing}/{request_id}/decision"
+    request_id = _got_in_another_way(app, program, "assign",
+                                     {"rotation": "SICU", "blocks": [7]})
+    listing, path = _chief_decides(client, program, request_id)
     post_form(client, path, form_page=listing, decision="approved")
     page = client.get(listing).get_data(as_text=True)
     assert re.search(r"If approved, [^<]*&#39;s request would leave no schedule: SICU does not "
