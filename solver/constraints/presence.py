@@ -26,15 +26,23 @@ def add(ctx: ModelContext) -> None:
 
     A split rotation's residents change at the middle of a block, so for it all of the above
     is stated per half block (segments of one week and one half).
+
+    Only the ways a resident may be away *from this rotation* count (`_ways_away`): none
+    on vacation from a rotation closed to it, none on a service that may not take them from
+    it. Those rules are stated elsewhere (vacation.py, services.py); leaving their ways out
+    here spares a helper literal per resident, week and rotation where they cannot hold
+    (*sites*, 125 residents: a fifth of the model's variables). In explanation mode every
+    way counts, since the rules that forbid them there may be switched off.
     """
     p = ctx.program
     calendar = p.calendar
-    here: dict[tuple[int, int], cp_model.LiteralT | None] = {}
+    here: dict[tuple[object, ...], cp_model.LiteralT | None] = {}
     for i, rotation in enumerate(p.rotations):
         m = rotation.min_present
         if m <= 0:
             continue
         source = source_path("rotation", i, "min_present")
+        ways = _ways_away(ctx, rotation.code)
         for b, k in itertools.product(ctx.blocks, ctx.halves_of(rotation.code)):
             if k is None:
                 if not calendar.working_days_in_block(b):
@@ -52,7 +60,7 @@ def add(ctx: ModelContext) -> None:
             for r, cell in cells.items():
                 not_on = cell.Not()
                 for w in weeks:
-                    back = _back(ctx, r, w, here)
+                    back = _back(ctx, r, w, ways, here)
                     if back is not None:
                         gone[w].append(_both(ctx, not_on, back))
             for w in weeks:
@@ -62,15 +70,31 @@ def add(ctx: ModelContext) -> None:
                     ctx.require(row, source)
 
 
-def _back(ctx: ModelContext, r: int, w: int, here: dict[tuple[int, int],
-          cp_model.LiteralT | None]) -> cp_model.LiteralT | None:
-    """A literal false when resident r is away in week w (None: they cannot be): the
-    negation of their vacation literal, or where a weekly service may take them too, of a
-    helper implied by each way of being away (one clause each), shared by every rotation's
-    rule that week (memoised in `here`)."""
-    key = (r, w)
+def _ways_away(ctx: ModelContext, code: str) -> tuple[bool, frozenset[str]]:
+    """How a resident on rotation `code` may be away from it in a week: whether on vacation,
+    and on which weekly services (by code)."""
+    p = ctx.program
+    rotation = p.rotation_by_code[code]
+    services = frozenset(
+        s.code for s in p.services
+        if ctx.explain or not any(code in p.resolve(name) for name in s.not_from))
+    return ctx.explain or rotation.vacation, services
+
+
+def _back(ctx: ModelContext, r: int, w: int, ways: tuple[bool, frozenset[str]],
+          here: dict[tuple[object, ...], cp_model.LiteralT | None]
+          ) -> cp_model.LiteralT | None:
+    """A literal false when resident r is away in week w in one of the `ways`
+    (`_ways_away`; None: they cannot be): the negation of their vacation literal, or where a
+    weekly service may take them too, of a helper implied by each way of being away (one
+    clause each), shared by every rotation's rule that week with the same ways (memoised in
+    `here`)."""
+    key = (r, w, ways)
     if key not in here:
-        off = ctx.off(r, w)
+        vacation, services = ways
+        off = [lit for lit in ctx.off(r, w)
+               if (vacation and lit is ctx.vacation.get((r, w)))
+               or any(lit is ctx.serve.get((r, w, code)) for code in services)]
         if len(off) <= 1:
             here[key] = off[0].Not() if off else None
         else:
