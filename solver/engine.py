@@ -278,7 +278,8 @@ def solve(program: Program, options: SolveOptions | None = None,
 
 
 SPREAD_PER_BUILD = 1.5   # the spread's time kept from the searches: this many times the
-SPREAD_KEPT_LEAST = 0.1  # model's building, and this long, but at most the spread's share
+SPREAD_KEPT_LEAST = spread.SPREAD_MIN_SECONDS  # model's building, and this long, but at
+# most the spread's share
 
 
 def _spread_kept(ctx: ModelContext, options: SolveOptions, built: float) -> float:
@@ -292,7 +293,9 @@ def _spread_kept(ctx: ModelContext, options: SolveOptions, built: float) -> floa
     with the spread's time kept). The spread presolves the whole model with every rotation
     fixed, which takes about as long as building it (`built` seconds): 0.4-0.8 times on the
     sample, *sites* 125 and that program; so it keeps SPREAD_PER_BUILD times that, and at
-    most its share of the limit."""
+    least the spread's own least share (on a small model, 0.1 s more than that build left
+    the spread too little on a busy machine, where it must share the CPUs: 4 away at once in
+    that program with a limit of 12 s), but at most its share of the limit."""
     if not spread.unrequested(ctx):
         return 0.0
     return min(SPREAD_KEPT_LEAST + SPREAD_PER_BUILD * built,
