@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from test_solving import TINY
+from test_solving import TINY, _generate, _job_id, _wait
 from web_support import chief_imports, csrf_token, sign_in
 
 from scheduler import load_program_text
@@ -107,6 +107,22 @@ def test_a_cell_change_can_be_undone_from_the_grid(app, client, draft):
         row.note = "changed elsewhere"
         db.session.commit()
     assert "Undo: put back" not in _page(client, pid, sid)
+
+
+def test_undoing_every_edit_gives_the_solvers_draft_back_its_status(app, client, make_user):
+    """A draft the solver proved optimal says "FEASIBLE (edited)" once a chief changes a
+    cell, and "OPTIMAL" again once the chief's undo puts the cell back."""
+    pid = chief_imports(app, client, make_user, TINY)
+    done = _wait(app, _job_id(_generate(client, pid)))
+    assert done["solver_status"] == "OPTIMAL", done
+    sid = done["schedule_id"]
+    block = _block_of(app, sid, "bea", "SICU")
+    page = _change(client, pid, sid, "bea", block, "IR")
+    assert "FEASIBLE (edited)" in page
+    page = _change(client, pid, sid, "bea", block, "SICU")
+    assert "OPTIMAL ·" in page and "(edited)" not in page
+    with app.app_context():
+        assert "edited" not in db.session.get(Schedule, sid).data
 
 
 def test_an_edit_made_on_an_old_revision_is_refused(app, client, draft):

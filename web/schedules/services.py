@@ -4,6 +4,8 @@ version, publish a draft as the next version, and compare two schedules."""
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -107,9 +109,7 @@ def change_cell(program: Program, schedule: Schedule, resident: str, block: int,
     data["objective"] = after.total_penalty
     data["unmet_requests"] = after.unmet_requests
     data["penalties"] = [f.as_dict() for f in after.penalties]
-    data["edited"] = True
-    if data.get("status") == "OPTIMAL":
-        data["status"] = "FEASIBLE"  # edited by hand: no longer proven best
+    _mark_edited(data)
     schedule.data = data
     try:
         db.session.flush()
@@ -126,6 +126,32 @@ def change_cell(program: Program, schedule: Schedule, resident: str, block: int,
         penalty_before=before.total_penalty, penalty_after=after.total_penalty,
         hard_before=len(before.violations + before.errors),
         hard_after=len(after.violations + after.errors), was=was)
+
+
+def solved_as(data: dict[str, Any]) -> dict[str, Any]:
+    """What a draft the solver made holds of the solve (its status, and a fingerprint of
+    its rows), so that a chief's edits undone give the solver's status back
+    (`_mark_edited`)."""
+    return {"status": data.get("status"), "fingerprint": _fingerprint(data)}
+
+
+def _fingerprint(data: dict[str, Any]) -> str:
+    rows = json.dumps(data.get("residents", {}), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(rows.encode()).hexdigest()
+
+
+def _mark_edited(data: dict[str, Any]) -> None:
+    """A draft changed by hand: no longer proven best, unless the changes have put back
+    every cell and week the solver made (`solved_as`): then it is the solver's draft again,
+    with its status."""
+    solved = data.get("solved")
+    if isinstance(solved, dict) and solved.get("fingerprint") == _fingerprint(data):
+        data["status"] = solved.get("status", data.get("status"))
+        data.pop("edited", None)
+        return
+    data["edited"] = True
+    if data.get("status") == "OPTIMAL":
+        data["status"] = "FEASIBLE"
 
 
 def resolved_from(program: Program, data: dict[str, Any]) -> ScheduleFile | None:

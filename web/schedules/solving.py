@@ -32,6 +32,7 @@ from ..models import Program, Schedule, SolveJob
 from ..models.columns import aware, now
 from ..program_file import export_toml, installation_limits, validate
 from ..transaction import add_unique
+from .services import solved_as
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +238,7 @@ def _solve(job: SolveJob) -> None:
         data = schedule.as_dict()
         if job.previous_id is not None:  # re-solved: its penalty counts moves from there
             data["previous_id"], data["freeze_through"] = job.previous_id, job.freeze_through
+        data["solved"] = solved_as(data)
         draft = Schedule(program_id=job.program_id, data=data,
                          created_by_id=job.created_by_id,
                          note=_note(job, schedule.status))
