@@ -4,6 +4,7 @@ must be replaced at first sign-in), and checking a sign-in."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -54,11 +55,9 @@ def account_of(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normal_email(email)))
 
 
-def other_program_names(program: Program, shown: int = 5) -> list[str]:
-    """The names of up to `shown` other programs, in the order they were made ('and N more'
-    last when there are more)."""
-    names = list(db.session.scalars(select(Program.name).where(Program.id != program.id)
-                                    .order_by(Program.id)))
+def program_names(names: list[str], shown: int = 5) -> list[str]:
+    """Up to `shown` of the program names, quoted ('and N more' last when there are
+    more)."""
     more = len(names) - shown
     return [f"'{n}'" for n in names[:shown]] + ([f"and {more} more"] if more > 0 else [])
 
@@ -67,19 +66,48 @@ def program_named(name: str) -> tuple[Program, bool]:
     """The program whose name is `name` once normalised and case-folded, or a new one with
     that name; True when new. Only for the command line, where a person names the program:
     everywhere else the access check has already resolved the program by id. Flushes."""
-    try:
-        key = name_key(name)
-    except BadName as exc:
-        raise AccountError(f"the program name {exc}") from exc
-    if not key:
-        raise AccountError("the program needs a name")
-    program = db.session.scalar(select(Program).where(Program.name_key == key))
+    program = _named(name)
     if program is not None:
         return program, False
     program = Program(name=name)
     db.session.add(program)
     db.session.flush()
     return program, True
+
+
+def program_to_join(name: str, new_program: bool) -> tuple[Program, bool]:
+    """The program a command line's `--program` names (`program_named`), made only when the
+    person said so (`new_program`) or when there is no program yet: a mistyped name would
+    otherwise make an empty program and give the role there. Says which programs there are,
+    and the one the name was likely meant for. Flushes."""
+    existing = _named(name)
+    if existing is not None and new_program:
+        raise AccountError(f"a program named '{existing.name}' exists already; leave out "
+                           "--new-program to give a role in it")
+    if existing is None and not new_program:
+        names = list(db.session.scalars(select(Program.name).order_by(Program.id)))
+        if names:
+            close = difflib.get_close_matches(normalise(name).casefold(),
+                                              [n.casefold() for n in names], n=1)
+            meant = [n for n in names if close and n.casefold() == close[0]]
+            listed = program_names(names)
+            raise AccountError(
+                f"no program is named '{normalise(name)}'"
+                + (f"; did you mean '{meant[0]}'?" if meant else ".")
+                + f" The programs are: {', '.join(listed)}. To make a new program, add "
+                "--new-program.")
+    return program_named(name)
+
+
+def _named(name: str) -> Program | None:
+    """The program whose name is `name` once normalised and case-folded, if any."""
+    try:
+        key = name_key(name)
+    except BadName as exc:
+        raise AccountError(f"the program name {exc}") from exc
+    if not key:
+        raise AccountError("the program needs a name")
+    return db.session.scalar(select(Program).where(Program.name_key == key))
 
 
 def create_user(email: str, password: str, program: Program, role: str,

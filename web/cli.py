@@ -39,7 +39,10 @@ def init_db() -> None:
 
 @main.command("create-user")
 @click.argument("email")
-@click.option("--program", "program_name", required=True, help="Program name (created if new).")
+@click.option("--program", "program_name", required=True,
+              help="The program's name (made if it is the first program).")
+@click.option("--new-program", is_flag=True,
+              help="Make a new program of that name (when other programs exist).")
 @click.option("--role", required=True, help="admin, program_director, coordinator, chief, "
               "faculty or resident.")
 @click.option("--name", default="", help="The person's name, as shown in the app.")
@@ -49,27 +52,25 @@ def init_db() -> None:
               help="A new account must choose its own password at first sign-in; "
                    "--no-temporary when the password is already the person's (your own "
                    "account).")
-def create_user_command(email, program_name, role, name, password, temporary) -> None:
-    """Give EMAIL a role in a program, creating the account and the program if needed."""
+def create_user_command(email, program_name, new_program, role, name, password,
+                        temporary) -> None:
+    """Give EMAIL a role in a program, creating the account if needed, and the program if
+    it is the first or with --new-program."""
     from . import accounts
     from .extensions import db
 
     app = _app()
     with app.app_context():
         try:
-            program, new_program = accounts.program_named(program_name)
+            program, made = accounts.program_to_join(program_name, new_program)
             created = accounts.create_user(email, password, program, role, name,
                                            temporary=temporary)
         except accounts.AccountError as exc:
             db.session.rollback()
             raise click.ClickException(str(exc)) from exc
-        others = accounts.other_program_names(program) if new_program else []
         db.session.commit()
         click.echo(f"{'created' if created.new_user else 'updated'} {created.user.email}: "
-                   f"{role} in {program.name}{' (new program)' if new_program else ''}")
-        if others:   # a name mistyped, or a program renamed by its imported file
-            click.echo(f"note: no program was named '{program.name}' before, so a new, empty "
-                       f"one was made; the others are: {', '.join(others)}")
+                   f"{role} in {program.name}{' (new program)' if made else ''}")
 
 
 @main.command("reset-password")

@@ -128,11 +128,12 @@ def test_accounts_made_or_reset_on_the_command_line_choose_their_own_password_fi
         db.engine.dispose()
 
 
-def test_create_user_refuses_an_address_sign_in_would_refuse_and_names_other_programs(
+def test_create_user_refuses_an_address_sign_in_would_refuse_and_a_program_name_it_cannot_find(
         tmp_path):
     """'chief@riverbend.test' could never sign in (a reserved domain): refused, nothing
-    made. A program name that matches none makes a new one and names the others, so that a
-    mistyped name is seen at once."""
+    made. The first program is made by naming it; once there is one, a name that matches
+    none is refused (it is likely mistyped), saying which programs there are and the one
+    meant, unless the person asks for a new program."""
     db_path = tmp_path / "fresh.db"
     run(["init-db"], db_path)
     result = run(["create-user", "chief@riverbend.test", "--program", "Riverbend IR",
@@ -142,9 +143,18 @@ def test_create_user_refuses_an_address_sign_in_would_refuse_and_names_other_pro
         in result.output
     result = run(["create-user", "ada.quill@example.org", "--program", "Riverbend IR",
                   "--role", "chief", "--password", "correct horse battery"], db_path)
-    assert result.exit_code == 0 and "note:" not in result.output
-    result = run(["create-user", "bo.quill@example.org", "--program", "Riverbend",
+    assert result.exit_code == 0 and "chief in Riverbend IR (new program)" in result.output
+    result = run(["create-user", "bo.quill@example.org", "--program", "Rivrebend IR",
                   "--role", "chief", "--password", "correct horse battery"], db_path)
-    assert result.exit_code == 0
-    assert ("note: no program was named 'Riverbend' before, so a new, empty one was made; "
-            "the others are: 'Riverbend IR'") in result.output
+    assert result.exit_code == 1
+    assert ("no program is named 'Rivrebend IR'; did you mean 'Riverbend IR'? The programs "
+            "are: 'Riverbend IR'. To make a new program, add --new-program.") in result.output
+    result = run(["create-user", "bo.quill@example.org", "--program", "riverbend ir",
+                  "--new-program", "--role", "chief", "--password", "correct horse battery"],
+                 db_path)
+    assert result.exit_code == 1 and "a program named 'Riverbend IR' exists already" \
+        in result.output
+    result = run(["create-user", "bo.quill@example.org", "--program", "Riverbend DR",
+                  "--new-program", "--role", "chief", "--password", "correct horse battery"],
+                 db_path)
+    assert result.exit_code == 0 and "chief in Riverbend DR (new program)" in result.output
