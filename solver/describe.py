@@ -6,13 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 from scheduler import Program
-from scheduler.program import requirement_bounds
+from scheduler.program import admits, requirement_bounds
 from scheduler.schema import (
     AssignRequest,
     CoverageRule,
     MaxConsecutiveRule,
     MinConsecutiveRule,
     PrerequisiteRule,
+    Resident,
+    Service,
     VacationRequest,
 )
 from scheduler.sources import Source
@@ -143,15 +145,31 @@ def _away_limit_entry(program: Program, index: int) -> str:
     limit = program.away_limits[index]
     where = f" from {target(program, limit.target)}" if limit.target else ""
     how = ("is" if limit.max == 1 else "are") if limit.hard else "should be"
-    return (f"{_named(limit)}at most {plural(limit.max, 'resident')} "
+    text = (f"{_named(limit)}at most {plural(limit.max, 'resident')} "
             f"({who(limit)}){where} {how} on vacation on any working day")
+    if not limit.target:
+        # A vacation week covers every working day of its week: in each week that has one,
+        # at most `max` of them can be away
+        weeks = _working_weeks(program)
+        text += (f" (at most {limit.max * len(weeks)} of their vacation weeks in all, over "
+                 f"the {plural(len(weeks), 'week')} with working days)")
+    return text
+
+
+def _working_weeks(program: Program) -> list[int]:
+    """The weeks of the year with at least one working day."""
+    return sorted({w for (w, _) in program.calendar.segments})
 
 
 def _service_entry(program: Program, index: int, field: str) -> str:
     service = program.services[index]
     code = service.code
     if field == "min":
-        return f"{code} needs at least {plural(service.min, 'resident')} every week it runs"
+        weeks = sorted(set(program.service_weeks(service)) & set(_working_weeks(program)))
+        return (f"{code} needs at least {plural(service.min, 'resident')} every week it runs "
+                f"({plural(len(weeks), 'week')} with working days, "
+                f"{service.min * len(weeks)} weeks of {code} in all, from the "
+                f"{plural(len(_serving(program, service)), 'resident')} it is open to)")
     if field == "max":
         return f"{code} takes at most {plural(service.max or 0, 'resident')} a week"
     if field == "not_from":
@@ -160,7 +178,8 @@ def _service_entry(program: Program, index: int, field: str) -> str:
         return f"{code} runs only in weeks {ranges(program.service_weeks(service))}"
     if field in ("levels", "tracks"):
         allowed = getattr(service, field) or []
-        return f"{code} is open only to {field[:-1]} {'/'.join(allowed)}"
+        return (f"{code} is open only to {field[:-1]} {'/'.join(allowed)} "
+                f"({plural(len(_serving(program, service)), 'eligible resident')})")
     if field:
         return f"{code} is a weekly service: one service a week, never in a vacation week"
     label = f"{service.name} ({code})" if service.name else code
@@ -175,11 +194,22 @@ def _service_entry(program: Program, index: int, field: str) -> str:
     return text
 
 
+def _serving(program: Program, service: Service) -> list[Resident]:
+    """The residents a weekly service is open to."""
+    return [r for r in program.residents
+            if admits(service.levels, service.tracks, r.level, r.track)]
+
+
 def _program_entry(program: Program, source: str) -> str:
     info = program.info
     if source == "program.vacation_weeks":
         weeks = plural(info.vacation_weeks, "vacation week")
-        return f"every resident without an own allowance gets {weeks}"
+        text = f"every resident without an own allowance gets {weeks}"
+        by_default = [r for r in program.residents if r.vacation_weeks is None]
+        if by_default and info.vacation_weeks:
+            text += (f" ({plural(len(by_default), 'resident')}, "
+                     f"{info.vacation_weeks * len(by_default)} weeks in all)")
+        return text
     weeks = plural(info.max_vacation_weeks_per_block, "vacation week")
     return f"a resident takes at most {weeks} per block"
 

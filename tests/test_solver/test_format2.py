@@ -179,6 +179,32 @@ def test_too_strict_an_away_limit_is_explained_with_its_source():
     assert conflict_sources(schedule) == {"away_limit[0]", "program.vacation_weeks"}
     # one sentence, from a capital letter: 'Every resident without an own allowance gets ...'
     assert schedule.explanation.startswith("Every resident "), schedule.explanation
+    # with the arithmetic a chief would do: the weeks wanted against the weeks the limit leaves
+    weeks = len({w for (w, _) in program.calendar.segments})
+    wanted = 2 * program.info.vacation_weeks
+    assert f"(2 residents, {wanted} weeks in all)" in schedule.explanation
+    assert (f"(at most 0 of their vacation weeks in all, over the {weeks} weeks with working "
+            "days)") in schedule.explanation
+
+
+def test_a_night_float_no_one_can_cover_is_explained_with_its_counts():
+    """Night float needs two residents a week but only one resident may serve on it: the
+    explanation counts the weeks of cover wanted and the residents who may give it."""
+    program = make_program("""
+        [[rotation]]
+        code = "A"
+        [[service]]
+        code = "NF"
+        min = 2
+        levels = ["R2"]
+    """ + residents("a") + residents("b", level="R1"), header=header(1))
+    schedule = solve_checked(program)
+    assert conflict_sources(schedule) == {"service[0].min"}
+    runs = len(set(program.service_weeks(program.services[0]))
+               & {w for (w, _) in program.calendar.segments})
+    assert (f"NF needs at least 2 residents every week it runs ({runs} weeks with working "
+            f"days, {2 * runs} weeks of NF in all, from the 1 resident it is open to)") \
+        in schedule.explanation
 
 
 def test_an_away_limit_on_a_group_counts_only_residents_on_it_that_day():

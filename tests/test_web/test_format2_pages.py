@@ -176,7 +176,9 @@ max = 1
     assert 'aria-label="Delete blackout “R1 orientation”"' in page
     page = client.get(f"{policy}/away_limit").get_data(as_text=True)
     assert confirmations(page) == ["Delete this away limit — at most 2 residents (all "
-                                   "residents) are on vacation on any working day?"]
+                                   "residents) are on vacation on any working day (at most "
+                                   "102 of their vacation weeks in all, over the 51 weeks "
+                                   "with working days)?"]
     page = client.get(f"{policy}/service").get_data(as_text=True)
     assert confirmations(page) == ["Delete service NF — Night float (NF): exactly 1 resident "
                                    "a week, every week, open to all residents?"]
