@@ -19,6 +19,7 @@ from scheduler import FileError
 from scheduler.calendar import day_in_words
 from scheduler.sources import LISTS, Source
 
+from .choices import GROUP_PREFIX, closed_to, target_value
 from .extensions import db
 from .models import Program
 from .program_file import solved_requests, validate
@@ -50,6 +51,7 @@ def save_entry(program: Program, section: str, row: Any, collection: list[Any],
     (`transaction.refusable`), never the rest of the request."""
     with refusable() as refusal:
         with db.session.no_autoflush:
+            unmet = never_met(program)
             change(row)
             if row not in collection:
                 collection.append(row)
@@ -66,9 +68,43 @@ def save_entry(program: Program, section: str, row: Any, collection: list[Any],
         # a code already taken read as if every entry naming it were broken).
         outcome.errors = [] if "code" in outcome.field_errors else \
             grouped(program, outcome.errors)
+        if outcome.ok:
+            with db.session.no_autoflush:
+                outcome.errors = _newly_never_met(program, unmet)
         if not outcome.ok:
             refusal.refuse()
     return outcome
+
+
+def never_met(program: Program) -> dict[int, str]:
+    """The approved requests for a rotation, group or weekly service that never takes the
+    resident who asked (request id -> why, in words). Approved, a request is hard: the year
+    would have no schedule, which the chief would learn only when solving."""
+    found: dict[int, str] = {}
+    closed: dict[int, set[str]] = {}
+    for request in solved_requests(program):
+        if request.status != "approved" or request.kind != "assign":
+            continue
+        resident = request.resident
+        if resident.id not in closed:
+            closed[resident.id] = closed_to(program, resident)
+        value = target_value(program, request.details)
+        if value in closed[resident.id]:
+            found[request.id] = (f"{value.removeprefix(GROUP_PREFIX)} would not take "
+                                 f"{resident.level} {resident.track} residents")
+    return found
+
+
+def _newly_never_met(program: Program, before: dict[int, str]) -> list[FileError]:
+    """The approved requests a change would leave never met (`never_met`) that were met
+    before it, as errors on those requests: the change is refused, as a hard blackout over
+    approved vacation is (setup.policy.approved_vacation_in)."""
+    after = never_met(program)
+    return grouped(program, [
+        FileError(f"request[{i}]", f"this approved request could then never be met: "
+                  f"{after[request.id]}; decline or change it first (Requests)")
+        for i, request in enumerate(solved_requests(program))
+        if request.id in after and request.id not in before])
 
 
 def delete_entry(program: Program, row: Any, collection: list[Any]) -> Outcome:

@@ -513,3 +513,30 @@ def test_a_rotation_that_never_takes_the_resident_cannot_be_asked_for_or_approve
     with app.app_context():
         assert db.session.get(Request, request_id).status == "pending"
     assert post_form(client, path, form_page=listing, decision="wish").status_code == 302
+
+
+def test_a_change_that_would_leave_an_approved_request_never_met_is_refused(app, client,
+                                                                             program):
+    """Ana, an R3 for now, has CARDIAC (R3s and R4s) approved for block 7; the chief then
+    sets her level back to R1, which CARDIAC never takes: the change is refused, naming the
+    request, instead of the next solve finding no schedule."""
+    request_id = _got_in_another_way(app, program, "assign",
+                                     {"rotation": "CARDIAC", "blocks": [7]})
+    sign_in(client, "ana.res@example.org")
+    listing, path = _chief_decides(client, program, request_id)
+    with app.app_context():
+        ana = db.session.get(Resident, program["ana"])
+        key, track = ana.key, ana.track
+    resident = f"/programs/{program['id']}/residents/{program['ana']}"
+    assert post_form(client, resident, key=key, level="R3", track=track,
+                     account="ana.res@example.org").status_code == 302
+    assert post_form(client, path, form_page=listing, decision="approved").status_code == 302
+    response = post_form(client, resident, key=key, level="R1", track=track,
+                         account="ana.res@example.org")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert ("this approved request could then never be met: CARDIAC would not take R1 "
+            f"{track} residents; decline or change it first (Requests)") in page
+    with app.app_context():
+        assert db.session.get(Resident, program["ana"]).level == "R3"
+        assert db.session.get(Request, request_id).status == "approved"
