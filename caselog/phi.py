@@ -162,9 +162,14 @@ def _phone_in(text: str) -> str | None:
     return None
 
 
-def patient_information(text: str) -> str | None:
+# A word that announces a birth date: a patient's, whatever follows it.
+_BIRTH = re.compile(r"\b(dob|d\.o\.b|born|birth\s?date|date of birth)\b", re.IGNORECASE)
+
+
+def patient_information(text: str, dates: bool = True) -> str | None:
     """What in `text` looks like patient information, in words ('a phone number (555 867
-    5309)'), or None when nothing does."""
+    5309)'), or None when nothing does. With `dates` False, a date alone passes (a
+    resident's note on a vacation request names the days of a wedding), a birth date not."""
     if not text.strip():
         return None
     if match := _EMAIL.search(text):
@@ -173,11 +178,15 @@ def patient_information(text: str) -> str | None:
         return f"a social security number ({match.group(0)})"
     if match := _ID_NUMBER.search(text):
         return f"an identifying number ({match.group(0)})"
+    if match := _RECORD_WORD.search(text):   # "MRN 1234567" is no phone number
+        return f"a medical record or accession number ({match.group(0)})"
     if found := _phone_in(text):
         return f"a phone number ({found})"
-    if found := _date_in(text):
+    if dates and (found := _date_in(text)):
         return f"a date ({found}): the case's date has its own field"
-    if match := _RECORD_WORD.search(text) or _DIGIT_RUN.search(text):
+    if not dates and (match := _BIRTH.search(text)):
+        return f"a birth date ({match.group(0)})"
+    if match := _DIGIT_RUN.search(text):
         return f"a medical record or accession number ({match.group(0)})"
     if match := _STREET.search(text):
         return f"a street address ({match.group(0)})"

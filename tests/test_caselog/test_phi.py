@@ -23,6 +23,7 @@ PATIENT_INFORMATION = [
     ("SSN 123-45-6789", "social security"),
     ("123456789", "social security"),
     ("MRN 4411", "medical record"),
+    ("MRN 1234567", "medical record"),   # a record number, not a phone number
     ("acc# 77", "medical record"),
     ("accession number 5531", "medical record"),
     ("ref 00442211", "medical record"),
@@ -109,3 +110,22 @@ def test_what_looks_like_patient_information_is_refused_and_named(text, kind):
 def test_clinical_wording_is_accepted(text):
     assert patient_information(text) is None
 
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Cover for John Smith DOB 03/04/1961", "birth date"),
+    ("born 1961-03-04", "birth date"),
+    ("Family trip MRN 1234567", "medical record"),
+    ("SSN 123-45-6789", "social security"),
+    ("pt Mary Jones, MRN: 00987654, seen 12/01/2026", "medical record"),
+    ("pt Mary Jones, seen 12/01/2026", "name"),
+])
+def test_a_request_note_is_refused_patient_information_but_not_a_plain_date(text, kind):
+    found = patient_information(text, dates=False)
+    assert found is not None and kind in found, found
+
+
+@pytest.mark.parametrize("text", ["Sister's wedding on 12 June 2027", "back 3/14",
+                                  "conference 2027-10-04 to 2027-10-08"])
+def test_a_request_note_may_say_the_days_it_is_about(text):
+    assert patient_information(text, dates=False) is None

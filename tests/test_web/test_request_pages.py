@@ -540,3 +540,28 @@ def test_a_change_that_would_leave_an_approved_request_never_met_is_refused(app,
     with app.app_context():
         assert db.session.get(Resident, program["ana"]).level == "R3"
         assert db.session.get(Request, request_id).status == "approved"
+
+
+def test_patient_information_in_a_note_or_a_reason_is_refused(app, client, program):
+    """A request's note and a decline's reason are free text the chiefs and the resident
+    read: what looks like a patient's record number or birth date is refused on the field,
+    and nothing is kept; a note that says the days it is about is fine."""
+    sign_in(client, "ana.res@example.org")
+    page = post_form(client, _mine(program), kind="avoid", target="CT", weight="1",
+                     note="cover pt MRN 1234567").get_data(as_text=True)
+    assert ("this looks like a medical record or accession number (MRN). Requests never "
+            "hold patient information") in page
+    with app.app_context():
+        assert not db.session.scalars(select(Request).where(
+            Request.note.contains("MRN"))).all()
+    assert post_form(client, _mine(program), kind="avoid", target="CT", weight="1",
+                     note="sister's wedding on 12 June 2027").status_code == 302
+    with app.app_context():
+        request_id = db.session.scalar(select(Request.id).where(
+            Request.note == "sister's wedding on 12 June 2027"))
+    listing, path = _chief_decides(client, program, request_id)
+    post_form(client, path, form_page=listing, decision="declined",
+              reason="the patient (DOB 3/4/1961) needs you")
+    assert "this looks like a birth date (DOB)" in client.get(listing).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Request, request_id).status == "pending"

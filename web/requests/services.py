@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from caselog.phi import patient_information
 from scheduler.asking import vacation_conflicts, weeks_over
 from scheduler.calendar import day_in_words, span_in_words
 from scheduler.schedule import as_file
@@ -88,6 +89,8 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
         return Outcome(field_errors={"": [
             "you have left this program's roster (archived): your requests are no longer "
             "scheduled; ask your chief residents"]})
+    if said := _patient_information(data.get("note") or ""):
+        return Outcome(field_errors={"note": [said]})
     weight = int(data.get("weight") or 1)
     # One resident's submissions one at a time: two sent at once must not both fit in what
     # is left (PostgreSQL locks the resident's row; SQLite's write lock, taken by
@@ -185,6 +188,8 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
         return Outcome(field_errors={"reason": [
             f"Say why {request.resident.label}'s request ({describe(request)}) is declined: "
             "the reason goes to them"]})
+    if said := _patient_information(reason):
+        return Outcome(field_errors={"reason": [said]})
     if decision != "declined" and request.resident.archived_at is not None:
         return Outcome(field_errors={"decision": [
             f"{request.resident.label} is archived: restore them (Residents) before "
@@ -229,6 +234,16 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
                f"Your request in {program.name} ({asked}) was {words}.",
                page("requests.my_requests", program_id=program.id))
     return outcome
+
+
+def _patient_information(text: str) -> str | None:
+    """The refusal of a note or a reason that looks like it holds patient information
+    (caselog.phi; a date alone passes: a vacation's reasons have dates), or None."""
+    found = patient_information(text, dates=False)
+    if found is None:
+        return None
+    return (f"this looks like {found}. Requests never hold patient information: reword it "
+            "without it")
 
 
 def _vacation_conflicts(program: Program, resident: Resident, weeks: list[int]) -> list[str]:
