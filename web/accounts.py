@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from scheduler.identifiers import BadName, name_key, normalise
 
@@ -25,6 +26,10 @@ from .models.columns import aware, now
 from .transaction import kept_if_ok
 
 MIN_PASSWORD = 12
+# zxcvbn's score from 0 to 4: 3 is "safely unguessable" (about 10^10 guesses), and only the
+# first characters are weighed (its estimate takes time on long input).
+GUESSABLE_BELOW = 3
+GUESSED_CHARACTERS = 100
 SESSION_TOKEN = "sid"   # the session cookie's key for the server-side session's token
 
 
@@ -133,7 +138,7 @@ def create_user(email: str, password: str, program: Program, role: str,
     user = db.session.scalar(select(User).where(User.email == email))
     new_user = user is None
     if user is None:
-        _check_strength(password)
+        _check_strength(password, email, name)
         user = User(email=email, name=name, password_hash=_hash(password),
                     must_change_password=temporary)
         db.session.add(user)
@@ -191,7 +196,7 @@ def change_password(user: User, current: str, new: str, keep: str | None = None)
     the person's own from now on: a temporary one no longer holds them up. Flushes."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError("the current password is not right")
-    _check_strength(new)
+    _check_strength(new, user.email, user.name)
     if new == current:
         raise AccountError("the new password is the same as the current one")
     user.password_hash = _hash(new)
@@ -206,17 +211,28 @@ def set_password(user: User, new: str, *, temporary: bool = False) -> None:
     a password-reset link, or (`temporary`) one an administrator gives them, which they must
     replace at their next sign-in. Every session of the person ends: whoever was signed in
     with the old password is out. Flushes."""
-    _check_strength(new)
+    _check_strength(new, user.email, user.name)
     user.password_hash = _hash(new)
     user.must_change_password = temporary
     end_sessions(user)
     db.session.flush()
 
 
-def _check_strength(password: str) -> None:
-    """The one rule every new password meets, whoever sets it."""
+def _check_strength(password: str, *about: str) -> None:
+    """The rules every new password meets, whoever sets it: MIN_PASSWORD characters, and
+    not easy to guess by zxcvbn's estimate (repeats, keyboard rows, common passwords and
+    words, the person's own e-mail and name: `about`), which twelve characters alone do
+    not ensure ("aaaaaaaaaaaa", "qwertyuiopas")."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+    verdict = zxcvbn(password[:GUESSED_CHARACTERS], user_inputs=[a for a in about if a])
+    if verdict["score"] < GUESSABLE_BELOW:
+        feedback = verdict["feedback"]
+        said = " ".join(filter(None, [feedback.get("warning"), *feedback.get("suggestions",
+                                                                            [])]))
+        raise AccountError("the password is too easy to guess"
+                           + (f" ({said.strip()})" if said else "")
+                           + ": a few uncommon words in a row make a strong one")
 
 
 def authenticate(email: str, password: str) -> User | None:

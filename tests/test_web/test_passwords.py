@@ -141,6 +141,12 @@ def test_a_forgotten_password_is_reset_through_the_link_in_the_email(app, client
     short = post_form(client, path, new="too short", again="too short")
     assert short.status_code == 422
     assert "Field must be between 12 and 200 characters long." in _text(short)
+    # twelve characters, but guessed at once: refused, saying why
+    for weak in ("aaaaaaaaaaaa", "qwertyuiopas", "ana@example.org!"):
+        page = _text(post_form(client, path, new=weak, again=weak))
+        assert "the password is too easy to guess" in page, weak
+    assert 'Repeats like "aaa" are easy to guess' in _text(
+        post_form(client, path, new="aaaaaaaaaaaa", again="aaaaaaaaaaaa"))
     response = post_form(client, path, new=NEW, again=NEW)
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert "Your new password is set" in _text(client.get("/login"))
