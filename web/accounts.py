@@ -13,7 +13,7 @@ from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
@@ -167,14 +167,21 @@ def grant_role(program: Program, email: str, role: str, name: str, actor: User) 
 
 @kept_if_ok
 def revoke_role(program: Program, membership: Membership, actor: User) -> None:
-    """`actor` takes a role away. Nobody removes their own roles (a program cannot lose its
-    last director by a slip), and only an admin removes an admin. Flushes."""
+    """`actor` takes a role away. Nobody removes their own roles, nor the program's only
+    director's (a program never loses its last director by a slip), and only an admin
+    removes an admin. Flushes."""
     if membership.program_id != program.id:
         raise AccountError("that role is not in this program")
     if membership.user_id == actor.id:
         raise AccountError("you cannot remove your own role; ask another director or an admin")
     if membership.role == "admin" and "admin" not in actor.roles_in(program):
         raise AccountError("only an admin can remove an admin")
+    if membership.role == "program_director" and db.session.scalar(
+            select(func.count()).select_from(Membership).where(
+                Membership.program_id == program.id,
+                Membership.role == "program_director")) == 1:
+        raise AccountError(f"{membership.user.name or membership.user.email} is the "
+                           "program's only director: give someone else the role first")
     user, role = membership.user, membership.role
     db.session.delete(membership)
     db.session.flush()

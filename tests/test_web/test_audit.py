@@ -229,6 +229,29 @@ def test_directors_cannot_remove_their_own_role_or_make_admins(app, client, make
             AuditEvent.actor_email == "pd@example.org")) is None   # nothing happened
 
 
+def test_the_programs_only_director_keeps_the_role_until_there_is_another(app, client,
+                                                                          make_user):
+    """An admin removing the only program director is refused (the program would have no
+    director); once a second director has the role, the first can be removed."""
+    make_user("admin@example.org", "Tiny IR", "admin")
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    with app.app_context():
+        pid = db.session.scalar(select(Membership.program_id))
+        director = db.session.scalar(select(Membership.id).join(User).where(
+            User.email == "pd@example.org"))
+    sign_in(client, "admin@example.org")
+    people = f"/programs/{pid}/people"
+    page = client.get(post_form(client, f"{people}/{director}/revoke", people)
+                      .headers["Location"]).get_data(as_text=True)
+    assert "is the program&#39;s only director: give someone else the role first" in page
+    with app.app_context():
+        assert db.session.get(Membership, director) is not None
+    make_user("next.pd@example.org", "Tiny IR", "program_director")
+    post_form(client, f"{people}/{director}/revoke", people)
+    with app.app_context():
+        assert db.session.get(Membership, director) is None
+
+
 def test_a_removed_role_no_longer_opens_the_program(app, client, make_user):
     make_user("pd@example.org", "Tiny IR", "program_director")
     make_user("leaving@example.org", "Tiny IR", "faculty")

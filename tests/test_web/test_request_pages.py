@@ -565,3 +565,28 @@ def test_patient_information_in_a_note_or_a_reason_is_refused(app, client, progr
     assert "this looks like a birth date (DOB)" in client.get(listing).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Request, request_id).status == "pending"
+
+
+def test_a_chief_who_is_also_a_resident_does_not_decide_their_own_request(app, client,
+                                                                          program, make_user):
+    """Ana is a resident and a chief: her own request waits for another chief, whatever she
+    chooses, and the other chief decides it."""
+    with app.app_context():
+        name = db.session.get(Program, program["id"]).name
+    make_user("ana.res@example.org", name, "chief")
+    sign_in(client, "ana.res@example.org")
+    post_form(client, _mine(program), kind="avoid", target="CT", weight="1",
+              note="ana asks")
+    with app.app_context():
+        request_id = db.session.scalar(select(Request.id).where(Request.note == "ana asks"))
+    listing = f"/programs/{program['id']}/requests"
+    path = f"{listing}/{request_id}/decision"
+    post_form(client, path, form_page=listing, decision="approved")
+    assert ("this is your own request: another chief or the program director decides it"
+            in client.get(listing).get_data(as_text=True))
+    with app.app_context():
+        assert db.session.get(Request, request_id).status == "pending"
+    listing, path = _chief_decides(client, program, request_id)
+    assert post_form(client, path, form_page=listing, decision="wish").status_code == 302
+    with app.app_context():
+        assert db.session.get(Request, request_id).status == "wish"

@@ -180,9 +180,13 @@ def withdraw(request: Request) -> None:
 @kept_if_ok
 def decide(program: Program, request: Request, decision: str, reason: str, user) -> Outcome:
     """The chief's decision: 'approved' (hard), 'wish' (soft) or 'declined' (with a reason),
-    kept in the audit log."""
+    kept in the audit log. Nobody decides their own request (a chief who is also a
+    resident), as nobody verifies their own case."""
     if decision not in ("approved", "wish", "declined"):
         return Outcome(field_errors={"decision": [f"unknown decision '{decision}'"]})
+    if request.resident.user_id is not None and request.resident.user_id == user.id:
+        return Outcome(field_errors={"decision": [
+            "this is your own request: another chief or the program director decides it"]})
     reason = reason.strip()
     if decision == "declined" and not reason:
         return Outcome(field_errors={"reason": [
