@@ -2,7 +2,7 @@
 rules that read the requested weeks alone, checked when a resident asks and when the chief
 approves, so that an approved request never leaves the year without a schedule.
 
-Only rules a request breaks by itself are read: a week already over (which holds for a week
+Only rules a request breaks by itself are read: a week already begun (which holds for a week
 off a weekly service too), a hard blackout that binds the resident, and the cap of vacation
 days per block. Rules that depend on the rest of the year (the weeks a resident must take,
 limits on residents away, coverage) stay with the solver and its explanation.
@@ -24,13 +24,14 @@ def span(calendar: Calendar, week: int) -> str:
 
 
 def weeks_over(calendar: Calendar, weeks: list[int], today: date) -> str | None:
-    """The sentence naming the weeks (1-based) already over by `today`; None when none is.
-    A week asked for (vacation, or off a weekly service) can no longer be scheduled then."""
-    past = [w for w in weeks if calendar.week_end(w) < today]
-    if not past:
+    """The sentence naming the weeks (1-based) that have begun by `today`; None when none
+    has. A week asked for (vacation, or off a weekly service) can no longer be planned
+    then: on its Sunday, or any day of it, it is too late to give a week away."""
+    begun = [w for w in weeks if calendar.week_start(w) <= today]
+    if not begun:
         return None
-    return (", ".join(span(calendar, w) for w in past) + " "
-            + ("is" if len(past) == 1 else "are") + " already over")
+    return (", ".join(span(calendar, w) for w in begun) + " "
+            + ("has" if len(begun) == 1 else "have") + " already begun")
 
 
 def vacation_conflicts(program: Program, resident: Resident, weeks: list[int],

@@ -48,4 +48,4 @@ def test_two_weeks_in_one_block_break_the_cap_of_one_week_per_block(year):
 def test_a_week_already_over_is_named(year):
     r3 = next(r for r in year.residents if r.level == "R3")
     assert vacation_conflicts(year, r3, [5, 20], date(2027, 9, 1)) == [
-        "week 5 (2 Aug – 8 Aug 2027) is already over"]
+        "week 5 (2 Aug – 8 Aug 2027) has already begun"]

@@ -371,33 +371,42 @@ def test_a_night_float_week_off_in_a_week_already_over_is_refused(app, client, p
     sign_in(client, "ana.res@example.org")
     page = post_form(client, _mine(program), kind="avoid", target="NF", weeks=["1"],
                      weight="2").get_data(as_text=True)
-    assert "week 1 (6 Jul – 12 Jul 2026) is already over: ask for other weeks" in page
+    assert "week 1 (6 Jul – 12 Jul 2026) has already begun: ask for other weeks" in page
     with app.app_context():
         assert not db.session.scalars(select(Request).where(
             Request.resident_id == program["ana"], Request.status == "pending")).all()
 
 
-def test_weeks_already_over_are_greyed_out_in_the_weeks_list(app, client, program):
-    """The weeks list keeps every week of the year, those already over marked and not to be
-    chosen, so a resident sees where the year stands without picking a week in vain
-    (browser walk-through: 23 weeks already over looked as good as the rest)."""
+def test_weeks_already_begun_and_blocks_over_are_greyed_out_in_the_lists(app, client,
+                                                                          program):
+    """The weeks list keeps every week of the year, those already begun (this week too)
+    marked and not to be chosen, so a resident sees where the year stands without picking
+    a week in vain (browser walk-through: 23 weeks already over looked as good as the rest;
+    the week ending today could be asked for and approved); the blocks list marks the
+    blocks already over the same way."""
     start = date.today() - timedelta(days=60)
     with app.app_context():
         db.session.get(Program, program["id"]).year_start = start
         calendar = db.session.get(Program, program["id"]).year_calendar
         db.session.commit()
-    over = [w for w in range(1, calendar.num_weeks + 1) if calendar.week_end(w) < date.today()]
-    assert over and over[-1] < calendar.num_weeks
+    begun = [w for w in range(1, calendar.num_weeks + 1)
+             if calendar.week_start(w) <= date.today()]
+    assert begun and begun[-1] < calendar.num_weeks
+    assert calendar.week_end(begun[-1]) >= date.today()   # this week: begun, not over
     sign_in(client, "ana.res@example.org")
     page = client.get(_mine(program)).get_data(as_text=True)
     options = re.findall(r'<option ([^>]*)value="(\d+)"[^>]*>(Week [^<]*)</option>', page)
     marked = {int(value): ("disabled" in attributes, label) for attributes, value, label
               in options}
-    assert all(marked[w][0] and marked[w][1].endswith("— over") for w in over)
+    assert all(marked[w][0] and marked[w][1].endswith("— too late") for w in begun)
     last = calendar.num_weeks
-    assert not marked[last][0] and not marked[last][1].endswith("— over")
+    assert not marked[last][0] and not marked[last][1].endswith("— too late")
     first = calendar.week_start(last)
     assert marked[last][1].startswith(f"Week {last} · {first.day} {first:%b}")
+    blocks = re.findall(r'<option ([^>]*)value="(\d+)"[^>]*>(Block [^<]*)</option>', page)
+    over = {int(value) for attributes, value, label in blocks
+            if "disabled" in attributes and label.endswith("— over")}
+    assert over == {b.index for b in calendar.blocks if b.end < date.today()} and over
 
 
 def test_a_rotation_asked_for_in_a_block_already_over_is_refused(app, client, program):
@@ -590,3 +599,39 @@ def test_a_chief_who_is_also_a_resident_does_not_decide_their_own_request(app, c
     assert post_form(client, path, form_page=listing, decision="wish").status_code == 302
     with app.app_context():
         assert db.session.get(Request, request_id).status == "wish"
+
+
+def _approved(app, program, weeks: list[str]) -> None:
+    """Vacation of Ana's approved already (written straight to the database)."""
+    with app.app_context():
+        row = db.session.get(Program, program["id"])
+        ana = db.session.get(Resident, program["ana"])
+        db.session.add(Request(program=row, resident=ana, kind="vacation",
+                               details={"weeks": weeks}, weight=1, status="approved",
+                               from_resident=True, position=len(row.requests)))
+        db.session.commit()
+
+
+def test_approving_counts_the_vacation_approved_already(app, client, program):
+    """A week that is fine by itself cannot be approved where, with Ana's vacation approved
+    already, it puts two weeks in one block (the cap is one) or gives her more weeks than
+    she takes (4): the next solve would find no schedule (browser walk-through: seven weeks
+    were approved for a resident who takes four)."""
+    _approved(app, program, ["2028-02-07"])
+    same_block = _got_in_another_way(app, program, "vacation", {"weeks": ["2028-02-21"]})
+    sign_in(client, "ana.res@example.org")
+    listing, path = _chief_decides(client, program, same_block)
+    post_form(client, path, form_page=listing, decision="approved")
+    page = client.get(listing).get_data(as_text=True)
+    assert ("10 working days of vacation in block 8, where at most 5 (1 week) are allowed "
+            "(with 7 Feb – 13 Feb 2028 approved already)") in page
+    with app.app_context():
+        assert db.session.get(Request, same_block).status == "pending"
+    _approved(app, program, ["2027-08-09", "2027-09-13", "2027-10-11"])
+    fifth = _got_in_another_way(app, program, "vacation", {"weeks": ["2028-03-13"]})
+    path = f"{listing}/{fifth}/decision"
+    post_form(client, path, form_page=listing, decision="approved")
+    page = client.get(listing).get_data(as_text=True)
+    assert "5 weeks of vacation in all (with " in page and "takes 4" in page
+    with app.app_context():
+        assert db.session.get(Request, fifth).status == "pending"

@@ -35,10 +35,10 @@ class RequestForm(FlaskForm):
         """Choices from the program; with `resident`, a rotation, group or weekly service
         that never takes them shows as such and cannot be chosen (night float for an R4,
         an ESIR rotation for a DR resident)."""
-        self.weeks.choices = [   # weeks already over stay in the list, greyed out
-            SelectChoice(w, f"{label} — over", render_kw={"disabled": True}) if over
+        self.weeks.choices = [   # weeks already begun stay in the list, greyed out
+            SelectChoice(w, f"{label} — too late", render_kw={"disabled": True}) if begun
             else SelectChoice(w, label)
-            for w, label, over in week_choices(program, date.today())]
+            for w, label, begun in week_choices(program, date.today())]
         offered = target_choices(program)
         if resident is not None:
             closed = closed_to(program, resident)
@@ -46,7 +46,10 @@ class RequestForm(FlaskForm):
                                     f"{resident.track} residents", render_kw={"disabled": True})
                        if c.value in closed else c for c in offered]
         self.target.choices = [SelectChoice("", "—")] + offered
-        self.blocks.choices = [SelectChoice(b, label) for b, label in block_choices(program)]
+        self.blocks.choices = [   # so do blocks already over
+            SelectChoice(b, f"{label} — over", render_kw={"disabled": True}) if over
+            else SelectChoice(b, label)
+            for b, label, over in block_choices(program, date.today())]
         return self
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from caselog.phi import patient_information
+from scheduler import Program as ProgramYear
 from scheduler.asking import vacation_conflicts, weeks_over
 from scheduler.calendar import day_in_words, span_in_words
 from scheduler.schedule import as_file
@@ -201,8 +202,7 @@ def decide(program: Program, request: Request, decision: str, reason: str, user)
 
     conflicts: list[str] = []
     if decision == "approved" and request.kind == "vacation":
-        weeks = request.weeks_in(program.year_calendar)
-        conflicts = _vacation_conflicts(program, request.resident, weeks)
+        conflicts = _approval_conflicts(program, request)
     elif decision == "approved" and request.kind == "assign":
         value = target_value(program, request.details)
         if value in closed_to(program, request.resident):
@@ -250,14 +250,53 @@ def _patient_information(text: str) -> str | None:
             "without it")
 
 
-def _vacation_conflicts(program: Program, resident: Resident, weeks: list[int]) -> list[str]:
-    """The hard rules vacation in `weeks` would break for the resident by itself
-    (scheduler.asking): a week already over, a blackout, the cap per block."""
+def _approval_conflicts(program: Program, request: Request) -> list[str]:
+    """The hard rules approving a vacation request would break: by its weeks alone
+    (`_vacation_conflicts`), or with the resident's vacation approved already — the cap per
+    block, and more weeks in all than the resident takes."""
+    resident = request.resident
+    year = _year_of(program)
+    person = year.resident_by_id.get(resident.key) if year is not None else None
+    if year is None or person is None:
+        return []   # the program file has errors of its own, which saving reports
+    calendar = year.calendar
+    weeks = request.weeks_in(calendar)
+    found = vacation_conflicts(year, person, weeks, date.today())
+    booked = sorted({w for other in solved_requests(program)
+                     if other is not request and other.resident_id == resident.id
+                     and other.kind == "vacation" and other.status == "approved"
+                     for w in other.weeks_in(calendar)})
+    if found or not booked:
+        return found
+    together = sorted(set(weeks) | set(booked))
+    already = "with " + ", ".join(span_in_words(calendar.week_start(w), calendar.week_end(w))
+                                  for w in booked) + " approved already"
+    # Weeks approved earlier may have begun by now (date.min: no week has): only what these
+    # weeks add is said
+    before = set(vacation_conflicts(year, person, booked, date.min))
+    found = [f"{said} ({already})" for said in
+             vacation_conflicts(year, person, together, date.min) if said not in before]
+    if len(together) > (allowed := year.vacation_weeks_of(person)):
+        found.append(f"{len(together)} weeks of vacation in all ({already}), where "
+                     f"{resident.label} takes {allowed}")
+    return found
+
+
+def _year_of(program: Program) -> ProgramYear | None:
+    """The program as the engine reads it; None while it has errors of its own."""
     from ..schedules.services import ScheduleError, program_year
 
     try:
-        year = program_year(program)
+        return program_year(program)
     except ScheduleError:
+        return None
+
+
+def _vacation_conflicts(program: Program, resident: Resident, weeks: list[int]) -> list[str]:
+    """The hard rules vacation in `weeks` would break for the resident by itself
+    (scheduler.asking): a week already begun, a blackout, the cap per block."""
+    year = _year_of(program)
+    if year is None:
         return []   # the program file has errors of its own, which saving reports
     found = year.resident_by_id.get(resident.key)
     return vacation_conflicts(year, found, weeks, date.today()) if found else []
@@ -302,18 +341,23 @@ def _blocks_over(program: Program, blocks: list[int], today: date) -> str | None
 
 def week_choices(program: Program, today: date | None = None
                  ) -> list[tuple[int, str, bool]]:
-    """(week number, 'Week 25 · 20 Dec – 26 Dec 2027', over) for every Monday-to-Sunday week
-    of the year; `over`: it ended before `today` (none, without a day), so it can no longer
-    be asked for (scheduler.asking.weeks_over)."""
+    """(week number, 'Week 25 · 20 Dec – 26 Dec 2027', begun) for every Monday-to-Sunday
+    week of the year; `begun`: it began on or before `today` (none, without a day), so it
+    can no longer be asked for (scheduler.asking.weeks_over)."""
     calendar = program.year_calendar
     return [(w, f"Week {w} · {span_in_words(calendar.week_start(w), calendar.week_end(w))}",
-             today is not None and calendar.week_end(w) < today)
+             today is not None and calendar.week_start(w) <= today)
             for w in range(1, calendar.num_weeks + 1)]
 
 
-def block_choices(program: Program) -> list[tuple[int, str]]:
+def block_choices(program: Program, today: date | None = None
+                  ) -> list[tuple[int, str, bool]]:
+    """(block, 'Block 3 · 1 Sep 2027 – 30 Sep 2027', over) for every block; `over`: it
+    ended before `today` (none, without a day), so it can no longer be asked for
+    (`_blocks_over`)."""
     calendar = program.year_calendar
-    return [(b.index, f"Block {b.index} · {day_in_words(b.start)} – {day_in_words(b.end)}")
+    return [(b.index, f"Block {b.index} · {day_in_words(b.start)} – {day_in_words(b.end)}",
+             today is not None and b.end < today)
             for b in calendar.blocks]
 
 
