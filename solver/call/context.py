@@ -19,13 +19,15 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from scheduler import Program, Schedule
-from scheduler.call import COUNTED_KINDS, CallYear, Period, Shift, sent_home
+from scheduler.call import COUNTED_KINDS, CallYear, Period, Shift, at, sent_home
 from scheduler.call_rules import MINUTES_PER_DAY
+from scheduler.duty_file import DutyFile
 from scheduler.schema import Resident
 
 LONGEST = MINUTES_PER_DAY   # no interval lasts longer than a day
@@ -51,7 +53,8 @@ class Interval:
 class CallModel:
     """A call year's CP-SAT model under construction."""
 
-    def __init__(self, program: Program, schedule: Schedule, explain: bool = False):
+    def __init__(self, program: Program, schedule: Schedule, explain: bool = False,
+                 published: DutyFile | None = None, keep_before: date | None = None):
         self.program = program
         self.explain = explain
         self.year = CallYear(program, schedule)
@@ -75,6 +78,24 @@ class CallModel:
             self.intervals[r] = self._intervals(r, fixed)
             self._one_at_a_time(r)
         self._starts = {r: [i.start for i in ivs] for r, ivs in self.intervals.items()}
+        # shift -> the residents who keep it (constraints.kept)
+        self.kept = self._kept(published, keep_before)
+
+    def _kept(self, published: DutyFile | None, before: date | None) -> dict[int, set[str]]:
+        """Shift -> the residents who took it in the `published` call schedule, for every
+        shift that began before the day `before` (none without both); a shift nobody
+        took there is kept empty."""
+        if published is None or before is None:
+            return {}
+        start = self.program.info.year_start
+        took: dict[tuple[str, str, str], set[str]] = {}
+        for rid, periods in published.duty.items():
+            for period in periods:
+                if period.kind in ("call", "home_call"):
+                    took.setdefault((period.start, period.end, period.what), set()).add(rid)
+        cutoff = (before - start).days * MINUTES_PER_DAY
+        return {s: took.get((at(start, shift.start), at(start, shift.end), shift.code), set())
+                for s, shift in enumerate(self.shifts) if shift.start < cutoff}
 
     # -- building --------------------------------------------------------------------------
 

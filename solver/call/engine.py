@@ -41,6 +41,9 @@ class CallOptions:
     explain_time_limit: float = 30.0
     stop: threading.Event | None = field(default=None, repr=False)
     memory_mb: int = 0  # 0: no limit; else the search stops with what it has beyond it
+    # Made again: the shifts of `published` that began before `keep_before` stay as they were
+    published: DutyFile | None = None
+    keep_before: date | None = None
 
 
 def input_errors(program: Program, schedule: Schedule, m: CallModel) -> list[dict[str, str]]:
@@ -101,7 +104,8 @@ def solve_call(program: Program, schedule: Schedule, options: CallOptions | None
     options = options or CallOptions()
     started = time.perf_counter()
     name = program.info.name
-    m = build_call_model(program, schedule)
+    m = build_call_model(program, schedule, published=options.published,
+                         keep_before=options.keep_before)
     errors = input_errors(program, schedule, m)
     if errors:
         return DutyFile(name, "INVALID", errors=errors,

@@ -632,3 +632,47 @@ def test_a_swap_recounts_the_requests_it_leaves_unmet_and_no_longer_claims_the_b
     assert result.ok, result.reasons
     assert result.duty.unmet_requests == [0] and result.duty.objective == 2
     assert result.duty.status == "FEASIBLE"
+
+
+def test_call_made_again_keeps_the_shifts_already_worked():
+    """Made again on 20 July (a resident asks, since, not to have had call on 5 July, and
+    not on 23 August): the shifts before 20 July stay with whoever worked them, the request
+    about 5 July is left unmet, and the one about 23 August is met. Made afresh, the same
+    program moves the 5 July shift."""
+    pool = """
+        [[call_pool]]
+        code = "NIGHT"
+        hours = "17:00-07:00"
+        days = ["Mon"]
+        from = 2027-07-05
+        to = 2027-08-30
+        post_call = true
+    """
+    first = program(pool, residents=3)
+    published = call(first, on_body(first))
+    worked = next(rid for rid in published.duty
+                  if "2027-07-05T17:00" in calls_of(published, rid))
+    asked = program(pool + f"""
+        [[call_request]]
+        resident = "{worked}"
+        kind = "no_call"
+        date = 2027-07-05
+        weight = 3
+        [[call_request]]
+        resident = "{worked}"
+        kind = "no_call"
+        date = 2027-08-23
+        weight = 3
+    """, residents=3)
+    schedule = on_body(asked)
+    again = solve_call(asked, schedule, CallOptions(time_limit=30, workers=2,
+                                                    published=published,
+                                                    keep_before=date(2027, 7, 20)))
+    assert again.status == "OPTIMAL" and check_duty(asked, again, schedule) == []
+    for rid in published.duty:
+        assert [s for s in calls_of(again, rid) if s < "2027-07-20"] == \
+            [s for s in calls_of(published, rid) if s < "2027-07-20"], rid
+    assert again.unmet_requests == [0]
+    assert "2027-08-23T17:00" not in calls_of(again, worked)
+    afresh = call(asked, schedule)
+    assert "2027-07-05T17:00" not in calls_of(afresh, worked) and afresh.unmet_requests == []

@@ -43,6 +43,7 @@ def overview(program):
     return render_template("call/overview.html", program=program, rows=rows,
                            form=_form(versions), versions=versions,
                            outdated=_outdated(program),
+                           kept_from=services.latest_published(program),
                            has_pools=bool(program.call_rules.get("call_pool")))
 
 

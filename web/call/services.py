@@ -91,7 +91,9 @@ def start(program: Program, user: Any, version: Schedule, time_limit: float) -> 
 
 def solve_job(job: SolveJob) -> None:
     """The worker's side of a call job: solve, keep the answer as a call draft (when there is
-    a call schedule) and record the outcome on the job. Commits."""
+    a call schedule) and record the outcome on the job. Commits. The shifts of the published
+    call schedule that began before today stay with whoever took them (worked shifts are
+    history: solver.call.constraints.kept)."""
     loaded = _loaded(job.program_toml)
     version = job.previous
     if loaded.program is None or version is None:
@@ -101,6 +103,7 @@ def solve_job(job: SolveJob) -> None:
         raise ValueError("the block version is unreadable: " + "; ".join(
             e.message for e in errors[:3]))
     settings = current_app.config["SOLVER_SETTINGS"].solver
+    published = latest_published(job.program)
     stop = threading.Event()
     beat = solving.Heartbeat(current_app._get_current_object(),  # type: ignore[attr-defined]
                               job.id, stop)
@@ -109,7 +112,9 @@ def solve_job(job: SolveJob) -> None:
         duty = solve_call(loaded.program, schedule, CallOptions(
             time_limit=job.time_limit, workers=settings.workers, stop=stop,
             memory_mb=int(current_app.config["SOLVE_MEMORY_MB"]),
-            explain_time_limit=min(job.time_limit, settings.explain_time_limit)),
+            explain_time_limit=min(job.time_limit, settings.explain_time_limit),
+            published=read(published)[1] if published is not None else None,
+            keep_before=date.today()),
             on_progress=beat.record)
     finally:
         beat.finish()

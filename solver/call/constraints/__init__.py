@@ -5,6 +5,7 @@ from . import (
     cover,
     day_off,
     fairness,
+    kept,
     not_both,
     requests,
     rest,
@@ -13,4 +14,4 @@ from . import (
 )
 
 FAMILIES = (cover, weekly_hours, day_off, continuous, rest, third_night, fairness, not_both,
-            requests)
+            requests, kept)
