@@ -635,3 +635,25 @@ def test_approving_counts_the_vacation_approved_already(app, client, program):
     assert "5 weeks of vacation in all (with " in page and "takes 4" in page
     with app.app_context():
         assert db.session.get(Request, fifth).status == "pending"
+
+
+def test_faculty_see_the_requests_but_not_the_residents_notes(app, client, program,
+                                                              make_user):
+    """A resident's note is for the chiefs who decide: faculty, who may look at the program,
+    see the requests without it (browser walk-through: "Sister's wedding" shown to every
+    attending)."""
+    sign_in(client, "ana.res@example.org")
+    post_form(client, _mine(program), kind="avoid", target="CT", weight="1",
+              note="Sister's wedding weekend")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    with app.app_context():
+        name = db.session.get(Program, program["id"]).name
+    make_user("attending@example.org", name, "faculty")
+    sign_in(client, "attending@example.org")
+    page = client.get(f"/programs/{program['id']}/requests").get_data(as_text=True)
+    assert "Not on CT" in page and "Sister&#39;s wedding weekend" not in page
+    assert "shown only to those who decide requests" in page
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "chief@example.org")
+    page = client.get(f"/programs/{program['id']}/requests").get_data(as_text=True)
+    assert "Sister&#39;s wedding weekend" in page
