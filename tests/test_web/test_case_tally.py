@@ -39,6 +39,12 @@ def _days(program: Program, key: str) -> dict[tuple, int]:
             for day, n in days}
 
 
+def _day_of(rng: random.Random, program, resident) -> date:
+    """A day of the resident's residency so far, at random (up to 700 days back)."""
+    began = services.residency_began(program, resident)
+    return date.today() - timedelta(days=rng.randrange(min(700, (date.today() - began).days + 1)))
+
+
 def _busy_day(app, program_id: int, seed: int) -> None:
     """Log, verify, return and import cases at random."""
     rng = random.Random(seed)
@@ -48,10 +54,11 @@ def _busy_day(app, program_id: int, seed: int) -> None:
         types = [t.id for c in services.categories(program) for t in c.types]
         quill = db.session.scalar(select(User).where(User.email == "dr.quill@example.org"))
         for _ in range(40):
-            data = {"day": date.today() - timedelta(days=rng.randrange(700)),
+            resident = rng.choice(residents)
+            data = {"day": _day_of(rng, program, resident),
                     "primary": rng.choice(types), "others": rng.sample(types, rng.randrange(3)),
                     "attending": quill.id}
-            case, outcome = services.log_case(program, rng.choice(residents), data)
+            case, outcome = services.log_case(program, resident, data)
             assert outcome.ok
         for case in db.session.scalars(select(Case)).all():
             if rng.random() < 0.5:
@@ -118,7 +125,7 @@ def test_the_tally_matches_the_cases_after_edits_deletions_and_batch_verificatio
                 assert unverified.delete_case(case, case.resident, quill).ok
                 deleted += 1
                 continue
-            data = {"day": date.today() - timedelta(days=rng.randrange(700)),
+            data = {"day": _day_of(rng, program, case.resident),
                     "primary": rng.choice(types), "others": rng.sample(types, rng.randrange(3)),
                     "attending": quill.id}
             assert unverified.edit_case(case, case.resident, data, quill).ok

@@ -142,6 +142,21 @@ class CaseEntry:
     reference: str
 
 
+def residency_began(program: Program, resident: Resident) -> date:
+    """The day the resident's residency began, as far as the program knows: the start of
+    the year they were at its first level (an R3 in the year from 1 July 2026: 1 July
+    2024). EARLIEST_DAYS back where the program has no year or level for them, or its year
+    has not begun (a year set up ahead lists next year's levels)."""
+    start, levels = program.year_start, list(program.levels or [])
+    if start is None or start > date.today() or resident.level not in levels:
+        return date.today() - timedelta(days=EARLIEST_DAYS)
+    years = levels.index(resident.level)
+    try:
+        return start.replace(year=start.year - years)
+    except ValueError:   # 29 February
+        return start.replace(year=start.year - years, day=28)
+
+
 def checked_entry(program: Program, resident: Resident, data: dict[str, Any]) -> tuple[
         CaseEntry | None, Outcome]:
     """The case form data describes, checked the same way whether it is logged or edited:
@@ -153,8 +168,9 @@ def checked_entry(program: Program, resident: Resident, data: dict[str, Any]) ->
     day = data.get("day") or date.today()
     if day > date.today():
         errors["day"] = ["a case cannot be in the future"]
-    elif day < date.today() - timedelta(days=EARLIEST_DAYS):
-        errors["day"] = ["that is before this residency"]
+    elif day < (began := residency_began(program, resident)):
+        errors["day"] = [f"that is before {resident.label}'s residency began "
+                         f"({day_in_words(began)})"]
     types = {t.id: t for c in categories(program) for t in c.types}
     primary = types.get(data.get("primary") or 0)
     if primary is None:
