@@ -84,14 +84,14 @@ class _Rows:
         self.lower.append(lower)
         self.upper.append(upper)
 
-    def clause(self, literals: list[int], at_least: int = 1, at_most: int | None = None) -> None:
-        """at_least <= (number of true literals) <= at_most; a literal -v-1 is "not v"."""
-        self.index.extend([lit if lit >= 0 else -lit - 1 for lit in literals])
-        self.value.extend([1.0 if lit >= 0 else -1.0 for lit in literals])
+    def extend(self, variables: Iterable[int], coefficients: Iterable[float], lower: float,
+               upper: float) -> None:
+        """A row straight from a linear constraint's variables and coefficients."""
+        self.index.extend(variables)
+        self.value.extend(coefficients)
         self.starts.append(len(self.index))
-        negated = sum(1 for lit in literals if lit < 0)
-        self.lower.append(at_least - negated)
-        self.upper.append(math.inf if at_most is None else at_most - negated)
+        self.lower.append(lower)
+        self.upper.append(upper)
 
 
 def exported(ctx: ModelContext, directory: Path) -> Path:
@@ -122,7 +122,9 @@ def linear_program(proto: Any, loose_rows: Iterable[int] = ()) -> LinearProgram:
     """The linear relaxation of a CP-SAT model (`read_model`), objective included, without
     the constraints `loose_rows` names (by constraint index; `ModelContext.loose_rows`).
     Only the constraints kept are read: the others are 58-63 % of them (the sample, sites F2
-    125, 500 residents)."""
+    125, 500 residents). Clauses and cardinalities (most of the rows) are gathered as one
+    list of literals and turned into rows in one go (`_Clauses`), linear constraints one by
+    one; the order of the rows means nothing."""
     # scipy and PDLP are imported where they are used: the engine's process, which only
     # starts the relaxation's and reads its answers, never loads them (0.13 s of start-up)
     import scipy.sparse
@@ -130,50 +132,88 @@ def linear_program(proto: Any, loose_rows: Iterable[int] = ()) -> LinearProgram:
     keep = np.ones(len(proto.constraints), dtype=bool)
     keep[np.fromiter(loose_rows, dtype=np.int64)] = False
     n = len(proto.variables)
-    lower = np.empty(n)
-    upper = np.empty(n)
-    for i, var in enumerate(proto.variables):
-        domain = var.domain
-        lower[i], upper[i] = domain[0], domain[len(domain) - 1]
+    ends = np.array([(d[0], d[len(d) - 1]) for d in (v.domain for v in proto.variables)],
+                    dtype=float).reshape(n, 2)
+    lower, upper = ends[:, 0].copy(), ends[:, 1].copy()
+    clauses = _Clauses()
     rows = _Rows()
     constraints = proto.constraints
     for i in np.flatnonzero(keep).tolist():
         constraint = constraints[i]
         kind = constraint.WhichOneof("constraint")
-        enforcement = list(constraint.enforcement_literal)
+        enforcement = constraint.enforcement_literal
         if kind == "bool_or":
-            rows.clause([*constraint.bool_or.literals, *[-e - 1 for e in enforcement]])
+            clauses.add(constraint.bool_or.literals, enforcement)
         elif kind == "exactly_one" and not enforcement:
-            rows.clause(list(constraint.exactly_one.literals), 1, 1)
+            clauses.add(constraint.exactly_one.literals, (), 1, 1)
         elif kind == "at_most_one" and not enforcement:
-            rows.clause(list(constraint.at_most_one.literals), 0, 1)
+            clauses.add(constraint.at_most_one.literals, (), 0, 1)
         elif kind == "bool_and" and len(enforcement) <= 1:
             for lit in constraint.bool_and.literals:
-                rows.clause([lit, *[-e - 1 for e in enforcement]])
+                clauses.add((lit,), enforcement)
         elif kind == "linear" and len(enforcement) <= 1:
-            _linear(rows, constraint.linear, enforcement, lower, upper)
+            _linear(rows, constraint.linear, list(enforcement), lower, upper)
     objective = proto.objective
     cost = np.zeros(n)
     np.add.at(cost, np.asarray(objective.vars, dtype=np.int64),
               np.asarray(objective.coeffs, dtype=float))
-    matrix = scipy.sparse.csr_matrix(
+    clause_matrix, clause_lower, clause_upper = clauses.rows(n)
+    linear_matrix = scipy.sparse.csr_matrix(
         (np.frombuffer(rows.value), np.frombuffer(rows.index, dtype=np.int64),
          np.frombuffer(rows.starts, dtype=np.int64)), shape=(len(rows.lower), n))
-    return LinearProgram(cost, objective.offset, objective.scaling_factor or 1.0, matrix,
-                         np.frombuffer(rows.lower).copy(), np.frombuffer(rows.upper).copy(),
+    return LinearProgram(cost, objective.offset, objective.scaling_factor or 1.0,
+                         scipy.sparse.vstack([clause_matrix, linear_matrix], format="csr"),
+                         np.concatenate([clause_lower, np.frombuffer(rows.lower)]),
+                         np.concatenate([clause_upper, np.frombuffer(rows.upper)]),
                          lower, upper)
+
+
+class _Clauses:
+    """Rows of the form at_least <= (number of true literals) <= at_most, gathered as one
+    list of literals (a literal -v-1 is "not v"); `rows` turns them into matrix rows at
+    once, each negated literal as 1 - v."""
+
+    def __init__(self) -> None:
+        self.literals = array("q")
+        self.starts = array("q", [0])
+        self.at_least = array("d")
+        self.at_most = array("d")
+
+    def add(self, literals: Iterable[int], enforcement: Iterable[int], at_least: int = 1,
+            at_most: float = math.inf) -> None:
+        """One row; with enforcement literals (a clause only), their negations join it."""
+        self.literals.extend(literals)
+        self.literals.extend([-e - 1 for e in enforcement])
+        self.starts.append(len(self.literals))
+        self.at_least.append(at_least)
+        self.at_most.append(at_most)
+
+    def rows(self, n: int) -> tuple[scipy.sparse.csr_matrix, np.ndarray, np.ndarray]:
+        """The rows as a matrix over `n` variables, with their lower and upper sides."""
+        import scipy.sparse
+
+        literals = np.frombuffer(self.literals, dtype=np.int64)
+        starts = np.frombuffer(self.starts, dtype=np.int64)
+        negated = literals < 0
+        counted = np.concatenate([[0], np.cumsum(negated)])
+        per_row = counted[starts[1:]] - counted[starts[:-1]]
+        matrix = scipy.sparse.csr_matrix(
+            (np.where(negated, -1.0, 1.0), np.where(negated, -literals - 1, literals), starts),
+            shape=(len(self.at_least), n))
+        return (matrix, np.frombuffer(self.at_least) - per_row,
+                np.frombuffer(self.at_most) - per_row)
 
 
 def _linear(rows: _Rows, linear: Any, enforcement: list[int], lower: np.ndarray,
             upper: np.ndarray) -> None:
     """lo <= sum(coef·var) <= hi, when one enforcement literal e holds: big-M on e."""
-    terms = [(v, float(c)) for v, c in zip(linear.vars, linear.coeffs, strict=True)]
     domain = linear.domain
     lo = domain[0] if domain[0] > -INT_LIMIT else -math.inf
     hi = domain[len(domain) - 1] if domain[len(domain) - 1] < INT_LIMIT else math.inf
     if not enforcement:
-        rows.add(terms, lo, hi)
+        rows.extend(linear.vars, linear.coeffs, lo, hi)
         return
+    terms = [(v, float(c)) for v, c in zip(linear.vars, linear.coeffs, strict=True)]
     least = sum(c * (lower[v] if c > 0 else upper[v]) for v, c in terms)
     most = sum(c * (upper[v] if c > 0 else lower[v]) for v, c in terms)
     lit = enforcement[0]
