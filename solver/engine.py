@@ -278,8 +278,7 @@ def solve(program: Program, options: SolveOptions | None = None,
 
 
 SPREAD_PER_BUILD = 1.5   # the spread's time kept from the searches: this many times the
-SPREAD_KEPT_LEAST = spread.SPREAD_MIN_SECONDS  # model's building, and this long, but at
-# most the spread's share
+SPREAD_KEPT_LEAST = 1.0  # model's building, and this long, but at most the spread's share
 
 
 def _spread_kept(ctx: ModelContext, options: SolveOptions, built: float) -> float:
@@ -292,10 +291,11 @@ def _spread_kept(ctx: ModelContext, options: SolveOptions, built: float) -> floa
     6 of them away at Christmas, none of them asked; 5 in a week with a limit of 5 s, 1
     with the spread's time kept). The spread presolves the whole model with every rotation
     fixed, which takes about as long as building it (`built` seconds): 0.4-0.8 times on the
-    sample, *sites* 125 and that program; so it keeps SPREAD_PER_BUILD times that, and at
-    least the spread's own least share (on a small model, 0.1 s more than that build left
-    the spread too little on a busy machine, where it must share the CPUs: 4 away at once in
-    that program with a limit of 12 s), but at most its share of the limit."""
+    sample, *sites* 125 and that program; so it keeps SPREAD_PER_BUILD times that, and a
+    second more (on a small model, 0.1 or 0.5 s more than that build left the spread too
+    little on a busy machine, where it shares the CPUs with other solves: 4 away at once in
+    that program, three runs of the whole test suite of four), but at most its share of the
+    limit."""
     if not spread.unrequested(ctx):
         return 0.0
     return min(SPREAD_KEPT_LEAST + SPREAD_PER_BUILD * built,
