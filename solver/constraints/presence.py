@@ -28,11 +28,10 @@ def add(ctx: ModelContext) -> None:
     is stated per half block (segments of one week and one half).
 
     Only the ways a resident may be away *from this rotation* count (`_ways_away`): none
-    on vacation from a rotation closed to it, none on a service that may not take them from
-    it. Those rules are stated elsewhere (vacation.py, services.py); leaving their ways out
-    here spares a helper literal per resident, week and rotation where they cannot hold
-    (*sites*, 125 residents: a fifth of the model's variables). In explanation mode every
-    way counts, since the rules that forbid them there may be switched off.
+    on vacation from a rotation closed to it (vacation.py states that rule). Leaving it out
+    here spares a helper literal per resident, week and closed rotation (*sites*, 125
+    residents: 198,452 -> 172,745 variables). In explanation mode every way counts, since
+    the rule that forbids it there may be switched off.
     """
     p = ctx.program
     calendar = p.calendar
@@ -71,14 +70,14 @@ def add(ctx: ModelContext) -> None:
 
 
 def _ways_away(ctx: ModelContext, code: str) -> tuple[bool, frozenset[str]]:
-    """How a resident on rotation `code` may be away from it in a week: whether on vacation,
-    and on which weekly services (by code)."""
+    """How a resident on rotation `code` may be away from it in a week: whether on vacation
+    (not from a rotation closed to it), and on which weekly services (by code: every one,
+    even one that may not take them from it: left out too, they made the *tight* family's
+    guided search two to three times slower, F2, 20 and 125 residents, though the model had
+    no fewer variables; docs/benchmarks.md, twenty-first session)."""
     p = ctx.program
-    rotation = p.rotation_by_code[code]
-    services = frozenset(
-        s.code for s in p.services
-        if ctx.explain or not any(code in p.resolve(name) for name in s.not_from))
-    return ctx.explain or rotation.vacation, services
+    services = frozenset(s.code for s in p.services)
+    return ctx.explain or p.rotation_by_code[code].vacation, services
 
 
 def _back(ctx: ModelContext, r: int, w: int, ways: tuple[bool, frozenset[str]],
