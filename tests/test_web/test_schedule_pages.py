@@ -88,7 +88,7 @@ def test_a_cell_change_can_be_undone_from_the_grid(app, client, draft):
     block = _block_of(app, sid, "bea", "SICU")
     page = _change(client, pid, sid, "bea", block, "IR")
     assert "Breaks:" in page
-    assert f"Last change: bea, block {block} is now IR." in page
+    assert f"Last change: Bea Moranti, block {block} is now IR." in page   # by name
     assert "Undo: put back SICU" in page
     form = re.search(r'<form method="post" class="actions" id="undo-form".*?</form>', page,
                      re.S).group(0)
@@ -141,7 +141,7 @@ def test_a_cell_change_normalises_names_and_refuses_what_no_chief_would_send(app
     pid, sid = draft
     # a look-alike code (full-width letters) is the code it looks like
     page = _change(client, pid, sid, "ash", 3, "\uff24\uff32")   # "ＤＲ"
-    assert "ash, block 3: now DR." in page
+    assert "Ash Pellow, block 3: now DR." in page
     with app.app_context():
         before = db.session.get(Schedule, sid).data
     refusals = {("ash", 3, "D" * 100_000): "Rotation: Field cannot be longer than 64",

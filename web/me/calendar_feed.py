@@ -77,7 +77,8 @@ def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
         event.add("dtstamp", stamp)
         event.add("dtstart", start)      # floating: the program's own wall-clock time
         event.add("dtend", end)
-        event.add("summary", f"{name}{' (from home)' if at_home else ''}")
+        home = at_home and "from home" not in name.lower()   # a pool may be named so
+        event.add("summary", f"{name}{' (from home)' if home else ''}")
         event.add("transp", "OPAQUE")
         cal.add_component(event)
     return cal.to_ical()

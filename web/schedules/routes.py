@@ -186,10 +186,11 @@ def change_cell(program, schedule_id: int):
         return redirect(back)
     now = code if second == code else f"{code} / {second}"
     # One step back is offered on the grid while the draft stays as this change left it.
+    name = next((r.label for r in program.residents if r.key == resident), resident)
     session[UNDO_KEY] = {"schedule": row.id, "revision": row.revision, "resident": resident,
-                         "block": block, "rotation": change.was[0], "second": change.was[1],
-                         "now": now}
-    flash(f"{resident}, block {block}: now {now}. Soft-rule penalty {change.penalty_before} "
+                         "name": name, "block": block, "rotation": change.was[0],
+                         "second": change.was[1], "now": now}
+    flash(f"{name}, block {block}: now {now}. Soft-rule penalty {change.penalty_before} "
           f"→ {change.penalty_after}; hard rules broken {change.hard_before} → "
           f"{change.hard_after}.", "info")
     for finding in change.broken:
