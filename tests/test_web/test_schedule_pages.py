@@ -3,6 +3,7 @@ drafts and published versions, publishing, and the diff between them."""
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import timedelta
 
@@ -362,3 +363,34 @@ def test_the_penalty_is_shown_entry_by_entry_and_moved_weeks_are_counted(app, cl
     assert re.search(r'<span class="svc" title="NF \d{1,2} [A-Z][a-z]{2}( \d{4})? – \d{1,2} '
                      r'[A-Z][a-z]{2} \d{4}">', page)
     assert 'title="vacation week' not in page
+
+
+def test_publishing_names_whose_booked_weeks_move_and_weeks_away_that_begin_soon(app,
+                                                                                 draft):
+    """A re-solved draft that moves Ash's vacation to a week beginning in three days: the
+    confirmation before publishing names Ash, and says that week begins soon (browser
+    walk-through: a re-solve moved someone's vacation to the next day, and the question
+    said only "for 2 resident(s)")."""
+    pid, sid = draft
+    with app.app_context():
+        version_1 = db.session.get(Schedule, sid)
+        version_1.state, version_1.version = "published", 1
+        data = copy.deepcopy(version_1.data)
+        year = services.program_year(db.session.get(Program, pid))
+        old = data["residents"]["ash"]["vacation_weeks"]
+        week = next(w for w in range(2, year.calendar.num_weeks) if w not in old)
+        data["residents"]["ash"]["vacation_weeks"] = [week]
+        moved = Schedule(program_id=pid, data=data, note="re-solved")
+        db.session.add(moved)
+        db.session.commit()
+        today = year.calendar.week_start(week) - timedelta(days=3)
+        publishing = services.what_publishing_changes(year, moved, version_1, today)
+        assert publishing.moved == ["Ash Pellow"]
+        start = year.calendar.week_start(week)
+        question = publishing.question("draft")
+        assert "booked vacation or service weeks move for 1 resident (Ash Pellow)" in question
+        assert (f"Weeks away that begin within 14 days: Ash Pellow: vacation from "
+                f"{start.day} {start:%b %Y}.") in question
+        later = services.what_publishing_changes(year, moved, version_1,
+                                                 start - timedelta(days=30))
+        assert later.soon == [] and "begin within" not in later.question("draft")

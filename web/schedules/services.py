@@ -7,7 +7,7 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,9 +15,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler import LoadResult, load_program_text
 from scheduler import Program as ProgramYear
+from scheduler.calendar import day_in_words
 from scheduler.schedule import Schedule as ScheduleFile
 from scheduler.schedule import as_file, cell_label
 from scheduler.validation import MAX_PROGRAM_FILE_BYTES
+from scheduler.words import plural
 from solver import checker
 from solver.checker import Finding
 
@@ -271,13 +273,15 @@ def replaced(program: Program, row: Schedule) -> Schedule | None:
 @dataclass(frozen=True)
 class Publishing:
     """What publishing a draft changes against the latest published version (None: there
-    is none): cells in all, cells of blocks that ended before today, and the residents
-    whose vacation or weekly-service weeks move."""
+    is none): cells in all, cells of blocks that ended before today, the residents whose
+    vacation or weekly-service weeks move (by name), and the weeks away it adds that begin
+    within SOON_DAYS of today (in words: a resident told at short notice)."""
 
     against: str | None
     cells: int = 0
     worked: list[int] = field(default_factory=list)   # blocks already worked that change
-    moved_weeks: int = 0
+    moved: list[str] = field(default_factory=list)    # names
+    soon: list[str] = field(default_factory=list)     # "Ash Pellow: vacation from 7 Dec 2026"
 
     def question(self, label: str) -> str:
         """The chief's confirmation before publishing, in plain words."""
@@ -288,10 +292,19 @@ class Publishing:
         if self.worked:
             said.append("including blocks already worked (" +
                         ", ".join(map(str, self.worked)) + ")")
-        if self.moved_weeks:
+        if self.moved:
+            shown = self.moved[:5] + ([f"{len(self.moved) - 5} more"]
+                                      if len(self.moved) > 5 else [])
             said.append(f"and booked vacation or service weeks move for "
-                        f"{self.moved_weeks} resident(s)")
-        return f"{asked} {', '.join(said)}."
+                        f"{plural(len(self.moved), 'resident')} ({', '.join(shown)})")
+        text = f"{asked} {', '.join(said)}."
+        if self.soon:
+            text += (f" Weeks away that begin within {SOON_DAYS} days: "
+                     f"{'; '.join(self.soon)}.")
+        return text
+
+
+SOON_DAYS = 14   # a week away added this close to today is named in the confirmation
 
 
 def what_publishing_changes(year: ProgramYear, row: Schedule, published: Schedule | None,
@@ -302,7 +315,18 @@ def what_publishing_changes(year: ProgramYear, row: Schedule, published: Schedul
     cells, moved = diff(published.data, row.data)
     worked = sorted({d.block for d in cells if d.block <= len(year.blocks)
                      and year.blocks[d.block - 1].end < today})
-    return Publishing(published.label, len(cells), worked, len({m.resident for m in moved}))
+
+    def name(rid: str) -> str:
+        person = year.resident_by_id.get(rid)
+        return (person.name or rid) if person is not None else rid
+
+    calendar = year.calendar
+    soon = [f"{name(m.resident)}: {'vacation' if m.kind == 'vacation' else m.kind} from "
+            f"{day_in_words(calendar.week_start(w))}"
+            for m in moved for w in m.added
+            if today <= calendar.week_start(w) <= today + timedelta(days=SOON_DAYS)]
+    return Publishing(published.label, len(cells), worked,
+                      sorted({name(m.resident) for m in moved}), soon)
 
 
 @dataclass
