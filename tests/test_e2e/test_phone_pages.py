@@ -185,3 +185,22 @@ def test_residents_and_attendings_press_buttons_a_finger_wide_on_a_phone(live, p
     expect(page.get_by_role("button", name="Verify").first).to_be_visible()
     _pressable(page)
     _fits(page)
+
+
+def test_a_request_note_with_a_patients_record_number_is_refused_on_a_phone(live, phone):
+    """A resident types a note naming a patient's record number and sends: the note is
+    refused on its field, scrolled to, and nothing is sent; the weeks already begun are
+    in the list, greyed out as too late."""
+    base, _app = live
+    page = phone
+    sign_in(page, base, "r4.ir@demo.example")
+    page.get_by_role("link", name="My requests", exact=True).click()
+    page.get_by_label("I ask for").select_option(label="Vacation weeks")
+    late = page.locator("select[name=weeks] option[disabled]")
+    expect(late.first).to_contain_text("— too late")
+    page.get_by_label("Note for the chief (optional)").fill("cover for pt MRN 1234567")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_text("Requests never hold patient information")).to_be_in_viewport()
+    expect(page.get_by_label("Note for the chief (optional)")).to_have_attribute(
+        "aria-invalid", "true")
+    _fits(page)

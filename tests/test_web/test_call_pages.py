@@ -474,3 +474,14 @@ def test_a_shift_already_under_way_is_not_offered_for_a_swap(app, client, on_cal
     assert mine is not None
     first = re.findall(r"<li>(.*?)</li>", mine.group(1), re.S)[0]
     assert "under way" in first and "Offer to swap" not in first
+
+
+def test_call_from_home_is_said_once_whatever_the_pool_is_called():
+    """A pool named '... (from home)' is not said to be from home twice on the phone page
+    and in the calendar feed (browser walk-through: 'Senior backup for baby call (from
+    home) (from home)'); another pool's call from home says so."""
+    from web.call.services import shift_title
+
+    assert shift_title("Senior backup (from home)", True) == "Senior backup (from home)"
+    assert shift_title("Baby call", True) == "Baby call (from home)"
+    assert shift_title("Night call", False) == "Night call"

@@ -217,6 +217,12 @@ def read(row: CallSchedule) -> tuple[ProgramYear, DutyFile, Any]:
     return loaded.program, duty, schedule
 
 
+def shift_title(name: str, at_home: bool) -> str:
+    """A call shift as a resident reads it: its pool's name, '(from home)' after it for
+    call taken from home, unless the name says so already ('Senior backup (from home)')."""
+    return f"{name} (from home)" if at_home and "from home" not in name.lower() else name
+
+
 def pool_names(row: CallSchedule | None) -> dict[str, str]:
     """What people call each call pool and weekly service of a call version, by code, as
     the program file it was made with names them: 'WKNIGHT' -> 'Weeknight call (VA)',

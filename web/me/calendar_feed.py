@@ -12,6 +12,8 @@ from icalendar import Calendar, Event
 from scheduler import Program as ProgramYear
 from scheduler.schedule import Assignment, stints
 
+from ..call.services import shift_title
+
 
 def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
                       assignment: Assignment | None, version: int | None,
@@ -77,8 +79,7 @@ def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
         event.add("dtstamp", stamp)
         event.add("dtstart", start)      # floating: the program's own wall-clock time
         event.add("dtend", end)
-        home = at_home and "from home" not in name.lower()   # a pool may be named so
-        event.add("summary", f"{name}{' (from home)' if home else ''}")
+        event.add("summary", shift_title(name, at_home))
         event.add("transp", "OPAQUE")
         cal.add_component(event)
     return cal.to_ical()

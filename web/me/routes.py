@@ -14,7 +14,7 @@ from scheduler.schedule import as_file, stints
 
 from ..access import program_page
 from ..accounts import feed_owner_may_read, resident_of
-from ..call.services import outdated, pool_names, published_calls
+from ..call.services import outdated, pool_names, published_calls, shift_title
 from ..call.week_swaps import offered_weeks, offers
 from ..downloads import attachment, safe_stem
 from ..extensions import csrf, db, limiter
@@ -85,7 +85,7 @@ def my_schedule(program):
                            blocks=blocks, version=version, feed=feed, today=date.today(),
                            now=datetime.now(),
                            call_version=call_version, calls=upcoming, offered=offered,
-                           pool_names=pool_names(call_version),
+                           pool_names=pool_names(call_version), shift_title=shift_title,
                            newer_blocks=newer,
                            weeks_offered=offered_weeks(resident))
 
