@@ -25,6 +25,7 @@ from scheduler.calendar import day_in_words, span_in_words
 from scheduler.config import load_settings
 from scheduler.validation import MAX_PROGRAM_FILE_BYTES
 
+from . import clock
 from .extensions import (
     COMPRESSED_TYPES,
     CONTENT_SECURITY_POLICY,
@@ -108,6 +109,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Reset e-mails asked for, per client address and per e-mail address (each sends mail).
         PASSWORD_RESET_LIMIT_PER_ADDRESS="10 per hour",
         PASSWORD_RESET_LIMIT_PER_ACCOUNT="3 per hour",
+        # The time zone the program works in (an IANA name): today's date, and the times
+        # pages show, are this zone's (web/clock.py).
+        TIMEZONE=clock.DEFAULT_ZONE,
     )
     config_file = Path(os.environ.get("RESIDENCY_CONFIG", ROOT / "config.toml"))
     if config_file.exists():
@@ -117,6 +121,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config.setdefault("SOLVER_SETTINGS",
                           load_settings(config_file if config_file.exists() else None))
+    clock.zone_named(str(app.config["TIMEZONE"]))    # a misspelt zone stops the start
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
@@ -167,6 +172,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["day_in_words"] = day_in_words
     app.jinja_env.filters["span_in_words"] = span_in_words
     app.jinja_env.filters["dates_in_words"] = entries.dates_in_words
+    app.jinja_env.filters["moment"] = clock.moment
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
                                  STAFF=access.STAFF, unread_notifications=_unread)
     for blueprint in (health.bp, assets.bp, auth.bp, programs.bp, setup.bp, requests.bp,

@@ -22,7 +22,7 @@ from scheduler.schedule import as_file
 from solver.call.engine import CallOptions, solve_call
 from solver.engine import Progress, SolveOptions, solve
 
-from . import program_file
+from . import clock, program_file
 from .accounts import create_user
 from .demo_cases import invent_cases
 from .extensions import db
@@ -238,7 +238,7 @@ def load_demo(sample: Path = SAMPLE, time_limit: float = 20.0, today: date | Non
               ) -> tuple[list[Program], list[Login]]:
     """Create (or reset) the demo's two programs, in the academic year holding `today`;
     returns them and the logins. Commits."""
-    today = today or date.today()
+    today = today or clock.today()
     logins: list[Login] = []
     programs = []
     for text, accounts, attendings, seconds in (

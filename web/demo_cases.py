@@ -27,6 +27,7 @@ from caselog.progress import add_months
 from scheduler.calendar import days_between
 from scheduler.schedule import as_file
 
+from . import clock
 from .cases import imports, services
 from .extensions import db
 from .models import Case, Program, Resident, User
@@ -77,7 +78,7 @@ def invent_cases(program: Program, attendings: dict[str, User], importer: User,
     """Log the program's invented cases (see the module): each rotation's cases name the
     attending `attendings` gives for it (a rotation without one logs none); `importer` is the
     staff member the audit log names. Returns how many were added. Flushes."""
-    today = today or date.today()
+    today = today or clock.today()
     if latest_published(program) is None or program.year_start is None:
         return 0
     rows, returned = _rows(program, attendings, today)

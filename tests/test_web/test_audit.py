@@ -293,3 +293,29 @@ def test_the_log_names_who_acted_and_keeps_the_address_recorded(app, client, mak
     who = [row.split(" | ")[0] for row in _audit_rows(client, published)[:2]]
     assert who == ["coordinator@example.org",
                    'Petra Dunmore<div class="hint">pd@example.org</div>']
+
+
+def test_linking_an_account_to_a_resident_and_unlinking_it_are_logged(app, client, make_user,
+                                                                      published):
+    """The account linked to a resident reads their schedule and logs cases as them: the
+    log says who linked which address to whom, and who took it away."""
+    from web.models import Resident
+
+    pid = published
+    make_user("ash@example.org", "Tiny IR", "resident")
+    with app.app_context():
+        ash = db.session.scalar(select(Resident).where(Resident.key == "ash"))
+        rid, level, track = ash.id, ash.level, ash.track
+    form = f"/programs/{pid}/residents/{rid}"
+    fields = {"key": "ash", "name": "Ash Kettering", "level": level, "track": track,
+              "vacation_weeks": "4"}
+    assert post_form(client, form, **fields, account="ASH@example.org ").status_code == 302
+    assert post_form(client, form, **fields, account="ash@example.org").status_code == 302
+    assert post_form(client, form, **fields, account="").status_code == 302
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    _sign_out(client)
+    sign_in(client, "pd@example.org")
+    # newest first; saving the form again with the same account logs nothing
+    assert [r for r in _audit_rows(client, pid) if "Account" in r] == [
+        "chief@example.org | Account unlinked · ash@example.org from Ash Kettering | ",
+        "chief@example.org | Account linked · ash@example.org to Ash Kettering | "]

@@ -389,7 +389,8 @@ def test_call_pages_name_the_pools_and_write_dates_in_words(app, client, on_call
     with app.app_context():
         published_at = db.session.get(CallSchedule, call_id).published_at
     page = client.get(f"/programs/{pid}/call").get_data(as_text=True)
-    assert f"published {published_at.day} {published_at:%b %Y}" in page
+    assert (f"published {published_at:%a} {published_at.day} {published_at:%b %Y}, "
+            f"{published_at:%H:%M} UTC") in page
     assert not re.search(r"published \d{4}-", page)
 
     shift = _shift_for(app, call_id, "bea", "cal", ok=True)
@@ -442,6 +443,64 @@ def test_an_offered_shift_is_told_only_to_residents_its_pool_admits(app, client,
 
     assert len(told("cal")) == 1
     assert told("ash") == [] and told("bea") == []
+    # on the swaps page, only Cal is offered the button; Ash is told why not
+    swaps = f"/programs/{pid}/call/swaps"
+    _as(client, "ash@example.org")
+    page = client.get(swaps).get_data(as_text=True)
+    assert "Take this shift" not in page and "not open to your level or track" in page
+    _as(client, "cal@example.org")
+    page = client.get(swaps).get_data(as_text=True)
+    assert "Take this shift" in page and "not open to your level" not in page
+
+
+def test_an_offer_lapses_when_a_newer_call_version_gives_its_shift_to_someone_else(
+        app, client, on_call):
+    """Bea offers two calls; the chief publishes call again with one of them moved to Cal.
+    That offer lapses (nobody could take it any more), Bea is told, the log says so; the
+    other offer stays open."""
+    from solver.call.swap import swap
+    from web.models import AuditEvent, Notification
+
+    pid, call_id = on_call
+    with app.app_context():
+        year, duty, schedule = services.read(db.session.get(CallSchedule, call_id))
+    movable = [p for p in duty.duty["bea"] if p.what == "NIGHT"
+               and swap(year, schedule, duty, p.what, p.start, "bea", "cal").ok]
+    moved, kept = movable[0], movable[-1]
+    assert moved.start != kept.start
+    _as(client, "bea@example.org")
+    for shift in (moved, kept):
+        assert "Your shift is on offer" in _offer(client, pid, f"{shift.what}|{shift.start}")
+    # the new version trades one night each way, so that both keep their fair share
+    half = swap(year, schedule, duty, moved.what, moved.start, "bea", "cal").duty
+    after = next(result.duty for p in half.duty["cal"] if p.what == "NIGHT"
+                 and p.start not in (moved.start, kept.start)
+                 and (result := swap(year, schedule, half, p.what, p.start, "cal", "bea")).ok)
+    with app.app_context():
+        first = db.session.get(CallSchedule, call_id)
+        draft = CallSchedule(program_id=pid, schedule_id=first.schedule_id,
+                             data={**first.data, **after.as_dict()},
+                             program_toml=first.program_toml, state="draft")
+        db.session.add(draft)
+        db.session.commit()
+        draft_id = draft.id
+    _as(client, "chief@example.org")
+    path = f"/programs/{pid}/call/{draft_id}"
+    page = client.post(f"{path}/publish", data={"csrf_token": csrf_token(client, path)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "call version 2" in page and "1 swap offer(s) lapsed" in page
+    with app.app_context():
+        states = {row.start: row.state for row in db.session.scalars(select(CallSwap))}
+        assert states == {moved.start: "lapsed", kept.start: "offered"}
+        actions = [e.action for e in db.session.scalars(select(AuditEvent))]
+        assert actions.count("swap.lapsed") == 1
+        told = db.session.scalars(select(Notification.subject).join(User).where(
+            User.email == "bea@example.org", Notification.subject.like("Swap lapsed%"))).all()
+        assert len(told) == 1
+    _as(client, "cal@example.org")
+    page = client.get(f"/programs/{pid}/call/swaps").get_data(as_text=True)
+    assert page.count("Take this shift") == 1          # the kept one only
+    assert "a newer call version gave it elsewhere" in page
 
 
 def test_before_any_call_version_the_swaps_page_offers_no_dead_links(app, client, published):

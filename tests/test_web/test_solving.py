@@ -4,6 +4,7 @@ and answer are in the database, and the published schedule survives anything a s
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from datetime import timedelta
@@ -135,6 +136,7 @@ def test_no_schedule_shows_the_conflict_in_words_with_links(app, client, make_us
     assert "requirement[0]" in sources and "rule[0]" in sources
     for conflict in status["conflicts"]:
         assert conflict["message"] and conflict["link"], conflict
+        assert not re.search(r"\d{4}-\d\d-\d\d", conflict["message"])   # dates in words
     sicu = next(c for c in status["conflicts"] if c["source"].startswith("rotation[2]"))
     assert client.get(sicu["link"]).status_code == 200  # the SICU edit form
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from scheduler.calendar import day_in_words
 
+from .. import clock
 from ..access import EVERYONE, MANAGERS, can, program_page
 from ..accounts import resident_of
 from ..extensions import db
@@ -101,7 +102,7 @@ def view(program, call_id: int):
     except services.CallError as exc:
         flash(f"The call schedule cannot be shown: {exc}.", "error")
         return redirect(url_for("call.overview", program_id=program.id))
-    first = _month_asked(request.args.get("month")) or date.today()
+    first = _month_asked(request.args.get("month")) or clock.today()
     month = services.month(year, duty, first)
     residents = [r for r in year.residents if r.id in duty.duty]
     chosen = request.args.get("resident") or (residents[0].id if residents else "")
@@ -157,11 +158,15 @@ def edit_shift(program, call_id: int):
 def publish(program, call_id: int):
     row = owned(CallSchedule, program, call_id)
     try:
-        services.publish(program, row, current_user)
+        lapsed = services.publish(program, row, current_user)
     except services.CallError as exc:
         flash(f"Not published: {exc}.", "error")
     else:
         flash(f"Published as {row.label}. Residents now see their calls.", "info")
+        if lapsed:
+            flash(f"{len(lapsed)} swap offer(s) lapsed, as {row.label} gives the shift or "
+                  f"weeks to someone else (their residents are told): {'; '.join(lapsed)}.",
+                  "info")
     return redirect(url_for("call.view", program_id=program.id, call_id=row.id))
 
 
@@ -198,8 +203,10 @@ def swaps(program):
     """Swaps: shifts on offer (a resident takes one here), one's own offers, and for chiefs
     the accepted swaps waiting for approval."""
     me = resident_of(current_user, program) if can("resident") else None
-    return render_template("call/swaps.html", program=program, rows=swap_services.listed(program),
-                           me=me, latest=services.latest_published(program),
+    rows = swap_services.listed(program)
+    return render_template("call/swaps.html", program=program, rows=rows, me=me,
+                           takeable=swap_services.takeable(program, rows, me),
+                           latest=services.latest_published(program),
                            label=swap_services.label)
 
 

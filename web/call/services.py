@@ -26,10 +26,11 @@ from scheduler import LoadResult, load_program_text
 from scheduler import Program as ProgramYear
 from scheduler.call_rules import Hours
 from scheduler.duty_file import DutyFile, DutyPeriod
+from scheduler.program import admits
 from scheduler.schedule import parse_schedule
 from solver.call.engine import CallOptions, solve_call
 
-from .. import audit
+from .. import audit, clock
 from ..entries import dates_in_words
 from ..extensions import db
 from ..models import CallSchedule, Program, Schedule, SolveJob
@@ -114,7 +115,7 @@ def solve_job(job: SolveJob) -> None:
             memory_mb=int(current_app.config["SOLVE_MEMORY_MB"]),
             explain_time_limit=min(job.time_limit, settings.explain_time_limit),
             published=read(published)[1] if published is not None else None,
-            keep_before=date.today()),
+            keep_before=clock.today()),
             on_progress=beat.record)
     finally:
         beat.finish()
@@ -156,10 +157,13 @@ def latest_published(program: Program) -> CallSchedule | None:
     ).order_by(CallSchedule.version.desc()).limit(1))
 
 
-def publish(program: Program, row: CallSchedule, user: Any) -> CallSchedule:
-    """Publish a call draft as the program's next call version: residents then see it.
-    Refused when it is already published or its duty breaks a limit. Flushes."""
+def publish(program: Program, row: CallSchedule, user: Any) -> list[str]:
+    """Publish a call draft as the program's next call version: residents then see it, and
+    open swap offers it no longer backs lapse (`swaps.lapse`; returned, in words). Refused
+    when it is already published or its duty breaks a limit. Flushes."""
     from solver.duty_check import check_duty
+
+    from .swaps import label, lapse  # swaps reads call versions through this module
 
     if row.state != "draft":
         raise CallError(f"{row.label} is already published")
@@ -178,11 +182,12 @@ def publish(program: Program, row: CallSchedule, user: Any) -> CallSchedule:
                         "again") from exc
     audit.record("call.published", program=program, actor=user, subject=row.label,
                  call_schedule_id=row.id, version=row.version)
+    lapsed = lapse(program, row, user)
     notify(residents_of(program), program, f"{program.name}: the call schedule is published",
            f"{row.label.capitalize()} of {program.name} is published: your calls are on your "
            "schedule page and in your calendar.",
            page("me.my_schedule", program_id=program.id, _anchor="my-calls"))
-    return row
+    return [f"{label(swap)} offered by {swap.giver.label}" for swap in lapsed]
 
 
 def next_version(program: Program) -> int:
@@ -230,6 +235,26 @@ def pool_names(row: CallSchedule | None) -> dict[str, str]:
     one, its code. Read from the version's own file (no validation: it was validated when
     the version was made), so a renamed pool leaves history as it was."""
     return dict(_names_in(row.program_toml)) if row is not None else {}
+
+
+def admits_resident(row: CallSchedule, code: str, level: str, track: str) -> bool:
+    """Whether the call pool or weekly service `code` of a call version's program file takes
+    residents of this level and track (its `levels` and `tracks`; a code it does not define
+    takes nobody)."""
+    filters = dict(_filters_in(row.program_toml)).get(code)
+    return filters is not None and admits(filters[0], filters[1], level, track)
+
+
+@lru_cache(maxsize=16)
+def _filters_in(text: str) -> tuple[tuple[str, tuple[list[str] | None, list[str] | None]], ...]:
+    """(code, (levels, tracks)) of each call pool and weekly service in a program file."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return ()
+    return tuple((str(entry.get("code", "")), (entry.get("levels"), entry.get("tracks")))
+                 for key in ("service", "call_pool") for entry in doc.get(key, [])
+                 if isinstance(entry, dict))
 
 
 @lru_cache(maxsize=16)

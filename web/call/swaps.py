@@ -23,7 +23,7 @@ from scheduler.call import CallYear, minute_of
 from scheduler.schema import Resident as YearResident
 from solver.call.swap import swap as check_swap
 
-from .. import audit
+from .. import audit, clock
 from ..access import MANAGERS
 from ..entries import dates_in_words
 from ..extensions import db
@@ -84,7 +84,7 @@ def offer(program: Program, giver: Resident, pool: str, start: str, user: Any) -
     if not held:
         raise SwapError(f"you are not on {pool} at {start.replace('T', ' ')} in "
                         f"{latest.label}")
-    if datetime.fromisoformat(start) <= datetime.now():
+    if datetime.fromisoformat(start) <= clock.now():
         raise SwapError("that shift has already begun")
     row = CallSwap(program_id=program.id, call_schedule=latest, pool=pool, start=start,
                    end=held[0]["end"], giver=giver)
@@ -223,6 +223,51 @@ def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
            f"{row.taker.label} now works {label(row)} instead of {row.giver.label} "
            f"({made.label}); both calendars follow it.", swaps_page(program))
     return made
+
+
+def still_held(row: CallSwap, call: CallSchedule) -> bool:
+    """Whether the giver still holds what their offer moves in call version `call`: the call
+    shift in its duty, or every offered service week in the block version it rests on."""
+    if row.kind == "service":
+        served = call.schedule.data.get("residents", {}).get(row.giver.key, {}) \
+            .get("services", {}).get(row.pool, [])
+        return all(week in served for week in row.weeks)
+    return any(p.get("kind") in services.CALL_KINDS and p.get("what") == row.pool
+               and p.get("start") == row.start
+               for p in call.data.get("duty", {}).get(row.giver.key, []))
+
+
+def lapse(program: Program, published: CallSchedule, user: Any) -> list[CallSwap]:
+    """Close the open swaps that the newly published call version `published` no longer
+    backs (the giver does not hold the shift or the weeks in it: the chief made call again,
+    or published it on another block version): nobody could take them. Each lapses,
+    audited, and its giver (and taker, once taken) are told. Flushes."""
+    rows = db.session.scalars(select(CallSwap).where(
+        CallSwap.program_id == program.id, CallSwap.state.in_(OPEN_SWAP_STATES))).all()
+    gone = [row for row in rows if not still_held(row, published)]
+    for row in gone:
+        row.state, row.decided_at, row.decided_by = "lapsed", now(), user
+        audit.record("swap.lapsed", program=program, actor=user, subject=label(row),
+                     swap_id=row.id, giver=row.giver.key, version=published.version)
+        notify([row.giver.user, row.taker.user if row.taker else None], program,
+               f"Swap lapsed: {label(row)}",
+               f"{published.label.capitalize()} no longer gives {row.giver.label} "
+               f"{label(row)}, so the offer is closed. Your calendar follows "
+               f"{published.label}.", swaps_page(program))
+    db.session.flush()
+    return gone
+
+
+def takeable(program: Program, rows: list[CallSwap], resident: Resident | None) -> set[int]:
+    """The ids of the offers among `rows` the resident may try to take: on offer, someone
+    else's, of a call pool or service whose levels and tracks admit them (the duty checks
+    run when they take it). Read from the program files the offers were made with."""
+    if resident is None:
+        return set()
+    return {row.id for row in rows
+            if row.state == "offered" and row.giver_id != resident.id
+            and services.admits_resident(row.call_schedule, row.pool, resident.level,
+                                         resident.track)}
 
 
 def decline(program: Program, row: CallSwap, user: Any) -> None:

@@ -11,7 +11,7 @@ go on. Audited and notified as call swaps are; withdrawing and declining are `sw
 from __future__ import annotations
 
 import copy
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from scheduler import Program as ProgramYear
 from scheduler.schedule import Assignment
 from solver.call.service_swap import ServiceSwapResult, swap_service
 
-from .. import audit
+from .. import audit, clock
 from ..entries import dates_in_words
 from ..extensions import db
 from ..models import CallSchedule, CallSwap, Program, Resident, Schedule
@@ -67,7 +67,7 @@ def offer(program: Program, giver: Resident, service: str, first: int, last: int
         raise SwapError(f"you are not on {service} in week {missing[0]} of "
                         f"{latest.schedule.label}")
     start = year.calendar.week_start(first)
-    if start <= date.today():
+    if start <= clock.today():
         raise SwapError("that week has already begun")
     if _overlapping(giver, service, first, last) is not None:
         raise SwapError("some of those weeks are already on offer")
@@ -96,7 +96,7 @@ def _checked(program: Program, row: CallSwap, taker: Resident
         raise SwapError("this swap moves a call shift, not service weeks")
     latest = latest_call(program)
     year, duty, schedule = services.read(latest)
-    if row.first_week is not None and year.calendar.week_start(row.first_week) <= date.today():
+    if row.first_week is not None and year.calendar.week_start(row.first_week) <= clock.today():
         raise SwapError("the first of those weeks has already begun")
     previous = resolved_from(program, latest.schedule.data)
     result = swap_service(year, schedule, duty, row.pool, row.weeks, row.giver.key,

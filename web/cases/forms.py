@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -20,11 +18,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from .. import clock
 from ..models.cases import CASE_ROLES, COMPLICATIONS
 
 
 class CaseForm(FlaskForm):
-    day = DateField("Date", default=date.today, validators=[InputRequired()])
+    day = DateField("Date", default=clock.today, validators=[InputRequired()])
     primary = SelectField("Primary procedure", coerce=int, validators=[InputRequired()])
     others = SelectMultipleField("Other procedures in the case (optional)", coerce=int,
                                  validators=[Optional()])

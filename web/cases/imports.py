@@ -29,7 +29,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from caselog import reference_problem
 
-from .. import audit, bulk
+from .. import audit, bulk, clock
 from ..extensions import db
 from ..models import Case, CaseProcedure, Program, Resident, User
 from ..models.cases import CASE_ROLES, COMPLICATIONS
@@ -293,7 +293,7 @@ class _RowReader:
         self.look = _Lookups(program)
         self.sites = services.program_sites(program)
         self.rotation_on = services.rotation_finder(program)
-        self.today = date.today()
+        self.today = clock.today()
         self.earliest = self.today - timedelta(days=services.EARLIEST_DAYS)
         self.created = now()
         self.repeats: Counter[str] = Counter()

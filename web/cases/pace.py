@@ -28,6 +28,7 @@ from scheduler.calendar import BLOCK_DAYS, Calendar
 from scheduler.program import admits
 from scheduler.schedule import Assignment, as_file, stints
 
+from .. import clock
 from ..extensions import db
 from ..models import CaseTally, Program, Resident
 from ..schedules.services import latest_published
@@ -77,7 +78,7 @@ def projections(program: Program, residents: list[Resident],
                 today: date | None = None) -> dict[int, list[Projection]]:
     """Resident id -> a projection for each of their targets (a windowed one on its
     window, from the cases of its last window's length and the same expectations)."""
-    today = today or date.today()
+    today = today or clock.today()
     rates = program_rates(program)
     first = _first_months(program)
     published = latest_published(program)
@@ -142,7 +143,7 @@ def verdicts(program: Program, residents: list[Resident], measures: dict[int, li
              projected: dict[int, list[Projection]], today: date | None = None
              ) -> dict[int, list[Verdict]]:
     """Resident id -> the one verdict on each of their targets (`caselog.standing`)."""
-    today = today or date.today()
+    today = today or clock.today()
     found = {}
     for resident in residents:
         paced = {id(p.measure): p for p in projected.get(resident.id, [])}

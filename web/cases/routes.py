@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from scheduler.calendar import day_in_words
 
+from .. import clock
 from ..access import MANAGERS, STAFF, can, program_page
 from ..accounts import resident_of
 from ..downloads import attachment
@@ -50,7 +49,7 @@ def my_cases(program):
         form.primary.data = next((p.type_id for p in last.procedures if p.primary), 0)
         form.others.data = [p.type_id for p in last.procedures if not p.primary]
         form.role.data, form.attending.data = last.role, last.attending_id or 0
-        form.site.data, form.day.data = last.site, date.today()
+        form.site.data, form.day.data = last.site, clock.today()
     if form.validate_on_submit():
         case, outcome = services.log_case(program, resident, form.data)
         if outcome.ok:

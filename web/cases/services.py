@@ -24,7 +24,7 @@ from caselog.progress import best_window, category_key, in_period, measure_key
 from scheduler.calendar import day_in_words
 from scheduler.schedule import as_file, halves
 
-from .. import audit, charts
+from .. import audit, charts, clock
 from .. import curves as curves_svg
 from ..entries import Outcome
 from ..extensions import db
@@ -148,8 +148,8 @@ def residency_began(program: Program, resident: Resident) -> date:
     2024). EARLIEST_DAYS back where the program has no year or level for them, or its year
     has not begun (a year set up ahead lists next year's levels)."""
     start, levels = program.year_start, list(program.levels or [])
-    if start is None or start > date.today() or resident.level not in levels:
-        return date.today() - timedelta(days=EARLIEST_DAYS)
+    if start is None or start > clock.today() or resident.level not in levels:
+        return clock.today() - timedelta(days=EARLIEST_DAYS)
     years = levels.index(resident.level)
     try:
         return start.replace(year=start.year - years)
@@ -165,8 +165,8 @@ def checked_entry(program: Program, resident: Resident, data: dict[str, Any]) ->
     no name, MRN, SSN or date, no patient information in the site or notes. The rotation is
     the published schedule's for the day. The entry, or the errors by form field."""
     errors: dict[str, list[str]] = {}
-    day = data.get("day") or date.today()
-    if day > date.today():
+    day = data.get("day") or clock.today()
+    if day > clock.today():
         errors["day"] = ["a case cannot be in the future"]
     elif day < (began := residency_began(program, resident)):
         errors["day"] = [f"that is before {resident.label}'s residency began "
@@ -327,10 +327,10 @@ def measures_for(program: Program, residents: list[Resident],
 def monthly_volume(program: Program, cats: list[ProcedureCategory], months: int = 24
                    ) -> dict[str, Any]:
     """Cases per month in each category over the last `months` months, for a stacked chart."""
-    first = (date.today().replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    first = (clock.today().replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
     counts = tally.by_month(program, since=first)
     axis, month = [], first
-    while month <= date.today():
+    while month <= clock.today():
         axis.append(month)
         month = (month + timedelta(days=32)).replace(day=1)
     return {"months": [m.strftime("%Y-%m") for m in axis],
@@ -360,8 +360,8 @@ def resident_view(program: Program, resident: Resident) -> dict[str, Any]:
         curves.append({"name": projection.target.name,
                        "count": projection.target.count,
                        "months": [m.isoformat() for m in months], "cumulative": points,
-                       "projection": [[date.today().isoformat(), projection.measure.done],
-                                      [(projection.graduation or date.today()).isoformat(),
+                       "projection": [[clock.today().isoformat(), projection.measure.done],
+                                      [(projection.graduation or clock.today()).isoformat(),
                                        projection.projected]]})
         curves[-1]["geometry"] = curves_svg.geometry(curves[-1])
     return {"measures": measures[resident.id], "verdicts": verdicts, "projections": projected,

@@ -15,6 +15,7 @@ from datetime import date
 
 from scheduler.schedule import as_file, halves
 
+from .. import clock
 from ..entries import Outcome, save_entry
 from ..models import Program, Request, Resident
 from ..models.columns import now
@@ -47,7 +48,7 @@ def _spread(candidates: list[int], k: int) -> list[int]:
 def proposals(program: Program, today: date | None = None) -> list[Proposal]:
     """For each resident and target off pace: the best rotation and the blocks to ask for
     (one proposal per resident and rotation: the largest need among their targets)."""
-    today = today or date.today()
+    today = today or clock.today()
     if program.year_start is None:
         return []
     residents = list(program.residents)

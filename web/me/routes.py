@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from scheduler.calendar import span_in_words
 from scheduler.schedule import as_file, stints
 
+from .. import clock
 from ..access import program_page
 from ..accounts import feed_owner_may_read, resident_of
 from ..call.services import outdated, pool_names, published_calls, shift_title
@@ -77,13 +77,13 @@ def my_schedule(program):
         if resident.calendar_token else None
     call_version, calls = published_calls(program, resident.key)
     newer = outdated(program, call_version) if call_version is not None else None
-    upcoming = [c for c in calls if c.end.date() >= date.today()]
+    upcoming = [c for c in calls if c.end.date() >= clock.today()]
     offered = {(s.pool, s.start) for s in db.session.scalars(select(CallSwap).where(
         CallSwap.giver_id == resident.id, CallSwap.kind == "call",
         CallSwap.state.in_(OPEN_SWAP_STATES)))}
     return render_template("me/schedule.html", program=program, resident=resident,
-                           blocks=blocks, version=version, feed=feed, today=date.today(),
-                           now=datetime.now(),
+                           blocks=blocks, version=version, feed=feed, today=clock.today(),
+                           now=clock.now(),
                            call_version=call_version, calls=upcoming, offered=offered,
                            pool_names=pool_names(call_version), shift_title=shift_title,
                            newer_blocks=newer,

@@ -1,6 +1,6 @@
 """The audit log: who published a schedule, verified or returned a case (or, as its resident,
-edited or deleted it before it was verified), decided a request, or gave or took away a role,
-and when."""
+edited or deleted it before it was verified), decided a request, gave or took away a role,
+or linked a sign-in account to a resident (who then reads and logs as them), and when."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ AUDIT_WORDS = {
     "swap.approved": "Swap approved",
     "swap.declined": "Swap declined",
     "swap.withdrawn": "Swap withdrawn",
+    "swap.lapsed": "Swap lapsed",
+    "resident.linked": "Account linked",
+    "resident.unlinked": "Account unlinked",
 }
 AUDIT_ACTIONS = tuple(AUDIT_WORDS)
 

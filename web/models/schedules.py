@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 SCHEDULE_STATES = ("draft", "published")
 JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
 # A call swap's life: offered by the resident on call; accepted by another (the checker
-# passed); approved or declined by a chief; withdrawn by the one who offered it.
-SWAP_STATES = ("offered", "accepted", "approved", "declined", "withdrawn")
+# passed); approved or declined by a chief; withdrawn by the one who offered it; lapsed when a
+# newer call version no longer gives the giver what was offered.
+SWAP_STATES = ("offered", "accepted", "approved", "declined", "withdrawn", "lapsed")
 OPEN_SWAP_STATES = ("offered", "accepted")
 # What a swap moves: one call shift, or weeks of a weekly service (night float).
 SWAP_KINDS = ("call", "service")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from .. import clock
 from ..choices import closed_to, target_choices
 from .services import WEIGHTS, block_choices, week_choices
 
@@ -38,7 +37,7 @@ class RequestForm(FlaskForm):
         self.weeks.choices = [   # weeks already begun stay in the list, greyed out
             SelectChoice(w, f"{label} — too late", render_kw={"disabled": True}) if begun
             else SelectChoice(w, label)
-            for w, label, begun in week_choices(program, date.today())]
+            for w, label, begun in week_choices(program, clock.today())]
         offered = target_choices(program)
         if resident is not None:
             closed = closed_to(program, resident)
@@ -49,7 +48,7 @@ class RequestForm(FlaskForm):
         self.blocks.choices = [   # so do blocks already over
             SelectChoice(b, f"{label} — over", render_kw={"disabled": True}) if over
             else SelectChoice(b, label)
-            for b, label, over in block_choices(program, date.today())]
+            for b, label, over in block_choices(program, clock.today())]
         return self
 
 

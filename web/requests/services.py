@@ -23,7 +23,7 @@ from scheduler.calendar import day_in_words, span_in_words
 from scheduler.schedule import as_file
 from solver import checker
 
-from .. import audit
+from .. import audit, clock
 from ..choices import GROUP_PREFIX, closed_to, target_key, target_value
 from ..entries import Outcome, save_entry
 from ..extensions import db
@@ -136,14 +136,14 @@ def submit(program: Program, resident: Resident, data: dict[str, Any], budget: i
             if not all(1 <= w <= calendar.num_weeks for w in weeks):
                 return Outcome(field_errors={"weeks": [
                     f"the year has weeks 1 to {calendar.num_weeks}"]})
-            if over := weeks_over(calendar, weeks, date.today()):
+            if over := weeks_over(calendar, weeks, clock.today()):
                 return Outcome(field_errors={"weeks": [f"{over}: ask for other weeks"]})
             details["service"] = target
             details["weeks"] = [calendar.week_start(w).isoformat() for w in weeks]
         else:
             details[key] = name
             blocks = sorted({int(b) for b in data.get("blocks") or []})
-            if over := _blocks_over(program, blocks, date.today()):
+            if over := _blocks_over(program, blocks, clock.today()):
                 return Outcome(field_errors={"blocks": [f"{over}: ask for later blocks"]})
             if blocks:
                 details["blocks"] = blocks
@@ -261,7 +261,7 @@ def _approval_conflicts(program: Program, request: Request) -> list[str]:
         return []   # the program file has errors of its own, which saving reports
     calendar = year.calendar
     weeks = request.weeks_in(calendar)
-    found = vacation_conflicts(year, person, weeks, date.today())
+    found = vacation_conflicts(year, person, weeks, clock.today())
     booked = sorted({w for other in solved_requests(program)
                      if other is not request and other.resident_id == resident.id
                      and other.kind == "vacation" and other.status == "approved"
@@ -299,7 +299,7 @@ def _vacation_conflicts(program: Program, resident: Resident, weeks: list[int]) 
     if year is None:
         return []   # the program file has errors of its own, which saving reports
     found = year.resident_by_id.get(resident.key)
-    return vacation_conflicts(year, found, weeks, date.today()) if found else []
+    return vacation_conflicts(year, found, weeks, clock.today()) if found else []
 
 
 def _asked_already(program: Program, resident: Resident, weeks: list[int]) -> str | None:

@@ -3,8 +3,6 @@ publishing, drafts from versions, and diffs."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Response,
     abort,
@@ -22,8 +20,10 @@ from sqlalchemy import select
 
 from scheduler.schedule import as_file
 
+from .. import clock
 from ..access import MANAGERS, STAFF, can, program_page
 from ..downloads import attachment, safe_stem
+from ..entries import dates_in_words
 from ..extensions import db
 from ..links import edit_link
 from ..models import Schedule, SolveJob
@@ -84,8 +84,9 @@ def job_status(program, job_id: int):
         queue_position=solving.queue_position(row),
         progress=row.progress, time_limit=row.time_limit,
         objective=row.objective, best_bound=row.best_bound, message=row.message,
-        explanation=row.explanation,
-        conflicts=[{**c, "link": edit_link(program, c["source"])} for c in row.conflicts],
+        explanation=dates_in_words(row.explanation or ""),
+        conflicts=[{**c, "message": dates_in_words(c.get("message", "")),
+                    "link": edit_link(program, c["source"])} for c in row.conflicts],
         schedule_url=_answer_url(program, row))
 
 
@@ -153,7 +154,7 @@ def grid(program, schedule_id: int):
     undo = session.get(UNDO_KEY)
     if not undo or (undo.get("schedule"), undo.get("revision")) != (row.id, row.revision):
         undo = None
-    publishing = services.what_publishing_changes(year, row, compare, date.today()) \
+    publishing = services.what_publishing_changes(year, row, compare, clock.today()) \
         if row.state == "draft" else None
     return render_template("schedules/grid.html", program=program, schedule=row, grid=view,
                            level=level, track=track, compare=compare, undo=undo,

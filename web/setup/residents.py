@@ -27,10 +27,12 @@ REQUIRED_COLUMNS = ("id", "level", "track")
 MAX_ROWS = 2000
 
 
-def save_resident(program: Program, resident: Resident | None, data: dict[str, Any]
-                  ) -> Outcome:
+def save_resident(program: Program, resident: Resident | None, data: dict[str, Any],
+                  actor: User | None = None) -> Outcome:
     """Create (`resident` None) or change a resident from form data, if the program stays
-    valid. History is 'CODE = blocks, ...' by rotation code or group name."""
+    valid. History is 'CODE = blocks, ...' by rotation code or group name. Linking a
+    sign-in account to the resident, or taking it away, is audited: the account reads the
+    resident's schedule and logs cases as them."""
     try:
         history = parse_counts(data.get("history") or "")
     except ValueError as exc:
@@ -64,8 +66,23 @@ def save_resident(program: Program, resident: Resident | None, data: dict[str, A
         row.history = history
         row.user = user
 
-    return save_entry(program, "resident", row, program.residents, change,
-                      field_names={"id": "key"})
+    linked = row.user
+    outcome = save_entry(program, "resident", row, program.residents, change,
+                         field_names={"id": "key"})
+    if outcome.ok and row.user is not linked:
+        _audit_link(program, row, linked, actor)
+    return outcome
+
+
+def _audit_link(program: Program, row: Resident, before: User | None,
+                actor: User | None) -> None:
+    """Record the resident's account link as changed from `before` to `row.user`."""
+    if before is not None:
+        audit.record("resident.unlinked", program=program, actor=actor,
+                     subject=f"{before.email} from {row.label}", resident=row.key)
+    if row.user is not None:
+        audit.record("resident.linked", program=program, actor=actor,
+                     subject=f"{row.user.email} to {row.label}", resident=row.key)
 
 
 def _archived_with_key(program: Program, key: str) -> Resident | None:

@@ -118,7 +118,7 @@ def edit_resident(program, resident_id: int | None = None):
         form.history.data = format_counts(resident.history)
         form.account.data = resident.user.email if resident.user else ""
     if form.validate_on_submit():
-        outcome = roster.save_resident(program, resident, form.data)
+        outcome = roster.save_resident(program, resident, form.data, current_user)
         done = _saved(form, outcome, f"Resident {form.key.data} saved.", "setup.residents", program)
         if done is not None:
             return done

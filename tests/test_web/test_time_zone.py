@@ -1,0 +1,57 @@
+"""The program's time zone (`TIMEZONE`): the times pages show are that zone's, named, and
+"today" (a new case's date, the weeks that have begun) is that zone's today, not the
+server's; a misspelt zone stops the app from starting, saying what to write."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from web_support import sign_in
+
+from web.app import create_app
+from web.extensions import db
+from web.models import Notification, User
+
+# Fourteen hours east and twelve hours west of UTC: their dates differ at every moment.
+EAST, WEST = "Etc/GMT-14", "Etc/GMT+12"
+
+
+@pytest.fixture(params=["America/New_York"])
+def app_settings(request):
+    return {"TIMEZONE": request.param}
+
+
+def test_a_notification_says_when_it_came_in_the_programs_time_zone(app, client, make_user):
+    email = make_user("ash@example.org")
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        db.session.add(Notification(user=user, subject="Schedule published",
+                                    created_at=datetime(2026, 12, 7, 3, 30, tzinfo=UTC)))
+        db.session.commit()
+    sign_in(client, email)
+    page = client.get("/notifications").get_data(as_text=True)
+    # 03:30 UTC on the 7th is 22:30 the evening before in New York, and says so
+    assert "Sun 6 Dec 2026, 22:30 EST" in page
+    assert "03:30" not in page
+
+
+@pytest.mark.parametrize("app_settings", [EAST, WEST],
+                         indirect=True)
+def test_a_new_case_is_dated_today_where_the_program_is(app, client, cases, app_settings):
+    sign_in(client, "ash@example.org")
+    page = client.get(f"/programs/{cases['id']}/my/cases").get_data(as_text=True)
+    field = re.search(r'<input[^>]*name="day"[^>]*>', page)
+    assert field is not None
+    value = re.search(r'value="([0-9-]+)"', field.group(0))
+    there = datetime.now(ZoneInfo(app_settings["TIMEZONE"])).date()
+    assert value is not None and value.group(1) == there.isoformat()
+
+
+def test_a_misspelt_time_zone_stops_the_start_and_says_what_to_write(tmp_path):
+    with pytest.raises(ValueError, match="'America/Durham' is not a time zone.*IANA"):
+        create_app({"TESTING": True, "SECRET_KEY": "x", "TIMEZONE": "America/Durham",
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
