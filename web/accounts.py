@@ -21,7 +21,7 @@ from scheduler.identifiers import BadName, name_key, normalise
 
 from . import audit
 from .extensions import db
-from .models import ROLES, ApiToken, Membership, Program, Resident, User, UserSession
+from .models import ROLE_NAMES, ROLES, ApiToken, Membership, Program, Resident, User, UserSession
 from .models.columns import aware, now
 from .transaction import kept_if_ok
 
@@ -170,6 +170,41 @@ def revoke_role(program: Program, membership: Membership, actor: User) -> None:
     """`actor` takes a role away. Nobody removes their own roles, nor the program's only
     director's (a program never loses its last director by a slip), and only an admin
     removes an admin. Flushes."""
+    _may_take_away(program, membership, actor)
+    user, role = membership.user, membership.role
+    db.session.delete(membership)
+    db.session.flush()
+    db.session.expire(user, ["memberships"])
+    audit.record("role.revoked", program=program, actor=actor, subject=f"{role} from {user.email}",
+                 user_id=user.id, role=role)
+
+
+@kept_if_ok
+def change_role(program: Program, membership: Membership, role: str, actor: User) -> None:
+    """`actor` changes a person's role (a chief who becomes faculty): the old role goes as
+    `revoke_role` would let it, and the new one comes as `grant_role` would give it; one
+    audited event. Refused when the person has the new role already. Flushes."""
+    if role not in ROLES:
+        raise AccountError(f"unknown role '{role}'")
+    _may_take_away(program, membership, actor)
+    user, was = membership.user, membership.role
+    if role == was:
+        raise AccountError(f"{user.email} is {ROLE_NAMES[role].lower()} already")
+    if role == "admin" and "admin" not in actor.roles_in(program):
+        raise AccountError("only an admin can make someone an admin")
+    if role in user.roles_in(program):
+        raise AccountError(f"{user.email} has the role {ROLE_NAMES[role].lower()} already: "
+                           f"remove their role {ROLE_NAMES[was].lower()} instead")
+    membership.role = role
+    db.session.flush()
+    db.session.expire(user, ["memberships"])
+    audit.record("role.changed", program=program, actor=actor,
+                 subject=f"{user.email} from {ROLE_NAMES[was]} to {ROLE_NAMES[role]}",
+                 user_id=user.id, was=was, role=role)
+
+
+def _may_take_away(program: Program, membership: Membership, actor: User) -> None:
+    """Refuse taking `membership` away (or changing it) where `revoke_role` says why."""
     if membership.program_id != program.id:
         raise AccountError("that role is not in this program")
     if membership.user_id == actor.id:
@@ -182,12 +217,6 @@ def revoke_role(program: Program, membership: Membership, actor: User) -> None:
                 Membership.role == "program_director")) == 1:
         raise AccountError(f"{membership.user.name or membership.user.email} is the "
                            "program's only director: give someone else the role first")
-    user, role = membership.user, membership.role
-    db.session.delete(membership)
-    db.session.flush()
-    db.session.expire(user, ["memberships"])
-    audit.record("role.revoked", program=program, actor=actor, subject=f"{role} from {user.email}",
-                 user_id=user.id, role=role)
 
 
 def resident_of(user: User, program: Program) -> Resident | None:

@@ -1,5 +1,5 @@
-"""lapsed swaps and linked accounts: a swap lapses when a newer call version takes its shift
-from the giver; linking a sign-in account to a resident is audited
+"""lapsed swaps, linked accounts, changed roles: a swap lapses when a newer call version takes
+its shift from the giver; linking an account to a resident and changing a role are audited
 
 Revision ID: 7c41e9d2a6b8
 Revises: 1d7a5e3c9b20
@@ -10,7 +10,8 @@ published in which the giver no longer holds the shift (or the service weeks), t
 cannot be taken any more: it is closed as `lapsed` (a new swap state) and the residents told.
 The audit log gains `swap.lapsed`, and `resident.linked` / `resident.unlinked` for a chief
 giving a resident's schedule and case log to a sign-in account or taking it away (the account
-reads and logs as that resident from then on). Only two check constraints change.
+reads and logs as that resident from then on), and `role.changed` for a person's role
+changed in one step (a chief who becomes faculty). Only two check constraints change.
 
 SQLite cannot change a check in place: each table is made again from its stored definition
 with only the check's list changed, keeping every row, index (partial ones included),
@@ -34,7 +35,8 @@ OLD_ACTIONS = ('schedule.published', 'case.verified', 'case.returned', 'case.edi
                'resident.archived', 'resident.restored', 'resident.deleted', 'call.published',
                'swap.offered', 'swap.accepted', 'swap.approved', 'swap.declined',
                'swap.withdrawn')
-NEW_ACTIONS = OLD_ACTIONS + ('swap.lapsed', 'resident.linked', 'resident.unlinked')
+NEW_ACTIONS = OLD_ACTIONS + ('swap.lapsed', 'resident.linked', 'resident.unlinked',
+                             'role.changed')
 CHECKS = {  # table: (check constraint, column)
     'call_swap': ('ck_call_swap_known_state', 'state'),
     'audit_event': ('ck_audit_event_known_action', 'action'),

@@ -121,6 +121,7 @@ ALLOWED = {
     "cases.deficit_wishes": MANAGERS,
     "people.people": ("admin", "program_director"),
     "people.revoke": ("admin", "program_director"),
+    "people.change_role": ("admin", "program_director"),
     "people.audit_log": ("admin", "program_director", "coordinator"),
 }
 
@@ -180,6 +181,8 @@ def department(app, client, make_user):
         make_user(f"{role}@example.org", name, role)
     make_user("other.chief@example.org", "Other IR", "chief")
     spares = [make_user(f"spare{i}@example.org", name, "faculty") for i in range(len(ROLES))]
+    changing = [make_user(f"changing{i}@example.org", name, "faculty")
+                for i in range(len(ROLES))]
     with app.app_context():
         rotation = db.session.scalar(select(Rotation.id).where(
             Rotation.program_id == duke, Rotation.code == "SICU"))
@@ -227,12 +230,13 @@ def department(app, client, make_user):
                      "target": db.session.scalar(select(CaseTarget.id).where(
                          CaseTarget.program_id == duke).limit(1))}
         memberships = [_membership(duke, email) for email in spares]
+        changes = [_membership(duke, email) for email in changing]
     return {"program": duke, "other": program_id(app, "Other IR"), "rotation": rotation,
             "residents": list(residents), "request": request_id, "schedule": schedule_id,
             "job": job_id, "call": call_id, "swap": swap_id,
             "requirement": requirement_id, "rule": rule_id,
             "blackout": blackout_id, "case": case_id, **catalogue,
-            "memberships": memberships}
+            "memberships": memberships, "changes": changes}
 
 
 def _membership(program: int, email: str) -> int:
@@ -264,8 +268,10 @@ def _requests(app, ids: dict, role_index: int):
             # pages that only show a resident show one nobody deletes
             values["resident_id"] = ids["residents"][
                 -1 if rule.endpoint == "cases.resident_progress" else role_index]
-        if "membership_id" in rule.arguments:   # likewise, a role to remove
-            values["membership_id"] = ids["memberships"][role_index]
+        if "membership_id" in rule.arguments:   # likewise, a role to remove or change
+            values["membership_id"] = ids[
+                "changes" if rule.endpoint == "people.change_role" else "memberships"][
+                    role_index]
         url = rule.build(values)[1]
         method = "GET" if "GET" in rule.methods else "POST"
         found.append((method, url, rule.endpoint))

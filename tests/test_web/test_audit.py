@@ -319,3 +319,35 @@ def test_linking_an_account_to_a_resident_and_unlinking_it_are_logged(app, clien
     assert [r for r in _audit_rows(client, pid) if "Account" in r] == [
         "chief@example.org | Account unlinked · ash@example.org from Ash Kettering | ",
         "chief@example.org | Account linked · ash@example.org to Ash Kettering | "]
+
+
+def test_a_director_changes_a_chiefs_role_in_one_step_and_the_log_says_so(app, client,
+                                                                        make_user):
+    """A chief who finishes residency becomes faculty: one change on the people page, the
+    chief's pages close to them at once, and the log has one line for it. Changing the
+    only director's role, or one's own, is refused as removing it is."""
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    make_user("chief@example.org", "Tiny IR", "chief")
+    with app.app_context():
+        pid = db.session.scalar(select(Membership.program_id))
+        ids = dict(db.session.execute(select(User.email, Membership.id).join(Membership)).all())
+    sign_in(client, "pd@example.org")
+    people = f"/programs/{pid}/people"
+    page = client.get(people).get_data(as_text=True)
+    assert 'aria-label="New role for chief@example.org"' in page
+    assert 'aria-label="New role for pd@example.org"' not in page      # not one's own
+    page = client.get(post_form(client, f"{people}/{ids['chief@example.org']}/role", people,
+                                role="faculty").headers["Location"]).get_data(as_text=True)
+    assert "chief@example.org is now faculty (attending)." in page
+    page = client.get(post_form(client, f"{people}/{ids['pd@example.org']}/role", people,
+                                role="chief").headers["Location"]).get_data(as_text=True)
+    assert "Not changed: you cannot remove your own role" in page
+    page = client.get(post_form(client, f"{people}/{ids['chief@example.org']}/role", people,
+                                role="admin").headers["Location"]).get_data(as_text=True)
+    assert "Not changed: only an admin can make someone an admin." in page
+    assert _audit_rows(client, pid, "?action=role.changed") == [
+        "pd@example.org | Role changed · chief@example.org from Chief resident to "
+        "Faculty (attending) | "]
+    _sign_out(client)
+    sign_in(client, "chief@example.org")
+    assert client.get(f"/programs/{pid}/generate").status_code == 403

@@ -10,7 +10,7 @@ foreign-key constraints (SQLite enforces foreign keys too, see `create_app`).
 """
 
 from ..extensions import db
-from .accounts import ROLES, ApiToken, Membership, Notification, User, UserSession
+from .accounts import ROLE_NAMES, ROLES, ApiToken, Membership, Notification, User, UserSession
 from .audit import AUDIT_ACTIONS, AUDIT_WORDS, AuditEvent
 from .cases import (
     Case,
@@ -26,7 +26,8 @@ from .program import AwayLimit, Blackout, Program, Requirement, Resident, Rotati
 from .requests import REQUEST_STATUS_WORDS, REQUEST_STATUSES, Request
 from .schedules import CallSchedule, CallSwap, Schedule, SolveJob
 
-__all__ = ["AUDIT_ACTIONS", "AUDIT_WORDS", "ROLES", "REQUEST_STATUS_WORDS", "REQUEST_STATUSES",
+__all__ = ["AUDIT_ACTIONS", "AUDIT_WORDS", "ROLE_NAMES", "ROLES", "REQUEST_STATUS_WORDS",
+           "REQUEST_STATUSES",
            "ApiToken", "AuditEvent", "AwayLimit", "Blackout", "CallSchedule", "CallSwap", "Case",
            "CaseDayTally", "CaseFavourite", "CaseProcedure", "CaseTally", "CaseTarget",
            "Membership", "Notification", "ProcedureCategory", "ProcedureType", "Program", "Request",

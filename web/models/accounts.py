@@ -25,7 +25,16 @@ from .columns import in_list, now
 if TYPE_CHECKING:
     from .program import Program
 
-ROLES = ("admin", "program_director", "coordinator", "chief", "faculty", "resident")
+# Every role a person may have in a program, and how pages and the audit log name it.
+ROLE_NAMES = {
+    "admin": "Admin",
+    "program_director": "Program director",
+    "coordinator": "Coordinator",
+    "chief": "Chief resident",
+    "faculty": "Faculty (attending)",
+    "resident": "Resident",
+}
+ROLES = tuple(ROLE_NAMES)
 
 
 class User(UserMixin, Model):

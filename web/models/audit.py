@@ -23,6 +23,7 @@ AUDIT_WORDS = {
     "request.decided": "Request decided",
     "role.granted": "Role given",
     "role.revoked": "Role taken away",
+    "role.changed": "Role changed",
     "resident.archived": "Resident archived",
     "resident.restored": "Resident restored",
     "resident.deleted": "Resident deleted",

@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from ..entries import dates_in_words
 from ..extensions import db
-from ..models import AUDIT_WORDS, AuditEvent, Program, User
-from .forms import ROLE_NAMES
+from ..models import AUDIT_WORDS, ROLE_NAMES, AuditEvent, Program, User
 
 
 @dataclass(frozen=True)
@@ -74,6 +73,8 @@ class AuditWords:
                 or key in ("resident", "role", "imported"):
             return ""
         if key == "version" and event.action in ("schedule.published", "call.published"):
+            return ""
+        if key == "was" and event.action == "role.changed":
             return ""
         person = self.names.get(str(value), str(value))
         words = {

@@ -1,4 +1,4 @@
-"""Forms for giving someone a role in a program."""
+"""Forms for giving someone a role in a program, changing it, and taking it away."""
 
 from __future__ import annotations
 
@@ -7,17 +7,8 @@ from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
-from ..models import ROLES
+from ..models import ROLE_NAMES, ROLES
 from ..names import NAME
-
-ROLE_NAMES = {
-    "admin": "Admin",
-    "program_director": "Program director",
-    "coordinator": "Coordinator",
-    "chief": "Chief resident",
-    "faculty": "Faculty (attending)",
-    "resident": "Resident",
-}
 
 
 class GrantForm(FlaskForm):
@@ -31,3 +22,9 @@ class GrantForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     """Only the CSRF token: the membership to remove is in the URL."""
+
+
+class ChangeRoleForm(FlaskForm):
+    """The role a person's membership becomes (the membership is in the URL)."""
+
+    role = SelectField("New role", choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES])

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from .. import accounts, audit
 from ..access import program_page
 from ..extensions import db
-from ..models import AUDIT_ACTIONS, AUDIT_WORDS, Membership, User
+from ..models import AUDIT_ACTIONS, AUDIT_WORDS, ROLE_NAMES, Membership, User
 from . import bp
 from .audit_words import AuditWords
-from .forms import ROLE_NAMES, GrantForm, RevokeForm
+from .forms import ChangeRoleForm, GrantForm, RevokeForm
 
 PEOPLE_MANAGERS = ("admin", "program_director")          # give and take roles
 AUDIT_READERS = ("admin", "program_director", "coordinator")
@@ -42,8 +42,8 @@ def people(program):
                                        granted=granted)
             return redirect(url_for("people.people", program_id=program.id))
     return render_template("people/people.html", program=program, form=form,
-                           memberships=_memberships(program), role_names=ROLE_NAMES
-                           ), 422 if form.errors else 200
+                           memberships=_memberships(program), role_names=ROLE_NAMES,
+                           change=ChangeRoleForm()), 422 if form.errors else 200
 
 
 @bp.post("/people/<int:membership_id>/revoke")
@@ -60,6 +60,26 @@ def revoke(program, membership_id: int):
         flash(str(exc), "error")
     else:
         flash("Role removed.", "info")
+    return redirect(url_for("people.people", program_id=program.id))
+
+
+@bp.post("/people/<int:membership_id>/role")
+@program_page(*PEOPLE_MANAGERS)
+def change_role(program, membership_id: int):
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.program_id != program.id:
+        abort(404)
+    form = ChangeRoleForm()
+    if not form.validate_on_submit():
+        flash("Not changed: choose one of the roles.", "error")
+        return redirect(url_for("people.people", program_id=program.id))
+    email = membership.user.email
+    try:
+        accounts.change_role(program, membership, form.role.data, current_user)
+    except accounts.AccountError as exc:
+        flash(f"Not changed: {exc}.", "error")
+    else:
+        flash(f"{email} is now {ROLE_NAMES[form.role.data].lower()}.", "info")
     return redirect(url_for("people.people", program_id=program.id))
 
 
