@@ -44,7 +44,7 @@ def at_a_glance(program: Program, schedule: Schedule) -> list[str]:
                      f"{plural(len(bound), 'resident')} it binds.")
     for limit in program.away_limits:
         codes = set(program.resolve(limit.target)) if limit.target else None
-        worst, on = 0, None
+        worst, on, over = 0, None, 0
         for day in calendar.days:
             found = calendar.week_of(day)
             if found is None or not calendar.is_working_day(day):
@@ -56,12 +56,15 @@ def at_a_glance(program: Program, schedule: Schedule) -> list[str]:
                 if week in a.vacation_weeks
                 and program.binds(limit, program.resident_by_id[rid])
                 and (codes is None or halves(a.rotations[block - 1])[half] in codes))
+            over += count > limit.max
             if count > worst:
                 worst, on = count, day
         label = limit.name or f"at most {limit.max} away"
         when = f" (first on {day_in_words(on)})" if on is not None else ""
+        # a soft limit the schedule goes over: say how often, so it does not read as broken
+        paid = f"; a soft limit, over it on {plural(over, 'working day')}" if over else ""
         lines.append(f"Away limit '{label}': busiest working day has {worst} away{when}, "
-                     f"limit {limit.max}.")
+                     f"limit {limit.max}{paid}.")
     for service in program.services:
         running = [w for w in program.service_weeks(service) if calendar.working_days_of_week(w)]
         cover = Counter({w: 0 for w in running})

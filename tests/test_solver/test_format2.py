@@ -4,6 +4,7 @@ vacation. Every schedule is also passed through the independent checker (`solve_
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, timedelta
 
@@ -477,6 +478,11 @@ def test_the_year_at_a_glance_says_what_the_schedule_holds(duke_schedule):
     assert any(line.startswith("Away limit 'At most 6 residents away on any day': busiest "
                                f"working day has {busiest} away") for line in lines)
     assert lines[-1].startswith("Night float: 1-1 residents a week over the 51 weeks it runs;")
+    # the soft limit of one away from clinical IR says how often the schedule goes over it
+    clinical = next(line for line in lines if "away from clinical IR" in line)
+    over = re.search(r"busiest working day has (\d+) away", clinical)
+    assert over is not None
+    assert (int(over.group(1)) > 1) == ("a soft limit, over it on " in clinical)
 
 
 # -- the reviewer's cases ----------------------------------------------------------------------
