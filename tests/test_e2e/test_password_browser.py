@@ -33,7 +33,7 @@ def test_a_new_person_signs_in_with_the_temporary_password_and_chooses_their_own
     page.get_by_role("link", name="People").click()
     page.get_by_label("E-mail").fill("nell.fenwick@example.org")
     page.get_by_label("Name").fill("Nell Fenwick")
-    page.get_by_label("Role").select_option(label="Chief resident")
+    page.get_by_label("Role", exact=True).select_option(label="Chief resident")
     page.get_by_role("button", name="Give role").click()
     temporary = page.locator("#temporary-password").inner_text()
     _sign_out(page)

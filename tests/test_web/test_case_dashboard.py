@@ -215,3 +215,37 @@ def test_a_name_opens_that_residents_progress_as_the_director_sees_it(app, clien
     make_user("bea@example.org", board["name"], "resident")
     sign_in(client, "bea@example.org")
     assert client.get(link).status_code == 403
+
+
+def test_every_category_of_the_monthly_chart_has_a_colour_of_its_own(app, client, cases,
+                                                                     make_user):
+    """A case in each of the catalogue's categories (sixteen in the default one): the
+    stacked monthly chart gives each its own colour, where Plotly's ten would repeat; the
+    same category has the same colour on every dashboard (its place in the catalogue)."""
+    import json
+
+    from sqlalchemy import select
+    from web_support import log_case
+
+    from web.models import ProcedureCategory, ProcedureType
+
+    pid = cases["id"]
+    with app.app_context():
+        firsts = [db.session.scalar(select(ProcedureType.id).where(
+            ProcedureType.category_id == category.id).limit(1))
+            for category in db.session.scalars(select(ProcedureCategory).where(
+                ProcedureCategory.program_id == pid).order_by(ProcedureCategory.position))]
+    firsts = [f for f in firsts if f is not None]
+    assert len(firsts) > 10
+    sign_in(client, "ash@example.org")
+    for type_id in firsts:
+        log_case(client, pid, primary=str(type_id))
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    sign_in(client, "pd@example.org")
+    page = client.get(f"/programs/{pid}/case-logs").get_data(as_text=True)
+    series = json.loads(re.search(r'Plotly.newPlot\("volume", (\[.*?\])\.map', page).group(1))
+    assert len(series) == len(firsts)
+    looks = {(s["colour"], s["hatch"]) for s in series}
+    assert len(looks) == len(series)
+    assert "marker: {color: s.colour, pattern: {shape: s.hatch}}" in page

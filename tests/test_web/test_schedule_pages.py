@@ -84,25 +84,44 @@ def test_changing_a_cell_says_at_once_what_it_breaks(app, client, draft):
         assert row.data["edited"] is True
 
 
-def test_a_cell_change_can_be_undone_from_the_grid(app, client, draft):
+def test_cell_changes_are_undone_from_the_grid_one_at_a_time(app, client, draft):
+    """Two changes, then Undo twice: each puts back what the change replaced, newest
+    first; nothing is left to undo after that. Once the draft moves on another way (someone
+    else's change), no undo is offered."""
     pid, sid = draft
     block = _block_of(app, sid, "bea", "SICU")
+    other = 1 if block != 1 else 2
+    with app.app_context():
+        was = db.session.get(Schedule, sid).data["residents"]["ash"]["rotations"][other - 1]
     page = _change(client, pid, sid, "bea", block, "IR")
     assert "Breaks:" in page
     assert f"Last change: Bea Moranti, block {block} is now IR." in page   # by name
     assert "Undo: put back SICU" in page
-    form = re.search(r'<form method="post" class="actions" id="undo-form".*?</form>', page,
-                     re.S).group(0)
-    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', form))
+    now = "DR" if was != "DR" else "IR"
+    page = _change(client, pid, sid, "ash", other, now)
+    assert f"Last change: Ash Pellow, block {other} is now {now}." in page
+    assert f"Undo: put back {was}" in page and "2 changes can be undone" in page
     grid = f"/programs/{pid}/schedules/{sid}"
-    page = client.post(f"{grid}/cell", data=fields, follow_redirects=True).get_data(
-        as_text=True)
+
+    def undo(page: str) -> str:
+        form = re.search(r'<form method="post" class="actions" id="undo-form".*?</form>',
+                         page, re.S).group(0)
+        fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', form))
+        return client.post(f"{grid}/cell", data=fields, follow_redirects=True).get_data(
+            as_text=True)
+
+    page = undo(page)
+    assert f"Last change: Bea Moranti, block {block} is now IR." in page
+    assert "Undo: put back SICU" in page and "changes can be undone" not in page
+    page = undo(page)
     assert "Fixed:" in page and "No hard rule is broken by this change." in page
+    assert "Undo: put back" not in page
     with app.app_context():
-        assert db.session.get(Schedule, sid).data["residents"]["bea"]["rotations"][
-            block - 1] == "SICU"
-    # the undo of the undo is offered next; once the draft moves on another way, no undo
-    assert "Undo: put back IR" in page
+        rows = db.session.get(Schedule, sid).data["residents"]
+        assert rows["bea"]["rotations"][block - 1] == "SICU"
+        assert rows["ash"]["rotations"][other - 1] == was
+    page = _change(client, pid, sid, "ash", other, now)
+    assert f"Undo: put back {was}" in page
     with app.app_context():
         row = db.session.get(Schedule, sid)
         row.note = "changed elsewhere"

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import CallSchedule, CallSwap, Resident, Schedule
 from ..transaction import refusable
 from ..views import owned
-from . import bp, services, week_swaps
+from . import bp, publishing, services, week_swaps
 from . import swaps as swap_services
 from .forms import CallGenerateForm, OfferForm, ShiftEditForm, WeekOfferForm
 
@@ -158,7 +158,7 @@ def edit_shift(program, call_id: int):
 def publish(program, call_id: int):
     row = owned(CallSchedule, program, call_id)
     try:
-        lapsed = services.publish(program, row, current_user)
+        lapsed = publishing.publish(program, row, current_user)
     except services.CallError as exc:
         flash(f"Not published: {exc}.", "error")
     else:

@@ -20,7 +20,6 @@ from typing import Any
 import tomli_w
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from scheduler import LoadResult, load_program_text
 from scheduler import Program as ProgramYear
@@ -30,15 +29,14 @@ from scheduler.program import admits
 from scheduler.schedule import parse_schedule
 from solver.call.engine import CallOptions, solve_call
 
-from .. import audit, clock
+from .. import clock
 from ..entries import dates_in_words
 from ..extensions import db
 from ..models import CallSchedule, Program, Schedule, SolveJob
 from ..models.columns import now
-from ..notify import notify, page, residents_of
 from ..program_file import call_document, export_toml, installation_limits
 from ..schedules import solving
-from ..transaction import add_unique, refusable
+from ..transaction import add_unique
 
 CALL_KINDS = ("call", "home_call")
 
@@ -155,39 +153,6 @@ def latest_published(program: Program) -> CallSchedule | None:
     return db.session.scalar(select(CallSchedule).where(
         CallSchedule.program_id == program.id, CallSchedule.state == "published"
     ).order_by(CallSchedule.version.desc()).limit(1))
-
-
-def publish(program: Program, row: CallSchedule, user: Any) -> list[str]:
-    """Publish a call draft as the program's next call version: residents then see it, and
-    open swap offers it no longer backs lapse (`swaps.lapse`; returned, in words). Refused
-    when it is already published or its duty breaks a limit. Flushes."""
-    from solver.duty_check import check_duty
-
-    from .swaps import label, lapse  # swaps reads call versions through this module
-
-    if row.state != "draft":
-        raise CallError(f"{row.label} is already published")
-    year, duty, schedule = read(row)
-    breaches = check_duty(year, duty, schedule)
-    if breaches:
-        raise CallError(f"it breaks {len(breaches)} rule(s), e.g. "
-                        + "; ".join(b.message for b in breaches[:3]))
-    try:
-        with refusable():
-            row.state, row.version = "published", next_version(program)
-            row.published_at, row.published_by = now(), user
-            db.session.flush()
-    except IntegrityError as exc:   # two publishes at the same moment took the same number
-        raise CallError("another call version was published meanwhile; reload and try "
-                        "again") from exc
-    audit.record("call.published", program=program, actor=user, subject=row.label,
-                 call_schedule_id=row.id, version=row.version)
-    lapsed = lapse(program, row, user)
-    notify(residents_of(program), program, f"{program.name}: the call schedule is published",
-           f"{row.label.capitalize()} of {program.name} is published: your calls are on your "
-           "schedule page and in your calendar.",
-           page("me.my_schedule", program_id=program.id, _anchor="my-calls"))
-    return [f"{label(swap)} offered by {swap.giver.label}" for swap in lapsed]
 
 
 def next_version(program: Program) -> int:

@@ -334,9 +334,10 @@ def monthly_volume(program: Program, cats: list[ProcedureCategory], months: int 
         axis.append(month)
         month = (month + timedelta(days=32)).replace(day=1)
     return {"months": [m.strftime("%Y-%m") for m in axis],
-            "series": [{"name": charts.label(c.name),
+            "series": [{"name": charts.label(c.name), **charts.series_style(i),
                         "counts": [counts.get((m, category_key(c.code)), 0) for m in axis]}
-                       for c in cats if any(counts.get((m, category_key(c.code))) for m in axis)]}
+                       for i, c in enumerate(cats)
+                       if any(counts.get((m, category_key(c.code))) for m in axis)]}
 
 
 def resident_view(program: Program, resident: Resident) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, SubmitField
+from wtforms import BooleanField, IntegerField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from scheduler.calendar import MAX_BLOCKS
@@ -32,5 +32,6 @@ class CellForm(FlaskForm):
     rotation = StringField("Rotation", filters=NAME, validators=[DataRequired(), Length(max=64)])
     second = StringField("Second half", filters=NAME, validators=[Optional(), Length(max=64)])
     revision = IntegerField("Revision", validators=[InputRequired()])
+    undo = BooleanField("Undo")      # the grid's Undo button: puts back the latest change
     level = StringField(filters=NAME, validators=[Optional(), Length(max=64)])
     track = StringField(filters=NAME, validators=[Optional(), Length(max=64)])

@@ -32,8 +32,20 @@ from . import bp, exports, services, solving
 from .forms import CellForm, GenerateForm
 from .grid import build
 
-# The session's record of the chief's last cell change, to offer putting it back.
-UNDO_KEY = "undo_cell"
+# The session's record of the chief's latest cell changes (newest last), to put them back
+# one at a time; at most UNDO_STEPS, so that the session cookie stays small.
+UNDO_KEY = "undo_cells"
+UNDO_STEPS = 10
+
+
+def _undo_steps(row: Schedule) -> list[dict]:
+    """The changes that may be put back on this draft as it stands: the session's record,
+    while the draft is as the latest of them left it (no one changed it another way)."""
+    steps = session.get(UNDO_KEY) or []
+    if not isinstance(steps, list) or not steps \
+            or (steps[-1].get("schedule"), steps[-1].get("revision")) != (row.id, row.revision):
+        return []
+    return steps
 
 
 @bp.route("/generate", methods=["GET", "POST"])
@@ -151,13 +163,12 @@ def grid(program, schedule_id: int):
     compare = published if published is not None and published.id != row.id else None
     view = build(year, row.data, level, track, compare.data if compare else None,
                  services.resolved_from(program, row.data))
-    undo = session.get(UNDO_KEY)
-    if not undo or (undo.get("schedule"), undo.get("revision")) != (row.id, row.revision):
-        undo = None
+    steps = _undo_steps(row)
     publishing = services.what_publishing_changes(year, row, compare, clock.today()) \
         if row.state == "draft" else None
     return render_template("schedules/grid.html", program=program, schedule=row, grid=view,
-                           level=level, track=track, compare=compare, undo=undo,
+                           level=level, track=track, compare=compare,
+                           undo=steps[-1] if steps else None, undo_count=len(steps),
                            publishing=publishing,
                            editable=row.state == "draft" and can(*MANAGERS),
                            rotations=year.rotations,
@@ -180,17 +191,25 @@ def change_cell(program, schedule_id: int):
     resident, block, code = form.resident.data, form.block.data, form.rotation.data
     revision = form.revision.data
     second = form.second.data or code
+    steps = _undo_steps(row)
     try:
         change = services.change_cell(program, row, resident, block, code, revision, second)
     except services.ScheduleError as exc:
         flash(f"Not changed: {exc}.", "error")
         return redirect(back)
     now = code if second == code else f"{code} / {second}"
-    # One step back is offered on the grid while the draft stays as this change left it.
+    # The steps back are offered on the grid while the draft stays as this change left it;
+    # an undo takes its step off the record instead of adding one.
     name = next((r.label for r in program.residents if r.key == resident), resident)
-    session[UNDO_KEY] = {"schedule": row.id, "revision": row.revision, "resident": resident,
-                         "name": name, "block": block, "rotation": change.was[0],
-                         "second": change.was[1], "now": now}
+    if form.undo.data and steps:
+        steps = steps[:-1]
+        if steps:
+            steps[-1] = {**steps[-1], "revision": row.revision}
+    else:
+        steps = [*steps, {"schedule": row.id, "revision": row.revision, "resident": resident,
+                          "name": name, "block": block, "rotation": change.was[0],
+                          "second": change.was[1], "now": now}][-UNDO_STEPS:]
+    session[UNDO_KEY] = steps
     flash(f"{name}, block {block}: now {now}. Soft-rule penalty {change.penalty_before} "
           f"→ {change.penalty_after}; hard rules broken {change.hard_before} → "
           f"{change.hard_after}.", "info")
