@@ -30,11 +30,20 @@ class Inbox:
         self.port = 0
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
+        self.connections: list[object] = []    # the client's address and port, per message
+        self.refused: set[str] = set()         # addresses the server says it does not know
+
+    async def handle_RCPT(self, server, session, envelope, address, options) -> str:  # noqa: N802
+        if address in self.refused:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd)
         self.messages.append(email.message_from_bytes(envelope.content,
                                                       policy=email.policy.default))
         self.recipients.append(list(envelope.rcpt_tos))
+        self.connections.append(session.peer)
         return "250 Message accepted for delivery"
 
     def settings(self) -> dict:

@@ -1,11 +1,11 @@
-"""Sending e-mail: one message at a time, handed to the installation's mail server over SMTP
-(the MAIL_* settings) by Flask-Mailman. Password resets use it; notifications can.
+"""Sending e-mail, handed to the installation's mail server over SMTP (the MAIL_* settings)
+by Flask-Mailman. Password resets use it; notifications can.
 
 `configured()` says whether this installation sends e-mail at all. `send` hands a message
 to the server at once and raises `MailError` when the server cannot be reached or refuses
-it. Nothing here touches the database: a failure to send never undoes or loses a change,
-and the caller says in words what happened.
-"""
+it; `send_each` hands several over one connection and says which were not sent. Nothing
+here touches the database: a failure to send never undoes or loses a change, and the caller
+says in words what happened."""
 
 from __future__ import annotations
 
@@ -43,6 +43,29 @@ def send(to: str | Sequence[str], subject: str, text: str, html: str | None = No
         message.attach_alternative(html, "text/html")
     with _connection() as connection:
         connection.send_messages([message])
+
+
+def send_each(messages: Sequence[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """Send several messages (address, subject, plain text), each to its one address, over
+    one connection to the mail server: a publication that tells forty residents signs in
+    to the server once, not forty times. A message the server refuses (an unknown address)
+    does not stop the others. Returns (address, why) of each message not sent."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    failed: list[tuple[str, str]] = []
+    pending = list(messages)
+    try:
+        with _connection() as connection:
+            while pending:
+                to, subject, text = pending[0]
+                try:
+                    connection.send_messages([EmailMultiAlternatives(subject, text, sender,
+                                                                     [to])])
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+                    failed.append((to, f"the mail server refused it ({exc})"))
+                pending.pop(0)
+    except MailError as exc:     # the server could not be reached, or went away: the rest
+        failed += [(to, str(exc)) for to, _, _ in pending]
+    return failed
 
 
 def check() -> None:

@@ -96,15 +96,17 @@ def drop_queued(keep: int = 0) -> None:
 
 
 def send_queued() -> None:
-    """Hand the queued e-mails to the mail server, one at a time; called once the request's
-    transaction has committed. A message that cannot be sent is logged, never raised: the
-    change is saved and the notification is in the app."""
+    """Hand the queued e-mails to the mail server over one connection; called once the
+    request's transaction has committed. A message that cannot be sent is logged, never
+    raised: the change is saved and the notification is in the app."""
     outbox = queued()
     messages, outbox[:] = list(outbox), []
     if not messages or not has_app_context():
         return
-    for address, subject, text, link in messages:
-        try:
-            mail.send(address, " ".join(subject.split()), _message(text, link))
-        except Exception as exc:  # noqa: BLE001 - any failure to send is logged, not raised
-            log.warning("notification to %s not sent: %s", address, exc)
+    try:
+        failed = mail.send_each([(address, " ".join(subject.split()), _message(text, link))
+                                 for address, subject, text, link in messages])
+    except Exception as exc:  # noqa: BLE001 - any failure to send is logged, not raised
+        failed = [(address, str(exc)) for address, *_ in messages]
+    for address, why in failed:
+        log.warning("notification to %s not sent: %s", address, why)

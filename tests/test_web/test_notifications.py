@@ -88,6 +88,27 @@ def test_publishing_the_call_schedule_tells_the_residents(app, client, published
     assert "your calls are on your schedule page" in body(message)
 
 
+def test_everyone_told_of_a_publication_is_mailed_over_one_connection(
+        app, client, published, make_user, inbox):  # noqa: F811
+    """Three residents told at once: one sign-in to the mail server, not one each (with a
+    real server, each connection costs a TLS handshake and a sign-in); an address the
+    server refuses does not stop the others."""
+    from test_call_pages import _link
+
+    _link(app, make_user, "bea", "cal")
+    inbox.refused.add("bea@example.org")
+    call_id = _generate(app, client, published)
+    path = f"/programs/{published}/call/{call_id}"
+    client.post(f"{path}/publish", data={"csrf_token": csrf_token(client, path)})
+    told = sorted(to for to, in inbox.recipients)
+    assert told == ["ash@example.org", "cal@example.org"]
+    assert len(set(inbox.connections)) == 1
+    with app.app_context():
+        bea = db.session.scalar(select(User).where(User.email == "bea@example.org"))
+        assert db.session.scalars(select(Notification).where(
+            Notification.user_id == bea.id)).all() != []        # still told in the app
+
+
 def test_a_person_who_turned_email_off_still_finds_it_in_the_app(app, client, published,  # noqa: F811
                                                                  inbox):
     _as(client, "ash@example.org")
