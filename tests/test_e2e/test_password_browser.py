@@ -81,3 +81,38 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(live_with_mail, 
 
     page.goto(link)                # the link worked once
     expect(page.locator("#link-problem")).to_contain_text("already been used")
+
+
+def test_a_director_changes_a_role_choosing_it_first_and_confirming_the_choice(live, desktop):
+    """The Change-role list chooses nothing until the director does (a press of the button
+    alone changes nothing); the question names the role chosen; Cancel keeps the role."""
+    from browser_steps import answer_next_dialog
+
+    base, _app = live
+    page = desktop
+    _sign_in(page, base, "director@demo.example", PASSWORD)
+    page.get_by_role("link", name=re.compile("Duke-style")).click()
+    page.get_by_role("link", name="People").click()
+    change = page.get_by_role("button", name="Change the role of chief@demo.example")
+    asked: list[str] = []
+
+    def record(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    change.click()                   # nothing chosen: the browser asks for a choice first
+    expect(page.locator(".flash")).to_have_count(0)
+    page.remove_listener("dialog", record)
+    assert asked == []               # (no question: the form was never sent)
+    page.get_by_label("New role for chief@demo.example").select_option(
+        label="Faculty (attending)")
+    answer_next_dialog(page, False, asked)
+    change.click()
+    assert asked == ["Change chief@demo.example from Chief resident to Faculty (attending)? "
+                     "What they may see and do changes at once."]
+    expect(page.locator(".flash")).to_have_count(0)
+    answer_next_dialog(page, True, asked)
+    change.click()
+    expect(page.locator(".flash.info")).to_contain_text(
+        "chief@demo.example is now faculty (attending).")

@@ -218,9 +218,11 @@ def test_directors_cannot_remove_their_own_role_or_make_admins(app, client, make
     page = post_form(client, f"{people}/{own}/revoke", people).headers["Location"]
     page = client.get(page).get_data(as_text=True)
     assert "you cannot remove your own role" in page
+    # a director's list does not offer Admin, and a hand-made post of it is refused
+    assert '<option value="admin">' not in client.get(people).get_data(as_text=True)
     response = post_form(client, people, email="someone@example.org", role="admin")
     assert response.status_code == 422
-    assert "only an admin can make someone an admin" in response.get_data(as_text=True)
+    assert "Not a valid choice" in response.get_data(as_text=True)
     response = post_form(client, people, email="someone@example.org", role="resident")
     assert "someone@example.org already has the role resident" in response.get_data(
         as_text=True)
@@ -336,6 +338,12 @@ def test_a_director_changes_a_chiefs_role_in_one_step_and_the_log_says_so(app, c
     page = client.get(people).get_data(as_text=True)
     assert 'aria-label="New role for chief@example.org"' in page
     assert 'aria-label="New role for pd@example.org"' not in page      # not one's own
+    # nothing is chosen until the director chooses, and the question names the choice
+    assert '<option value="" selected disabled>New role…</option>' in page
+    assert "from Chief resident to {choice}?" in page
+    page = client.get(post_form(client, f"{people}/{ids['chief@example.org']}/role", people,
+                                role="").headers["Location"]).get_data(as_text=True)
+    assert "Not changed: choose one of the roles." in page
     page = client.get(post_form(client, f"{people}/{ids['chief@example.org']}/role", people,
                                 role="faculty").headers["Location"]).get_data(as_text=True)
     assert "chief@example.org is now faculty (attending)." in page

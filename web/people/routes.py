@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import accounts, audit
-from ..access import program_page
+from ..access import can, program_page
 from ..extensions import db
 from ..models import AUDIT_ACTIONS, AUDIT_WORDS, ROLE_NAMES, Membership, User
 from . import bp
@@ -29,6 +29,8 @@ def _memberships(program) -> list[Membership]:
 @program_page(*PEOPLE_MANAGERS)
 def people(program):
     form = GrantForm()
+    if not can("admin"):   # only an admin makes admins: the list does not offer it
+        form.role.choices = [c for c in form.role.choices if c.value != "admin"]
     if form.validate_on_submit():
         try:
             granted = accounts.grant_role(program, form.email.data, form.role.data,
