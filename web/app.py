@@ -25,7 +25,7 @@ from scheduler.calendar import day_in_words, span_in_words
 from scheduler.config import load_settings
 from scheduler.validation import MAX_PROGRAM_FILE_BYTES
 
-from . import clock
+from . import clock, words
 from .extensions import (
     COMPRESSED_TYPES,
     CONTENT_SECURITY_POLICY,
@@ -173,6 +173,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["span_in_words"] = span_in_words
     app.jinja_env.filters["dates_in_words"] = entries.dates_in_words
     app.jinja_env.filters["moment"] = clock.moment
+    app.jinja_env.filters["status_words"] = words.status_in_words
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
                                  STAFF=access.STAFF, unread_notifications=_unread)
     for blueprint in (health.bp, assets.bp, auth.bp, programs.bp, setup.bp, requests.bp,

@@ -109,8 +109,12 @@ def test_an_attending_selects_two_cases_and_verifies_them_at_once(live, phone, d
     second.get_by_role("checkbox").focus()
     desktop.keyboard.press("Space")                        # ticked from the keyboard
     expect(second.get_by_role("checkbox")).to_be_checked()
+    asked: list[str] = []
+    answer_next_dialog(desktop, True, asked)
     desktop.get_by_role("button", name="Verify selected").click()
     expect(desktop.locator(".flash.info", has_text="2 cases verified.")).to_be_visible()
+    assert asked == ["Verify 2 cases? A verified case is final: it cannot be changed or "
+                     "returned after."]
     expect(desktop.locator("#queue tr", has_text="Pinecrest Clinic")).to_have_count(0)
     expect(desktop.locator("#queue tr", has_text="Harbor Annex")).to_have_count(0)
 

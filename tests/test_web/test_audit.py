@@ -139,7 +139,8 @@ def test_the_log_says_events_in_words_and_its_filter_keeps_its_links(app, client
         db.session.commit()
     rows = _audit_rows(client, published)
     assert rows[:2] == [
-        "command line | Case verified · 6,325 cases imported from log-2027-08-01.csv | ",
+        "command line | Cases imported, verified · 6,325 cases imported from "
+        "log-2027-08-01.csv | ",
         "command line | Swap offered · Night float, 6 Sep – 19 Sep 2027 "
         "| offered by Bea Moranti; weeks of a weekly service; weeks 10–11",
     ]

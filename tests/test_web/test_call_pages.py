@@ -486,9 +486,14 @@ def test_an_offer_lapses_when_a_newer_call_version_gives_its_shift_to_someone_el
         draft_id = draft.id
     _as(client, "chief@example.org")
     path = f"/programs/{pid}/call/{draft_id}"
+    question = re.search(r'data-confirm="(Publish [^"]*)"', client.get(path).get_data(
+        as_text=True)).group(1)
+    # the chief is asked before the offer lapses, and told which
+    assert "1 open swap offer lapses, as it gives the shift or weeks to someone else: " \
+        "Night call on " in question and "offered by Bea Moranti." in question
     page = client.post(f"{path}/publish", data={"csrf_token": csrf_token(client, path)},
                        follow_redirects=True).get_data(as_text=True)
-    assert "call version 2" in page and "1 swap offer(s) lapsed" in page
+    assert "call version 2" in page and "1 swap offer lapsed" in page
     with app.app_context():
         states = {row.start: row.state for row in db.session.scalars(select(CallSwap))}
         assert states == {moved.start: "lapsed", kept.start: "offered"}
@@ -500,6 +505,7 @@ def test_an_offer_lapses_when_a_newer_call_version_gives_its_shift_to_someone_el
     _as(client, "cal@example.org")
     page = client.get(f"/programs/{pid}/call/swaps").get_data(as_text=True)
     assert page.count("Take this shift") == 1          # the kept one only
+    assert "Offer one of my calls" in page and "Offer service weeks" not in page  # none
     assert "a newer call version gave it elsewhere" in page
 
 

@@ -144,19 +144,29 @@ def test_a_returned_case_shows_the_comment_and_once_fixed_goes_back_to_the_queue
     assert 'id="returned-comment"' in page and "“you were the assistant”" in page
     assert "Save and send back to verify" in page
     page = _edit(client, pid, case_id, primary=str(type_id(app, "PICC")), role="assistant",
-                 attending=str(cases["faculty"])).get_data(as_text=True)
+                 attending=str(cases["faculty"]), notes="I assisted Dr Quill").get_data(
+                     as_text=True)
     assert "Case saved and sent to" in page and "Returned to you" not in page
     with app.app_context():
         case = db.session.get(Case, case_id)
+        # the comment stays beside the fix, for the attending to see what they asked for
         assert (case.state, case.role, case.comment, case.verified_at) == (
-            "pending", "assistant", "", None)
+            "pending", "assistant", "you were the assistant", None)
     assert _actions(app)[-1] == ("case.edited", {"case_id": case_id, "was": "returned",
-                                                 "changed": "role"})
+                                                 "changed": "role, notes"})
     _tally_agrees(app, pid)
     _sign_out(client)
 
     sign_in(client, "dr.quill@example.org")
-    assert f'id="case-{case_id}"' in client.get(queue).get_data(as_text=True)
+    row = client.get(queue).get_data(as_text=True).split(f'id="case-{case_id}"')[1].split(
+        "</tr>")[0]
+    # the attending sees the resident's notes and what they asked for before verifying
+    assert "Notes: I assisted Dr Quill" in row
+    assert "Returned before: “you were the assistant”; sent back since." in row
+    post_form(client, f"/programs/{pid}/cases/{case_id}/verify", queue, action="verify")
+    with app.app_context():
+        assert (db.session.get(Case, case_id).state,
+                db.session.get(Case, case_id).comment) == ("verified", "")
 
 
 def test_a_verified_case_is_final_whatever_the_form_sends(app, client, cases):

@@ -138,9 +138,9 @@ def test_undoing_every_edit_gives_the_solvers_draft_back_its_status(app, client,
     sid = done["schedule_id"]
     block = _block_of(app, sid, "bea", "SICU")
     page = _change(client, pid, sid, "bea", block, "IR")
-    assert "FEASIBLE (edited)" in page
+    assert "A schedule, not proven the best (edited)" in page
     page = _change(client, pid, sid, "bea", block, "SICU")
-    assert "OPTIMAL ·" in page and "(edited)" not in page
+    assert "Best possible (proven) ·" in page and "(edited)" not in page
     with app.app_context():
         assert "edited" not in db.session.get(Schedule, sid).data
 
@@ -270,7 +270,7 @@ def test_a_draft_is_discarded_and_a_version_never_is(app, client, draft):
     listing = f"/programs/{pid}/schedules"
     page = client.get(listing).get_data(as_text=True)
     solves = page.split('id="solves"')[1]
-    assert f"Solve #{job_id}" in solves and "OPTIMAL, penalty 3" in solves
+    assert f"Solve #{job_id}" in solves and "best possible (proven), penalty 3" in solves
     assert f"draft #{sid}" in solves
     page = client.post(f"/programs/{pid}/schedules/{published_id}/discard",
                        data={"csrf_token": csrf_token(client, listing)},

@@ -121,6 +121,9 @@ def test_night_float_weeks_offered_taken_and_approved_publish_block_and_call_ver
     pid, giver, taker = night_float
     _as(client, f"{giver}@example.org")
     assert 10 in _nf_weeks(client, pid)
+    # the swaps page offers the link to service weeks to one who serves some
+    assert "Offer service weeks" in client.get(f"/programs/{pid}/call/swaps").get_data(
+        as_text=True)
     page = _offer_week(client, pid, 10)
     assert "Your weeks are on offer" in page
     assert "on offer" in client.get(f"/programs/{pid}/my/schedule").get_data(as_text=True)

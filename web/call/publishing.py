@@ -17,7 +17,7 @@ from ..models.columns import now
 from ..notify import notify, page, residents_of
 from ..transaction import refusable
 from . import services
-from .swaps import label, lapse
+from .swaps import lapse, offer_in_words
 
 
 def publish(program: Program, row: CallSchedule, user: Any) -> list[str]:
@@ -46,4 +46,4 @@ def publish(program: Program, row: CallSchedule, user: Any) -> list[str]:
            f"{row.label.capitalize()} of {program.name} is published: your calls are on your "
            "schedule page and in your calendar.",
            page("me.my_schedule", program_id=program.id, _anchor="my-calls"))
-    return [f"{label(swap)} offered by {swap.giver.label}" for swap in lapsed]
+    return [offer_in_words(swap) for swap in lapsed]

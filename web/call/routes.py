@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from scheduler.calendar import day_in_words
+from scheduler.words import plural
 
 from .. import clock
 from ..access import EVERYONE, MANAGERS, can, program_page
@@ -112,6 +113,9 @@ def view(program, call_id: int):
                            month=month, residents=residents, chosen=chosen, called=called,
                            hours=hours,
                            newer=services.outdated(program, row),
+                           lapsing=[swap_services.offer_in_words(swap) for swap in
+                                    swap_services.lapsing(program, row)]
+                           if row.state == "draft" and can(*MANAGERS) else [],
                            pool_names=services.pool_names(row),
                            peak=max((h for _, h in hours), default=0.0))
 
@@ -164,9 +168,9 @@ def publish(program, call_id: int):
     else:
         flash(f"Published as {row.label}. Residents now see their calls.", "info")
         if lapsed:
-            flash(f"{len(lapsed)} swap offer(s) lapsed, as {row.label} gives the shift or "
-                  f"weeks to someone else (their residents are told): {'; '.join(lapsed)}.",
-                  "info")
+            flash(f"{plural(len(lapsed), 'swap offer')} lapsed, as {row.label} gives the "
+                  f"shift or weeks to someone else (their residents are told): "
+                  f"{'; '.join(lapsed)}.", "info")
     return redirect(url_for("call.view", program_id=program.id, call_id=row.id))
 
 
@@ -204,10 +208,12 @@ def swaps(program):
     the accepted swaps waiting for approval."""
     me = resident_of(current_user, program) if can("resident") else None
     rows = swap_services.listed(program)
-    return render_template("call/swaps.html", program=program, rows=rows, me=me,
+    latest = services.latest_published(program)
+    serves = me is not None and latest is not None and bool(
+        latest.schedule.data.get("residents", {}).get(me.key, {}).get("services"))
+    return render_template("call/swaps.html", program=program, rows=rows, me=me, serves=serves,
                            takeable=swap_services.takeable(program, rows, me),
-                           latest=services.latest_published(program),
-                           label=swap_services.label)
+                           latest=latest, label=swap_services.label)
 
 
 @bp.post("/swaps/offer")

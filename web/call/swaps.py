@@ -237,14 +237,26 @@ def still_held(row: CallSwap, call: CallSchedule) -> bool:
                for p in call.data.get("duty", {}).get(row.giver.key, []))
 
 
+def lapsing(program: Program, call: CallSchedule) -> list[CallSwap]:
+    """The open swaps that call version `call` would not back, were it published: what the
+    chief is asked about before publishing it."""
+    rows = db.session.scalars(select(CallSwap).where(
+        CallSwap.program_id == program.id, CallSwap.state.in_(OPEN_SWAP_STATES))
+        .order_by(CallSwap.start)).all()
+    return [row for row in rows if not still_held(row, call)]
+
+
+def offer_in_words(row: CallSwap) -> str:
+    """'Night call on Fri 8 Jan 2027, 17:00–07:00 offered by Victor Lindgren'."""
+    return f"{label(row)} offered by {row.giver.label}"
+
+
 def lapse(program: Program, published: CallSchedule, user: Any) -> list[CallSwap]:
     """Close the open swaps that the newly published call version `published` no longer
     backs (the giver does not hold the shift or the weeks in it: the chief made call again,
     or published it on another block version): nobody could take them. Each lapses,
     audited, and its giver (and taker, once taken) are told. Flushes."""
-    rows = db.session.scalars(select(CallSwap).where(
-        CallSwap.program_id == program.id, CallSwap.state.in_(OPEN_SWAP_STATES))).all()
-    gone = [row for row in rows if not still_held(row, published)]
+    gone = lapsing(program, published)
     for row in gone:
         row.state, row.decided_at, row.decided_by = "lapsed", now(), user
         audit.record("swap.lapsed", program=program, actor=user, subject=label(row),

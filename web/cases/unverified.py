@@ -106,7 +106,8 @@ def edit_case(case: Case, resident: Resident, data: dict[str, Any], actor: User)
         case.patient_hash = services.reference_digest(case.program, entry.reference)
     elif data.get("forget_reference"):
         case.patient_hash = None
-    case.state, case.comment, case.verified_at = "pending", "", None
+    # back to its attending, with their comment kept beside the fix (verifying clears it)
+    case.state, case.verified_at = "pending", None
     db.session.flush()
     changed = [name for name, value in _described(case).items() if described[name] != value]
     if not changed and was == "pending":

@@ -50,7 +50,10 @@ class AuditWords:
             who, address = name, event.actor_email
         else:   # no name given, or the account is gone: the address recorded
             who, address = event.actor_email or "command line", ""
-        return Shown(AUDIT_WORDS.get(event.action, event.action), self._subject(event),
+        what = AUDIT_WORDS.get(event.action, event.action)
+        if event.action == "case.verified" and (event.detail or {}).get("imported"):
+            what = "Cases imported, verified"    # an import of verified cases, not one case
+        return Shown(what, self._subject(event),
                      "; ".join(s for s in said if s), who, address)
 
     def _subject(self, event: AuditEvent) -> str:
@@ -76,6 +79,8 @@ class AuditWords:
             return ""
         if key == "was" and event.action == "role.changed":
             return ""
+        if key == "giver" and event.action == "swap.offered" and event.actor_id is not None:
+            return ""      # the one who offered it is the one who acted
         person = self.names.get(str(value), str(value))
         words = {
             "giver": f"offered by {person}",

@@ -19,6 +19,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from scheduler.schedule import as_file
+from scheduler.words import plural
 
 from .. import clock
 from ..access import MANAGERS, STAFF, can, program_page
@@ -28,6 +29,7 @@ from ..extensions import db
 from ..links import edit_link
 from ..models import Schedule, SolveJob
 from ..views import owned
+from ..words import status_in_words
 from . import bp, exports, services, solving
 from .forms import CellForm, GenerateForm
 from .grid import build
@@ -91,7 +93,8 @@ def job_status(program, job_id: int):
         # The queue moves even when the process that should start the next solve is gone.
         solving.move_queue()
     return jsonify(
-        id=row.id, state=row.state, solver_status=row.solver_status,
+        id=row.id, state=row.state, kind=row.kind, solver_status=row.solver_status,
+        solver_status_words=status_in_words(row.solver_status),
         waiting=row.state == "queued" and row.dispatched_at is None,
         queue_position=solving.queue_position(row),
         progress=row.progress, time_limit=row.time_limit,
@@ -218,7 +221,9 @@ def change_cell(program, schedule_id: int):
     for finding in change.fixed:
         flash(f"Fixed: {finding.message}", "info")
     if not change.broken:
-        flash("No hard rule is broken by this change.", "info")
+        still = f" ({plural(change.hard_after, 'hard rule')} of the draft still broken: "\
+            "listed above the grid)" if change.hard_after else ""
+        flash(f"No hard rule is broken by this change.{still}", "info")
     return redirect(back)
 
 

@@ -43,13 +43,13 @@ def save_resident(program: Program, resident: Resident | None, data: dict[str, A
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None or "resident" not in user.roles_in(program):
             return Outcome(field_errors={"account": [
-                f"no account {email} with the resident role in this program "
-                f"(create it first: residency create-user {email} --role resident)"]})
+                f"no account {email} with the resident role in this program: the program "
+                "director gives it on the People page first"]})
         other = db.session.scalar(select(Resident).where(
             Resident.program_id == program.id, Resident.user_id == user.id))
         if other is not None and other is not resident:
             return Outcome(field_errors={"account": [
-                f"{email} is already linked to resident {other.key}"]})
+                f"{email} is already linked to {other.label}"]})
     archived = _archived_with_key(program, text(data, "key"))
     if archived is not None and archived is not resident:
         return Outcome(field_errors={"key": [

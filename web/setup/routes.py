@@ -119,7 +119,8 @@ def edit_resident(program, resident_id: int | None = None):
         form.account.data = resident.user.email if resident.user else ""
     if form.validate_on_submit():
         outcome = roster.save_resident(program, resident, form.data, current_user)
-        done = _saved(form, outcome, f"Resident {form.key.data} saved.", "setup.residents", program)
+        done = _saved(form, outcome, f"{form.name.data or form.key.data} saved.",
+                      "setup.residents", program)
         if done is not None:
             return done
     return render_template("setup/resident_form.html", program=program, form=form,
