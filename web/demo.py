@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import holidays
 import tomli_w
 from sqlalchemy import select
 
@@ -208,9 +209,33 @@ def in_year_of(text: str, today: date) -> str:
     moved_raw = _moved_values(raw, years_to(start, today))
     info = moved_raw["program"]
     if info.get("holidays"):
-        info["holidays"] = sorted({observed(day, info["year_start"])
-                                   for day in info["holidays"]})
+        info["holidays"] = sorted({holiday_moved(day, start, info["year_start"])
+                                   for day in raw["program"]["holidays"]})
     return tomli_w.dumps(moved_raw)
+
+
+def _named_holidays(year_start: date) -> dict[date, str]:
+    """The US federal holidays of the academic year from `year_start`, each on the working
+    day it is kept (observed), by name ('Christmas Day')."""
+    end = moved(year_start, 1)
+    found = holidays.country_holidays("US", years=[year_start.year, end.year], observed=True)
+    return {day: name.removesuffix(" (observed)") for day, name in sorted(found.items())
+            if year_start <= day < end and day.weekday() < 5}
+
+
+def holiday_moved(day: date, year_start: date, new_start: date) -> date:
+    """A holiday of the year from `year_start` on the day the same holiday is kept in the
+    year from `new_start`: Thanksgiving on the fourth Thursday, Christmas on the weekday it
+    is observed (python-holidays' US calendar); a day next to a named one (the day after
+    Thanksgiving) next to it again. Another date keeps its month and day (`observed` when
+    that is a weekend)."""
+    before, after = _named_holidays(year_start), _named_holidays(new_start)
+    for offset in (0, 1, -1):
+        name = before.get(day - timedelta(days=offset))
+        again = [d for d, n in after.items() if n == name] if name else []
+        if again:
+            return again[0] + timedelta(days=offset)
+    return observed(moved(day, new_start.year - year_start.year), new_start)
 
 
 def observed(day: date, year_start: date) -> date:

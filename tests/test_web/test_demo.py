@@ -17,7 +17,7 @@ from solver.engine import SolveOptions
 from solver.engine import solve as solve_for_real
 from web import demo
 from web.cases.services import rotation_finder
-from web.demo import PASSWORD, SAMPLE, in_year_of, load_demo, moved, observed
+from web.demo import PASSWORD, SAMPLE, holiday_moved, in_year_of, load_demo, moved
 from web.demo_cases import RETURN_COMMENT
 from web.extensions import db
 from web.models import Case, Program, Schedule
@@ -79,9 +79,18 @@ def test_the_sample_moves_to_the_academic_year_holding_any_day():
         assert (calendar.year_start.month, calendar.year_start.day) == (7, 1)
         years = calendar.year_start.year - original["program"]["year_start"].year
         holidays = loaded.program.info.holidays
-        assert sorted(holidays) == sorted({observed(moved(d, years), calendar.year_start)
-                                           for d in original["program"]["holidays"]})
+        assert sorted(holidays) == sorted({
+            holiday_moved(d, original["program"]["year_start"], calendar.year_start)
+            for d in original["program"]["holidays"]})
+        assert len(holidays) == len(original["program"]["holidays"])
         assert all(d.weekday() < 5 for d in holidays)   # a weekend one is observed
+        # each on its own day: Thanksgiving on a Thursday and the Friday after it,
+        # Christmas on 25 December or the weekday it is observed on
+        thanksgiving = [d for d in holidays if d.month == 11]
+        assert [d.weekday() for d in thanksgiving] == [3, 4] and 22 <= thanksgiving[0].day
+        christmas = date(calendar.year_start.year, 12, 25)
+        kept = christmas + {5: -1, 6: 1}.get(christmas.weekday(), 0) * timedelta(days=1)
+        assert kept in holidays
         first = loaded.program.blackouts[0]
         assert first.first == moved(original["blackout"][0]["from"], years)
     assert moved(date(2028, 2, 29), -1) == date(2027, 2, 28)
