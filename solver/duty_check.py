@@ -287,8 +287,11 @@ class _Checker:
                 if len(counts) > 1 and max(counts.values()) - min(counts.values()) > gap:
                     low = min(counts, key=counts.__getitem__)
                     high = max(counts, key=counts.__getitem__)
-                    self.add("call.fairness", "", f"{level} {name}: {high} has "
-                             f"{counts[high]}, {low} {counts[low]} (at most {gap} apart)")
+                    said = {rid: self.program.resident_by_id[rid].called
+                            for rid in (high, low)}
+                    self.add("call.fairness", "", f"{level} {name}: {said[high]} has "
+                             f"{counts[high]}, {said[low]} {counts[low]} "
+                             f"(at most {gap} apart)")
         for j, (one, other) in enumerate(self.program.call.not_both):
             for rid, mine in calls.items():
                 if sum(1 for p in mine if p.start.date() in (one, other)) > 1:

@@ -172,6 +172,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["day_in_words"] = day_in_words
     app.jinja_env.filters["span_in_words"] = span_in_words
     app.jinja_env.filters["dates_in_words"] = entries.dates_in_words
+    app.jinja_env.filters["plainly"] = entries.plainly
     app.jinja_env.filters["moment"] = clock.moment
     app.jinja_env.filters["status_words"] = words.status_in_words
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,

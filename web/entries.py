@@ -10,7 +10,7 @@ breaks the program is not kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -217,6 +217,22 @@ def dates_in_words(sentence: str) -> str:
             return match.group(0)
 
     return _ISO_DATE.sub(worded, sentence)
+
+
+def said_plainly(sentence: str, people: Iterable[tuple[str, str]]) -> str:
+    """A sentence of the engine's as pages say it: each resident by name alone ('Leila
+    Brandt', where the engine writes 'Leila Brandt (brandt)' for readers of the program
+    file), and dates in words. `people`: (name, id) of the program's residents."""
+    for name, key in people:
+        if name:
+            sentence = sentence.replace(f"{name} ({key})", name)
+    return dates_in_words(sentence)
+
+
+def plainly(sentence: str, program: Program) -> str:
+    """`said_plainly` with the residents of a program as the app keeps it (a page's
+    filter)."""
+    return said_plainly(sentence, [(r.name, r.key) for r in program.residents])
 
 
 def case_clash(program: Program, code: str, own: object | None) -> Outcome | None:

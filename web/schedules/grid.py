@@ -14,6 +14,8 @@ from scheduler.schedule import Schedule as ScheduleFile
 from scheduler.schedule import as_file, cell_label, halves
 from solver import checker, describe
 
+from ..entries import said_plainly
+
 PALETTE = ["#cfe3f7", "#f8d9c4", "#d5ecd4", "#eadcf5", "#f7efc2", "#d4eeee", "#f5d0dc",
            "#e3e3e3", "#c9d6f2", "#e8e0cc", "#d8f0c8", "#f2cfc9"]
 
@@ -109,10 +111,11 @@ def penalty_parts(year: ProgramYear, report: checker.CheckReport) -> list[Penalt
     """The penalty entry by entry, the costliest first ('IR call share: 9, three residents
     short of it'), so that a chief sees what the total is made of."""
     by_source: dict[str, list[checker.Finding]] = {}
+    people = [(r.name or "", r.id) for r in year.residents]
     for finding in report.penalties:
         by_source.setdefault(finding.source, []).append(finding)
     parts = [PenaltyPart(source, _rule_words(year, source), sum(f.cost for f in found),
-                         [f"{f.message} ({f.cost})" for f in found])
+                         [f"{said_plainly(f.message, people)} ({f.cost})" for f in found])
              for source, found in by_source.items()]
     return sorted(parts, key=lambda part: (-part.cost, part.source))
 
@@ -237,6 +240,7 @@ def _unmet_cells(year: ProgramYear, schedule: ScheduleFile, unmet: list[int]
     from solver import describe
 
     cells: dict[tuple[str, int], list[str]] = {}
+    people = [(r.name or "", r.id) for r in year.residents]
     for index in unmet:
         request = year.requests[index]
         if request.kind == "vacation" or year.is_service(getattr(request, "target", "")):
@@ -250,7 +254,8 @@ def _unmet_cells(year: ProgramYear, schedule: ScheduleFile, unmet: list[int]
             blocks = {b for b in year.request_blocks(request)
                       if rows and b <= len(rows.rotations)
                       and codes & set(halves(rows.rotations[b - 1]))}
-        text = f"{describe.entry(year, f'request[{index}]')} (weight {request.weight})"
+        text = said_plainly(f"{describe.entry(year, f'request[{index}]')} "
+                            f"(weight {request.weight})", people)
         for block in blocks:
             cells.setdefault((request.resident, block), []).append(text)
     return cells

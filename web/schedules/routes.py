@@ -24,7 +24,7 @@ from scheduler.words import plural
 from .. import clock
 from ..access import MANAGERS, STAFF, can, program_page
 from ..downloads import attachment, safe_stem
-from ..entries import dates_in_words
+from ..entries import plainly
 from ..extensions import db
 from ..links import edit_link
 from ..models import Schedule, SolveJob
@@ -99,8 +99,8 @@ def job_status(program, job_id: int):
         queue_position=solving.queue_position(row),
         progress=row.progress, time_limit=row.time_limit,
         objective=row.objective, best_bound=row.best_bound, message=row.message,
-        explanation=dates_in_words(row.explanation or ""),
-        conflicts=[{**c, "message": dates_in_words(c.get("message", "")),
+        explanation=plainly(row.explanation or "", program),
+        conflicts=[{**c, "message": plainly(c.get("message", ""), program),
                     "link": edit_link(program, c["source"])} for c in row.conflicts],
         schedule_url=_answer_url(program, row))
 
@@ -217,9 +217,9 @@ def change_cell(program, schedule_id: int):
           f"→ {change.penalty_after}; hard rules broken {change.hard_before} → "
           f"{change.hard_after}.", "info")
     for finding in change.broken:
-        flash(f"Breaks: {finding.message}", "error")
+        flash(f"Breaks: {plainly(finding.message, program)}", "error")
     for finding in change.fixed:
-        flash(f"Fixed: {finding.message}", "info")
+        flash(f"Fixed: {plainly(finding.message, program)}", "info")
     if not change.broken:
         still = f" ({plural(change.hard_after, 'hard rule')} of the draft still broken: "\
             "listed above the grid)" if change.hard_after else ""
