@@ -7,13 +7,13 @@ from __future__ import annotations
 from html import escape
 from typing import TypedDict
 
-# One colour per category in a stacked chart: Kenneth Kelly's twenty colours of maximum
-# contrast (1965, without white and black), which stay apart from one another where a
-# default palette of ten repeats. Past twenty, the colours come again, hatched.
+# One colour per category in a stacked chart: sixteen colours chosen to stay apart from one
+# another on a white page (a default palette of ten repeats; pale ones come last), then
+# four paler ones; past twenty, the colours come again, hatched.
 SERIES_COLOURS = (
-    "#f3c300", "#875692", "#f38400", "#a1caf1", "#be0032", "#c2b280", "#848482", "#008856",
-    "#e68fac", "#0067a5", "#f99379", "#604e97", "#f6a600", "#b3446c", "#dcd300", "#882d17",
-    "#8db600", "#654522", "#e25822", "#2b3d26",
+    "#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6",
+    "#bfef45", "#fabed4", "#469990", "#dcbeff", "#9a6324", "#800000", "#808000", "#000075",
+    "#a9a9a9", "#ffd8b1", "#aaffc3", "#fffac8",
 )
 SERIES_HATCHES = ("", "/", "x", ".", "+", "-", "|", "\\")
 

@@ -192,6 +192,12 @@ def test_a_case_logged_on_a_phone_is_verified_and_counted(live, phone, desktop):
     row = desktop.locator('#dashboard tr[data-resident="lindgren"]')
     expect(row.locator("td.total")).to_have_text(str(before + 1))
     expect(desktop.locator("#heatmap .main-svg").first).to_be_visible()
+    # the monthly chart as drawn: every category its own colour, from its first month
+    expect(desktop.locator("#volume .main-svg").first).to_be_visible()
+    drawn = desktop.evaluate("""() => document.getElementById("volume").data.map(
+        t => [t.marker.color, t.marker.pattern.shape, t.y.length ? t.y[0] : 0])""")
+    assert len(drawn) > 10 and len({(c, h) for c, h, _ in drawn}) == len(drawn)
+    assert sum(first for *_, first in drawn) > 0
 
 
 def test_on_a_phone_a_resident_manages_their_account_and_signs_out_everywhere(

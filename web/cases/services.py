@@ -333,6 +333,10 @@ def monthly_volume(program: Program, cats: list[ProcedureCategory], months: int 
     while month <= clock.today():
         axis.append(month)
         month = (month + timedelta(days=32)).replace(day=1)
+    # the chart starts with the first month that has a case (a new program's first year
+    # would otherwise be mostly empty months)
+    while len(axis) > 1 and not any(m == axis[0] for m, _ in counts):
+        axis.pop(0)
     return {"months": [m.strftime("%Y-%m") for m in axis],
             "series": [{"name": charts.label(c.name), **charts.series_style(i),
                         "counts": [counts.get((m, category_key(c.code)), 0) for m in axis]}
