@@ -24,6 +24,7 @@ from werkzeug.routing import IntegerConverter
 from scheduler.calendar import day_in_words, span_in_words
 from scheduler.config import load_settings
 from scheduler.validation import MAX_PROGRAM_FILE_BYTES
+from scheduler.words import plural
 
 from . import clock, words
 from .extensions import (
@@ -173,6 +174,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["span_in_words"] = span_in_words
     app.jinja_env.filters["dates_in_words"] = entries.dates_in_words
     app.jinja_env.filters["plainly"] = entries.plainly
+    app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["moment"] = clock.moment
     app.jinja_env.filters["status_words"] = words.status_in_words
     app.jinja_env.globals.update(can=access.can, MANAGERS=access.MANAGERS,
