@@ -191,7 +191,7 @@ def test_a_name_opens_that_residents_progress_as_the_director_sees_it(app, clien
     text = _text(progress.get_data(as_text=True))
     assert "Progress: Ash Pellow" in text
     assert "MQSA mammography reads 0 240 240 to go · off pace: 0 within 6 months" in text
-    assert "Embolization (example) (example target, set by your program) 40 40 met" in text
+    assert "Embolization (example target, set by your program) 40 40 met" in text
     # dates in words, and the director reads of the resident's schedule, not their own
     assert re.search(r"Graduation: \d{1,2} [A-Z][a-z]{2} \d{4}\.", text)
     assert "Expected cases: their published schedule's rotations" in text
