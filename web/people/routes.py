@@ -44,8 +44,8 @@ def people(program):
                                        granted=granted)
             return redirect(url_for("people.people", program_id=program.id))
     return render_template("people/people.html", program=program, form=form,
-                           memberships=_memberships(program), role_names=ROLE_NAMES,
-                           change=ChangeRoleForm()), 422 if form.errors else 200
+                           memberships=_memberships(program), role_names=ROLE_NAMES
+                           ), 422 if form.errors else 200
 
 
 @bp.post("/people/<int:membership_id>/revoke")
