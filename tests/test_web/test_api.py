@@ -290,7 +290,7 @@ def test_a_resident_edits_and_deletes_their_case_through_the_api(app, client, to
     assert fixed.status_code == 200, fixed.get_json()
     assert (fixed.get_json()["state"], fixed.get_json()["role"],
             fixed.get_json()["procedures"], fixed.get_json()["comment"]) == (
-        "pending", "assistant", ["PORT"], "")
+        "pending", "assistant", ["PORT"], "you assisted")   # kept beside the fix
     with app.app_context():
         assert db.session.get(Case, logged[0]).patient_hash is not None   # kept
 

@@ -170,7 +170,7 @@ def test_moving_a_used_type_to_another_category_moves_the_dashboard_counts(app, 
 
     def ash_counts():
         page = client.get(f"/programs/{cases['id']}/case-logs").get_data(as_text=True)
-        heat = json.loads(re.search(r"z: (\[\[.*?\]\]),", page).group(1))
+        heat = json.loads(re.search(r"const counts = (\[\[.*?\]\]);", page).group(1))
         names = json.loads(re.search(r"x: (\[.*?\]),", page).group(1))
         row = page.split('data-resident="ash"')[1].split("</tr>")[0]
         return {k: v for k, v in zip(names, heat[0], strict=True) if v}, row

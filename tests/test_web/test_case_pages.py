@@ -144,7 +144,7 @@ def test_the_program_directors_dashboard_counts_per_resident(app, client, cases,
     page = client.get(f"/programs/{cases['id']}/case-logs").get_data(as_text=True)
     row = page.split('data-resident="ash"')[1].split("</tr>")[0]
     assert '<td class="num total">2</td>' in row  # cases, however many procedures each
-    heat = json.loads(re.search(r"z: (\[\[.*?\]\]),", page).group(1))
+    heat = json.loads(re.search(r"const counts = (\[\[.*?\]\]);", page).group(1))
     names = json.loads(re.search(r"x: (\[.*?\]),", page).group(1))
     ash = dict(zip(names, heat[0], strict=True))  # residents in file order: Ash first
     assert {k: v for k, v in ash.items() if v} == {
