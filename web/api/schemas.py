@@ -147,7 +147,9 @@ class CaseSchema(Schema):
         "description": "a tag of your own (never PHI); only a keyed hash is kept"})
     notes = Text(load_default="", validate=validate.Length(max=1000))
     state = fields.Str(dump_only=True)
-    comment = fields.Str(dump_only=True)
+    comment = fields.Str(dump_only=True, metadata={
+        "description": "the attending's comment when they returned the case; kept when the "
+                       "resident sends it back fixed, cleared when it is verified"})
 
     def _procedures(self, case) -> list[str]:
         return [p.type.code for p in case.procedures]
