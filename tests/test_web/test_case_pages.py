@@ -8,7 +8,7 @@ import json
 import re
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from web_support import csrf_token, log_case, sign_in, type_id
 
 from web.extensions import db
@@ -43,6 +43,18 @@ def test_a_case_logged_again_warns_in_words_as_one_or_many(app, client, cases):
     page = again()
     assert "2 other cases that day carry the same reference: logged twice?" in page
     assert "case(s)" not in page
+    # the page offers to delete the case just logged (the browser asks first)
+    with app.app_context():
+        newest = db.session.scalar(select(Case.id).order_by(Case.id.desc()).limit(1))
+    form = re.search(r'<form[^>]*id="delete-twin"[^>]*>', page)
+    assert form is not None and f"/my/cases/{newest}/delete" in form.group(0)
+    assert "Delete the case just logged" in page
+    mine = f"/programs/{cases['id']}/my/cases"
+    page = client.post(f"{mine}/{newest}/delete", data={"csrf_token": csrf_token(client, mine)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "is deleted" in page and 'id="delete-twin"' not in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Case.id))) == 2
 
 
 def test_a_phi_looking_reference_is_refused_and_nothing_is_stored(app, client, cases):

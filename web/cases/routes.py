@@ -59,7 +59,9 @@ def my_cases(program):
                 flash("Another case that day carries the same reference: logged twice?"
                       if twins == 1 else f"{twins} other cases that day carry the same "
                       "reference: logged twice?", "error")
-            return redirect(url_for("cases.my_cases", program_id=program.id))
+            # the page then offers to delete the case just logged, asking first
+            return redirect(url_for("cases.my_cases", program_id=program.id,
+                                    twin=case.id if twins else None))
         show_errors(form, outcome)
     cases = db.session.scalars(select(Case).where(Case.resident_id == resident.id)
                                .options(*CASE_ROWS)
@@ -67,8 +69,10 @@ def my_cases(program):
     returned = db.session.scalars(select(Case).where(
         Case.resident_id == resident.id, Case.state == "returned")
         .options(*CASE_ROWS).order_by(Case.day, Case.id)).all()
+    asked = request.args.get("twin", type=int)
+    twin = next((c for c in cases if c.id == asked and c.state == "pending"), None)
     return render_template("cases/mine.html", program=program, resident=resident, form=form,
-                           cases=cases, returned=returned, last=last,
+                           cases=cases, returned=returned, last=last, twin=twin,
                            favourites=favourites.of(resident),
                            favourite_form=FavouriteForm(formdata=None))
 
