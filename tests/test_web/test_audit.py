@@ -342,18 +342,17 @@ def test_a_director_changes_a_chiefs_role_in_one_step_and_the_log_says_so(app, c
     # nothing is chosen until the director chooses, and the question names the choice
     assert '<option value="" selected disabled>New role…</option>' in page
     assert "from Chief resident to {choice}?" in page
-    page = client.get(post_form(client, f"{people}/{ids['chief@example.org']}/role", people,
-                                role="").headers["Location"]).get_data(as_text=True)
-    assert "Not changed: choose one of the roles." in page
-    page = client.get(post_form(client, f"{people}/{ids['chief@example.org']}/role", people,
-                                role="faculty").headers["Location"]).get_data(as_text=True)
-    assert "chief@example.org is now faculty (attending)." in page
-    page = client.get(post_form(client, f"{people}/{ids['pd@example.org']}/role", people,
-                                role="chief").headers["Location"]).get_data(as_text=True)
-    assert "Not changed: you cannot remove your own role" in page
-    page = client.get(post_form(client, f"{people}/{ids['chief@example.org']}/role", people,
-                                role="admin").headers["Location"]).get_data(as_text=True)
-    assert "Not changed: only an admin can make someone an admin." in page
+    def change(who: str, role: str) -> str:
+        """Post the person's change-role form; the page it leads back to."""
+        posted = post_form(client, f"{people}/{ids[who]}/role", people, role=role)
+        return client.get(posted.headers["Location"]).get_data(as_text=True)
+
+    assert "Not changed: choose one of the roles." in change("chief@example.org", "")
+    assert "chief@example.org is now faculty (attending)." in change("chief@example.org",
+                                                                      "faculty")
+    assert "Not changed: you cannot remove your own role" in change("pd@example.org", "chief")
+    assert "Not changed: only an admin can make someone an admin." in change(
+        "chief@example.org", "admin")
     assert _audit_rows(client, pid, "?action=role.changed") == [
         "pd@example.org | Role changed · chief@example.org from Chief resident to "
         "Faculty (attending) | "]

@@ -10,6 +10,7 @@ from .. import accounts, audit
 from ..access import can, program_page
 from ..extensions import db
 from ..models import AUDIT_ACTIONS, AUDIT_WORDS, ROLE_NAMES, Membership, User
+from ..views import owned
 from . import bp
 from .audit_words import AuditWords
 from .forms import ChangeRoleForm, GrantForm, RevokeForm
@@ -51,9 +52,7 @@ def people(program):
 @bp.post("/people/<int:membership_id>/revoke")
 @program_page(*PEOPLE_MANAGERS)
 def revoke(program, membership_id: int):
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.program_id != program.id:
-        abort(404)
+    membership = owned(Membership, program, membership_id)
     if not RevokeForm().validate_on_submit():
         abort(400)
     try:
@@ -68,9 +67,7 @@ def revoke(program, membership_id: int):
 @bp.post("/people/<int:membership_id>/role")
 @program_page(*PEOPLE_MANAGERS)
 def change_role(program, membership_id: int):
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.program_id != program.id:
-        abort(404)
+    membership = owned(Membership, program, membership_id)
     form = ChangeRoleForm()
     if not form.validate_on_submit():
         flash("Not changed: choose one of the roles.", "error")
