@@ -371,6 +371,33 @@ def test_a_cell_change_keeps_the_chief_where_they_were_in_the_grid(live, desktop
     expect(last.locator("td.cell").nth(5)).to_be_in_viewport()
 
 
+def test_a_chief_undoes_two_cell_changes_one_at_a_time_newest_first(live, desktop):
+    """Undo puts back the last change first, then the one before; with nothing left to undo
+    the button goes away."""
+    base, _app = live
+    page = desktop
+    _sign_in(page, base, "chief@demo.example")
+    _open_version_1(page)
+    page.get_by_role("button", name="Start a draft from this version").click()
+    row = page.locator('tr[data-resident="lindgren"]')
+    first, second = row.locator('td.cell[data-block="2"]'), row.locator('td.cell[data-block="3"]')
+    was = first.get_attribute("data-code"), second.get_attribute("data-code")
+    now = ["PEDS" if code != "PEDS" else "MSK" for code in was]
+    for cell, code in zip((first, second), now, strict=True):
+        cell.click()
+        page.locator("#cell-rotation").select_option(code)
+        page.get_by_role("button", name="Change and check").click()
+        expect(cell).to_have_attribute("data-code", code)
+    undo = page.locator("#undo-form")
+    expect(undo).to_contain_text("2 changes can be undone")
+    undo.get_by_role("button", name=f"Undo: put back {was[1]}").click()
+    expect(second).to_have_attribute("data-code", was[1])
+    expect(first).to_have_attribute("data-code", now[0])
+    undo.get_by_role("button", name=f"Undo: put back {was[0]}").click()
+    expect(first).to_have_attribute("data-code", was[0])
+    expect(undo).to_have_count(0)
+
+
 def test_the_grid_shows_the_whole_year_at_1366_px_and_finds_residents(live, chromium):
     """The whole year fits a 1366 px screen; typing a name (Enter included) and choosing a
     rotation narrow the rows at once."""
