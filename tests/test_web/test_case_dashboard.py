@@ -192,6 +192,12 @@ def test_a_name_opens_that_residents_progress_as_the_director_sees_it(app, clien
     assert "Progress: Ash Pellow" in text
     assert "MQSA mammography reads 0 240 240 to go · off pace: 0 within 6 months" in text
     assert "Embolization (example target, set by your program) 40 40 met" in text
+    # the Pace section projects the windowed target on its window, as the dashboard does
+    pace = _text(re.search(r'<ul id="pace">(.*?)</ul>', progress.get_data(as_text=True),
+                           re.S).group(1))
+    assert re.search(r"MQSA mammography reads ?: At this pace, 0 of 240 within 6 months "
+                     r"by June \d{4}; no rotation in the program's history yields these cases",
+                     pace)
     # dates in words, and the director reads of the resident's schedule, not their own
     assert re.search(r"Graduation: \d{1,2} [A-Z][a-z]{2} \d{4}\.", text)
     assert "Expected cases: their published schedule's rotations" in text

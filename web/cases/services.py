@@ -346,17 +346,20 @@ def monthly_volume(program: Program, cats: list[ProcedureCategory], months: int 
 
 def resident_view(program: Program, resident: Resident) -> dict[str, Any]:
     """A resident's progress page: measures, the one verdict on each target (the program
-    director's dashboard gives the same), a pace projection for each target counted in
-    total, and the cumulative curve of each of those against its target line."""
+    director's dashboard gives the same), a pace projection for each target (a windowed one,
+    such as MQSA's, on its best window), and the cumulative curve of each target counted in
+    total against its target line."""
     counted = tally.totals(program, [resident.id])
     measures = measures_for(program, [resident], counted=counted)
     every = pace.projections(program, [resident], measures, counted)
     verdicts = pace.verdicts(program, [resident], measures, every)[resident.id]
-    projected = [p for p in every[resident.id] if p.target.window_months is None]
+    projected = every[resident.id]
     monthly = tally.by_month(program, resident.id)
     months = sorted({m for m, _ in monthly})
     curves = []
     for projection in projected:
+        if projection.target.window_months is not None:
+            continue                  # a best window is not a running total: no curve
         key = measure_key(projection.target)
         running, points = 0, []
         for month in months:
