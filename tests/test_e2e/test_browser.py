@@ -203,8 +203,8 @@ def test_a_case_logged_on_a_phone_is_verified_and_counted(live, phone, desktop):
 def test_on_a_phone_a_resident_manages_their_account_and_signs_out_everywhere(
         live, phone, chromium):
     """The account page at phone width: the feed made on My schedule is listed and turned
-    off, a new password is set by pressing Enter in the last box, and "Sign out everywhere"
-    also signs out the laptop."""
+    off (after a question), a new password is set by pressing Enter in the last box, and
+    "Sign out everywhere" also signs out the laptop."""
     base, _app = live
     page = phone
     _sign_in(page, base, "r4.ir@demo.example")
@@ -222,7 +222,17 @@ def test_on_a_phone_a_resident_manages_their_account_and_signs_out_everywhere(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits the phone
     expect(page.locator("#sessions li")).to_have_count(2)
     expect(page.locator("#sessions li", has_text="(this one)")).to_have_count(1)
-    page.locator("#feeds").get_by_role("button", name="Turn off").click()
+    # turning the feed off asks first; Cancel keeps the address working
+    turn_off = page.locator("#feeds").get_by_role("button", name="Turn off")
+    asked: list[str] = []
+    answer_next_dialog(page, False, asked)
+    turn_off.click()
+    assert asked == ["Turn off the calendar feed of Duke-style Integrated IR/DR (sample)? "
+                     "Calendars subscribed to it stop getting your schedule."]
+    expect(page.locator(".flash")).to_have_count(0)
+    assert page.request.get(feed).status == 200
+    answer_next_dialog(page, True, asked)
+    turn_off.click()
     expect(page.locator(".flash.info", has_text="Calendar feed turned off")).to_be_visible()
     assert page.request.get(feed).status == 404
 

@@ -117,31 +117,3 @@ def test_a_director_changes_a_role_choosing_it_first_and_confirming_the_choice(l
     expect(page.locator(".flash.info")).to_contain_text(
         "chief@demo.example is now faculty (attending).")
 
-
-def test_a_resident_turns_off_the_calendar_feed_only_after_saying_yes(live, desktop):
-    """The account page asks before a calendar feed is turned off (calendars subscribed to it
-    stop updating); Cancel keeps the address working."""
-    from browser_steps import answer_next_dialog, sign_in
-
-    base, _app = live
-    page = desktop
-    sign_in(page, base, "r4.ir@demo.example")
-    page.get_by_role("link", name="My schedule", exact=True).click()
-    page.get_by_role("button", name="Make my private calendar address").click()
-    address = page.locator("#feed-url").input_value()
-    assert page.request.get(address).ok
-
-    page.goto(f"{base}/account/password")
-    turn_off = page.locator("#feeds").get_by_role("button", name="Turn off")
-    asked: list[str] = []
-    answer_next_dialog(page, False, asked)
-    turn_off.click()
-    assert asked == ["Turn off the calendar feed of Duke-style Integrated IR/DR (sample)? "
-                     "Calendars subscribed to it stop getting your schedule."]
-    expect(page.locator(".flash")).to_have_count(0)
-    assert page.request.get(address).ok          # Cancel: the address still works
-
-    answer_next_dialog(page, True, asked)
-    turn_off.click()
-    expect(page.locator(".flash.info")).to_contain_text("Calendar feed turned off")
-    assert page.request.get(address).status == 404

@@ -177,7 +177,8 @@ class MeasureSchema(Schema):
     done = fields.Int()
     met = fields.Bool()
     projected = fields.Int(allow_none=True, metadata={
-        "description": "cases expected by graduation at this pace (none for windowed targets)"})
+        "description": "cases expected by graduation at this pace (for a windowed target "
+                       "such as MQSA's: in its best window); none without a projection"})
     pace = fields.Str(allow_none=True, metadata={
         "description": "the projection in words, e.g. 'At this pace, 430 of 500 by June "
                        "2029; 2 more IR-U blocks close the gap.'"})
