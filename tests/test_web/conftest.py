@@ -1,19 +1,22 @@
 """Web-app fixtures: an app on a real database, migrated by Alembic, for SQLite and PostgreSQL.
 
-Every test that takes `app` runs twice: on a fresh SQLite file, and on a fresh PostgreSQL
-database (RESIDENCY_TEST_POSTGRES names the server; default: the local one on 127.0.0.1:5432).
-If no PostgreSQL server answers, the PostgreSQL runs fail: CI must start one (`.ci/run` does).
+Every test that takes `app` runs twice: on a fresh SQLite file, and on an empty PostgreSQL
+database at the latest schema (RESIDENCY_TEST_POSTGRES names the server; default: the local
+one on 127.0.0.1:5432). If no PostgreSQL server answers, the PostgreSQL runs fail: CI must
+start one (`.ci/run` does).
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
 from datetime import date
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import OperationalError
 from web_support import (
     PASSWORD,
     PAST,
@@ -71,23 +74,120 @@ def postgres_template(postgres_server):
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+class _ReusedDatabase:
+    """One PostgreSQL database per test process, made from the template once and handed to
+    each test empty, under a new name.
+
+    Creating a database from the template and dropping it after each test took about a
+    second a test on a busy machine (each drop waits for a checkpoint); emptying the tables
+    takes a twentieth of that. Renaming it first keeps a test from reaching the next one's
+    data: whatever the last test left connected (a solve worker, a server) is cut off, and
+    reconnecting finds no database of the old name. A test that changed the schema gets a
+    new copy of the template instead."""
+
+    def __init__(self, server, template: str):
+        self.server, self.template = server, template
+        self.name: str | None = None
+        self.shape: tuple | None = None
+
+    @staticmethod
+    def _new_name() -> str:
+        return f"residency_test_{uuid.uuid4().hex[:12]}"
+
+    @staticmethod
+    def _shape(conn) -> tuple:
+        """What a test must not have changed: the tables, their columns, the revision."""
+        columns = conn.execute(text(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'public' ORDER BY 1, 2")).all()
+        return tuple(columns), conn.execute(text("SELECT version_num FROM alembic_version")
+                                            ).scalar()
+
+    def _copy(self) -> None:
+        self.name = self._new_name()
+        with self.server.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"'))
+
+    def _renamed(self) -> bool:
+        """The last test's database under a new name, its connections ended first."""
+        new = self._new_name()
+        with self.server.connect() as conn:
+            for _ in range(100):
+                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE datname = :name AND pid <> pg_backend_pid()"),
+                             {"name": self.name})
+                try:
+                    conn.execute(text(f'ALTER DATABASE "{self.name}" RENAME TO "{new}"'))
+                except OperationalError:   # a session is still ending
+                    time.sleep(0.05)
+                    continue
+                self.name = new
+                return True
+        return False
+
+    def _emptied(self) -> bool:
+        """Every row deleted and every id sequence started again; False (nothing done) when
+        the schema is not the template's."""
+        engine = create_engine(self.url)
+        try:
+            with engine.begin() as conn:
+                if self._shape(conn) != self.shape:
+                    return False
+                conn.execute(text("SET LOCAL session_replication_role = replica"))  # no triggers
+                for (table,) in conn.execute(text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        "AND tablename <> 'alembic_version'")).all():
+                    conn.execute(text(f'DELETE FROM "{table}"'))
+                for (sequence,) in conn.execute(text(
+                        "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+                        ).all():
+                    conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+            return True
+        finally:
+            engine.dispose()
+
+    @property
+    def url(self) -> str:
+        return f"{POSTGRES}/{self.name}"
+
+    def fresh(self) -> str:
+        """The URL of an empty database at the latest schema, for the next test."""
+        if self.name is None:
+            self._copy()
+            engine = create_engine(self.url)
+            with engine.connect() as conn:
+                self.shape = self._shape(conn)
+            engine.dispose()
+        elif not (self._renamed() and self._emptied()):
+            self.drop()
+            self._copy()
+        return self.url
+
+    def drop(self) -> None:
+        if self.name is not None:
+            with self.server.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            self.name = None
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_server, postgres_template):
+    """This test process's PostgreSQL database (see _ReusedDatabase)."""
+    reused = _ReusedDatabase(postgres_server, postgres_template)
+    yield reused
+    reused.drop()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
-    """A fresh database at the latest schema (a copy of a migrated template: the migrations
-    themselves are tested in test_migrations)."""
+    """An empty database at the latest schema: on SQLite a copy of a migrated template file,
+    on PostgreSQL this process's database, emptied and renamed (the migrations themselves are
+    tested in test_migrations)."""
     if request.param == "sqlite":
         path = tmp_path / "test.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    server = request.getfixturevalue("postgres_server")
-    template = request.getfixturevalue("postgres_template")
-    name = f"residency_test_{uuid.uuid4().hex[:12]}"
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield f"{POSTGRES}/{name}"
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("postgres_database").fresh()
 
 
 @pytest.fixture

@@ -160,16 +160,18 @@ def big(app, client, make_user):
     return chief_imports(app, client, make_user, tomli_w.dumps(raw))
 
 
-def _running(app, job_id: int, timeout: float = 60, schedule: bool = False) -> int:
-    """Wait until the worker has started solving (with `schedule`: until it has found a
-    schedule, not just a bound); its process id."""
+def _running(app, job_id: int, timeout: float = 60, schedule: bool = False,
+             progress: bool = True) -> int:
+    """Wait until the worker has started solving and reported progress (with `schedule`:
+    found a schedule, not just a bound; without `progress`: only started); its process id."""
     deadline = time.monotonic() + timeout
     with app.app_context():
         while time.monotonic() < deadline:
             db.session.expire_all()
             job = db.session.get(SolveJob, job_id)
             found = any(point[1] is not None for point in job.progress or [])
-            if job.state == "running" and job.progress and (found or not schedule):
+            if job.state == "running" and job.worker_pid and (
+                    not progress or job.progress and (found or not schedule)):
                 return job.worker_pid
             assert job.state in ("queued", "running"), job.state
             time.sleep(0.2)
@@ -197,7 +199,7 @@ def test_a_killed_worker_fails_the_job_and_leaves_the_published_schedule(app, cl
         published_id, before = published.id, dict(published.data)
     app.config["SOLVE_STALE_AFTER"] = 2
     job_id = _job_id(_generate(client, big, time_limit="120"))
-    os.kill(_running(app, job_id), signal.SIGKILL)
+    os.kill(_running(app, job_id, progress=False), signal.SIGKILL)
     time.sleep(2.5)
     status = client.get(f"/programs/{big}/jobs/{job_id}/status").get_json()
     assert status["state"] == "failed"
@@ -205,10 +207,13 @@ def test_a_killed_worker_fails_the_job_and_leaves_the_published_schedule(app, cl
     with app.app_context():
         kept = db.session.get(Schedule, published_id)
         assert (kept.state, kept.version, kept.data) == ("published", 1, before)
-    # The program is free again: the next solve starts.
-    again = _job_id(_generate(client, big, time_limit="5"))
+    # The program is free again: the next solve starts (and is cancelled: that is all).
+    again = _job_id(_generate(client, big, time_limit="120"))
     assert again != job_id
-    assert _wait(app, again, timeout=90)["state"] == "done"
+    _running(app, again, progress=False)
+    path = f"/programs/{big}/jobs/{again}"
+    client.post(f"{path}/cancel", data={"csrf_token": csrf_token(client, path)})
+    assert _wait(app, again, timeout=90)["state"] in ("cancelled", "done")
 
 
 def test_with_the_redis_queue_a_separate_worker_runs_the_solve(app, client, make_user,
