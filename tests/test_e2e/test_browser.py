@@ -191,8 +191,12 @@ def test_a_case_logged_on_a_phone_is_verified_and_counted(live, phone, desktop):
     desktop.get_by_role("link", name="Case logs").click()
     row = desktop.locator('#dashboard tr[data-resident="lindgren"]')
     expect(row.locator("td.total")).to_have_text(str(before + 1))
+    # the charts' library is fetched only when a chart comes near the screen
+    assert desktop.evaluate("typeof Plotly") == "undefined"
+    desktop.locator("#heatmap").scroll_into_view_if_needed()
     expect(desktop.locator("#heatmap .main-svg").first).to_be_visible()
     # the monthly chart as drawn: every category its own colour, from its first month
+    desktop.locator("#volume").scroll_into_view_if_needed()
     expect(desktop.locator("#volume .main-svg").first).to_be_visible()
     drawn = desktop.evaluate("""() => document.getElementById("volume").data.map(
         t => [t.marker.color, t.marker.pattern.shape, t.y.length ? t.y[0] : 0])""")
