@@ -116,4 +116,3 @@ def test_a_director_changes_a_role_choosing_it_first_and_confirming_the_choice(l
     change.click()
     expect(page.locator(".flash.info")).to_contain_text(
         "chief@demo.example is now faculty (attending).")
-
