@@ -179,10 +179,19 @@ def worker(burst) -> None:
 
     from .schedules.jobs import rq_queue
 
+    class BurstWorker(Worker):
+        """A worker that ends once the queue is empty. It takes no commands over Redis
+        (stop a job, shut down): RQ 3's thread listening for them reads in waits of a
+        minute, and closing it held the worker's end that long, after its last job."""
+
+        def subscribe(self) -> None:
+            pass
+
     app = _app()
     queue = rq_queue(app.config["REDIS_URL"])
     click.echo(f"solve worker on {app.config['REDIS_URL']}, queue '{queue.name}'")
-    Worker([queue], connection=queue.connection).work(burst=burst)
+    kind = BurstWorker if burst else Worker
+    kind([queue], connection=queue.connection).work(burst=burst)
 
 
 @main.command("serve")
