@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from icalendar import Calendar
+from redis import Redis
 from sqlalchemy import select
 from test_solving import TINY, _job_id, _wait
 from web_support import chief_imports, csrf_token, sign_in
@@ -20,6 +21,10 @@ from solver.engine import SolveOptions, solve
 from web.call import services
 from web.extensions import db
 from web.models import CallSchedule, CallSwap, Resident, Schedule, SolveJob, User
+from web.schedules import solving
+
+# A Redis queue no worker takes from: `_generate` runs the job it is given itself
+IDLE_QUEUE = "redis://127.0.0.1:6379/13"
 
 CALL = """
 [call]
@@ -67,15 +72,28 @@ def _published(app, client, make_user, text: str) -> int:
     return pid
 
 
-def _generate(app, client, pid: int) -> int:
-    """The chief generates call on version 1; the new call draft's id."""
+def _generate(app, client, pid: int, worker_process: bool = False) -> int:
+    """The chief generates call on version 1; the new call draft's id. The job is run as a
+    queue's worker runs it (`solving.run`), in this process; with `worker_process`, by the
+    worker process the web app starts, as it is by default (a second or two more, for the
+    process to start: test_a_chief_generates_call_reads_the_month_and_publishes_it)."""
     page = client.get(f"/programs/{pid}/call").get_data(as_text=True)
     assert "Generate a call schedule" in page and "version 1" in page
     version = re.search(r'<option[^>]*value="(\d+)"[^>]*>version 1<', page).group(1)
-    response = client.post(f"/programs/{pid}/call/generate", data={
-        "version": version, "time_limit": "20",
-        "csrf_token": csrf_token(client, f"/programs/{pid}/call")})
+    queued = {} if worker_process else {"SOLVE_QUEUE": "rq", "REDIS_URL": IDLE_QUEUE}
+    before = {key: app.config.get(key) for key in queued}
+    app.config.update(queued)
+    try:
+        response = client.post(f"/programs/{pid}/call/generate", data={
+            "version": version, "time_limit": "20",
+            "csrf_token": csrf_token(client, f"/programs/{pid}/call")})
+    finally:
+        app.config.update(before)
     job_id = _job_id(response)
+    if not worker_process:
+        with app.app_context():
+            solving.run(job_id)
+        Redis.from_url(IDLE_QUEUE).flushdb()     # what it queued was run here
     assert _wait(app, job_id)["state"] == "done"
     status = client.get(f"/programs/{pid}/jobs/{job_id}/status").get_json()
     assert status["solver_status"] == "OPTIMAL"
@@ -91,7 +109,7 @@ def _generate(app, client, pid: int) -> int:
 
 def test_a_chief_generates_call_reads_the_month_and_publishes_it(app, client, published):
     pid = published
-    call_id = _generate(app, client, pid)
+    call_id = _generate(app, client, pid, worker_process=True)
     page = client.get(f"/programs/{pid}/call/{call_id}?month=2027-09").get_data(as_text=True)
     assert "September 2027" in page and "A draft" in page
     # every Monday and Thursday night and every Saturday of September has its resident
