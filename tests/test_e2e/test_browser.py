@@ -179,6 +179,22 @@ def test_a_case_logged_on_a_phone_is_verified_and_counted(live, phone, desktop):
     expect(phone.locator(".flash.info", has_text="Case logged")).to_be_visible()
     expect(phone.locator("#my-cases")).to_contain_text("Paracentesis (primary)")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # the same case logged again by mistake: warned, and offered its deletion (asked first)
+    phone.get_by_label("Primary procedure").select_option(label="Paracentesis")
+    phone.get_by_label("Attending").select_option(label="Dr. Rowan Achebe")
+    phone.get_by_label("Your reference for the case (optional)").fill("K7")
+    phone.get_by_role("button", name="Log case").click()
+    expect(phone.get_by_text("carries the same reference: logged twice?")).to_be_visible()
+    delete = phone.get_by_role("button", name="Delete the case just logged")
+    asked: list[str] = []
+    answer_next_dialog(phone, False, asked)
+    delete.click()
+    assert len(asked) == 1 and asked[0].startswith("Delete the case just logged (")
+    expect(delete).to_be_visible()                     # Cancel: both cases kept
+    answer_next_dialog(phone, True, asked)
+    delete.click()
+    expect(phone.locator(".flash.info", has_text="is deleted")).to_be_visible()
+    expect(delete).to_have_count(0)
 
     _sign_in(desktop, base, "faculty@demo.example")
     desktop.get_by_role("link", name="To verify").click()
