@@ -8,7 +8,10 @@ start one (`.ci/run` does).
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import socket
 import time
 import uuid
 from datetime import date
@@ -16,7 +19,7 @@ from datetime import date
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from web_support import (
     PASSWORD,
     PAST,
@@ -35,11 +38,40 @@ from web.accounts import create_user, program_named
 from web.extensions import db
 from web.models import User
 
+# Test databases are named after this host and the test process that made them, so that the
+# ones a killed test process left behind can be found and dropped (`_drop_left_behind`).
+HOST = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def _database_name(kind: str) -> str:
+    return f"residency_{kind}_{HOST}_{os.getpid()}_{uuid.uuid4().hex[:12]}"
+
+
+def _drop_left_behind(server) -> None:
+    """Drop the test databases of this host whose test process is no longer running."""
+    with server.connect() as conn:
+        names = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :like"),
+                             {"like": f"residency_%_{HOST}_%"}).scalars().all()
+        for name in names:
+            pid = int(name.split("_")[3])
+            try:
+                os.kill(pid, 0)
+                continue                  # its process still runs
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue
+            try:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except DBAPIError:
+                pass                      # the other test process dropped it first
+
 
 @pytest.fixture(scope="session")
 def postgres_server():
     """An engine on the server's maintenance database, to create and drop test databases."""
     engine = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
+    _drop_left_behind(engine)
     yield engine
     engine.dispose()
 
@@ -65,7 +97,7 @@ def sqlite_template(tmp_path_factory):
 @pytest.fixture(scope="session")
 def postgres_template(postgres_server):
     """A PostgreSQL database migrated once; each test's database is created from it."""
-    name = f"residency_template_{uuid.uuid4().hex[:12]}"
+    name = _database_name("template")
     with postgres_server.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     _migrate(f"{POSTGRES}/{name}")
@@ -92,16 +124,24 @@ class _ReusedDatabase:
 
     @staticmethod
     def _new_name() -> str:
-        return f"residency_test_{uuid.uuid4().hex[:12]}"
+        return _database_name("test")
 
-    @staticmethod
-    def _shape(conn) -> tuple:
-        """What a test must not have changed: the tables, their columns, the revision."""
-        columns = conn.execute(text(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = 'public' ORDER BY 1, 2")).all()
-        return tuple(columns), conn.execute(text("SELECT version_num FROM alembic_version")
-                                            ).scalar()
+    SHAPE = (  # what a test must not have changed (test_migrations goes down and up again)
+        "SELECT table_name, column_name, data_type, is_nullable, column_default "
+        "FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2",
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
+        "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+        "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1",
+        "SELECT proname, prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace "
+        "ORDER BY 1, 2",
+        "SELECT version_num FROM alembic_version",
+    )
+
+    @classmethod
+    def _shape(cls, conn) -> tuple:
+        """The schema: tables, columns, indexes, constraints, triggers, functions, revision."""
+        return tuple(tuple(conn.execute(text(query)).all()) for query in cls.SHAPE)
 
     def _copy(self) -> None:
         self.name = self._new_name()
@@ -127,7 +167,8 @@ class _ReusedDatabase:
 
     def _emptied(self) -> bool:
         """Every row deleted and every id sequence started again; False (nothing done) when
-        the schema is not the template's."""
+        the schema is not the template's, or the server's user may not turn off triggers
+        (session_replication_role needs a superuser)."""
         engine = create_engine(self.url)
         try:
             with engine.begin() as conn:
@@ -143,6 +184,8 @@ class _ReusedDatabase:
                         ).all():
                     conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
             return True
+        except DBAPIError:
+            return False
         finally:
             engine.dispose()
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import copy
 import re
+import resource
+import signal
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -72,6 +75,21 @@ def _published(app, client, make_user, text: str) -> int:
     return pid
 
 
+@contextmanager
+def _bounds_restored():
+    """A worker bounds its own process for the job it runs (`solving.limit_worker`: a
+    SIGALRM at the hard time limit, a cap on its memory); run in this test process, the
+    job's bounds are lifted once it is done, or the alarm would end the test process."""
+    handler = signal.getsignal(signal.SIGALRM)
+    memory = resource.getrlimit(resource.RLIMIT_AS)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, handler)
+        resource.setrlimit(resource.RLIMIT_AS, memory)
+
+
 def _generate(app, client, pid: int, worker_process: bool = False) -> int:
     """The chief generates call on version 1; the new call draft's id. The job is run as a
     queue's worker runs it (`solving.run`), in this process; with `worker_process`, by the
@@ -91,7 +109,7 @@ def _generate(app, client, pid: int, worker_process: bool = False) -> int:
         app.config.update(before)
     job_id = _job_id(response)
     if not worker_process:
-        with app.app_context():
+        with app.app_context(), _bounds_restored():
             solving.run(job_id)
         Redis.from_url(IDLE_QUEUE).flushdb()     # what it queued was run here
     assert _wait(app, job_id)["state"] == "done"

@@ -373,8 +373,8 @@ def my_progress(program_id: int):
     user, found, _h = _resolved()
     resident = _linked_resident(user, found)
     view = cases.resident_view(found, resident)
-    paced = {p.target.name: p for p in view["projections"]}
+    paced = {id(p.measure): p for p in view["projections"]}   # names may repeat
     return [{"target": m.target, "done": m.done, "met": m.met,
-             "projected": paced[m.target.name].projected if m.target.name in paced else None,
-             "pace": paced[m.target.name].sentence() if m.target.name in paced else None}
+             "projected": paced[id(m)].projected if id(m) in paced else None,
+             "pace": paced[id(m)].sentence() if id(m) in paced else None}
             for m in view["measures"]]
