@@ -211,6 +211,9 @@ def test_a_case_logged_on_a_phone_is_verified_and_counted(live, phone, desktop):
     assert desktop.evaluate("typeof Plotly") == "undefined"
     desktop.locator("#heatmap").scroll_into_view_if_needed()
     expect(desktop.locator("#heatmap .main-svg").first).to_be_visible()
+    # more cases, darker: plotly's "Blues" runs from dark to pale unless reversed
+    assert desktop.evaluate("""() => { const t = document.getElementById("heatmap").data[0];
+        return [t.colorscale, t.reversescale]; }""") == ["Blues", True]
     # the monthly chart as drawn: every category its own colour, from its first month
     desktop.locator("#volume").scroll_into_view_if_needed()
     expect(desktop.locator("#volume .main-svg").first).to_be_visible()
