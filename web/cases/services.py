@@ -21,6 +21,7 @@ from caselog.catalogue import Category
 from caselog.catalogue import ProcedureType as TypeEntry
 from caselog.phi import patient_information
 from caselog.progress import best_window, category_key, in_period, measure_key
+from caselog.standing import NOT_YET
 from scheduler.calendar import day_in_words
 from scheduler.schedule import as_file, halves
 
@@ -347,13 +348,16 @@ def monthly_volume(program: Program, cats: list[ProcedureCategory], months: int 
 def resident_view(program: Program, resident: Resident) -> dict[str, Any]:
     """A resident's progress page: measures, the one verdict on each target (the program
     director's dashboard gives the same), a pace projection for each target (a windowed one,
-    such as MQSA's, on its best window), and the cumulative curve of each target counted in
-    total against its target line."""
+    such as MQSA's, on its best window, once its counting period has begun), and the
+    cumulative curve of each target counted in total against its target line."""
     counted = tally.totals(program, [resident.id])
     measures = measures_for(program, [resident], counted=counted)
     every = pace.projections(program, [resident], measures, counted)
     verdicts = pace.verdicts(program, [resident], measures, every)[resident.id]
-    projected = every[resident.id]
+    # a windowed target whose counting period has not begun has nothing to pace yet (its row
+    # says when it counts from): the rotations that yield it may not even be open to them
+    waiting = {id(v.measure) for v in verdicts if v.state == NOT_YET}
+    projected = [p for p in every[resident.id] if id(p.measure) not in waiting]
     monthly = tally.by_month(program, resident.id)
     months = sorted({m for m, _ in monthly})
     curves = []
