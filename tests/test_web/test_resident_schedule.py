@@ -196,6 +196,10 @@ def test_nobody_revokes_someone_elses_token_or_feed(app, client, published, make
         db.session.commit()
         token_id = db.session.scalar(select(ApiToken.id))
         resident_id = db.session.scalar(select(Resident.id).where(Resident.key == "ash"))
+    # the owner is asked first, the token named as they named it (escaped in the page)
+    page = client.get("/account/password").get_data(as_text=True)
+    assert ('data-confirm="Revoke the token ash&#39;s script? Anything that uses it stops '
+            'working at once."') in page
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     make_user("intruder@example.org", "Other IR", "resident")
     sign_in(client, "intruder@example.org")
