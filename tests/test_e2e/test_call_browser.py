@@ -178,3 +178,97 @@ def test_night_float_weeks_are_swapped_on_phones_and_the_chief_publishes_both_ve
     expect(giver.locator(f'.svc[data-week="{first}"]')).to_have_count(0)
     for context in phones:
         context.close()
+
+
+def _traded(year, schedule, duty, start: str, giver: str, taker: str):
+    """Call with the weekend at `start` given to `taker` and one of the taker's later
+    weekends given back, so that both keep their fair share (None where no such trade
+    passes the checker)."""
+    half = swap(year, schedule, duty, "WEEKEND", start, giver, taker)
+    if not half.ok:
+        return None
+    return next((result.duty for p in half.duty.duty[taker] if p.what == "WEEKEND"
+                 and p.start > start
+                 and (result := swap(year, schedule, half.duty, "WEEKEND", p.start, taker,
+                                     giver)).ok), None)
+
+
+def _a_draft_moving_an_offer(app) -> tuple[str, str, str]:
+    """A coming Saturday call of a resident (given the account GIVER), and a draft call
+    version that trades it for a later weekend of another resident (`_traded`): (the
+    call's start, the giver's name, the draft's label)."""
+    from web.models import CallSchedule
+
+    with app.app_context():
+        program = db.session.scalar(select(Program).where(Program.name.like("Duke-style%")))
+        published = services.latest_published(program)
+        year, duty, schedule = services.read(published)
+        now = datetime.now().strftime("%Y-%m-%dT%H:%M")
+        people = [r for r in program.residents if r.user is None]
+        for giver in people:
+            for period in duty.duty.get(giver.key, []):
+                start = datetime.fromisoformat(period.start)
+                if period.what != "WEEKEND" or start.weekday() != 5 or period.start <= now:
+                    continue
+                moved = next((traded for r in people if r.id != giver.id and (
+                    traded := _traded(year, schedule, duty, period.start, giver.key, r.key))),
+                    None)
+                if moved is None:
+                    continue
+                giver.user = create_user(GIVER, PASSWORD, program, "resident",
+                                         name=giver.name).user
+                draft = CallSchedule(program_id=program.id, schedule_id=published.schedule_id,
+                                     data={**published.data, **moved.as_dict()},
+                                     program_toml=published.program_toml, state="draft")
+                db.session.add(draft)
+                db.session.commit()
+                return period.start, giver.name, draft.label
+    raise AssertionError("no coming Saturday call anyone else can take")
+
+
+def test_publishing_call_that_moves_an_offered_shift_asks_first_and_the_offer_lapses(
+        live_with_mail, chromium, desktop):
+    """A resident offers a Saturday call; the chief opens a draft call version that gives
+    that Saturday to someone else and presses Publish. The question names the offer that
+    will lapse; Cancel publishes nothing; OK publishes, and the resident sees it lapsed."""
+    base, app = live_with_mail
+    start, giver_name, draft = _a_draft_moving_an_offer(app)
+    day = datetime.fromisoformat(start)
+    phone = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                 has_touch=True)
+    giver = phone.new_page()
+    sign_in(giver, base, GIVER)
+    giver.get_by_role("link", name="My schedule", exact=True).click()
+    giver.locator("#call-list li").filter(has_text=f"{day:%a} {day.day} {day:%b}").filter(
+        has_text="Weekend 24-hour call").get_by_role("button", name="Offer to swap").click()
+    expect(giver.locator(".flash.info", has_text="Your shift is on offer")).to_be_visible()
+
+    sign_in(desktop, base, "chief@demo.example")
+    desktop.get_by_role("link", name="Call", exact=True).click()
+    desktop.get_by_role("link", name=draft, exact=True).click()
+    questions: list[str] = []
+
+    def answer(accept: bool):
+        def on_dialog(dialog) -> None:
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+        return on_dialog
+
+    desktop.once("dialog", answer(False))
+    desktop.get_by_role("button", name="Publish").click()
+    expect(desktop.get_by_role("button", name="Publish")).to_be_visible()   # still a draft
+    assert "1 open swap offer lapses, as it gives the shift or weeks to someone else: " \
+        f"Weekend 24-hour call on {day:%a} {day.day} {day:%b}" in questions[0]
+    assert f"offered by {giver_name}." in questions[0]
+    giver.get_by_role("link", name="Call", exact=True).click()
+    giver.get_by_role("link", name="Call swaps").click()
+    expect(giver.locator("#swaps tbody tr").filter(has_text="offered")).to_have_count(1)
+
+    desktop.once("dialog", answer(True))
+    desktop.get_by_role("button", name="Publish").click()
+    expect(desktop.locator(".flash.info", has_text="1 swap offer lapsed")).to_be_visible()
+    expect(desktop.get_by_role("button", name="Publish")).to_have_count(0)
+    giver.reload()
+    lapsed = giver.locator("#swaps tbody tr").filter(has_text="lapsed")
+    expect(lapsed).to_contain_text("a newer call version gave it elsewhere")
+    phone.close()
