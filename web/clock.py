@@ -1,15 +1,19 @@
 """The site's clock: today, and the moments things happened, in the time zone the program
-works in (`TIMEZONE` in config.toml, an IANA name such as "America/New_York"; UTC when
+works in: the program's own (`Program.time_zone`, chosen on its settings page), else the
+installation's (`TIMEZONE` in config.toml, an IANA name such as "America/New_York"; UTC when
 unset). Call shifts and weeks are wall-clock times of that zone, so "today" (which weeks have
 begun, which shifts stay when call is made again, which day a case may be logged for) is
-that zone's today, not the server's."""
+that zone's today, not the server's. A page of a program (`access.program_page`, the API)
+reads the program its access check resolved; work outside a request (a call job) names its
+program."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from flask import current_app
+from flask import current_app, g, has_app_context
 
 from scheduler.calendar import day_in_words
 
@@ -25,23 +29,48 @@ def zone_named(name: str) -> ZoneInfo:
                          "as \"America/New_York\" or \"UTC\"") from exc
 
 
-def zone() -> ZoneInfo:
-    """The site's time zone (checked when the app starts)."""
-    return zone_named(current_app.config.get("TIMEZONE") or DEFAULT_ZONE)
+def zone(program: Any = None) -> ZoneInfo:
+    """The time zone of `program` (a Program), else of the program this request's access
+    check resolved, else the installation's (checked when the app starts). A program's
+    zone is one of `zone_choices` when it is chosen."""
+    if program is None and has_app_context():
+        program = g.get("program")
+    return zone_named(getattr(program, "time_zone", None) or installation_zone())
 
 
-def now() -> datetime:
-    """The wall-clock time in the site's zone, without a zone (as shifts are written)."""
-    return datetime.now(zone()).replace(tzinfo=None)
+def zone_is_set(program: Any) -> bool:
+    """Whether the program's zone was chosen, by the program or the installation: UTC, the
+    installation's default, is taken as not chosen (a calendar feed then gives call shifts
+    as floating clock times, which read right in whatever zone the program works in)."""
+    return (getattr(program, "time_zone", None) or installation_zone()) != DEFAULT_ZONE
 
 
-def today() -> date:
-    """Today in the site's zone."""
-    return datetime.now(zone()).date()
+def installation_zone() -> str:
+    """The installation's zone name (`TIMEZONE`), every program's unless it chose its own."""
+    return str(current_app.config.get("TIMEZONE") or DEFAULT_ZONE)
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """The zones a program may choose, as a select list: first the installation's (the
+    value ''), then every IANA zone this machine knows, by name."""
+    own = installation_zone()
+    return [("", f"The installation's ({own})"),
+            *((name, name.replace("_", " ")) for name in sorted(available_timezones()))]
+
+
+def now(program: Any = None) -> datetime:
+    """The wall-clock time in the program's zone (`zone`), without a zone (as shifts are
+    written)."""
+    return datetime.now(zone(program)).replace(tzinfo=None)
+
+
+def today(program: Any = None) -> date:
+    """Today in the program's zone (`zone`)."""
+    return datetime.now(zone(program)).date()
 
 
 def moment(value: datetime | None, seconds: bool = False) -> str:
-    """When something happened, in the site's zone and naming it: 'Sun 6 Dec 2026, 18:50
+    """When something happened, in the program's zone (`zone`) and naming it: 'Sun 6 Dec 2026, 18:50
     EST' (with `seconds`, '18:50:07 EST', as the audit log says it). A stored time without
     a zone is UTC, as the database keeps them."""
     if value is None:

@@ -23,7 +23,15 @@ from solver.duty_check import check_duty
 from solver.engine import SolveOptions, solve
 from web.call import services
 from web.extensions import db
-from web.models import CallSchedule, CallSwap, Resident, Schedule, SolveJob, User
+from web.models import (
+    CallSchedule,
+    CallSwap,
+    Program,
+    Resident,
+    Schedule,
+    SolveJob,
+    User,
+)
 from web.schedules import solving
 
 # A Redis queue no worker takes from: `_generate` runs the job it is given itself
@@ -186,6 +194,20 @@ def test_residents_see_their_published_calls_on_the_phone_and_in_their_calendar(
     first = min(calls, key=lambda e: e.decoded("dtstart"))
     assert first.decoded("dtstart").isoformat(timespec="minutes") == theirs[0]["start"]
     assert str(first["summary"]) in ("Night call", "Weekend call")
+    # the installation's zone is UTC, its default, taken as not chosen: floating clock times
+    assert first.decoded("dtstart").tzinfo is None and not list(events.walk("VTIMEZONE"))
+    # a program that works in Chicago gives its shifts in Chicago time, the zone defined
+    with app.app_context():
+        db.session.get(Program, pid).time_zone = "America/Chicago"
+        db.session.commit()
+    events = Calendar.from_ical(client.get(f"/programs/{pid}/my/schedule.ics").data)
+    first = min((e for e in events.walk("VEVENT") if str(e["uid"]).startswith("call-")),
+                key=lambda e: e.decoded("dtstart"))
+    start = first.decoded("dtstart")
+    assert str(start.tzinfo) == "America/Chicago" and first["dtstart"].params["TZID"] == \
+        "America/Chicago"
+    assert start.replace(tzinfo=None).isoformat(timespec="minutes") == theirs[0]["start"]
+    assert [str(z["tzid"]) for z in events.walk("VTIMEZONE")] == ["America/Chicago"]
 
 
 def test_call_cannot_start_without_pools_or_a_published_version(app, client, make_user):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from web_support import sign_in
+from web_support import csrf_token, post_form, sign_in
 
 from web.app import create_app
 from web.extensions import db
@@ -55,3 +55,50 @@ def test_a_misspelt_time_zone_stops_the_start_and_says_what_to_write(tmp_path):
     with pytest.raises(ValueError, match="'America/Durham' is not a time zone.*IANA"):
         create_app({"TESTING": True, "SECRET_KEY": "x", "TIMEZONE": "America/Durham",
                     "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+
+
+def _settings_posted(app, client, pid: int, time_zone: str):
+    """The chief saves the settings page as it shows them, with `time_zone` chosen."""
+    from web.models import Program
+    from web.programs.settings import form_values
+
+    with app.app_context():
+        shown = vars(form_values(db.session.get(Program, pid)))
+    fields = {key: ("y" if value is True else value.isoformat()
+                    if hasattr(value, "isoformat") else str(value))
+              for key, value in shown.items() if value is not False}
+    return post_form(client, f"/programs/{pid}/settings", **{**fields, "time_zone": time_zone})
+
+
+@pytest.mark.parametrize("app_settings", [WEST], indirect=True)
+def test_a_program_chooses_its_own_time_zone_and_its_today_follows_it(
+        app, client, cases, make_user, app_settings):
+    """The installation works twelve hours west of UTC; the chief of a program fourteen
+    hours east chooses that zone on the settings page. Its residents' new cases are dated
+    by its today, not the installation's; a zone that does not exist is refused on the
+    field and nothing changes."""
+    from web.models import Program
+
+    make_user("chief@example.org", "Tiny", "chief")
+    sign_in(client, "chief@example.org")
+    page = client.get(f"/programs/{cases['id']}/settings").get_data(as_text=True)
+    assert "The installation&#39;s (Etc/GMT+12)" in page
+    refused = _settings_posted(app, client, cases["id"], "Mars/Olympus_Mons")
+    assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Program, cases["id"]).time_zone is None
+    assert _settings_posted(app, client, cases["id"], EAST).status_code == 302
+    with app.app_context():
+        assert db.session.get(Program, cases["id"]).time_zone == EAST
+    page = client.get(f"/programs/{cases['id']}/settings").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{re.escape(EAST)}">', page)
+
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "ash@example.org")
+    before = datetime.now(ZoneInfo(EAST)).date()
+    page = client.get(f"/programs/{cases['id']}/my/cases").get_data(as_text=True)
+    after = datetime.now(ZoneInfo(EAST)).date()
+    field = re.search(r'<input[^>]*name="day"[^>]*>', page)
+    value = re.search(r'value="([0-9-]+)"', field.group(0)).group(1)
+    assert value in (before.isoformat(), after.isoformat())
+    assert value != datetime.now(ZoneInfo(WEST)).date().isoformat()

@@ -113,7 +113,7 @@ def solve_job(job: SolveJob) -> None:
             memory_mb=int(current_app.config["SOLVE_MEMORY_MB"]),
             explain_time_limit=min(job.time_limit, settings.explain_time_limit),
             published=read(published)[1] if published is not None else None,
-            keep_before=clock.today()),
+            keep_before=clock.today(job.program)),
             on_progress=beat.record)
     finally:
         beat.finish()

@@ -6,6 +6,7 @@ version is published instead of piling up copies."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
@@ -17,10 +18,12 @@ from ..call.services import shift_title
 
 def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
                       assignment: Assignment | None, version: int | None,
-                      calls: list[tuple[datetime, datetime, str, bool]] | None = None) -> bytes:
+                      calls: list[tuple[datetime, datetime, str, bool]] | None = None,
+                      zone: ZoneInfo | None = None) -> bytes:
     """The .ics file of one resident's published year (empty before anything is published),
     with their call shifts from the published call schedule: (start, end, pool or service
-    code, from home), in the program's local time."""
+    code, from home), in the program's local time: in `zone` (with its definition), or
+    where none is given, as floating times (the same clock time in any zone)."""
     cal = Calendar()
     cal.add("prodid", "-//Residency scheduler//rotation schedule//EN")
     cal.add("version", "2.0")
@@ -77,9 +80,11 @@ def resident_calendar(program_id: int, year: ProgramYear, resident_key: str,
         event = Event()
         event.add("uid", f"call-{code}-{start:%Y%m%dT%H%M}.{resident_key}@{domain}")
         event.add("dtstamp", stamp)
-        event.add("dtstart", start)      # floating: the program's own wall-clock time
-        event.add("dtend", end)
+        event.add("dtstart", start.replace(tzinfo=zone))
+        event.add("dtend", end.replace(tzinfo=zone))
         event.add("summary", shift_title(name, at_home))
         event.add("transp", "OPAQUE")
         cal.add_component(event)
+    if zone is not None and calls:
+        cal.add_missing_timezones()
     return cal.to_ical()

@@ -153,7 +153,9 @@ def _ics(resident: Resident, download: bool) -> Response:
         abort(503)
     _, calls = published_calls(resident.program, resident.key)
     body = resident_calendar(resident.program_id, year, resident.key, assignment, version,
-                             [(c.start, c.end, c.pool, c.at_home) for c in calls])
+                             [(c.start, c.end, c.pool, c.at_home) for c in calls],
+                             clock.zone(resident.program) if clock.zone_is_set(
+                                 resident.program) else None)
     headers = {"Cache-Control": "private, max-age=300"}
     if download:
         headers["Content-Disposition"] = attachment(f"{safe_stem(resident.key)}-schedule.ics")

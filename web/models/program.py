@@ -65,6 +65,8 @@ class Program(Model):
                                                         server_default="{}")
     holidays: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     split_blocks: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The IANA time zone the program works in; None: the installation's (web/clock.py)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     # The program file's call keys, as the file has them: {"call": {...}, "work_hours": [...],
     # "call_pool": [...], "call_request": [...]} (scheduler/call_rules.py)
     call_rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -18,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from scheduler.calendar import BLOCKS_PER_YEAR, CALENDAR_NAMES, CALENDARS
 
+from .. import clock
 from ..names import NAME
 
 
@@ -47,7 +50,14 @@ class SettingsForm(FlaskForm):
                                          "2027-11-25, 2027-12-24")
     split_blocks = BooleanField("Split blocks: a block may be shared half and half by two "
                                 "rotations marked 'may fill half a block'")
+    time_zone = SelectField("Time zone", validate_choice=True,
+                            description="Where the program works: its call shifts, its "
+                                        "'today' and the times pages show are this zone's")
     submit = SubmitField("Save settings")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = clock.zone_choices()
 
 
 class ImportForm(FlaskForm):

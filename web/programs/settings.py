@@ -24,7 +24,7 @@ def form_values(program: Program) -> SimpleNamespace:
         change_weight=program.change_weight,
         final_level=format_counts(program.final_level or {}),
         holidays="\n".join(program.holidays or []),   # one a line, in their own box
-        split_blocks=bool(program.split_blocks))
+        split_blocks=bool(program.split_blocks), time_zone=program.time_zone or "")
 
 
 def parse_final_levels(value: str) -> dict[str, str]:
@@ -94,5 +94,6 @@ def save(program: Program, data: dict[str, Any]) -> Outcome:
         row.final_level = final_level
         row.holidays = holidays
         row.split_blocks = bool(data.get("split_blocks"))
+        row.time_zone = text(data, "time_zone") or None
 
     return save_entry(program, "program", program, [program], change)
