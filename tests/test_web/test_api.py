@@ -70,6 +70,7 @@ def test_a_resident_token_sees_only_what_the_resident_may(client, tokens):
     pid = tokens["program"]
     listing = client.get("/api/v1/programs", headers=tokens["ash"]).get_json()
     assert [(p["id"], p["roles"]) for p in listing] == [(pid, ["resident"])]
+    assert listing[0]["time_zone"] == "UTC"    # the installation's: the program chose none
     assert client.get(f"/api/v1/programs/{pid}/residents",
                       headers=tokens["ash"]).status_code == 403
     created = client.post(f"/api/v1/programs/{pid}/requests", headers=tokens["ash"],

@@ -8,6 +8,7 @@ from flask import g, request, url_for
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
+from .. import clock
 from ..access import EVERYONE, MANAGERS, STAFF
 from ..accounts import resident_of, user_for_token
 from ..cases import services as cases
@@ -115,7 +116,7 @@ def _program_view(program, roles) -> dict:
     return {"id": program.id, "name": program.name, "year_start": program.year_start,
             "calendar": program.calendar, "levels": program.levels,
             "tracks": program.tracks, "vacation_weeks": program.vacation_weeks,
-            "roles": sorted(roles)}
+            "time_zone": clock.zone(program).key, "roles": sorted(roles)}
 
 
 @blp.get("/programs/<int:program_id>")

@@ -39,6 +39,9 @@ class ProgramSchema(Schema):
     levels = fields.List(fields.Str())
     tracks = fields.List(fields.Str())
     vacation_weeks = fields.Int()
+    time_zone = fields.Str(metadata={"description": "the IANA time zone the program works in "
+                                                    "(its own or the installation's): call "
+                                                    "shift times are its wall-clock times"})
     roles = fields.List(fields.Str(), metadata={"description": "your roles in the program"})
 
 
