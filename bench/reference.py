@@ -308,7 +308,7 @@ class _PlainModel:
     def services(self) -> None:
         """A resident serves at most one service a week and never in a vacation week; only
         a service's levels and tracks serve on it, only in the weeks it runs; each week it
-        runs (with a working day), between its `min` and `max` residents serve."""
+        runs (a week of holidays only too), between its `min` and `max` residents serve."""
         for r, resident in self.residents:
             for w in self.weeks:
                 self.model.add(self.away(r, w) <= 1)
@@ -317,9 +317,7 @@ class _PlainModel:
                     if not runs or not self.p.binds(service, resident):
                         self.model.add(self.serve[r, w, service.code] == 0)
         for service in self.p.services:
-            for w in self.p.service_weeks(service):
-                if not any(d.week == w for d in self.days):
-                    continue
+            for w in self.p.service_weeks(service):   # a week of holidays only too
                 count = sum(self.serve[r, w, service.code] for r, _ in self.residents)
                 self.model.add(count >= service.min)
                 if service.max is not None:

@@ -66,7 +66,7 @@ def at_a_glance(program: Program, schedule: Schedule) -> list[str]:
         lines.append(f"Away limit '{label}': busiest working day has {worst} away{when}, "
                      f"limit {limit.max}{paid}.")
     for service in program.services:
-        running = [w for w in program.service_weeks(service) if calendar.working_days_of_week(w)]
+        running = program.service_weeks(service)
         cover = Counter({w: 0 for w in running})
         per_level: dict[str, list[int]] = {}
         for rid, assignment in assigned.items():

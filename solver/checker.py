@@ -401,9 +401,7 @@ class _Checker:
                     self.not_open(service, resident, source_path("service", i),
                                   f"{code} in week {w}")
         for i, service in enumerate(p.services):
-            for w in p.service_weeks(service):
-                if not self.calendar.working_days_of_week(w):
-                    continue
+            for w in p.service_weeks(service):   # a week of holidays only too
                 self.bounds(source_path("service", i), service,
                             cover.get((service.code, w), 0), f"week {w}")
 

@@ -165,10 +165,10 @@ def _service_entry(program: Program, index: int, field: str) -> str:
     service = program.services[index]
     code = service.code
     if field == "min":
-        weeks = sorted(set(program.service_weeks(service)) & set(_working_weeks(program)))
+        weeks = program.service_weeks(service)
         return (f"{code} needs at least {plural(service.min, 'resident')} every week it runs "
-                f"({plural(len(weeks), 'week')} with working days, "
-                f"{service.min * len(weeks)} weeks of {code} in all, from the "
+                f"({plural(len(weeks), 'week')}, "
+                f"{plural(service.min * len(weeks), 'week')} of {code} in all, from the "
                 f"{plural(len(_serving(program, service)), 'resident')} it is open to)")
     if field == "max":
         return f"{code} takes at most {plural(service.max or 0, 'resident')} a week"

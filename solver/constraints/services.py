@@ -9,15 +9,14 @@ from ..context import ModelContext
 
 def add(ctx: ModelContext) -> None:
     """In every week a service runs, between service[i].min and service[i].max eligible
-    residents serve on it. A resident is never pulled onto it from a rotation (or group) in
-    its `not_from`: no working day of the week may fall in a block (half block, where
-    split) spent there. Who may serve (levels, tracks) and in which weeks are built into the
+    residents serve on it, a week of holidays only included (the hospital's nights and
+    weekends still need their cover; the contract says "each week"). A resident is never
+    pulled onto it from a rotation (or group) in its `not_from`: no working day of the week
+    may fall in a block (half block, where split) spent there. Who may serve (levels, tracks) and in which weeks are built into the
     variables (context.py): they always hold."""
     p = ctx.program
     for i, service in enumerate(p.services):
         for w in p.service_weeks(service):
-            if not ctx.blocks_of_week[w]:
-                continue  # a week of holidays only: no working day, no cover counted
             serving = [ctx.serve[r, w, service.code] for r in range(len(p.residents))
                        if (r, w, service.code) in ctx.serve]
             if service.min:

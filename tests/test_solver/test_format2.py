@@ -201,11 +201,37 @@ def test_a_night_float_no_one_can_cover_is_explained_with_its_counts():
     """ + residents("a") + residents("b", level="R1"), header=header(1))
     schedule = solve_checked(program)
     assert conflict_sources(schedule) == {"service[0].min"}
-    runs = len(set(program.service_weeks(program.services[0]))
-               & {w for (w, _) in program.calendar.segments})
-    assert (f"NF needs at least 2 residents every week it runs ({runs} weeks with working "
-            f"days, {2 * runs} weeks of NF in all, from the 1 resident it is open to)") \
+    runs = len(program.service_weeks(program.services[0]))
+    assert (f"NF needs at least 2 residents every week it runs ({runs} weeks, "
+            f"{2 * runs} weeks of NF in all, from the 1 resident it is open to)") \
         in schedule.explanation
+
+
+def test_night_float_is_covered_in_a_week_of_holidays_only():
+    """A program closes Monday 20 to Friday 24 December 2027 (week 25): no working day that
+    week, but its nights still need night float, and the checker counts that week's cover
+    too (an outside tester's program)."""
+    holidays = "holidays = [2027-12-20, 2027-12-21, 2027-12-22, 2027-12-23, 2027-12-24]"
+    program = make_program("""
+        [[rotation]]
+        code = "A"
+        [[service]]
+        code = "NF"
+        min = 1
+        max = 1
+        weeks = [24, 25, 26]
+    """ + residents("a", "b"), header=header(0, holidays))
+    assert not program.calendar.working_days_of_week(25)
+    schedule = solve_checked(program)
+    assert schedule.status == "OPTIMAL"
+    served = sorted(w for r in schedule.residents.values() for w in r.services.get("NF", []))
+    assert served == [24, 25, 26]
+    # the week of holidays left without cover is a broken rule
+    for assignment in schedule.residents.values():
+        assignment.services["NF"] = [w for w in assignment.services.get("NF", []) if w != 25]
+    report = checker.check(program, schedule)
+    assert [v.source for v in report.violations] == ["service[0].min"], report.violations
+    assert "week 25" in report.violations[0].message
 
 
 def test_an_away_limit_on_a_group_counts_only_residents_on_it_that_day():

@@ -214,7 +214,7 @@ def _week_rows(year: ProgramYear, schedule: ScheduleFile) -> list[WeekRow]:
         cover = [sum(w in a.services.get(service.code, []) for a in schedule.residents.values())
                  for w in weeks]
         label = f"{service.code} cover" + (f" ({service.name})" if service.name else "")
-        shown = [c if w in running and year.calendar.working_days_of_week(w) else None
+        shown = [c if w in running else None
                  for w, c in zip(weeks, cover, strict=True)]
         found.append(WeekRow(label, shown, service.min, service.max))
     return found
