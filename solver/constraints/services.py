@@ -12,8 +12,9 @@ def add(ctx: ModelContext) -> None:
     residents serve on it, a week of holidays only included (the hospital's nights and
     weekends still need their cover; the contract says "each week"). A resident is never
     pulled onto it from a rotation (or group) in its `not_from`: no working day of the week
-    may fall in a block (half block, where split) spent there. Who may serve (levels, tracks) and in which weeks are built into the
-    variables (context.py): they always hold."""
+    may fall in a block (half block, where split) spent there. Who may serve (levels,
+    tracks) and in which weeks are built into the variables (context.py): they always
+    hold."""
     p = ctx.program
     for i, service in enumerate(p.services):
         for w in p.service_weeks(service):
