@@ -179,26 +179,45 @@ class _ResidentEntry(BaseModel):
     services: dict[str, list[WeekNumber]] = {}
 
 
-class _Block(BaseModel):
+class _Span(BaseModel):
+    """A block's or week's entry: its number and first and last day, as ISO dates."""
+
     model_config = ConfigDict(extra="ignore")
+    index: int | None = None
     start: str
+    end: str | None = None
 
 
 class _ScheduleFile(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
     format: int = SCHEDULE_FORMAT
-    blocks: list[_Block] = []
+    blocks: list[_Span] = []
+    weeks: list[_Span] = []
     program: str = ""
     status: str = "FEASIBLE"
+    objective: int | float | None = None
+    best_bound: int | float | None = None
     residents: dict[str, _ResidentEntry] = {}
+    unmet_requests: list[int] = []
 
 
 def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
-    """Read a schedule file's parsed JSON; only `residents` matters for checking."""
+    """Read a schedule file's parsed JSON: the residents' rotations and weeks, and what the
+    file says of itself (status, objective, bound, unmet requests, the blocks' and weeks'
+    dates), which `checker.claims` compares with the program. A week listed twice for one
+    resident is an error: the file says something twice that can only be so once."""
     try:
         parsed = _ScheduleFile.model_validate(raw)
     except ValidationError as exc:
         return None, _pydantic_errors((), exc)
+    errors = [FileError(f"residents.{rid}.{where}", f"week {w} is listed twice")
+              for rid, entry in parsed.residents.items()
+              for where, listed in [("vacation_weeks", entry.vacation_weeks),
+                                    *((f"services.{code}", weeks)
+                                      for code, weeks in entry.services.items())]
+              for w in sorted({w for w in listed if listed.count(w) > 1})]
+    if errors:
+        return None, errors
     week = _format_1_weeks(parsed)
     residents = {
         rid: Assignment([as_cell(c) for c in entry.rotations],
@@ -207,7 +226,14 @@ def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
                          if weeks})
         for rid, entry in parsed.residents.items()
     }
-    return Schedule(program=parsed.program, status=parsed.status, residents=residents), []
+    if parsed.format < 2:   # its penalties were counted on format 1's weeks: not compared
+        return Schedule(program=parsed.program, status=parsed.status, residents=residents,
+                        blocks=[span.model_dump() for span in parsed.blocks]), []
+    return Schedule(program=parsed.program, status=parsed.status, objective=parsed.objective,
+                    best_bound=parsed.best_bound, residents=residents,
+                    blocks=[span.model_dump() for span in parsed.blocks],
+                    weeks=[span.model_dump() for span in parsed.weeks],
+                    unmet_requests=parsed.unmet_requests), []
 
 
 def _format_1_weeks(parsed: _ScheduleFile) -> Callable[[int], int]:

@@ -21,7 +21,15 @@ from typing import Any
 from scheduler import Program, Schedule
 from scheduler.calendar import WORKING_WEEKDAYS
 from scheduler.program import requirement_bounds
-from scheduler.schedule import Cell, cell_codes, cell_label, halves, part_name
+from scheduler.schedule import (
+    Cell,
+    block_dicts,
+    cell_codes,
+    cell_label,
+    halves,
+    part_name,
+    week_dicts,
+)
 from scheduler.schema import (
     AssignRequest,
     CoverageRule,
@@ -54,12 +62,14 @@ class Finding:
 
 @dataclass
 class CheckReport:
-    """What the checker found: file errors, broken hard rules, and the soft penalties."""
+    """What the checker found: file errors, broken hard rules, the soft penalties, and what
+    the file says of itself that is not so (`claimed`; only when asked)."""
 
     errors: list[Finding] = field(default_factory=list)
     violations: list[Finding] = field(default_factory=list)
     penalties: list[Finding] = field(default_factory=list)
     unmet_requests: list[int] = field(default_factory=list)
+    untrue: list[Finding] = field(default_factory=list)
 
     @property
     def total_penalty(self) -> int:
@@ -67,7 +77,7 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.violations
+        return not self.errors and not self.violations and not self.untrue
 
 
 def runs(flags: list[bool]) -> list[tuple[int, int]]:
@@ -109,14 +119,71 @@ def _parts(pair: list[int]) -> list[tuple[int | None, int]]:
 
 
 def check(program: Program, schedule: Schedule, previous: Schedule | None = None,
-          freeze_through: int = 0) -> CheckReport:
-    """Check a schedule against every rule of the program; see the module docstring."""
+          freeze_through: int = 0, claims: bool = False) -> CheckReport:
+    """Check a schedule against every rule of the program; see the module docstring. With
+    `claims`, also what the file says of itself (`claimed`): a schedule file checked as
+    handed over, not one being edited."""
     report = CheckReport()
     _check_shape(program, schedule, report)
     if report.errors:
         return report
     _Checker(program, schedule, report).run(previous, freeze_through)
+    if claims:
+        report.untrue = claimed(program, schedule, report)
     return report
+
+
+# The statuses that come with a schedule (the others come without one)
+SCHEDULED = ("OPTIMAL", "FEASIBLE")
+
+
+def claimed(program: Program, schedule: Schedule, report: CheckReport) -> list[Finding]:
+    """What a schedule file says of itself that is not so: blocks and (format 2) weeks whose
+    dates are not the program's (the file gives them "so that a schedule can be checked day
+    by day"), a status that does not come with a schedule, an objective or list of unmet
+    requests other than the rules' penalties add up to (`report`), a bound above the
+    objective, or OPTIMAL with a bound below it. A format-1 file's penalties were counted on
+    its own weeks: only its blocks and status are compared (`parse_schedule`)."""
+    found: list[Finding] = []
+    for key, given, real in (("blocks", schedule.blocks, block_dicts(program)),
+                             ("weeks", schedule.weeks, week_dicts(program))):
+        if not given:
+            continue   # not given (format 1 has no weeks): nothing to compare
+        if len(given) != len(real):
+            found.append(Finding(key, f"{len(given)} {key} here; the program's year has "
+                                      f"{len(real)}"))
+        for i, (here, there) in enumerate(zip(given, real, strict=False)):
+            if (here.get("index", there["index"]), here["start"], here.get("end") or
+                    there["end"]) != (there["index"], there["start"], there["end"]):
+                found.append(Finding(f"{key}[{i}]", (
+                    f"{key[:-1]} {here.get('index', i + 1)} is {here['start']} to "
+                    f"{here.get('end') or '?'} here; the program's {key[:-1]} "
+                    f"{there['index']} is {there['start']} to {there['end']}")))
+    if schedule.status not in SCHEDULED:
+        found.append(Finding("status", f"{schedule.status} comes without a schedule; a file "
+                                       f"with one says {' or '.join(SCHEDULED)}"))
+    total = report.total_penalty
+    if schedule.objective is not None and schedule.objective != total:
+        found.append(Finding("objective", f"{schedule.objective:g} here; the rules' penalties "
+                                          f"add up to {total}"))
+    if schedule.objective is not None and \
+            sorted(schedule.unmet_requests) != sorted(report.unmet_requests):
+        found.append(Finding("unmet_requests", (
+            f"{_indices(schedule.unmet_requests)} here; the requests not granted are "
+            f"{_indices(report.unmet_requests)}")))
+    bound = schedule.best_bound
+    if bound is not None and bound > total:
+        found.append(Finding("best_bound", f"{bound:g} here, above the schedule's own total "
+                                           f"penalty {total}: no bound can be"))
+    elif bound is not None and schedule.status == "OPTIMAL" and bound < total:
+        found.append(Finding("status", f"OPTIMAL, but its bound {bound:g} is below its total "
+                                       f"penalty {total}: not proven"))
+    return found
+
+
+def _indices(values: list[int]) -> str:
+    """'[3, 7]', or 'none'."""
+    return f"[{', '.join(map(str, sorted(values)))}]" if values else "none"
 
 
 def _check_shape(program: Program, schedule: Schedule, report: CheckReport) -> None:

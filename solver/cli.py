@@ -147,7 +147,8 @@ def check_command(program_file: str, schedule_file: str, previous: str | None,
                   freeze_through: int) -> None:
     """Check SCHEDULE_FILE against every rule of PROGRAM_FILE.
 
-    Exit status 0 when every hard rule holds, 1 when one is broken, 2 when a file is invalid.
+    Exit status 0 when every hard rule holds and the file's own statements (blocks, weeks,
+    status, objective, unmet requests, bound) are true, 1 when not, 2 when a file is invalid.
     """
     loaded = load_program_file(program_file)
     schedule, errors = load_schedule_file(schedule_file)
@@ -157,14 +158,19 @@ def check_command(program_file: str, schedule_file: str, previous: str | None,
         for error in problems:
             say(f"invalid: {_located(error)}")
         sys.exit(2)
-    report = checker.check(loaded.program, schedule, old, freeze_through)
+    report = checker.check(loaded.program, schedule, old, freeze_through, claims=True)
     for finding in report.errors + report.violations:
         click.echo(f"BROKEN  {finding.source}: {finding.message}")
+    for finding in report.untrue:
+        click.echo(f"UNTRUE  {finding.source}: {finding.message}")
     for finding in report.penalties:
         click.echo(f"COST {finding.cost:>3} {finding.source}: {finding.message}")
     verdict = "valid" if report.ok else "NOT valid"
-    click.echo(f"{verdict}: {len(report.errors) + len(report.violations)} hard rule(s) broken, "
-               f"penalty {report.total_penalty}, {len(report.unmet_requests)} request(s) unmet")
+    untrue = f", {len(report.untrue)} thing(s) the file says of itself untrue" \
+        if report.untrue else ""
+    click.echo(f"{verdict}: {len(report.errors) + len(report.violations)} hard rule(s) broken"
+               f"{untrue}, penalty {report.total_penalty}, {len(report.unmet_requests)} "
+               f"request(s) unmet")
     sys.exit(0 if report.ok else 1)
 
 

@@ -104,8 +104,8 @@ def solve_checked(program: Program, **options) -> Schedule:
     schedule = solve(program, SolveOptions(**options))
     if schedule.residents:
         report = checker.check(program, schedule, options.get("previous"),
-                               options.get("freeze_through", 0))
-        assert report.ok, report.errors + report.violations
+                               options.get("freeze_through", 0), claims=True)
+        assert report.ok, report.errors + report.violations + report.untrue
         assert report.total_penalty == schedule.objective
     return schedule
 
