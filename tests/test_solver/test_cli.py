@@ -384,6 +384,38 @@ def test_check_a_hand_edited_schedule_exits_1(write, tmp_path):
     assert "BROKEN  request[0]" in result.stdout
 
 
+def test_check_says_what_a_schedule_file_claims_untruly(write, tmp_path):
+    """A file whose rotations keep every rule but which says a lower penalty than they cost,
+    no unmet request, a block starting on another day, a week not starting on a Monday, or
+    INFEASIBLE beside a schedule is not valid; each untrue claim is named (an outside
+    tester's edited files). A week listed twice is a file error."""
+    program = write(PROGRAM.format(calendar="months"))
+    out = tmp_path / "schedule.json"
+    assert run("solve", "-o", str(out), program).exit_code == 0
+    solved = json.loads(out.read_text(encoding="utf-8"))
+    assert solved["objective"] == 3 and solved["unmet_requests"]
+    edits = {
+        "objective": lambda d: d.update(objective=1, best_bound=1),
+        "unmet_requests": lambda d: d.update(unmet_requests=[]),
+        "blocks[3]": lambda d: d["blocks"][3].update(start="2027-10-04"),
+        "weeks[0]": lambda d: d["weeks"][0].update(start="2027-07-06"),
+        "status": lambda d: d.update(status="INFEASIBLE"),
+    }
+    for source, edit in edits.items():
+        data = json.loads(json.dumps(solved))
+        edit(data)
+        out.write_text(json.dumps(data), encoding="utf-8")
+        result = run("check", program, str(out))
+        assert result.exit_code == 1, (source, result.stdout)
+        assert f"UNTRUE  {source}: " in result.stdout, (source, result.stdout)
+        assert "0 hard rule(s) broken, " in result.stdout
+    data = json.loads(json.dumps(solved))
+    data["residents"]["ann"]["vacation_weeks"] += data["residents"]["ann"]["vacation_weeks"][:1]
+    out.write_text(json.dumps(data), encoding="utf-8")
+    result = run("check", program, str(out))
+    assert result.exit_code == 2 and "listed twice" in result.stderr
+
+
 def test_check_a_schedule_with_unknown_residents_is_not_valid(write, tmp_path):
     program = write(PROGRAM.format(calendar="months"))
     out = tmp_path / "schedule.json"
