@@ -28,7 +28,7 @@ from typing import Any
 
 import phonenumbers
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(\.[\w-]{1,63})+")
 _SSN = re.compile(r"\b\d{3}[- ]\d{2}[- ]\d{4}\b|\b\d{9}\b")
 _DIGIT_RUN = re.compile(r"\d{6,}")
 # A number a word announces as someone's: a provider's, a health plan's, an insurance's (four

@@ -76,6 +76,10 @@ def test_bad_rows_change_nothing_and_every_one_is_named(app, client, cases):
         [day, "PICC", "Dr Nobody", "", "driver", "some"],                   # row 6
         ["31/31/2027", "PICC", "", "", "", ""],                             # row 7
     ])
+    # row 8: a site the form would not take (an attacker's 120,000 characters, which the
+    # patient-information check once took a minute to read)
+    text += f"{day},PICC,,,primary,none,{'A1' * 60_000}\r\n"
+    text = text.replace("complications\r\n", "complications,site\r\n", 1)
     status, page = _import(client, f"/programs/{cases['id']}/my/cases/import", "bad.csv",
                            text)
     assert status == 422
@@ -86,7 +90,8 @@ def test_bad_rows_change_nothing_and_every_one_is_named(app, client, cases):
                      "row 6: role: &#39;driver&#39; is not one of",
                      "row 6: attending: &#39;Dr Nobody&#39; is not one of the program",
                      "row 6: complications: &#39;some&#39;",
-                     "row 7: date: &#39;31/31/2027&#39; is not a date"):
+                     "row 7: date: &#39;31/31/2027&#39; is not a date",
+                     "row 8: site: longer than 200 characters"):
         assert expected in page, expected
     assert "row 2" not in page and "John Smith" not in page   # PHI is never echoed
     assert _count(app) == 0

@@ -345,13 +345,15 @@ class _RowReader:
         acgme = row.get("entered in acgme", "").lower()
         if acgme not in YES | NO:
             wrong.append(f"entered in acgme: '{acgme}' is not yes or no")
-        notes = row.get("notes", "")
+        notes, given_site = row.get("notes", ""), row.get("site", "")
         if len(notes) > 1000:
             wrong.append("notes: longer than 1000 characters")
-        for name, messages in services.phi_errors(
-                self.program, {"site": row.get("site", ""), "notes": notes},
-                self.sites).items():
-            wrong += [f"{name}: {message}" for message in messages]
+        if len(given_site) > 200:
+            wrong.append("site: longer than 200 characters")
+        if len(notes) <= 1000 and len(given_site) <= 200:   # as the form takes them
+            for name, messages in services.phi_errors(
+                    self.program, {"site": given_site, "notes": notes}, self.sites).items():
+                wrong += [f"{name}: {message}" for message in messages]
         if wrong or who is None or primary is None:
             return wrong, {}, ()
         rotation, site = self.rotation_on(who.key, day)
@@ -363,7 +365,7 @@ class _RowReader:
         self.repeats[digest] += 1
         return wrong, {
             "program_id": self.program.id, "resident_id": who.id, "day": day, "role": role,
-            "attending_id": attending, "site": (row.get("site", "") or site)[:200],
+            "attending_id": attending, "site": given_site or site,
             "rotation": rotation, "complications": complications, "notes": notes,
             "patient_hash": patient_hash, "state": status, "comment": "",
             "verified_at": self.created if status == "verified" else None,
