@@ -195,8 +195,8 @@ class _ScheduleFile(BaseModel):
     weeks: list[_Span] = []
     program: str = ""
     status: str = "FEASIBLE"
-    objective: int | float | None = None
-    best_bound: int | float | None = None
+    objective: int | None = None
+    best_bound: int | None = None
     residents: dict[str, _ResidentEntry] = {}
     unmet_requests: list[int] = []
 

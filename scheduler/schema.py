@@ -38,6 +38,12 @@ Code = Annotated[str, BeforeValidator(_normal), StringConstraints(pattern=r"^[A-
 Count = Annotated[int, Field(ge=0, le=100_000)]
 Weight = Annotated[int, Field(ge=0, le=1_000_000)]
 RunLength = Annotated[int, Field(ge=1, le=1_000)]
+# Lists inside an entry, at most this long: far beyond any program (levels R1-R5 and a few
+# more, a year's days), and short enough that no file can make validation slow (100,000
+# levels once took two minutes to accept).
+Names = Annotated[list[Name], Field(max_length=30)]          # levels, tracks, filters
+Days = Annotated[list[date], Field(max_length=366)]
+Blocks = Annotated[list[int], Field(max_length=100)]
 
 
 def _year_start_in_range(day: date) -> date:
@@ -90,26 +96,27 @@ class ProgramInfo(Entry):
     name: Name
     year_start: YearStart
     calendar: CalendarKind = "months"
-    levels: Annotated[list[Name], Field(min_length=1)]
-    tracks: Annotated[list[Name], Field(min_length=1)]
+    levels: Annotated[list[Name], Field(min_length=1, max_length=30)]
+    tracks: Annotated[list[Name], Field(min_length=1, max_length=30)]
     vacation_weeks: Count = 0
     max_vacation_weeks_per_block: Count = 1
     change_weight: Weight = 1
-    final_level: dict[Name, Name] = {}     # track -> its last level (default: the last level)
-    holidays: list[date] = []              # not working days
+    # track -> its last level (default: the last level)
+    final_level: Annotated[dict[Name, Name], Field(max_length=30)] = {}
+    holidays: Days = []                    # not working days
     split_blocks: bool = False             # may a block be shared by two split rotations
 
 
 class Rotation(Entry):
     code: Code
     name: Text = ""
-    groups: list[Code] = []
+    groups: Annotated[list[Code], Field(max_length=50)] = []
     site: Text = ""
     min: Count = 0
     max: Count | None = None
     min_present: Count = 0
-    levels: list[Name] | None = None
-    tracks: list[Name] | None = None
+    levels: Names | None = None
+    tracks: Names | None = None
     vacation: bool = True
     split: bool = False
 
@@ -121,7 +128,7 @@ class Resident(Entry):
     track: Name
     vacation_weeks: Count | None = None
     max_vacation_weeks_per_block: Count | None = None
-    history: dict[Name, Count] = {}
+    history: Annotated[dict[Name, Count], Field(max_length=500)] = {}
 
     @property
     def called(self) -> str:
@@ -137,8 +144,8 @@ class Targeted(Entry):
     rotation: Name | None = None
     group: Name | None = None
     service: Name | None = None
-    levels: list[Name] | None = None
-    tracks: list[Name] | None = None
+    levels: Names | None = None
+    tracks: Names | None = None
     hard: bool = True
     weight: Weight | None = None
     name: Text | None = None
@@ -160,7 +167,7 @@ class CoverageRule(Targeted):
     kind: Literal["coverage"]
     min: Count | None = None
     max: Count | None = None
-    blocks: list[int] | None = None
+    blocks: Blocks | None = None
 
 
 class RunRule(Targeted):
@@ -206,7 +213,7 @@ class Request(Entry):
 
 class VacationRequest(Request):
     kind: Literal["vacation"]
-    weeks: Annotated[list[date], Field(min_length=1)]
+    weeks: Annotated[list[date], Field(min_length=1, max_length=366)]
 
 
 class AssignRequest(Request):
@@ -214,8 +221,9 @@ class AssignRequest(Request):
     rotation: Name | None = None
     group: Name | None = None
     service: Name | None = None
-    blocks: Annotated[list[int], Field(min_length=1)] | None = None
-    weeks: Annotated[list[date], Field(min_length=1)] | None = None   # with a service
+    blocks: Annotated[list[int], Field(min_length=1, max_length=100)] | None = None
+    # with a service
+    weeks: Annotated[list[date], Field(min_length=1, max_length=366)] | None = None
 
     @property
     def target(self) -> str:
@@ -227,8 +235,9 @@ class AvoidRequest(Request):
     rotation: Name | None = None
     group: Name | None = None
     service: Name | None = None
-    blocks: list[int] | None = None
-    weeks: Annotated[list[date], Field(min_length=1)] | None = None   # with a service
+    blocks: Blocks | None = None
+    # with a service
+    weeks: Annotated[list[date], Field(min_length=1, max_length=366)] | None = None
 
     @property
     def target(self) -> str:
@@ -248,8 +257,8 @@ class Blackout(Entry):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
     name: Text | None = None
-    levels: list[Name] | None = None
-    tracks: list[Name] | None = None
+    levels: Names | None = None
+    tracks: Names | None = None
     first: date = Field(alias="from")
     last: date = Field(alias="to")
     hard: bool = True
@@ -264,8 +273,8 @@ class AwayLimit(Entry):
     max: Count
     rotation: Name | None = None
     group: Name | None = None
-    levels: list[Name] | None = None
-    tracks: list[Name] | None = None
+    levels: Names | None = None
+    tracks: Names | None = None
     hard: bool = True
     weight: Weight | None = None
 
@@ -284,10 +293,10 @@ class Service(Entry):
     name: Text = ""
     min: Count = 0
     max: Count | None = None
-    levels: list[Name] | None = None
-    tracks: list[Name] | None = None
-    not_from: list[Name] = []
-    weeks: list[int] | None = None
+    levels: Names | None = None
+    tracks: Names | None = None
+    not_from: Annotated[list[Name], Field(max_length=250)] = []
+    weeks: Annotated[list[int], Field(max_length=100)] | None = None
 
 
 FORMATS = (1, 2)   # program-file formats this version reads (format 1 with format 2's meaning)

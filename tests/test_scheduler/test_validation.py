@@ -767,3 +767,22 @@ def test_overlapping_blackouts_name_the_residents_both_bind():
     """, header=HEADER.replace("format = 1", "format = 2"))
     assert found == {"blackout[1].from": "overlaps blackout[0] (2028-06-12 to 2028-06-25) for "
                                          "R3 residents, whom both bind"}
+
+
+def test_lists_no_program_needs_are_refused_with_one_error_each():
+    """A file with 400 holidays, 31 levels or 501 history entries is refused, one error on
+    each list, its line found (an attacker's files: 300,000 holidays took ten minutes to
+    refuse, 100,000 levels two minutes to accept)."""
+    holidays = ", ".join(["2027-11-25"] * 400)
+    levels = ", ".join(f'"L{i}"' for i in range(31))
+    history = "\n".join(f'X{i} = 1' for i in range(501))
+    header = HEADER.replace('levels = ["R1", "R2", "R3"]', f"levels = [{levels}]").replace(
+        'calendar = "months"', f'calendar = "months"\nholidays = [{holidays}]')
+    text = header + ROTATIONS + RESIDENTS + "[resident.history]\n" + history + "\n"
+    result = load_program_text(text)
+    found = {e.path: e for e in result.errors}
+    assert "at most 366 items" in found["program.holidays"].message
+    assert "at most 30 items" in found["program.levels"].message
+    assert "at most 500 items" in found["resident[1].history"].message
+    assert found["program.holidays"].line == 6
+    assert len(result.errors) == 3, result.errors
