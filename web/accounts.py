@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -312,7 +313,7 @@ def start_session(user: User, browser: str = "") -> str:
 def session_user(user_id: str, token: str | None, max_age: timedelta) -> User | None:
     """The active user a session cookie signs in: its user id, and the token of a session
     that was not ended and is younger than `max_age`."""
-    if not user_id.isdigit() or not token:
+    if not re.fullmatch(r"[0-9]{1,10}", user_id) or not token:
         return None
     row = db.session.scalar(select(UserSession).where(
         UserSession.token_hash == token_hash(token), UserSession.user_id == int(user_id)))

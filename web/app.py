@@ -39,6 +39,7 @@ from .extensions import (
     migrate,
     talisman,
 )
+from .views import MAX_ROW_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -196,7 +197,7 @@ class IdConverter(IntegerConverter):
     a longer one is a 404 like any unknown id, not an overflow in the database driver."""
 
     def __init__(self, url_map, fixed_digits: int = 0, min: int | None = None,
-                 max: int | None = 2**31 - 1, signed: bool = False) -> None:
+                 max: int | None = MAX_ROW_ID, signed: bool = False) -> None:
         super().__init__(url_map, fixed_digits, min, max, signed)
 
 

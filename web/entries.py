@@ -261,7 +261,7 @@ def parse_counts(text: str) -> dict[str, int]:
     for part in filter(None, (p.strip() for p in re.split(r"[,;\n]", text))):
         key, sep, value = part.partition("=")
         key, value = key.strip(), value.strip()
-        if not sep or not key or not value.isdigit():
+        if not sep or not key or not re.fullmatch(r"[0-9]{1,6}", value):
             raise ValueError(f"'{part}' is not CODE = number of blocks")
         counts[key] = int(value)
     return counts

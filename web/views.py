@@ -10,6 +10,30 @@ from .entries import Outcome, dates_in_words
 from .extensions import db
 from .models import Program
 
+# The largest id a row can have (PostgreSQL's `integer`; app.IdConverter reads URLs so).
+MAX_ROW_ID = 2**31 - 1
+_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def whole(value: str, most: int = MAX_ROW_ID) -> int:
+    """A whole number typed or sent as text: ASCII digits only ("²" passes str.isdigit but
+    is no number) and at most `most`; ValueError otherwise. As `type=` of
+    `request.args.get` it makes a bad value the default, as a missing one."""
+    if not _DIGITS.fullmatch(value) or int(value) > most:
+        raise ValueError(f"'{value}' is not a whole number up to {most:,}")
+    return int(value)
+
+
+def row_ids(values: list[str]) -> list[int]:
+    """The ids among form values (`whole`); the others are left out."""
+    found = []
+    for value in values:
+        try:
+            found.append(whole(value))
+        except ValueError:
+            continue
+    return found
+
 
 def owned(model, program: Program, row_id: int):
     """The program's row with this id; 404 for another program's, as for a missing one."""

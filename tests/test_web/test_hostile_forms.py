@@ -10,7 +10,16 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import select
 from test_solving import TINY
-from web_support import chief_imports, log_case, post_form, sign_in, solved_draft, type_id, upload
+from web_support import (
+    chief_imports,
+    csrf_token,
+    log_case,
+    post_form,
+    sign_in,
+    solved_draft,
+    type_id,
+    upload,
+)
 
 from web.extensions import db
 from web.models import Case, Program
@@ -86,3 +95,36 @@ def test_an_id_a_spreadsheet_would_run_is_text_in_the_schedule_csv(app, client, 
                        "services"]
     residents = {r[0] for r in rows[1:]}
     assert residents == {"'-ash", "bea", "cal"}       # shown as the text -ash, never run
+
+
+def test_numbers_no_id_can_be_are_refused_or_ignored_never_a_server_error(
+        app, client, cases, make_user):
+    """'²' passes str.isdigit but is no number, and 99999999999999999999 is beyond any id the
+    database can hold: in a query string or a form they are ignored or not found, never an
+    error of the server (an outside tester's requests, each once a 500)."""
+    from web.models import Schedule
+
+    pid = cases["id"]
+    huge = "99999999999999999999"
+    with app.app_context():
+        schedule_id = db.session.scalar(select(Schedule.id).where(Schedule.program_id == pid))
+    sign_in(client, "ash@example.org")
+    for value in ("²", huge, "-1"):
+        page = f"/programs/{pid}/my/cases"
+        assert client.get(f"{page}?favourite={value}").status_code in (200, 404), value
+        assert client.get(f"{page}?twin={value}").status_code == 200, value
+        assert post_form(client, f"/programs/{pid}/my/cases/acgme", page,
+                         case=value).status_code == 302, value
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    sign_in(client, "pd@example.org")
+    wishes = f"/programs/{pid}/case-logs/wishes"
+    for value in ("²", huge):
+        assert post_form(client, wishes, weight=value, pick=f"{value}:IR:1").status_code < 500
+        assert post_form(client, wishes, weight="1", pick=f"1:IR:{value}").status_code < 500
+        assert client.get(f"/programs/{pid}/schedules/{schedule_id}/diff?against={value}"
+                          ).status_code < 500
+        assert client.get(f"/programs/{pid}/audit?before={value}").status_code == 200
+        assert client.get(f"/programs/{pid}/case-logs/catalogue/types/new?category={value}"
+                          ).status_code < 500
+    assert client.get(f"/programs/{huge}/").status_code == 404

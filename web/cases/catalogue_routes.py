@@ -11,7 +11,7 @@ from caselog import Target
 from ..access import MANAGERS, STAFF, can, program_page
 from ..extensions import db
 from ..models import CaseTarget, ProcedureCategory, ProcedureType
-from ..views import owned, show_errors
+from ..views import owned, show_errors, whole
 from . import bp, catalogue_edit, services
 from .forms import CategoryForm, ProcedureTypeForm, TargetForm
 
@@ -100,7 +100,7 @@ def edit_type(program, type_id: int | None = None):
         if row is not None:
             form.category.data, form.cpt.data = row.category_id, ", ".join(row.cpt)
         else:
-            form.category.data = request.args.get("category", type=int)
+            form.category.data = request.args.get("category", type=whole)
     if form.validate_on_submit():
         done = _saved(form, catalogue_edit.save_type(program, row, form.data),
                       f"Procedure type {form.code.data.strip()} saved.", program)

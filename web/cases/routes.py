@@ -15,7 +15,7 @@ from ..accounts import resident_of
 from ..downloads import attachment
 from ..extensions import db
 from ..models import Case, CaseProcedure, Resident
-from ..views import owned, show_errors
+from ..views import owned, row_ids, show_errors, whole
 from . import bp, dashboard, favourites, imports, services, unverified
 from .forms import CaseForm, CaseImportForm, FavouriteForm, VerifyForm
 
@@ -43,7 +43,7 @@ def my_cases(program):
                                   services.attendings(program, resident))
     last = services.last_case(resident)
     if request.method == "GET" and request.args.get("favourite"):
-        chosen = favourites.owned(resident, request.args.get("favourite", 0, type=int))
+        chosen = favourites.owned(resident, request.args.get("favourite", 0, type=whole))
         favourites.fill(form, chosen)   # another resident's favourite: 404
     elif request.method == "GET" and request.args.get("repeat") and last is not None:
         form.primary.data = next((p.type_id for p in last.procedures if p.primary), 0)
@@ -69,7 +69,7 @@ def my_cases(program):
     returned = db.session.scalars(select(Case).where(
         Case.resident_id == resident.id, Case.state == "returned")
         .options(*CASE_ROWS).order_by(Case.day, Case.id)).all()
-    asked = request.args.get("twin", type=int)
+    asked = request.args.get("twin", type=whole)
     twin = next((c for c in cases if c.id == asked and c.state == "pending"), None)
     return render_template("cases/mine.html", program=program, resident=resident, form=form,
                            cases=cases, returned=returned, last=last, twin=twin,
@@ -241,7 +241,7 @@ def export_program(program):
 def mark_entered(program):
     """Tick cases as entered in ACGME (or untick them), so none is typed in twice."""
     resident = _resident(program) or abort(404)
-    ids = [int(i) for i in request.form.getlist("case") if i.isdigit()]
+    ids = row_ids(request.form.getlist("case"))
     entered = request.form.get("action") != "unmark"
     marked = imports.mark_entered(program, resident, ids, entered)
     flash(f"{marked} case(s) marked as {'entered' if entered else 'not entered'} in ACGME.",
@@ -262,11 +262,16 @@ def deficit_wishes(program):
         picks = []
         for value in request.form.getlist("pick"):
             parts = value.split(":")
-            if len(parts) == 3 and parts[0].isdigit() and parts[2].isdigit():
-                picks.append((int(parts[0]), parts[1], int(parts[2])))
-        weight = request.form.get("weight", "")
-        outcome = wishes.add_wishes(program, picks, int(weight) if weight.isdigit() else 0,
-                                    current_user)
+            try:
+                if len(parts) == 3:
+                    picks.append((whole(parts[0]), parts[1], whole(parts[2], 1000)))
+            except ValueError:
+                continue
+        try:
+            weight = whole(request.form.get("weight", ""), 1_000_000)
+        except ValueError:
+            weight = 0
+        outcome = wishes.add_wishes(program, picks, weight, current_user)
         if outcome.ok:
             flash(f"{len(picks)} wish(es) added; edit or decline them on the requests page "
                   "before solving.", "info")

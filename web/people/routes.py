@@ -10,7 +10,7 @@ from .. import accounts, audit
 from ..access import can, program_page
 from ..extensions import db
 from ..models import AUDIT_ACTIONS, AUDIT_WORDS, ROLE_NAMES, Membership, User
-from ..views import owned
+from ..views import owned, whole
 from . import bp
 from .audit_words import AuditWords
 from .forms import ChangeRoleForm, GrantForm, RevokeForm
@@ -88,7 +88,7 @@ def audit_log(program):
     action = request.args.get("action", "")
     if action and action not in AUDIT_ACTIONS:
         action = ""
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=whole)
     rows = audit.events(program, action, before, PAGE + 1)
     older = rows[PAGE - 1].id if len(rows) > PAGE else None
     shown = rows[:PAGE]

@@ -28,7 +28,7 @@ from ..entries import plainly
 from ..extensions import db
 from ..links import edit_link
 from ..models import Schedule, SolveJob
-from ..views import owned
+from ..views import owned, whole
 from ..words import status_in_words
 from . import bp, exports, services, solving
 from .forms import CellForm, GenerateForm
@@ -253,7 +253,7 @@ def new_draft(program, schedule_id: int):
 @program_page(*STAFF)
 def diff(program, schedule_id: int):
     row = _visible(program, schedule_id)
-    against_id = request.args.get("against", type=int)
+    against_id = request.args.get("against", type=whole)
     other = _visible(program, against_id) if against_id else \
         services.replaced(program, row)
     if other is None:

@@ -4,6 +4,7 @@ the whole program (as requirements and rules are, `entry_forms.py`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -87,7 +88,8 @@ def parse_weeks(value: str) -> list[int]:
     weeks: set[int] = set()
     for part in split_list(value.replace(",", " ")):
         first, sep, last = part.partition("-")
-        if not first.isdigit() or (sep and not last.isdigit()):
+        if not re.fullmatch(r"[0-9]{1,3}", first) or (sep and not re.fullmatch(r"[0-9]{1,3}",
+                                                                                last)):
             raise ValueError(f"'{part}' is not a week number or a range such as 10-12")
         low, high = int(first), int(last) if sep else int(first)
         if high < low or high - low > 60:
