@@ -314,12 +314,25 @@ def test_linking_an_account_to_a_resident_and_unlinking_it_are_logged(app, clien
               "vacation_weeks": "4"}
     assert post_form(client, form, **fields, account="ASH@example.org ").status_code == 302
     assert post_form(client, form, **fields, account="ash@example.org").status_code == 302
+    # Ash's private calendar address stops working when the record goes to another account
+    # (an outside tester: the old account kept reading it, with no page to turn it off)
+    with app.app_context():
+        db.session.get(Resident, rid).calendar_token = token = "t" * 43
+        db.session.commit()
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+    make_user("ash.new@example.org", "Tiny IR", "resident")
+    assert post_form(client, form, **fields, account="ash.new@example.org").status_code == 302
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+    with app.app_context():
+        assert db.session.get(Resident, rid).calendar_token is None
     assert post_form(client, form, **fields, account="").status_code == 302
     make_user("pd@example.org", "Tiny IR", "program_director")
     _sign_out(client)
     sign_in(client, "pd@example.org")
     # newest first; saving the form again with the same account logs nothing
     assert [r for r in _audit_rows(client, pid) if "Account" in r] == [
+        "chief@example.org | Account unlinked · ash.new@example.org from Ash Kettering | ",
+        "chief@example.org | Account linked · ash.new@example.org to Ash Kettering | ",
         "chief@example.org | Account unlinked · ash@example.org from Ash Kettering | ",
         "chief@example.org | Account linked · ash@example.org to Ash Kettering | "]
 

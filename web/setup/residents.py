@@ -70,6 +70,10 @@ def save_resident(program: Program, resident: Resident | None, data: dict[str, A
     outcome = save_entry(program, "resident", row, program.residents, change,
                          field_names={"id": "key"})
     if outcome.ok and row.user is not linked:
+        # The private calendar address was the old account's: it stops working (the new
+        # account makes its own), or its holder would go on reading the resident's calls
+        # with no page left on which to turn it off.
+        row.calendar_token = None
         _audit_link(program, row, linked, actor)
     return outcome
 
