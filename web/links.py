@@ -3,12 +3,21 @@ edits that entry, so a chief can go straight from 'why not' to the fix."""
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import current_app, url_for
 
 from scheduler.sources import Source
 
 from .models import Program
 from .program_file import solved_requests
+
+
+def public_link(endpoint: str, **values: object) -> str:
+    """A whole address to give away (a calendar app subscribes to it): on the site's public
+    address (PUBLIC_URL) where one is set, as e-mails' links are, not on whatever host the
+    request named; else on the request's own."""
+    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    return base + url_for(endpoint, **values) if base else \
+        url_for(endpoint, _external=True, **values)
 
 
 def edit_link(program: Program, source: str) -> str | None:

@@ -92,6 +92,11 @@ def test_the_private_feed_works_without_signing_in_until_replaced(app, client, p
         token = db.session.scalar(select(Resident.calendar_token).where(
             Resident.key == "ash"))
     assert token and token in client.get(mine).get_data(as_text=True)
+    # the address is the site's public one, not the host the request named
+    app.config["PUBLIC_URL"] = "https://residency.example.edu/"
+    page = client.get(mine).get_data(as_text=True)
+    assert f"https://residency.example.edu/calendar/{token}.ics" in page
+    assert f"http://localhost/calendar/{token}" not in page
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     feed = client.get(f"/calendar/{token}.ics")
     assert feed.status_code == 200 and len(_events(feed.data)) == 13

@@ -18,6 +18,7 @@ from ..call.services import outdated, pool_names, published_calls, shift_title
 from ..call.week_swaps import offered_weeks, offers
 from ..downloads import attachment, safe_stem
 from ..extensions import csrf, db, limiter
+from ..links import public_link
 from ..models import CallSwap, Resident
 from ..models.schedules import OPEN_SWAP_STATES
 from ..schedules.grid import build
@@ -73,7 +74,7 @@ def my_schedule(program):
                            "vacation": [(w, calendar.week_start(w), calendar.week_end(w))
                                         for w in here if w in away],
                            "services": services})
-    feed = url_for("me.feed", token=resident.calendar_token, _external=True) \
+    feed = public_link("me.feed", token=resident.calendar_token) \
         if resident.calendar_token else None
     call_version, calls = published_calls(program, resident.key)
     newer = outdated(program, call_version) if call_version is not None else None
