@@ -61,6 +61,16 @@ def account_of(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normal_email(email)))
 
 
+def held_elsewhere(program: Program, email: str) -> User | None:
+    """The existing account of `email` when it holds no role in `program` yet: whoever
+    made it chose its password (another program's director handing out a temporary one,
+    say, and signing in with it first), so a role here lets that person in. The people
+    page asks before giving one (an outside tester took a program's new chief's address
+    that way)."""
+    user = account_of(email)
+    return user if user is not None and not user.roles_in(program) else None
+
+
 def program_names(names: list[str], shown: int = 5) -> list[str]:
     """Up to `shown` of the program names, quoted ('and N more' last when there are
     more)."""

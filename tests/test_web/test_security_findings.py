@@ -199,3 +199,42 @@ def test_a_program_over_the_installations_limits_is_refused_on_import(app, clien
     assert "3 resident entries; this installation takes at most 2 per program" in page
     with app.app_context():
         assert db.session.scalar(select(Resident.id).where(Resident.program_id == pid)) is None
+
+
+def test_a_role_for_an_address_that_already_has_an_account_is_given_only_once_confirmed(
+        app, client, make_user):
+    """Gamma's director made an account for someone else's address and signed in with its
+    temporary password (an outside tester's attack); when Duke's director later gives that
+    address a role, the page says the account exists, whose password it has and what the
+    role would let it see, and gives nothing until asked again. An address with a role in
+    the program already is given another one at once."""
+    from web.models import Membership
+
+    make_user("taken@example.org", "Gamma IR", "faculty")
+    make_user("pd@example.org", "Duke IR", "program_director")
+    make_user("fac@example.org", "Duke IR", "faculty")
+    pid = program_id(app, "Duke IR")
+    sign_in(client, "pd@example.org")
+    people = f"/programs/{pid}/people"
+    page = post_form(client, people, email="Taken@Example.org", name="", role="chief")
+    text = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 200
+    assert "taken@example.org already has an account" in text
+    assert "Whoever holds that password will see this program as chief resident" in text
+    assert 'value="Give the role anyway"' in text
+
+    def roles(email: str) -> list[str]:
+        with app.app_context():
+            return db.session.scalars(select(Membership.role).join(User).where(
+                User.email == email, Membership.program_id == pid)).all()
+
+    assert roles("taken@example.org") == []
+    existing = re.search(r'name="existing" type="hidden" value="([^"]*)"', text).group(1)
+    assert existing == "taken@example.org"
+    page = post_form(client, people, email="Taken@Example.org", name="", role="chief",
+                     existing=existing)
+    assert page.status_code == 302 and roles("taken@example.org") == ["chief"]
+    # one who already works in the program: no question
+    assert post_form(client, people, email="fac@example.org", name="",
+                     role="chief").status_code == 302
+    assert sorted(roles("fac@example.org")) == ["chief", "faculty"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms import EmailField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
@@ -17,6 +17,8 @@ class GrantForm(FlaskForm):
                        description="Used only when the account is new.")
     role = SelectField("Role", choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES],
                        default="resident")
+    # Set by "Give the role anyway", once told the address already has an account
+    existing = HiddenField()
     submit = SubmitField("Give role")
 
 

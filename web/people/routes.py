@@ -33,6 +33,12 @@ def people(program):
     if not can("admin"):   # only an admin makes admins: the list does not offer it
         form.role.choices = [c for c in form.role.choices if c.value != "admin"]
     if form.validate_on_submit():
+        held = accounts.held_elsewhere(program, form.email.data)
+        if held is not None and form.existing.data != held.email:
+            form.existing.data = held.email
+            return render_template("people/people.html", program=program, form=form,
+                                   memberships=_memberships(program), role_names=ROLE_NAMES,
+                                   held=held)
         try:
             granted = accounts.grant_role(program, form.email.data, form.role.data,
                                           form.name.data or "", current_user)
