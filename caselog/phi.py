@@ -23,6 +23,7 @@ Rosen wire", "Sofia catheter"), and refusing them would refuse every other note.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from typing import Any
 
@@ -34,8 +35,13 @@ _DIGIT_RUN = re.compile(r"\d{6,}")
 # A number a word announces as someone's: a provider's, a health plan's, an insurance's (four
 # characters at least: "Medicare 2" is a count).
 _ID_NUMBER = re.compile(r"\b(npi|member\s?(id|no|number|#)|policy\s?(no|number|#)|"
-                        r"insurance\s?(id|no|number|#)|medicaid|medicare|subscriber\s?(id|#))"
+                        r"insurance\s?(id|no|number|#)|(medicaid|medicare)(\s?(id|no\.?|"
+                        r"number|#))?|subscriber\s?(id|#))"
                         r"\s*[:#]?\s*[A-Z]*\d[\dA-Z-]{3,}", re.IGNORECASE)
+# An e-mail address spelt out so that no filter sees the @: "john dot smith at gmail dot com".
+_SPELT_EMAIL = re.compile(r"\b[\w+-]{1,64}\s*(?:\bat\b|\[at\]|\(at\))\s*[\w-]{1,63}\s*"
+                          r"(?:\bdot\b|\[dot\]|\(dot\))\s*(?:com|org|net|edu|gov|us|uk|ca)\b",
+                          re.IGNORECASE)
 # "12 Elm Street", "1600 Pennsylvania Ave", "apt 4B": a number, capitalised words and a
 # street's suffix, each as written (case counts: "4 phase CT", "2 stents in place" and
 # "2 attending Dr Patel" are not addresses; suffixes that are also clinical, Ct, Dr, Pl, Sq
@@ -48,9 +54,17 @@ _STREET = re.compile(r"\b\d{1,6}\s+(?:[A-Z][a-z'-]+\.?\s+){1,3}(?:Street|St|Aven
 # then the age and sex) or "J. Smith 54 yo F" (years said); "Cobra C 5F" is a catheter.
 _NAME_AGE = re.compile(r"\b(?:(?P<first>[A-Z][a-z'-]{2,})\s+[A-Z]\.?|[A-Z]\.?\s*"
                        r"(?P<last>[A-Z][a-z'-]{2,}))(?:,\s*\d{1,3}\s*[MF]\b|,?\s+\d{1,3}\s*"
-                       r"-?\s*(?:yo|y/o|y\.o\.|years?[- ]old)\b)")
+                       r"-?\s*(?:yo|y/o|y\.o\.|years?[- ]old)\b"
+                       # "Smith J 67 M": without the comma only an adult's age ("Cobra C 5F"
+                       # is a catheter's size)
+                       r"|\s+(?:1[89]|[2-9]\d)\s*(?:[MF]|male|female)\b)")
+# Two words and an age, in any case: "john smith, 45 y/o" (a name when the first is a given
+# name; `_name_in`).
+_TWO_WORDS_AGE = re.compile(r"\b([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+),?\s+\d{1,3}\s*-?\s*"
+                            r"(?:yo|y/o|y\.o\.|years?[- ]old|[mf]\b)", re.IGNORECASE)
 _RECORD_WORD = re.compile(r"\b(mrn|mr\s?#|medical record|record\s?(no|number|#)|acc(ession)?"
-                          r"\s?(no|number|#)|acc#|csn|fin\s?#|encounter\s?(no|#))",
+                          r"\s?(no|number|#)|acc#|csn|fin\s?#|encounter\s?(no|#)"
+                          r"|accession\s*[:#]?\s*[A-Z]{0,3}\d|chart\s?(no\b\.?|number|#))",
                           re.IGNORECASE)
 # Month names and their abbreviations (capitalised; DATE reads them in any case).
 _MONTH = (r"(Jan(uary)?|Feb(ruary)?|Mar(ch)?|Apr(il)?|May|June?|July?|Aug(ust)?"
@@ -116,7 +130,35 @@ def is_given_name(word: str) -> bool:
 
 
 def _capitalised(word: str) -> bool:
-    return word[:1].isupper() and (word[1:].islower() or word.isupper()) and len(word) >= 2
+    """'Smith', 'SMITH', and a name of parts: 'O'Brien', 'Smith-Jones'."""
+    if len(word) < 2 or not word[:1].isupper():
+        return False
+    if word[1:].islower() or word.isupper():
+        return True
+    parts = re.split(r"['-]", word)
+    return len(parts) > 1 and all(part[:1].isupper() and part[1:].islower()
+                                  for part in parts if len(part) > 1)
+
+
+# Short words a given-name list holds but a note uses as words ("mark the spot, 3 yo").
+_FUNCTION_WORDS = {"the", "and", "for", "with", "was", "his", "her", "our", "its", "has",
+                   "had", "not", "but", "are", "per", "via", "old", "new", "all", "one"}
+
+
+# Letters of other scripts that look like Latin ones ("J\u043ehn" with a Cyrillic o), and
+# typographic apostrophes ("O\u2019Brien"): read as the letters they look like.
+_LOOK_ALIKES = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u051b\u051d\u04cf"
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0406\u0408\u0405"
+    "\u03bf\u03b9\u03ba\u03bd\u03c1\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d"
+    "\u039f\u03a1\u03a4\u03a5\u03a7\u2019\u2018\u02bc\u0060\u00b4",
+    "aeopcyxijsdqwl" "ABEKMHOPCTYXIJS" "oikvpABEZHIKMN" "OPTYX" + "'" * 5)
+
+
+def _plain(text: str) -> str:
+    """The text as its letters look (compatibility forms and look-alikes folded), so that no
+    pattern is dodged by a character that only looks the same."""
+    return unicodedata.normalize("NFKC", text).translate(_LOOK_ALIKES)
 
 
 def _name_in(text: str) -> str | None:
@@ -125,6 +167,11 @@ def _name_in(text: str) -> str | None:
         return match.group(0)
     for match in _NAME_AGE.finditer(text):
         if (match.group("first") or match.group("last")).lower() not in _NOT_A_SURNAME:
+            return match.group(0)
+    for match in _TWO_WORDS_AGE.finditer(text):
+        first, second = match.group(1), match.group(2)
+        if is_given_name(first) and first.lower() not in _EPONYMS | _FUNCTION_WORDS \
+                and second.lower() not in _NOT_A_SURNAME | _FUNCTION_WORDS:
             return match.group(0)
     for match in _PATIENT.finditer(text):
         if is_given_name(match.group(2)):
@@ -172,7 +219,8 @@ def patient_information(text: str, dates: bool = True) -> str | None:
     resident's note on a vacation request names the days of a wedding), a birth date not."""
     if not text.strip():
         return None
-    if match := _EMAIL.search(text):
+    text = _plain(text)
+    if match := _EMAIL.search(text) or _SPELT_EMAIL.search(text):
         return f"an e-mail address ({match.group(0)})"
     if match := _SSN.search(text):
         return f"a social security number ({match.group(0)})"

@@ -45,6 +45,15 @@ PATIENT_INFORMATION = [
     ("moved to apt 4B", "street address"),
     ("NPI 1234567890", "identifying number"),
     ("member ID W123456", "identifying number"),
+    # an outside tester's notes that passed once (2026-12-07)
+    ("john smith, 45 y/o", "name"),
+    ("Smith J 67 M", "name"),
+    ("Sean O\u2019Brien", "name"),                      # a typographic apostrophe
+    ("J\u043ehn Smith", "name"),                        # a Cyrillic o
+    ("Accession A12345", "accession"),
+    ("chart no. 77777", "record"),
+    ("medicaid id AB12345C", "identifying number"),
+    ("contact john dot smith at gmail dot com", "e-mail"),
 ]
 
 CLINICAL = [
@@ -97,6 +106,7 @@ CLINICAL = [
     "Used Cobra C 5F",
     "Vessel A 6F",
     "2 Rosen wires way past the lesion",
+    "mark the spot, 3 yo sibling present",
 ]
 
 
