@@ -127,7 +127,9 @@ def load_program_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Load
 def load_program_text(text: str, max_bytes: int = MAX_PROGRAM_FILE_BYTES,
                       limits: Limits = DEFAULT_LIMITS) -> LoadResult:
     """Parse TOML text and validate it as a program file. A file larger than `max_bytes`, or
-    nested deeper than any program file needs, is refused before or while it is parsed."""
+    nested deeper than any program file needs, is refused before or while it is parsed. A
+    byte-order mark before the text (Windows editors write one) is not part of it."""
+    text = text.removeprefix("\ufeff")
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         return LoadResult(errors=[FileError("", f"the file is {size:,} bytes; a program file "

@@ -126,7 +126,9 @@ def solve_command(program_file: str, output: str | None, time_limit: float | Non
     options = SolveOptions(
         time_limit=time_limit if time_limit is not None else settings.solver.time_limit,
         workers=workers if workers is not None else settings.solver.workers,
-        explain_time_limit=settings.solver.explain_time_limit,
+        # an explanation takes at most as long again as the search, as in the web app
+        explain_time_limit=min(time_limit, settings.solver.explain_time_limit)
+        if time_limit is not None else settings.solver.explain_time_limit,
         previous=old, freeze_through=freeze_through)
     schedule = solve(loaded.program, options, on_progress=None if quiet else _progress)
     if fmt == "csv" and schedule.residents:
@@ -210,7 +212,8 @@ def call_command(program_file: str, schedule_file: str, output: str | None,
         options = CallOptions(
             time_limit=time_limit if time_limit is not None else settings.solver.time_limit,
             workers=workers if workers is not None else settings.solver.workers,
-            explain_time_limit=settings.solver.explain_time_limit)
+            explain_time_limit=min(time_limit, settings.solver.explain_time_limit)
+            if time_limit is not None else settings.solver.explain_time_limit)
         duty = solve_call(loaded.program, schedule, options)
     _write(duty.to_json(), output)
     if not quiet:

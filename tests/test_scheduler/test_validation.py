@@ -786,3 +786,14 @@ def test_lists_no_program_needs_are_refused_with_one_error_each():
     assert "at most 500 items" in found["resident[1].history"].message
     assert found["program.holidays"].line == 6
     assert len(result.errors) == 3, result.errors
+
+
+def test_a_byte_order_mark_before_the_file_is_not_part_of_it(tmp_path):
+    """Windows editors write one; the file reads as without it (an outside tester's file got
+    'Invalid statement' at line 1)."""
+    text = HEADER + ROTATIONS + RESIDENTS
+    path = tmp_path / "program.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    result = load_program_file(str(path))
+    assert result.ok, result.errors
+    assert load_program_text("\ufeff" + text).ok
