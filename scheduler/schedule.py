@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .calendar import MAX_WEEKS, Calendar
 from .program import Program
 from .validation import FileError, _pydantic_errors
+from .words import ranges
 
 STATUSES = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "INVALID")
 SCHEDULE_FORMAT = 2
@@ -331,3 +332,57 @@ def to_grid(program: Program, schedule: Schedule) -> str:
         lines.append(f"{resident.id:<{name_width}} {resident.level:<4}" + "".join(cells).rstrip())
     lines.append("(* = vacation week in that block, + = weekly service week)")
     return "\n".join(lines)
+
+
+def previous_errors(program: Program, previous: Schedule, freeze_through: int
+                    ) -> list[FileError]:
+    """What makes `previous` unusable as the schedule a re-solve of `program` keeps blocks
+    1..`freeze_through` of (paths under `previous.`): a file without a schedule (INFEASIBLE,
+    UNKNOWN), another calendar (its blocks' dates are not the program's), no resident of the
+    program in it (another program's file), and in a frozen block a rotation the program no
+    longer has or a row too short, or in a frozen week a service it no longer has. Each
+    would otherwise read as a conflict of "keeps the previous schedule", or keep nothing."""
+    errors: list[FileError] = []
+    if previous.status not in ("OPTIMAL", "FEASIBLE"):
+        errors.append(FileError("previous.status", f"{previous.status}: the file holds no "
+                                                   "schedule to keep"))
+    given = [(b.get("start"), b.get("end")) for b in previous.blocks]
+    real = [(b["start"], b["end"]) for b in block_dicts(program)]
+    if given and [start for start, _ in given] != [start for start, _ in real]:
+        errors.append(FileError("previous.blocks", (
+            f"its {len(given)} blocks begin {', '.join(str(s) for s, _ in given[:2])}...; this "
+            f"program's {len(real)} begin {', '.join(s for s, _ in real[:2])}...: another "
+            "calendar or year")))
+    if previous.residents and not set(previous.residents) & set(program.resident_by_id):
+        errors.append(FileError("previous.residents", (
+            f"none of its {len(previous.residents)} residents is in this program: "
+            f"a schedule of '{previous.program}'?" if previous.program else
+            f"none of its {len(previous.residents)} residents is in this program")))
+    if errors:
+        return errors
+    frozen_until = program.blocks[freeze_through - 1].end if freeze_through else None
+    frozen_weeks = {w.index for w in program.calendar.weeks
+                    if frozen_until is not None and w.start <= frozen_until}
+    for rid, assignment in previous.residents.items():
+        if rid not in program.resident_by_id:
+            continue   # not in the program any more: nothing of theirs is kept
+        path = f"previous.residents.{rid}"
+        if len(assignment.rotations) < freeze_through:
+            errors.append(FileError(f"{path}.rotations", (
+                f"{len(assignment.rotations)} blocks, but blocks 1-{freeze_through} are "
+                "to be kept")))
+        gone: dict[str, list[int]] = {}   # rotation code -> the kept blocks naming it
+        for b, cell in enumerate(assignment.rotations[:freeze_through]):
+            for code in cell_codes(cell):
+                if code not in program.rotation_by_code:
+                    gone.setdefault(code, []).append(b + 1)
+        for code, blocks in gone.items():
+            errors.append(FileError(f"{path}.rotations[{blocks[0] - 1}]", (
+                f"{code} in {'block' if len(blocks) == 1 else 'blocks'} {ranges(blocks)}, to be "
+                f"kept, but the program has no rotation {code} any more")))
+        for code, weeks in assignment.services.items():
+            if code not in program.service_by_code and set(weeks) & frozen_weeks:
+                errors.append(FileError(f"{path}.services.{code}", (
+                    f"{code} in week {min(set(weeks) & frozen_weeks)}, which is to be kept, "
+                    f"but the program has no service {code} any more")))
+    return errors

@@ -40,7 +40,7 @@ from scheduler.schema import (
     VacationRequest,
 )
 from scheduler.sources import source_path
-from scheduler.words import plural
+from scheduler.words import plural, ranges
 
 from . import describe
 
@@ -400,7 +400,7 @@ class _Checker:
             blackout = p.blackouts[k]
             label = f"'{blackout.name}' " if blackout.name else ""
             self.broken(source_path("blackout", k),
-                        f"{self.name(rid)} has vacation in week {describe.ranges(list(weeks))}, "
+                        f"{self.name(rid)} has vacation in week {ranges(list(weeks))}, "
                         f"inside the blackout {label}({blackout.first} to {blackout.last})",
                         blackout.hard, (blackout.weight or 0) * len(weeks))
         for (k, w), counted in away_days.items():
@@ -666,4 +666,4 @@ class _Checker:
                                 hard=False, cost=p.info.change_weight)
         if changed:
             self.broken(source, f"{self.name(rid)}'s vacation or services changed in frozen "
-                                f"week{'s' if len(changed) > 1 else ''} {describe.ranges(changed)}")
+                                f"week{'s' if len(changed) > 1 else ''} {ranges(changed)}")

@@ -15,7 +15,7 @@ from scheduler import FileError, Program, Schedule, load_program_file, load_sche
 from scheduler.config import ConfigError, load_settings
 from scheduler.glance import at_a_glance
 from scheduler.positions import places_in
-from scheduler.schedule import to_csv, to_grid
+from scheduler.schedule import previous_errors, to_csv, to_grid
 
 from . import checker
 from .engine import Progress, SolveOptions, solve
@@ -45,6 +45,8 @@ def _load_previous(path: str | None, freeze_through: int, program: Program | Non
         errors.append(FileError("freeze_through",
                                 f"block {freeze_through} is outside the year "
                                 f"(0-{program.num_blocks})"))
+    elif program is not None and previous is not None:
+        errors += previous_errors(program, previous, freeze_through)
     return previous, errors
 
 

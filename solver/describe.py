@@ -18,30 +18,15 @@ from scheduler.schema import (
     VacationRequest,
 )
 from scheduler.sources import Source
-from scheduler.words import plural
-
-
-def ranges(numbers: list[int]) -> str:
-    """[1, 2, 3, 5] -> '1-3, 5'."""
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs(numbers))
-
-
-def runs(numbers: list[int]) -> list[tuple[int, int]]:
-    """[1, 2, 3, 5] -> [(1, 3), (5, 5)]: the runs of consecutive numbers."""
-    found: list[tuple[int, int]] = []
-    for n in sorted(set(numbers)):
-        if found and n == found[-1][1] + 1:
-            found[-1] = (found[-1][0], n)
-        else:
-            found.append((n, n))
-    return found
+from scheduler.words import number_runs, plural, ranges
 
 
 def dated_weeks(program: Program, weeks: list[int]) -> str:
     """'week 23 (from 2030-12-02) and weeks 39-40 (from 2031-03-24)': each run of weeks
     with the Monday it starts on."""
     said = [(f"week {a}" if a == b else f"weeks {a}-{b}")
-            + f" (from {program.calendar.week_start(a).isoformat()})" for a, b in runs(weeks)]
+            + f" (from {program.calendar.week_start(a).isoformat()})"
+            for a, b in number_runs(weeks)]
     if not said:
         return "no week of the year"
     return " and ".join([", ".join(said[:-1]), said[-1]]) if len(said) > 1 else said[0]

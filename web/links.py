@@ -3,6 +3,8 @@ edits that entry, so a chief can go straight from 'why not' to the fix."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, url_for
 
 from scheduler.sources import Source
@@ -11,7 +13,7 @@ from .models import Program
 from .program_file import solved_requests
 
 
-def public_link(endpoint: str, **values: object) -> str:
+def public_link(endpoint: str, **values: Any) -> str:
     """A whole address to give away (a calendar app subscribes to it): on the site's public
     address (PUBLIC_URL) where one is set, as e-mails' links are, not on whatever host the
     request named; else on the request's own."""

@@ -353,6 +353,36 @@ def test_previous_that_is_not_json_is_invalid(write):
     assert data["errors"][0]["path"].startswith("previous")
 
 
+def test_a_previous_schedule_that_cannot_be_kept_is_invalid_and_says_why(write, tmp_path):
+    """A re-solve keeps what the previous schedule says: a file of another calendar, one
+    without a schedule, another program's, or one whose kept blocks name a rotation the
+    program no longer has is refused, naming why, instead of an INFEASIBLE answer that
+    blames "keeps the previous schedule" or a solve that keeps nothing (an outside
+    tester's re-solves)."""
+    months = write(PROGRAM.format(calendar="months"))
+    first = tmp_path / "first.json"
+    assert run("solve", "-o", str(first), months).exit_code == 0
+    solved = json.loads(first.read_text(encoding="utf-8"))
+
+    def errors(program: str, data: dict) -> dict[str, str]:
+        old = write(json.dumps(data), "old.json")
+        code, answer, _ = solve_json(program, "--previous", old, "--freeze-through", "2")
+        assert code == 2 and answer["status"] == "INVALID"
+        return {e["path"]: e["message"] for e in answer["errors"]}
+
+    four_weeks = write(PROGRAM.format(calendar="4-week"), "four.toml")
+    assert "another calendar" in errors(four_weeks, solved)["previous.blocks"]
+    assert "holds no schedule" in errors(months, {**solved, "status": "INFEASIBLE"})[
+        "previous.status"]
+    strangers = {**solved, "program": "Elsewhere", "residents": {
+        "zed": solved["residents"]["ann"]}}
+    assert "a schedule of 'Elsewhere'" in errors(months, strangers)["previous.residents"]
+    renamed = {**solved, "residents": {**solved["residents"], "ann": {
+        **solved["residents"]["ann"], "rotations": ["OLD", "OLD"] + ["A"] * 10}}}
+    assert errors(months, renamed)["previous.residents.ann.rotations[0]"] == (
+        "OLD in blocks 1-2, to be kept, but the program has no rotation OLD any more")
+
+
 # -- check ---------------------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from scheduler import load_program_text
-from scheduler.schedule import parse_schedule
+from scheduler.schedule import parse_schedule, previous_errors
 from solver.engine import Progress, SolveOptions, solve
 
 from ..extensions import db
@@ -214,6 +214,11 @@ def _solve(job: SolveJob) -> None:
     previous = None
     if job.previous is not None:
         previous, _ = parse_schedule(job.previous.data)
+        problems = previous_errors(program, previous, job.freeze_through) \
+            if previous is not None else []
+        if problems:   # a rotation deleted since that version was published, say
+            raise ValueError(f"{job.previous.label} cannot be kept: " + "; ".join(
+                e.message for e in problems[:3]))
     settings = current_app.config["SOLVER_SETTINGS"].solver  # config.toml's [solver]
     stop = threading.Event()
     options = SolveOptions(time_limit=job.time_limit, previous=previous,

@@ -99,7 +99,7 @@ def parse_weeks(value: str) -> list[int]:
 
 
 def format_weeks(weeks: list[int] | None) -> str:
-    from solver.describe import ranges
+    from scheduler.words import ranges
 
     return ranges(weeks) if weeks else ""
 
