@@ -187,21 +187,54 @@ def _given_name(raw: dict[str, Any]) -> str:
     return cleaned(given)[:200] if isinstance(given, str) else ""
 
 
+def _lenient(model: type[BaseModel], value: Any) -> Any:
+    """What is valid of an entry that is not: the entry without the keys its errors name
+    (each then at its default), or None when a key it cannot do without is wrong. Its
+    errors are reported by whoever validated it first; this is only for the checks across
+    the file."""
+    if not isinstance(value, dict):
+        return None
+    data = dict(value)
+    for _ in range(len(value) + 1):
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            wrong = {error["loc"][0] for error in exc.errors()
+                     if error["loc"] and error["loc"][0] in data}
+            if not wrong:
+                return None
+            for key in wrong:
+                del data[key]
+    return None
+
+
 class _Reader:
     """Walks one raw program file, collecting every error."""
 
     def __init__(self, raw: dict[str, Any]):
         self.raw = raw
         self.errors: list[FileError] = []
+        # paths of keys whose value itself is wrong, and of the entries holding them
+        self.wrong_keys: set[str] = set()
 
     def error(self, path: str, message: str) -> None:
-        self.errors.append(FileError(path, message))
+        """An error of the checks across the file; none on a key whose value was already
+        found wrong, nor on the whole entry holding it (the key is at its default in what
+        they check: `_lenient`; "a coverage rule needs min or max" where `min` was -1)."""
+        if path not in self.wrong_keys:
+            self.errors.append(FileError(path, message))
 
     def entry(self, model: type[BaseModel], value: Any, loc: tuple[Any, ...]) -> Any:
         try:
             return model.model_validate(value)
         except ValidationError as exc:
-            self.errors.extend(_pydantic_errors(loc, exc))
+            found = _pydantic_errors(loc, exc)
+            self.errors.extend(found)
+            for error in found:   # the key and every entry holding it
+                path = error.path
+                while path and path not in self.wrong_keys:
+                    self.wrong_keys.add(path)
+                    path = path[:max(path.rfind("."), path.rfind("["), 0)]
             return None
 
     def section(self, name: str) -> list[Any]:
@@ -213,13 +246,18 @@ class _Reader:
 
     def entries(self, name: str, pick: Callable[[int, Any], type[BaseModel] | None]
                 ) -> list[tuple[int, Any]]:
-        """Validate each item of a list section; keep (index, entry) for the valid ones."""
+        """Validate each item of a list section; keep (index, entry) for the valid ones, and
+        for an invalid one what is valid of it (`_lenient`), so that the checks across the
+        file still see it: a rotation with a wrong `min_present` is still a rotation others
+        name, and its other keys are still checked (the file is invalid either way)."""
         valid = []
         for i, item in enumerate(self.section(name)):
             model = pick(i, item)
             if model is None:
                 continue
             parsed = self.entry(model, item, (name, i))
+            if parsed is None:
+                parsed = _lenient(model, item)
             if parsed is not None:
                 valid.append((i, parsed))
         return valid
@@ -252,6 +290,9 @@ class _Reader:
             info = None
         else:
             info = self.entry(ProgramInfo, self.raw["program"], ("program",))
+        # What is valid of an invalid [program] table still checks the rest (levels listed
+        # twice, an unknown final level, dates outside the year), all in one answer
+        checked = info if info is not None else _lenient(ProgramInfo, self.raw.get("program"))
         rotations = self.entries("rotation", lambda i, item: Rotation)
         residents = self.entries("resident", lambda i, item: Resident)
         requirements = self.entries("requirement", lambda i, item: Requirement)
@@ -270,7 +311,7 @@ class _Reader:
         # Without a valid [program] table the entries are still cross-checked, so one
         # mistake in the header does not hide the others; checks needing it are skipped.
         draft = Program(
-            info=info,  # type: ignore[arg-type]
+            info=checked,
             rotations=[r for _, r in rotations],
             residents=[r for _, r in residents],
             requirements=[r for _, r in requirements],

@@ -797,3 +797,36 @@ def test_a_byte_order_mark_before_the_file_is_not_part_of_it(tmp_path):
     result = load_program_file(str(path))
     assert result.ok, result.errors
     assert load_program_text("\ufeff" + text).ok
+
+
+def test_an_invalid_entry_is_still_checked_across_the_file_and_named_only_once():
+    """Every error at once (an outside tester's files): a rotation whose `min_present` is
+    wrong is still the rotation a requirement names (no "unknown rotation"), and a wrong key
+    of [program] does not hide a level listed twice, a final level that is not a level or a
+    date outside the year; a key found wrong is not complained of again at its default."""
+    header = HEADER.replace('levels = ["R1", "R2", "R3"]', 'levels = ["R1", "R3", "R2", "R2"]') \
+        .replace("format = 1", "format = 2") + "change_weight = -1\nfinal_level = {IR = \"R7\"}\n"
+    body = """
+    [[rotation]]
+    code = "B"
+    min_present = -1
+    [[requirement]]
+    rotation = "B"
+    min = 1
+    [[requirement]]
+    rotation = "NM"
+    min = 1
+    weight = -2
+    hard = false
+    [[request]]
+    kind = "vacation"
+    resident = "ahmed"
+    weeks = [2026-01-01]
+    """
+    found = errors_of(body, header=header)
+    assert set(found) == {"rotation[3].min_present", "program.change_weight",
+                          "program.levels[3]", "program.final_level.IR",
+                          "requirement[1].weight", "request[0].weeks[0]"}, found
+    assert found["program.levels[3]"] == "duplicate level 'R2'"
+    assert found["program.final_level.IR"] == "unknown level 'R7'"
+    assert "outside the year" in found["request[0].weeks[0]"]
