@@ -162,9 +162,7 @@ def _service_entry(program: Program, index: int, field: str) -> str:
     if field == "weeks":
         return f"{code} runs only in weeks {ranges(program.service_weeks(service))}"
     if field in ("levels", "tracks"):
-        allowed = getattr(service, field) or []
-        return (f"{code} is open only to {field[:-1]} {'/'.join(allowed)} "
-                f"({plural(len(_serving(program, service)), 'eligible resident')})")
+        return _open_only_to(program, code, field, getattr(service, field) or [])
     if field:
         return f"{code} is a weekly service: one service a week, never in a vacation week"
     label = f"{service.name} ({code})" if service.name else code
@@ -202,7 +200,6 @@ def _program_entry(program: Program, source: str) -> str:
 def _rotation_entry(program: Program, index: int, field: str) -> str:
     rotation = program.rotations[index]
     code = rotation.code
-    eligible = [r.id for r in program.residents if program.eligible(r, rotation)]
     if field == "min":
         return f"{code} needs at least {plural(rotation.min, 'resident')} in every block"
     if field == "max":
@@ -212,9 +209,20 @@ def _rotation_entry(program: Program, index: int, field: str) -> str:
                 f"(not on vacation or a weekly service) on every working day")
     if field == "vacation":
         return f"no vacation day may fall in a block spent on {code}"
-    allowed = getattr(rotation, field)
-    return (f"{code} is open only to {field[:-1]} {'/'.join(allowed)} "
-            f"({plural(len(eligible), 'eligible resident')})")
+    return _open_only_to(program, code, field, getattr(rotation, field) or [])
+
+
+def _open_only_to(program: Program, code: str, field: str, allowed: list[str]) -> str:
+    """'ICU is open only to level R3 (1 resident at that level)': the entry's `levels` or
+    `tracks`, with how many residents hold one of them (not how many the rotation or service
+    takes: its other filter may leave those out, and is an entry of its own)."""
+    kind = field[:-1]   # level, track
+    if not allowed:
+        return f"{code} is open to no {kind}"
+    holders = sum(getattr(resident, kind) in allowed for resident in program.residents)
+    those = f"that {kind}" if len(allowed) == 1 else f"these {field}"
+    return (f"{code} is open only to {kind} {'/'.join(allowed)} "
+            f"({plural(holders, 'resident')} {'at' if kind == 'level' else 'on'} {those})")
 
 
 def _requirement_entry(program: Program, index: int) -> str:
@@ -227,6 +235,13 @@ def _requirement_entry(program: Program, index: int) -> str:
             f"{target(program, requirement.target)} each{scope}")
     if requirement.scope == "year" and low and bound:
         text += f" ({plural(len(bound), 'resident')}, {low * len(bound)} {unit}s in all)"
+    if requirement.scope == "residency" and high is not None:
+        over = [(person, done) for person in bound
+                if (done := program.history_count(person, requirement.target)) > high]
+        if over:   # no schedule can mend a history already over the cap: say whose
+            text += ": " + ", ".join(f"{resident(program, person.id)} has {done} already"
+                                     for person, done in over[:3]) + \
+                (f", and {len(over) - 3} more" if len(over) > 3 else "")
     name = f"'{requirement.name}': " if requirement.name else ""
     return name + text
 

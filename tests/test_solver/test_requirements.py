@@ -324,3 +324,42 @@ def test_requirement_against_rotation_capacity():
     schedule = solve_checked(program)
     assert conflict_sources(schedule) == {"rotation[0].max", "requirement[0]"}
     assert "14 blocks in all" in " ".join(c["message"] for c in schedule.conflicts)
+
+
+def test_a_cap_the_history_already_passes_names_whose_history_it_is():
+    """No schedule can mend a residency cap someone's history is over already: the
+    explanation says who, and by how much (an outside tester's program)."""
+    program = make_program("""
+        [[rotation]]
+        code = "IR"
+        [[rotation]]
+        code = "DR"
+        [[requirement]]
+        rotation = "IR"
+        max = 16
+        scope = "residency"
+    """ + resident("kim", history="IR = 17") + resident("lee", history="IR = 3"))
+    schedule = solve_checked(program)
+    assert conflict_sources(schedule) == {"requirement[0]"}
+    assert "(history included): kim has 17 already" in schedule.explanation
+    assert "lee" not in schedule.explanation
+
+
+def test_a_rotation_open_to_a_level_counts_the_residents_at_that_level():
+    """ICU takes R3s of the IR track; the one R3 is DR, the one IR resident an R2: each
+    filter's sentence counts the residents it alone admits (an outside tester read '0
+    eligible residents' beside an R3 in the roster)."""
+    program = make_program("""
+        [[rotation]]
+        code = "ICU"
+        min = 1
+        levels = ["R3"]
+        tracks = ["IR"]
+        [[rotation]]
+        code = "DR"
+    """ + resident("kim", level="R3", track="DR") + resident("lee", level="R2"))
+    schedule = solve_checked(program)
+    assert conflict_sources(schedule) == {"rotation[0].min", "rotation[0].levels",
+                                          "rotation[0].tracks"}
+    assert "ICU is open only to level R3 (1 resident at that level)" in schedule.explanation
+    assert "ICU is open only to track IR (1 resident on that track)" in schedule.explanation
