@@ -407,7 +407,7 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     # The relaxation's second answer may be higher; where the tuned search's own bound is
     # higher still, no schedule meets the aim
     aim = watcher.relaxation_bound or 0
-    if aim > 0 and aim >= math.ceil(found.bound - 1e-6):
+    if aim > 0 and aim >= math.ceil(found.bound - 1e-6) and not _no_schedule_yet(ctx, found):
         found = _aimed(ctx, options, start, watcher, found, aim)
         if _over(watcher, options, start):
             return found
@@ -595,6 +595,15 @@ def _late(options: SolveOptions, start: float) -> bool:
     build) took 7.5 s to load it and answer nothing: that solve ended at 70.5 s for a limit
     of 60 (docs/benchmarks.md, sixteenth session)."""
     return time.perf_counter() > start + options.time_limit - 0.1
+
+
+def _no_schedule_yet(ctx: ModelContext, found: _Found) -> bool:
+    """Whether a large model (model.large) has no schedule yet after the guided search:
+    its aimed search is then left out, and the tuned search looks for any schedule at once
+    (`_in_turns`). An outside tester's 200 residents at 64 rotations (317,000 variables,
+    the relaxation's bound 28, schedules of 160 and more): the aimed search found nothing
+    in its 27 s, and the first schedule came at 43 s of 60 (docs/benchmarks.md)."""
+    return large(ctx) and found.status != "FEASIBLE"
 
 
 def _met(found: _Found) -> bool:
