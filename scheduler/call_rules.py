@@ -27,7 +27,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, ConfigDict, Field
 
-from .schema import Code, Count, Entry, Name, Text, Weight
+from .schema import Code, Count, Entry, Name, Names, Text, Weight
 
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 CallDay = Literal[Weekday, "holiday"]   # "holiday": the pool runs on program holidays
@@ -87,7 +87,7 @@ class WorkHours(Entry):
     rotation: Code | None = None
     service: Code | None = None
     hours: HoursText = DEFAULT_WORK_HOURS
-    days: list[Weekday] = list(DEFAULT_WORK_DAYS)
+    days: Annotated[list[Weekday], Field(max_length=14)] = list(DEFAULT_WORK_DAYS)
     on_holidays: bool = False
 
 
@@ -105,11 +105,11 @@ class CallPool(Entry):
     code: Code
     name: Text = ""
     hours: HoursText
-    days: Annotated[list[CallDay], Field(min_length=1)]
+    days: Annotated[list[CallDay], Field(min_length=1, max_length=20)]
     need: Annotated[int, Field(ge=1, le=100)] = 1
-    levels: list[Name] | None = None
-    tracks: list[Name] | None = None
-    not_from: list[Name] = []
+    levels: Names | None = None
+    tracks: Names | None = None
+    not_from: Annotated[list[Name], Field(max_length=250)] = []
     first: date | None = Field(default=None, alias="from")
     last: date | None = Field(default=None, alias="to")
     post_call: bool = False
@@ -128,7 +128,8 @@ class CallSettings(Entry):
     rest_hours: Annotated[int, Field(ge=0, le=14)] = 8
     swaps_need_approval: bool = True
     fairness: Count = 1
-    not_both: list[Annotated[list[date], Field(min_length=2, max_length=2)]] = []
+    not_both: Annotated[list[Annotated[list[date], Field(min_length=2, max_length=2)]],
+                        Field(max_length=366)] = []
     request_budget: Weight | None = None
 
 

@@ -9,7 +9,6 @@ not written: a missing key), found by walking the TOML text's table headers.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .sources import LISTS
 
@@ -50,56 +49,59 @@ def places_in(message: str) -> str:
 
 def line_of(text: str, path: str) -> int | None:
     """The 1-based line of `text` holding what `path` names, or None when it is not written
-    as a table of its own (an inline table, say) or the path is file-wide."""
-    parts = _parts(path)
-    if not parts or not isinstance(parts[0], str):
-        return None
-    section = parts[0]
-    index = parts[1] if len(parts) > 1 and isinstance(parts[1], int) else None
-    rest = parts[2:] if index is not None else parts[1:]
-    key = next((p for p in rest if isinstance(p, str)), None)
-    lines, headers = _indexed(text)
-    start, end = _table(headers, len(lines), section, index)
-    if start is None:
-        if index is None and not rest:          # a top-level key: `format = 2`
-            first = headers[0][0] if headers else len(lines)
-            return _key_line(lines, 0, first, section)
-        return None
-    if key is None:
-        return start + 1
-    found = _key_line(lines, start + 1, end, key)
-    return found if found is not None else start + 1
+    as a table of its own (an inline table, say) or the path is file-wide. For many paths of
+    one text, `Lines(text).line_of` reads the text once."""
+    return Lines(text).line_of(path)
 
 
-@lru_cache(maxsize=4)
-def _indexed(text: str) -> tuple[list[str], list[tuple[int, str | None, str | None]]]:
-    """The text's lines and its table headers, (line index, `[[array]]` name, `[table]`
-    name), read once per text: a file with 300,000 errors once took ten minutes to have its
-    lines found, the text split again for each."""
-    lines = text.splitlines()
-    headers: list[tuple[int, str | None, str | None]] = []
-    for n, line in enumerate(lines):
-        if match := _HEADER.match(line):
-            headers.append((n, match.group(1), match.group(2)))
-    return lines, headers
+class Lines:
+    """A program file's text, its lines and where each of its tables begins and ends, read
+    once: a file with 600,000 errors once took minutes to have its lines found, its headers
+    walked again for each."""
 
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        # (section, index of the [[array]] entry, or None for a [table]) -> (header, end)
+        self.tables: dict[tuple[str, int | None], tuple[int, int]] = {}
+        self.first_header = len(self.lines)
+        seen: dict[str, int] = {}
+        last: tuple[str, int | None] | None = None
+        for n, line in enumerate(self.lines):
+            match = _HEADER.match(line)
+            if not match:
+                continue
+            self.first_header = min(self.first_header, n)
+            if last is not None:
+                self.tables[last] = (self.tables[last][0], n)
+            array, table = match.groups()
+            if array is not None:
+                seen[array] = seen.get(array, -1) + 1
+                last = (array, seen[array])
+            else:
+                last = (table, None)
+            self.tables.setdefault(last, (n, len(self.lines)))
+            if self.tables[last][0] != n:   # a [table] given twice: the first counts
+                last = None
 
-def _table(headers: list[tuple[int, str | None, str | None]], count: int, section: str,
-           index: int | None) -> tuple[int | None, int]:
-    """(line index of the header, index of the line after its table) of `[section]` or of
-    the `index`-th `[[section]]` (`count`: the text's lines)."""
-    seen = -1
-    start = None
-    for n, array, table in headers:
-        if start is not None:
-            return start, n
-        if index is not None and array == section:
-            seen += 1
-            if seen == index:
-                start = n
-        elif index is None and table == section:
-            start = n
-    return start, count
+    def line_of(self, path: str) -> int | None:
+        """The 1-based line holding what `path` names (`line_of`)."""
+        parts = _parts(path)
+        if not parts or not isinstance(parts[0], str):
+            return None
+        section = parts[0]
+        index = parts[1] if len(parts) > 1 and isinstance(parts[1], int) else None
+        rest = parts[2:] if index is not None else parts[1:]
+        key = next((p for p in rest if isinstance(p, str)), None)
+        found = self.tables.get((section, index))
+        if found is None:
+            if index is None and not rest:          # a top-level key: `format = 2`
+                return _key_line(self.lines, 0, self.first_header, section)
+            return None
+        start, end = found
+        if key is None:
+            return start + 1
+        line = _key_line(self.lines, start + 1, end, key)
+        return line if line is not None else start + 1
 
 
 def _key_line(lines: list[str], first: int, last: int, key: str) -> int | None:

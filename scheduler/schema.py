@@ -96,8 +96,8 @@ class ProgramInfo(Entry):
     name: Name
     year_start: YearStart
     calendar: CalendarKind = "months"
-    levels: Annotated[list[Name], Field(min_length=1, max_length=30)]
-    tracks: Annotated[list[Name], Field(min_length=1, max_length=30)]
+    levels: Annotated[Names, Field(min_length=1)]
+    tracks: Annotated[Names, Field(min_length=1)]
     vacation_weeks: Count = 0
     max_vacation_weeks_per_block: Count = 1
     change_weight: Weight = 1

@@ -22,7 +22,7 @@ from .call_rules import CallPool, CallRequest, CallSettings, WorkHours
 from .call_validation import check_call
 from .identifiers import cleaned
 from .limits import DEFAULT_LIMITS, Limits
-from .positions import line_of, place
+from .positions import Lines, place
 from .program import Program, admits
 from .schema import (
     FORMATS,
@@ -147,7 +147,8 @@ def load_program_text(text: str, max_bytes: int = MAX_PROGRAM_FILE_BYTES,
     except RecursionError:
         return LoadResult(errors=[FileError("", "the file nests too deeply to be read")])
     result = load_program(raw, limits)
-    result.errors = [replace(e, line=line_of(text, e.path)) for e in result.errors]
+    where = Lines(text)
+    result.errors = [replace(e, line=where.line_of(e.path)) for e in result.errors]
     return result
 
 
@@ -164,6 +165,11 @@ def _nesting(text: str) -> int:
     return deepest
 
 
+# The errors a file's answer lists at most: far more than a person mends at once, and few
+# enough that a file made to hold a million mistakes is answered at once.
+MAX_ERRORS = 1_000
+
+
 def load_program(raw: Any, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
     """Validate an already-parsed program file (a dict as tomllib returns it). A file with
     more entries than this installation's `limits` is refused before its entries are read."""
@@ -175,7 +181,11 @@ def load_program(raw: Any, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
         return LoadResult(errors=[FileError(path, message) for path, message in too_many])
     reader = _Reader(raw)
     program = reader.read()
-    return LoadResult(program=program if not reader.errors else None, errors=reader.errors,
+    errors = reader.errors
+    if len(errors) > MAX_ERRORS:
+        errors = errors[:MAX_ERRORS] + [FileError("", (
+            f"{len(errors) - MAX_ERRORS:,} more errors not listed: mend these first"))]
+    return LoadResult(program=program if not reader.errors else None, errors=errors,
                       name=_given_name(raw))
 
 
@@ -214,13 +224,13 @@ class _Reader:
     def __init__(self, raw: dict[str, Any]):
         self.raw = raw
         self.errors: list[FileError] = []
-        # paths of keys whose value itself is wrong, and of the entries holding them
-        self.wrong_keys: set[str] = set()
+        self.wrong_keys: set[str] = set()   # paths of keys whose value itself is wrong
+        # section -> (index, what is valid of an invalid entry): for references only
+        self.named: dict[str, list[tuple[int, Any]]] = {}
 
     def error(self, path: str, message: str) -> None:
         """An error of the checks across the file; none on a key whose value was already
-        found wrong, nor on the whole entry holding it (the key is at its default in what
-        they check: `_lenient`; "a coverage rule needs min or max" where `min` was -1)."""
+        found wrong (it is at its default in what they check: `_lenient`)."""
         if path not in self.wrong_keys:
             self.errors.append(FileError(path, message))
 
@@ -230,11 +240,7 @@ class _Reader:
         except ValidationError as exc:
             found = _pydantic_errors(loc, exc)
             self.errors.extend(found)
-            for error in found:   # the key and every entry holding it
-                path = error.path
-                while path and path not in self.wrong_keys:
-                    self.wrong_keys.add(path)
-                    path = path[:max(path.rfind("."), path.rfind("["), 0)]
+            self.wrong_keys |= {error.path for error in found}
             return None
 
     def section(self, name: str) -> list[Any]:
@@ -246,21 +252,27 @@ class _Reader:
 
     def entries(self, name: str, pick: Callable[[int, Any], type[BaseModel] | None]
                 ) -> list[tuple[int, Any]]:
-        """Validate each item of a list section; keep (index, entry) for the valid ones, and
-        for an invalid one what is valid of it (`_lenient`), so that the checks across the
-        file still see it: a rotation with a wrong `min_present` is still a rotation others
-        name, and its other keys are still checked (the file is invalid either way)."""
+        """Validate each item of a list section; keep (index, entry) for the valid ones. Of
+        an invalid one, what is valid of it (`_lenient`) goes to `named`: it is not checked
+        itself (its errors are said), but others may name it (a rotation with a wrong
+        `min_present` is still the rotation a requirement names)."""
         valid = []
         for i, item in enumerate(self.section(name)):
             model = pick(i, item)
             if model is None:
                 continue
             parsed = self.entry(model, item, (name, i))
-            if parsed is None:
-                parsed = _lenient(model, item)
             if parsed is not None:
                 valid.append((i, parsed))
+            elif (kept := _lenient(model, item)) is not None:
+                self.named.setdefault(name, []).append((i, kept))
         return valid
+
+    def with_named(self, name: str, valid: list[tuple[int, Any]]) -> list[Any]:
+        """The section's valid entries and what is valid of its invalid ones, in file
+        order: what the checks across the file may find by name."""
+        return [entry for _, entry in sorted([*valid, *self.named.get(name, [])],
+                                             key=lambda pair: pair[0])]
 
     def by_kind(self, name: str, kinds: Mapping[str, type[BaseModel]]
                 ) -> Callable[[int, Any], type[BaseModel] | None]:
@@ -312,14 +324,14 @@ class _Reader:
         # mistake in the header does not hide the others; checks needing it are skipped.
         draft = Program(
             info=checked,
-            rotations=[r for _, r in rotations],
-            residents=[r for _, r in residents],
+            rotations=self.with_named("rotation", rotations),
+            residents=self.with_named("resident", residents),
             requirements=[r for _, r in requirements],
             rules=[r for _, r in rules],
             requests=[r for _, r in requests],
             blackouts=[b for _, b in blackouts],
             away_limits=[a for _, a in away_limits],
-            services=[s for _, s in services],
+            services=self.with_named("service", services),
             call=call or CallSettings(),
             work_hours=[w for _, w in call_sections["work_hours"]],
             call_pools=[p for _, p in call_sections["call_pool"]],
@@ -339,7 +351,12 @@ class _CrossCheck:
         self.reader = reader
         self.program = program
         self.info = program.info  # None when the [program] table itself is invalid
-        self.calendar = program.calendar if self.info else None
+        # what is valid of an invalid [program] table checks the rest, but not by a key of
+        # it that is wrong (at its default, a misspelt "4week" calendar read as months)
+        self.wrong = {key for key in ("calendar", "year_start", "split_blocks")
+                      if f"program.{key}" in reader.wrong_keys}
+        self.calendar = program.calendar if self.info and not \
+            self.wrong & {"calendar", "year_start"} else None
 
     def error(self, path: str, message: str) -> None:
         self.reader.error(path, message)
@@ -359,7 +376,7 @@ class _CrossCheck:
 
     def check_program(self) -> None:
         info = self.info
-        if info.calendar == "months" and info.year_start.day != 1:
+        if info.calendar == "months" and info.year_start.day != 1 and not self.wrong:
             self.error("program.year_start", "a 'months' calendar must start on the 1st of a month")
         for key in ("levels", "tracks"):
             self.duplicates(f"program.{key}", getattr(info, key), key[:-1])
@@ -372,7 +389,7 @@ class _CrossCheck:
                 self.error(f"program.final_level.{track}", f"unknown level '{level}'")
         seen: set[object] = set()
         for j, day in enumerate(info.holidays):
-            if not self.calendar or not self.calendar.in_year(day):
+            if self.calendar is not None and not self.calendar.in_year(day):
                 first, last = info.year_start, Calendar(info.year_start).year_end
                 self.error(f"program.holidays[{j}]", f"{day} is outside the year "
                                                      f"({first} to {last})")
@@ -406,7 +423,8 @@ class _CrossCheck:
                 self.error(f"{path}.code", f"duplicate rotation code '{rotation.code}' "
                            f"(also rotation[{first[rotation.code]}])")
             first.setdefault(rotation.code, i)
-            if rotation.split and (self.info is None or not self.info.split_blocks):
+            if rotation.split and "split_blocks" not in self.wrong and \
+                    (self.info is None or not self.info.split_blocks):
                 self.error(f"{path}.split", "a split rotation needs split blocks switched on "
                                               "(program.split_blocks = true)")
             self.filters(path, rotation)
