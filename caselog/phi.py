@@ -61,7 +61,7 @@ _NAME_AGE = re.compile(r"\b(?:(?P<first>[A-Z][a-z'-]{2,})\s+[A-Z]\.?|[A-Z]\.?\s*
 # Two words and an age, in any case: "john smith, 45 y/o" (a name when the first is a given
 # name; `_name_in`).
 _TWO_WORDS_AGE = re.compile(r"\b([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+),?\s+\d{1,3}\s*-?\s*"
-                            r"(?:yo|y/o|y\.o\.|years?[- ]old|[mf]\b)", re.IGNORECASE)
+                            r"(?:yo|y/o|y\.o\.|years?[- ]old)\b", re.IGNORECASE)
 _RECORD_WORD = re.compile(r"\b(mrn|mr\s?#|medical record|record\s?(no|number|#)|acc(ession)?"
                           r"\s?(no|number|#)|acc#|csn|fin\s?#|encounter\s?(no|#)"
                           r"|accession\s*[:#]?\s*[A-Z]{0,3}\d|chart\s?(no\b\.?|number|#))",
@@ -104,7 +104,9 @@ _NOT_A_SURNAME = {
     "operation", "anastomosis", "artery", "vein", "muscle", "nerve", "bone", "joint",
     "phenomenon", "effect", "test", "scale", "stage", "staging", "weiss", "esophageal",
     "hepatitis", "vitamin", "zone", "class", "segment", "level", "factor", "child", "group",
-    "stanford", "bosniak", "lesser", "greater"}
+    "stanford", "bosniak", "lesser", "greater",
+    # words of devices' names ("SOFIA Plus", "SOFIA Flow" catheters)
+    "plus", "flow", "pro", "max", "select", "ultra", "advantage", "glidewire", "guidewire"}
 # Eponyms that are also given names, when they stand first.
 _EPONYMS = {"mallory", "barrett", "stanford", "chance", "jefferson", "hunter", "todd",
             "morgan", "douglas", "warren", "glenn", "bell", "graves", "addison", "wilson",
@@ -176,16 +178,22 @@ def _name_in(text: str) -> str | None:
     for match in _PATIENT.finditer(text):
         if is_given_name(match.group(2)):
             return match.group(0)
-    for surname, given in _SURNAME_FIRST.findall(text):
+    for match in _SURNAME_FIRST.finditer(text):
+        surname, given = match.groups()
+        after = _WORD.match(text, match.end() + 1) if match.end() < len(text) else None
         if (is_given_name(given) and not is_given_name(surname)
-                and given.lower() not in _EPONYMS and surname.lower() not in _NOT_A_SURNAME):
+                and given.lower() not in _EPONYMS and surname.lower() not in _NOT_A_SURNAME
+                # "Glidewire Advantage, Rosen wire": a device's name, not "Surname, Given"
+                and not (after and after.group(0).lower() in _NOT_A_SURNAME)):
             return f"{surname}, {given}"
-    words = [m.group(0) for m in _WORD.finditer(text)]
+    words = list(_WORD.finditer(text))
     for first, second in zip(words, words[1:], strict=False):
-        if (_capitalised(first) and _capitalised(second) and is_given_name(first)
-                and first.lower() not in _EPONYMS
-                and second.lower() not in _NOT_A_SURNAME):
-            return f"{first} {second}"
+        if text[first.end():second.start()].isspace() and _capitalised(first.group(0)) \
+                and _capitalised(second.group(0)) and is_given_name(first.group(0)) \
+                and first.group(0).lower() not in _EPONYMS \
+                and second.group(0).lower() not in _NOT_A_SURNAME:
+            # only words side by side ("Sun 6 Dec" is a date's day and month)
+            return f"{first.group(0)} {second.group(0)}"
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -171,6 +172,8 @@ def week_dicts(program: Program) -> list[dict[str, Any]]:
 
 
 WeekNumber = Annotated[int, Field(ge=1, le=MAX_WEEKS)]
+# The statuses that come with a schedule (the others come without one)
+SCHEDULED = ("OPTIMAL", "FEASIBLE")
 
 
 class _ResidentEntry(BaseModel):
@@ -216,7 +219,7 @@ def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
               for where, listed in [("vacation_weeks", entry.vacation_weeks),
                                     *((f"services.{code}", weeks)
                                       for code, weeks in entry.services.items())]
-              for w in sorted({w for w in listed if listed.count(w) > 1})]
+              for w, times in sorted(Counter(listed).items()) if times > 1]
     if errors:
         return None, errors
     week = _format_1_weeks(parsed)
@@ -229,11 +232,11 @@ def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
     }
     if parsed.format < 2:   # its penalties were counted on format 1's weeks: not compared
         return Schedule(program=parsed.program, status=parsed.status, residents=residents,
-                        blocks=[span.model_dump() for span in parsed.blocks]), []
+                        blocks=[span.model_dump(exclude_none=True) for span in parsed.blocks]), []
     return Schedule(program=parsed.program, status=parsed.status, objective=parsed.objective,
                     best_bound=parsed.best_bound, residents=residents,
-                    blocks=[span.model_dump() for span in parsed.blocks],
-                    weeks=[span.model_dump() for span in parsed.weeks],
+                    blocks=[span.model_dump(exclude_none=True) for span in parsed.blocks],
+                    weeks=[span.model_dump(exclude_none=True) for span in parsed.weeks],
                     unmet_requests=parsed.unmet_requests), []
 
 
@@ -272,7 +275,7 @@ def as_file(data: Any) -> Schedule:
 def load_schedule_file(path: str | Path) -> tuple[Schedule | None, list[FileError]]:
     """Read a schedule file from disk, with errors instead of exceptions."""
     try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = json.loads(Path(path).read_text(encoding="utf-8-sig"))   # a BOM is no part
     except OSError as exc:
         return None, [FileError("", f"cannot read {path}: {exc.strerror}")]
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -343,7 +346,7 @@ def previous_errors(program: Program, previous: Schedule, freeze_through: int
     longer has or a row too short, or in a frozen week a service it no longer has. Each
     would otherwise read as a conflict of "keeps the previous schedule", or keep nothing."""
     errors: list[FileError] = []
-    if previous.status not in ("OPTIMAL", "FEASIBLE"):
+    if previous.status not in SCHEDULED:
         errors.append(FileError("previous.status", f"{previous.status}: the file holds no "
                                                    "schedule to keep"))
     given = [(b.get("start"), b.get("end")) for b in previous.blocks]

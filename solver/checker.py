@@ -22,6 +22,7 @@ from scheduler import Program, Schedule
 from scheduler.calendar import WORKING_WEEKDAYS
 from scheduler.program import requirement_bounds
 from scheduler.schedule import (
+    SCHEDULED,
     Cell,
     block_dicts,
     cell_codes,
@@ -131,10 +132,6 @@ def check(program: Program, schedule: Schedule, previous: Schedule | None = None
     if claims:
         report.untrue = claimed(program, schedule, report)
     return report
-
-
-# The statuses that come with a schedule (the others come without one)
-SCHEDULED = ("OPTIMAL", "FEASIBLE")
 
 
 def claimed(program: Program, schedule: Schedule, report: CheckReport) -> list[Finding]:

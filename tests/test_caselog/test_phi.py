@@ -107,6 +107,11 @@ CLINICAL = [
     "Vessel A 6F",
     "2 Rosen wires way past the lesion",
     "mark the spot, 3 yo sibling present",
+    "SOFIA Plus 6F",                     # catheters, their French sizes
+    "SOFIA Flow 5F into the ICA",
+    "grace period 30 m",
+    "Glidewire Advantage, Rosen wire",
+    "Sun 6 Dec late case",
 ]
 
 

@@ -213,9 +213,9 @@ def _solve(job: SolveJob) -> None:
     program = loaded.program
     previous = None
     if job.previous is not None:
-        previous, _ = parse_schedule(job.previous.data)
+        previous, unread = parse_schedule(job.previous.data)
         problems = previous_errors(program, previous, job.freeze_through) \
-            if previous is not None else []
+            if previous is not None else unread
         if problems:   # a rotation deleted since that version was published, say
             raise ValueError(f"{job.previous.label} cannot be kept: " + "; ".join(
                 e.message for e in problems[:3]))
