@@ -192,6 +192,12 @@ class _Span(BaseModel):
     end: str | None = None
 
 
+class _Penalty(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    source: str
+    cost: int = 0
+
+
 class _ScheduleFile(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
     format: int = SCHEDULE_FORMAT
@@ -203,6 +209,7 @@ class _ScheduleFile(BaseModel):
     best_bound: int | None = None
     residents: dict[str, _ResidentEntry] = {}
     unmet_requests: list[int] = []
+    penalties: list[_Penalty] = []
 
 
 def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
@@ -237,7 +244,8 @@ def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
                     best_bound=parsed.best_bound, residents=residents,
                     blocks=[span.model_dump(exclude_none=True) for span in parsed.blocks],
                     weeks=[span.model_dump(exclude_none=True) for span in parsed.weeks],
-                    unmet_requests=parsed.unmet_requests), []
+                    unmet_requests=parsed.unmet_requests,
+                    penalties=[p.model_dump() for p in parsed.penalties]), []
 
 
 def _format_1_weeks(parsed: _ScheduleFile) -> Callable[[int], int]:

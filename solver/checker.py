@@ -130,17 +130,20 @@ def check(program: Program, schedule: Schedule, previous: Schedule | None = None
         return report
     _Checker(program, schedule, report).run(previous, freeze_through)
     if claims:
-        report.untrue = claimed(program, schedule, report)
+        report.untrue = claimed(program, schedule, report, previous is not None)
     return report
 
 
-def claimed(program: Program, schedule: Schedule, report: CheckReport) -> list[Finding]:
+def claimed(program: Program, schedule: Schedule, report: CheckReport,
+            previous_given: bool = True) -> list[Finding]:
     """What a schedule file says of itself that is not so: blocks and (format 2) weeks whose
     dates are not the program's (the file gives them "so that a schedule can be checked day
     by day"), a status that does not come with a schedule, an objective or list of unmet
     requests other than the rules' penalties add up to (`report`), a bound above the
     objective, or OPTIMAL with a bound below it. A format-1 file's penalties were counted on
-    its own weeks: only its blocks and status are compared (`parse_schedule`)."""
+    its own weeks: only its blocks and status are compared (`parse_schedule`). A re-solved
+    file checked without its previous schedule (`previous_given` False) counts the change
+    costs its `penalties` list (sources `previous...`) as the file says them."""
     found: list[Finding] = []
     for key, given, real in (("blocks", schedule.blocks, block_dicts(program)),
                              ("weeks", schedule.weeks, week_dicts(program))):
@@ -160,6 +163,9 @@ def claimed(program: Program, schedule: Schedule, report: CheckReport) -> list[F
         found.append(Finding("status", f"{schedule.status} comes without a schedule; a file "
                                        f"with one says {' or '.join(SCHEDULED)}"))
     total = report.total_penalty
+    if not previous_given:   # the change costs cannot be counted here: take the file's
+        total += sum(int(p.get("cost", 0)) for p in schedule.penalties
+                     if str(p.get("source", "")).startswith("previous"))
     if schedule.objective is not None and schedule.objective != total:
         found.append(Finding("objective", f"{schedule.objective:g} here; the rules' penalties "
                                           f"add up to {total}"))

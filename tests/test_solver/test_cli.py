@@ -506,3 +506,24 @@ def test_an_invalid_program_still_names_itself_in_the_schedule_file(write):
                                                      'name = "  Broken   program "')))
     assert code == 2 and data["status"] == "INVALID"
     assert data["program"] == "Broken program"
+
+
+def test_a_re_solved_file_checks_true_with_or_without_its_previous_schedule(write, tmp_path):
+    """A re-solve's objective counts its change costs: checked without the previous
+    schedule, the file's own list of them stands in (an outside reviewer found its own
+    re-solved files called untrue)."""
+    program = write(PROGRAM.format(calendar="months"))
+    first = tmp_path / "first.json"
+    assert run("solve", "-o", str(first), program).exit_code == 0
+    data = json.loads(first.read_text(encoding="utf-8"))
+    for rid in ("ann", "bob"):   # a previous year that leaves A without its resident
+        data["residents"][rid]["rotations"] = ["B"] * 12
+    old = write(json.dumps(data), "old.json")
+    again = tmp_path / "again.json"
+    assert run("solve", "-o", str(again), program, "--previous", old).exit_code == 0
+    solved = json.loads(again.read_text(encoding="utf-8"))
+    assert any(p["source"].startswith("previous") for p in solved["penalties"])
+    with_it = run("check", program, str(again), "--previous", old)
+    assert with_it.exit_code == 0, with_it.stdout
+    without = run("check", program, str(again))
+    assert without.exit_code == 0, without.stdout
