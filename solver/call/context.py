@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -54,7 +54,8 @@ class CallModel:
     """A call year's CP-SAT model under construction."""
 
     def __init__(self, program: Program, schedule: Schedule, explain: bool = False,
-                 published: DutyFile | None = None, keep_before: date | None = None):
+                 published: DutyFile | None = None,
+                 keep_before: date | datetime | None = None):
         self.program = program
         self.explain = explain
         self.year = CallYear(program, schedule)
@@ -81,10 +82,11 @@ class CallModel:
         # shift -> the residents who keep it (constraints.kept)
         self.kept = self._kept(published, keep_before)
 
-    def _kept(self, published: DutyFile | None, before: date | None) -> dict[int, set[str]]:
+    def _kept(self, published: DutyFile | None, before: date | datetime | None
+              ) -> dict[int, set[str]]:
         """Shift -> the residents who took it in the `published` call schedule, for every
-        shift that began before the day `before` (none without both); a shift nobody
-        took there is kept empty."""
+        shift that began before `before` (a moment: a shift under way then is kept; a day:
+        before its midnight; none without both); a shift nobody took there is kept empty."""
         if published is None or before is None:
             return {}
         start = self.program.info.year_start
@@ -93,7 +95,10 @@ class CallModel:
             for period in periods:
                 if period.kind in ("call", "home_call"):
                     took.setdefault((period.start, period.end, period.what), set()).add(rid)
-        cutoff = (before - start).days * MINUTES_PER_DAY
+        if isinstance(before, datetime):   # minutes from the year's start, rounded up
+            cutoff = -int((datetime.combine(start, time.min) - before).total_seconds() // 60)
+        else:
+            cutoff = (before - start).days * MINUTES_PER_DAY
         return {s: took.get((at(start, shift.start), at(start, shift.end), shift.code), set())
                 for s, shift in enumerate(self.shifts) if shift.start < cutoff}
 

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from ortools.sat.python import cp_model
 
@@ -41,9 +41,10 @@ class CallOptions:
     explain_time_limit: float = 30.0
     stop: threading.Event | None = field(default=None, repr=False)
     memory_mb: int = 0  # 0: no limit; else the search stops with what it has beyond it
-    # Made again: the shifts of `published` that began before `keep_before` stay as they were
+    # Made again: the shifts of `published` that began before `keep_before` (a moment, or a
+    # day: before its midnight) stay as they were
     published: DutyFile | None = None
-    keep_before: date | None = None
+    keep_before: date | datetime | None = None
 
 
 def input_errors(program: Program, schedule: Schedule, m: CallModel) -> list[dict[str, str]]:

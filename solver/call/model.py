@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from scheduler import Program, Schedule
 from scheduler.duty_file import DutyFile
@@ -12,7 +12,8 @@ from .context import CallModel
 
 
 def build_call_model(program: Program, schedule: Schedule, explain: bool = False,
-                     published: DutyFile | None = None, keep_before: date | None = None
+                     published: DutyFile | None = None,
+                     keep_before: date | datetime | None = None
                      ) -> CallModel:
     """The model of who takes which call shift, with the objective (soft requests); made
     again, the shifts of the `published` call schedule that began before `keep_before`

@@ -5,7 +5,7 @@ the solver."""
 from __future__ import annotations
 
 import textwrap
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from scheduler import Assignment, Program, Schedule, load_program_text
 from scheduler.duty_file import DutyFile
@@ -676,3 +676,37 @@ def test_call_made_again_keeps_the_shifts_already_worked():
     assert "2027-08-23T17:00" not in calls_of(again, worked)
     afresh = call(asked, schedule)
     assert "2027-07-05T17:00" not in calls_of(afresh, worked) and afresh.unmet_requests == []
+
+
+def test_call_made_again_during_a_shift_keeps_that_shift():
+    """Made again at 23:00 on 5 July, six hours into that night's call: the night stays
+    with whoever is working it, though they have since asked not to have it (an outside
+    tester saw a 24-hour shift under way move to someone else). Made again at midnight
+    before it, it moves."""
+    pool = """
+        [[call_pool]]
+        code = "NIGHT"
+        hours = "17:00-07:00"
+        days = ["Mon"]
+        from = 2027-07-05
+        to = 2027-08-30
+        post_call = true
+    """
+    first = program(pool, residents=3)
+    published = call(first, on_body(first))
+    worked = next(rid for rid in published.duty
+                  if "2027-07-05T17:00" in calls_of(published, rid))
+    asked = program(pool + f"""
+        [[call_request]]
+        resident = "{worked}"
+        kind = "no_call"
+        date = 2027-07-05
+        weight = 3
+    """, residents=3)
+    schedule = on_body(asked)
+    for moment, kept in ((datetime(2027, 7, 5, 23, 0), True), (date(2027, 7, 5), False)):
+        again = solve_call(asked, schedule, CallOptions(time_limit=30, workers=2,
+                                                        published=published,
+                                                        keep_before=moment))
+        assert again.status == "OPTIMAL" and check_duty(asked, again, schedule) == []
+        assert ("2027-07-05T17:00" in calls_of(again, worked)) is kept, moment

@@ -167,8 +167,8 @@ def test_a_chief_generates_call_reads_the_month_and_publishes_it(app, client, pu
     assert "Published as call version 1" in page
     # made again, the shifts already worked keep their residents, and the page says so
     page = client.get(f"/programs/{pid}/call").get_data(as_text=True)
-    assert ("Shifts that began before today stay with whoever took them in call version 1: "
-            "they have been worked.") in page
+    assert ("Shifts that have begun stay with whoever took them in call version 1: "
+            "they have been worked, or are being worked.") in page
 
 
 def test_residents_see_their_published_calls_on_the_phone_and_in_their_calendar(

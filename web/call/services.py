@@ -91,8 +91,10 @@ def start(program: Program, user: Any, version: Schedule, time_limit: float) -> 
 def solve_job(job: SolveJob) -> None:
     """The worker's side of a call job: solve, keep the answer as a call draft (when there is
     a call schedule) and record the outcome on the job. Commits. The shifts of the published
-    call schedule that began before today stay with whoever took them (worked shifts are
-    history: solver.call.constraints.kept)."""
+    call schedule that have begun by now (in the program's zone) stay with whoever took
+    them: worked shifts are history, and one under way is being worked
+    (solver.call.constraints.kept; moving a 24-hour shift 16 hours in once left its resident
+    10 hours' rest before the next call, an outside tester found)."""
     loaded = _loaded(job.program_toml)
     version = job.previous
     if loaded.program is None or version is None:
@@ -113,7 +115,7 @@ def solve_job(job: SolveJob) -> None:
             memory_mb=int(current_app.config["SOLVE_MEMORY_MB"]),
             explain_time_limit=min(job.time_limit, settings.explain_time_limit),
             published=read(published)[1] if published is not None else None,
-            keep_before=clock.today(job.program)),
+            keep_before=clock.now(job.program)),
             on_progress=beat.record)
     finally:
         beat.finish()
