@@ -39,10 +39,11 @@ def zone(program: Any = None) -> ZoneInfo:
 
 
 def zone_is_set(program: Any) -> bool:
-    """Whether the program's zone was chosen, by the program or the installation: UTC, the
-    installation's default, is taken as not chosen (a calendar feed then gives call shifts
-    as floating clock times, which read right in whatever zone the program works in)."""
-    return (getattr(program, "time_zone", None) or installation_zone()) != DEFAULT_ZONE
+    """Whether the program's zone was chosen, by the program (any zone, UTC too) or the
+    installation: the installation's UTC, its default, is taken as not chosen (a calendar
+    feed then gives call shifts as floating clock times, which read right in whatever zone
+    the program works in)."""
+    return bool(getattr(program, "time_zone", None)) or installation_zone() != DEFAULT_ZONE
 
 
 def installation_zone() -> str:
@@ -50,12 +51,27 @@ def installation_zone() -> str:
     return str(current_app.config.get("TIMEZONE") or DEFAULT_ZONE)
 
 
-def zone_choices() -> list[tuple[str, str]]:
-    """The zones a program may choose, as a select list: first the installation's (the
-    value ''), then every IANA zone this machine knows, by name."""
+# The IANA areas of real places' zones; the others ("US/Eastern", "Etc/GMT+5" with its
+# sign reversed, "Factory", "localtime") are old aliases or not places at all.
+_AREAS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe",
+          "Indian", "Pacific")
+
+
+def zone_choices() -> dict[str, list[tuple[str, str]]]:
+    """The zones a program may choose, as a select list's groups: first the installation's
+    (the value '') and UTC, then each area's places by city ("Chicago", value
+    "America/Chicago"), so that typing a city's first letters in the list finds it."""
     own = installation_zone()
-    return [("", f"The installation's ({own})"),
-            *((name, name.replace("_", " ")) for name in sorted(available_timezones()))]
+    by_area: dict[str, list[tuple[str, str]]] = {}
+    for name in available_timezones():
+        area, _, place = name.partition("/")
+        if area in _AREAS and place:
+            by_area.setdefault(area, []).append((name, place.replace("_", " ")
+                                                 .replace("/", ", ")))
+    return {"Everywhere": [("", f"The installation's ({own.replace('_', ' ')})"),
+                           ("UTC", "UTC")],
+            **{area: sorted(by_area[area], key=lambda choice: choice[1])
+               for area in sorted(by_area)}}
 
 
 def now(program: Any = None) -> datetime:

@@ -208,6 +208,16 @@ def test_residents_see_their_published_calls_on_the_phone_and_in_their_calendar(
         "America/Chicago"
     assert start.replace(tzinfo=None).isoformat(timespec="minutes") == theirs[0]["start"]
     assert [str(z["tzid"]) for z in events.walk("VTIMEZONE")] == ["America/Chicago"]
+    # UTC chosen by the program itself is a choice too: the times are UTC's
+    with app.app_context():
+        db.session.get(Program, pid).time_zone = "UTC"
+        db.session.commit()
+    events = Calendar.from_ical(client.get(f"/programs/{pid}/my/schedule.ics").data)
+    first = min((e for e in events.walk("VEVENT") if str(e["uid"]).startswith("call-")),
+                key=lambda e: e.decoded("dtstart"))
+    assert first.decoded("dtstart").utcoffset() is not None
+    assert first.decoded("dtstart").replace(tzinfo=None).isoformat(timespec="minutes") == \
+        theirs[0]["start"]
 
 
 def test_call_cannot_start_without_pools_or_a_published_version(app, client, make_user):

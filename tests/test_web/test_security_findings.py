@@ -231,10 +231,33 @@ def test_a_role_for_an_address_that_already_has_an_account_is_given_only_once_co
     assert roles("taken@example.org") == []
     existing = re.search(r'name="existing" type="hidden" value="([^"]*)"', text).group(1)
     assert existing == "taken@example.org"
+    # asked again without the tick (Enter pressed twice): still nothing, and said why
     page = post_form(client, people, email="Taken@Example.org", name="", role="chief",
                      existing=existing)
+    assert "Tick this to give the role to that account" in page.get_data(as_text=True)
+    assert roles("taken@example.org") == []
+    page = post_form(client, people, email="Taken@Example.org", name="", role="chief",
+                     existing=existing, confirm="y")
     assert page.status_code == 302 and roles("taken@example.org") == ["chief"]
     # one who already works in the program: no question
     assert post_form(client, people, email="fac@example.org", name="",
                      role="chief").status_code == 302
     assert sorted(roles("fac@example.org")) == ["chief", "faculty"]
+
+
+def test_a_new_resident_account_comes_with_how_to_link_it_to_the_record(app, client,
+                                                                        make_user):
+    """A resident's account shows nothing until it is linked to their record: the page with
+    the temporary password says where that is done (a walk-through found the resident
+    told only 'ask your chief residents')."""
+    make_user("pd@example.org", "Duke IR", "program_director")
+    pid = program_id(app, "Duke IR")
+    sign_in(client, "pd@example.org")
+    people = f"/programs/{pid}/people"
+    page = post_form(client, people, email="new.res@example.org", name="Nia Res",
+                     role="resident").get_data(as_text=True)
+    assert 'id="temporary-password"' in page
+    assert 'id="link-record"' in page and f"/programs/{pid}/residents" in page
+    page = post_form(client, people, email="new.doc@example.org", name="Noor Doc",
+                     role="faculty").get_data(as_text=True)
+    assert 'id="temporary-password"' in page and 'id="link-record"' not in page

@@ -18,6 +18,7 @@ from web.models import Notification, User
 
 # Fourteen hours east and twelve hours west of UTC: their dates differ at every moment.
 EAST, WEST = "Etc/GMT-14", "Etc/GMT+12"
+KIRITIMATI = "Pacific/Kiritimati"   # a place fourteen hours east, as a program chooses one
 
 
 @pytest.fixture(params=["America/New_York"])
@@ -74,9 +75,9 @@ def _settings_posted(app, client, pid: int, time_zone: str):
 def test_a_program_chooses_its_own_time_zone_and_its_today_follows_it(
         app, client, cases, make_user, app_settings):
     """The installation works twelve hours west of UTC; the chief of a program fourteen
-    hours east chooses that zone on the settings page. Its residents' new cases are dated
-    by its today, not the installation's; a zone that does not exist is refused on the
-    field and nothing changes."""
+    hours east (Kiritimati) chooses that zone on the settings page, listed by its city. Its
+    residents' new cases are dated by its today, not the installation's; a zone that does
+    not exist, or an old alias, is refused on the field and nothing changes."""
     from web.models import Program
 
     make_user("chief@example.org", "Tiny", "chief")
@@ -87,17 +88,19 @@ def test_a_program_chooses_its_own_time_zone_and_its_today_follows_it(
     assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Program, cases["id"]).time_zone is None
-    assert _settings_posted(app, client, cases["id"], EAST).status_code == 302
+    # an old alias ("Etc/GMT-14") is not offered: the place is (Kiritimati is UTC+14 too)
+    assert _settings_posted(app, client, cases["id"], EAST).status_code == 200
+    assert _settings_posted(app, client, cases["id"], KIRITIMATI).status_code == 302
     with app.app_context():
-        assert db.session.get(Program, cases["id"]).time_zone == EAST
+        assert db.session.get(Program, cases["id"]).time_zone == KIRITIMATI
     page = client.get(f"/programs/{cases['id']}/settings").get_data(as_text=True)
-    assert re.search(rf'<option selected value="{re.escape(EAST)}">', page)
+    assert re.search(rf'<option selected value="{re.escape(KIRITIMATI)}">Kiritimati<', page)
 
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     sign_in(client, "ash@example.org")
-    before = datetime.now(ZoneInfo(EAST)).date()
+    before = datetime.now(ZoneInfo(KIRITIMATI)).date()
     page = client.get(f"/programs/{cases['id']}/my/cases").get_data(as_text=True)
-    after = datetime.now(ZoneInfo(EAST)).date()
+    after = datetime.now(ZoneInfo(KIRITIMATI)).date()
     field = re.search(r'<input[^>]*name="day"[^>]*>', page)
     value = re.search(r'value="([0-9-]+)"', field.group(0)).group(1)
     assert value in (before.isoformat(), after.isoformat())

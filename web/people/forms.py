@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
@@ -17,8 +24,11 @@ class GrantForm(FlaskForm):
                        description="Used only when the account is new.")
     role = SelectField("Role", choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES],
                        default="resident")
-    # Set by "Give the role anyway", once told the address already has an account
+    # The address told to have an account already, and the director's word that it is the
+    # person's: both needed to give it a role (Enter pressed twice is not a yes)
     existing = HiddenField()
+    confirm = BooleanField("I know this account is the person's (they told me they sign "
+                           "in with it)")
     submit = SubmitField("Give role")
 
 

@@ -34,7 +34,10 @@ def people(program):
         form.role.choices = [c for c in form.role.choices if c.value != "admin"]
     if form.validate_on_submit():
         held = accounts.held_elsewhere(program, form.email.data)
-        if held is not None and form.existing.data != held.email:
+        if held is not None and not (form.existing.data == held.email and form.confirm.data):
+            if form.existing.data == held.email:   # asked, and not confirmed
+                form.confirm.errors = ["Tick this to give the role to that account, or "
+                                       "cancel."]
             form.existing.data = held.email
             return render_template("people/people.html", program=program, form=form,
                                    memberships=_memberships(program), role_names=ROLE_NAMES,
@@ -45,7 +48,9 @@ def people(program):
         except accounts.AccountError as exc:
             form.email.errors.append(str(exc))
         else:
-            flash(f"{granted.user.email} is now {ROLE_NAMES[granted.role].lower()}.", "info")
+            flash(f"{granted.user.email} is now {ROLE_NAMES[granted.role].lower()}."
+                  + (" Link the account to their record on the Residents page to show them "
+                     "their schedule." if granted.role == "resident" else ""), "info")
             if granted.temporary_password:
                 return render_template("people/created.html", program=program,
                                        granted=granted)
