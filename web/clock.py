@@ -85,13 +85,14 @@ def today(program: Any = None) -> date:
     return datetime.now(zone(program)).date()
 
 
-def moment(value: datetime | None, seconds: bool = False) -> str:
-    """When something happened, in the program's zone (`zone`) and naming it: 'Sun 6 Dec 2026, 18:50
-    EST' (with `seconds`, '18:50:07 EST', as the audit log says it). A stored time without
-    a zone is UTC, as the database keeps them."""
+def moment(value: datetime | None, seconds: bool = False, program: Any = None) -> str:
+    """When something happened, in the program's zone (`zone`: `program`'s, else this
+    request's) and naming it: 'Sun 6 Dec 2026, 18:50 EST' (with `seconds`, '18:50:07 EST',
+    as the audit log says it). A stored time without a zone is UTC, as the database keeps
+    them."""
     if value is None:
         return ""
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    local = aware.astimezone(zone())
+    local = aware.astimezone(zone(program))
     clock_time = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
     return f"{day_in_words(local.date(), weekday=True)}, {clock_time} {local.tzname()}"

@@ -27,16 +27,25 @@ def app_settings(request):
 
 
 def test_a_notification_says_when_it_came_in_the_programs_time_zone(app, client, make_user):
+    from web.models import Program
+
     email = make_user("ash@example.org")
+    make_user("ash@example.org", "West IR")
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
-        db.session.add(Notification(user=user, subject="Schedule published",
-                                    created_at=datetime(2026, 12, 7, 3, 30, tzinfo=UTC)))
+        west = db.session.scalar(select(Program).where(Program.name == "West IR"))
+        west.time_zone = "America/Los_Angeles"
+        at = datetime(2026, 12, 7, 3, 30, tzinfo=UTC)
+        db.session.add(Notification(user=user, subject="Schedule published", created_at=at))
+        db.session.add(Notification(user=user, subject="Swap approved", created_at=at,
+                                    program_id=west.id))
         db.session.commit()
     sign_in(client, email)
     page = client.get("/notifications").get_data(as_text=True)
-    # 03:30 UTC on the 7th is 22:30 the evening before in New York, and says so
+    # 03:30 UTC on the 7th is 22:30 the evening before in New York, and says so; the
+    # notification of the program that works in Los Angeles says its own 19:30
     assert "Sun 6 Dec 2026, 22:30 EST" in page
+    assert "Sun 6 Dec 2026, 19:30 PST" in page
     assert "03:30" not in page
 
 

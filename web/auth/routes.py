@@ -238,8 +238,9 @@ def too_many_attempts(error):
 def notifications():
     """What concerns the person, newest first; opening the page marks nothing read (the
     button does), so a glance never loses an unread mark."""
+    programs = {m.program_id: m.program for m in current_user.memberships}
     return render_template("auth/notifications.html", rows=notify.recent(current_user),
-                           unread=notify.unread(current_user))
+                           unread=notify.unread(current_user), programs=programs)
 
 
 @bp.post("/notifications/read")
