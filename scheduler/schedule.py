@@ -215,7 +215,7 @@ class _ScheduleFile(BaseModel):
 def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
     """Read a schedule file's parsed JSON: the residents' rotations and weeks, and what the
     file says of itself (status, objective, bound, unmet requests, the blocks' and weeks'
-    dates), which `checker.claims` compares with the program. A week listed twice for one
+    dates), which `checker.claimed` compares with the program. A week listed twice for one
     resident is an error: the file says something twice that can only be so once."""
     try:
         parsed = _ScheduleFile.model_validate(raw)

@@ -10,6 +10,7 @@ program."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -62,16 +63,22 @@ def zone_choices() -> dict[str, list[tuple[str, str]]]:
     (the value '') and UTC, then each area's places by city ("Chicago", value
     "America/Chicago"), so that typing a city's first letters in the list finds it."""
     own = installation_zone()
+    return {"Everywhere": [("", f"The installation's ({own.replace('_', ' ')})"),
+                           ("UTC", "UTC")], **_places()}
+
+
+@cache
+def _places() -> dict[str, list[tuple[str, str]]]:
+    """Each area's zones by place, read once from the machine's zone database (it walks
+    its files)."""
     by_area: dict[str, list[tuple[str, str]]] = {}
     for name in available_timezones():
         area, _, place = name.partition("/")
         if area in _AREAS and place:
             by_area.setdefault(area, []).append((name, place.replace("_", " ")
                                                  .replace("/", ", ")))
-    return {"Everywhere": [("", f"The installation's ({own.replace('_', ' ')})"),
-                           ("UTC", "UTC")],
-            **{area: sorted(by_area[area], key=lambda choice: choice[1])
-               for area in sorted(by_area)}}
+    return {area: sorted(by_area[area], key=lambda choice: choice[1])
+            for area in sorted(by_area)}
 
 
 def now(program: Any = None) -> datetime:
