@@ -235,6 +235,13 @@ def test_on_a_phone_a_resident_manages_their_account_and_signs_out_everywhere(
     page.get_by_role("button", name="Make my private calendar address").click()
     feed = page.locator("#feed-url").input_value()
     assert page.request.get(feed).status == 200
+    # too long to select on a phone: one tap copies it; a calendar app subscribes by the link
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy the address").click()
+    expect(page.locator("#copy-said")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == feed
+    assert page.locator("#subscribe-feed").get_attribute("href") == \
+        "webcal://" + feed.split("://", 1)[1]
 
     laptop_context = chromium.new_context(viewport={"width": 1366, "height": 900})
     laptop = laptop_context.new_page()
