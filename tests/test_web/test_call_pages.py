@@ -562,6 +562,12 @@ def test_an_offer_lapses_when_a_newer_call_version_gives_its_shift_to_someone_el
     page = client.post(f"{path}/publish", data={"csrf_token": csrf_token(client, path)},
                        follow_redirects=True).get_data(as_text=True)
     assert "call version 2" in page and "1 swap offer lapsed" in page
+    # the list says which version is in force (a walk-through read two alike "published")
+    listed = client.get(f"/programs/{pid}/call").get_data(as_text=True)
+    rows = listed.split('id="call-schedules"')[1].split("</table>")[0].split("<tr>")[2:]
+    assert "call version 2" in rows[0] and "published, in force" in rows[0]
+    assert "call version 1" in rows[1] and "published, replaced since" in rows[1]
+    assert listed.count("in force") == 1
     with app.app_context():
         states = {row.start: row.state for row in db.session.scalars(select(CallSwap))}
         assert states == {moved.start: "lapsed", kept.start: "offered"}
