@@ -159,3 +159,45 @@ def test_a_search_that_runs_to_the_limit_still_leaves_the_spread_its_time():
         if w not in program.requested_vacation(program.resident_by_id[rid]))
     assert max(unrequested.values()) <= 2, (  # 5 without the spread's time
         unrequested, schedule.wall_time_s, schedule.objective)
+
+
+def test_blocks_split_for_nothing_are_made_whole_at_the_same_total():
+    """Among the schedules of lowest total, the one with the fewest split blocks: from a
+    schedule that splits blocks nobody needs split (here forced, on a copy of the model), the
+    second search (whole_blocks.py) finds one as good with none split, and never a worse
+    total."""
+    from ortools.sat.python import cp_model
+
+    from solver import whole_blocks
+    from solver.model import SolveOptions, build_model
+    from solver.spread import tune
+
+    program = split_program("""
+        [[request]]
+        resident = "a"
+        kind = "avoid"
+        rotation = "SICU"
+        blocks = [2]
+        weight = 1
+    """, split=True)
+    ctx = build_model(program, SolveOptions())
+    forced = ctx.model.clone()
+    split = whole_blocks.firsts(ctx)
+    forced.add(sum(forced.get_bool_var_from_proto_index(v.index) for v in split) >= 3)
+    first = cp_model.CpSolver()
+    first.parameters.max_time_in_seconds = 20
+    assert first.solve(forced) == cp_model.OPTIMAL
+    total = round(first.objective_value)
+    assert sum(first.boolean_value(v) for v in split) >= 3
+
+    def run(model, callback):
+        second = cp_model.CpSolver()
+        tune(second.parameters, 2)
+        second.parameters.max_time_in_seconds = 20
+        return second, second.solve(model, callback)
+
+    better = whole_blocks.fewer_splits(ctx, first, total, run)
+    assert better is not None
+    assert sum(better.boolean_value(v) for v in split) < 3
+    penalty = sum(w * better.value(e) for w, e in ctx.objective)
+    assert penalty <= total
