@@ -735,10 +735,8 @@ def _probe(ctx: ModelContext, options: SolveOptions, start: float,
 def _whole(ctx: ModelContext, solver: cp_model.CpSolver, total: int, options: SolveOptions,
            start: float) -> cp_model.CpSolver | None:
     """The first secondary aim, where blocks may split (whole_blocks.py): in what is left of
-    the time limit, at most the spread's share, leaving the spread its least. Not on a large
-    model (model.large): its copy and second presolve would not fit in memory beside the
-    model (department F2, 500 residents: 1.6 GB without them)."""
-    if not ctx.half or large(ctx):
+    the time limit, at most the spread's share, and never the time the spread keeps."""
+    if not ctx.half:
         return None
     left = options.time_limit - (time.perf_counter() - start)
     share = min(left - spread.SPREAD_MIN_SECONDS,
