@@ -22,7 +22,7 @@ from ortools.sat.python.cp_model_helper import SatParameters
 from scheduler import Assignment, Program, Schedule
 from scheduler.schedule import Cell, block_dicts, week_dicts
 
-from . import checker, repair, spread, whole_blocks
+from . import checker, repair, spread
 from .context import ModelContext
 from .explain import explain
 from .model import SolveOptions, build_model, large, threads
@@ -254,10 +254,8 @@ def solve(program: Program, options: SolveOptions | None = None,
     log.debug("searches done: %s", status)
     if status in ("OPTIMAL", "FEASIBLE"):
         answer = found.solver
-        total = round(answer.objective_value) if ctx.objective else 0
         if not _stopped(options):
-            answer = _whole(ctx, answer, total, options, start) or answer
-            answer = _spread(ctx, answer, total, options, start) or answer
+            answer = _spread(ctx, found.solver, options, start) or found.solver
             log.debug("spread done")
         schedule.residents = _extract(ctx, answer)
         report = checker.check(program, schedule, options.previous, options.freeze_through)
@@ -732,26 +730,10 @@ def _probe(ctx: ModelContext, options: SolveOptions, start: float,
     return _Probe(probe, status)
 
 
-def _whole(ctx: ModelContext, solver: cp_model.CpSolver, total: int, options: SolveOptions,
-           start: float) -> cp_model.CpSolver | None:
-    """The first secondary aim, where blocks may split (whole_blocks.py): in what is left of
-    the time limit, at most the spread's share, and never the time the spread keeps."""
-    if not ctx.half:
-        return None
-    left = options.time_limit - (time.perf_counter() - start)
-    share = min(left - spread.SPREAD_MIN_SECONDS,
-                max(spread.SPREAD_MIN_SECONDS, spread.SPREAD_SHARE * options.time_limit))
-    if share <= 0.1:
-        return None
-    found = whole_blocks.fewer_splits(ctx, solver, total,
-                                      _fixed_run(options, time.perf_counter() + share))
-    log.debug("whole blocks done")
-    return found
-
-
-def _spread(ctx: ModelContext, solver: cp_model.CpSolver, total: int, options: SolveOptions,
+def _spread(ctx: ModelContext, solver: cp_model.CpSolver, options: SolveOptions,
             start: float) -> cp_model.CpSolver | None:
     """The secondary aim (spread.py), in what is left of the time limit (at most its share)."""
+    total = round(solver.objective_value) if ctx.objective else 0
     left = options.time_limit - (time.perf_counter() - start)
     share = min(left, max(spread.SPREAD_MIN_SECONDS, spread.SPREAD_SHARE * options.time_limit))
 
