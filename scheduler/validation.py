@@ -376,7 +376,8 @@ class _CrossCheck:
 
     def check_program(self) -> None:
         info = self.info
-        if info.calendar == "months" and info.year_start.day != 1 and not self.wrong:
+        if info.calendar == "months" and info.year_start.day != 1 \
+                and self.calendar is not None:
             self.error("program.year_start", "a 'months' calendar must start on the 1st of a month")
         for key in ("levels", "tracks"):
             self.duplicates(f"program.{key}", getattr(info, key), key[:-1])
