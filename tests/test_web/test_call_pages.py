@@ -457,9 +457,9 @@ def test_call_pages_name_the_pools_and_write_dates_in_words(app, client, on_call
     with app.app_context():
         published_at = db.session.get(CallSchedule, call_id).published_at
     page = client.get(f"/programs/{pid}/call").get_data(as_text=True)
-    assert (f"published {published_at:%a} {published_at.day} {published_at:%b %Y}, "
-            f"{published_at:%H:%M} UTC") in page
-    assert not re.search(r"published \d{4}-", page)
+    assert (f"published, in force</strong> {published_at:%a} {published_at.day} "
+            f"{published_at:%b %Y}, {published_at:%H:%M} UTC") in page
+    assert not re.search(r"\d{4}-\d\d-\d\d", page.split('id="call-schedules"')[1])
 
     shift = _shift_for(app, call_id, "bea", "cal", ok=True)
     pool, start = shift.split("|")
