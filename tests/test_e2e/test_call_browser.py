@@ -52,29 +52,35 @@ def _both_mailed(inbox, subject: str) -> None:
         assert any(s.startswith(subject) for s in subjects), subjects
 
 
+def _coming_saturdays(program, duty):
+    """(resident without an account, start) of each coming Saturday call in `duty`; and
+    those residents."""
+    now = datetime.now().strftime("%Y-%m-%dT%H:%M")
+    people = [r for r in program.residents if r.user is None]
+    found = [(giver, period.start) for giver in people
+             for period in duty.duty.get(giver.key, [])
+             if period.what == "WEEKEND" and period.start > now
+             and datetime.fromisoformat(period.start).weekday() == 5]
+    return found, people
+
+
 def _a_saturday_to_swap(app) -> tuple[str, str]:
     """A resident's coming Saturday call and another resident the checker lets take it,
     both given accounts (GIVER, TAKER): (the call's start, the taker's name)."""
     with app.app_context():
         program = db.session.scalar(select(Program).where(Program.name.like("Duke-style%")))
         year, duty, schedule = services.read(services.latest_published(program))
-        now = datetime.now().strftime("%Y-%m-%dT%H:%M")
-        people = [r for r in program.residents if r.user is None]
-        for giver in people:
-            for period in duty.duty.get(giver.key, []):
-                start = datetime.fromisoformat(period.start)
-                if period.what != "WEEKEND" or start.weekday() != 5 or period.start <= now:
-                    continue
-                taker = next((r for r in people if r.id != giver.id and swap(
-                    year, schedule, duty, "WEEKEND", period.start, giver.key, r.key).ok),
-                    None)
-                if taker is None:
-                    continue
-                for email, resident in ((GIVER, giver), (TAKER, taker)):
-                    resident.user = create_user(email, PASSWORD, program, "resident",
-                                                name=resident.name).user
-                db.session.commit()
-                return period.start, taker.name
+        saturdays, people = _coming_saturdays(program, duty)
+        for giver, start in saturdays:
+            taker = next((r for r in people if r.id != giver.id and swap(
+                year, schedule, duty, "WEEKEND", start, giver.key, r.key).ok), None)
+            if taker is None:
+                continue
+            for email, resident in ((GIVER, giver), (TAKER, taker)):
+                resident.user = create_user(email, PASSWORD, program, "resident",
+                                            name=resident.name).user
+            db.session.commit()
+            return start, taker.name
     raise AssertionError("no coming Saturday call anyone else can take")
 
 
@@ -203,26 +209,20 @@ def _a_draft_moving_an_offer(app) -> tuple[str, str, str]:
         program = db.session.scalar(select(Program).where(Program.name.like("Duke-style%")))
         published = services.latest_published(program)
         year, duty, schedule = services.read(published)
-        now = datetime.now().strftime("%Y-%m-%dT%H:%M")
-        people = [r for r in program.residents if r.user is None]
-        for giver in people:
-            for period in duty.duty.get(giver.key, []):
-                start = datetime.fromisoformat(period.start)
-                if period.what != "WEEKEND" or start.weekday() != 5 or period.start <= now:
-                    continue
-                moved = next((traded for r in people if r.id != giver.id and (
-                    traded := _traded(year, schedule, duty, period.start, giver.key, r.key))),
-                    None)
-                if moved is None:
-                    continue
-                giver.user = create_user(GIVER, PASSWORD, program, "resident",
-                                         name=giver.name).user
-                draft = CallSchedule(program_id=program.id, schedule_id=published.schedule_id,
-                                     data={**published.data, **moved.as_dict()},
-                                     program_toml=published.program_toml, state="draft")
-                db.session.add(draft)
-                db.session.commit()
-                return period.start, giver.name, draft.label
+        saturdays, people = _coming_saturdays(program, duty)
+        for giver, start in saturdays:
+            moved = next((traded for r in people if r.id != giver.id and (
+                traded := _traded(year, schedule, duty, start, giver.key, r.key))), None)
+            if moved is None:
+                continue
+            giver.user = create_user(GIVER, PASSWORD, program, "resident",
+                                     name=giver.name).user
+            draft = CallSchedule(program_id=program.id, schedule_id=published.schedule_id,
+                                 data={**published.data, **moved.as_dict()},
+                                 program_toml=published.program_toml, state="draft")
+            db.session.add(draft)
+            db.session.commit()
+            return start, giver.name, draft.label
     raise AssertionError("no coming Saturday call anyone else can take")
 
 

@@ -634,36 +634,38 @@ def test_a_swap_recounts_the_requests_it_leaves_unmet_and_no_longer_claims_the_b
     assert result.duty.status == "FEASIBLE"
 
 
+MONDAY_NIGHTS = """
+    [[call_pool]]
+    code = "NIGHT"
+    hours = "17:00-07:00"
+    days = ["Mon"]
+    from = 2027-07-05
+    to = 2027-08-30
+    post_call = true
+"""
+
+
+def _monday_nights_published():
+    """Call on MONDAY_NIGHTS for three residents, as published, and who has 5 July's."""
+    first = program(MONDAY_NIGHTS, residents=3)
+    published = call(first, on_body(first))
+    worked = next(rid for rid in published.duty
+                  if "2027-07-05T17:00" in calls_of(published, rid))
+    return published, worked
+
+
+def _no_call(rid: str, *days: str) -> str:
+    return "".join(f'[[call_request]]\nresident = "{rid}"\nkind = "no_call"\ndate = {day}\n'
+                   "weight = 3\n" for day in days)
+
+
 def test_call_made_again_keeps_the_shifts_already_worked():
     """Made again on 20 July (a resident asks, since, not to have had call on 5 July, and
     not on 23 August): the shifts before 20 July stay with whoever worked them, the request
     about 5 July is left unmet, and the one about 23 August is met. Made afresh, the same
     program moves the 5 July shift."""
-    pool = """
-        [[call_pool]]
-        code = "NIGHT"
-        hours = "17:00-07:00"
-        days = ["Mon"]
-        from = 2027-07-05
-        to = 2027-08-30
-        post_call = true
-    """
-    first = program(pool, residents=3)
-    published = call(first, on_body(first))
-    worked = next(rid for rid in published.duty
-                  if "2027-07-05T17:00" in calls_of(published, rid))
-    asked = program(pool + f"""
-        [[call_request]]
-        resident = "{worked}"
-        kind = "no_call"
-        date = 2027-07-05
-        weight = 3
-        [[call_request]]
-        resident = "{worked}"
-        kind = "no_call"
-        date = 2027-08-23
-        weight = 3
-    """, residents=3)
+    published, worked = _monday_nights_published()
+    asked = program(MONDAY_NIGHTS + _no_call(worked, "2027-07-05", "2027-08-23"), residents=3)
     schedule = on_body(asked)
     again = solve_call(asked, schedule, CallOptions(time_limit=30, workers=2,
                                                     published=published,
@@ -683,26 +685,8 @@ def test_call_made_again_during_a_shift_keeps_that_shift():
     with whoever is working it, though they have since asked not to have it (an outside
     tester saw a 24-hour shift under way move to someone else). Made again at midnight
     before it, it moves."""
-    pool = """
-        [[call_pool]]
-        code = "NIGHT"
-        hours = "17:00-07:00"
-        days = ["Mon"]
-        from = 2027-07-05
-        to = 2027-08-30
-        post_call = true
-    """
-    first = program(pool, residents=3)
-    published = call(first, on_body(first))
-    worked = next(rid for rid in published.duty
-                  if "2027-07-05T17:00" in calls_of(published, rid))
-    asked = program(pool + f"""
-        [[call_request]]
-        resident = "{worked}"
-        kind = "no_call"
-        date = 2027-07-05
-        weight = 3
-    """, residents=3)
+    published, worked = _monday_nights_published()
+    asked = program(MONDAY_NIGHTS + _no_call(worked, "2027-07-05"), residents=3)
     schedule = on_body(asked)
     for moment, kept in ((datetime(2027, 7, 5, 23, 0), True), (date(2027, 7, 5), False)):
         again = solve_call(asked, schedule, CallOptions(time_limit=30, workers=2,

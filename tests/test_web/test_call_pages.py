@@ -188,36 +188,32 @@ def test_residents_see_their_published_calls_on_the_phone_and_in_their_calendar(
     listed = re.findall(r"<li><strong>", page.split('id="call-list"')[1].split("</ul>")[0])
     assert len(listed) == len(theirs) > 0
     assert client.get(path).status_code == 200    # the published call calendar, read-only
-    events = Calendar.from_ical(client.get(f"/programs/{pid}/my/schedule.ics").data)
-    calls = [e for e in events.walk("VEVENT") if str(e["uid"]).startswith("call-")]
-    assert len(calls) == len(theirs)
-    first = min(calls, key=lambda e: e.decoded("dtstart"))
-    assert first.decoded("dtstart").isoformat(timespec="minutes") == theirs[0]["start"]
+
+    def first_call(zone: str | None):
+        """The calendar file with the program in `zone`: its events and its first call."""
+        with app.app_context():
+            db.session.get(Program, pid).time_zone = zone
+            db.session.commit()
+        events = Calendar.from_ical(client.get(f"/programs/{pid}/my/schedule.ics").data)
+        calls = [e for e in events.walk("VEVENT") if str(e["uid"]).startswith("call-")]
+        assert len(calls) == len(theirs)
+        first = min(calls, key=lambda e: e.decoded("dtstart"))
+        start = first.decoded("dtstart")
+        assert start.replace(tzinfo=None).isoformat(timespec="minutes") == theirs[0]["start"]
+        return events, first, start
+
+    events, first, start = first_call(None)
     assert str(first["summary"]) in ("Night call", "Weekend call")
     # the installation's zone is UTC, its default, taken as not chosen: floating clock times
-    assert first.decoded("dtstart").tzinfo is None and not list(events.walk("VTIMEZONE"))
+    assert start.tzinfo is None and not list(events.walk("VTIMEZONE"))
     # a program that works in Chicago gives its shifts in Chicago time, the zone defined
-    with app.app_context():
-        db.session.get(Program, pid).time_zone = "America/Chicago"
-        db.session.commit()
-    events = Calendar.from_ical(client.get(f"/programs/{pid}/my/schedule.ics").data)
-    first = min((e for e in events.walk("VEVENT") if str(e["uid"]).startswith("call-")),
-                key=lambda e: e.decoded("dtstart"))
-    start = first.decoded("dtstart")
+    events, first, start = first_call("America/Chicago")
     assert str(start.tzinfo) == "America/Chicago" and first["dtstart"].params["TZID"] == \
         "America/Chicago"
-    assert start.replace(tzinfo=None).isoformat(timespec="minutes") == theirs[0]["start"]
     assert [str(z["tzid"]) for z in events.walk("VTIMEZONE")] == ["America/Chicago"]
     # UTC chosen by the program itself is a choice too: the times are UTC's
-    with app.app_context():
-        db.session.get(Program, pid).time_zone = "UTC"
-        db.session.commit()
-    events = Calendar.from_ical(client.get(f"/programs/{pid}/my/schedule.ics").data)
-    first = min((e for e in events.walk("VEVENT") if str(e["uid"]).startswith("call-")),
-                key=lambda e: e.decoded("dtstart"))
-    assert first.decoded("dtstart").utcoffset() is not None
-    assert first.decoded("dtstart").replace(tzinfo=None).isoformat(timespec="minutes") == \
-        theirs[0]["start"]
+    _, _, start = first_call("UTC")
+    assert start.utcoffset() is not None
 
 
 def test_call_cannot_start_without_pools_or_a_published_version(app, client, make_user):
