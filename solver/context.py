@@ -59,6 +59,9 @@ class ModelContext:
     # keeps reads one.
     loose: list[int] = field(default_factory=list)
     loose_rows: list[int] = field(default_factory=list)
+    # The rows that order interchangeable residents (symmetry.py), by constraint index: a
+    # search that keeps most rotations fixed drops them (spread.join).
+    symmetry_rows: list[int] = field(default_factory=list)
     _on_cache: dict[tuple[object, ...], cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

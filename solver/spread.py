@@ -1,4 +1,5 @@
-"""Spreading vacation out: the secondary aim, pursued once the total penalty is settled.
+"""The secondary aims, pursued once the total penalty is settled: vacation spread out, then
+no block split where a whole one does as well.
 
 Where no request or rule decides, vacation should not bunch up: among the schedules of lowest
 total penalty, the one whose busiest week holds the fewest *unrequested* vacation weeks (weeks
@@ -7,6 +8,10 @@ second search keeps the first one's total as a hard cap and starts from its sche
 keeps every rotation of that schedule and moves only the weeks (vacation and weekly
 services): a far smaller search, which on the benchmark families finds a flatter year in a
 fraction of the time the whole model took (docs/benchmarks.md).
+
+Then, with those weeks and the other rotations kept, each split block may become a whole
+block on either half's rotation where that costs nothing (`join`): the families' format-2
+programs split 6-77 blocks no rule needed.
 """
 
 from __future__ import annotations
@@ -122,3 +127,48 @@ def spread(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
         return None
     return second
 
+
+
+def split_cells(ctx: ModelContext, solution: cp_model.CpSolver
+                ) -> list[tuple[cp_model.IntVar, ...]]:
+    """Each split block of `solution`, as the literals that may keep or join it: its first
+    half's and its second half's, then the whole block on either half's rotation (where the
+    resident may take it whole)."""
+    halves: dict[tuple[int, int], list[str]] = {}
+    for (r, b, k, code), var in ctx.half.items():
+        if solution.boolean_value(var):
+            halves.setdefault((r, b), ["", ""])[k] = code
+    return [(ctx.half[r, b, 0, first], ctx.half[r, b, 1, second],
+             *ctx.cells(r, b, [first, second])) for (r, b), (first, second) in halves.items()]
+
+
+def join(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
+         ) -> cp_model.CpSolver | None:
+    """Search again for the schedule of total penalty at most `total` with `solution`'s weeks
+    and rotations but the fewest split blocks: a split block may become a whole block on
+    either of its halves' rotations where that costs nothing (a split that lowers no penalty
+    is one more change of team for the resident, for no one's gain). Returns the solver
+    holding the better schedule, or None when there is none."""
+    split = split_cells(ctx, solution)
+    if not split:
+        return None
+    model = ctx.model
+    free = [lit for cell in split for lit in cell]
+    fix(model, solution, [*ctx.x.values(), *ctx.half.values(), *week_literals(ctx)])
+    domains = model.proto.variables
+    for lit in free:
+        domain = domains[lit.index].domain
+        domain.clear()
+        domain.extend((0, 1))
+    for i in ctx.symmetry_rows:   # the other residents' rows are fixed: none can be swapped
+        model.proto.constraints[i].clear_linear()   # with one whose block is joined
+    ctx.hint(solution, free)
+    if ctx.objective:
+        model.add(sum(w * e for w, e in ctx.objective) <= total)
+    splits = cp_model.LinearExpr.sum([cell[0] for cell in split])  # a first half still on
+    model.clear_objective()  # type: ignore[no-untyped-call, unused-ignore]  # a split rotation
+    model.minimize(splits)
+    second, status = run(model, AtMost(0))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or second.value(splits) >= len(split):
+        return None
+    return second

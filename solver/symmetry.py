@@ -40,4 +40,4 @@ def add(ctx: ModelContext) -> None:
             for r in members
         ]
         for low, high in zip(ranks, ranks[1:], strict=False):
-            ctx.model.add(low <= high)
+            ctx.symmetry_rows.append(ctx.model.add(low <= high).index)
