@@ -229,8 +229,8 @@ def solve(program: Program, options: SolveOptions | None = None,
                   len(ctx.model.proto.constraints))
         is_large = large(ctx)
         built = time.perf_counter() - start
-        join_kept = _join_kept(ctx, options, built)
-        kept = _spread_kept(ctx, options, built) + join_kept
+        touches_kept = _touches_kept(ctx, options, built)
+        kept = _spread_kept(ctx, options, built) + touches_kept
         if kept:
             watcher.spread_at = start + options.time_limit - kept
         if lower is not None:
@@ -258,10 +258,10 @@ def solve(program: Program, options: SolveOptions | None = None,
         answer = found.solver
         if not _stopped(options):
             total = round(found.solver.objective_value) if ctx.objective else 0
-            answer = _spread(ctx, found.solver, options, start, total, join_kept) or answer
+            answer = _spread(ctx, found.solver, options, start, total, touches_kept) or answer
             log.debug("spread done")
-            answer = _joined(ctx, answer, options, start, total) or answer
-            log.debug("whole blocks done")
+            answer = _last_touches(ctx, answer, options, start, total) or answer
+            log.debug("last touches done")
         schedule.residents = _extract(ctx, answer)
         report = checker.check(program, schedule, options.previous, options.freeze_through)
         schedule.objective = report.total_penalty
@@ -284,8 +284,8 @@ def solve(program: Program, options: SolveOptions | None = None,
 
 SPREAD_PER_BUILD = 1.5   # the spread's time kept from the searches: this many times the
 SPREAD_KEPT_LEAST = 1.0  # model's building, and this long, but at most the spread's share
-JOIN_PER_BUILD = 1.0     # whole blocks' time kept (`_join_kept`): this many times the
-JOIN_KEPT_LEAST = 0.5    # model's building, and this long, but at most its share
+TOUCHES_PER_BUILD = 1.0  # the last touches' time kept (`_touches_kept`): this many times
+TOUCHES_KEPT_LEAST = 0.5  # the model's building, and this long, but at most their share
 
 
 def _spread_kept(ctx: ModelContext, options: SolveOptions, built: float) -> float:
@@ -309,13 +309,15 @@ def _spread_kept(ctx: ModelContext, options: SolveOptions, built: float) -> floa
                spread.SPREAD_SHARE * options.time_limit)
 
 
-def _join_kept(ctx: ModelContext, options: SolveOptions, built: float) -> float:
-    """The seconds at the very end of the limit kept for whole blocks (spread.join) where
-    the program has split rotations: its search presolves the whole model with nearly
-    everything fixed, as the spread's does (0.2-0.6 s on the families' 50-125 residents)."""
-    if not ctx.split_codes:
+def _touches_kept(ctx: ModelContext, options: SolveOptions, built: float) -> float:
+    """The seconds at the very end of the limit kept for the last touches
+    (spread.last_touches) where the program has split rotations or soft vacation requests:
+    their search presolves the whole model with nearly everything fixed, as the spread's
+    does (0.2-0.6 s on the families' 50-125 residents)."""
+    if not spread.touches(ctx):
         return 0.0
-    return min(JOIN_KEPT_LEAST + JOIN_PER_BUILD * built, spread.SPREAD_SHARE * options.time_limit)
+    return min(TOUCHES_KEPT_LEAST + TOUCHES_PER_BUILD * built,
+               spread.SPREAD_SHARE * options.time_limit)
 
 
 def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
@@ -749,17 +751,17 @@ def _probe(ctx: ModelContext, options: SolveOptions, start: float,
 def _spread(ctx: ModelContext, solver: cp_model.CpSolver, options: SolveOptions,
             start: float, total: int, after: float) -> cp_model.CpSolver | None:
     """The secondary aim (spread.py), in what is left of the time limit but the `after`
-    seconds kept for whole blocks, at most its share."""
+    seconds kept for the last touches, at most its share."""
     run = _second_run(options, start, after)
     return None if run is None else spread.spread(ctx, solver, total, run)
 
 
-def _joined(ctx: ModelContext, solver: cp_model.CpSolver, options: SolveOptions,
-            start: float, total: int) -> cp_model.CpSolver | None:
-    """Whole blocks where splitting gains nothing (spread.join), in what is left of the time
-    limit, at most its share."""
+def _last_touches(ctx: ModelContext, solver: cp_model.CpSolver, options: SolveOptions,
+                  start: float, total: int) -> cp_model.CpSolver | None:
+    """Requested weeks first and whole blocks where splitting gains nothing
+    (spread.last_touches), in what is left of the time limit, at most their share."""
     run = _second_run(options, start)
-    return None if run is None else spread.join(ctx, solver, total, run)
+    return None if run is None else spread.last_touches(ctx, solver, total, run)
 
 
 def _second_run(options: SolveOptions, start: float, after: float = 0.0) -> spread.Run | None:

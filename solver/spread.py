@@ -9,9 +9,10 @@ keeps every rotation of that schedule and moves only the weeks (vacation and wee
 services): a far smaller search, which on the benchmark families finds a flatter year in a
 fraction of the time the whole model took (docs/benchmarks.md).
 
-Then, with those weeks and the other rotations kept, each split block may become a whole
-block on either half's rotation where that costs nothing (`join`): the families' format-2
-programs split 6-77 blocks no rule needed.
+Then the last touches (`last_touches`), with the busiest week and nearly everything else
+kept: a resident whose vacation request cannot be granted whole takes the weeks they asked
+for first, and each split block may become a whole block on either half's rotation where
+that costs nothing (the families' format-2 programs split 6-77 blocks no rule needed).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ortools.sat.python import cp_model
+
+from scheduler.schema import VacationRequest
 
 from .context import ModelContext
 from .stopping import AtMost
@@ -142,18 +145,61 @@ def split_cells(ctx: ModelContext, solution: cp_model.CpSolver
              *ctx.cells(r, b, [first, second])) for (r, b), (first, second) in halves.items()]
 
 
-def join(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
-         ) -> cp_model.CpSolver | None:
-    """Search again for the schedule of total penalty at most `total` with `solution`'s weeks
-    and rotations but the fewest split blocks: a split block may become a whole block on
-    either of its halves' rotations where that costs nothing (a split that lowers no penalty
-    is one more change of team for the resident, for no one's gain). Returns the solver
-    holding the better schedule, or None when there is none."""
+def asked_left(ctx: ModelContext, solution: cp_model.CpSolver
+               ) -> dict[int, list[cp_model.IntVar]]:
+    """Resident -> the vacation literals of the weeks named by their soft vacation requests
+    that `solution` does not grant whole: such a request is unmet whichever of its weeks are
+    taken, yet its resident should take the weeks they asked for first."""
+    p = ctx.program
+    index = {resident.id: r for r, resident in enumerate(p.residents)}
+    found: dict[int, dict[int, cp_model.IntVar]] = {}
+    for request in p.requests:
+        if not isinstance(request, VacationRequest) or request.hard:
+            continue
+        r = index[request.resident]
+        lits = [ctx.vacation[r, w] for w in p.request_weeks(request) if (r, w) in ctx.vacation]
+        if not all(solution.boolean_value(lit) for lit in lits):
+            found.setdefault(r, {}).update((lit.index, lit) for lit in lits)
+    return {r: list(lits.values()) for r, lits in found.items()}
+
+
+def whole_hint(model: cp_model.CpModel, solution: cp_model.CpSolver) -> None:
+    """Start the next search of `model` from every value of `solution`, helper variables
+    included: from a hint of its decisions alone, CP-SAT first completes the rest by a
+    search of its own."""
+    values = solution.response_proto.solution
+    model.clear_hints()  # type: ignore[no-untyped-call, unused-ignore]
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
+
+
+def touches(ctx: ModelContext) -> bool:
+    """Whether the last touches may have work: the program splits blocks or has soft
+    vacation requests."""
+    return bool(ctx.split_codes) or any(isinstance(request, VacationRequest) and not request.hard
+                                        for request in ctx.program.requests)
+
+
+def last_touches(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
+                 ) -> cp_model.CpSolver | None:
+    """Search again for the schedule of total penalty at most `total`, with `solution`'s
+    busiest week and everything else as it is, but where
+    1. a resident whose vacation request cannot be granted whole still takes the weeks they
+       asked for first ("requested ones first", format 2): their vacation weeks may move;
+    2. then, a split block becomes a whole block on either half's rotation where that costs
+       nothing (a split that lowers no penalty is one more change of team for the resident).
+    Everything else is fixed, so the search is small. Returns the solver holding the better
+    schedule, or None when there is none."""
     split = split_cells(ctx, solution)
-    if not split:
+    left = asked_left(ctx, solution)
+    asked = [lit for lits in left.values() for lit in lits]
+    taken_now = sum(solution.boolean_value(lit) for lit in asked)
+    if not split and taken_now == len(asked):
         return None
     model = ctx.model
     free = [lit for cell in split for lit in cell]
+    free += [lit for (r, _), lit in ctx.vacation.items() if r in left]
     fix(model, solution, [*ctx.x.values(), *ctx.half.values(), *week_literals(ctx)])
     domains = model.proto.variables
     for lit in free:
@@ -162,13 +208,21 @@ def join(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
         domain.extend((0, 1))
     for i in ctx.symmetry_rows:   # the other residents' rows are fixed: none can be swapped
         model.proto.constraints[i].clear_linear()   # with one whose block is joined
-    ctx.hint(solution, free)
+    whole_hint(model, solution)
     if ctx.objective:
         model.add(sum(w * e for w, e in ctx.objective) <= total)
+    now = busiest(ctx, solution.boolean_value)   # no week busier than it was
+    moving = {lit.index for lit in free}
+    for lits in unrequested(ctx).values():
+        if any(lit.index in moving for lit in lits):
+            model.add(sum(lits) <= now)
+    taken = cp_model.LinearExpr.sum(asked)
     splits = cp_model.LinearExpr.sum([cell[0] for cell in split])  # a first half still on
     model.clear_objective()  # type: ignore[no-untyped-call, unused-ignore]  # a split rotation
-    model.minimize(splits)
-    second, status = run(model, AtMost(0))
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or second.value(splits) >= len(split):
+    model.minimize(splits - (len(split) + 1) * taken)
+    second, status = run(model, AtMost(-(len(split) + 1) * len(asked)))   # none is better
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    if (-second.value(taken), second.value(splits)) >= (-taken_now, len(split)):
         return None
     return second

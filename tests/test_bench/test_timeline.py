@@ -15,6 +15,6 @@ def test_a_solve_is_shown_phase_by_phase_with_its_times(capsys):
     assert phases[0].startswith("model built: ")
     assert any(phase.startswith("relaxation: bound ") for phase in phases)
     assert phases[-1] in ("searches done: OPTIMAL", "searches done: FEASIBLE", "spread done",
-                          "whole blocks done")
+                          "last touches done")
     assert "department:20:months:on: 20 residents" in out
     assert re.search(r"^OPTIMAL \d+ \(bound \d+\) in \d+\.\d\d s, peak \d+ MB$", out, re.M)

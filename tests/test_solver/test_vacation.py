@@ -266,3 +266,39 @@ def test_a_request_for_weeks_months_apart_gives_each_weeks_dates():
     said = describe.entry(program, "request[0]")
     assert said.endswith("asked to have vacation in weeks 25-26 (from 2027-12-20) and week 39 "
                          "(from 2028-03-27)"), said
+
+
+def test_a_request_that_cannot_be_granted_whole_still_has_its_other_week_taken_first():
+    """"Requested ones first": each resident asks for a week and the week after Christmas,
+    which a blackout keeps everyone from. The request is unmet (5 each) whatever happens,
+    but of their three weeks each takes the week they asked for that can be had."""
+    from datetime import date, timedelta
+
+    body = """
+        [[rotation]]
+        code = "A"
+        [[blackout]]
+        name = "Year-end coverage"
+        from = 2027-12-27
+        to = 2028-01-02
+    """
+    asked = {f"r{i}": date(2027, 12, 27) - timedelta(weeks=1 + i) for i in range(8)}
+    for rid, week in asked.items():
+        body += f"""
+        [[resident]]
+        id = "{rid}"
+        level = "R2"
+        track = "IR"
+        [[request]]
+        resident = "{rid}"
+        kind = "vacation"
+        weeks = [{week}, 2027-12-27]
+        weight = 5
+        """
+    program = make_program(body, header=HEADER.format(calendar="months", vacation_weeks=3)
+                           .replace("format = 1", "format = 2"))
+    schedule = solve_checked(program)
+    assert (schedule.status, schedule.objective) == ("OPTIMAL", 40)
+    for rid, week in asked.items():
+        taken = [program.calendar.week_start(w) for w in schedule.residents[rid].vacation_weeks]
+        assert week in taken, (rid, taken)
