@@ -86,6 +86,27 @@ def test_chief_generates_edits_a_cell_sees_the_broken_rule_and_publishes(live, d
     expect(page.locator(".flash.info", has_text="Published as version 2")).to_be_visible()
 
 
+def test_the_page_generate_opens_says_what_it_makes_in_its_title_and_heading(live, desktop):
+    """Generate opens the solve's page: the browser's tab and the page's heading name what
+    is being made, the block schedule, or the call schedule on a block version (not a bare
+    'Solve #7')."""
+    base, _app = live
+    page = desktop
+    _generate(page, base, "5")
+    expect(page).to_have_title(re.compile(
+        r"^Generating the block schedule · Solve #\d+ · Duke-style .* · Residency$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Generating the block schedule")
+    expect(page.locator("#job-state")).to_contain_text("Finished", timeout=90_000)
+
+    page.get_by_role("link", name="Call", exact=True).click()
+    page.get_by_label("Search for at most (seconds)").fill("5")
+    page.get_by_role("button", name="Generate call schedule").click()
+    expect(page).to_have_title(re.compile(r"^Generating the call schedule · Solve #\d+ · "))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Generating the call schedule")
+    expect(page.locator("#job-about")).to_contain_text("on block version 1")
+    expect(page.locator("#job-state")).to_contain_text("Finished", timeout=90_000)
+
+
 def test_resident_on_a_phone_sees_the_schedule_asks_and_downloads(live, phone, tmp_path):
     base, app = live
     with app.app_context():   # a weekly service R4s may serve, beside night float (R2-R3)

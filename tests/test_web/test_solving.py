@@ -109,7 +109,8 @@ def test_generating_runs_in_a_worker_and_leaves_a_checked_draft(app, client, mak
     pid = chief_imports(app, client, make_user, TINY)
     job_id = _job_id(_generate(client, pid))
     page = client.get(f"/programs/{pid}/jobs/{job_id}").get_data(as_text=True)
-    assert "Solve #" in page and "plotly" in page
+    assert "<title>Generating the block schedule · Solve #" in page and "plotly" in page
+    assert "<h1>Generating the block schedule</h1>" in page
     done = _wait(app, job_id)
     assert done["state"] == "done" and done["solver_status"] == "OPTIMAL", done
     status = client.get(f"/programs/{pid}/jobs/{job_id}/status").get_json()
