@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from browser_steps import sign_in
+from browser_steps import answer_next_dialog, sign_in
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -272,3 +272,56 @@ def test_publishing_call_that_moves_an_offered_shift_asks_first_and_the_offer_la
     lapsed = giver.locator("#swaps tbody tr").filter(has_text="lapsed")
     expect(lapsed).to_contain_text("a newer call version gave it elsewhere")
     phone.close()
+
+
+def _an_accepted_swap(app) -> str:
+    """A coming Saturday call offered by GIVER and taken by TAKER (through the swap services
+    as their pages would): the call's start."""
+    from web.call import swaps
+    from web.models import Resident, User
+
+    start, _taker_name = _a_saturday_to_swap(app)
+    with app.app_context():
+        program = db.session.scalar(select(Program).where(Program.name.like("Duke-style%")))
+        giver, taker = (db.session.scalar(select(Resident).join(User).where(
+            User.email == email)) for email in (GIVER, TAKER))
+        row = swaps.offer(program, giver, "WEEKEND", start, giver.user)
+        swaps.accept(program, row, taker, taker.user)
+        db.session.commit()
+    return start
+
+
+def _looks(button) -> dict[str, str]:
+    """What a person sees of a button: its colours, its outline, its lettering."""
+    return button.evaluate("""b => { const s = getComputedStyle(b);
+        return {color: s.color, background: s.backgroundColor, outline: s.boxShadow,
+                font: s.fontSize, radius: s.borderRadius}; }""")
+
+
+def test_decline_is_a_danger_button_the_size_of_approve_beside_it(live, desktop):
+    """On the swaps page, the chief sees Decline beside Approve as a button of the app's own
+    (red on white, outlined in red), as tall and as wide-padded as Approve and on its line,
+    not the browser's small grey one; pressing it asks first, then declines the swap."""
+    base, app = live
+    _an_accepted_swap(app)
+    sign_in(desktop, base, "chief@demo.example")
+    desktop.get_by_role("link", name="Call", exact=True).click()
+    desktop.get_by_role("link", name="Call swaps").click()
+    row = desktop.locator("#swaps tbody tr").filter(has_text="accepted")
+    approve, decline = (row.get_by_role("button", name=name) for name in ("Approve", "Decline"))
+    approve_box, decline_box = approve.bounding_box(), decline.bounding_box()
+    assert approve_box is not None and decline_box is not None
+    assert decline_box["height"] == approve_box["height"]
+    assert decline_box["y"] == approve_box["y"]            # side by side, on one line
+    assert decline_box["x"] > approve_box["x"] + approve_box["width"]
+    looks = _looks(decline)
+    assert looks["color"] == "rgb(180, 35, 24)" and looks["background"] == "rgb(255, 255, 255)"
+    assert "rgb(180, 35, 24)" in looks["outline"]
+    assert (looks["font"], looks["radius"]) == (_looks(approve)["font"], _looks(approve)["radius"])
+
+    asked: list[str] = []
+    answer_next_dialog(desktop, True, asked)
+    decline.click()
+    expect(desktop.locator(".flash.info", has_text="Swap declined")).to_be_visible()
+    assert asked and asked[0].startswith("Decline this swap?")
+    expect(desktop.locator("#swaps tbody tr").filter(has_text="declined")).to_have_count(1)
