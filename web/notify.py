@@ -29,9 +29,11 @@ OUTBOX = "notification_outbox"
 
 
 def notify(users: Iterable[User | None], program: Program | None, subject: str, text: str,
-           link: str = "") -> None:
+           link: str = "", asks: str | None = None) -> None:
     """Tell each of `users` (each once; None is skipped): `subject` in a line, `text` in a
-    few words, `link` the page it is about. Adds to the session; the request commits."""
+    few words, `link` the page it is about; `asks`, when it asks them to do something, what
+    (a key `answered` is given once it is done). Adds to the session; the request
+    commits."""
     seen: set[int] = set()
     for user in users:
         if user is None or user.id in seen or not user.active:
@@ -39,7 +41,8 @@ def notify(users: Iterable[User | None], program: Program | None, subject: str, 
         seen.add(user.id)
         db.session.add(Notification(user_id=user.id,
                                     program_id=program.id if program is not None else None,
-                                    subject=subject[:200], body=text, link=link[:500]))
+                                    subject=subject[:200], body=text, link=link[:500],
+                                    asks=asks))
         if user.email_notifications and mail.configured():
             queued().append((user.email, subject, text, link))
 
@@ -72,6 +75,13 @@ def mark_read(user: User) -> None:
     """Mark all of a person's notifications read. Flushes."""
     db.session.execute(update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=now()))
+
+
+def answered(asks: str) -> None:
+    """What the notifications keyed `asks` asked for is done (by whoever did it): each is
+    read, for everyone it asked, and no longer counts as unread. Flushes."""
+    db.session.execute(update(Notification).where(
+        Notification.asks == asks, Notification.read_at.is_(None)).values(read_at=now()))
 
 
 def _message(text: str, link: str) -> str:

@@ -301,12 +301,14 @@ def _looks(button) -> dict[str, str]:
 def test_decline_is_a_danger_button_the_size_of_approve_beside_it(live, desktop):
     """On the swaps page, the chief sees Decline beside Approve as a button of the app's own
     (red on white, outlined in red), as tall and as wide-padded as Approve and on its line,
-    not the browser's small grey one; pressing it asks first, then declines the swap."""
+    not the browser's small grey one; pressing it asks first, then declines the swap, and
+    the notification that asked the chief to approve it no longer counts as unread."""
     base, app = live
     _an_accepted_swap(app)
     sign_in(desktop, base, "chief@demo.example")
     desktop.get_by_role("link", name="Call", exact=True).click()
     desktop.get_by_role("link", name="Call swaps").click()
+    expect(desktop.locator("#notifications-link")).to_have_text("Notifications (1)")
     row = desktop.locator("#swaps tbody tr").filter(has_text="accepted")
     approve, decline = (row.get_by_role("button", name=name) for name in ("Approve", "Decline"))
     approve_box, decline_box = approve.bounding_box(), decline.bounding_box()
@@ -325,3 +327,5 @@ def test_decline_is_a_danger_button_the_size_of_approve_beside_it(live, desktop)
     expect(desktop.locator(".flash.info", has_text="Swap declined")).to_be_visible()
     assert asked and asked[0].startswith("Decline this swap?")
     expect(desktop.locator("#swaps tbody tr").filter(has_text="declined")).to_have_count(1)
+    # the notification that asked the chief to approve it no longer counts as unread
+    expect(desktop.locator("#notifications-link")).to_have_text("Notifications")

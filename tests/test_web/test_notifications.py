@@ -79,6 +79,71 @@ def test_a_swap_tells_the_others_the_chief_and_both_residents(app, client, on_ca
     assert published_mail == []    # bea had no account yet when call version 1 was published
 
 
+def _unread(client) -> list[str]:
+    """The subjects the notifications page shows as unread, and the header's count."""
+    page = client.get("/notifications").get_data(as_text=True)
+    count = re.search(r"Notifications <strong>\((\d+)\)</strong>", page)
+    subjects = re.findall(r'<li class="unread"><strong>(?:<a href="[^"]*">)?([^<]+)<', page)
+    assert len(subjects) == (int(count.group(1)) if count else 0)
+    return subjects
+
+
+def _two_taken_swaps(app, client, pid: int, call_id: int) -> list[int]:
+    """Bea offers two of her calls and Cal takes both: both wait for a chief's approval."""
+    from solver.call.swap import swap
+    from web.call import services
+    from web.models import CallSchedule
+
+    with app.app_context():
+        year, duty, schedule = services.read(db.session.get(CallSchedule, call_id))
+    shifts = [f"{p.what}|{p.start}" for p in duty.duty["bea"] if p.kind == "call"
+              and swap(year, schedule, duty, p.what, p.start, "bea", "cal").ok][:2]
+    assert len(shifts) == 2
+    ids = []
+    for shift in shifts:
+        _as(client, "bea@example.org")
+        _offer(client, pid, shift)
+        ids.append(_swap_id(app))
+        _as(client, "cal@example.org")
+        swaps = f"/programs/{pid}/call/swaps"
+        client.post(f"{swaps}/{ids[-1]}/accept", data={"csrf_token": csrf_token(client,
+                                                                                swaps)})
+    return ids
+
+
+@pytest.mark.parametrize(("who", "step"), [("chief@example.org", "approve"),
+                                           ("coordinator@example.org", "decline"),
+                                           ("bea@example.org", "withdraw")])
+def test_a_swap_to_approve_stops_counting_as_unread_once_anyone_has_decided_it(
+        app, client, on_call, make_user, who, step):  # noqa: F811
+    """Both chiefs (a chief and a coordinator) are asked to approve two taken swaps. Once
+    one of them approves or declines the first, or its giver withdraws it, neither chief
+    sees that request as unread any more (nor counted in the header); the second swap's
+    request still is."""
+    pid, call_id = on_call
+    make_user("coordinator@example.org", "Tiny IR", "coordinator")
+    first, second = _two_taken_swaps(app, client, pid, call_id)
+    with app.app_context():
+        from web.call.swaps import label
+        from web.models import CallSwap
+
+        asked = [f"Swap to approve: {label(db.session.get(CallSwap, i))}"
+                 for i in (first, second)]
+    for manager in ("chief@example.org", "coordinator@example.org"):
+        _as(client, manager)
+        assert sorted(_unread(client)) == sorted(asked)
+
+    _as(client, who)
+    swaps = f"/programs/{pid}/call/swaps"
+    done = client.post(f"{swaps}/{first}/{step}", data={"csrf_token": csrf_token(client, swaps)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Not done" not in done
+    for manager in ("chief@example.org", "coordinator@example.org"):
+        _as(client, manager)
+        assert _unread(client) == [asked[1]]
+        assert asked[0] in client.get("/notifications").get_data(as_text=True)   # kept, read
+
+
 def test_publishing_the_call_schedule_tells_the_residents(app, client, published, inbox):  # noqa: F811
     call_id = _generate(app, client, published)
     path = f"/programs/{published}/call/{call_id}"

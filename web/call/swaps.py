@@ -30,7 +30,7 @@ from ..extensions import db
 from ..models import CallSchedule, CallSwap, Membership, Program, Resident, User
 from ..models.columns import now
 from ..models.schedules import OPEN_SWAP_STATES
-from ..notify import notify, page, residents_of
+from ..notify import answered, notify, page, residents_of
 from ..transaction import add_unique
 from . import services
 
@@ -55,6 +55,23 @@ def managers_of(program: Program) -> list[User]:
     """The program's chiefs, coordinators and directors: who approve swaps."""
     return list(db.session.scalars(select(User).join(Membership).where(
         Membership.program_id == program.id, Membership.role.in_(MANAGERS))))
+
+
+def approval_asked(row: CallSwap) -> str:
+    """The key of the notifications asking the chiefs to approve `row`: `closed` marks them
+    read, whoever closed it (another chief, the giver withdrawing, a newer call version)."""
+    return f"approve call_swap {row.id}"
+
+
+def closed(row: CallSwap, state: str, decided_by: Any = None) -> None:
+    """The swap is done with (`state`: approved, declined, lapsed, or withdrawn by its giver),
+    so nothing waits for a chief's approval any more: the notifications asking for it are
+    read, in the same transaction. Flushes."""
+    row.state, row.decided_at = state, now()
+    if decided_by is not None:
+        row.decided_by = decided_by
+    db.session.flush()
+    answered(approval_asked(row))
 
 
 def swaps_page(program: Program) -> str:
@@ -124,8 +141,7 @@ def withdraw(program: Program, row: CallSwap, resident: Resident, user: Any) -> 
         raise SwapError("only the resident who offered a shift may withdraw it")
     if not row.open:
         raise SwapError(f"this swap is already {row.state}")
-    row.state, row.decided_at = "withdrawn", now()
-    db.session.flush()
+    closed(row, "withdrawn")
     audit.record("swap.withdrawn", program=program, actor=user, subject=label(row),
                  swap_id=row.id)
 
@@ -183,7 +199,8 @@ def took(program: Program, row: CallSwap, taker: Resident, user: Any,
         notify([row.giver.user, *managers_of(program)], program,
                f"Swap to approve: {label(row)}",
                f"{taker.label} took {row.giver.label}'s {label(row)}; the checks pass. "
-               "A chief approves it on the swaps page.", swaps_page(program))
+               "A chief approves it on the swaps page.", swaps_page(program),
+               asks=approval_asked(row))
     else:
         approve_it(program, row, user)
     return row
@@ -214,8 +231,8 @@ def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
                         note=f"swap: {row.giver.label} gave {label(row)} to "
                              f"{row.taker.label}")
     add_unique(made, SwapError("another call version was published meanwhile; try again"))
-    row.state, row.result, row.decided_at, row.decided_by = "approved", made, now(), user
-    db.session.flush()
+    row.result = made
+    closed(row, "approved", user)
     audit.record("swap.approved", program=program, actor=user, subject=label(row),
                  swap_id=row.id, giver=row.giver.key, taker=row.taker.key,
                  version=made.version)
@@ -258,7 +275,7 @@ def lapse(program: Program, published: CallSchedule, user: Any) -> list[CallSwap
     audited, and its giver (and taker, once taken) are told. Flushes."""
     gone = lapsing(program, published)
     for row in gone:
-        row.state, row.decided_at, row.decided_by = "lapsed", now(), user
+        closed(row, "lapsed", user)
         audit.record("swap.lapsed", program=program, actor=user, subject=label(row),
                      swap_id=row.id, giver=row.giver.key, version=published.version)
         notify([row.giver.user, row.taker.user if row.taker else None], program,
@@ -286,8 +303,7 @@ def decline(program: Program, row: CallSwap, user: Any) -> None:
     """A chief declines an open swap: the shift stays with the giver. Flushes."""
     if not row.open:
         raise SwapError(f"this swap is already {row.state}")
-    row.state, row.decided_at, row.decided_by = "declined", now(), user
-    db.session.flush()
+    closed(row, "declined", user)
     audit.record("swap.declined", program=program, actor=user, subject=label(row),
                  swap_id=row.id)
     notify([row.giver.user, row.taker.user if row.taker else None], program,

@@ -33,6 +33,7 @@ from . import services
 from .swaps import (
     SwapError,
     approvable,
+    closed,
     label,
     latest_call,
     offered_to,
@@ -152,9 +153,8 @@ def approve(program: Program, row: CallSwap, user: Any) -> CallSchedule:
                         version=latest.version + 1, created_by=user,
                         published_by=user, published_at=now(), note=note)
     add_unique(made, SwapError("another call version was published meanwhile; try again"))
-    row.state, row.result, row.block_result = "approved", made, block
-    row.decided_at, row.decided_by = now(), user
-    db.session.flush()
+    row.result, row.block_result = made, block
+    closed(row, "approved", user)
     audit.record("swap.approved", program=program, actor=user, subject=label(row),
                  swap_id=row.id, giver=row.giver.key, taker=taker.key, kind="service",
                  block_version=block.version, version=made.version)

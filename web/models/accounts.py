@@ -114,7 +114,10 @@ class UserSession(Model):
 class Notification(Model):
     """Something a person should know, kept for them in the app (and e-mailed to them when
     they let it): a schedule published, a request decided, a swap offered, accepted or
-    approved, a case returned. `link` is the page it is about; `read_at` when they saw it."""
+    approved, a case returned. `link` is the page it is about; `read_at` when they saw it.
+    One that asks something of its reader (a chief to approve a swap) names what in `asks`
+    (a key of the service that asked), and is read once anyone has done it
+    (`notify.answered`)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
@@ -125,7 +128,9 @@ class Notification(Model):
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(500), default="")
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    asks: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User] = relationship()
 
-    __table_args__ = (Index("ix_notification_user", "user_id", "id"),)
+    __table_args__ = (Index("ix_notification_user", "user_id", "id"),
+                      Index("ix_notification_asks", "asks"))
