@@ -67,8 +67,9 @@ def test_a_misspelt_time_zone_stops_the_start_and_says_what_to_write(tmp_path):
                     "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
 
 
-def _settings_posted(app, client, pid: int, time_zone: str):
-    """The chief saves the settings page as it shows them, with `time_zone` chosen."""
+def _settings_posted(app, client, pid: int, time_zone: str, **changed: str):
+    """The chief saves the settings page as it shows them, with `time_zone` chosen (and
+    the fields `changed` changed)."""
     from web.models import Program
     from web.programs.settings import form_values
 
@@ -77,7 +78,8 @@ def _settings_posted(app, client, pid: int, time_zone: str):
     fields = {key: ("y" if value is True else value.isoformat()
                     if hasattr(value, "isoformat") else str(value))
               for key, value in shown.items() if value is not False}
-    return post_form(client, f"/programs/{pid}/settings", **{**fields, "time_zone": time_zone})
+    return post_form(client, f"/programs/{pid}/settings",
+                     **{**fields, **changed, "time_zone": time_zone})
 
 
 @pytest.mark.parametrize("app_settings", [WEST], indirect=True)
@@ -114,3 +116,37 @@ def test_a_program_chooses_its_own_time_zone_and_its_today_follows_it(
     value = re.search(r'value="([0-9-]+)"', field.group(0)).group(1)
     assert value in (before.isoformat(), after.isoformat())
     assert value != datetime.now(ZoneInfo(WEST)).date().isoformat()
+
+
+def test_a_changed_time_zone_is_audited_from_which_zone_to_which(app, client, make_user):
+    """The director changes the program's zone to Chicago, then back to the installation's:
+    the audit log has both changes, who made them, from which zone and to which. Saving
+    the settings with the zone unchanged, a zone that does not exist, or a zone with another
+    field refused, records nothing (and changes nothing)."""
+    from html import unescape
+
+    from test_audit import _audit_rows
+    from test_solving import TINY
+    from web_support import chief_imports
+
+    from web.models import Program
+
+    pid = chief_imports(app, client, make_user, TINY)
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "pd@example.org")
+    assert _settings_posted(app, client, pid, "", vacation_weeks="2").status_code == 302
+    assert _settings_posted(app, client, pid, "Mars/Olympus_Mons").status_code == 200
+    refused = _settings_posted(app, client, pid, "America/Chicago", holidays="someday")
+    assert refused.status_code == 200 and "is not a date" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Program, pid).time_zone is None
+    assert _audit_rows(client, pid, "?action=time_zone.changed") == []
+
+    assert _settings_posted(app, client, pid, "America/Chicago").status_code == 302
+    assert _settings_posted(app, client, pid, "").status_code == 302
+    assert [unescape(row) for row in _audit_rows(client, pid, "?action=time_zone.changed")] == [
+        "pd@example.org | Time zone changed · from America/Chicago to the installation's "
+        "(America/New_York) | ",
+        "pd@example.org | Time zone changed · from the installation's (America/New_York) "
+        "to America/Chicago | "]

@@ -77,8 +77,9 @@ class AuditWords:
             return ""
         if key == "version" and event.action in ("schedule.published", "call.published"):
             return ""
-        if key == "was" and event.action == "role.changed":
-            return ""
+        if event.action in ("role.changed", "time_zone.changed") \
+                and key in ("was", "time_zone"):
+            return ""      # the subject says both
         if key == "giver" and event.action == "swap.offered" and event.actor_id is not None:
             return ""      # the one who offered it is the one who acted
         person = self.names.get(str(value), str(value))

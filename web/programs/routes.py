@@ -25,7 +25,7 @@ def overview(program):
 def edit_settings(program):
     form = SettingsForm(obj=settings.form_values(program))
     if form.validate_on_submit():
-        outcome = settings.save(program, form.data)
+        outcome = settings.save(program, form.data, current_user)
         if outcome.ok:
             flash("Settings saved.", "info")
             return redirect(url_for("programs.overview", program_id=program.id))

@@ -1,4 +1,5 @@
-"""The program's year settings (the program file's [program] table)."""
+"""The program's year settings (the program file's [program] table), and the time zone it
+works in (audited: it decides the program's "today" and every time its pages show)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+from .. import audit, clock
 from ..entries import Outcome, format_counts, save_entry, split_list, text
 from ..models import Program
 from ..program_file import name_taken
@@ -65,9 +67,16 @@ def parse_holidays(value: str, kept: Iterable[str] = ()) -> list[str]:
     return [day.isoformat() for day in sorted(days)]
 
 
-def save(program: Program, data: dict[str, Any]) -> Outcome:
+def zone_in_words(name: str | None) -> str:
+    """A program's time zone as the audit log says it: its IANA name, or, where it chose none,
+    "the installation's (America/New_York)"."""
+    return name or f"the installation's ({clock.installation_zone()})"
+
+
+def save(program: Program, data: dict[str, Any], user: Any) -> Outcome:
     """Change the year settings, if the program stays valid (a level still used by a resident
-    cannot be dropped, a name cannot be another program's)."""
+    cannot be dropped, a name cannot be another program's). A changed time zone is audited,
+    the zone it was and the zone it is, as `user` chose it."""
     name = text(data, "name")
     try:
         final_level = parse_final_levels(text(data, "final_level"))
@@ -96,4 +105,10 @@ def save(program: Program, data: dict[str, Any]) -> Outcome:
         row.split_blocks = bool(data.get("split_blocks"))
         row.time_zone = text(data, "time_zone") or None
 
-    return save_entry(program, "program", program, [program], change)
+    was = program.time_zone
+    outcome = save_entry(program, "program", program, [program], change)
+    if outcome.ok and program.time_zone != was:
+        audit.record("time_zone.changed", program=program, actor=user,
+                     subject=f"from {zone_in_words(was)} to {zone_in_words(program.time_zone)}",
+                     was=was or "", time_zone=program.time_zone or "")
+    return outcome
