@@ -1,0 +1,77 @@
+"""In a real browser: the program director chooses the program's time zone by its city on the
+settings page and saves it; the page shows it chosen, and the audit log records the change
+and tells its time in that zone. Enter in the form's boxes does only what a person expects."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from browser_steps import sign_in
+from playwright.sync_api import expect
+
+from scheduler.calendar import day_in_words
+
+TOKYO = "Asia/Tokyo"
+
+
+def _settings(page):
+    page.get_by_role("link", name="Settings", exact=True).click()
+    expect(page.get_by_role("heading", name="Year settings")).to_be_visible()
+
+
+def _zone_changes(page):
+    """The audit log's time-zone changes (opened from the program's menu)."""
+    page.get_by_role("link", name="Audit log").click()
+    page.get_by_role("link", name="Time zone changed").click()
+    return page.locator("tbody tr")
+
+
+def test_a_director_chooses_tokyo_saves_and_times_follow_it_and_enter_changes_nothing_else(
+        live, desktop):
+    base, _app = live
+    page = desktop
+    sign_in(page, base, "director@demo.example")
+    _settings(page)
+    zone = page.get_by_label("Time zone")
+    expect(zone).to_have_value("")                       # the installation's, until chosen
+    zone.select_option(label="Tokyo")                     # listed by city, under Asia
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator(".flash.info", has_text="Settings saved.")).to_be_visible()
+
+    _settings(page)
+    expect(page.get_by_label("Time zone")).to_have_value(TOKYO)
+    assert page.get_by_label("Time zone").evaluate(
+        "s => s.options[s.selectedIndex].parentElement.label + ' / ' "
+        "+ s.options[s.selectedIndex].text") == "Asia / Tokyo"
+
+    # the log records the change, and says when in Tokyo's time (a day ahead of UTC's
+    # evening), naming the zone
+    before = datetime.now(ZoneInfo(TOKYO))
+    changes = _zone_changes(page)
+    after = datetime.now(ZoneInfo(TOKYO))
+    expect(changes).to_have_count(1)
+    expect(changes.first).to_contain_text(
+        re.compile(r"Time zone changed · from the installation's \(.+\) to Asia/Tokyo"))
+    when = changes.first.locator("td").first.inner_text()
+    assert when.endswith(" JST"), when
+    assert any(when.startswith(f"{day_in_words(t.date(), weekday=True)}, {t:%H}:")
+               for t in (before, after)), when
+
+    # Enter in the holidays box starts a new line; nothing is sent
+    _settings(page)
+    holidays = page.get_by_label("Holidays (not working days)")
+    kept = holidays.input_value()
+    holidays.press("Control+End")
+    holidays.press("Enter")
+    expect(holidays).to_have_value(kept + "\n")
+    expect(page.locator(".flash")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/settings$"))
+    # Enter in the name box saves the form as it stands, the chosen zone kept: no second
+    # change of zone, and nothing reset to the installation's
+    page.get_by_label("Program name").press("Enter")
+    expect(page.locator(".flash.info", has_text="Settings saved.")).to_be_visible()
+    _settings(page)
+    expect(page.get_by_label("Time zone")).to_have_value(TOKYO)
+    expect(_zone_changes(page)).to_have_count(1)
