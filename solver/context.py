@@ -60,7 +60,7 @@ class ModelContext:
     loose: list[int] = field(default_factory=list)
     loose_rows: list[int] = field(default_factory=list)
     # The rows that order interchangeable residents (symmetry.py), by constraint index: a
-    # search that keeps most rotations fixed drops them (spread.join).
+    # search that keeps most rotations fixed drops them (spread.last_touches).
     symmetry_rows: list[int] = field(default_factory=list)
     _on_cache: dict[tuple[object, ...], cp_model.IntVar] = field(default_factory=dict)
 

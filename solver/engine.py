@@ -258,10 +258,14 @@ def solve(program: Program, options: SolveOptions | None = None,
         answer = found.solver
         if not _stopped(options):
             total = round(found.solver.objective_value) if ctx.objective else 0
-            answer = _spread(ctx, found.solver, options, start, total, touches_kept) or answer
+            touches = not large(ctx) and spread.touches_due(ctx, found.solver)
+            answer = _spread(ctx, found.solver, options, start, total,
+                             touches_kept if touches else 0.0) or answer
             log.debug("spread done")
-            answer = _last_touches(ctx, answer, options, start, total) or answer
-            log.debug("last touches done")
+            if touches and not _stopped(options):
+                lowest = min(total, math.ceil(found.bound - 1e-6)) if ctx.objective else 0
+                answer = _last_touches(ctx, answer, options, start, total, lowest) or answer
+                log.debug("last touches done")
         schedule.residents = _extract(ctx, answer)
         report = checker.check(program, schedule, options.previous, options.freeze_through)
         schedule.objective = report.total_penalty
@@ -282,6 +286,7 @@ def solve(program: Program, options: SolveOptions | None = None,
     return schedule
 
 
+LEAST_SEARCH = 0.1   # seconds: no search starts with less of the limit left (`_late`)
 SPREAD_PER_BUILD = 1.5   # the spread's time kept from the searches: this many times the
 SPREAD_KEPT_LEAST = 1.0  # model's building, and this long, but at most the spread's share
 TOUCHES_PER_BUILD = 1.0  # the last touches' time kept (`_touches_kept`): this many times
@@ -311,10 +316,11 @@ def _spread_kept(ctx: ModelContext, options: SolveOptions, built: float) -> floa
 
 def _touches_kept(ctx: ModelContext, options: SolveOptions, built: float) -> float:
     """The seconds at the very end of the limit kept for the last touches
-    (spread.last_touches) where the program has split rotations or soft vacation requests:
-    their search presolves the whole model with nearly everything fixed, as the spread's
-    does (0.2-0.6 s on the families' 50-125 residents)."""
-    if not spread.touches(ctx):
+    (spread.last_touches) where the program has split rotations or soft vacation requests
+    (not on a large model: they are skipped there, `solve`): their search presolves the
+    whole model with nearly everything fixed, as the spread's does (0.2-0.6 s on the
+    families' 50-125 residents)."""
+    if large(ctx) or not spread.touches(ctx):
         return 0.0
     return min(TOUCHES_KEPT_LEAST + TOUCHES_PER_BUILD * built,
                spread.SPREAD_SHARE * options.time_limit)
@@ -414,7 +420,8 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
         return found
     log.debug("guided search")
     guided = GuidedSearch(ctx, lambda s: tune(s.parameters, options, len(ctx.program.residents)),
-                          watcher.on_schedule, options.stop, watcher.finished)
+                          watcher.on_schedule, options.stop, watcher.finished,
+                          watcher.spread_due)   # the time kept for the spread is not its
     guided.run(guidance, _turn_ends(options, start), start + options.time_limit,
                patience=max(time.perf_counter() - start, GUIDED_AT_LEAST))
     if guided.best is not None and guided.objective is not None \
@@ -612,7 +619,7 @@ def _late(options: SolveOptions, start: float) -> bool:
     model of three million variables (*sites* F2, 500 residents, whose model took 39 s to
     build) took 7.5 s to load it and answer nothing: that solve ended at 70.5 s for a limit
     of 60 (docs/benchmarks.md, sixteenth session)."""
-    return time.perf_counter() > start + options.time_limit - 0.1
+    return time.perf_counter() > start + options.time_limit - LEAST_SEARCH
 
 
 def _no_schedule_yet(ctx: ModelContext, found: _Found) -> bool:
@@ -757,11 +764,12 @@ def _spread(ctx: ModelContext, solver: cp_model.CpSolver, options: SolveOptions,
 
 
 def _last_touches(ctx: ModelContext, solver: cp_model.CpSolver, options: SolveOptions,
-                  start: float, total: int) -> cp_model.CpSolver | None:
+                  start: float, total: int, lowest: int) -> cp_model.CpSolver | None:
     """Requested weeks first and whole blocks where splitting gains nothing
-    (spread.last_touches), in what is left of the time limit, at most their share."""
+    (spread.last_touches), in what is left of the time limit, at most their share; not on
+    a large model, which CP-SAT cannot load again in a share of the limit."""
     run = _second_run(options, start)
-    return None if run is None else spread.last_touches(ctx, solver, total, run)
+    return None if run is None else spread.last_touches(ctx, solver, total, lowest, run)
 
 
 def _second_run(options: SolveOptions, start: float, after: float = 0.0) -> spread.Run | None:
@@ -769,7 +777,7 @@ def _second_run(options: SolveOptions, start: float, after: float = 0.0) -> spre
     `after` seconds before the limit; None when no time is left."""
     left = options.time_limit - (time.perf_counter() - start) - after
     share = min(left, max(spread.SPREAD_MIN_SECONDS, spread.SPREAD_SHARE * options.time_limit))
-    return _fixed_run(options, time.perf_counter() + share) if share > 0 else None
+    return _fixed_run(options, time.perf_counter() + share) if share > LEAST_SEARCH else None
 
 
 def _extract(ctx: ModelContext, solver: cp_model.CpSolver) -> dict[str, Assignment]:

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import RELAXATION_ONLY
 from .objective import INT_LIMIT
 
 if TYPE_CHECKING:  # the relaxation process imports no more than it needs
@@ -484,7 +485,7 @@ class RelaxationBound:
         """Start the relaxation's process, which imports what it needs and then waits for
         the model. Where no process can be started, there is no bound."""
         root = str(Path(__file__).resolve().parents[1])
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        env = {**os.environ, RELAXATION_ONLY: "1", "PYTHONPATH": os.pathsep.join(
             filter(None, [root, os.environ.get("PYTHONPATH")]))}
         with self._lock:
             if self._stopped.is_set() or self._process is not None:

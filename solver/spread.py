@@ -181,14 +181,24 @@ def touches(ctx: ModelContext) -> bool:
                                         for request in ctx.program.requests)
 
 
-def last_touches(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
-                 ) -> cp_model.CpSolver | None:
-    """Search again for the schedule of total penalty at most `total`, with `solution`'s
-    busiest week and everything else as it is, but where
-    1. a resident whose vacation request cannot be granted whole still takes the weeks they
-       asked for first ("requested ones first", format 2): their vacation weeks may move;
-    2. then, a split block becomes a whole block on either half's rotation where that costs
-       nothing (a split that lowers no penalty is one more change of team for the resident).
+def touches_due(ctx: ModelContext, solution: cp_model.CpSolver) -> bool:
+    """Whether `solution` leaves the last touches anything to do: a split block, or a week
+    of a vacation request not granted whole that is not taken."""
+    return bool(split_cells(ctx, solution)) or any(
+        not solution.boolean_value(lit) for lits in asked_left(ctx, solution).values()
+        for lit in lits)
+
+
+def last_touches(ctx: ModelContext, solution: cp_model.CpSolver, total: int, lowest: int,
+                 run: Run) -> cp_model.CpSolver | None:
+    """Search again, from `solution` (of total penalty `total`; none is below `lowest`),
+    with its busiest week of unrequested vacation and nearly everything else as it is, for
+    1. a lower total, where one is within reach of the moves below (never a higher one);
+    2. then, a resident whose vacation request cannot be granted whole taking the weeks it
+       names first ("requested ones first", format 2): their vacation weeks may move;
+    3. then, the fewest split blocks: one may become a whole block on either half's
+       rotation (a split that lowers no penalty is one more change of team for the
+       resident).
     Everything else is fixed, so the search is small. Returns the solver holding the better
     schedule, or None when there is none."""
     split = split_cells(ctx, solution)
@@ -197,6 +207,10 @@ def last_touches(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run
     taken_now = sum(solution.boolean_value(lit) for lit in asked)
     if not split and taken_now == len(asked):
         return None
+    p = ctx.program
+    # at most this many of the weeks asked can be taken: each resident's allowance
+    reachable = sum(min(len(lits), p.vacation_weeks_of(p.residents[r]))
+                    for r, lits in left.items())
     model = ctx.model
     free = [lit for cell in split for lit in cell]
     free += [lit for (r, _), lit in ctx.vacation.items() if r in left]
@@ -209,8 +223,9 @@ def last_touches(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run
     for i in ctx.symmetry_rows:   # the other residents' rows are fixed: none can be swapped
         model.proto.constraints[i].clear_linear()   # with one whose block is joined
     whole_hint(model, solution)
-    if ctx.objective:
-        model.add(sum(w * e for w, e in ctx.objective) <= total)
+    penalty = cp_model.LinearExpr.weighted_sum([e for _, e in ctx.objective],
+                                               [w for w, _ in ctx.objective])
+    model.add(penalty <= total)
     now = busiest(ctx, solution.boolean_value)   # no week busier than it was
     moving = {lit.index for lit in free}
     for lits in unrequested(ctx).values():
@@ -218,11 +233,13 @@ def last_touches(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run
             model.add(sum(lits) <= now)
     taken = cp_model.LinearExpr.sum(asked)
     splits = cp_model.LinearExpr.sum([cell[0] for cell in split])  # a first half still on
-    model.clear_objective()  # type: ignore[no-untyped-call, unused-ignore]  # a split rotation
-    model.minimize(splits - (len(split) + 1) * taken)
-    second, status = run(model, AtMost(-(len(split) + 1) * len(asked)))   # none is better
+    per_week = len(split) + 1                                      # a split rotation
+    per_penalty = per_week * (len(asked) + 1)   # so that each aim outweighs the next
+    model.clear_objective()  # type: ignore[no-untyped-call, unused-ignore]
+    model.minimize(per_penalty * penalty - per_week * taken + splits)
+    aim = per_penalty * lowest - per_week * reachable   # none is better
+    second, status = run(model, AtMost(aim))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    if (-second.value(taken), second.value(splits)) >= (-taken_now, len(split)):
-        return None
-    return second
+    after = (second.value(penalty), -second.value(taken), second.value(splits))
+    return second if after < (total, -taken_now, len(split)) else None
