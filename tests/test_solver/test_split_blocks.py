@@ -186,3 +186,26 @@ def test_a_block_is_split_only_where_a_whole_block_would_break_a_rule_or_cost_mo
             joined.residents[rid] = replace(joined.residents[rid], rotations=rotations)
             report = checker.check(program, joined)
             assert report.violations or report.total_penalty > schedule.objective, (rid, b, code)
+
+
+def test_a_re_solve_keeps_a_published_split_block_that_joining_would_change():
+    """The last touches never raise the total: in a re-solve, making a published split
+    block whole is a change, which costs, so the published October halves stay."""
+    from dataclasses import replace
+
+    program = split_program()
+    first = solve_checked(program)
+    october = 3
+    published = {rid: replace(a, rotations=list(a.rotations))
+                 for rid, a in first.residents.items()}
+    published["a"].rotations[october] = ("SICU", "BODY")
+    published["b"].rotations[october] = ("BODY", "SICU")
+    previous = replace(first, residents=published)
+    assert checker.check(program, previous).ok
+    again = solve_checked(program, previous=previous)
+    assert again.status == "OPTIMAL"
+    assert again.objective == 0
+    assert again.residents["a"].rotations[october] == ("SICU", "BODY")
+    assert again.residents["b"].rotations[october] == ("BODY", "SICU")
+    # without the published year, October is whole
+    assert not isinstance(first.residents["a"].rotations[october], tuple)
