@@ -1,5 +1,5 @@
 """The secondary aims, pursued once the total penalty is settled: vacation spread out, then
-no block split where a whole one does as well.
+requested weeks first and no block split where a whole one does as well.
 
 Where no request or rule decides, vacation should not bunch up: among the schedules of lowest
 total penalty, the one whose busiest week holds the fewest *unrequested* vacation weeks (weeks
@@ -12,7 +12,8 @@ fraction of the time the whole model took (docs/benchmarks.md).
 Then the last touches (`last_touches`), with the busiest week and nearly everything else
 kept: a resident whose vacation request cannot be granted whole takes the weeks they asked
 for first, and each split block may become a whole block on either half's rotation where
-that costs nothing (the families' format-2 programs split 6-77 blocks no rule needed).
+that costs nothing (the families' format-2 programs at 125 residents split 2-177 blocks no
+rule needed).
 """
 
 from __future__ import annotations
@@ -131,7 +132,6 @@ def spread(ctx: ModelContext, solution: cp_model.CpSolver, total: int, run: Run
     return second
 
 
-
 def split_cells(ctx: ModelContext, solution: cp_model.CpSolver
                 ) -> list[tuple[cp_model.IntVar, ...]]:
     """Each split block of `solution`, as the literals that may keep or join it: its first
@@ -167,11 +167,12 @@ def whole_hint(model: cp_model.CpModel, solution: cp_model.CpSolver) -> None:
     """Start the next search of `model` from every value of `solution`, helper variables
     included: from a hint of its decisions alone, CP-SAT first completes the rest by a
     search of its own."""
-    values = solution.response_proto.solution
+    values = solution.response_proto.solution   # of the model it solved, a copy of
+    count = min(len(values), len(model.proto.variables))   # `model` perhaps with more
     model.clear_hints()  # type: ignore[no-untyped-call, unused-ignore]
     hint = model.proto.solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)
+    hint.vars.extend(range(count))
+    hint.values.extend(list(values)[:count])
 
 
 def touches(ctx: ModelContext) -> bool:
