@@ -289,6 +289,20 @@ def test_mid_year_re_solve_keeps_the_frozen_blocks_and_shows_the_diff(app, clien
                                                                    in diff)
 
 
+def test_the_solve_page_says_which_blocks_a_re_solve_keeps(app, client, make_user):
+    pid, _ = _published_then_asked(app, client, make_user, "DR")
+    for kept, words in (("6", "Solve #{}, re-solving version 1 with blocks 1 to 6 kept;"),
+                        ("1", "Solve #{}, re-solving version 1 with block 1 kept;"),
+                        ("", "Solve #{}; started")):
+        job_id = _job_id(_generate(client, pid, freeze_through=kept))
+        _wait(app, job_id)
+        page = client.get(f"/programs/{pid}/jobs/{job_id}").get_data(as_text=True)
+        about = re.search(r'<p class="hint" id="job-about">(.*?)</p>', page, re.S)
+        assert about is not None, page
+        said = " ".join(re.sub(r"<[^>]+>", " ", about.group(1)).split())
+        assert words.format(job_id) in said, said
+
+
 def test_a_re_solved_draft_shows_one_penalty_on_its_grid_the_list_and_the_solve_page(
         app, client, make_user):
     # Ash is asked onto the rotation he was not on in block 9: a move with a cost
