@@ -142,6 +142,25 @@ def _capitalised(word: str) -> bool:
                                   for part in parts if len(part) > 1)
 
 
+# Common surnames (among the most frequent in the United States), leaving out those that are
+# also everyday or clinical words (brown, white, young, king, hill, ward, long, cook, ...):
+# after a given name, in any case, they make a person's name ("home of maria garcia").
+_COMMON_SURNAMES = frozenset("""
+    smith johnson williams jones garcia miller davis rodriguez martinez hernandez lopez
+    gonzalez gonzales anderson thomas taylor moore jackson martin perez thompson harris
+    sanchez clark ramirez lewis robinson allen nguyen flores scott torres adams nelson
+    carter mitchell roberts gomez phillips evans turner diaz parker cruz edwards collins
+    reyes stewart morris morales murphy rogers gutierrez ortiz morgan cooper peterson
+    kelly howard ramos richardson watson chavez bennett mendoza ruiz hughes alvarez
+    castillo sanders patel myers ross jimenez jenkins sullivan henderson coleman
+    simmons patterson reynolds hamilton graham wallace washington okafor okonkwo
+    """.split())
+# Given names that are also everyday words: before a surname they may still be words.
+_WORD_NAMES = frozenset("""
+    may will mark bill grant rose june april august art pat sue don ray gene joy hope
+    faith grace dawn summer page chase lane star iris ruby pearl penny rich sage
+    """.split())
+
 # Short words a given-name list holds but a note uses as words ("mark the spot, 3 yo").
 _FUNCTION_WORDS = {"the", "and", "for", "with", "was", "his", "her", "our", "its", "has",
                    "had", "not", "but", "are", "per", "via", "old", "new", "all", "one"}
@@ -187,6 +206,13 @@ def _name_in(text: str) -> str | None:
                 and not (after and after.group(0).lower() in _NOT_A_SURNAME)):
             return f"{surname}, {given}"
     words = list(_WORD.finditer(text))
+    for first, second in zip(words, words[1:], strict=False):
+        given, surname = first.group(0).lower(), second.group(0).lower()
+        if text[first.end():second.start()].isspace() and surname in _COMMON_SURNAMES \
+                and given not in _EPONYMS | _FUNCTION_WORDS | _WORD_NAMES \
+                and is_given_name(given):
+            # a given name and a common surname, however written ("maria garcia")
+            return f"{first.group(0)} {second.group(0)}"
     for first, second in zip(words, words[1:], strict=False):
         if text[first.end():second.start()].isspace() and _capitalised(first.group(0)) \
                 and _capitalised(second.group(0)) and is_given_name(first.group(0)) \

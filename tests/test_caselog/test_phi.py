@@ -54,6 +54,10 @@ PATIENT_INFORMATION = [
     ("chart no. 77777", "record"),
     ("medicaid id AB12345C", "identifying number"),
     ("contact john dot smith at gmail dot com", "e-mail"),
+    # a given name and a common surname in lower case, without an age
+    ("home of maria garcia", "name"),
+    ("family of jose rodriguez called", "name"),
+    ("wife linda JOHNSON at bedside", "name"),
 ]
 
 CLINICAL = [
@@ -112,6 +116,13 @@ CLINICAL = [
     "grace period 30 m",
     "Glidewire Advantage, Rosen wire",
     "Sun 6 Dec late case",
+    # surnames that are also words or eponyms, after words that are also given names
+    "will patel review the images",
+    "grace period with thompson classification",
+    "mark martin catheter",
+    "Wilson disease, Morgan Stanley",
+    "discussed with dr patel",
+    "the ward, long case, cook catheter",
 ]
 
 
