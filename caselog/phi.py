@@ -153,7 +153,7 @@ _COMMON_SURNAMES = frozenset("""
     reyes stewart morris morales murphy rogers gutierrez ortiz morgan cooper peterson
     kelly howard ramos richardson watson chavez bennett mendoza ruiz hughes alvarez
     castillo sanders patel myers ross jimenez jenkins sullivan henderson coleman
-    simmons patterson reynolds hamilton graham wallace washington okafor okonkwo
+    simmons patterson reynolds hamilton graham wallace okafor okonkwo
     """.split())
 # Given names that are also everyday words: before a surname they may still be words.
 _WORD_NAMES = frozenset("""
