@@ -530,7 +530,7 @@ def test_a_re_solved_file_checks_true_with_or_without_its_previous_schedule(writ
 
 
 def test_the_command_line_starts_without_pandas_and_leaves_the_real_one_to_whoever_asks(
-        tmp_path):
+        write, tmp_path):
     """OR-Tools' cp_model imports pandas, a third of the command line's start-up; the solver
     imports it with a stand-in (solver/__init__.py). A solve from the command line never
     loads pandas, and a program that imports pandas after the solver gets the real one."""
@@ -538,8 +538,9 @@ def test_the_command_line_starts_without_pandas_and_leaves_the_real_one_to_whoev
         [sys.executable, "-c", "import atexit, sys; atexit.register(lambda: print(sorted("
          "m for m in sys.modules if m.split('.')[0] == 'pandas'))); "
          "from solver.cli import main; "
-         "main(['solve', 'samples/duke.toml', '--quiet', '--time-limit', '20', '-o', "
-         "sys.argv[1]])", str(tmp_path / "schedule.json")],
+         "main(['solve', sys.argv[1], '--quiet', '--time-limit', '20', '-o', "
+         "sys.argv[2]])", write(PROGRAM.format(calendar="months")),
+         str(tmp_path / "schedule.json")],
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert solved.returncode == 0, solved.stderr
     assert solved.stdout.strip() == "[]"
