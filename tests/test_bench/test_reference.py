@@ -292,11 +292,12 @@ def test_a_small_duke_like_year_is_charged_as_the_checker_charges_it():
 def test_a_small_duke_like_year_the_relaxation_bounds_poorly_is_proven():
     """The relaxation's bound (6) is far below the optimum (14), which the tuned search's
     core search never reached in a minute; CP-SAT's defaults, taking turns with it, prove
-    it (5-8 s here)."""
+    it (5-8 s here; 12-15 s on a machine half as fast, and up to 30 s when the suite's other
+    worker shares its two cores, so the limit leaves room)."""
     program = make_program("", header=MINI_DUKE)
     ours = plain(program, 20.0)
     assert (ours.status, ours.objective) == ("OPTIMAL", 14)
-    theirs = engine(program, 30.0)
+    theirs = engine(program, 60.0)
     assert (theirs.status, theirs.objective, theirs.best_bound) == ("OPTIMAL", 14, 14)
 
 
