@@ -258,7 +258,7 @@ def solve(program: Program, options: SolveOptions | None = None,
         answer = found.solver
         if not _stopped(options):
             total = round(found.solver.objective_value) if ctx.objective else 0
-            touches = not large(ctx) and spread.touches_due(ctx, found.solver)
+            touches = not is_large and spread.touches_due(ctx, found.solver)
             answer = _spread(ctx, found.solver, options, start, total,
                              touches_kept if touches else 0.0) or answer
             log.debug("spread done")

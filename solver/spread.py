@@ -219,7 +219,7 @@ def last_touches(ctx: ModelContext, solution: cp_model.CpSolver, total: int, low
     free += [lit for (r, _), lit in ctx.vacation.items() if r in left]
     fix(model, solution, [*ctx.x.values(), *ctx.half.values(), *week_literals(ctx)])
     domains = model.proto.variables
-    for lit in free:
+    for lit in free:   # freed again (the spread may have fixed them in their domains)
         domain = domains[lit.index].domain
         domain.clear()
         domain.extend((0, 1))

@@ -52,6 +52,14 @@ def _both_mailed(inbox, subject: str) -> None:
         assert any(s.startswith(subject) for s in subjects), subjects
 
 
+def _sign_up(program, giver, taker) -> None:
+    """Accounts for the giver and the taker of a swap, linked to their residents."""
+    for email, resident in ((GIVER, giver), (TAKER, taker)):
+        resident.user = create_user(email, PASSWORD, program, "resident",
+                                    name=resident.name).user
+    db.session.commit()
+
+
 def _coming_saturdays(program, duty):
     """(resident without an account, start) of each coming Saturday call in `duty`; and
     those residents."""
@@ -76,10 +84,7 @@ def _a_saturday_to_swap(app) -> tuple[str, str]:
                 year, schedule, duty, "WEEKEND", start, giver.key, r.key).ok), None)
             if taker is None:
                 continue
-            for email, resident in ((GIVER, giver), (TAKER, taker)):
-                resident.user = create_user(email, PASSWORD, program, "resident",
-                                            name=resident.name).user
-            db.session.commit()
+            _sign_up(program, giver, taker)
             return start, taker.name
     raise AssertionError("no coming Saturday call anyone else can take")
 
@@ -145,10 +150,7 @@ def _night_float_to_swap(app) -> tuple[list[int], str, str]:
                     year, schedule, duty, "NF", stint, giver.key, r.key).ok), None)
                 if taker is None:
                     continue
-                for email, resident in ((GIVER, giver), (TAKER, taker)):
-                    resident.user = create_user(email, PASSWORD, program, "resident",
-                                                name=resident.name).user
-                db.session.commit()
+                _sign_up(program, giver, taker)
                 return stint, taker.name, span_in_words(
                     year.calendar.week_start(stint[0]), year.calendar.week_end(stint[1]))
     raise AssertionError("no coming night-float stint anyone else can take")
