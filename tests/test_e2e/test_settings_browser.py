@@ -75,3 +75,19 @@ def test_a_director_chooses_tokyo_saves_and_times_follow_it_and_enter_changes_no
     _settings(page)
     expect(page.get_by_label("Time zone")).to_have_value(TOKYO)
     expect(_zone_changes(page)).to_have_count(1)
+
+
+def test_on_a_phone_the_director_chooses_a_zone_and_saves_it(live, phone):
+    base, _app = live
+    page = phone
+    sign_in(page, base, "director@demo.example")
+    page.get_by_role("link", name="Settings").first.click()
+    expect(page.get_by_role("heading", name="Year settings")).to_be_visible()
+    zone = page.get_by_label("Time zone")
+    zone.scroll_into_view_if_needed()
+    zone.select_option(label="Chicago")                   # listed by city, under America
+    page.get_by_role("button", name="Save settings").tap()
+    expect(page.locator(".flash.info", has_text="Settings saved.")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390   # fits the phone
+    page.get_by_role("link", name="Settings").first.click()
+    expect(page.get_by_label("Time zone")).to_have_value("America/Chicago")
