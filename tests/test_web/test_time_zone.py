@@ -82,6 +82,36 @@ def _settings_posted(app, client, pid: int, time_zone: str, **changed: str):
                      **{**fields, **changed, "time_zone": time_zone})
 
 
+def test_changed_year_settings_are_audited_each_from_what_to_what(app, client, make_user):
+    """The director lowers the vacation allowance, allows split blocks, gives final levels and
+    adds Thanksgiving: the audit log says who changed which settings, each from what to what,
+    and the holidays by what was added. Saving the page unchanged, or with one field refused,
+    records nothing; taking a holiday away says so."""
+    from html import unescape
+
+    from test_audit import _audit_rows
+    from test_solving import TINY
+    from web_support import chief_imports
+
+    pid = chief_imports(app, client, make_user, TINY)
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "pd@example.org")
+    assert _settings_posted(app, client, pid, "").status_code == 302
+    refused = _settings_posted(app, client, pid, "", vacation_weeks="0", holidays="someday")
+    assert refused.status_code == 200 and "is not a date" in refused.get_data(as_text=True)
+    assert _audit_rows(client, pid, "?action=settings.changed") == []
+
+    assert _settings_posted(app, client, pid, "", vacation_weeks="0", split_blocks="y",
+                            final_level="IR = R2", holidays="2027-11-25").status_code == 302
+    assert _settings_posted(app, client, pid, "", holidays="").status_code == 302
+    rows = [unescape(row) for row in _audit_rows(client, pid, "?action=settings.changed")]
+    assert rows == [
+        "pd@example.org | Settings changed · holidays: 25 Nov 2027 removed | ",
+        "pd@example.org | Settings changed · final levels from none to IR = R2; vacation weeks "
+        "from 1 to 0; split blocks from not allowed to allowed; holidays: 25 Nov 2027 added | "]
+
+
 @pytest.mark.parametrize("app_settings", [WEST], indirect=True)
 def test_a_program_chooses_its_own_time_zone_and_its_today_follows_it(
         app, client, cases, make_user, app_settings):

@@ -1,7 +1,7 @@
 """The audit log: who published a schedule, verified or returned a case (or, as its resident,
 edited or deleted it before it was verified), decided a request, gave or took away a role,
 linked a sign-in account to a resident (who then reads and logs as them), or changed the
-program's time zone, and when."""
+program's year settings or its time zone, and when."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ AUDIT_WORDS = {
     "role.revoked": "Role taken away",
     "role.changed": "Role changed",
     "time_zone.changed": "Time zone changed",
+    "settings.changed": "Settings changed",
     "resident.archived": "Resident archived",
     "resident.restored": "Resident restored",
     "resident.deleted": "Resident deleted",

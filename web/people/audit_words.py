@@ -80,6 +80,8 @@ class AuditWords:
         if event.action in ("role.changed", "time_zone.changed") \
                 and key in ("was", "time_zone"):
             return ""      # the subject says both
+        if event.action == "settings.changed":
+            return ""      # the subject says each setting, from what to what
         if key == "giver" and event.action == "swap.offered" and event.actor_id is not None:
             return ""      # the one who offered it is the one who acted
         person = self.names.get(str(value), str(value))
