@@ -28,7 +28,7 @@ from scheduler.schema import Resident as ResidentEntry
 from scheduler.schema import Rotation as RotationEntry
 from scheduler.validation import MAX_PROGRAM_FILE_BYTES
 
-from . import audit
+from . import audit, settings_audit
 from .extensions import db
 from .models import (
     AwayLimit,
@@ -197,8 +197,8 @@ def validate(program: Program) -> LoadResult:
 def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_BYTES,
                 user: User | None = None) -> LoadResult:
     """Replace the program's set-up with the file's, when the file is valid; otherwise change
-    nothing and return its errors. Residents it archives or brings back are audited as done
-    by `user`. Flushes, does not commit."""
+    nothing and return its errors. Residents it archives or brings back, and the year settings
+    it changes, are audited as done by `user`. Flushes, does not commit."""
     loaded = load_program_text(text, max_bytes, installation_limits())
     if loaded.program is None:
         return loaded
@@ -211,7 +211,9 @@ def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_B
         return LoadResult(errors=[FileError(
             "program.name", f"another program on this site is already called '{taken}' "
                             "(names are compared ignoring case and spacing)")])
+    settings_were = settings_audit.settings(program)
     _apply_info(program, year)
+    settings_audit.record(program, settings_were, user, "by an imported program file:")
     _apply_rotations(program, year)
     residents = _apply_residents(program, year, user)
     program.requirements = [Requirement(position=i, entry=stored_entry(r))

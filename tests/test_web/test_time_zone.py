@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from web_support import csrf_token, post_form, sign_in
+from web_support import csrf_token, post_form, sign_in, upload
 
 from web.app import create_app
 from web.extensions import db
@@ -110,6 +110,19 @@ def test_changed_year_settings_are_audited_each_from_what_to_what(app, client, m
         "pd@example.org | Settings changed · holidays: 25 Nov 2027 removed | ",
         "pd@example.org | Settings changed · final levels from none to IR = R2; vacation weeks "
         "from 1 to 0; split blocks from not allowed to allowed; holidays: 25 Nov 2027 added | "]
+
+    # A program file imported over the set-up changes the settings it gives: audited too,
+    # saying so; the same file again changes nothing and records nothing.
+    exported = client.get(f"/programs/{pid}/program.toml").get_data(as_text=True)
+    assert "\n[program]\n" in exported and "vacation_weeks" not in exported   # 0: the default
+    changed = exported.replace("\n[program]\n", "\n[program]\nvacation_weeks = 2\n", 1)
+    for _ in range(2):
+        response = upload(client, f"/programs/{pid}/import", "file", "tiny.toml", changed)
+        assert response.status_code == 302, response.get_data(as_text=True)[:1000]
+    rows = [unescape(row) for row in _audit_rows(client, pid, "?action=settings.changed")]
+    assert rows[0] == ("pd@example.org | Settings changed · by an imported program file: "
+                       "vacation weeks from 0 to 2 | ")
+    assert len(rows) == 3
 
 
 @pytest.mark.parametrize("app_settings", [WEST], indirect=True)

@@ -1,6 +1,6 @@
 """The program's year settings (the program file's [program] table), and the time zone it
-works in. Both are audited: the settings decide every schedule the program makes, the zone
-its "today" and every time its pages show."""
+works in. Both are audited (`settings_audit`): the settings decide every schedule the
+program makes, the zone its "today" and every time its pages show."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from scheduler.calendar import CALENDAR_NAMES
-
-from .. import audit, clock
+from .. import audit, clock, settings_audit
 from ..entries import Outcome, format_counts, save_entry, split_list, text
 from ..models import Program
 from ..program_file import name_taken
@@ -76,61 +74,6 @@ def zone_in_words(name: str | None) -> str:
     return name or f"the installation's ({clock.installation_zone()})"
 
 
-# The year settings the audit log follows, in the order and words it names them.
-SETTING_WORDS = {
-    "name": "name", "year_start": "first day", "calendar": "blocks", "levels": "levels",
-    "tracks": "tracks", "final_level": "final levels", "vacation_weeks": "vacation weeks",
-    "max_vacation_weeks_per_block": "vacation weeks a block at most",
-    "change_weight": "weight of a change", "split_blocks": "split blocks",
-    "holidays": "holidays",
-}
-
-
-def _settings(program: Program) -> dict[str, Any]:
-    """The audited settings as the audit log keeps them (text, numbers, lists)."""
-    return {
-        "name": program.name,
-        "year_start": program.year_start.isoformat() if program.year_start else "",
-        "calendar": program.calendar, "levels": list(program.levels),
-        "tracks": list(program.tracks), "final_level": dict(program.final_level or {}),
-        "vacation_weeks": program.vacation_weeks,
-        "max_vacation_weeks_per_block": program.max_vacation_weeks_per_block,
-        "change_weight": program.change_weight, "split_blocks": bool(program.split_blocks),
-        "holidays": list(program.holidays or []),
-    }
-
-
-def _setting_in_words(key: str, value: Any) -> str:
-    if key == "calendar":
-        return CALENDAR_NAMES.get(value, str(value)).lower()
-    if key == "split_blocks":
-        return "allowed" if value else "not allowed"
-    if isinstance(value, dict):
-        return format_counts(value) or "none"
-    if isinstance(value, list):
-        return ", ".join(value) or "none"
-    return str(value)
-
-
-def changes_in_words(was: dict[str, Any], now: dict[str, Any]) -> str:
-    """'vacation weeks from 3 to 2; holidays: 2027-11-26 added': each changed setting, in
-    SETTING_WORDS' order; the holidays by what was added and what was removed."""
-    parts = []
-    for key, word in SETTING_WORDS.items():
-        if was[key] == now[key]:
-            continue
-        if key == "holidays":
-            added = [d for d in now[key] if d not in was[key]]
-            removed = [d for d in was[key] if d not in now[key]]
-            said = [f"{', '.join(added)} added"] if added else []
-            said += [f"{', '.join(removed)} removed"] if removed else []
-            parts.append(f"{word}: {'; '.join(said)}")
-        else:
-            parts.append(f"{word} from {_setting_in_words(key, was[key])} "
-                         f"to {_setting_in_words(key, now[key])}")
-    return "; ".join(parts)
-
-
 def save(program: Program, data: dict[str, Any], user: Any) -> Outcome:
     """Change the year settings, if the program stays valid (a level still used by a resident
     cannot be dropped, a name cannot be another program's). What changed is audited, as
@@ -164,16 +107,10 @@ def save(program: Program, data: dict[str, Any], user: Any) -> Outcome:
         row.split_blocks = bool(data.get("split_blocks"))
         row.time_zone = text(data, "time_zone") or None
 
-    was, settings_were = program.time_zone, _settings(program)
+    was, settings_were = program.time_zone, settings_audit.settings(program)
     outcome = save_entry(program, "program", program, [program], change)
-    settings_are = _settings(program)
-    if outcome.ok and settings_are != settings_were:
-        changed = [key for key in SETTING_WORDS if settings_were[key] != settings_are[key]]
-        audit.record("settings.changed", program=program, actor=user,
-                     subject=changes_in_words(settings_were, settings_are),
-                     settings=changed,
-                     was={key: settings_were[key] for key in changed},
-                     now={key: settings_are[key] for key in changed})
+    if outcome.ok:
+        settings_audit.record(program, settings_were, user)
     if outcome.ok and program.time_zone != was:
         audit.record("time_zone.changed", program=program, actor=user,
                      subject=f"from {zone_in_words(was)} to {zone_in_words(program.time_zone)}",
