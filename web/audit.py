@@ -14,14 +14,15 @@ from .models import AuditEvent, Program, User
 def record(action: str, *, program: Program | None, actor: User | None, subject: str,
            **detail: Any) -> AuditEvent:
     """Add one event: `action` (one of AUDIT_ACTIONS) done by `actor` (None: the command
-    line) in `program`, on `subject` in words. Adds to the session; the caller commits."""
+    line) in `program`, on `subject` in words (cut to the column's 300 characters, ending
+    "…"). Adds to the session; the caller commits."""
     event = AuditEvent(
         action=action,
         program_id=program.id if program is not None else None,
         program_name=program.name if program is not None else "",
         actor_id=actor.id if actor is not None else None,
         actor_email=actor.email if actor is not None else "",
-        subject=subject[:300],
+        subject=subject if len(subject) <= 300 else subject[:299] + "…",
         detail=detail,
     )
     db.session.add(event)

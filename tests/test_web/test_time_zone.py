@@ -124,6 +124,17 @@ def test_changed_year_settings_are_audited_each_from_what_to_what(app, client, m
                        "vacation weeks from 0 to 2 | ")
     assert len(rows) == 3
 
+    # Forty holidays at once: the row says as much as its 300 characters hold, and says it
+    # goes on.
+    from datetime import date, timedelta
+    days = [date(2027, 9, 6) + timedelta(days=d) for d in range(70)]
+    weekdays = "\n".join(d.isoformat() for d in days if d.weekday() < 5)
+    assert _settings_posted(app, client, pid, "", holidays=weekdays).status_code == 302
+    newest = unescape(_audit_rows(client, pid, "?action=settings.changed")[0])
+    assert newest.startswith(
+        "pd@example.org | Settings changed · holidays: 6 Sep 2027, 7 Sep 2027, ")
+    assert newest.endswith("… | ")
+
 
 @pytest.mark.parametrize("app_settings", [WEST], indirect=True)
 def test_a_program_chooses_its_own_time_zone_and_its_today_follows_it(
