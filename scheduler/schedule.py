@@ -132,6 +132,7 @@ class Schedule:
     errors: list[dict[str, str]] = field(default_factory=list)
     penalties: list[dict[str, Any]] = field(default_factory=list)
     explanation: str = ""
+    file_format: int = SCHEDULE_FORMAT   # the format a file read was written in
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -210,6 +211,7 @@ class _ScheduleFile(BaseModel):
     residents: dict[str, _ResidentEntry] = {}
     unmet_requests: list[int] = []
     penalties: list[_Penalty] = []
+    conflicts: list[dict[str, Any]] = []   # what each says, read as text
 
 
 def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
@@ -239,13 +241,19 @@ def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
     }
     if parsed.format < 2:   # its penalties were counted on format 1's weeks: not compared
         return Schedule(program=parsed.program, status=parsed.status, residents=residents,
-                        blocks=[span.model_dump(exclude_none=True) for span in parsed.blocks]), []
+                        blocks=[span.model_dump(exclude_none=True) for span in parsed.blocks],
+                        conflicts=_conflicts(parsed), file_format=parsed.format), []
     return Schedule(program=parsed.program, status=parsed.status, objective=parsed.objective,
-                    best_bound=parsed.best_bound, residents=residents,
+                    best_bound=parsed.best_bound, residents=residents, conflicts=_conflicts(parsed),
+                    file_format=parsed.format,
                     blocks=[span.model_dump(exclude_none=True) for span in parsed.blocks],
                     weeks=[span.model_dump(exclude_none=True) for span in parsed.weeks],
                     unmet_requests=parsed.unmet_requests,
                     penalties=[p.model_dump() for p in parsed.penalties]), []
+
+
+def _conflicts(parsed: _ScheduleFile) -> list[dict[str, str]]:
+    return [{key: str(value) for key, value in conflict.items()} for conflict in parsed.conflicts]
 
 
 def _format_1_weeks(parsed: _ScheduleFile) -> Callable[[int], int]:

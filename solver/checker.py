@@ -40,7 +40,7 @@ from scheduler.schema import (
     Resident,
     VacationRequest,
 )
-from scheduler.sources import source_path
+from scheduler.sources import SECTIONS, Source, source_path
 from scheduler.words import plural, ranges
 
 from . import describe
@@ -162,6 +162,13 @@ def claimed(program: Program, schedule: Schedule, report: CheckReport,
     if schedule.status not in SCHEDULED:
         found.append(Finding("status", f"{schedule.status} comes without a schedule; a file "
                                        f"with one says {' or '.join(SCHEDULED)}"))
+    if schedule.status == "OPTIMAL" and schedule.file_format >= 2:
+        for key, value in (("objective", schedule.objective),
+                           ("best_bound", schedule.best_bound)):
+            if value is None:
+                found.append(Finding(key, "not given, though the file says OPTIMAL: a proven "
+                                          "optimum gives its total penalty and the bound that "
+                                          "proves it"))
     total = report.total_penalty
     if not previous_given:   # the change costs cannot be counted here: take the file's
         total += sum(int(p.get("cost", 0)) for p in schedule.penalties
@@ -182,6 +189,30 @@ def claimed(program: Program, schedule: Schedule, report: CheckReport,
         found.append(Finding("status", f"OPTIMAL, but its bound {bound:g} is below its total "
                                        f"penalty {total}: not proven"))
     return found
+
+
+def unscheduled(program: Program, schedule: Schedule) -> list[Finding]:
+    """What a file without a schedule (INFEASIBLE, UNKNOWN, INVALID) says of itself that is
+    not so: a conflict naming no entry or setting of the program. (Whether the conflict is
+    real is the solver's to show: `residency solve` on the program says the same.)"""
+    found = []
+    for i, conflict in enumerate(schedule.conflicts):
+        text = str(conflict.get("source", ""))
+        source = Source.parse(text)
+        entries = getattr(program, LIST_ATTRIBUTES.get(source.section, ""), None) \
+            if source is not None else None
+        if source is None or source.section not in SECTIONS or (
+                entries is not None and (source.index is None
+                                         or source.index >= len(entries))):
+            found.append(Finding(f"conflicts[{i}]", f"names '{text}', which the program "
+                                                    "does not have"))
+    return found
+
+
+# The sections of a program file that list entries, and the program's lists of them.
+LIST_ATTRIBUTES = {"rotation": "rotations", "resident": "residents",
+                   "requirement": "requirements", "rule": "rules", "request": "requests",
+                   "blackout": "blackouts", "away_limit": "away_limits", "service": "services"}
 
 
 def _indices(values: list[int]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -15,7 +16,7 @@ from scheduler import FileError, Program, Schedule, load_program_file, load_sche
 from scheduler.config import ConfigError, load_settings
 from scheduler.glance import at_a_glance
 from scheduler.positions import places_in
-from scheduler.schedule import previous_errors, to_csv, to_grid
+from scheduler.schedule import SCHEDULED, previous_errors, to_csv, to_grid
 
 from . import checker
 from .engine import Progress, SolveOptions, solve
@@ -162,6 +163,8 @@ def check_command(program_file: str, schedule_file: str, previous: str | None,
         for error in problems:
             say(f"invalid: {_located(error)}")
         sys.exit(2)
+    if schedule.status not in SCHEDULED and not schedule.residents:
+        _no_schedule(loaded.program, schedule)
     report = checker.check(loaded.program, schedule, old, freeze_through, claims=True)
     for finding in report.errors + report.violations:
         click.echo(f"BROKEN  {finding.source}: {finding.message}")
@@ -176,6 +179,21 @@ def check_command(program_file: str, schedule_file: str, previous: str | None,
                f"{untrue}, penalty {report.total_penalty}, {len(report.unmet_requests)} "
                f"request(s) unmet")
     sys.exit(0 if report.ok else 1)
+
+
+def _no_schedule(program: Program, schedule: Schedule) -> NoReturn:
+    """A file without a schedule (INFEASIBLE, UNKNOWN, INVALID): nothing to check but the
+    conflicts it names; exit 1, since it holds no valid schedule."""
+    click.echo(f"NO SCHEDULE  the file says {schedule.status}: it holds no schedule to check")
+    for conflict in schedule.conflicts:
+        click.echo(f"CONFLICT  {conflict.get('source', '')}: {conflict.get('message', '')}")
+    untrue = checker.unscheduled(program, schedule)
+    for finding in untrue:
+        click.echo(f"UNTRUE  {finding.source}: {finding.message}")
+    said = f", {len(untrue)} thing(s) the file says of itself untrue" if untrue else ""
+    click.echo(f"no schedule: {schedule.status}, {len(schedule.conflicts)} conflict(s) "
+               f"named{said}")
+    sys.exit(1)
 
 
 @main.command("call")

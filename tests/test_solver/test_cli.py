@@ -446,6 +446,57 @@ def test_check_says_what_a_schedule_file_claims_untruly(write, tmp_path):
     assert result.exit_code == 2 and "listed twice" in result.stderr
 
 
+def test_check_holds_an_optimal_file_to_its_total_and_bound(write, tmp_path):
+    """A file that says OPTIMAL but gives no objective, or no bound, claims a proof it does
+    not show: each is named untrue (an outside tester's file passed as valid)."""
+    program = write(PROGRAM.format(calendar="months"))
+    out = tmp_path / "schedule.json"
+    assert run("solve", "-o", str(out), program).exit_code == 0
+    solved = json.loads(out.read_text(encoding="utf-8"))
+    assert solved["status"] == "OPTIMAL"
+    for key, edit in (("objective", {"objective": None}), ("best_bound", {"best_bound": None}),
+                      ("best_bound", {"best_bound": "drop"})):
+        data = {**solved, **edit}
+        if edit.get("best_bound") == "drop":
+            del data["best_bound"]
+        out.write_text(json.dumps(data), encoding="utf-8")
+        result = run("check", program, str(out))
+        assert result.exit_code == 1, result.stdout
+        assert f"UNTRUE  {key}: not given, though the file says OPTIMAL" in result.stdout
+    out.write_text(json.dumps({**solved, "status": "FEASIBLE", "best_bound": None}),
+                   encoding="utf-8")
+    assert run("check", program, str(out)).exit_code == 0   # claims no proof
+
+
+def test_check_of_a_file_without_a_schedule_says_so_and_checks_its_conflicts(write, tmp_path):
+    """An INFEASIBLE answer holds no schedule: `check` says that, lists the conflict it
+    names, and exits 1 (no valid schedule), instead of calling each resident's missing
+    schedule a broken rule. A conflict naming an entry the program does not have is
+    untrue."""
+    program = write(INFEASIBLE)
+    out = tmp_path / "schedule.json"
+    assert run("solve", "-o", str(out), program).exit_code == 1
+    answer = json.loads(out.read_text(encoding="utf-8"))
+    assert answer["status"] == "INFEASIBLE" and answer["conflicts"]
+    result = run("check", program, str(out))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "NO SCHEDULE  the file says INFEASIBLE: it holds no schedule to check"
+    assert [line.split(":")[0] for line in lines[1:-1]] == [
+        f"CONFLICT  {c['source']}" for c in answer["conflicts"]]
+    assert lines[-1] == f"no schedule: INFEASIBLE, {len(answer['conflicts'])} conflict(s) named"
+    assert "BROKEN" not in result.stdout
+    answer["conflicts"] += [{"source": "rotation[40].min", "message": "made up"},
+                            {"source": "nonsense", "message": "made up"}]
+    out.write_text(json.dumps(answer), encoding="utf-8")
+    result = run("check", program, str(out))
+    assert result.exit_code == 1
+    n = len(answer["conflicts"])
+    assert f"UNTRUE  conflicts[{n - 2}]: names 'rotation[40].min', which the program does " \
+           "not have" in result.stdout
+    assert f"UNTRUE  conflicts[{n - 1}]: names 'nonsense'" in result.stdout
+
+
 def test_check_a_schedule_with_unknown_residents_is_not_valid(write, tmp_path):
     program = write(PROGRAM.format(calendar="months"))
     out = tmp_path / "schedule.json"
