@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -55,6 +56,17 @@ class Program:
     def calendar(self) -> Calendar:
         return Calendar(self.info.year_start, self.info.calendar,
                         frozenset(self.info.holidays))
+
+    def listed(self, section: str) -> Sequence[object] | None:
+        """The entries of a file section that lists them (`rotation`: the rotations, as a
+        source's `rotation[3]` counts them); None for a table (`program`) or no section."""
+        lists: dict[str, Sequence[object]] = {
+            "rotation": self.rotations, "resident": self.residents,
+            "requirement": self.requirements, "rule": self.rules, "request": self.requests,
+            "blackout": self.blackouts, "away_limit": self.away_limits,
+            "service": self.services, "work_hours": self.work_hours,
+            "call_pool": self.call_pools, "call_request": self.call_requests}
+        return lists.get(section)
 
     @cached_property
     def service_by_code(self) -> dict[str, Service]:

@@ -191,7 +191,7 @@ def claimed(program: Program, schedule: Schedule, report: CheckReport,
     return found
 
 
-def unscheduled(program: Program, schedule: Schedule) -> list[Finding]:
+def conflicts_untrue(program: Program, schedule: Schedule) -> list[Finding]:
     """What a file without a schedule (INFEASIBLE, UNKNOWN, INVALID) says of itself that is
     not so: a conflict naming no entry or setting of the program. (Whether the conflict is
     real is the solver's to show: `residency solve` on the program says the same.)"""
@@ -199,20 +199,13 @@ def unscheduled(program: Program, schedule: Schedule) -> list[Finding]:
     for i, conflict in enumerate(schedule.conflicts):
         text = str(conflict.get("source", ""))
         source = Source.parse(text)
-        entries = getattr(program, LIST_ATTRIBUTES.get(source.section, ""), None) \
-            if source is not None else None
+        entries = program.listed(source.section) if source is not None else None
         if source is None or source.section not in SECTIONS or (
                 entries is not None and (source.index is None
                                          or source.index >= len(entries))):
             found.append(Finding(f"conflicts[{i}]", f"names '{text}', which the program "
                                                     "does not have"))
     return found
-
-
-# The sections of a program file that list entries, and the program's lists of them.
-LIST_ATTRIBUTES = {"rotation": "rotations", "resident": "residents",
-                   "requirement": "requirements", "rule": "rules", "request": "requests",
-                   "blackout": "blackouts", "away_limit": "away_limits", "service": "services"}
 
 
 def _indices(values: list[int]) -> str:

@@ -187,7 +187,7 @@ def _no_schedule(program: Program, schedule: Schedule) -> NoReturn:
     click.echo(f"NO SCHEDULE  the file says {schedule.status}: it holds no schedule to check")
     for conflict in schedule.conflicts:
         click.echo(f"CONFLICT  {conflict.get('source', '')}: {conflict.get('message', '')}")
-    untrue = checker.unscheduled(program, schedule)
+    untrue = checker.conflicts_untrue(program, schedule)
     for finding in untrue:
         click.echo(f"UNTRUE  {finding.source}: {finding.message}")
     said = f", {len(untrue)} thing(s) the file says of itself untrue" if untrue else ""
