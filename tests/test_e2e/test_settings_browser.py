@@ -1,6 +1,7 @@
 """In a real browser: the program director chooses the program's time zone by its city on the
 settings page and saves it; the page shows it chosen, and the audit log records the change
-and tells its time in that zone. Enter in the form's boxes does only what a person expects."""
+and tells its time in that zone, and a changed setting from what to what. Enter in the form's
+boxes does only what a person expects."""
 
 from __future__ import annotations
 
@@ -75,6 +76,22 @@ def test_a_director_chooses_tokyo_saves_and_times_follow_it_and_enter_changes_no
     _settings(page)
     expect(page.get_by_label("Time zone")).to_have_value(TOKYO)
     expect(_zone_changes(page)).to_have_count(1)
+
+    # a changed allowance, typed and saved with Enter, is in the log, from what to what;
+    # the saves that changed no setting are not
+    _settings(page)
+    allowance = page.get_by_label("Vacation weeks per resident")
+    was = allowance.input_value()
+    allowance.fill(str(int(was) + 1))
+    allowance.press("Enter")
+    expect(page.locator(".flash.info", has_text="Settings saved.")).to_be_visible()
+    page.get_by_role("link", name="Audit log").click()
+    page.get_by_role("link", name="Settings changed").click()
+    changes = page.locator("tbody tr")
+    expect(changes).to_have_count(1)
+    expect(changes.first).to_contain_text(
+        f"Settings changed · vacation weeks from {was} to {int(was) + 1}")
+    expect(changes.first).to_contain_text("director@demo.example")
 
 
 def test_on_a_phone_the_director_chooses_a_zone_and_saves_it(live, phone):

@@ -129,3 +129,16 @@ def test_coverage_in_block_13():
     schedule = solve_checked(program)
     assert schedule.status == "OPTIMAL"
     assert schedule.residents["a"].rotations == ["A"] * 12 + ["B"]
+
+
+def test_a_year_of_four_week_blocks_from_29_february_runs_to_28_february():
+    """The next year would start on 29 February of a year without one: it starts on 1 March,
+    so the year runs to 28 February, its thirteenth block taking the day left over."""
+    from datetime import date
+
+    from scheduler.calendar import Calendar
+
+    calendar = Calendar(date(2028, 2, 29), "4-week")
+    assert calendar.year_end == date(2029, 2, 28)
+    assert calendar.blocks[-1].end == date(2029, 2, 28)
+    assert calendar.blocks[-1].start == date(2029, 1, 30)   # 12 x 28 days on: 29 days long
