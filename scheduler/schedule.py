@@ -211,7 +211,7 @@ class _ScheduleFile(BaseModel):
     residents: dict[str, _ResidentEntry] = {}
     unmet_requests: list[int] = []
     penalties: list[_Penalty] = []
-    conflicts: list[dict[str, Any]] = []   # what each says, read as text
+    conflicts: list[Any] | None = None   # read as text where an entry is a table
 
 
 def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
@@ -253,7 +253,10 @@ def parse_schedule(raw: Any) -> tuple[Schedule | None, list[FileError]]:
 
 
 def _conflicts(parsed: _ScheduleFile) -> list[dict[str, str]]:
-    return [{key: str(value) for key, value in conflict.items()} for conflict in parsed.conflicts]
+    """The conflicts a file names, each as text (`source`, `message`); what is no table is
+    left out: a schedule, if there is one, is checked all the same."""
+    return [{str(key): str(value) for key, value in conflict.items()}
+            for conflict in parsed.conflicts or [] if isinstance(conflict, dict)]
 
 
 def _format_1_weeks(parsed: _ScheduleFile) -> Callable[[int], int]:

@@ -23,6 +23,7 @@ from scheduler.calendar import WORKING_WEEKDAYS
 from scheduler.program import requirement_bounds
 from scheduler.schedule import (
     SCHEDULED,
+    STATUSES,
     Cell,
     block_dicts,
     cell_codes,
@@ -137,29 +138,16 @@ def check(program: Program, schedule: Schedule, previous: Schedule | None = None
 def claimed(program: Program, schedule: Schedule, report: CheckReport,
             previous_given: bool = True) -> list[Finding]:
     """What a schedule file says of itself that is not so: blocks and (format 2) weeks whose
-    dates are not the program's (the file gives them "so that a schedule can be checked day
-    by day"), a status that does not come with a schedule, an objective or list of unmet
-    requests other than the rules' penalties add up to (`report`), a bound above the
-    objective, or OPTIMAL with a bound below it. A format-1 file's penalties were counted on
-    its own weeks: only its blocks and status are compared (`parse_schedule`). A re-solved
-    file checked without its previous schedule (`previous_given` False) counts the change
-    costs its `penalties` list (sources `previous...`) as the file says them."""
-    found: list[Finding] = []
-    for key, given, real in (("blocks", schedule.blocks, block_dicts(program)),
-                             ("weeks", schedule.weeks, week_dicts(program))):
-        if not given:
-            continue   # not given (format 1 has no weeks): nothing to compare
-        if len(given) != len(real):
-            found.append(Finding(key, f"{len(given)} {key} here; the program's year has "
-                                      f"{len(real)}"))
-        for i, (here, there) in enumerate(zip(given, real, strict=False)):
-            if (here.get("index", there["index"]), here["start"], here.get("end") or
-                    there["end"]) != (there["index"], there["start"], there["end"]):
-                found.append(Finding(f"{key}[{i}]", (
-                    f"{key[:-1]} {here.get('index', i + 1)} is {here['start']} to "
-                    f"{here.get('end') or '?'} here; the program's {key[:-1]} "
-                    f"{there['index']} is {there['start']} to {there['end']}")))
-    if schedule.status not in SCHEDULED:
+    dates are not the program's (`_dates_untrue`), a status no file has or one that does not
+    come with a schedule, OPTIMAL without the objective and bound that show it proven, an
+    objective or list of unmet requests other than the rules' penalties add up to
+    (`report`), a bound above the objective, or OPTIMAL with a bound below it. A format-1
+    file's penalties were counted on its own weeks: only its blocks and status are compared
+    (`parse_schedule`). A re-solved file checked without its previous schedule
+    (`previous_given` False) counts the change costs its `penalties` list (sources
+    `previous...`) as the file says them."""
+    found = _dates_untrue(program, schedule) + _status_untrue(schedule)
+    if schedule.status in STATUSES and schedule.status not in SCHEDULED:
         found.append(Finding("status", f"{schedule.status} comes without a schedule; a file "
                                        f"with one says {' or '.join(SCHEDULED)}"))
     if schedule.status == "OPTIMAL" and schedule.file_format >= 2:
@@ -191,11 +179,12 @@ def claimed(program: Program, schedule: Schedule, report: CheckReport,
     return found
 
 
-def conflicts_untrue(program: Program, schedule: Schedule) -> list[Finding]:
+def unscheduled_claims(program: Program, schedule: Schedule) -> list[Finding]:
     """What a file without a schedule (INFEASIBLE, UNKNOWN, INVALID) says of itself that is
-    not so: a conflict naming no entry or setting of the program. (Whether the conflict is
-    real is the solver's to show: `residency solve` on the program says the same.)"""
-    found = []
+    not so: blocks or weeks other than the program's, a status no file has, and a conflict
+    naming a section the file has not, or an entry past the end of its list. (Whether the
+    conflict is real is the solver's to show: `residency solve` on the program says it.)"""
+    found = _dates_untrue(program, schedule) + _status_untrue(schedule)
     for i, conflict in enumerate(schedule.conflicts):
         text = str(conflict.get("source", ""))
         source = Source.parse(text)
@@ -206,6 +195,34 @@ def conflicts_untrue(program: Program, schedule: Schedule) -> list[Finding]:
             found.append(Finding(f"conflicts[{i}]", f"names '{text}', which the program "
                                                     "does not have"))
     return found
+
+
+def _dates_untrue(program: Program, schedule: Schedule) -> list[Finding]:
+    """Blocks and (format 2) weeks whose dates are not the program's (the file gives them
+    "so that a schedule can be checked day by day")."""
+    found = []
+    for key, given, real in (("blocks", schedule.blocks, block_dicts(program)),
+                             ("weeks", schedule.weeks, week_dicts(program))):
+        if not given:
+            continue   # not given (format 1 has no weeks): nothing to compare
+        if len(given) != len(real):
+            found.append(Finding(key, f"{len(given)} {key} here; the program's year has "
+                                      f"{len(real)}"))
+        for i, (here, there) in enumerate(zip(given, real, strict=False)):
+            if (here.get("index", there["index"]), here["start"], here.get("end") or
+                    there["end"]) != (there["index"], there["start"], there["end"]):
+                found.append(Finding(f"{key}[{i}]", (
+                    f"{key[:-1]} {here.get('index', i + 1)} is {here['start']} to "
+                    f"{here.get('end') or '?'} here; the program's {key[:-1]} "
+                    f"{there['index']} is {there['start']} to {there['end']}")))
+    return found
+
+
+def _status_untrue(schedule: Schedule) -> list[Finding]:
+    if schedule.status in STATUSES:
+        return []
+    return [Finding("status", f"'{schedule.status}' is no status of a schedule file "
+                              f"({', '.join(STATUSES)})")]
 
 
 def _indices(values: list[int]) -> str:

@@ -163,7 +163,7 @@ def check_command(program_file: str, schedule_file: str, previous: str | None,
         for error in problems:
             say(f"invalid: {_located(error)}")
         sys.exit(2)
-    if schedule.status not in SCHEDULED and not schedule.residents:
+    if schedule.status not in SCHEDULED and not schedule.residents:   # nothing to check
         _no_schedule(loaded.program, schedule)
     report = checker.check(loaded.program, schedule, old, freeze_through, claims=True)
     for finding in report.errors + report.violations:
@@ -182,12 +182,13 @@ def check_command(program_file: str, schedule_file: str, previous: str | None,
 
 
 def _no_schedule(program: Program, schedule: Schedule) -> NoReturn:
-    """A file without a schedule (INFEASIBLE, UNKNOWN, INVALID): nothing to check but the
-    conflicts it names; exit 1, since it holds no valid schedule."""
+    """A file without a schedule (INFEASIBLE, UNKNOWN, INVALID): nothing to check but what
+    it says of itself (its dates, its status, the conflicts it names); exit 1, since it
+    holds no valid schedule."""
     click.echo(f"NO SCHEDULE  the file says {schedule.status}: it holds no schedule to check")
     for conflict in schedule.conflicts:
         click.echo(f"CONFLICT  {conflict.get('source', '')}: {conflict.get('message', '')}")
-    untrue = checker.conflicts_untrue(program, schedule)
+    untrue = checker.unscheduled_claims(program, schedule)
     for finding in untrue:
         click.echo(f"UNTRUE  {finding.source}: {finding.message}")
     said = f", {len(untrue)} thing(s) the file says of itself untrue" if untrue else ""

@@ -213,7 +213,7 @@ def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_B
                             "(names are compared ignoring case and spacing)")])
     settings_were = settings_audit.settings(program)
     _apply_info(program, year)
-    settings_audit.record(program, settings_were, user, "by an imported program file:")
+    settings_audit.record(program, settings_were, user, "by an imported program file")
     _apply_rotations(program, year)
     residents = _apply_residents(program, year, user)
     program.requirements = [Requirement(position=i, entry=stored_entry(r))

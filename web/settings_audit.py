@@ -30,7 +30,7 @@ def settings(program: Program) -> dict[str, Any]:
         "vacation_weeks": program.vacation_weeks,
         "max_vacation_weeks_per_block": program.max_vacation_weeks_per_block,
         "change_weight": program.change_weight, "split_blocks": bool(program.split_blocks),
-        "holidays": list(program.holidays or []),
+        "holidays": sorted(program.holidays or []),   # an imported file's in its order
     }
 
 
@@ -67,13 +67,30 @@ def changes_in_words(was: dict[str, Any], now: dict[str, Any]) -> str:
 
 def record(program: Program, were: dict[str, Any], user: Any, how: str = "") -> None:
     """Audit the change from the settings `were` (`settings`, taken before the change) to the
-    program's settings now, as made by `user` (`how`: "by an imported file", say); nothing
-    when none changed, or when the program had no year before (its first set-up)."""
+    program's settings now, as made by `user` (`how`, when not on the settings page: "by an
+    imported program file"); nothing when none changed, or when the program had no year
+    before (its first set-up). The detail keeps each changed setting's values, the holidays
+    as the dates added and removed, each value cut to DETAIL_CHARACTERS."""
     now = settings(program)
     if now == were or not were["year_start"]:
         return
     changed = [key for key in SETTING_WORDS if were[key] != now[key]]
+    words = changes_in_words(were, now)
+    detail: dict[str, Any] = {"settings": changed}
+    for key in changed:
+        if key == "holidays":
+            detail["holidays_added"] = [d for d in now[key] if d not in were[key]]
+            detail["holidays_removed"] = [d for d in were[key] if d not in now[key]]
+        else:
+            detail[key] = {"was": _kept(were[key]), "now": _kept(now[key])}
     audit.record("settings.changed", program=program, actor=user,
-                 subject=" ".join(filter(None, (how, changes_in_words(were, now)))),
-                 settings=changed, was={key: were[key] for key in changed},
-                 now={key: now[key] for key in changed})
+                 subject=f"{how}: {words}" if how else words, **detail)
+
+
+DETAIL_CHARACTERS = 2_000   # of one setting's value in the log (names have no length limit)
+
+
+def _kept(value: Any) -> Any:
+    """A setting's value as the log keeps it: as it is, or as text cut short, ending "…"."""
+    text = str(value)
+    return value if len(text) <= DETAIL_CHARACTERS else text[:DETAIL_CHARACTERS - 1] + "…"

@@ -1,13 +1,13 @@
-"""a program's year settings, changed on its settings page, are audited
+"""a program's year settings, changed on its settings page or by an imported file, are audited
 
 Revision ID: 9d2e6b7c4f15
 Revises: 43c288ef16a9
 Create Date: 2026-12-07 12:10:00
 
-The year settings (its name, first day, calendar, levels, tracks, vacation allowance,
-holidays, split blocks, final levels, the weight of a change) decide every schedule the
-program makes, so who changed which of them, when, from what and to what is kept: the audit
-log gains `settings.changed`. Only the log's check constraint changes.
+The year settings (its name, first day, calendar, levels, tracks, final levels, vacation
+allowance and its cap a block, the weight of a change, split blocks, holidays) decide every
+schedule the program makes, so who changed which of them, when, from what and to what is
+kept: the audit log gains `settings.changed`. Only the log's check constraint changes.
 
 SQLite cannot change a check in place: the table is made again from its stored definition
 with only the check's list changed, keeping every row, its index, its append-only triggers

@@ -38,3 +38,16 @@ def test_sources_sort_in_the_order_of_the_file():
         "program.vacation_weeks", "rotation[2].max", "rotation[2].min", "rotation[10].max",
         "resident[1].vacation_weeks", "requirement[0]", "rule[2]", "request[0]",
         "previous.residents.bo", "(file)"]
+
+
+def test_every_section_that_lists_entries_is_one_a_program_lists():
+    """A conflict's `rotation[3]` is checked against the program's rotations: every section
+    that lists entries (LISTS) has its list in the program, and no table section has one."""
+    from program_helpers import make_program
+
+    from scheduler.sources import LISTS, SECTIONS
+
+    program = make_program('[[rotation]]\ncode = "A"\n[[resident]]\nid = "a"\nlevel = "R1"\n'
+                           'track = "IR"\n')
+    assert all(program.listed(section) is not None for section in LISTS)
+    assert all(program.listed(section) is None for section in SECTIONS if section not in LISTS)

@@ -466,6 +466,19 @@ def test_check_holds_an_optimal_file_to_its_total_and_bound(write, tmp_path):
     out.write_text(json.dumps({**solved, "status": "FEASIBLE", "best_bound": None}),
                    encoding="utf-8")
     assert run("check", program, str(out)).exit_code == 0   # claims no proof
+    # a format-1 file's total was counted on its own weeks: it is not compared, so not asked
+    out.write_text(json.dumps({**solved, "format": 1, "weeks": [], "objective": None}),
+                   encoding="utf-8")
+    assert run("check", program, str(out)).exit_code == 0
+    # conflicts of any shape beside a schedule are no reason to refuse the file
+    out.write_text(json.dumps({**solved, "conflicts": None}), encoding="utf-8")
+    assert run("check", program, str(out)).exit_code == 0
+    out.write_text(json.dumps({**solved, "conflicts": ["rotation[0]", 3]}), encoding="utf-8")
+    assert run("check", program, str(out)).exit_code == 0
+    out.write_text(json.dumps({**solved, "status": "DONE"}), encoding="utf-8")
+    result = run("check", program, str(out))
+    assert result.exit_code == 1
+    assert "UNTRUE  status: 'DONE' is no status of a schedule file (OPTIMAL, " in result.stdout
 
 
 def test_check_of_a_file_without_a_schedule_says_so_and_checks_its_conflicts(write, tmp_path):
@@ -495,6 +508,14 @@ def test_check_of_a_file_without_a_schedule_says_so_and_checks_its_conflicts(wri
     assert f"UNTRUE  conflicts[{n - 2}]: names 'rotation[40].min', which the program does " \
            "not have" in result.stdout
     assert f"UNTRUE  conflicts[{n - 1}]: names 'nonsense'" in result.stdout
+    # its dates and its status are what it says of itself too
+    answer["blocks"][0]["start"] = "2027-07-02"
+    answer["status"] = "IMPOSSIBLE"
+    out.write_text(json.dumps(answer), encoding="utf-8")
+    result = run("check", program, str(out))
+    assert result.exit_code == 1
+    assert "UNTRUE  blocks[0]: block 1 is 2027-07-02 to " in result.stdout
+    assert "UNTRUE  status: 'IMPOSSIBLE' is no status of a schedule file" in result.stdout
 
 
 def test_check_a_schedule_with_unknown_residents_is_not_valid(write, tmp_path):

@@ -100,6 +100,8 @@ def test_changed_year_settings_are_audited_each_from_what_to_what(app, client, m
     assert _settings_posted(app, client, pid, "").status_code == 302
     refused = _settings_posted(app, client, pid, "", vacation_weeks="0", holidays="someday")
     assert refused.status_code == 200 and "is not a date" in refused.get_data(as_text=True)
+    dropped = _settings_posted(app, client, pid, "", vacation_weeks="0", levels="R1")
+    assert dropped.status_code == 200 and "R2" in dropped.get_data(as_text=True)  # bea is R2
     assert _audit_rows(client, pid, "?action=settings.changed") == []
 
     assert _settings_posted(app, client, pid, "", vacation_weeks="0", split_blocks="y",
@@ -112,20 +114,23 @@ def test_changed_year_settings_are_audited_each_from_what_to_what(app, client, m
         "from 1 to 0; split blocks from not allowed to allowed; holidays: 25 Nov 2027 added | "]
 
     # A program file imported over the set-up changes the settings it gives: audited too,
-    # saying so; the same file again changes nothing and records nothing.
+    # saying so; the same file again changes nothing and records nothing, nor does a save
+    # of the settings page that keeps them (its holidays sorted, the file's not).
     exported = client.get(f"/programs/{pid}/program.toml").get_data(as_text=True)
     assert "\n[program]\n" in exported and "vacation_weeks" not in exported   # 0: the default
-    changed = exported.replace("\n[program]\n", "\n[program]\nvacation_weeks = 2\n", 1)
+    changed = exported.replace("\n[program]\n", "\n[program]\nvacation_weeks = 2\n"
+                               "holidays = [2027-12-24, 2027-11-25]\n", 1)
     for _ in range(2):
         response = upload(client, f"/programs/{pid}/import", "file", "tiny.toml", changed)
         assert response.status_code == 302, response.get_data(as_text=True)[:1000]
+    assert _settings_posted(app, client, pid, "America/Chicago").status_code == 302
     rows = [unescape(row) for row in _audit_rows(client, pid, "?action=settings.changed")]
     assert rows[0] == ("pd@example.org | Settings changed · by an imported program file: "
-                       "vacation weeks from 0 to 2 | ")
+                       "vacation weeks from 0 to 2; holidays: 25 Nov 2027, 24 Dec 2027 added | ")
     assert len(rows) == 3
 
-    # Forty holidays at once: the row says as much as its 300 characters hold, and says it
-    # goes on.
+    # Fifty holidays at once: the row says as many whole dates as its 300 characters hold,
+    # and that it goes on; its detail then gives every one.
     from datetime import date, timedelta
     days = [date(2027, 9, 6) + timedelta(days=d) for d in range(70)]
     weekdays = "\n".join(d.isoformat() for d in days if d.weekday() < 5)
@@ -133,7 +138,12 @@ def test_changed_year_settings_are_audited_each_from_what_to_what(app, client, m
     newest = unescape(_audit_rows(client, pid, "?action=settings.changed")[0])
     assert newest.startswith(
         "pd@example.org | Settings changed · holidays: 6 Sep 2027, 7 Sep 2027, ")
-    assert newest.endswith("… | ")
+    said, detail = newest.split(" | ")[1:3]
+    assert re.search(r", \d{1,2} [A-Z][a-z]{2} 2027,…$", said), said   # whole dates only
+    assert detail.startswith("holidays added: 2027-09-06, 2027-09-07, ")
+    added, removed = detail.split("; ")
+    assert added.endswith(", 2027-11-12") and added.count("2027-") == 50
+    assert removed == "holidays removed: 2027-11-25, 2027-12-24"
 
 
 @pytest.mark.parametrize("app_settings", [WEST], indirect=True)

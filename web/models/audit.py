@@ -41,6 +41,7 @@ AUDIT_WORDS = {
     "resident.unlinked": "Account unlinked",
 }
 AUDIT_ACTIONS = tuple(AUDIT_WORDS)
+SUBJECT_CHARACTERS = 300   # an event's subject in words, at most (audit._fitted)
 
 
 class AuditEvent(Model):
@@ -58,7 +59,7 @@ class AuditEvent(Model):
     actor_id: Mapped[int | None] = mapped_column()
     actor_email: Mapped[str] = mapped_column(String(254), default="")
     action: Mapped[str] = mapped_column(String(40))
-    subject: Mapped[str] = mapped_column(String(300), default="")
+    subject: Mapped[str] = mapped_column(String(SUBJECT_CHARACTERS), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (

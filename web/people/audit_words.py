@@ -81,7 +81,11 @@ class AuditWords:
                 and key in ("was", "time_zone"):
             return ""      # the subject says both
         if event.action == "settings.changed":
-            return ""      # the subject says each setting, from what to what
+            # the subject says each setting, from what to what; the holidays in full only
+            # where it was cut short
+            if key in ("holidays_added", "holidays_removed") and event.subject.endswith("…"):
+                return f"holidays {key.split('_')[1]}: {', '.join(map(str, value))}"
+            return ""
         if key == "giver" and event.action == "swap.offered" and event.actor_id is not None:
             return ""      # the one who offered it is the one who acted
         person = self.names.get(str(value), str(value))
