@@ -6,7 +6,7 @@ boxes does only what a person expects."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from browser_steps import sign_in
@@ -108,3 +108,25 @@ def test_on_a_phone_the_director_chooses_a_zone_and_saves_it(live, phone):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390   # fits the phone
     page.get_by_role("link", name="Settings").first.click()
     expect(page.get_by_label("Time zone")).to_have_value("America/Chicago")
+
+    # holidays typed one a line (Enter between them) are saved, and the audit log names
+    # them on a row that still fits the phone
+    holidays = page.get_by_label("Holidays (not working days)")
+    holidays.scroll_into_view_if_needed()
+    kept = holidays.input_value().split()
+    start = date.fromisoformat(page.get_by_label("Academic year starts").input_value())
+    new = [d for d in (start + timedelta(days=n) for n in range(150, 170))
+           if d.weekday() < 5 and d.isoformat() not in kept][:2]
+    holidays.press("Control+End")
+    for day in new:
+        holidays.press("Enter")
+        holidays.type(day.isoformat())
+    page.get_by_role("button", name="Save settings").tap()
+    expect(page.locator(".flash.info", has_text="Settings saved.")).to_be_visible()
+    page.get_by_role("link", name="Audit log").first.click()
+    page.get_by_role("link", name="Settings changed").tap()
+    row = page.locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.first).to_contain_text(
+        f"holidays: {', '.join(day_in_words(d) for d in new)} added")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390   # fits the phone
