@@ -18,6 +18,7 @@ from . import (
     requests,
     requirements,
     services,
+    stints,
     vacation,
 )
 
@@ -33,6 +34,7 @@ FAMILIES = (
     coverage,
     max_consecutive,
     min_consecutive,
+    stints,
     prerequisite,
     requests,
     continuity,

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from program_helpers import conflict_sources, make_program, present_by_day, solve_checked
 
-from scheduler import Assignment, Schedule
+from scheduler import Assignment, Program, Schedule
 from solver import checker
 
 F2 = """
@@ -326,6 +326,61 @@ def test_night_float_is_covered_every_week_by_eligible_residents_in_stints():
                 assert assignment.rotations[block - 1] != "SICU"
     # BODY keeps someone present on every working day, night float counting as away
     assert min(present_by_day(program, schedule, "BODY").values()) >= 1
+
+
+def stints_program(count: int, weeks: int, extra: str = "", cover: int = 1) -> Program:
+    """`count` R2s on night float, `cover` (and at most one) a week, in stints of exactly
+    two weeks, over `weeks` weeks from week 2: no stint can touch the year's first or last
+    week."""
+    service = NIGHT_FLOAT.replace('name = "Night float"', 'name = "Night float"\n'
+                                  f"weeks = {list(range(2, weeks + 2))}")
+    service = service.replace("\nmin = 1\n", f"\nmin = {cover}\n")
+    program = make_program(service + residents(*(f"r{i}" for i in range(count))) + """
+        [[rule]]
+        kind = "min_consecutive"
+        service = "NF"
+        blocks = 2
+        [[rule]]
+        kind = "max_consecutive"
+        service = "NF"
+        blocks = 2
+    """ + extra, header=header(0))
+    assert weeks + 1 < program.calendar.num_weeks
+    return program
+
+
+def test_night_float_in_two_week_stints_cannot_cover_an_odd_number_of_weeks():
+    """49 weeks of night float, one resident a week, each resident's weeks in stints of
+    exactly two: every resident serves an even number of weeks, so together they cannot
+    serve 49. The search alone took 17 s to find that out with 16 residents; it is told at
+    once, with the four entries that clash."""
+    schedule = solve_checked(stints_program(16, 49))
+    assert conflict_sources(schedule) == {"rule[0]", "rule[1]", "service[0].min",
+                                          "service[0].max"}
+    assert "2 weeks in a row" in schedule.explanation
+
+
+def test_night_float_in_two_week_stints_covers_an_even_number_of_weeks():
+    program = stints_program(16, 48)
+    schedule = solve_checked(program)
+    assert schedule.status == "OPTIMAL"
+    cover = Counter(w for a in schedule.residents.values() for w in a.services.get("NF", []))
+    assert cover == Counter({w: 1 for w in range(2, 50)})
+    for assignment in schedule.residents.values():
+        weeks = assignment.services.get("NF", [])
+        assert len(weeks) % 2 == 0
+        assert all(w + 1 in weeks or w - 1 in weeks for w in weeks)
+
+
+def test_a_requirement_of_an_odd_number_of_weeks_in_two_week_stints_is_explained():
+    program = stints_program(4, 24, cover=0, extra="""
+        [[requirement]]
+        service = "NF"
+        levels = ["R2"]
+        exactly = 3
+    """)
+    assert conflict_sources(solve_checked(program)) == {"rule[0]", "rule[1]",
+                                                        "requirement[0]"}
 
 
 # Two residents share night float, one every week, and body imaging needs one of them
