@@ -75,7 +75,7 @@ def test_the_previous_releases_database_upgrades_with_every_row_kept(app, client
 # Each revision that let the audit log hold new kinds of event, and one of those kinds.
 AUDIT_REVISIONS = [("a3f9c1e7d2b4", "resident.archived"), ("b0e3a24d480f", "case.deleted"),
                    ("7c41e9d2a6b8", "resident.linked"), ("43c288ef16a9", "time_zone.changed"),
-                   ("9d2e6b7c4f15", "settings.changed")]
+                   ("9d2e6b7c4f15", "settings.changed"), ("5b8e1d3f7a20", "setup.added")]
 
 
 @pytest.mark.parametrize(("revision", "action"), AUDIT_REVISIONS)

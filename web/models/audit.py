@@ -1,7 +1,8 @@
 """The audit log: who published a schedule, verified or returned a case (or, as its resident,
 edited or deleted it before it was verified), decided a request, gave or took away a role,
-linked a sign-in account to a resident (who then reads and logs as them), or changed the
-program's year settings or its time zone, and when."""
+linked a sign-in account to a resident (who then reads and logs as them), changed the
+program's year settings or its time zone, or added, changed or removed a set-up entry
+(rotation, resident, requirement, rule, blackout, away limit, weekly service), and when."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ AUDIT_WORDS = {
     "role.changed": "Role changed",
     "time_zone.changed": "Time zone changed",
     "settings.changed": "Settings changed",
+    "setup.added": "Set-up entry added",
+    "setup.changed": "Set-up entry changed",
+    "setup.removed": "Set-up entry removed",
     "resident.archived": "Resident archived",
     "resident.restored": "Resident restored",
     "resident.deleted": "Resident deleted",

@@ -80,6 +80,17 @@ class AuditWords:
         if event.action in ("role.changed", "time_zone.changed") \
                 and key in ("was", "time_zone"):
             return ""      # the subject says both
+        if event.action.startswith("setup."):
+            # the subject names the entry, and what changed from what to what; where it was
+            # cut short, the entry as it was and as it is now (an import: whom it added and
+            # changed)
+            if key == "section" or not value or not event.subject.endswith("…"):
+                return ""
+            if isinstance(value, dict):
+                value = ", ".join(f"{k} = {v}" for k, v in value.items())
+            elif isinstance(value, list):
+                value = ", ".join(map(str, value))
+            return f"{key}: {value}"
         if event.action == "settings.changed":
             # the subject says each setting, from what to what; the holidays in full only
             # where it was cut short

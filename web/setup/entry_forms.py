@@ -7,9 +7,10 @@ from typing import Any
 
 from scheduler.schema import RUN_KINDS
 
+from .. import setup_audit
 from ..choices import target_key, target_value
 from ..entries import Outcome, delete_entry, save_entry, text
-from ..models import Program, Requirement, Rule
+from ..models import Program, Requirement, Rule, User
 from ..program_file import next_position
 
 
@@ -60,21 +61,24 @@ def rule_entry(program: Program, data: dict[str, Any]) -> dict[str, Any]:
 FORM_FIELDS = {"rotation": "target", "group": "target", "service": "target"}
 
 
-def save_requirement(program: Program, row: Requirement | None, data: dict[str, Any]
-                     ) -> Outcome:
-    """Create or change a requirement, if the program stays valid."""
+def save_requirement(program: Program, row: Requirement | None, data: dict[str, Any],
+                     actor: User | None = None) -> Outcome:
+    """Create or change a requirement, if the program stays valid (audited as done by
+    `actor`)."""
     row = row or Requirement(position=next_position(Requirement, program))
     entry = requirement_entry(program, data)
 
     def change(target: Requirement) -> None:
         target.entry = entry
 
-    return save_entry(program, "requirement", row, program.requirements, change,
-                      field_names=FORM_FIELDS)
+    return setup_audit.saved(program, "requirement", row, actor, lambda: save_entry(
+        program, "requirement", row, program.requirements, change, field_names=FORM_FIELDS))
 
 
-def save_rule(program: Program, row: Rule | None, data: dict[str, Any]) -> Outcome:
-    """Create or change a rule, if the program stays valid."""
+def save_rule(program: Program, row: Rule | None, data: dict[str, Any],
+              actor: User | None = None) -> Outcome:
+    """Create or change a rule, if the program stays valid (audited as done by
+    `actor`)."""
     row = row or Rule(position=next_position(Rule, program))
     entry = rule_entry(program, data)
 
@@ -84,15 +88,19 @@ def save_rule(program: Program, row: Rule | None, data: dict[str, Any]) -> Outco
     fields = {**FORM_FIELDS}
     if entry["kind"] in RUN_KINDS:
         fields["blocks"] = "run"
-    return save_entry(program, "rule", row, program.rules, change, field_names=fields)
+    return setup_audit.saved(program, "rule", row, actor, lambda: save_entry(
+        program, "rule", row, program.rules, change, field_names=fields))
 
 
-def delete_requirement(program: Program, row: Requirement) -> Outcome:
-    return delete_entry(program, row, program.requirements)
+def delete_requirement(program: Program, row: Requirement, actor: User | None = None
+                       ) -> Outcome:
+    return setup_audit.removed(program, "requirement", row, actor, lambda: delete_entry(
+        program, row, program.requirements))
 
 
-def delete_rule(program: Program, row: Rule) -> Outcome:
-    return delete_entry(program, row, program.rules)
+def delete_rule(program: Program, row: Rule, actor: User | None = None) -> Outcome:
+    return setup_audit.removed(program, "rule", row, actor, lambda: delete_entry(
+        program, row, program.rules))
 
 
 def form_data(program: Program, entry: dict[str, Any]) -> dict[str, Any]:

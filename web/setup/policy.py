@@ -13,9 +13,10 @@ from typing import Any
 from scheduler.asking import span
 from scheduler.program import admits
 
+from .. import setup_audit
 from ..choices import target_key, target_value
 from ..entries import Outcome, case_clash, delete_entry, save_entry, split_list, text
-from ..models import AwayLimit, Blackout, Program, Service
+from ..models import AwayLimit, Blackout, Program, Service, User
 from ..program_file import next_position, solved_requests
 
 
@@ -138,8 +139,10 @@ class Section:
     entry: Callable[[Program, dict[str, Any]], dict[str, Any]]
     field_names: dict[str, str]
 
-    def save(self, program: Program, row: Any | None, data: dict[str, Any]) -> Outcome:
-        """Create or change an entry, if the program stays valid."""
+    def save(self, program: Program, row: Any | None, data: dict[str, Any],
+             actor: User | None = None) -> Outcome:
+        """Create or change an entry, if the program stays valid (audited as done by
+        `actor`)."""
         try:
             entry = self.entry(program, data)
         except ValueError as exc:
@@ -154,11 +157,14 @@ class Section:
         def change(target: Any) -> None:
             target.entry = entry
 
-        return save_entry(program, self.name, row, self.rows(program), change,
-                          field_names=self.field_names)
+        kept = row
+        return setup_audit.saved(program, self.name, kept, actor, lambda: save_entry(
+            program, self.name, kept, self.rows(program), change,
+            field_names=self.field_names))
 
-    def delete(self, program: Program, row: Any) -> Outcome:
-        return delete_entry(program, row, self.rows(program))
+    def delete(self, program: Program, row: Any, actor: User | None = None) -> Outcome:
+        return setup_audit.removed(program, self.name, row, actor, lambda: delete_entry(
+            program, row, self.rows(program)))
 
     def form_data(self, program: Program, entry: dict[str, Any]) -> dict[str, Any]:
         """A stored entry as the form shows it."""

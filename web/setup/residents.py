@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from scheduler import FileError
 from scheduler.identifiers import BadName, normalise
 
-from .. import accounts, audit
+from .. import accounts, audit, setup_audit
 from ..accounts import normal_email
 from ..entries import Outcome, delete_entry, labelled, parse_counts, save_entry, text
 from ..extensions import db
@@ -67,8 +67,8 @@ def save_resident(program: Program, resident: Resident | None, data: dict[str, A
         row.user = user
 
     linked = row.user
-    outcome = save_entry(program, "resident", row, program.residents, change,
-                         field_names={"id": "key"})
+    outcome = setup_audit.saved(program, "resident", row, actor, lambda: save_entry(
+        program, "resident", row, program.residents, change, field_names={"id": "key"}))
     if outcome.ok and row.user is not linked:
         # The private calendar address was the old account's: it stops working (the new
         # account makes its own), or its holder would go on reading the resident's calls
@@ -201,10 +201,11 @@ class RosterImport:
 
 
 @kept_if_ok
-def import_csv(program: Program, text: str) -> RosterImport:
+def import_csv(program: Program, text: str, actor: User | None = None) -> RosterImport:
     """Add the CSV's residents to the program, updating those whose id is already there.
     Columns: id, level, track (required), name, vacation_weeks, history ('NM=2; BREAST=1').
-    All or nothing: any bad row and nothing changes; every bad row is named. Flushes."""
+    All or nothing: any bad row and nothing changes; every bad row is named. What it added
+    and changed is audited as done by `actor`, in one entry. Flushes."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     columns = [c.strip().lower() for c in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
@@ -217,6 +218,7 @@ def import_csv(program: Program, text: str) -> RosterImport:
                                     f"(columns: {', '.join(CSV_COLUMNS)})"])
     reader.fieldnames = columns
     outcome = RosterImport()
+    were = {r.key: setup_audit.entry("resident", r) for r in program.residents}
     by_key = {r.key: r for r in program.residents + program.archived_residents}
     seen: dict[str, int] = {}
     row_of: dict[int, int] = {}  # index in program.residents -> CSV line
@@ -267,6 +269,7 @@ def import_csv(program: Program, text: str) -> RosterImport:
     if outcome.errors:
         return RosterImport(errors=outcome.errors)
     db.session.flush()
+    setup_audit.imported(program, were, actor)
     return outcome
 
 

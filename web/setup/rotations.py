@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import setup_audit
 from ..entries import Outcome, case_clash, delete_entry, save_entry, split_list, text
-from ..models import Program, Rotation
+from ..models import Program, Rotation, User
 from ..program_file import next_position
 
 
-def save_rotation(program: Program, rotation: Rotation | None, data: dict[str, Any]
-                  ) -> Outcome:
+def save_rotation(program: Program, rotation: Rotation | None, data: dict[str, Any],
+                  actor: User | None = None) -> Outcome:
     """Create (`rotation` None) or change a rotation from form data, if the program stays
-    valid. Levels or tracks left empty mean every level or track."""
+    valid, audited as done by `actor`. Levels or tracks left empty mean every level or
+    track."""
     clash = case_clash(program, text(data, "code"), rotation)
     if clash is not None:
         return clash
@@ -29,9 +31,13 @@ def save_rotation(program: Program, rotation: Rotation | None, data: dict[str, A
         row.vacation = bool(data["vacation"])
         row.split = bool(data.get("split"))
 
-    return save_entry(program, "rotation", row, program.rotations, change)
+    return setup_audit.saved(program, "rotation", row, actor, lambda: save_entry(
+        program, "rotation", row, program.rotations, change))
 
 
-def delete_rotation(program: Program, rotation: Rotation) -> Outcome:
-    """Delete a rotation unless a requirement, rule or request still names it."""
-    return delete_entry(program, rotation, program.rotations)
+def delete_rotation(program: Program, rotation: Rotation, actor: User | None = None
+                    ) -> Outcome:
+    """Delete a rotation unless a requirement, rule or request still names it (audited as
+    done by `actor`)."""
+    return setup_audit.removed(program, "rotation", rotation, actor, lambda: delete_entry(
+        program, rotation, program.rotations))

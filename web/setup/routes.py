@@ -72,7 +72,7 @@ def edit_rotation(program, rotation_id: int | None = None):
         form.groups.data = ", ".join(rotation.groups)
         form.levels.data, form.tracks.data = rotation.levels or [], rotation.tracks or []
     if form.validate_on_submit():
-        outcome = services.save_rotation(program, rotation, form.data)
+        outcome = services.save_rotation(program, rotation, form.data, current_user)
         done = _saved(form, outcome, f"Rotation {form.code.data} saved.", "setup.rotations",
                       program)
         if done is not None:
@@ -86,7 +86,8 @@ def edit_rotation(program, rotation_id: int | None = None):
 def delete_rotation(program, rotation_id: int):
     rotation = owned(Rotation, program, rotation_id)
     code = rotation.code
-    return _deleted(services.delete_rotation(program, rotation), f"Rotation {code} deleted.",
+    return _deleted(services.delete_rotation(program, rotation, current_user),
+                    f"Rotation {code} deleted.",
                     "setup.rotations", program, refused=f"Rotation {code} is still needed:")
 
 
@@ -184,7 +185,7 @@ def import_residents(program):
     except UnicodeDecodeError:
         flash("The file is not UTF-8 text.", "error")
         return redirect(url_for("setup.residents", program_id=program.id))
-    result = roster.import_csv(program, text)
+    result = roster.import_csv(program, text, current_user)
     if result.ok:
         flash(f"Imported residents: {result.added} added, {result.updated} updated.", "info")
         return redirect(url_for("setup.residents", program_id=program.id))
@@ -248,7 +249,7 @@ def edit_requirement(program, requirement_id: int | None = None):
     form = RequirementForm(data=entry_forms.form_data(program, row.entry) if row else None
                            ).for_program(program)
     if form.validate_on_submit():
-        outcome = entry_forms.save_requirement(program, row, form.data)
+        outcome = entry_forms.save_requirement(program, row, form.data, current_user)
         done = _saved(form, outcome, "Requirement saved.", "setup.requirements", program)
         if done is not None:
             return done
@@ -260,7 +261,8 @@ def edit_requirement(program, requirement_id: int | None = None):
 @program_page(*MANAGERS)
 def delete_requirement(program, requirement_id: int):
     row = owned(Requirement, program, requirement_id)
-    return _deleted(entry_forms.delete_requirement(program, row), "Requirement deleted.",
+    return _deleted(entry_forms.delete_requirement(program, row, current_user),
+                    "Requirement deleted.",
                     "setup.requirements", program,
                     refused="This requirement is still needed:")
 
@@ -282,7 +284,7 @@ def edit_rule(program, rule_id: int | None = None):
     form = RuleForm(data=entry_forms.form_data(program, row.entry) if row else None
                     ).for_program(program, blocks)
     if form.validate_on_submit():
-        outcome = entry_forms.save_rule(program, row, form.data)
+        outcome = entry_forms.save_rule(program, row, form.data, current_user)
         done = _saved(form, outcome, "Rule saved.", "setup.rules", program)
         if done is not None:
             return done
@@ -294,7 +296,8 @@ def edit_rule(program, rule_id: int | None = None):
 @program_page(*MANAGERS)
 def delete_rule(program, rule_id: int):
     row = owned(Rule, program, rule_id)
-    return _deleted(entry_forms.delete_rule(program, row), "Rule deleted.",
+    return _deleted(entry_forms.delete_rule(program, row, current_user),
+                    "Rule deleted.",
                     "setup.rules", program)
 
 
@@ -326,7 +329,7 @@ def edit_policy(program, section_name: str, entry_id: int | None = None):
     shown = section.form_data(program, row.entry) if row else None
     form = POLICY_FORMS[section.name](data=shown).for_program(program)
     if form.validate_on_submit():
-        outcome = section.save(program, row, form.data)
+        outcome = section.save(program, row, form.data, current_user)
         done = _saved(form, outcome, f"{section.noun.capitalize()} saved.", "setup.policy",
                       program, section_name=section.name)
         if done is not None:
@@ -340,7 +343,8 @@ def edit_policy(program, section_name: str, entry_id: int | None = None):
 def delete_policy(program, section_name: str, entry_id: int):
     section = _section(section_name)
     row = owned(section.model, program, entry_id)
-    return _deleted(section.delete(program, row), f"{section.noun.capitalize()} deleted.",
+    return _deleted(section.delete(program, row, current_user),
+                    f"{section.noun.capitalize()} deleted.",
                     "setup.policy", program,
                     refused=f"This {section.noun} is still needed:", section_name=section.name)
 
