@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from browser_steps import sign_in
+from browser_steps import answer_next_dialog, sign_in
 from playwright.sync_api import expect
 
 from scheduler.calendar import day_in_words
@@ -130,3 +130,40 @@ def test_on_a_phone_the_director_chooses_a_zone_and_saves_it(live, phone):
     expect(row.first).to_contain_text(
         f"holidays: {', '.join(day_in_words(d) for d in new)} added")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390   # fits the phone
+
+
+def test_a_director_raises_a_rotations_minimum_with_enter_and_the_audit_log_says_so(
+        live, desktop):
+    """The director opens a rotation, types a new minimum and presses Enter: the audit log's
+    "Set-up entry changed" row names the rotation and the minimum from what to what. A save
+    of the same form unchanged records nothing, and a delete the director cancels neither
+    deletes nor records."""
+    base, _app = live
+    page = desktop
+    sign_in(page, base, "director@demo.example")
+    page.get_by_role("link", name="Rotations").click()
+    code = page.locator("tbody tr td a").first.inner_text()
+    page.get_by_role("link", name=code, exact=True).click()
+    least = page.get_by_label("At least (residents per block)")
+    was = int(least.input_value())
+    least.fill(str(was + 1))
+    least.press("Enter")
+    expect(page.locator(".flash.info", has_text=f"Rotation {code} saved.")).to_be_visible()
+    page.get_by_role("link", name=code, exact=True).click()
+    page.get_by_role("button", name="Save rotation").click()    # nothing changed
+    expect(page.locator(".flash.info", has_text=f"Rotation {code} saved.")).to_be_visible()
+    asked: list[str] = []
+    answer_next_dialog(page, False, asked)
+    page.get_by_role("button", name=f"Delete {code}").click()
+    assert asked == [f"Delete rotation {code}?"]
+    expect(page.get_by_role("link", name=code, exact=True)).to_be_visible()
+
+    page.get_by_role("link", name="Audit log").click()
+    page.get_by_role("link", name="Set-up entry changed").click()
+    changes = page.locator("tbody tr")
+    expect(changes).to_have_count(1)
+    expect(changes.first).to_contain_text(
+        f"Set-up entry changed · rotation {code}: min from {was} to {was + 1}")
+    expect(changes.first).to_contain_text("director@demo.example")
+    page.get_by_role("link", name="Set-up entry removed").click()
+    expect(page.get_by_text("Nothing recorded for “Set-up entry removed” yet.")).to_be_visible()
