@@ -446,6 +446,7 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
 
 
 STALE_TIMES = 3.0  # a search's turn ends after this many times the solve so far without progress
+STALE_SHARE = 3.0  # ... or this part of what is left of the limit, if that is sooner
 
 
 def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
@@ -475,8 +476,9 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
         ctx.hint(found.solver)
     while not _over(watcher, options, start) and not _met(found):
         log.debug("%s search again", "plain" if plain else "tuned")
-        patience = None if alone else \
-            STALE_TIMES * max(time.perf_counter() - start, GUIDED_AT_LEAST)
+        now = time.perf_counter()
+        patience = None if alone else min(STALE_TIMES * max(now - start, GUIDED_AT_LEAST),
+                                          (start + options.time_limit - now) / STALE_SHARE)
         with _stale(watcher, patience) as stale:
             solver, status = _run(ctx, options, start, watcher, stale, plain=plain)
         bound = max(found.bound, solver.best_objective_bound)
@@ -527,11 +529,19 @@ def _repaired(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
               found: _Found, aim: int) -> _Found:
     """Where neither the guided search nor the aimed one found any schedule: the search
     without the weekly presence rows, aimed at the bound, for at most GUIDED_TIMES what the
-    solve has taken so far, and then its schedule's weeks moved on the whole model
-    (repair.py; GUIDED_AT_LEAST seconds at least). Its bound holds for the whole model;
-    where it proves that no schedule exists, none does."""
+    solve has taken so far and at most half of what is left of the limit, and then its
+    schedule's weeks moved on the whole model (repair.py; GUIDED_AT_LEAST seconds at least).
+    Its bound holds for the whole model; where it proves that no schedule exists, none does.
+
+    Where the bound lies below every schedule, the search walks down towards it without
+    reaching it; given the rest of the limit (three times the 20 s the aimed searches had
+    taken), it left no time to move its schedule's weeks, and the solve ended without any
+    schedule (an outside tester's 110 DR residents with soft coverage rules by level:
+    relaxation 187, optimum 240, which CP-SAT's defaults prove in 20 s; now 240 at 40 s,
+    docs/benchmarks.md, twenty-seventh session)."""
     log.debug("search without the weekly rows, aimed at %d", aim)
-    until = _turn_ends(options, start)
+    now = time.perf_counter()
+    until = min(_turn_ends(options, start), now + (start + options.time_limit - now) / 2)
     first = cp_model.CpSolver()
     tune(first.parameters, options, len(ctx.program.residents))
     first.parameters.max_time_in_seconds = max(until - time.perf_counter(), 0.05)
