@@ -467,7 +467,11 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
     linear relaxation after a full presolve) prove 14 in 0.2 s. A search still improving
     keeps its turn: turns of fixed length took the *tight* family's months program (125
     residents) from 14 to 23 s, its schedules coming down all the way (docs/benchmarks.md,
-    fifteenth session). Where a turn of the tuned search ends without any schedule found,
+    fifteenth session). Late in the limit a turn waits for progress at most a third of what
+    is left (STALE_SHARE), so that each search still has a turn: three times a solve of
+    40 s is more than a minute holds, and the defaults, which raised the bound of a program
+    whose core search stayed where it was, never had one (twenty-seventh session). Where a
+    turn of the tuned search ends without any schedule found,
     local search looks for the first one (`_first`) instead of CP-SAT's defaults, which
     would start from nothing as slowly. A large model (model.large) keeps the tuned search
     alone: a second full presolve and search worker would not fit in memory there."""
