@@ -345,8 +345,9 @@ def _search(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     to meet the aim; never past the time limit). (Twice was too short once the
     relaxation answered sooner: tight F2, 4-week blocks, 125 residents, seed 1, needs about
     5 s to its first schedule there, when the relaxation answers at 2 s; docs/benchmarks.md,
-    tenth session.) Unless it proved the optimum, the tuned search on the whole model, aimed
-    at the relaxation's bound, has GUIDED_TIMES what the solve has then taken (`_aimed`);
+    tenth session.) Unless it proved the optimum, and where no search has a schedule yet
+    (`_aims`), the tuned search on the whole model, aimed at the relaxation's bound, has
+    GUIDED_TIMES what the solve has then taken (`_aimed`);
     then CP-SAT's default portfolio and the tuned search take turns from the best schedule
     found (`_in_turns`). The answer is the best schedule of the searches and the probe; the
     bound is the searches' own and the relaxation's (raised by one where the aimed search
@@ -409,10 +410,11 @@ GUIDED_AT_LEAST = 1.0  # ... and at least this many seconds
 
 def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
             found: _Found) -> _Found:
-    """The guided search in the tuned search's place (see `_search`), then the tuned search
-    aimed at the relaxation's bound (`_aimed`), then, if still no search has a schedule, the
-    search without the weekly presence rows with its weeks moved (`_repaired`), then the
-    searches in turn (`_in_turns`), unless one of them proved the optimum."""
+    """The guided search in the tuned search's place (see `_search`), then, where no search
+    has a schedule yet, the tuned search aimed at the relaxation's bound (`_aimed`, `_aims`),
+    then, if still no search has a schedule, the search without the weekly presence rows
+    with its weeks moved (`_repaired`), then the searches in turn (`_in_turns`), unless one
+    of them proved the optimum."""
     from .guided import GuidedSearch
 
     guidance = watcher.guidance
@@ -432,7 +434,7 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     # The relaxation's second answer may be higher; where the tuned search's own bound is
     # higher still, no schedule meets the aim
     aim = watcher.relaxation_bound or 0
-    if aim > 0 and aim >= math.ceil(found.bound - 1e-6) and not _no_schedule_yet(ctx, found):
+    if aim > 0 and aim >= math.ceil(found.bound - 1e-6) and _aims(ctx, found):
         found = _aimed(ctx, options, start, watcher, found, aim)
         if _over(watcher, options, start):
             return found
@@ -636,13 +638,22 @@ def _late(options: SolveOptions, start: float) -> bool:
     return time.perf_counter() > start + options.time_limit - LEAST_SEARCH
 
 
-def _no_schedule_yet(ctx: ModelContext, found: _Found) -> bool:
-    """Whether a large model (model.large) has no schedule yet after the guided search:
-    its aimed search is then left out, and the tuned search looks for any schedule at once
-    (`_in_turns`). An outside tester's 200 residents at 64 rotations (317,000 variables,
-    the relaxation's bound 28, schedules of 160 and more): the aimed search found nothing
-    in its 27 s, and the first schedule came at 43 s of 60 (docs/benchmarks.md)."""
-    return large(ctx) and found.status != "FEASIBLE"
+def _aims(ctx: ModelContext, found: _Found) -> bool:
+    """Whether the tuned search aimed at the relaxation's bound runs after the guided
+    search: only where no search has found any schedule yet, and not on a large model.
+
+    It was made for programs whose bound is the optimum and whose schedules are hard to
+    find (*tight*: the guided search's neighbourhood held none, and the aimed search found
+    the optimum in 3-10 s where a walk down from the first schedule took 16-57 s). Where a
+    schedule is in hand, the tuned search walks down from it; aimed, it spent its whole turn
+    finding nothing where the bound lay below the optimum (an outside tester's 42 residents
+    with prerequisites and history: relaxation 73, optimum 80, the guided search's 89 at
+    2.0 s, then 2.3 s aimed at 73 for nothing; twenty-seventh session). On a large model
+    without a schedule the tuned search looks for any schedule at once (`_in_turns`): an
+    outside tester's 200 residents at 64 rotations (317,000 variables, the relaxation's
+    bound 28, schedules of 160 and more): the aimed search found nothing in its 27 s, and
+    the first schedule came at 43 s of 60 (docs/benchmarks.md, twenty-fourth session)."""
+    return found.status != "FEASIBLE" and not large(ctx)
 
 
 def _met(found: _Found) -> bool:
