@@ -157,9 +157,8 @@ class Section:
         def change(target: Any) -> None:
             target.entry = entry
 
-        kept = row
-        return setup_audit.saved(program, self.name, kept, actor, lambda: save_entry(
-            program, self.name, kept, self.rows(program), change,
+        return setup_audit.saved(program, self.name, row, actor, lambda: save_entry(
+            program, self.name, row, self.rows(program), change,
             field_names=self.field_names))
 
     def delete(self, program: Program, row: Any, actor: User | None = None) -> Outcome:
