@@ -470,7 +470,9 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
     keeps its turn: turns of fixed length took the *tight* family's months program (125
     residents) from 14 to 23 s, its schedules coming down all the way (docs/benchmarks.md,
     fifteenth session). Late in the limit a turn waits for progress at most a third of what
-    is left (STALE_SHARE), so that each search still has a turn: three times a solve of
+    is left of the searches' time (STALE_SHARE; GUIDED_AT_LEAST seconds at least, so that
+    the last seconds are not spent presolving turn after turn), so that each search still
+    has a turn: three times a solve of
     40 s is more than a minute holds, and the defaults, which raised the bound of a program
     whose core search stayed where it was, never had one (twenty-seventh session). Where a
     turn of the tuned search ends without any schedule found,
@@ -483,8 +485,9 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
     while not _over(watcher, options, start) and not _met(found):
         log.debug("%s search again", "plain" if plain else "tuned")
         now = time.perf_counter()
+        left = watcher.searching_until(options) - now
         patience = None if alone else min(STALE_TIMES * max(now - start, GUIDED_AT_LEAST),
-                                          (start + options.time_limit - now) / STALE_SHARE)
+                                          max(left / STALE_SHARE, GUIDED_AT_LEAST))
         with _stale(watcher, patience) as stale:
             solver, status = _run(ctx, options, start, watcher, stale, plain=plain)
         bound = max(found.bound, solver.best_objective_bound)

@@ -1,4 +1,4 @@
-"""Runs of exactly N: where every run must last N, the total comes in multiples of N."""
+"""Stints of exactly N weeks on a weekly service: the weeks come in multiples of N."""
 
 from __future__ import annotations
 
@@ -15,12 +15,13 @@ from ..context import ModelContext
 
 def add(ctx: ModelContext) -> None:
     """Stints of a fixed length: where hard min_consecutive and max_consecutive rules bind
-    a resident to runs of exactly N on a target (night float in two-week stints, say), and
-    no run of theirs can touch the year's first or last block (week, for a service), which
-    the min rule exempts, their blocks (weeks) on the target add up to a multiple of N. So
-    do a service's weeks in all, when every resident who may serve it is so bound (to
-    multiples sharing a divisor above 1); and those lie between the service's `min` and
-    `max` a week, summed over its weeks.
+    a resident to runs of exactly N weeks on a weekly service (night float in two-week
+    stints, say), and no run of theirs can touch the year's first or last week, which the
+    min rule exempts, their weeks on it add up to a multiple of N. So do the service's
+    weeks in all, when every resident who may serve it is so bound (to multiples sharing a
+    divisor above 1); and those lie between the service's `min` and `max` a week, summed
+    over its weeks. (Runs on a rotation or group are left alone: a resident who may take it
+    at all may take it in the year's first and last block, where runs are exempt.)
 
     Nothing new is asked: the run rules and the service's cover imply all of it. It is
     stated because the search cannot see it: 16 residents on night float in exact two-week
@@ -30,22 +31,22 @@ def add(ctx: ModelContext) -> None:
     are switched on, so the conflict names them.
     """
     p = ctx.program
-    lows: dict[tuple[int, tuple[bool, str]], list[tuple[int, int]]] = defaultdict(list)
-    highs: dict[tuple[int, tuple[bool, str]], list[tuple[int, int]]] = defaultdict(list)
+    lows: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
+    highs: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
     for i, rule in enumerate(p.rules):
-        if not rule.hard or not isinstance(rule, MinConsecutiveRule | MaxConsecutiveRule):
+        if not rule.hard or not isinstance(rule, MinConsecutiveRule | MaxConsecutiveRule) \
+                or not p.is_service(rule.target):
             continue
         kept = lows if isinstance(rule, MinConsecutiveRule) else highs
         for r, resident in enumerate(p.residents):
             if p.binds(rule, resident):
-                kept[r, _key(rule.target)].append((rule.blocks, i))
+                kept[r, rule.target].append((rule.blocks, i))
     multiples: dict[str, dict[int, tuple[int, list[str]]]] = defaultdict(dict)
-    for (r, key), low in lows.items():
-        if (r, key) not in highs:
+    for (r, target), low in lows.items():
+        if (r, target) not in highs:
             continue
         n, shortest = max(low)
-        m, longest = min(highs[r, key])
-        target = key[1]
+        m, longest = min(highs[r, target])
         on = ctx.run_literals(r, target)
         if n != m or n < 2 or on[0] is not ctx.false or on[-1] is not ctx.false:
             continue   # runs of more than one length, or one may touch the year's ends
@@ -55,16 +56,10 @@ def add(ctx: ModelContext) -> None:
         sources = [source_path("rule", shortest), source_path("rule", longest)]
         stints = ctx.model.new_int_var(0, len(live) // n, "")
         _require(ctx, ctx.model.add(sum(live) == n * stints), sources)
-        if p.is_service(target):
-            multiples[target][r] = (n, sources)
+        multiples[target][r] = (n, sources)
     for i, service in enumerate(p.services):
         if service.code in multiples:
             _service_total(ctx, i, multiples[service.code])
-
-
-def _key(target: str) -> tuple[bool, str]:
-    """A rule's target, a group told apart from a rotation of the same name."""
-    return type(target) is not str, target
 
 
 def _service_total(ctx: ModelContext, i: int, multiples: dict[int, tuple[int, list[str]]]

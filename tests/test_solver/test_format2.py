@@ -328,14 +328,15 @@ def test_night_float_is_covered_every_week_by_eligible_residents_in_stints():
     assert min(present_by_day(program, schedule, "BODY").values()) >= 1
 
 
-def stints_program(count: int, weeks: int, extra: str = "", cover: int = 1) -> Program:
+def stints_program(count: int, weeks: int, extra: str = "", cover: int = 1, first: int = 2,
+                   rule: str = "") -> Program:
     """`count` R2s on night float, `cover` (and at most one) a week, in stints of exactly
-    two weeks, over `weeks` weeks from week 2: no stint can touch the year's first or last
-    week."""
+    two weeks (`rule`: more keys of the max rule), over `weeks` weeks from week `first` (2:
+    no stint can touch the year's first or last week)."""
     service = NIGHT_FLOAT.replace('name = "Night float"', 'name = "Night float"\n'
-                                  f"weeks = {list(range(2, weeks + 2))}")
+                                  f"weeks = {list(range(first, first + weeks))}")
     service = service.replace("\nmin = 1\n", f"\nmin = {cover}\n")
-    program = make_program(service + residents(*(f"r{i}" for i in range(count))) + """
+    program = make_program(service + residents(*(f"r{i}" for i in range(count))) + f"""
         [[rule]]
         kind = "min_consecutive"
         service = "NF"
@@ -344,8 +345,9 @@ def stints_program(count: int, weeks: int, extra: str = "", cover: int = 1) -> P
         kind = "max_consecutive"
         service = "NF"
         blocks = 2
+        {rule}
     """ + extra, header=header(0))
-    assert weeks + 1 < program.calendar.num_weeks
+    assert first + weeks - 1 <= program.calendar.num_weeks
     return program
 
 
@@ -370,6 +372,35 @@ def test_night_float_in_two_week_stints_covers_an_even_number_of_weeks():
         weeks = assignment.services.get("NF", [])
         assert len(weeks) % 2 == 0
         assert all(w + 1 in weeks or w - 1 in weeks for w in weeks)
+
+
+def test_odd_weeks_of_night_float_are_covered_where_a_stint_may_be_shorter_or_longer():
+    """Where a stint may touch the year's first week (exempt from the minimum), where the
+    limit on stints is soft, or where someone the rules do not bind may serve, 49 weeks can
+    be covered one a week: the totals need not be even there."""
+    touching = stints_program(4, 49, first=1)
+    assert solve_checked(touching).status == "OPTIMAL"
+    soft = stints_program(4, 49, rule="hard = false\nweight = 1")
+    schedule = solve_checked(soft)
+    assert schedule.status == "OPTIMAL" and schedule.objective == 1   # one stint of three
+    program = make_program(NIGHT_FLOAT.replace('levels = ["R2"]', 'levels = ["R2", "R3"]')
+                           .replace('name = "Night float"', 'name = "Night float"\n'
+                                    f"weeks = {list(range(2, 51))}")
+                           + residents("a", "b", "c") + residents("senior", level="R3") + """
+        [[rule]]
+        kind = "min_consecutive"
+        service = "NF"
+        levels = ["R2"]
+        blocks = 2
+        [[rule]]
+        kind = "max_consecutive"
+        service = "NF"
+        levels = ["R2"]
+        blocks = 2
+    """, header=header(0))
+    schedule = solve_checked(program)
+    assert schedule.status == "OPTIMAL"
+    assert len(schedule.residents["senior"].services["NF"]) % 2 == 1
 
 
 def test_a_requirement_of_an_odd_number_of_weeks_in_two_week_stints_is_explained():
