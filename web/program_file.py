@@ -197,8 +197,9 @@ def validate(program: Program) -> LoadResult:
 def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_BYTES,
                 user: User | None = None) -> LoadResult:
     """Replace the program's set-up with the file's, when the file is valid; otherwise change
-    nothing and return its errors. Residents it archives or brings back, and the year settings
-    it changes, are audited as done by `user`. Flushes, does not commit."""
+    nothing and return its errors. Residents it archives or brings back, the year settings
+    it changes, and the set-up entries it adds, changes and removes (but not on the program's
+    first set-up) are audited as done by `user`. Flushes, does not commit."""
     loaded = load_program_text(text, max_bytes, installation_limits())
     if loaded.program is None:
         return loaded
@@ -211,7 +212,10 @@ def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_B
         return LoadResult(errors=[FileError(
             "program.name", f"another program on this site is already called '{taken}' "
                             "(names are compared ignoring case and spacing)")])
-    settings_were = settings_audit.settings(program)
+    from . import setup_audit  # imported here: it reads entries through this module
+
+    settings_were, setup_were = settings_audit.settings(program), setup_audit.snapshot(program)
+    archived = {r.key for r in program.archived_residents}
     _apply_info(program, year)
     settings_audit.record(program, settings_were, user, "by an imported program file")
     _apply_rotations(program, year)
@@ -229,6 +233,8 @@ def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_B
     _apply_requests(program, year, residents)
     program.call_rules = stored_call_rules(year)
     db.session.flush()
+    if settings_were["year_start"]:   # not a program's first set-up
+        setup_audit.file_imported(program, setup_were, archived, user)
     return loaded
 
 

@@ -61,15 +61,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _in_words(value: Any) -> str:
+def in_words(value: Any) -> str:
+    """A value of an entry as the audit log says it ('not set', 'yes', 'R2, R3')."""
     if value is None:
         return "not set"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(map(_in_words, value)) or "none"
+        return ", ".join(map(in_words, value)) or "none"
     if isinstance(value, dict):
-        return ", ".join(f"{k} = {_in_words(v)}" for k, v in value.items()) or "none"
+        return ", ".join(f"{k} = {in_words(v)}" for k, v in value.items()) or "none"
     return str(value)
 
 
@@ -77,8 +78,8 @@ def changes_in_words(was: dict[str, Any], now: dict[str, Any]) -> str:
     """'min from 2 to 3; levels from not set to R2, R3': each key that changed, in the
     file's order (the new entry's keys first, then those it lost)."""
     keys = [*now, *(key for key in was if key not in now)]
-    return "; ".join(f"{key.replace('_', ' ')} from {_in_words(was.get(key))} to "
-                     f"{_in_words(now.get(key))}" for key in keys if was.get(key) != now.get(key))
+    return "; ".join(f"{key.replace('_', ' ')} from {in_words(was.get(key))} to "
+                     f"{in_words(now.get(key))}" for key in keys if was.get(key) != now.get(key))
 
 
 def saved(program: Program, section: str, row: Any, actor: User | None,
@@ -136,6 +137,73 @@ def imported(program: Program, were: dict[str, dict[str, Any]], actor: User | No
 
 
 IMPORT_LISTED = 500   # residents an import's entry names in its detail, at most
+
+
+# The lists whose entries have an id of their own, and its key; the others' entries are
+# compared whole (an entry changed reads as one removed and one added).
+KEYED = {"rotation": "code", "resident": "id", "service": "code"}
+PLURALS = {"rotation": "rotations", "resident": "residents", "requirement": "requirements",
+           "rule": "rules", "blackout": "blackouts", "away_limit": "away limits",
+           "service": "weekly services"}
+
+
+def snapshot(program: Program) -> dict[str, list[dict[str, Any]]]:
+    """Every set-up entry of the program as the log keeps it, by list."""
+    return {section: [entry(section, row) for row in _rows(program, section)]
+            for section in ENTRIES}
+
+
+def file_imported(program: Program, were: dict[str, list[dict[str, Any]]],
+                  back: set[str], actor: User | None) -> None:
+    """Audit what an imported program file added, changed and removed among the set-up
+    entries (`were`: `snapshot` before it), in one entry; nothing when it changed none.
+    Residents it archived or brought back (`back`: their ids) are audited as such already."""
+    now = snapshot(program)
+    said: list[str] = []
+    detail: dict[str, dict[str, Any]] = {"added": {}, "changed": {}, "removed": {}}
+    for section in ENTRIES:
+        before, after = were[section], now[section]
+        if section in KEYED:
+            key = KEYED[section]
+            old = {str(e[key]): e for e in before}
+            new = {str(e[key]): e for e in after}
+            added = [k for k in new if k not in old and k not in back]
+            removed = [k for k in old if k not in new] if section != "resident" else []
+            changed = {k: changes_in_words(old[k], new[k]) for k in new
+                       if k in old and old[k] != new[k]}
+        else:
+            added = [_named(section, e) for e in after if e not in before]
+            removed = [_named(section, e) for e in before if e not in after]
+            changed = {}
+        parts = [f"{k} added" for k in added] + [f"{k} changed ({words})"
+                                                  for k, words in changed.items()]
+        parts += [f"{k} removed" for k in removed]
+        if parts:
+            said.append(f"{PLURALS[section]}: {', '.join(parts)}")
+        for kind, found in (("added", added), ("removed", removed)):
+            if found:
+                detail[kind][section] = found[:IMPORT_LISTED]
+        if changed:
+            detail["changed"][section] = _kept(dict(list(changed.items())[:IMPORT_LISTED]))
+    if said:
+        audit.record("setup.changed", program=program, actor=actor,
+                     subject=f"by an imported program file: {'; '.join(said)}",
+                     **{kind: found for kind, found in detail.items() if found})
+
+
+def _named(section: str, values: dict[str, Any]) -> str:
+    """An entry without an id of its own, as the log names it: by its name, else by what
+    it says."""
+    if values.get("name"):
+        return f"“{values['name']}”"
+    target = values.get("rotation") or values.get("group") or values.get("service") or ""
+    if section == "rule":
+        return f"{str(values.get('kind', 'rule')).replace('_', ' ')} rule on {target}"
+    if section == "requirement":
+        return f"requirement on {target}"
+    if section == "blackout":
+        return f"blackout {values.get('from')} to {values.get('to')}"
+    return f"away limit of {values.get('max')}" + (f" on {target}" if target else "")
 
 
 def _rows(program: Program, section: str) -> list[Any]:

@@ -52,7 +52,8 @@ def test_setup_changes_are_audited_each_from_what_to_what(app, client, make_user
     assert _rows(client, pid) == [
         "chief@example.org | Set-up entry changed · rotation NM: min from 0 to 1; levels "
         "from not set to R2 | ",
-        "chief@example.org | Set-up entry added · rotation NM | "]
+        "chief@example.org | Set-up entry added · rotation NM | as added: code = NM, name = "
+        "Nuclear medicine, min = 0, min present = 0, vacation = yes, split = no"]
 
     assert post_form(client, f"/programs/{pid}/requirements/{requirement}",
                      name="R2 SICU", target="SICU", levels=["R2"], exactly="", min="1", max="2",
@@ -77,13 +78,19 @@ def test_setup_changes_are_audited_each_from_what_to_what(app, client, make_user
     with app.app_context():
         assert db.session.get(Rotation, nm) is None
     rows = _rows(client, pid)
-    assert rows[:5] == [
-        "chief@example.org | Set-up entry removed · rotation NM | ",
-        "chief@example.org | Set-up entry removed · max consecutive rule on NM | ",
-        "chief@example.org | Set-up entry added · max consecutive rule on NM | ",
-        "chief@example.org | Set-up entry added · blackout “R1 orientation” | ",
+    assert [row.rsplit(" | ", 1)[0] for row in rows[:5]] == [
+        "chief@example.org | Set-up entry removed · rotation NM",
+        "chief@example.org | Set-up entry removed · max consecutive rule on NM",
+        "chief@example.org | Set-up entry added · max consecutive rule on NM",
+        "chief@example.org | Set-up entry added · blackout “R1 orientation”",
         "chief@example.org | Set-up entry changed · requirement “R2 SICU”: exactly from 1 "
-        "to not set; min from not set to 1; max from not set to 2 | "]
+        "to not set; min from not set to 1; max from not set to 2"]
+    # an entry added or removed is shown as it is or was: the rule's run of 2, NM's minimum
+    assert rows[0].endswith(" | as it was: code = NM, name = Nuclear medicine, min = 1, "
+                            "min present = 0, levels = R2, vacation = yes, split = no")
+    assert "rotation = NM" in rows[1] and "blocks = 2" in rows[1]
+    assert rows[3].endswith("from = 1 Jul 2027, to = 16 Jul 2027, hard = yes")
+    assert rows[4].endswith(" | ")    # a change says it all in its subject
     assert len(rows) == 7
 
 
@@ -115,3 +122,37 @@ def test_a_roster_import_is_audited_in_one_entry(app, client, make_user):
                            "40 added: newcomer00, newcomer01, ")
     assert said.endswith(",…") and "newcomer39" not in said
     assert detail == "added: " + ", ".join(f"newcomer{i:02}" for i in range(40))
+
+
+def test_an_imported_program_file_is_audited_by_what_it_changed(app, client, make_user):
+    """The first import sets the program up and records nothing; a later file that raises
+    IR's minimum, adds a rule and drops SICU's requirement is one row naming each; the same
+    file again records nothing."""
+    pid = chief_imports(app, client, make_user, TINY)
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    assert _rows(client, pid) == []
+    changed = TINY.replace('code = "IR"\nmin = 1', 'code = "IR"\nmin = 2').replace(
+        '[[requirement]]\nname = "R2 SICU"', '[[rule]]\nkind = "max_consecutive"\n'
+        'rotation = "DR"\nblocks = 3\n\n[[requirement]]\nname = "R2 SICU"')
+    assert changed.count("min = 2") == 1 and "max_consecutive" in changed
+    for _ in range(2):
+        response = upload(client, f"/programs/{pid}/import", "file", "tiny.toml", changed)
+        assert response.status_code == 302
+    assert _rows(client, pid) == [
+        "chief@example.org | Set-up entry changed · by an imported program file: rotations: "
+        "IR changed (min from 1 to 2); rules: max consecutive rule on DR added | "]
+
+
+def test_a_residents_form_change_is_audited(app, client, make_user):
+    pid = chief_imports(app, client, make_user, TINY)
+    make_user("pd@example.org", "Tiny IR", "program_director")
+    from web.models import Resident
+    with app.app_context():
+        bea = db.session.scalar(select(Resident).where(Resident.program_id == pid,
+                                                       Resident.key == "bea")).id
+    assert post_form(client, f"/programs/{pid}/residents/{bea}", key="bea",
+                     name="Bea Moranti", level="R1", track="IR", vacation_weeks="",
+                     max_vacation_weeks_per_block="", history="", account=""
+                     ).status_code == 302
+    assert _rows(client, pid) == [
+        "chief@example.org | Set-up entry changed · resident Bea Moranti: level from R2 to R1 | "]

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..entries import dates_in_words
 from ..extensions import db
 from ..models import AUDIT_WORDS, ROLE_NAMES, AuditEvent, Program, User
+from ..setup_audit import in_words
 
 
 @dataclass(frozen=True)
@@ -81,16 +82,7 @@ class AuditWords:
                 and key in ("was", "time_zone"):
             return ""      # the subject says both
         if event.action.startswith("setup."):
-            # the subject names the entry, and what changed from what to what; where it was
-            # cut short, the entry as it was and as it is now (an import: whom it added and
-            # changed)
-            if key == "section" or not value or not event.subject.endswith("…"):
-                return ""
-            if isinstance(value, dict):
-                value = ", ".join(f"{k} = {v}" for k, v in value.items())
-            elif isinstance(value, list):
-                value = ", ".join(map(str, value))
-            return f"{key}: {value}"
+            return _setup_detail(event, key, value)
         if event.action == "settings.changed":
             # the subject says each setting, from what to what; the holidays in full only
             # where it was cut short
@@ -117,6 +109,23 @@ class AuditWords:
         if key == "weeks":
             return _weeks(value)
         return words.get(key, f"{key.replace('_', ' ')}: {value}")
+
+
+def _setup_detail(event: AuditEvent, key: str, value: Any) -> str:
+    """A set-up event's detail: an entry added or removed as it is or was (its keys that
+    say something); a change's values, and an import's lists, only where the subject, which
+    says them, was cut short."""
+    if key == "section" or not value:
+        return ""
+    said = {"now": "as added", "was": "as it was"}.get(key, key) \
+        if event.action != "setup.changed" else key
+    if event.action == "setup.changed" and not event.subject.endswith("…"):
+        return ""
+    if isinstance(value, dict):
+        return dates_in_words(f"{said}: " + ", ".join(
+            f"{k.replace('_', ' ')} = {in_words(v)}" for k, v in value.items()
+            if v not in (None, "", [], {})))
+    return dates_in_words(f"{said}: {in_words(value)}")
 
 
 def _weeks(weeks: Any) -> str:
