@@ -24,12 +24,11 @@ from scheduler.identifiers import name_key
 from scheduler.limits import DEFAULT_LIMITS, Limits
 from scheduler.positions import line_of
 from scheduler.schema import ProgramInfo
-from scheduler.schema import Resident as ResidentEntry
-from scheduler.schema import Rotation as RotationEntry
 from scheduler.validation import MAX_PROGRAM_FILE_BYTES
 
-from . import audit, settings_audit
+from . import audit, settings_audit, setup_changes
 from .extensions import db
+from .file_entries import kept_entry, resident_entry, rotation_entry
 from .models import (
     AwayLimit,
     Blackout,
@@ -66,24 +65,6 @@ def info_entry(program: Program) -> dict[str, Any]:
     ).model_dump(exclude_defaults=True)
 
 
-def rotation_entry(rotation: Rotation) -> dict[str, Any]:
-    return RotationEntry.model_construct(
-        code=rotation.code, name=rotation.name, groups=list(rotation.groups),
-        site=rotation.site, min=rotation.min, max=rotation.max,
-        min_present=rotation.min_present, levels=rotation.levels, tracks=rotation.tracks,
-        vacation=rotation.vacation, split=bool(rotation.split),
-    ).model_dump(exclude_defaults=True)
-
-
-def resident_entry(resident: Resident) -> dict[str, Any]:
-    return ResidentEntry.model_construct(
-        id=resident.key, name=resident.name, level=resident.level, track=resident.track,
-        vacation_weeks=resident.vacation_weeks,
-        max_vacation_weeks_per_block=resident.max_vacation_weeks_per_block,
-        history=dict(resident.history),
-    ).model_dump(exclude_defaults=True)
-
-
 def request_entry(request: Request) -> dict[str, Any]:
     entry: dict[str, Any] = {"resident": request.resident.key, "kind": request.kind}
     for key, value in request.details.items():
@@ -100,16 +81,6 @@ def solved_requests(program: Program) -> list[Request]:
     program's residents (an archived resident's stay in the database, out of the file)."""
     return [r for r in program.requests
             if r.status in SOLVED_STATUSES and r.resident.archived_at is None]
-
-
-# Keys of kept entries that hold dates (JSON keeps them as ISO text; the file has dates).
-DATE_KEYS = ("from", "to")
-
-
-def kept_entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """A kept entry (requirement, rule, blackout, ...) as the file has it, dates as dates."""
-    return {key: date.fromisoformat(value) if key in DATE_KEYS else value
-            for key, value in entry.items()}
 
 
 def stored_entry(entry: Any) -> dict[str, Any]:
@@ -212,9 +183,7 @@ def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_B
         return LoadResult(errors=[FileError(
             "program.name", f"another program on this site is already called '{taken}' "
                             "(names are compared ignoring case and spacing)")])
-    from . import setup_audit  # imported here: it reads entries through this module
-
-    settings_were, setup_were = settings_audit.settings(program), setup_audit.snapshot(program)
+    settings_were, setup_were = settings_audit.settings(program), setup_changes.snapshot(program)
     archived = {r.key for r in program.archived_residents}
     _apply_info(program, year)
     settings_audit.record(program, settings_were, user, "by an imported program file")
@@ -234,7 +203,7 @@ def import_text(program: Program, text: str, max_bytes: int = MAX_PROGRAM_FILE_B
     program.call_rules = stored_call_rules(year)
     db.session.flush()
     if settings_were["year_start"]:   # not a program's first set-up
-        setup_audit.file_imported(program, setup_were, archived, user)
+        setup_changes.file_imported(program, setup_were, archived, user)
     return loaded
 
 

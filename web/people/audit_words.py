@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..entries import dates_in_words
 from ..extensions import db
 from ..models import AUDIT_WORDS, ROLE_NAMES, AuditEvent, Program, User
-from ..setup_audit import in_words
+from ..setup_changes import in_words
 
 
 @dataclass(frozen=True)
