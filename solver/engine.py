@@ -472,13 +472,13 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
     fifteenth session). Late in the limit a turn waits for progress at most a third of what
     is left of the searches' time (STALE_SHARE; GUIDED_AT_LEAST seconds at least, so that
     the last seconds are not spent presolving turn after turn), so that each search still
-    has a turn: three times a solve of
-    40 s is more than a minute holds, and the defaults, which raised the bound of a program
-    whose core search stayed where it was, never had one (twenty-seventh session). Where a
-    turn of the tuned search ends without any schedule found,
-    local search looks for the first one (`_first`) instead of CP-SAT's defaults, which
-    would start from nothing as slowly. A large model (model.large) keeps the tuned search
-    alone: a second full presolve and search worker would not fit in memory there."""
+    has a turn: three times a solve of 40 s is more than a minute holds, and the defaults,
+    which raised the bound of a program whose core search stayed where it was, never had
+    one (twenty-seventh session). Where a turn of the tuned search ends without any
+    schedule found, local search looks for the first one (`_first`) instead of CP-SAT's
+    defaults, which would start from nothing as slowly. A large model (model.large) keeps
+    the tuned search alone: a second full presolve and search worker would not fit in
+    memory there."""
     plain, alone = False, large(ctx)
     if found.status == "FEASIBLE" and not ctx.previous:
         ctx.hint(found.solver)
