@@ -23,6 +23,7 @@ from .choices import GROUP_PREFIX, closed_to, target_value
 from .extensions import db
 from .models import Program
 from .program_file import solved_requests, validate
+from .setup_changes import rows_of
 from .transaction import refusable
 
 
@@ -309,14 +310,10 @@ def entry_label(program: Program, path: str) -> str:
     if place is None or place.index is None or place.section not in LISTS:
         return ""
     section, index = place.section, place.index
-    sections: dict[str, list[Any]] = {
-        "rotation": program.rotations, "resident": program.residents,
-        "requirement": program.requirements, "rule": program.rules,
-        "request": solved_requests(program), "blackout": program.blackouts,
-        "away_limit": program.away_limits, "service": program.services}
     if section in ("work_hours", "call_pool", "call_request"):
         return _call_label(program, section, index)
-    rows = sections[section]
+    rows: list[Any] = solved_requests(program) if section == "request" \
+        else rows_of(program, section)
     if index >= len(rows):
         return ""
     row = rows[index]

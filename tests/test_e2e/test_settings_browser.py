@@ -22,11 +22,16 @@ def _settings(page):
     expect(page.get_by_role("heading", name="Year settings")).to_be_visible()
 
 
-def _zone_changes(page):
-    """The audit log's time-zone changes (opened from the program's menu)."""
+def _logged(page, what: str):
+    """The audit log's rows of one kind (`what`, as its filter names it), opened from the
+    program's menu."""
     page.get_by_role("link", name="Audit log").click()
-    page.get_by_role("link", name="Time zone changed").click()
+    page.get_by_role("link", name=what).click()
     return page.locator("tbody tr")
+
+
+def _zone_changes(page):
+    return _logged(page, "Time zone changed")
 
 
 def test_a_director_chooses_tokyo_saves_and_times_follow_it_and_enter_changes_nothing_else(
@@ -85,9 +90,7 @@ def test_a_director_chooses_tokyo_saves_and_times_follow_it_and_enter_changes_no
     allowance.fill(str(int(was) + 1))
     allowance.press("Enter")
     expect(page.locator(".flash.info", has_text="Settings saved.")).to_be_visible()
-    page.get_by_role("link", name="Audit log").click()
-    page.get_by_role("link", name="Settings changed").click()
-    changes = page.locator("tbody tr")
+    changes = _logged(page, "Settings changed")
     expect(changes).to_have_count(1)
     expect(changes.first).to_contain_text(
         f"Settings changed · vacation weeks from {was} to {int(was) + 1}")
@@ -158,9 +161,7 @@ def test_a_director_raises_a_rotations_minimum_with_enter_and_the_audit_log_says
     assert asked == [f"Delete rotation {code}?"]
     expect(page.get_by_role("link", name=code, exact=True)).to_be_visible()
 
-    page.get_by_role("link", name="Audit log").click()
-    page.get_by_role("link", name="Set-up entry changed").click()
-    changes = page.locator("tbody tr")
+    changes = _logged(page, "Set-up entry changed")
     expect(changes).to_have_count(1)
     expect(changes.first).to_contain_text(
         f"Set-up entry changed · rotation {code}: min from {was} to {was + 1}")

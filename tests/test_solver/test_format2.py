@@ -299,18 +299,23 @@ not_from = ["SICU"]
 """
 
 
+# Night float in stints of exactly two weeks (a stint touching the year's ends is exempt
+# from the minimum)
+TWO_WEEK_STINTS = """
+[[rule]]
+kind = "min_consecutive"
+service = "NF"
+blocks = 2
+[[rule]]
+kind = "max_consecutive"
+service = "NF"
+blocks = 2
+"""
+
+
 def test_night_float_is_covered_every_week_by_eligible_residents_in_stints():
     program = make_program(NIGHT_FLOAT + residents("a", "b", "c") + residents("r1", level="R1")
-                           + """
-        [[rule]]
-        kind = "min_consecutive"
-        service = "NF"
-        blocks = 2
-        [[rule]]
-        kind = "max_consecutive"
-        service = "NF"
-        blocks = 2
-    """, header=header(1))
+                           + TWO_WEEK_STINTS, header=header(1))
     schedule = solve_checked(program)
     assert schedule.status == "OPTIMAL"
     weeks = program.calendar.num_weeks
@@ -336,17 +341,8 @@ def stints_program(count: int, weeks: int, extra: str = "", cover: int = 1, firs
     service = NIGHT_FLOAT.replace('name = "Night float"', 'name = "Night float"\n'
                                   f"weeks = {list(range(first, first + weeks))}")
     service = service.replace("\nmin = 1\n", f"\nmin = {cover}\n")
-    program = make_program(service + residents(*(f"r{i}" for i in range(count))) + f"""
-        [[rule]]
-        kind = "min_consecutive"
-        service = "NF"
-        blocks = 2
-        [[rule]]
-        kind = "max_consecutive"
-        service = "NF"
-        blocks = 2
-        {rule}
-    """ + extra, header=header(0))
+    program = make_program(service + residents(*(f"r{i}" for i in range(count)))
+                           + TWO_WEEK_STINTS + rule + "\n" + extra, header=header(0))
     assert first + weeks - 1 <= program.calendar.num_weeks
     return program
 
