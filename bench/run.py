@@ -12,6 +12,11 @@ the status is OPTIMAL), status, objective, bound, gap and peak memory; it prints
 with the plain model's time and the ratio (plain / engine, both measured in this run) as a
 markdown table and writes them, with the per-run figures and a note of the machine, to
 `--out` (docs/benchmarks.md).
+
+With `--programs DIR`, the program files in DIR (bench/programs: programs of other shapes,
+written by outside testers who had read only the contract) are solved the same way after
+the families, in a table of their own; there a proof that no schedule exists counts as the
+proof (the engine's explanation is not timed).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import statistics
 import sys
 import threading
 import time
+import tomllib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
@@ -81,16 +87,28 @@ class _PeakMemory:
         self._thread.join()
 
 
-def _solve_child(case: tuple[str, int, str, int, bool], model: str, time_limit: float,
-                 workers: int, relaxation: bool = True) -> dict[str, Any]:
-    """One solve of one program (family, residents, calendar, seed, f2), by the engine or
-    the plain model, run in a fresh (spawned) process."""
+# A program to solve: a family's (family, residents, calendar, seed, f2), or a file's path
+Case = tuple[str, int, str, int, bool] | str
+
+
+def raw_program(case: Case) -> dict[str, Any]:
+    """The program file of a case, as a dict (tomllib's reading of a file)."""
+    if isinstance(case, str):
+        with open(case, "rb") as file:
+            return tomllib.load(file)
+    return program(*case)
+
+
+def _solve_child(case: Case, model: str, time_limit: float, workers: int,
+                 relaxation: bool = True) -> dict[str, Any]:
+    """One solve of one program (a family's, or a file's), by the engine or the plain
+    model, run in a fresh (spawned) process. A file's program may have no schedule: there
+    the proof that none exists is timed as the proof (without the engine's explanation)."""
     import resource
 
     from scheduler import load_program
 
-    family, residents, calendar, seed, f2 = case
-    loaded = load_program(program(family, residents, calendar, seed, f2))
+    loaded = load_program(raw_program(case))
     assert loaded.program is not None, loaded.errors
     first: list[float] = []
     with _PeakMemory() as memory:
@@ -113,7 +131,8 @@ def _solve_child(case: tuple[str, int, str, int, bool], model: str, time_limit: 
                     first.append(progress.wall_time_s)
 
             schedule = solve(loaded.program, SolveOptions(
-                time_limit=time_limit, workers=workers, relaxation=relaxation), on_progress)
+                time_limit=time_limit, workers=workers, relaxation=relaxation,
+                explain=isinstance(case, tuple)), on_progress)
             status, objective, bound = schedule.status, schedule.objective, schedule.best_bound
             wall, conflicts = schedule.wall_time_s, schedule.conflicts
     # KiB on Linux; sampling may miss a short spike of this process, which getrusage keeps
@@ -121,13 +140,13 @@ def _solve_child(case: tuple[str, int, str, int, bool], model: str, time_limit: 
     return {
         "status": status, "objective": objective, "bound": bound, "wall": wall,
         "first": first[0] if first else None,
-        "optimum": wall if status == "OPTIMAL" else None,
+        "optimum": wall if status in ("OPTIMAL", "INFEASIBLE") else None,
         "peak_mb": peak_kb / 1024, "conflicts": conflicts,
     }
 
 
-def solve_once(case: tuple[str, int, str, int, bool], model: str, time_limit: float,
-               workers: int, relaxation: bool = True) -> dict[str, Any]:
+def solve_once(case: Case, model: str, time_limit: float, workers: int,
+               relaxation: bool = True) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         return pool.submit(_solve_child, case, model, time_limit, workers,
@@ -263,7 +282,8 @@ def revision() -> str:
     return f"{commit}{' + uncommitted changes' if dirty else ''}"
 
 
-def report(cases: list[dict[str, Any]], args: argparse.Namespace, command: str) -> str:
+def report(cases: list[dict[str, Any]], args: argparse.Namespace, command: str,
+           files: list[dict[str, Any]] | None = None) -> str:
     import ortools
 
     rows = [summarise(case, args.time_limit) for case in cases]
@@ -303,7 +323,67 @@ def report(cases: list[dict[str, Any]], args: argparse.Namespace, command: str) 
         "",
         per_run_table(cases),
         "",
+        *(_files_report(files, args) if files else []),
     ])
+
+
+def _files_report(files: list[dict[str, Any]], args: argparse.Namespace) -> list[str]:
+    """The section of the program files (`--programs`)."""
+    rows = [summarise(case, args.time_limit) for case in files]
+    for row in rows:
+        row["program"] = row.pop("family")
+    rows = [{"program": row["program"], **row} for row in rows]
+    return [
+        f"## Programs of other shapes ({args.programs}): the engine against the plain model",
+        "",
+        "Program files written by outside testers who had read only the contract (each "
+        "file's first line says what it is), solved as above; *F2* = a format-2 file. Where "
+        "a program has no schedule, *optimum* is the time to the proof of it (the engine's "
+        "explanation not included), and the ratio compares the two proofs.",
+        "",
+        table(rows),
+        "",
+        "### Every run",
+        "",
+        per_run_table(files).replace("| family |", "| program |", 1),
+        "",
+    ]
+
+
+def _solve_file(path: Path, args: argparse.Namespace, relaxation: bool) -> dict[str, Any] | None:
+    """Solve one program file (`--programs`) as the families' programs are solved; None when
+    the file is not a valid program (said on standard error)."""
+    from scheduler import load_program
+
+    name = path.stem
+    try:
+        raw = raw_program(str(path))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        print(f"{path}: cannot be read: {exc}", file=sys.stderr)
+        return None
+    loaded = load_program(raw)
+    if loaded.program is None:
+        print(f"{path}: not a valid program:", *[e.message for e in loaded.errors[:10]],
+              sep="\n  ", file=sys.stderr)
+        return None
+    counts = shape(raw)
+    case: dict[str, Any] = {
+        "family": name, "f2": raw.get("format", 1) == 2, "residents": counts["residents"],
+        "calendar": raw["program"]["calendar"], "blocks": counts["blocks"],
+        "rotations": counts["rotations"], "requests": counts["requests"], "runs": [],
+        "plain": None}
+    for k in range(args.runs):
+        run = solve_once(str(path), "engine", args.time_limit, args.workers, relaxation)
+        case["runs"].append(run)
+        print(f"{name} run {k + 1}: {run['status']:<10} first {_fmt(run['first'])} s, "
+              f"wall {run['wall']:.2f} s, objective {run['objective']}, bound {run['bound']}",
+              file=sys.stderr, flush=True)
+    if args.plain == "on":
+        plain = case["plain"] = solve_once(str(path), "plain", args.time_limit, args.workers)
+        print(f"{name} plain: {plain['status']:<10} first {_fmt(plain['first'])} s, "
+              f"wall {plain['wall']:.2f} s, objective {plain['objective']}",
+              file=sys.stderr, flush=True)
+    return case
 
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -339,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="generator seed")
     parser.add_argument("--relaxation", choices=("on", "off"), default="on",
                         help="the linear relaxation's bound beside the search")
+    parser.add_argument("--programs", default="", metavar="DIR",
+                        help="also solve the program files in DIR (bench/programs)")
     parser.add_argument("--out", default="docs/benchmarks.md",
                         help="markdown file to write ('-' for none)")
     args = parser.parse_args(argv)
@@ -396,8 +478,14 @@ def main(argv: list[str] | None = None) -> int:
                     cases.append(case)
                     spent = time.perf_counter() - started
                     print(f"{name} done in {spent:.0f} s", file=sys.stderr)
-    text = report(cases, args, command.strip())
-    print(table([summarise(case, args.time_limit) for case in cases]))
+    files: list[dict[str, Any]] = []
+    for path in sorted(Path(args.programs).glob("*.toml")) if args.programs else []:
+        outcome = _solve_file(path, args, relaxation)
+        if outcome is None:
+            return 2
+        files.append(outcome)
+    text = report(cases, args, command.strip(), files)
+    print(table([summarise(case, args.time_limit) for case in cases + files]))
     if args.out != "-":
         write(Path(args.out), text)
         print(f"written to {args.out}", file=sys.stderr)

@@ -89,15 +89,19 @@ def tune(parameters: Any, workers: int) -> None:
 
 def fix(model: cp_model.CpModel, solution: cp_model.CpSolver,
         variables: list[cp_model.IntVar]) -> None:
-    """Fix each variable at its value in `solution`, in its own domain (presolve has no
+    """Fix each 0/1 variable at its value in `solution`, in its own domain (presolve has no
     constraint to read: the department family's 125 residents, 1.1 s of presolve against
-    1.6 s with `var == value`)."""
+    1.6 s with `var == value`; one clause of them all was 0.35-0.4 s slower to presolve on
+    *sites* F2, 125 residents). The values are read from the solution in one go and the
+    domains' two ends set in place (0.13 s for its 100,000 rotation literals, 0.2-0.27 s
+    literal by literal)."""
+    values = list(solution.response_proto.solution)
     domains = model.proto.variables
     for var in variables:
-        value = int(solution.boolean_value(var))
+        value = values[var.index]
         domain = domains[var.index].domain
-        domain.clear()
-        domain.extend((value, value))
+        domain[0] = value
+        domain[1] = value
 
 
 Run = Callable[[cp_model.CpModel, cp_model.CpSolverSolutionCallback],
