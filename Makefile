@@ -30,7 +30,7 @@ test: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --programs bench/programs
 
 .PHONY: bench-call
 bench-call: $(STAMP)

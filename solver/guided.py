@@ -21,7 +21,8 @@ relaxation's bound is below the optimum, or the optimum lies elsewhere), it sear
 neighbourhood again without the aim, for the best schedule there, which cannot be proven
 optimal: the engine runs it once the relaxation is solved, in the tuned search's place
 (`engine._search`, which gives it its turn: `_Turn`), and then, where no search has a
-schedule yet (`engine._aims`), runs the tuned search on the whole model aimed at the bound,
+schedule yet, looks briefly for any first one (`engine._first`), and where none is found
+(`engine._aims`), runs the tuned search on the whole model aimed at the bound,
 and then CP-SAT's defaults and the tuned search in turns
 (`engine._in_turns`). The guided search's own bound holds only inside its neighbourhood
 and is never used.

@@ -830,3 +830,33 @@ def test_an_invalid_entry_is_still_checked_across_the_file_and_named_only_once()
     assert found["program.levels[3]"] == "duplicate level 'R2'"
     assert found["program.final_level.IR"] == "unknown level 'R7'"
     assert "outside the year" in found["request[0].weeks[0]"]
+
+
+# -- choices the contract left open (docs/program-format.md) ----------------------------------
+
+
+def test_a_program_must_name_its_levels_and_tracks():
+    header = HEADER.replace('tracks = ["IR", "DR"]\n', "").replace(
+        'levels = ["R1", "R2", "R3"]\n', "")
+    found = errors_of(header=header)
+    assert found["program.levels"] == "missing required key 'levels'"
+    assert found["program.tracks"] == "missing required key 'tracks'"
+
+
+def test_a_format_1_file_may_use_format_2_keys_with_their_meaning():
+    header = HEADER + "holidays = [2027-11-25]\nsplit_blocks = true\n"
+    result = load(header=header)
+    assert result.ok, result.errors
+    assert result.program.info.holidays == [date(2027, 11, 25)]
+    assert not result.program.calendar.is_working_day(date(2027, 11, 25))
+
+
+def test_history_keyed_by_a_group_counts_for_the_group_not_for_its_member_rotations():
+    result = load('[[resident]]\nid = "c"\nlevel = "R3"\ntrack = "IR"\n'
+                  'history = { ICU = 2, SICU = 1 }\n')
+    assert result.ok, result.errors
+    program = result.program
+    resident = program.residents[2]
+    assert program.history_count(resident, "ICU") == 3    # the group's own and SICU's
+    assert program.history_count(resident, "SICU") == 1   # which member it was is unknown
+    assert program.history_count(resident, "MICU") == 0
