@@ -40,7 +40,7 @@ from bench.families import FAMILIES, program, shape, witness_problems
 from bench.generate import CALENDARS, SIZES
 
 INF = float("inf")
-TEXT_COLUMNS = ("family", "F2", "calendar", "status", "plain status")
+TEXT_COLUMNS = ("family", "program", "F2", "calendar", "status", "plain status")
 
 
 def _rss_kb(pid: int | str) -> int:
@@ -330,9 +330,7 @@ def report(cases: list[dict[str, Any]], args: argparse.Namespace, command: str,
 def _files_report(files: list[dict[str, Any]], args: argparse.Namespace) -> list[str]:
     """The section of the program files (`--programs`)."""
     rows = [summarise(case, args.time_limit) for case in files]
-    for row in rows:
-        row["program"] = row.pop("family")
-    rows = [{"program": row["program"], **row} for row in rows]
+    rows = [{"program": row.pop("family"), **row} for row in rows]
     return [
         f"## Programs of other shapes ({args.programs}): the engine against the plain model",
         "",

@@ -163,7 +163,9 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         return proven
 
     def on_bound(self, bound: float) -> None:
-        """A better bound of a tuned search (each one starts again from nothing)."""
+        """A better bound of a search on the whole model (the tuned search, CP-SAT's
+        defaults, the local search; each starts again from nothing): once it meets the best
+        schedule, that schedule is proven optimal and every search stops."""
         with self._lock:
             if bound <= (self.bound or 0):
                 return
