@@ -327,12 +327,41 @@ def _is_limit(program: Program, source: str) -> bool:
 
 
 def summary(program: Program, sources: list[str]) -> str:
-    """One sentence for a conflict: what is demanded, 'but', what limits it."""
+    """One sentence for a conflict: what is demanded, 'but', what limits it; and where an
+    away limit and blackouts meet in it, what they leave together (`_weeks_left`)."""
     demands = [entry(program, s) for s in sources if not _is_limit(program, s)]
     limits = [entry(program, s) for s in sources if _is_limit(program, s)]
     if demands and limits:
-        return _capitalised(program, f"{'; '.join(demands)}, but {' and '.join(limits)}.")
-    return f"These cannot all hold: {'; '.join(demands or limits)}."
+        text = _capitalised(program, f"{'; '.join(demands)}, but {' and '.join(limits)}.")
+    else:
+        text = f"These cannot all hold: {'; '.join(demands or limits)}."
+    return " ".join([text, *_weeks_left(program, sources)])
+
+
+def _weeks_left(program: Program, sources: list[str]) -> list[str]:
+    """For each hard away limit on the whole program in the conflict, the weeks its
+    residents may still be away once the conflict's hard blackouts that bind all of them
+    are taken out, and the vacation weeks that leaves: each entry's own sentence counts the
+    weeks without the others (an outside tester's 16 residents, one away at a time: the
+    limit said 52 weeks, the blackouts took 5, and the 47 that decide it were never said)."""
+    said = []
+    blackouts = [program.blackouts[int(s[9:].split("]")[0])] for s in sources
+                 if s.startswith("blackout[")]
+    for source in sources:
+        if not source.startswith("away_limit["):
+            continue
+        limit = program.away_limits[int(source[11:].split("]")[0])]
+        if limit.target or not limit.hard:
+            continue
+        bound = [r for r in program.residents if program.binds(limit, r)]
+        closed = {w for b in blackouts if b.hard and all(program.binds(b, r) for r in bound)
+                  for w in program.calendar.weeks_touching(b.first, b.last)}
+        weeks = [w for w in _working_weeks(program) if w not in closed]
+        if len(weeks) < len(_working_weeks(program)):
+            are = "is" if len(weeks) == 1 else "are"
+            said.append(f"With the blackouts, {len(weeks)} of those weeks {are} left: at most "
+                        f"{limit.max * len(weeks)} of their vacation weeks in all.")
+    return said
 
 
 def _capitalised(program: Program, sentence: str) -> str:

@@ -639,3 +639,26 @@ def test_a_soft_requirement_on_a_service_that_never_takes_the_resident_says_so()
     assert said["r1"].endswith("needs at least 30 weeks; NF does not take R1 IR residents")
     short = [said[rid] for rid in ("a", "b") if rid in said]   # 51 weeks, one at a time
     assert short and all(m.endswith("needs at least 30 weeks") for m in short), said
+
+
+def test_an_away_limit_and_blackouts_are_explained_with_the_weeks_they_leave_together():
+    """One resident away at a time over the year's 51 weeks would hold two residents' 25
+    weeks each; a blackout of two weeks leaves 49. The explanation counts the weeks the two
+    leave together, not only the limit's own weeks."""
+    program = make_program("""
+        [[rotation]]
+        code = "A"
+    """ + residents("a", "b") + """
+        [[blackout]]
+        name = "Hand-over"
+        from = 2028-06-05
+        to = 2028-06-18
+        [[away_limit]]
+        max = 1
+    """, header=header(25, "max_vacation_weeks_per_block = 5"))
+    schedule = solve_checked(program)
+    assert conflict_sources(schedule) == {"away_limit[0]", "blackout[0]",
+                                          "program.vacation_weeks"}
+    weeks = len({w for (w, _) in program.calendar.segments})
+    assert (f"With the blackouts, {weeks - 2} of those weeks are left: at most {weeks - 2} "
+            "of their vacation weeks in all.") in schedule.explanation, schedule.explanation
