@@ -354,6 +354,8 @@ def _weeks_left(program: Program, sources: list[str]) -> list[str]:
         if limit.target or not limit.hard:
             continue
         bound = [r for r in program.residents if program.binds(limit, r)]
+        if not bound:
+            continue
         closed = {w for b in blackouts if b.hard and all(program.binds(b, r) for r in bound)
                   for w in program.calendar.weeks_touching(b.first, b.last)}
         weeks = [w for w in _working_weeks(program) if w not in closed]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bench.run import main
 
 SMALL = """\
-# Four residents, two rotations (invented names)
+# Three residents, two rotations (invented names)
 format = 2
 [program]
 name = "Bench file"
