@@ -344,13 +344,12 @@ def _weeks_left(program: Program, sources: list[str]) -> list[str]:
     are taken out, and the vacation weeks that leaves: each entry's own sentence counts the
     weeks without the others (an outside tester's 16 residents, one away at a time: the
     limit said 52 weeks, the blackouts took 5, and the 47 that decide it were never said)."""
-    said = []
-    blackouts = [program.blackouts[int(s[9:].split("]")[0])] for s in sources
-                 if s.startswith("blackout[")]
-    for source in sources:
-        if not source.startswith("away_limit["):
-            continue
-        limit = program.away_limits[int(source[11:].split("]")[0])]
+    said, every = [], _working_weeks(program)
+    places = [(place.section, place.index) for place in map(Source.parse, sources)
+              if place is not None and place.index is not None]
+    blackouts = [program.blackouts[i] for section, i in places if section == "blackout"]
+    limits = [program.away_limits[i] for section, i in places if section == "away_limit"]
+    for limit in limits:
         if limit.target or not limit.hard:
             continue
         bound = [r for r in program.residents if program.binds(limit, r)]
@@ -358,8 +357,8 @@ def _weeks_left(program: Program, sources: list[str]) -> list[str]:
             continue
         closed = {w for b in blackouts if b.hard and all(program.binds(b, r) for r in bound)
                   for w in program.calendar.weeks_touching(b.first, b.last)}
-        weeks = [w for w in _working_weeks(program) if w not in closed]
-        if len(weeks) < len(_working_weeks(program)):
+        weeks = [w for w in every if w not in closed]
+        if len(weeks) < len(every):
             are = "is" if len(weeks) == 1 else "are"
             said.append(f"With the blackouts, {len(weeks)} of those weeks {are} left: at most "
                         f"{limit.max * len(weeks)} of their vacation weeks in all.")

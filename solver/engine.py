@@ -456,10 +456,8 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     if _over(watcher, options, start):
         return found
     if found.status != "FEASIBLE" and not large(ctx):
-        found = _first(ctx, options, start, watcher, found, FIRST_TIMES)
-        if found.status == "FEASIBLE" and not ctx.previous:
-            ctx.hint(found.solver)
-        if _over(watcher, options, start):
+        found = _first(ctx, options, start, watcher, found, FIRST_TIMES)   # the turns
+        if _over(watcher, options, start):                                  # start from it
             return found
     # The relaxation's second answer may be higher; where the tuned search's own bound is
     # higher still, no schedule meets the aim

@@ -168,3 +168,26 @@ def test_a_director_raises_a_rotations_minimum_with_enter_and_the_audit_log_says
     expect(changes.first).to_contain_text("director@demo.example")
     page.get_by_role("link", name="Set-up entry removed").click()
     expect(page.get_by_text("Nothing recorded for “Set-up entry removed” yet.")).to_be_visible()
+
+
+def test_on_a_phone_a_rotations_new_minimum_is_logged_on_a_row_that_fits(live, phone):
+    """On a phone the director opens a rotation, types a new minimum, taps Save, and reads
+    the audit log's row for it without scrolling sideways."""
+    base, _app = live
+    page = phone
+    sign_in(page, base, "director@demo.example")
+    page.get_by_role("link", name="Rotations").first.click()
+    code = page.locator("tbody tr td a").nth(1).inner_text()
+    page.get_by_role("link", name=code, exact=True).click()
+    least = page.get_by_label("At least (residents per block)")
+    least.scroll_into_view_if_needed()
+    was = int(least.input_value())
+    least.fill(str(was + 1))
+    page.get_by_role("button", name="Save rotation").tap()
+    expect(page.locator(".flash.info", has_text=f"Rotation {code} saved.")).to_be_visible()
+    page.get_by_role("link", name="Audit log").first.click()
+    page.get_by_role("link", name="Set-up entry changed").tap()
+    row = page.locator("tbody tr", has_text=f"rotation {code}:")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(f"min from {was} to {was + 1}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390   # fits the phone
