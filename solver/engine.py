@@ -115,6 +115,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.guidance: Relaxation | None = None  # the relaxation's answer, when it guides
         self.handover = threading.Event()  # set with it: the guided search takes over
         self.progressed = start  # when a search last found a better schedule or bound
+                                 # (above the relaxation's: `on_bound`)
         self.spread_at: float | None = None   # when the spread's kept time begins, if any
         self.spread_due = threading.Event()  # set then, once a schedule is in hand
         self._lock = threading.Lock()
@@ -165,12 +166,17 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
     def on_bound(self, bound: float) -> None:
         """A better bound of a search on the whole model (the tuned search, CP-SAT's
         defaults, the local search; each starts again from nothing): once it meets the best
-        schedule, that schedule is proven optimal and every search stops."""
+        schedule, that schedule is proven optimal and every search stops. Only a bound
+        above the relaxation's is progress (`_stale`): below it, it proves nothing new (an
+        outside tester's 72 residents, bench/programs/o08: the core search's bound rose
+        from 32 to 55 over 12 s beside the relaxation's 88, and each rise kept a stale
+        turn going)."""
         with self._lock:
             if bound <= (self.bound or 0):
                 return
             self.bound = bound
-            self.progressed = time.perf_counter()
+            if bound > (self.relaxation_bound or 0):
+                self.progressed = time.perf_counter()
             if self._proven():
                 self._finish()
         if self.on_progress and bound > (self.relaxation_bound or 0):
@@ -425,8 +431,10 @@ GUIDED_AT_LEAST = 1.0  # ... and at least this many seconds
 def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
             found: _Found) -> _Found:
     """The guided search in the tuned search's place (see `_search`), then, where no search
-    has a schedule yet, a short local search for any first one (`_first`, FIRST_TIMES), and
-    if it finds none, the tuned search aimed at the relaxation's bound (`_aimed`, `_aims`),
+    has a schedule yet, a short search for any first one (FIRST_TIMES): the best of the
+    guided search's neighbourhood, not aimed (`GuidedSearch.best_here`), and where that
+    holds none, local search on the whole model (`_first`); if neither finds one, the
+    tuned search aimed at the relaxation's bound (`_aimed`, `_aims`),
     then, if still no search has a schedule, the search without the weekly presence rows
     with its weeks moved (`_repaired`), then the searches in turn (`_in_turns`), unless one
     of them proved the optimum.
@@ -438,7 +446,10 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     guided, 16 s aimed, 19 s without the weekly rows, the first schedule at 41 s; now at
     5 s, and 89 at 19 s). Where schedules are hard to find (*tight*), the local search
     finds none in its short turn, and the aimed searches run as before, about a second
-    later (docs/benchmarks.md, twenty-eighth session)."""
+    later (docs/benchmarks.md, twenty-eighth session). The neighbourhood's best comes
+    first: its schedules were better and came sooner (o05 61 against 276, o08 216 against
+    492, o09 9 against 470; o09 ended at 5 instead of 197-200 in two runs each;
+    twenty-ninth session)."""
     from .guided import GuidedSearch
 
     guidance = watcher.guidance
@@ -456,8 +467,15 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     if _over(watcher, options, start):
         return found
     if found.status != "FEASIBLE" and not large(ctx):
-        found = _first(ctx, options, start, watcher, found, FIRST_TIMES)   # the turns
-        if _over(watcher, options, start):                                  # start from it
+        # A first schedule, in FIRST_TIMES what the solve has taken: the neighbourhood's
+        # best, and where it holds none, local search on the whole model in what is left
+        until = _turn_ends(options, start, FIRST_TIMES)
+        guided.best_here(guidance, until)
+        if guided.best is not None and guided.objective is not None:
+            found = _Found(guided.best, "FEASIBLE", found.bound)
+        elif not _over(watcher, options, start) and until - time.perf_counter() > LEAST_SEARCH:
+            found = _first(ctx, options, start, watcher, found, until=until)
+        if _over(watcher, options, start):   # the turns start from what was found
             return found
     # The relaxation's second answer may be higher; where the tuned search's own bound is
     # higher still, no schedule meets the aim
@@ -483,7 +501,8 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
               found: _Found) -> _Found:
     """The rest of the time limit, where neither the guided nor the aimed search proved the
     optimum: the tuned search goes on from the best schedule so far, and whenever a search
-    has found neither a better schedule nor a better bound for STALE_TIMES what the solve
+    has found neither a better schedule nor a better bound (above the relaxation's:
+    `_Watcher.on_bound`) for STALE_TIMES what the solve
     had taken when its turn began (`_stale`), it hands over to the other one,
     CP-SAT's default portfolio, and that one back in turn, each from the best schedule so
     far. (Told the best bound as the objective's floor, the tuned search took three times
@@ -538,16 +557,18 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
     return found
 
 
-FIRST_TIMES = 1 / 3   # a first schedule looked for after the guided search: this part of
-                      # what the solve has taken so far, GUIDED_AT_LEAST seconds at least
+FIRST_TIMES = 1 / 3   # a first schedule looked for after the guided search (in its
+                      # neighbourhood, then by local search): this part of what the solve
+                      # has taken so far, GUIDED_AT_LEAST seconds at least
 
 
 def _first(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
-           found: _Found, times: float = STALE_TIMES) -> _Found:
+           found: _Found, times: float = STALE_TIMES, until: float | None = None) -> _Found:
     """Where the guided search, or a turn of the tuned search, has ended without any
     schedule, CP-SAT's local search (feasibility jump and its kin) on every thread looks for
-    the first one, for at most `times` what the solve has taken so far (after the guided
-    search FIRST_TIMES, else STALE_TIMES); the searches then go on from it (`_in_turns`).
+    the first one, for at most `times` what the solve has taken so far (STALE_TIMES), or
+    until `until` (after the guided search: what the neighbourhood's best search left of
+    FIRST_TIMES); the searches then go on from it (`_in_turns`).
 
     There finding a schedule is the hard part: the tuned search gives the local search one
     thread beside its core search, and it was the local search that found the first
@@ -559,8 +580,8 @@ def _first(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wat
     infeasible variant whose relaxation is feasible (runs of four consults: 4.0 s in all,
     13-20 s with local search first; docs/benchmarks.md, sixteenth session)."""
     log.debug("local search for a first schedule")
-    solver, status = _run(ctx, options, start, watcher,
-                          until=_turn_ends(options, start, times), local=True)
+    solver, status = _run(ctx, options, start, watcher, local=True,
+                          until=_turn_ends(options, start, times) if until is None else until)
     if status in ("OPTIMAL", "FEASIBLE"):
         return _Found(solver, "FEASIBLE", found.bound)  # proven or not: solve() decides
     return found

@@ -21,8 +21,9 @@ relaxation's bound is below the optimum, or the optimum lies elsewhere), it sear
 neighbourhood again without the aim, for the best schedule there, which cannot be proven
 optimal: the engine runs it once the relaxation is solved, in the tuned search's place
 (`engine._search`, which gives it its turn: `_Turn`), and then, where no search has a
-schedule yet, looks briefly for any first one (`engine._first`), and where none is found
-(`engine._aims`), runs the tuned search on the whole model aimed at the bound,
+schedule yet, looks briefly for any first one (the neighbourhood's best, not aimed:
+`best_here`; then local search on the whole model: `engine._first`), and where none is
+found (`engine._aims`), runs the tuned search on the whole model aimed at the bound,
 and then CP-SAT's defaults and the tuned search in turns
 (`engine._in_turns`). The guided search's own bound holds only inside its neighbourhood
 and is never used.
@@ -80,6 +81,7 @@ class GuidedSearch:
         self.stops = stops
         self.best: cp_model.CpSolver | None = None  # holds the best schedule found
         self.objective: float | None = None
+        self._here: cp_model.CpModel | None = None   # the neighbourhood, once searched
         self._lock = threading.Lock()
         self._met = threading.Event()   # a schedule proven optimal: every search ends
 
@@ -101,18 +103,48 @@ class GuidedSearch:
             return
         turn = _Turn(time.perf_counter(), deadline, max(latest or deadline, deadline),
                      patience)
-        fixed = self.fixed(relaxation) if relaxation.guides else np.zeros(0)
-        if not fixed.size:
+        model = self._neighbourhood(relaxation)
+        if model is None:
             return
-        model = self.ctx.model.clone()
-        model.add_bool_and([~model.get_bool_var_from_proto_index(int(i)) for i in fixed])
-        log.debug("aimed at %d, %d choices fixed", relaxation.bound, fixed.size)
+        log.debug("aimed at %d", relaxation.bound)
         with aimed(model, relaxation.bound):
             with self._quick(model, deadline) as searching:
                 status = self._solve(model, turn, relaxation.bound, searching)
         if status == cp_model.INFEASIBLE:
             log.debug("no schedule meets the aim here: the best one here")
             self._solve(model, turn)
+
+    def _neighbourhood(self, relaxation: Relaxation) -> cp_model.CpModel | None:
+        """A copy of the program's model with every choice the relaxation leaves unused
+        fixed at 0 (made once); None where it leaves none."""
+        if self._here is None:
+            fixed = self.fixed(relaxation) if relaxation.guides else np.zeros(0)
+            if not fixed.size:
+                return None
+            model = self._here = self.ctx.model.clone()
+            model.add_bool_and([~model.get_bool_var_from_proto_index(int(i)) for i in fixed])
+            log.debug("%d choices fixed", fixed.size)
+        return self._here
+
+    def best_here(self, relaxation: Relaxation, until: float) -> None:
+        """The best schedule of the relaxation's neighbourhood, not aimed, until `until`:
+        where the aimed search's turn ended with no schedule found by any search.
+
+        There the relaxation's bound lay just below the optimum, and the aimed search
+        spent its turn without proving that nothing here meets it (outside testers'
+        programs, bench/programs: o09, 140 residents, relaxation 4, optimum 5: bound 1 of
+        4 at 2.3 s, nothing more in 18 s). The neighbourhood's best, not aimed, came in 2 s
+        (9, where the local search on the whole model found 470 in 5 s; docs/benchmarks.md,
+        twenty-ninth session). Not on a large model, whose guided search is the local search
+        alone."""
+        if large(self.ctx) or until - time.perf_counter() <= 0.05:
+            return
+        model = self._neighbourhood(relaxation)
+        if model is None:
+            return
+        log.debug("the best schedule here, not aimed")
+        now = time.perf_counter()
+        self._solve(model, _Turn(now, until, until, 0.0))
 
     @contextmanager
     def _quick(self, model: cp_model.CpModel, deadline: float

@@ -13,6 +13,7 @@ import time
 import tomllib
 
 import numpy as np
+import pytest
 from ortools.sat.python import cp_model
 from program_helpers import make_program
 from test_relaxation import OVERSUBSCRIBED, research_program
@@ -148,11 +149,14 @@ def test_a_search_whose_bound_never_stops_rising_ends_at_twice_its_turn():
     assert 0.2 <= ended < 0.6
 
 
-def test_a_neighbourhood_without_the_optimum_claims_nothing():
+@pytest.mark.parametrize("searched", ["aimed first", "not aimed"])
+def test_a_neighbourhood_without_the_optimum_claims_nothing(searched):
     """Research takes two residents at a time in the spring blocks and all five ask for it
     (weights 1-5): the optimum refuses the three cheapest (6). With the most expensive
     request's blocks ruled out, the best schedule there costs 8, and it is not called
-    optimal."""
+    optimal: whether the aimed search proves first that nothing there meets 6, or the
+    neighbourhood's best is looked for at once (`best_here`: where the aimed search's turn
+    ended with nothing)."""
     program = make_program(OVERSUBSCRIBED)
     ctx = build_model(program, SolveOptions())
     r5 = next(i for i, res in enumerate(program.residents) if res.id == "r5")
@@ -161,8 +165,11 @@ def test_a_neighbourhood_without_the_optimum_claims_nothing():
     proven: list[float] = []
     search = GuidedSearch(ctx, lambda s: tune(s.parameters, SolveOptions(workers=2)),
                           lambda objective: proven.append(objective) or objective <= 6)
-    search.run(relaxation.Relaxation(6, 6.0, False, np.array(spring, dtype=np.int64)),
-               time.perf_counter() + 20)
+    pointed = relaxation.Relaxation(6, 6.0, False, np.array(spring, dtype=np.int64))
+    if searched == "aimed first":
+        search.run(pointed, time.perf_counter() + 20)
+    else:
+        search.best_here(pointed, time.perf_counter() + 20)
     assert search.objective == 8
     assert checked(ctx, search.best).total_penalty == 8
     assert all(objective > 6 for objective in proven)
@@ -384,3 +391,24 @@ def test_where_no_search_found_a_schedule_local_search_finds_the_first():
     assert shown == sorted(shown, reverse=True)
     report = checked(ctx, found.solver)
     assert report.ok and report.total_penalty == found.solver.objective_value
+
+
+def test_a_bound_below_the_relaxations_is_no_progress_and_the_turn_goes_stale():
+    """A search's turn ends once no search has found a better schedule or a better bound
+    for its patience (`engine._stale`). A bound below the relaxation's proves nothing new:
+    an outside tester's 72 residents (bench/programs/o08, relaxation 88) had the tuned
+    search's core search raise its own bound from 32 to 55 over 12 s, and each rise kept
+    its turn. Rising above the relaxation's bound, it keeps it."""
+    watcher = engine._Watcher(None, time.perf_counter())
+    watcher.on_relaxation(relaxation.Relaxation(88, 88.0))
+
+    def rising(bounds: range) -> threading.Event:
+        with engine._stale(watcher, patience=1.0) as stale:
+            for bound in bounds:
+                watcher.on_bound(float(bound))
+                time.sleep(0.05)
+            return stale
+
+    assert rising(range(32, 62)).is_set()           # 1.5 s of rises below 88
+    assert not rising(range(89, 119)).is_set()      # 1.5 s of rises above it
+    assert watcher.bound == 118
