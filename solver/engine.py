@@ -448,7 +448,7 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
     finds none in its short turn, and the aimed searches run as before, about a second
     later (docs/benchmarks.md, twenty-eighth session). The neighbourhood's best comes
     first: its schedules were better and came sooner (o05 61 against 276, o08 216 against
-    492, o09 9 against 470; o09 ended at 5 instead of 197-200 in two runs each;
+    492, o09 9 against 470; o09 ended at 5, 5 and 9 in three runs, at 197-200 before;
     twenty-ninth session)."""
     from .guided import GuidedSearch
 

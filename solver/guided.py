@@ -82,6 +82,7 @@ class GuidedSearch:
         self.best: cp_model.CpSolver | None = None  # holds the best schedule found
         self.objective: float | None = None
         self._here: cp_model.CpModel | None = None   # the neighbourhood, once searched
+        self._empty = False   # proven to hold no schedule at all
         self._lock = threading.Lock()
         self._met = threading.Event()   # a schedule proven optimal: every search ends
 
@@ -112,7 +113,7 @@ class GuidedSearch:
                 status = self._solve(model, turn, relaxation.bound, searching)
         if status == cp_model.INFEASIBLE:
             log.debug("no schedule meets the aim here: the best one here")
-            self._solve(model, turn)
+            self._empty = self._solve(model, turn) == cp_model.INFEASIBLE
 
     def _neighbourhood(self, relaxation: Relaxation) -> cp_model.CpModel | None:
         """A copy of the program's model with every choice the relaxation leaves unused
@@ -136,8 +137,8 @@ class GuidedSearch:
         4 at 2.3 s, nothing more in 18 s). The neighbourhood's best, not aimed, came in 2 s
         (9, where the local search on the whole model found 470 in 5 s; docs/benchmarks.md,
         twenty-ninth session). Not on a large model, whose guided search is the local search
-        alone."""
-        if large(self.ctx) or until - time.perf_counter() <= 0.05:
+        alone, nor where the neighbourhood was proven to hold no schedule at all."""
+        if large(self.ctx) or self._empty or until - time.perf_counter() <= 0.05:
             return
         model = self._neighbourhood(relaxation)
         if model is None:
