@@ -93,6 +93,11 @@ def tune(parameters: SatParameters, options: SolveOptions, residents: int = 0) -
         parameters.subsolvers.extend(["core", "max_lp", "default_lp", "quick_restart"][:workers])
 
 
+# The last step's race (`_in_turns`): on fewer than 8 threads, one thread more than the
+# tuned search, for these full-problem workers (in order) beside the schedule finders' thread
+RACE_WORKERS = ("core", "default_lp", "max_lp", "quick_restart")
+
+
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Relays every better schedule (of the tuned searches or the guided search) and every
     better bound to the caller's progress callback, and stops the tuned search once the best
@@ -136,6 +141,22 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             return False
         bounds = [b for b in (self.relaxation_bound, self.bound) if b is not None]
         return any(self.objective <= math.ceil(b - 1e-6) for b in bounds)
+
+    def best_bound(self, floor: float) -> int:
+        """The best proven bound: `floor` (one above an aim nothing met, say), the
+        relaxation's or a whole-model search's own, whichever is highest."""
+        bound = max(b for b in (floor, self.relaxation_bound, self.bound) if b is not None)
+        return math.ceil(bound - 1e-6)
+
+    def at_most(self, penalty: float) -> bool:
+        """Whether the best schedule's penalty is at most `penalty`."""
+        return self.objective is not None and self.objective <= penalty
+
+    def one_above(self, floor: float) -> bool:
+        """Whether the best schedule is one above the best proven bound (`best_bound`):
+        only the last step is left, a schedule that meets the bound or the proof that none
+        does."""
+        return self.at_most(self.best_bound(floor) + 1)
 
     def on_solution_callback(self) -> None:
         self.on_schedule(self.objective_value, self.best_objective_bound)
@@ -474,7 +495,7 @@ def _guided(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wa
         if guided.best is not None and guided.objective is not None:
             found = _Found(guided.best, "FEASIBLE", found.bound)
         elif not _over(watcher, options, start) and until - time.perf_counter() > LEAST_SEARCH:
-            found = _first(ctx, options, start, watcher, found, until=until)
+            found = _first(ctx, options, start, watcher, found, until)
         if _over(watcher, options, start):   # the turns start from what was found
             return found
     # The relaxation's second answer may be higher; where the tuned search's own bound is
@@ -525,18 +546,41 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
     schedule found, local search looks for the first one (`_first`) instead of CP-SAT's
     defaults, which would start from nothing as slowly. A large model (model.large) keeps
     the tuned search alone: a second full presolve and search worker would not fit in
-    memory there."""
+    memory there.
+
+    **The last step races.** Once the best schedule is one above the best proven bound
+    (`_Watcher.one_above`), all that is left is a schedule that meets the bound or the proof
+    that none does, and which full search gives it depends on the program: on an outside
+    tester's 72 residents (bench/programs/o08: relaxation 88, optimum 89) the core
+    search's own bound stayed at 32-55, and CP-SAT's search on the linear relaxation
+    (`default_lp`, which the defaults run) proved 89 in 3-4.5 s; on its 40 residents with
+    PGY tracks (o07: 4 and 5) and its 64 DR residents (o02: 13 and 20) the core search
+    proves it, and with the search on the linear relaxation in its place o02 was not
+    proven in 60 s. So the tuned search races on with both full searches, on one thread
+    more than there are CPUs, beside the schedule finders' thread (RACE_WORKERS), and a
+    turn whose schedules come down to the last step ends after LAST_STEP_WAIT without a
+    better one (o08 had found 89 at 17-22 s, and its turn went on to 36 s; the defaults
+    then proved it at 39-44 s, the plain model at 26-41 s; now 26-28 s). Only at the last
+    step: with three threads on two CPUs the schedule finders walk down more slowly, and
+    *tight* (125 residents, months, seed 0), whose schedules come down from about 30 to
+    its bound 0 in these turns, took 21-38 s with the race in every turn, against 14-20 s.
+    A turn whose own bound rises to the last step keeps it: restarted, the core search
+    lost the ground it had made (o02 7.2 -> 9.0 s; docs/benchmarks.md, thirtieth
+    session)."""
     plain, alone = False, large(ctx)
     if found.status == "FEASIBLE" and not ctx.previous:
         ctx.hint(found.solver)
     while not _over(watcher, options, start) and not _met(found):
-        log.debug("%s search again", "plain" if plain else "tuned")
+        race = not plain and not alone and watcher.one_above(found.bound)
+        log.debug("%s search again", "plain" if plain else "racing" if race else "tuned")
         now = time.perf_counter()
         left = watcher.searching_until(options) - now
         patience = None if alone else min(STALE_TIMES * max(now - start, GUIDED_AT_LEAST),
                                           max(left / STALE_SHARE, GUIDED_AT_LEAST))
-        with _stale(watcher, patience) as stale:
-            solver, status = _run(ctx, options, start, watcher, stale, plain=plain)
+        last_step = None if plain or race else watcher.best_bound(found.bound) + 1
+        with _stale(watcher, patience, last_step) as stale:
+            solver, status = _run(ctx, options, start, watcher, stale, plain=plain,
+                                  race=race)
         bound = max(found.bound, solver.best_objective_bound)
         if status in ("OPTIMAL", "INFEASIBLE"):
             return _Found(solver, status, bound)
@@ -548,11 +592,14 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
         if stale is None or not stale.is_set():
             break   # it ended on its own: the time limit, a cancel, CP-SAT's memory limit
         if found.status != "FEASIBLE":   # still no schedule: local search for the first
-            found = _first(ctx, options, start, watcher, found)
+            found = _first(ctx, options, start, watcher, found,
+                           _turn_ends(options, start, STALE_TIMES))
             if found.status == "FEASIBLE" and not ctx.previous:
                 ctx.hint(found.solver)
             plain = False   # the tuned search goes on from it (or looks again)
             continue
+        if not plain and not race and watcher.one_above(found.bound):
+            continue   # at the last step: the tuned search races on
         plain = not plain
     return found
 
@@ -563,12 +610,12 @@ FIRST_TIMES = 1 / 3   # a first schedule looked for after the guided search (in 
 
 
 def _first(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
-           found: _Found, times: float = STALE_TIMES, until: float | None = None) -> _Found:
+           found: _Found, until: float) -> _Found:
     """Where the guided search, or a turn of the tuned search, has ended without any
     schedule, CP-SAT's local search (feasibility jump and its kin) on every thread looks for
-    the first one, for at most `times` what the solve has taken so far (STALE_TIMES), or
-    until `until` (after the guided search: what the neighbourhood's best search left of
-    FIRST_TIMES); the searches then go on from it (`_in_turns`).
+    the first one until `until` (after the guided search: what the neighbourhood's best
+    search left of FIRST_TIMES; after a turn: STALE_TIMES what the solve has taken so far);
+    the searches then go on from it (`_in_turns`).
 
     There finding a schedule is the hard part: the tuned search gives the local search one
     thread beside its core search, and it was the local search that found the first
@@ -580,8 +627,7 @@ def _first(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Wat
     infeasible variant whose relaxation is feasible (runs of four consults: 4.0 s in all,
     13-20 s with local search first; docs/benchmarks.md, sixteenth session)."""
     log.debug("local search for a first schedule")
-    solver, status = _run(ctx, options, start, watcher, local=True,
-                          until=_turn_ends(options, start, times) if until is None else until)
+    solver, status = _run(ctx, options, start, watcher, local=True, until=until)
     if status in ("OPTIMAL", "FEASIBLE"):
         return _Found(solver, "FEASIBLE", found.bound)  # proven or not: solve() decides
     return found
@@ -729,20 +775,27 @@ def _beats(objective: float, found: _Found) -> bool:
 
 def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watcher,
          handover: threading.Event | None = None, until: float | None = None,
-         aimed: bool = False, plain: bool = False, local: bool = False
+         aimed: bool = False, plain: bool = False, local: bool = False, race: bool = False
          ) -> tuple[cp_model.CpSolver, str]:
     """One CP-SAT search in what is left of the time limit (which covers the whole call,
     model building and the probe included), or until `until`; it stops early once
     `handover` is set (the relaxation's answer guides; the search's turn is over). An
     `aimed` search's bounds are not passed on as they improve (see `_aimed`). The tuned
     search (`tune`), or with `plain` CP-SAT's defaults (`defaults`); with `local`, only
-    CP-SAT's local search, until its first schedule (`_first`)."""
+    CP-SAT's local search, until its first schedule (`_first`); with `race`, the tuned
+    search with CP-SAT's search on the linear relaxation beside its core search, on one
+    thread more (RACE_WORKERS, `_in_turns`)."""
     log.debug("%s search", "plain" if plain else "local" if local else "tuned")
     solver = cp_model.CpSolver()
     if plain:
         defaults(solver.parameters, options)
     else:
         tune(solver.parameters, options, len(ctx.program.residents))
+    if race and solver.parameters.subsolvers:   # (8 threads and more: CP-SAT's portfolio
+        workers = len(solver.parameters.subsolvers)   # has both already)
+        solver.parameters.num_workers = workers + 1
+        solver.parameters.subsolvers.clear()
+        solver.parameters.subsolvers.extend(RACE_WORKERS[:workers])
     if local:   # the first schedule only, by local search on every thread
         solver.parameters.use_ls_only = True
         solver.parameters.stop_after_first_solution = True
@@ -758,11 +811,16 @@ def _run(ctx: ModelContext, options: SolveOptions, start: float, watcher: _Watch
     return solver, status
 
 
+LAST_STEP_WAIT = 1.0   # seconds a turn waits at the last step for a better schedule
+
+
 @contextmanager
-def _stale(watcher: _Watcher, patience: float | None) -> Iterator[threading.Event | None]:
+def _stale(watcher: _Watcher, patience: float | None, last_step: float | None = None
+           ) -> Iterator[threading.Event | None]:
     """An event set once no search has found a better schedule or bound for `patience`
-    seconds (counted from the block's start at the earliest), while the block runs; None
-    without a patience."""
+    seconds (counted from the block's start at the earliest), or, with `last_step` (a
+    penalty), for LAST_STEP_WAIT seconds once the best schedule's is at most that, while the
+    block runs; None without a patience."""
     if patience is None:
         yield None
         return
@@ -771,7 +829,9 @@ def _stale(watcher: _Watcher, patience: float | None) -> Iterator[threading.Even
 
     def watch(done: threading.Event) -> None:
         while not done.wait(0.05):
-            if time.perf_counter() - max(since, watcher.progressed) > patience:
+            waited = time.perf_counter() - max(since, watcher.progressed)
+            if waited > patience or (last_step is not None and waited > LAST_STEP_WAIT
+                                     and watcher.at_most(last_step)):
                 stale.set()
                 return
 

@@ -7,24 +7,28 @@ program; where the neighbourhood holds no such schedule, nothing is claimed.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
 from ortools.sat.python import cp_model
-from program_helpers import make_program
+from program_helpers import make_program, solve_checked
 from test_relaxation import OVERSUBSCRIBED, research_program
 
-from scheduler import Schedule, load_program
+from scheduler import Schedule, load_program, load_program_file
 from scheduler.schedule import block_dicts, week_dicts
 from solver import checker, engine, guided, model, relaxation
 from solver.engine import SolveOptions, _extract, build_model, tune
 from solver.guided import GuidedSearch, _Pace, _Turn
 from solver.objective import INT_LIMIT, aimed, narrowed
 from solver.stopping import beside
+
+PROGRAMS = Path(__file__).parents[2] / "bench" / "programs"
 
 
 def guided_search(ctx, bound: int) -> GuidedSearch:
@@ -384,8 +388,9 @@ def test_where_no_search_found_a_schedule_local_search_finds_the_first():
     shown: list[float] = []
     watcher = engine._Watcher(lambda p: shown.append(p.objective) if p.objective else None,
                               time.perf_counter())
-    found = engine._first(ctx, SolveOptions(time_limit=30, workers=2), time.perf_counter(),
-                          watcher, engine._Found.nothing())
+    start = time.perf_counter()
+    found = engine._first(ctx, SolveOptions(time_limit=30, workers=2), start, watcher,
+                          engine._Found.nothing(), start + 30)
     assert found.status == "FEASIBLE"
     assert 1 <= len(shown) <= 2 and shown[-1] == found.solver.objective_value
     assert shown == sorted(shown, reverse=True)
@@ -412,3 +417,53 @@ def test_a_bound_below_the_relaxations_is_no_progress_and_the_turn_goes_stale():
     assert rising(range(32, 62)).is_set()           # 1.5 s of rises below 88
     assert not rising(range(89, 119)).is_set()      # 1.5 s of rises above it
     assert watcher.bound == 118
+
+
+def test_the_last_step_is_one_above_the_best_bound_of_any_search():
+    """Only the last step is left once the best schedule is one above the best proven
+    bound, whichever proved it: the relaxation, a whole-model search, or an aimed search
+    that found nothing at the bound (`floor`)."""
+    watcher = engine._Watcher(None, time.perf_counter())
+    assert not watcher.one_above(0)                    # no schedule yet
+    watcher.on_relaxation(relaxation.Relaxation(88, 88.0))
+    watcher.on_schedule(90.0)
+    assert not watcher.one_above(0)
+    assert watcher.one_above(89)                       # the aimed search's bound + 1
+    watcher.on_bound(89.0)
+    assert watcher.one_above(0)
+    watcher.on_schedule(89.0)
+    assert watcher.one_above(0)
+
+
+def test_a_turn_walking_down_ends_at_the_last_step():
+    """A turn of the tuned search ends once its schedules have come down to one above the
+    bound it began with and a second has passed without a better one (`engine._stale` with
+    `last_step`), though its patience is far from spent: the race takes over
+    (`engine._in_turns`)."""
+    watcher = engine._Watcher(None, time.perf_counter())
+    watcher.on_relaxation(relaxation.Relaxation(88, 88.0))
+    with engine._stale(watcher, 30.0, 89) as stale:
+        for penalty in range(100, 89, -1):   # walking down to 90
+            watcher.on_schedule(float(penalty))
+            time.sleep(0.1)
+        assert not stale.is_set()
+        watcher.on_schedule(89.0)               # the last step
+        assert not stale.wait(engine.LAST_STEP_WAIT / 2)   # a moment for a better one
+        assert stale.wait(10.0)
+        waited = time.perf_counter() - watcher.progressed
+    assert engine.LAST_STEP_WAIT <= waited < 10.0
+
+
+def test_the_last_step_races_the_linear_relaxations_search_beside_the_core_search(caplog):
+    """The last step needs a schedule that meets the bound or the proof that none does,
+    and which full search proves it depends on the program: on an outside tester's 72
+    residents (bench/programs/o08, relaxation 88, optimum 89) CP-SAT's search on its
+    linear relaxation proves 89 within seconds where the core search's own bound stays
+    near 55; on its 40 residents with PGY tracks (o07, relaxation 4, optimum 5) the core
+    search proves it. So the last step runs both, beside the schedule finders' thread."""
+    caplog.set_level(logging.DEBUG, logger="solver.engine")
+    program = load_program_file(PROGRAMS / "o07-pgy-tracks-ir-night-float.toml").program
+    assert program is not None
+    schedule = solve_checked(program, time_limit=40)
+    assert (schedule.status, schedule.objective, schedule.best_bound) == ("OPTIMAL", 5, 5)
+    assert "racing search again" in caplog.messages
