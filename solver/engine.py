@@ -560,7 +560,7 @@ def _in_turns(ctx: ModelContext, options: SolveOptions, start: float, watcher: _
     more than there are CPUs, beside the schedule finders' thread (RACE_WORKERS), and a
     turn whose schedules come down to the last step ends after LAST_STEP_WAIT without a
     better one (o08 had found 89 at 17-22 s, and its turn went on to 36 s; the defaults
-    then proved it at 39-44 s, the plain model at 26-41 s; now 26-28 s). Only at the last
+    then proved it at 39-44 s, the plain model at 25-41 s; now 24-28 s). Only at the last
     step: with three threads on two CPUs the schedule finders walk down more slowly, and
     *tight* (125 residents, months, seed 0), whose schedules come down from about 30 to
     its bound 0 in these turns, took 21-38 s with the race in every turn, against 14-20 s.
